@@ -1,0 +1,41 @@
+# facebalance: `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint bench eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Analyse the bundled sample photos; JSON, annotated PNGs and a summary go to out/.
+run: install
+	$(VENV)/bin/facebalance analyze tests/data/london/001_03.jpg tests/data/london/042_03.jpg \
+		tests/data/london/030_03.jpg --out-dir out
+
+## Lint and every test (tests needing ../shared skip with a reason when it is absent).
+test: install
+	$(VENV)/bin/ruff check src tests
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+
+## Speed: writes docs/performance.md.
+bench: install
+	$(VENV)/bin/facebalance bench --write docs/performance.md
+
+## Accuracy against hand-placed landmarks: writes docs/validation.md sections.
+eval: install
+	$(VENV)/bin/facebalance eval measurements --dataset ../shared/data/london_frontal
+	$(VENV)/bin/facebalance eval landmarks --dataset ../shared/data/lfpw_train_subset
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache
