@@ -32,7 +32,11 @@ class HeadPose:
     roll_deg: float
 
     def as_dict(self) -> dict[str, float]:
-        return {"yaw_deg": round(self.yaw_deg, 2), "pitch_deg": round(self.pitch_deg, 2), "roll_deg": round(self.roll_deg, 2)}
+        return {
+            "yaw_deg": round(self.yaw_deg, 2),
+            "pitch_deg": round(self.pitch_deg, 2),
+            "roll_deg": round(self.roll_deg, 2),
+        }
 
 
 def rotation_in_image_axes(transformation: np.ndarray) -> np.ndarray:

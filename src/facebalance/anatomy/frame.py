@@ -1,0 +1,90 @@
+"""The head-aligned measurement frame.
+
+Measurements are taken in a frame attached to the head, not to the image, so that a tilted or slightly
+turned head gives the same numbers as a straight one. The mesh points (image pixels, z on the x scale)
+are rotated by the inverse of the head rotation estimated by the geometry pipeline; roll is removed
+exactly, yaw and pitch through the mesh's depth estimate (good for the small turns a standard frontal
+photo allows; the photo protocol bounds them).
+
+Frame axes: x toward the patient's **left** (image right for an upright, non-mirrored photo),
+y **down** (chin direction), z away from the camera. The origin is the midpoint of the pupils. Units
+stay pixels of the analysed image; :class:`~facebalance.anatomy.calibration.Calibration` turns them into mm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facebalance.anatomy.landmarks import Landmark
+from facebalance.vision.pose import HeadPose
+
+
+@dataclass(frozen=True)
+class HeadFrame:
+    """Mesh points expressed in the head-aligned frame.
+
+    Attributes
+    ----------
+    points_px : ndarray of shape (478, 3)
+        Points in the head frame, pixels of the analysed image.
+    rotation : ndarray of shape (3, 3)
+        Head rotation in image axes; ``image = rotation @ head + origin``.
+    origin_px : ndarray of shape (3,)
+        The pupils' midpoint in image pixels.
+    pose : HeadPose
+        The pose the photo was taken at (reported with every measurement set).
+    """
+
+    points_px: np.ndarray
+    rotation: np.ndarray
+    origin_px: np.ndarray
+    pose: HeadPose
+
+    def point(self, landmark: int) -> np.ndarray:
+        """The (x, y) frontal-plane position of one mesh vertex."""
+        return self.points_px[int(landmark), :2]
+
+    def to_image(self, points_xy: np.ndarray) -> np.ndarray:
+        """Map frontal-plane head-frame points (N, 2) back to image pixels (N, 2), for drawing."""
+        pts = np.atleast_2d(np.asarray(points_xy, dtype=np.float64))
+        full = np.column_stack([pts, np.zeros(len(pts))])
+        return (full @ self.rotation.T + self.origin_px)[:, :2]
+
+
+def head_frame(landmarks_px: np.ndarray, rotation: np.ndarray, pose: HeadPose) -> HeadFrame:
+    """Express mesh points in the head-aligned frame.
+
+    Parameters
+    ----------
+    landmarks_px : ndarray of shape (478, 3)
+        Mesh points in image pixels (x right, y down, z into the scene, on the x scale).
+    rotation : ndarray of shape (3, 3)
+        Head rotation in the same image axes (:func:`facebalance.vision.pose.rotation_in_image_axes`).
+    pose : HeadPose
+        The decomposed pose, kept for reporting.
+
+    Examples
+    --------
+    A face rotated in the image plane comes back upright:
+
+    >>> import math
+    >>> pts = np.zeros((478, 3))
+    >>> pts[Landmark.PUPIL_RIGHT] = (-30, 0, 0); pts[Landmark.PUPIL_LEFT] = (30, 0, 0)
+    >>> a = math.radians(10)
+    >>> rot = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
+    >>> frame = head_frame(pts @ rot.T + (100, 100, 0), rot, HeadPose(0, 0, 10))
+    >>> np.round(frame.point(Landmark.PUPIL_LEFT), 6).tolist()
+    [30.0, 0.0]
+    """
+    pts = np.asarray(landmarks_px, dtype=np.float64)
+    origin = (pts[Landmark.PUPIL_RIGHT] + pts[Landmark.PUPIL_LEFT]) / 2.0
+    head = (pts - origin) @ rotation  # row-vector form of rotation.T @ (p - origin)
+    return HeadFrame(points_px=head, rotation=np.asarray(rotation, dtype=np.float64), origin_px=origin, pose=pose)
+
+
+def image_to_head(frame: HeadFrame, point_px: np.ndarray, depth_px: float = 0.0) -> np.ndarray:
+    """Map an image point (x, y), at an assumed depth (image z), into the head frame's (x, y)."""
+    p = np.array([point_px[0], point_px[1], depth_px], dtype=np.float64)
+    return ((p - frame.origin_px) @ frame.rotation)[:2]

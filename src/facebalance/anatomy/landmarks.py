@@ -1,0 +1,159 @@
+"""Named anatomical points on MediaPipe's 478-point face mesh.
+
+The mesh is a surface topology, not an anthropometric landmark set: some clinical points coincide with a
+mesh vertex (pronasale, cheilion), others only have a proxy (gonion, zygion), and some have none at all
+(trichion, the hairline, lies above the mesh and is found from the image; see
+:mod:`facebalance.anatomy.hairline`). This table is the one place where mesh indices appear. ``left`` and
+``right`` are always the **patient's** sides: the patient's right is on the image's left in a
+non-mirrored photo.
+
+Each entry gives the clinical definition and why that vertex (or group) is used. Groups (brow margins,
+alar rims) are resolved to a point by the measurement that needs them, e.g. "the most lateral alar point".
+
+References
+----------
+.. [1] Kartynnik Y, et al. Real-time facial surface geometry from monocular video on mobile GPUs.
+       CVPR Workshops 2019 (the mesh topology).
+.. [2] Farkas LG. Anthropometry of the Head and Face. 2nd ed. Raven Press; 1994 (landmark definitions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Landmark(IntEnum):
+    """Single mesh vertices used as anatomical points (patient's left/right)."""
+
+    # Eyes. Indices 468-477 come from the iris refinement model.
+    PUPIL_RIGHT = 468
+    PUPIL_LEFT = 473
+    IRIS_RIGHT_LATERAL = 469
+    IRIS_RIGHT_TOP = 470
+    IRIS_RIGHT_MEDIAL = 471
+    IRIS_RIGHT_BOTTOM = 472
+    IRIS_LEFT_MEDIAL = 474
+    IRIS_LEFT_TOP = 475
+    IRIS_LEFT_LATERAL = 476
+    IRIS_LEFT_BOTTOM = 477
+    MEDIAL_CANTHUS_RIGHT = 133
+    LATERAL_CANTHUS_RIGHT = 33
+    MEDIAL_CANTHUS_LEFT = 362
+    LATERAL_CANTHUS_LEFT = 263
+    UPPER_LID_RIGHT = 159
+    LOWER_LID_RIGHT = 145
+    UPPER_LID_LEFT = 386
+    LOWER_LID_LEFT = 374
+
+    # Brows (upper margin): medial head, apex region, tail.
+    BROW_MEDIAL_RIGHT = 107
+    BROW_TAIL_RIGHT = 70
+    BROW_MEDIAL_LEFT = 336
+    BROW_TAIL_LEFT = 300
+
+    # Midline.
+    FOREHEAD_MESH_TOP = 10
+    GLABELLA = 9
+    SOFT_TISSUE_NASION = 168
+    NASAL_DORSUM = 6
+    PRONASALE = 1
+    SUBNASALE = 2
+    LABRALE_SUPERIUS = 0
+    STOMION_UPPER = 13
+    STOMION_LOWER = 14
+    LABRALE_INFERIUS = 17
+    LABIOMENTAL_FOLD = 18
+    SOFT_TISSUE_POGONION = 175
+    MENTON = 152
+
+    # Mouth.
+    CHEILION_RIGHT = 61
+    CHEILION_LEFT = 291
+
+    # Lateral face outline proxies.
+    ZYGION_RIGHT = 234
+    ZYGION_LEFT = 454
+    GONION_RIGHT = 172
+    GONION_LEFT = 397
+
+
+#: Upper margin of each brow, ordered lateral -> medial.
+BROW_UPPER_RIGHT: tuple[int, ...] = (70, 63, 105, 66, 107)
+BROW_UPPER_LEFT: tuple[int, ...] = (300, 293, 334, 296, 336)
+#: Candidate vertices on each alar rim; the most lateral one in the head frame is the alare.
+ALAR_RIM_RIGHT: tuple[int, ...] = (48, 49, 64, 98, 115, 219, 240)
+ALAR_RIM_LEFT: tuple[int, ...] = (278, 279, 294, 327, 344, 439, 460)
+#: Vertices on the facial midline, top to bottom, used to fit the midline and measure deviation.
+MIDLINE: tuple[int, ...] = (10, 151, 9, 168, 6, 197, 195, 5, 4, 1, 2, 0, 13, 14, 17, 18, 200, 199, 175, 152)
+#: Points the treatments discussed here do not move, used for alignment and the head frame.
+STABLE_POINTS: tuple[int, ...] = (33, 133, 362, 263, 168, 6, 10, 151, 9, 234, 454)
+
+
+@dataclass(frozen=True)
+class LandmarkDefinition:
+    """One row of the documented landmark table."""
+
+    name: str
+    mesh: str
+    clinical_definition: str
+    why: str
+
+
+#: The documented table (rendered in docs/anatomy.md and shown by ``facebalance landmarks``).
+LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
+    LandmarkDefinition("pupil / iris centre (right, left)", "468, 473",
+        "Centre of the iris, taken as the pupil centre.",
+        "Output of MediaPipe's iris refinement; the iris contour 469-472 / 474-477 gives the diameter."),
+    LandmarkDefinition("medial canthus, en (right, left)", "133, 362",
+        "Inner corner of the palpebral fissure.", "Vertex at the inner commissure of the eyelid contour."),
+    LandmarkDefinition("lateral canthus, ex (right, left)", "33, 263",
+        "Outer corner of the palpebral fissure.", "Vertex at the outer commissure of the eyelid contour."),
+    LandmarkDefinition("upper / lower lid margin (right, left)", "159/145, 386/374",
+        "Highest point of the upper lid and lowest of the lower lid above/below the pupil.",
+        "Mid vertices of the lid contours; their distance is the palpebral fissure height."),
+    LandmarkDefinition("brow upper margin (right, left)", "70,63,105,66,107 / 300,293,334,296,336",
+        "Upper border of the eyebrow hair from tail to head.",
+        "The mesh's brow-top row; heights are read where a vertical through the pupil (or canthus) "
+        "crosses this polyline, so no single vertex stands in for the brow."),
+    LandmarkDefinition("brow medial head / tail (right, left)", "107, 70 / 336, 300",
+        "Medial end and lateral end of the brow's upper margin.",
+        "End vertices of the brow-top row. The mesh's tail stops short of the true brow tail on "
+        "some faces, so lateral-brow measurements are read at the lateral canthus, not at the tail."),
+    LandmarkDefinition("glabella", "9", "Most prominent midline point between the brows.",
+        "Midline vertex between the brow heads."),
+    LandmarkDefinition("soft-tissue nasion", "168", "Deepest point of the nasofrontal angle, midline.",
+        "Midline vertex at the level of the upper lids, the bridge's deepest point on the mesh."),
+    LandmarkDefinition("pronasale", "1", "Most projecting point of the nasal tip.", "Nose-tip vertex."),
+    LandmarkDefinition("subnasale", "2", "Junction of columella and upper lip, midline.",
+        "Midline vertex at the columella base."),
+    LandmarkDefinition("alare (right, left)", "most lateral of 48,49,64,98,115,219,240 / mirror",
+        "Most lateral point of each alar rim.",
+        "No single vertex is lateral on every nose; the most lateral rim vertex in the head frame is used. "
+        "Vertices 102/331 and 129/358 sit on the alar-facial groove, about 1 mm lateral of hand-placed alare "
+        "on the London set, and are excluded."),
+    LandmarkDefinition("cheilion (right, left)", "61, 291", "Corner of the mouth.",
+        "Vertex at the lip commissure."),
+    LandmarkDefinition("labrale superius", "0", "Upper vermilion border at the midline.",
+        "Midline vertex on the upper lip's outer contour."),
+    LandmarkDefinition("stomion", "midpoint of 13 and 14", "Midline meeting point of the lips.",
+        "13 and 14 are the inner edges of the upper and lower lip; their midpoint is stomion with the lips "
+        "closed, and their distance is the interlabial gap."),
+    LandmarkDefinition("labrale inferius", "17", "Lower vermilion border at the midline.",
+        "Midline vertex on the lower lip's outer contour."),
+    LandmarkDefinition("labiomental fold (frontal proxy)", "18", "Deepest point between lower lip and chin.",
+        "Midline vertex just below the lower vermilion; on a frontal view only its height is used."),
+    LandmarkDefinition("soft-tissue pogonion (frontal proxy)", "175", "Most anterior point of the chin.",
+        "Midline chin vertex above menton; used for chin deviation from the midline."),
+    LandmarkDefinition("menton", "152", "Lowest point of the soft-tissue chin.", "Lowest midline vertex."),
+    LandmarkDefinition("zygion proxy (right, left)", "234, 454",
+        "Most lateral point of the zygomatic arch.",
+        "Widest vertices of the mesh outline at cheekbone level; a proxy, since the arch lies under soft "
+        "tissue and the mesh outline follows the visible face edge."),
+    LandmarkDefinition("gonion proxy (right, left)", "172, 397", "Most lateral point of the mandibular angle.",
+        "Outline vertices at the visible jaw angle; a proxy for the bony gonion."),
+    LandmarkDefinition("trichion (hairline)", "none: detected from the image",
+        "Hairline at the midline.",
+        "The mesh stops on the forehead (vertex 10 is not the hairline). It is searched for in the image "
+        "along the midline; when no clear skin-to-hair edge is found the measurement is not made."),
+)

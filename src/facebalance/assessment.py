@@ -1,0 +1,161 @@
+"""From one face mesh to calibrated measurements, norm comparisons and findings (pure).
+
+This is the frontal engine's core: arrays and dataclasses in, dataclasses out. Image decoding and the
+landmark model live in :mod:`facebalance.vision`; :func:`facebalance.analysis.analyze_photo` wires the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from facebalance.anatomy.calibration import (
+    Calibration,
+    IrisReference,
+    calibrate_from_iris,
+    calibrate_from_known_distance,
+)
+from facebalance.anatomy.frame import HeadFrame, head_frame, image_to_head
+from facebalance.anatomy.hairline import HairlineResult, find_hairline
+from facebalance.anatomy.landmarks import Landmark
+from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
+from facebalance.norms import NormSet
+from facebalance.vision.pose import HeadPose
+from facebalance.zones import (
+    Measurement,
+    Unit,
+    Zone,
+    measure_lower_face,
+    measure_midface,
+    measure_proportions,
+    measure_symmetry,
+    measure_upper_face,
+)
+from facebalance.zones.base import distance_px
+
+
+@dataclass(frozen=True)
+class PatientContext:
+    """What selects the norm set: the patient's sex and, where the norms have it, ethnicity."""
+
+    sex: str | None = None
+    ethnicity: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything measured on one frontal face, in the head frame of the analysed image."""
+
+    pose: HeadPose
+    calibration: Calibration
+    iris_diameter_right_px: float
+    iris_diameter_left_px: float
+    measurements: dict[str, Measurement]
+    comparisons: dict[str, NormComparison]
+    findings: list[Finding]
+    frame: HeadFrame
+    hairline: HairlineResult
+    patient: PatientContext
+    warnings: list[str] = field(default_factory=list)
+
+
+def iris_diameters_px(landmarks_px: np.ndarray) -> tuple[float, float]:
+    """Horizontal diameters of the iris contours (right, left) in pixels, 3-D so that yaw does not shrink them."""
+    right = float(np.linalg.norm(landmarks_px[Landmark.IRIS_RIGHT_LATERAL] - landmarks_px[Landmark.IRIS_RIGHT_MEDIAL]))
+    left = float(np.linalg.norm(landmarks_px[Landmark.IRIS_LEFT_LATERAL] - landmarks_px[Landmark.IRIS_LEFT_MEDIAL]))
+    return right, left
+
+
+def iris_reference(norms: NormSet) -> IrisReference:
+    iris = norms.reference("iris_visible_diameter_mm")
+    return IrisReference(
+        diameter_mm=iris.value,
+        sd_mm=iris.sd or 0.0,
+        source=iris.source.split(".")[0],
+        contour_to_visible_ratio=norms.reference("mediapipe_iris_contour_to_visible_ratio").value,
+        point_sigma_iris_diameters=norms.reference("landmark_sigma_iris_diameters").value,
+    )
+
+
+def assess_face(
+    rgb: np.ndarray,
+    landmarks_px: np.ndarray,
+    rotation: np.ndarray,
+    pose: HeadPose,
+    *,
+    norms: NormSet,
+    rules: FindingRules,
+    patient: PatientContext = PatientContext(),
+    known_ipd_mm: float | None = None,
+    px_scale_to_full: float = 1.0,
+) -> Assessment:
+    """Measure one frontal face and judge it against the norms.
+
+    Parameters
+    ----------
+    rgb : ndarray of shape (H, W, 3), uint8
+        The analysed image (only the hairline search reads pixels).
+    landmarks_px : ndarray of shape (478, 3)
+        Mesh points in pixels of ``rgb``.
+    rotation : ndarray of shape (3, 3)
+        Head rotation in image axes.
+    pose : HeadPose
+    norms, rules
+        Norm set and findings rules.
+    patient : PatientContext
+        Selects sex- (and ethnicity-) specific norms; ``None`` sex uses only sex-neutral norms.
+    known_ipd_mm : float, optional
+        The patient's interpupillary distance measured in clinic (pupillometer); replaces the iris ruler.
+    px_scale_to_full : float
+        Full-resolution pixels per analysed pixel; ``iris_diameter_px`` is reported in full-resolution
+        pixels of the original photo.
+    """
+    frame = head_frame(landmarks_px, rotation, pose)
+    right_px, left_px = iris_diameters_px(landmarks_px)
+    reference = iris_reference(norms)
+    warnings: list[str] = []
+    if known_ipd_mm is not None:
+        visible_iris = (right_px + left_px) / 2 * reference.contour_to_visible_ratio
+        calibration = calibrate_from_known_distance(
+            distance_px(frame.point(Landmark.PUPIL_RIGHT), frame.point(Landmark.PUPIL_LEFT)), known_ipd_mm,
+            sigma_mm=0.5, point_sigma_px=reference.point_sigma_iris_diameters * visible_iris,
+        )
+    else:
+        calibration = calibrate_from_iris(right_px, left_px, reference)
+    visible_iris_px = (right_px + left_px) / 2 * reference.contour_to_visible_ratio
+
+    hairline = find_hairline(rgb, frame, iris_diameter_px=visible_iris_px)
+    trichion = None
+    if hairline.point_px is not None:
+        trichion = image_to_head(frame, hairline.point_px, float(landmarks_px[Landmark.FOREHEAD_MESH_TOP, 2]))
+    else:
+        warnings.append(f"Upper third not measured: {hairline.reason}.")
+
+    measured: list[Measurement] = []
+    measured += measure_proportions(frame, calibration=calibration, trichion_xy=trichion,
+                                    hairline_reason=hairline.reason)
+    measured += measure_upper_face(frame, calibration=calibration)
+    measured += measure_midface(frame, calibration=calibration)
+    measured += measure_lower_face(frame, calibration=calibration)
+    by_id: dict[str, Measurement] = {}
+    for m in measured:
+        by_id.setdefault(m.id, m)  # alar and bizygomatic widths appear in two zones; keep the first
+    measured_sym = measure_symmetry(frame, calibration=calibration, paired=by_id)
+    for m in measured_sym:
+        by_id[m.id] = m
+    by_id["iris_diameter_px"] = Measurement(
+        "iris_diameter_px", Zone.MIDFACE, (right_px + left_px) / 2 * px_scale_to_full,
+        abs(right_px - left_px) / 2 * px_scale_to_full, Unit.PX,
+        "Iris contour diameter, mean of both eyes (pixels of the original photo)", ("iris_right", "iris_left"))
+
+    comparisons = {
+        mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=patient.ethnicity))
+        for mid, m in by_id.items()
+    }
+    findings = derive_findings(by_id, comparisons, norms, rules)
+    return Assessment(
+        pose=pose, calibration=calibration, iris_diameter_right_px=right_px, iris_diameter_left_px=left_px,
+        measurements=by_id, comparisons=comparisons, findings=findings, frame=frame, hairline=hairline,
+        patient=patient, warnings=warnings,
+    )

@@ -1,0 +1,154 @@
+"""The ``facebalance`` command line (Typer). Domain errors become one clear message and exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from facebalance.errors import FacebalanceError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="facebalance: calibrated facial measurements and findings for facial balancing.",
+)
+eval_app = typer.Typer(no_args_is_help=True, help="Accuracy against hand-placed ground truth.")
+app.add_typer(eval_app, name="eval")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(exc: FacebalanceError, name: str = "") -> typer.Exit:
+    prefix = f"{name}: " if name else ""
+    err_console.print(
+        f"[bold red]error[/] {prefix}{exc.message}" + (f"\n  [yellow]fix:[/] {exc.hint}" if exc.hint else "")
+    )
+    return typer.Exit(code=2)
+
+
+@app.command()
+def analyze(
+    photos: Annotated[list[Path], typer.Argument(help="Frontal photo(s): JPEG, PNG, WebP or HEIC.")],
+    sex: Annotated[str | None, typer.Option(help="Patient's sex for sex-specific norms: female or male.")] = None,
+    ethnicity: Annotated[str | None, typer.Option(help="Population for population-specific norms, if any.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the analysis JSON here (one photo).")] = None,
+    annotate: Annotated[Path | None, typer.Option(help="Write the annotated PNG here (one photo).")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option(help="Write NAME.json and NAME.png per photo into this folder.")
+    ] = None,
+    norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
+    ipd_mm: Annotated[
+        float | None,
+        typer.Option(help="Interpupillary distance measured in clinic, mm; replaces the iris calibration."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No terminal summary.")] = False,
+) -> None:
+    """Analyse frontal photos: measurements with uncertainty, norms, findings, annotated image."""
+    from facebalance.analysis import analyze_photo
+    from facebalance.norms import load_norm_set
+    from facebalance.report.annotate import render_annotated
+    from facebalance.report.document import analysis_document
+    from facebalance.report.summary import print_summary
+    from facebalance.vision import FaceLandmarker
+
+    if sex is not None and sex not in ("female", "male"):
+        raise typer.BadParameter("use female or male", param_hint="--sex")
+    if len(photos) > 1 and (json_out or annotate):
+        raise typer.BadParameter("--json and --annotate take one photo; use --out-dir for several", param_hint="--json")
+    try:
+        norm_set = load_norm_set(norms)
+    except FacebalanceError as exc:
+        raise _fail(exc) from None
+    failures = 0
+    with FaceLandmarker() as landmarker:
+        for photo in photos:
+            try:
+                result = analyze_photo(
+                    photo, sex=sex, ethnicity=ethnicity, norms=norm_set, known_ipd_mm=ipd_mm, landmarker=landmarker
+                )
+            except FacebalanceError as exc:
+                failures += 1
+                _fail(exc, photo.name)
+                continue
+            doc = analysis_document(result)
+            targets: list[tuple[Path | None, Path | None]] = [(json_out, annotate)]
+            if out_dir is not None:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                targets.append((out_dir / f"{photo.stem}.json", out_dir / f"{photo.stem}.png"))
+            for j, png in targets:
+                if j is not None:
+                    _write_atomic(j, json.dumps(doc, indent=2, ensure_ascii=False).encode())
+                if png is not None:
+                    _write_atomic(png, render_annotated(result))
+            if not quiet:
+                print_summary(result, console)
+    if failures:
+        raise typer.Exit(code=2)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so a failure never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+@eval_app.command("measurements")
+def eval_measurements(
+    dataset: Annotated[Path, typer.Option(help="The London set folder (neutral/*.jpg with .tem templates).")],
+    write: Annotated[Path | None, typer.Option(help="Update this markdown file's section with the results.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N photos.")] = None,
+) -> None:
+    """Each measurement vs. the same measurement from the hand-placed 189-point templates (MAD mm, ICC)."""
+    from facebalance.evaluation.london import run_measurement_eval
+
+    run_measurement_eval(dataset, write=write, limit=limit, console=console)
+
+
+@eval_app.command("landmarks")
+def eval_landmarks(
+    dataset: Annotated[Path, typer.Option(help="A folder of images with iBUG 68-point .pts files (LFPW).")],
+    write: Annotated[Path | None, typer.Option(help="Update this markdown file's section with the results.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N photos.")] = None,
+) -> None:
+    """Landmark accuracy as normalised mean error (NME, inter-ocular) on the LFPW subset."""
+    from facebalance.evaluation.lfpw import run_landmark_eval
+
+    run_landmark_eval(dataset, write=write, limit=limit, console=console)
+
+
+@app.command()
+def bench(
+    write: Annotated[Path | None, typer.Option(help="Write the results into this markdown file.")] = None,
+) -> None:
+    """Time the engine: one 24 MP JPEG end to end, and batch throughput."""
+    from facebalance.bench import run_bench
+
+    run_bench(write=write, console=console)
+
+
+@app.command()
+def landmarks() -> None:
+    """Print the table of named anatomical points and the mesh indices used."""
+    from rich.table import Table
+
+    from facebalance.anatomy import LANDMARK_TABLE
+
+    table = Table("point", "mesh", "definition", "why", show_lines=True)
+    for row in LANDMARK_TABLE:
+        table.add_row(row.name, row.mesh, row.clinical_definition, row.why)
+    console.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Reference values with their sources, selected by the patient's sex and (where the data has it) ethnicity.
+
+Norm sets are TOML files (see ``data/frontal_default.toml`` for the format). The core only reads them
+through :func:`load_norm_set`; a clinic's own file is layered over the default with
+:meth:`NormSet.layered_over`, its entries replacing the default's for the same measurement, sex and
+ethnicity.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from facebalance.errors import NormsError
+
+Sex = Literal["female", "male"]
+_REVIEW_STATES = {"cited", "derived", "working", "measured"}
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A reference value for one measurement: mean and SD, or an acceptable range (low/high)."""
+
+    measurement: str
+    sex: str
+    ethnicity: str
+    population: str
+    source: str
+    review: str
+    mean: float | None = None
+    sd: float | None = None
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+
+    def describe(self, unit: str) -> str:
+        u = "" if unit in ("ratio", "fraction") else f" {unit}"
+        if self.mean is not None and self.sd is not None:
+            return f"{self.mean:g} ± {self.sd:g}{u}"
+        lo = "" if self.low is None else f"{self.low:g}"
+        hi = "" if self.high is None else f"{self.high:g}"
+        return f"{lo} to {hi}{u}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    value: float
+    source: str
+    review: str
+    population: str = ""
+    sd: float | None = None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The size at which an asymmetry is noticed by lay observers."""
+
+    measurement: str
+    noticed_at: float
+    source: str
+    review: str
+
+
+@dataclass(frozen=True)
+class NormSet:
+    name: str
+    version: str
+    norms: tuple[Norm, ...]
+    references: dict[str, Reference] = field(default_factory=dict)
+    thresholds: dict[str, Threshold] = field(default_factory=dict)
+
+    def select(self, measurement: str, *, sex: str | None, ethnicity: str | None = None) -> Norm | None:
+        """The most specific norm for a measurement: sex and ethnicity match > sex > any.
+
+        Returns ``None`` when the set has no norm for the measurement (or none for this sex and no
+        sex-neutral one).
+        """
+        best: tuple[int, Norm] | None = None
+        for norm in self.norms:
+            if norm.measurement != measurement:
+                continue
+            if norm.sex not in ("any", sex):
+                continue
+            if norm.ethnicity not in ("any", ethnicity):
+                continue
+            score = (2 if norm.sex == sex else 0) + (1 if ethnicity and norm.ethnicity == ethnicity else 0)
+            if best is None or score > best[0]:
+                best = (score, norm)
+        return best[1] if best else None
+
+    def reference(self, id_: str) -> Reference:
+        try:
+            return self.references[id_]
+        except KeyError:
+            raise NormsError(f"The norm set {self.name!r} has no reference value {id_!r}.",
+                             hint="Use a norm set derived from facebalance-default.") from None
+
+    def layered_over(self, base: NormSet) -> NormSet:
+        """This set's entries on top of ``base``: same (measurement, sex, ethnicity) replaces."""
+        mine = {(n.measurement, n.sex, n.ethnicity) for n in self.norms}
+        norms = tuple(n for n in base.norms if (n.measurement, n.sex, n.ethnicity) not in mine) + self.norms
+        return NormSet(
+            name=f"{self.name} (over {base.name})",
+            version=f"{self.version}+{base.version}",
+            norms=norms,
+            references={**base.references, **self.references},
+            thresholds={**base.thresholds, **self.thresholds},
+        )
+
+
+def _require(entry: dict[str, Any], key: str, where: str) -> Any:
+    if key not in entry:
+        raise NormsError(f"{where}: missing {key!r}.", hint="Every entry needs a value and a source.")
+    return entry[key]
+
+
+def parse_norm_set(text: str, *, origin: str = "<string>") -> NormSet:
+    """Parse and validate a norm-set TOML document (every number must have a source)."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise NormsError(f"{origin} is not valid TOML: {exc}.", hint="Fix the file's syntax.") from None
+    meta = doc.get("meta", {})
+    name, version = str(meta.get("name", Path(origin).stem)), str(meta.get("version", "unversioned"))
+    norms = []
+    for i, e in enumerate(doc.get("norm", [])):
+        where = f"{origin} norm #{i + 1} ({e.get('measurement', '?')})"
+        source = str(_require(e, "source", where)).strip()
+        if not source:
+            raise NormsError(f"{where}: empty source.", hint="Cite where the value comes from.")
+        review = str(e.get("review", "cited"))
+        if review not in _REVIEW_STATES:
+            raise NormsError(f"{where}: review must be one of {sorted(_REVIEW_STATES)}.", hint="Fix the entry.")
+        has_mean = "mean" in e and "sd" in e
+        has_range = "low" in e or "high" in e
+        if not (has_mean or has_range):
+            raise NormsError(f"{where}: needs mean and sd, or low/high.", hint="Add the reference value.")
+        if has_mean and float(e["sd"]) <= 0:
+            raise NormsError(f"{where}: sd must be positive.", hint="Fix the entry.")
+        norms.append(Norm(
+            measurement=str(_require(e, "measurement", where)),
+            sex=str(e.get("sex", "any")),
+            ethnicity=str(e.get("ethnicity", "any")),
+            population=str(_require(e, "population", where)),
+            source=source,
+            review=review,
+            mean=float(e["mean"]) if "mean" in e else None,
+            sd=float(e["sd"]) if "sd" in e else None,
+            low=float(e["low"]) if "low" in e else None,
+            high=float(e["high"]) if "high" in e else None,
+            note=str(e.get("note", "")),
+        ))
+    references = {}
+    for e in doc.get("reference", []):
+        where = f"{origin} reference {e.get('id', '?')}"
+        references[str(_require(e, "id", where))] = Reference(
+            id=str(e["id"]), value=float(_require(e, "value", where)), source=str(_require(e, "source", where)),
+            review=str(e.get("review", "cited")), population=str(e.get("population", "")),
+            sd=float(e["sd"]) if "sd" in e else None,
+        )
+    thresholds = {}
+    for e in doc.get("threshold", []):
+        where = f"{origin} threshold {e.get('measurement', '?')}"
+        thresholds[str(_require(e, "measurement", where))] = Threshold(
+            measurement=str(e["measurement"]), noticed_at=float(_require(e, "noticed_at", where)),
+            source=str(_require(e, "source", where)), review=str(e.get("review", "cited")),
+        )
+    return NormSet(name=name, version=version, norms=tuple(norms), references=references, thresholds=thresholds)
+
+
+def load_norm_set(path: str | Path | None = None) -> NormSet:
+    """The default norm set, or a clinic's file layered over it."""
+    default_text = resources.files("facebalance.norms").joinpath("data/frontal_default.toml").read_text("utf-8")
+    default = parse_norm_set(default_text, origin="frontal_default.toml")
+    if path is None:
+        return default
+    p = Path(path)
+    if not p.is_file():
+        raise NormsError(f"Norm file {p} does not exist.", hint="Give the path of a TOML norm set.")
+    return parse_norm_set(p.read_text("utf-8"), origin=str(p)).layered_over(default)
