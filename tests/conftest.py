@@ -6,18 +6,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-BUNDLED_LONDON = REPO / "tests" / "data" / "london"
-SHARED = REPO.parent / "shared"
-SHARED_DATA = SHARED / "data"
-
-
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared/data, or skip the test saying what is missing."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"needs ../shared/data/{'/'.join(parts)} (the shared data folder beside the repository)")
-    return path
+from shared_data import BUNDLED_LONDON, SHARED, SHARED_DATA, shared_path  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="session")

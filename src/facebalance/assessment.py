@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from facebalance.anatomy.brow import refine_brow_margin
 from facebalance.anatomy.calibration import (
     Calibration,
     IrisReference,
@@ -18,7 +19,7 @@ from facebalance.anatomy.calibration import (
 )
 from facebalance.anatomy.frame import HeadFrame, head_frame, image_to_head
 from facebalance.anatomy.hairline import HairlineResult, find_hairline
-from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, Landmark
 from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
 from facebalance.norms import NormSet
 from facebalance.vision.pose import HeadPose
@@ -135,7 +136,14 @@ def assess_face(
     measured: list[Measurement] = []
     measured += measure_proportions(frame, calibration=calibration, trichion_xy=trichion,
                                     hairline_reason=hairline.reason)
-    measured += measure_upper_face(frame, calibration=calibration)
+    brows = {side: refine_brow_margin(rgb, frame, idx, iris_diameter_px=visible_iris_px)
+             for side, idx in (("right", BROW_UPPER_RIGHT), ("left", BROW_UPPER_LEFT))}
+    for side, brow in brows.items():
+        if not brow.refined.all():
+            warnings.append(f"The {side} brow's upper edge was faint at {int((~brow.refined).sum())} of "
+                            f"{len(brow.refined)} points; the face-mesh position was used there.")
+    measured += measure_upper_face(frame, calibration=calibration,
+                                   brow_margins={side: b.points_xy for side, b in brows.items()})
     measured += measure_midface(frame, calibration=calibration)
     measured += measure_lower_face(frame, calibration=calibration)
     by_id: dict[str, Measurement] = {}

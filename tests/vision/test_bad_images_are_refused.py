@@ -13,7 +13,6 @@ from typing import NamedTuple
 import pytest
 from PIL import Image
 
-from conftest import shared_path
 from facebalance.errors import (
     CorruptImage,
     ImageInputError,
@@ -23,6 +22,7 @@ from facebalance.errors import (
     UnsupportedImageFormat,
 )
 from facebalance.vision import load_image
+from shared_data import shared_path
 
 
 class Refusal(NamedTuple):

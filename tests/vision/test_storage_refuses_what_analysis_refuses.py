@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import shared_path
 from facebalance.errors import ImageInputError
 from facebalance.vision import load_image
 from facebalance.vision.storage import reencode_for_storage
+from shared_data import shared_path
 
 REFUSED_FILES: tuple[str, ...] = (
     "fuzzdb_lottapixel.jpg",

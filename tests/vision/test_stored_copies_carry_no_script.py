@@ -11,9 +11,9 @@ import io
 import numpy as np
 from PIL import Image
 
-from conftest import shared_path
 from facebalance.vision import load_image
 from facebalance.vision.storage import reencode_for_storage
+from shared_data import shared_path
 
 POLYGLOT = "fuzzdb_POC_phpinfo-metadata.jpg"
 SCRIPT = b"<?php phpinfo(); ?>"

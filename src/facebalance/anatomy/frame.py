@@ -80,8 +80,18 @@ def head_frame(landmarks_px: np.ndarray, rotation: np.ndarray, pose: HeadPose) -
     """
     pts = np.asarray(landmarks_px, dtype=np.float64)
     origin = (pts[Landmark.PUPIL_RIGHT] + pts[Landmark.PUPIL_LEFT]) / 2.0
+    rotation = np.asarray(rotation, dtype=np.float64)
     head = (pts - origin) @ rotation  # row-vector form of rotation.T @ (p - origin)
-    return HeadFrame(points_px=head, rotation=np.asarray(rotation, dtype=np.float64), origin_px=origin, pose=pose)
+    # The clinical horizontal is the interpupillary line. The geometry pipeline's roll differs from it by
+    # up to about a degree, in a direction that does not flip with the face, so level the pupils exactly.
+    dx, dy = head[Landmark.PUPIL_LEFT, :2] - head[Landmark.PUPIL_RIGHT, :2]
+    norm = float(np.hypot(dx, dy))
+    if norm > 0:
+        c, s = dx / norm, dy / norm
+        level = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+        rotation = rotation @ level
+        head = head @ level
+    return HeadFrame(points_px=head, rotation=rotation, origin_px=origin, pose=pose)
 
 
 def image_to_head(frame: HeadFrame, point_px: np.ndarray, depth_px: float = 0.0) -> np.ndarray:

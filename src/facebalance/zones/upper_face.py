@@ -54,7 +54,9 @@ def brow_apex_fraction(brow_xy: np.ndarray, medial_x: float, lateral_x: float) -
     return float((apex_x - medial_x) / (lateral_x - medial_x))
 
 
-def measure_upper_face(frame: HeadFrame, *, calibration: Calibration) -> list[Measurement]:
+def measure_upper_face(
+    frame: HeadFrame, *, calibration: Calibration, brow_margins: dict[str, np.ndarray] | None = None
+) -> list[Measurement]:
     """Brow heights, brow apex, lateral-brow drop, canthal tilt and palpebral fissures for both eyes.
 
     Parameters
@@ -63,6 +65,10 @@ def measure_upper_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
         Mesh points in the head-aligned frame (pixels).
     calibration : Calibration
         Scale and landmark noise.
+    brow_margins : dict, optional
+        ``{"right": (5, 2) array, "left": ...}`` upper-margin points refined from the image
+        (:func:`facebalance.anatomy.brow.refine_brow_margin`), lateral to medial; the mesh's brow
+        vertices are used when absent.
 
     Returns
     -------
@@ -76,7 +82,7 @@ def measure_upper_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
     zone = Zone.UPPER_FACE
     for side, (pupil_i, medial_i, lateral_i, upper_i, lower_i, brow_idx) in _SIDES.items():
         pupil, medial, lateral = frame.point(pupil_i), frame.point(medial_i), frame.point(lateral_i)
-        brow = frame.points_px[list(brow_idx), :2]
+        brow = brow_margins[side] if brow_margins else frame.points_px[list(brow_idx), :2]
         brow_pts = (f"brow_upper_margin_{side}",)
         heights: dict[str, Measurement] = {}
         for where, x, extra in (("", pupil[0], f"pupil_{side}"), ("medial_", medial[0], f"medial_canthus_{side}"),
