@@ -126,7 +126,8 @@ def assess_face(
         calibration = calibrate_from_iris(right_px, left_px, reference)
     visible_iris_px = (right_px + left_px) / 2 * reference.contour_to_visible_ratio
 
-    hairline = find_hairline(rgb, frame, iris_diameter_px=visible_iris_px)
+    middle_third_px = distance_px(frame.point(Landmark.GLABELLA), frame.point(Landmark.SUBNASALE))
+    hairline = find_hairline(rgb, frame, iris_diameter_px=visible_iris_px, middle_third_px=middle_third_px)
     trichion = None
     if hairline.point_px is not None:
         trichion = image_to_head(frame, hairline.point_px, float(landmarks_px[Landmark.FOREHEAD_MESH_TOP, 2]))
@@ -134,8 +135,10 @@ def assess_face(
         warnings.append(f"Upper third not measured: {hairline.reason}.")
 
     measured: list[Measurement] = []
-    measured += measure_proportions(frame, calibration=calibration, trichion_xy=trichion,
-                                    hairline_reason=hairline.reason)
+    measured += measure_proportions(
+        frame, calibration=calibration, trichion_xy=trichion, hairline_reason=hairline.reason,
+        trichion_sigma_px=norms.reference("hairline_sigma_iris_diameters").value * visible_iris_px,
+    )
     brows = {side: refine_brow_margin(rgb, frame, idx, iris_diameter_px=visible_iris_px)
              for side, idx in (("right", BROW_UPPER_RIGHT), ("left", BROW_UPPER_LEFT))}
     for side, brow in brows.items():

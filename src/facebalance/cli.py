@@ -123,6 +123,18 @@ def eval_landmarks(
     run_landmark_eval(dataset, write=write, limit=limit, console=console)
 
 
+@eval_app.command("population")
+def eval_population(
+    dataset: Annotated[Path, typer.Option(help="The London set folder (neutral/*.jpg, london_info.csv).")],
+    write: Annotated[Path | None, typer.Option(help="Update this markdown file's section with the results.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N photos.")] = None,
+) -> None:
+    """Mean and SD by sex of the engine's measurements on a reference set (population norms)."""
+    from facebalance.evaluation.population import run_population_eval
+
+    run_population_eval(dataset, write=write, limit=limit, console=console)
+
+
 @app.command()
 def bench(
     write: Annotated[Path | None, typer.Option(help="Write the results into this markdown file.")] = None,

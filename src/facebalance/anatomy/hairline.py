@@ -1,11 +1,14 @@
 """Finding the hairline (trichion) in the image, because the face mesh stops below it.
 
-Walk from the mid-forehead straight up the head's midline, sampling a short band across the midline at
-each step. The forehead between mesh vertices 151 and 10 is skin and gives the reference colour; the
-hairline is the first place where the band stays clearly unlike skin for a sustained stretch. If that
-stretch looks like the photo's backdrop rather than hair (a bald or shaved scalp, hair swept back), or
-the walk leaves the photo first, the hairline is reported as not found, with the reason: the upper third
-is then not measured rather than guessed.
+Walk from the top of the mesh (vertex 10, still forehead skin) straight up the head's midline, sampling a
+band across the midline at each step. The forehead between vertices 151 and 10 gives the skin model
+(colour in CIE Lab and texture, with their spread). Each row scores its dissimilarity to skin from:
+chroma (a*, b*), *darkening* only (so that a shiny, specular forehead does not read as hair), and
+*added* texture (hair is fine-grained, skin is smooth). The hairline is the first row from which the
+score stays above a threshold for a sustained stretch. If that stretch looks like the photo's backdrop
+(bald or shaved scalp, hair swept back), the walk leaves the photo, or the result is implausible against
+the middle third, the hairline is reported as not found with the reason: the upper third is then not
+measured rather than guessed.
 """
 
 from __future__ import annotations
@@ -17,14 +20,21 @@ import numpy as np
 from facebalance.anatomy.frame import HeadFrame
 from facebalance.anatomy.landmarks import Landmark
 
-#: Colour distance from skin (relative to the skin colour's norm) that counts as "not skin".
-NOT_SKIN_DISTANCE = 0.22
+#: Dissimilarity (in skin-spread units) above which a row is not forehead skin.
+NOT_SKIN_SCORE = 3.5
 #: How long the non-skin stretch must last, in iris diameters, to be a hairline and not a crease.
-SUSTAINED_IRIS_DIAMETERS = 0.5
+SUSTAINED_IRIS_DIAMETERS = 0.6
 #: Half-width of the sampling band across the midline, in iris diameters.
-BAND_HALF_WIDTH_IRIS_DIAMETERS = 0.4
+BAND_HALF_WIDTH_IRIS_DIAMETERS = 0.6
 #: How far above glabella to search at most, in iris diameters (upper thirds are ~5-6 iris diameters).
 MAX_SEARCH_IRIS_DIAMETERS = 12.0
+#: Spread floors (Lab units) so that a very even forehead does not make every change look large.
+MIN_SPREAD_LAB = (6.0, 3.0, 3.0)
+MIN_SPREAD_TEXTURE = 2.0
+#: The skin reference for each row: the rows between these distances below it, in iris diameters.
+REFERENCE_WINDOW_IRIS = (1.2, 0.3)
+#: Plausible upper third as a multiple of the middle third; outside it the detection is refused.
+PLAUSIBLE_UPPER_TO_MIDDLE = (0.45, 1.7)
 
 
 @dataclass(frozen=True)
@@ -36,17 +46,34 @@ class HairlineResult:
     reason: str = ""
 
 
-def _band_colour(rgb: np.ndarray, centre: np.ndarray, across: np.ndarray, half_width: float) -> np.ndarray | None:
+def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (D65) of sRGB values in 0-255, any leading shape."""
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def _band(rgb: np.ndarray, centre: np.ndarray, across: np.ndarray, half_width: float) -> np.ndarray | None:
     h, w = rgb.shape[:2]
-    offsets = np.linspace(-half_width, half_width, 9)
+    offsets = np.linspace(-half_width, half_width, 15)
     pts = centre[None, :] + offsets[:, None] * across[None, :]
     xs, ys = np.round(pts[:, 0]).astype(int), np.round(pts[:, 1]).astype(int)
     if xs.min() < 0 or ys.min() < 0 or xs.max() >= w or ys.max() >= h:
         return None
-    return rgb[ys, xs].astype(np.float64).mean(axis=0)
+    return srgb_to_lab(rgb[ys, xs])
 
 
-def find_hairline(rgb: np.ndarray, frame: HeadFrame, *, iris_diameter_px: float) -> HairlineResult:
+def _features(lab: np.ndarray) -> np.ndarray:
+    """Mean L*, a*, b* of a band and its texture (mean absolute difference of neighbouring L*)."""
+    return np.array([*lab.mean(axis=0), float(np.abs(np.diff(lab[:, 0])).mean())])
+
+
+def find_hairline(
+    rgb: np.ndarray, frame: HeadFrame, *, iris_diameter_px: float, middle_third_px: float | None = None
+) -> HairlineResult:
     """Search the midline above the forehead for the hairline.
 
     Parameters
@@ -57,52 +84,87 @@ def find_hairline(rgb: np.ndarray, frame: HeadFrame, *, iris_diameter_px: float)
         The head frame of the face in this image.
     iris_diameter_px : float
         Visible iris diameter, the unit for every search distance.
+    middle_third_px : float, optional
+        Glabella-subnasale distance; when given, a hairline implying an implausible upper third is refused.
     """
     up = frame.rotation @ np.array([0.0, -1.0, 0.0])
     up_xy = up[:2] / np.linalg.norm(up[:2])
     across = np.array([-up_xy[1], up_xy[0]])
     image_pts = frame.points_px @ frame.rotation.T + frame.origin_px
     start = image_pts[Landmark.GLABELLA, :2]
-    forehead_lo = image_pts[151, :2]  # mid-forehead vertex, below the mesh top
+    forehead_lo = image_pts[151, :2]  # mid-forehead vertex
     forehead_hi = image_pts[Landmark.FOREHEAD_MESH_TOP, :2]
     half = BAND_HALF_WIDTH_IRIS_DIAMETERS * iris_diameter_px
 
-    skin_samples = []
-    for t in np.linspace(0.0, 1.0, 7):
-        c = _band_colour(rgb, forehead_lo + t * (forehead_hi - forehead_lo), across, half)
-        if c is not None:
-            skin_samples.append(c)
-    if not skin_samples:
+    skin_rows = []
+    length = float(np.linalg.norm(forehead_hi - forehead_lo))
+    for t in np.linspace(0.0, 1.0, max(5, int(length))):
+        lab = _band(rgb, forehead_lo + t * (forehead_hi - forehead_lo), across, half)
+        if lab is not None:
+            skin_rows.append(_features(lab))
+    if len(skin_rows) < 3:
         return HairlineResult(None, 0.0, "the forehead is outside the photo")
-    skin = np.median(np.array(skin_samples), axis=0)
-    skin_norm = float(np.linalg.norm(skin)) + 1.0
+    skin = np.array(skin_rows)
+    mean = np.median(skin, axis=0)
+    spread = np.maximum(skin.std(axis=0), (*MIN_SPREAD_LAB, MIN_SPREAD_TEXTURE))
 
-    corners = np.array([rgb[:8, :8].reshape(-1, 3).mean(0), rgb[:8, -8:].reshape(-1, 3).mean(0)])
-    backdrop = corners.mean(axis=0)
+    backdrop = np.concatenate([srgb_to_lab(rgb[:8, :8]).reshape(-1, 3), srgb_to_lab(rgb[:8, -8:]).reshape(-1, 3)])
+    backdrop_lab = backdrop.mean(axis=0)
 
-    # Walk from the top of the mesh upward (the forehead below it is skin by construction).
     begin = float(np.dot(forehead_hi - start, up_xy))
     limit = MAX_SEARCH_IRIS_DIAMETERS * iris_diameter_px
     sustained = SUSTAINED_IRIS_DIAMETERS * iris_diameter_px
-    run_start: float | None = None
-    run_colours: list[np.ndarray] = []
-    t = begin
+    # The feature profile from mid-forehead upward, one row per pixel, until the photo's edge.
+    t0 = float(np.dot(forehead_lo - start, up_xy))
+    ts: list[float] = []
+    rows: list[np.ndarray] = []
+    t = t0
+    left_photo = False
     while t < limit:
-        c = _band_colour(rgb, start + t * up_xy, across, half)
-        if c is None:
-            return HairlineResult(None, 0.0, "the top of the forehead is outside the photo")
-        distance = float(np.linalg.norm(c - skin)) / skin_norm
-        if distance > NOT_SKIN_DISTANCE:
-            if run_start is None:
-                run_start, run_colours = t, []
-            run_colours.append(c)
-            if t - run_start >= sustained:
-                mean_colour = np.mean(run_colours, axis=0)
-                if np.linalg.norm(mean_colour - backdrop) / skin_norm < NOT_SKIN_DISTANCE / 2:
-                    return HairlineResult(None, distance, "above the forehead there is backdrop, not hair "
-                                          "(bald or shaved scalp, or hair swept back)")
-                return HairlineResult(start + run_start * up_xy, distance)
-        else:
-            run_start = None
+        lab = _band(rgb, start + t * up_xy, across, half)
+        if lab is None:
+            left_photo = True
+            break
+        ts.append(t)
+        rows.append(_features(lab))
         t += 1.0
+    profile = np.array(rows)
+    ref_far, ref_near = REFERENCE_WINDOW_IRIS
+    run_start: float | None = None
+    run_index = 0
+    run_reference = mean
+    for i, t in enumerate(ts):
+        if t < begin:
+            continue
+        # Compare with the skin just below (not the whole forehead): shading and tan change slowly,
+        # a hairline changes within a few pixels.
+        lo_i = max(0, i - int(ref_far * iris_diameter_px))
+        hi_i = max(lo_i + 1, i - int(ref_near * iris_diameter_px))
+        reference = run_reference if run_start is not None else np.median(profile[lo_i:hi_i], axis=0)
+        d = (profile[i] - reference) / spread
+        # Darker, differently coloured or more textured than the skin below; brighter alone is a highlight.
+        score = float(np.sqrt(min(0.0, d[0]) ** 2 + d[1] ** 2 + d[2] ** 2 + max(0.0, d[3]) ** 2))
+        if score <= NOT_SKIN_SCORE:
+            run_start = None
+            continue
+        if run_start is None:
+            run_start, run_index, _run_reference = t, i, reference
+        if t - run_start < sustained:
+            continue
+        run = profile[run_index : i + 1]
+        colour = run.mean(axis=0)[:3]
+        if np.linalg.norm(colour - backdrop_lab) < 6.0 and run.mean(axis=0)[3] < mean[3] + 2 * spread[3]:
+            return HairlineResult(None, score, "above the forehead there is backdrop, not hair "
+                                  "(bald or shaved scalp, or hair swept back)")
+        point = start + run_start * up_xy
+        if middle_third_px:
+            ratio = run_start / middle_third_px
+            lo, hi = PLAUSIBLE_UPPER_TO_MIDDLE
+            if not lo <= ratio <= hi:
+                return HairlineResult(None, score, f"the hairline candidate gives an implausible upper "
+                                      f"third ({ratio:.2f} x the middle third); it may be a highlight, "
+                                      "a fringe or a head covering")
+        return HairlineResult(point, score)
+    if left_photo:
+        return HairlineResult(None, 0.0, "no hairline was found before the top of the photo")
     return HairlineResult(None, 0.0, "no hairline within the expected distance above the brows")

@@ -17,6 +17,8 @@ References
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from facebalance.anatomy.calibration import Calibration
@@ -28,7 +30,12 @@ HAIRLINE_CAVEAT = "depends on hairline position (hair style, recession); the bon
 
 
 def measure_proportions(
-    frame: HeadFrame, *, calibration: Calibration, trichion_xy: np.ndarray | None, hairline_reason: str = ""
+    frame: HeadFrame,
+    *,
+    calibration: Calibration,
+    trichion_xy: np.ndarray | None,
+    hairline_reason: str = "",
+    trichion_sigma_px: float = 0.0,
 ) -> list[Measurement]:
     """Facial thirds and vertical fifths.
 
@@ -40,6 +47,9 @@ def measure_proportions(
         The hairline point in head-frame pixels, or ``None`` when it was not found.
     hairline_reason : str
         Why the hairline was not found (reported with the not-measurable values).
+    trichion_sigma_px : float
+        One-sigma error of the detected hairline along the midline (much larger than a mesh landmark's),
+        added to the upper third's uncertainty.
     """
     zone = Zone.PROPORTIONS
     p = frame.point
@@ -57,6 +67,8 @@ def measure_proportions(
     else:
         upper = length("upper_third_mm", zone, f"Upper third (trichion to glabella; {HAIRLINE_CAVEAT})",
                        trichion_xy, p(Landmark.GLABELLA), ("trichion", "glabella"), calibration)
+        upper = replace(upper, uncertainty=float(np.hypot(upper.uncertainty or 0.0,
+                                                          trichion_sigma_px * calibration.mm_per_px)))
         out.append(upper)
         out.append(ratio("upper_to_middle_third_ratio", zone, "Upper third / middle third", upper, middle,
                          calibration))

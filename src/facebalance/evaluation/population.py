@@ -1,0 +1,117 @@
+"""Population statistics of the engine's own measurements on a reference set (by sex).
+
+Some measurements have no published norm on the same definition (the mesh's gonion and zygion proxies,
+chin height from the labiomental fold). For those the default norm set uses the distribution measured by
+this command on the London set, marked ``review = "measured"`` with the command and date, so that the
+relationship rules (jaw vs cheekbones, chin vs jaw, nose vs chin) have a population to compare against.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import platform
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from facebalance.errors import FacebalanceError
+
+#: Measurements whose population norm comes from this command.
+POPULATION_MEASUREMENTS: tuple[str, ...] = (
+    "bigonial_to_bizygomatic_ratio",
+    "chin_height_mm",
+    "bigonial_width_mm",
+    "bizygomatic_width_mm",
+    "fifth_central_fraction",
+    "fifth_eye_right_fraction",
+    "fifth_eye_left_fraction",
+    "palpebral_fissure_width_right_mm",
+    "brow_height_right_mm",
+    "brow_height_left_mm",
+    "upper_to_lower_lip_ratio",
+    "lower_face_ratio",
+)
+
+
+def population_statistics(
+    dataset: Path, *, limit: int | None = None, console: Console | None = None
+) -> tuple[dict[str, dict[str, tuple[int, float, float]]], list[str]]:
+    """Mean and SD of each measurement by sex over the neutral photos of a London-style dataset.
+
+    Returns ``({measurement: {sex: (n, mean, sd)}}, failures)``.
+    """
+    from facebalance.analysis import analyze_photo
+    from facebalance.vision import FaceLandmarker
+
+    info = {row["face_id"]: row for row in csv.DictReader((dataset / "london_info.csv").open())}
+    photos = sorted((dataset / "neutral").glob("*.jpg"))[:limit]
+    values: dict[str, dict[str, list[float]]] = {m: {"female": [], "male": []} for m in POPULATION_MEASUREMENTS}
+    failures: list[str] = []
+    with FaceLandmarker() as landmarker:
+        for photo in track(photos, description="measuring", console=console, disable=console is None):
+            sex = info.get(photo.stem.split("_")[0], {}).get("face_gender")
+            if sex not in ("female", "male"):
+                continue
+            try:
+                result = analyze_photo(photo, sex=sex, landmarker=landmarker)
+            except FacebalanceError as exc:
+                failures.append(f"{photo.name}: {exc.message}")
+                continue
+            for m in POPULATION_MEASUREMENTS:
+                v = result.assessment.measurements[m].value
+                if v is not None:
+                    values[m][sex].append(v)
+    stats = {
+        m: {sex: (len(v), float(np.mean(v)), float(np.std(v, ddof=1))) for sex, v in by_sex.items() if len(v) > 1}
+        for m, by_sex in values.items()
+    }
+    return stats, failures
+
+
+def run_population_eval(dataset: Path, *, write: Path | None, limit: int | None, console: Console) -> None:
+    stats, failures = population_statistics(dataset, limit=limit, console=console)
+    table = Table("measurement", "sex", "n", "mean", "SD", title=f"Population statistics, {dataset.name}")
+    rows = []
+    for m, by_sex in stats.items():
+        for sex, (n, mean, sd) in by_sex.items():
+            table.add_row(m, sex, str(n), f"{mean:.3f}", f"{sd:.3f}")
+            rows.append(f"| `{m}` | {sex} | {n} | {mean:.3f} | {sd:.3f} |")
+    console.print(table)
+    for f in failures:
+        console.print(f"[yellow]not analysed[/] {f}")
+    if write is None:
+        return
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = "\n".join([
+        "<!-- BEGIN eval-population -->",
+        "## Population statistics of engine measurements (London set)",
+        "",
+        f"Command: `facebalance eval population --dataset {dataset} --write {write}`  ",
+        f"Date: {now}; machine: {platform.platform()}, {platform.machine()}, Python {platform.python_version()}",
+        "",
+        "Used as `review = \"measured\"` norms where no published norm has the same definition.",
+        "",
+        "| measurement | sex | n | mean | SD |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+        f"Photos not analysed: {len(failures)}" + ("" if not failures else ": " + "; ".join(failures)),
+        "<!-- END eval-population -->",
+    ])
+    _replace_section(write, "eval-population", section)
+
+
+def _replace_section(path: Path, name: str, section: str) -> None:
+    text = path.read_text("utf-8") if path.exists() else "# Validation\n"
+    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, "utf-8")
+    tmp.replace(path)
