@@ -129,9 +129,9 @@ def compare_to_norm(m: Measurement, norm: Norm | None) -> NormComparison:
     --------
     >>> from facebalance.zones.base import Unit
     >>> n = Norm("x_mm", "any", "any", "test", "test", "cited", mean=30.0, sd=2.0)
-    >>> c = compare_to_norm(Measurement("x_mm", Zone.MIDFACE, 36.0, 1.0, Unit.MM, "x", ()), n)
+    >>> c = compare_to_norm(Measurement("x_mm", Zone.MIDFACE, 37.0, 1.0, Unit.MM, "x", ()), n)
     >>> c.status, c.deviation, c.beyond_uncertainty
-    ('above', 3.0, True)
+    ('above', 3.5, True)
     """
     if m.value is None:
         return NormComparison("not_measured", None, False, norm)
