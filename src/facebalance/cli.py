@@ -158,6 +158,19 @@ def landmarks() -> None:
     console.print(table)
 
 
+def _register_command_modules() -> None:
+    import importlib
+    import pkgutil
+
+    import facebalance.commands as commands
+
+    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"facebalance.commands.{module.name}").register(app, eval_app)
+
+
+_register_command_modules()
+
+
 def main() -> None:
     app()
 

@@ -172,10 +172,32 @@ def parse_norm_set(text: str, *, origin: str = "<string>") -> NormSet:
     return NormSet(name=name, version=version, norms=tuple(norms), references=references, thresholds=thresholds)
 
 
+#: The default set is every ``*_default.toml`` in ``norms/data`` (frontal, profile, dynamics ...), layered
+#: in name order; each file keeps its own citations.
+DEFAULT_FILES_GLOB = "_default.toml"
+
+
+def load_default_norm_set() -> NormSet:
+    data = resources.files("facebalance.norms").joinpath("data")
+    files = sorted((f for f in data.iterdir() if f.name.endswith(DEFAULT_FILES_GLOB)), key=lambda f: f.name)
+    combined: NormSet | None = None
+    for f in files:
+        part = parse_norm_set(f.read_text("utf-8"), origin=f.name)
+        combined = part if combined is None else _merge(combined, part)
+    if combined is None:
+        raise NormsError("No default norm files are installed.", hint="Reinstall facebalance.")
+    return NormSet(name="facebalance-default", version=combined.version, norms=combined.norms,
+                   references=combined.references, thresholds=combined.thresholds)
+
+
+def _merge(a: NormSet, b: NormSet) -> NormSet:
+    return NormSet(name=a.name, version=max(a.version, b.version), norms=a.norms + b.norms,
+                   references={**a.references, **b.references}, thresholds={**a.thresholds, **b.thresholds})
+
+
 def load_norm_set(path: str | Path | None = None) -> NormSet:
     """The default norm set, or a clinic's file layered over it."""
-    default_text = resources.files("facebalance.norms").joinpath("data/frontal_default.toml").read_text("utf-8")
-    default = parse_norm_set(default_text, origin="frontal_default.toml")
+    default = load_default_norm_set()
     if path is None:
         return default
     p = Path(path)
