@@ -75,6 +75,7 @@ def iris_reference(norms: NormSet) -> IrisReference:
         sd_mm=iris.sd or 0.0,
         source=iris.source.split(".")[0],
         contour_to_visible_ratio=norms.reference("mediapipe_iris_contour_to_visible_ratio").value,
+        contour_to_visible_sd=norms.reference("mediapipe_iris_contour_to_visible_ratio").sd or 0.0,
         point_sigma_iris_diameters=norms.reference("landmark_sigma_iris_diameters").value,
     )
 

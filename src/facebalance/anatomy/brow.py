@@ -41,7 +41,18 @@ def _luminance(rgb: np.ndarray) -> np.ndarray:
     return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
 
 
-def _bilinear(gray: np.ndarray, xy: np.ndarray) -> np.ndarray:
+class _LuminanceAtReads:
+    """The luminance image, computed only at the pixels read (a brow needs a few thousand of millions)."""
+
+    def __init__(self, rgb: np.ndarray) -> None:
+        self._rgb = rgb
+        self.shape = rgb.shape[:2]
+
+    def __getitem__(self, index: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        return _luminance(self._rgb[index].astype(np.float64))
+
+
+def _bilinear(gray: np.ndarray | _LuminanceAtReads, xy: np.ndarray) -> np.ndarray:
     h, w = gray.shape
     x = np.clip(xy[..., 0], 0, w - 1.001)
     y = np.clip(xy[..., 1], 0, h - 1.001)
@@ -73,7 +84,7 @@ def refine_brow_margin(
     iris_diameter_px : float
         Visible iris diameter, the unit of every search distance.
     """
-    gray = _luminance(np.asarray(rgb, dtype=np.float64))
+    gray = _LuminanceAtReads(np.asarray(rgb))
     mesh = frame.points_px[list(brow_indices)]
     mesh = mesh[np.argsort(mesh[:, 0])]
     # Sample the margin densely between the mesh's brow ends, with the mesh polyline as the prior.

@@ -37,6 +37,9 @@ class IrisReference:
         Citation.
     contour_to_visible_ratio : float
         Visible iris diameter divided by the diameter of the model's iris contour (1.0 = no correction).
+    contour_to_visible_sd : float
+        Face-to-face SD of that ratio: how far the model's iris differs from the visible one on a single
+        face. It adds to the population spread of the iris itself.
     point_sigma_iris_diameters : float
         One-sigma landmark localisation noise per coordinate, as a fraction of the visible iris diameter.
     """
@@ -45,6 +48,7 @@ class IrisReference:
     sd_mm: float
     source: str
     contour_to_visible_ratio: float = 1.0
+    contour_to_visible_sd: float = 0.0
     point_sigma_iris_diameters: float = 0.0
 
 
@@ -131,9 +135,10 @@ def calibrate_from_iris(
     # Measurement noise of the mean of two: half their difference is an estimate of one iris's error.
     measurement_rel = (abs(right - left) / 2.0) / mean / math.sqrt(2.0)
     population_rel = reference.sd_mm / reference.diameter_mm
+    model_rel = reference.contour_to_visible_sd / reference.contour_to_visible_ratio
     return Calibration(
         mm_per_px=reference.diameter_mm / mean,
-        relative_uncertainty=math.hypot(population_rel, measurement_rel),
+        relative_uncertainty=math.sqrt(population_rel**2 + measurement_rel**2 + model_rel**2),
         method=CalibrationMethod.IRIS_DIAMETER,
         detail=(
             f"iris diameter {reference.diameter_mm} ± {reference.sd_mm} mm ({reference.source}); "

@@ -56,19 +56,25 @@ def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
 
 
-def _band(rgb: np.ndarray, centre: np.ndarray, across: np.ndarray, half_width: float) -> np.ndarray | None:
+def band_features(
+    rgb: np.ndarray, centres: np.ndarray, across: np.ndarray, half_width: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Features of the band across each centre, all rows at once.
+
+    Returns ``(features, inside)``: features of shape (N, 4) = mean L*, a*, b* of the band and its texture
+    (mean absolute difference of neighbouring L*), NaN where the band leaves the photo; ``inside`` (N,) bool.
+    """
     h, w = rgb.shape[:2]
     offsets = np.linspace(-half_width, half_width, 15)
-    pts = centre[None, :] + offsets[:, None] * across[None, :]
-    xs, ys = np.round(pts[:, 0]).astype(int), np.round(pts[:, 1]).astype(int)
-    if xs.min() < 0 or ys.min() < 0 or xs.max() >= w or ys.max() >= h:
-        return None
-    return srgb_to_lab(rgb[ys, xs])
-
-
-def _features(lab: np.ndarray) -> np.ndarray:
-    """Mean L*, a*, b* of a band and its texture (mean absolute difference of neighbouring L*)."""
-    return np.array([*lab.mean(axis=0), float(np.abs(np.diff(lab[:, 0])).mean())])
+    pts = centres[:, None, :] + offsets[None, :, None] * across[None, None, :]
+    xs, ys = np.round(pts[..., 0]).astype(int), np.round(pts[..., 1]).astype(int)
+    inside = (xs.min(axis=1) >= 0) & (ys.min(axis=1) >= 0) & (xs.max(axis=1) < w) & (ys.max(axis=1) < h)
+    features = np.full((len(centres), 4), np.nan)
+    if inside.any():
+        lab = srgb_to_lab(rgb[ys[inside], xs[inside]])
+        features[inside, :3] = lab.mean(axis=1)
+        features[inside, 3] = np.abs(np.diff(lab[..., 0], axis=1)).mean(axis=1)
+    return features, inside
 
 
 def find_hairline(
@@ -96,12 +102,12 @@ def find_hairline(
     forehead_hi = image_pts[Landmark.FOREHEAD_MESH_TOP, :2]
     half = BAND_HALF_WIDTH_IRIS_DIAMETERS * iris_diameter_px
 
-    skin_rows = []
     length = float(np.linalg.norm(forehead_hi - forehead_lo))
-    for t in np.linspace(0.0, 1.0, max(5, int(length))):
-        lab = _band(rgb, forehead_lo + t * (forehead_hi - forehead_lo), across, half)
-        if lab is not None:
-            skin_rows.append(_features(lab))
+    fractions = np.linspace(0.0, 1.0, max(5, int(length)))
+    skin_features, skin_inside = band_features(
+        rgb, forehead_lo + fractions[:, None] * (forehead_hi - forehead_lo), across, half
+    )
+    skin_rows = list(skin_features[skin_inside])
     if len(skin_rows) < 3:
         return HairlineResult(None, 0.0, "the forehead is outside the photo")
     skin = np.array(skin_rows)
@@ -116,19 +122,10 @@ def find_hairline(
     sustained = SUSTAINED_IRIS_DIAMETERS * iris_diameter_px
     # The feature profile from mid-forehead upward, one row per pixel, until the photo's edge.
     t0 = float(np.dot(forehead_lo - start, up_xy))
-    ts: list[float] = []
-    rows: list[np.ndarray] = []
-    t = t0
-    left_photo = False
-    while t < limit:
-        lab = _band(rgb, start + t * up_xy, across, half)
-        if lab is None:
-            left_photo = True
-            break
-        ts.append(t)
-        rows.append(_features(lab))
-        t += 1.0
-    profile = np.array(rows)
+    all_ts = t0 + np.arange(max(0, int(np.ceil(limit - t0))), dtype=np.float64)
+    features, inside = band_features(rgb, start + all_ts[:, None] * up_xy, across, half)
+    stop = len(all_ts) if inside.all() else int(np.argmin(inside))  # the walk ends at the photo's edge
+    ts, profile, left_photo = list(all_ts[:stop]), features[:stop], stop < len(all_ts)
     ref_far, ref_near = REFERENCE_WINDOW_IRIS
     run_start: float | None = None
     run_index = 0

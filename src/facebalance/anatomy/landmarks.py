@@ -58,7 +58,7 @@ class Landmark(IntEnum):
     SOFT_TISSUE_NASION = 168
     NASAL_DORSUM = 6
     PRONASALE = 1
-    SUBNASALE = 2
+    SUBNASALE = 94
     LABRALE_SUPERIUS = 0
     STOMION_UPPER = 13
     STOMION_LOWER = 14
@@ -85,7 +85,7 @@ BROW_UPPER_LEFT: tuple[int, ...] = (300, 293, 334, 296, 336)
 ALAR_RIM_RIGHT: tuple[int, ...] = (48, 49, 64, 98, 115, 219, 240)
 ALAR_RIM_LEFT: tuple[int, ...] = (278, 279, 294, 327, 344, 439, 460)
 #: Vertices on the facial midline, top to bottom, used to fit the midline and measure deviation.
-MIDLINE: tuple[int, ...] = (10, 151, 9, 168, 6, 197, 195, 5, 4, 1, 2, 0, 13, 14, 17, 18, 200, 199, 175, 152)
+MIDLINE: tuple[int, ...] = (10, 151, 9, 168, 6, 197, 195, 5, 4, 1, 94, 2, 0, 13, 14, 17, 18, 200, 199, 175, 152)
 #: Points the treatments discussed here do not move, used for alignment and the head frame.
 STABLE_POINTS: tuple[int, ...] = (33, 133, 362, 263, 168, 6, 10, 151, 9, 234, 454)
 
@@ -125,8 +125,9 @@ LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
     LandmarkDefinition("soft-tissue nasion", "168", "Deepest point of the nasofrontal angle, midline.",
         "Midline vertex at the level of the upper lids, the bridge's deepest point on the mesh."),
     LandmarkDefinition("pronasale", "1", "Most projecting point of the nasal tip.", "Nose-tip vertex."),
-    LandmarkDefinition("subnasale", "2", "Junction of columella and upper lip, midline.",
-        "Midline vertex at the columella base."),
+    LandmarkDefinition("subnasale", "94", "Junction of columella and upper lip, midline.",
+        "Midline vertex at the columella base. Vertex 2, often used, lies 0.13 iris diameters (about 1.5 mm) "
+        "below the hand-placed point on the London set; 94 is within 0.02 (docs/validation.md)."),
     LandmarkDefinition("alare (right, left)", "most lateral of 48,49,64,98,115,219,240 / mirror",
         "Most lateral point of each alar rim.",
         "No single vertex is lateral on every nose; the most lateral rim vertex in the head frame is used. "

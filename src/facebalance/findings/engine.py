@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -97,7 +98,9 @@ def _bands(doc: dict[str, Any], key: str) -> SeverityBands:
     return SeverityBands(float(e["mild"]), float(e["moderate"]), float(e["marked"]), str(e["source"]))
 
 
+@functools.lru_cache(maxsize=1)
 def load_finding_rules() -> FindingRules:
+    """The packaged findings rules, parsed once per process (frozen dataclasses and tuples)."""
     text = resources.files("facebalance.findings").joinpath("data/rules.toml").read_text("utf-8")
     doc = tomllib.loads(text)
     relations = []

@@ -8,6 +8,7 @@ ethnicity.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -177,7 +178,9 @@ def parse_norm_set(text: str, *, origin: str = "<string>") -> NormSet:
 DEFAULT_FILES_GLOB = "_default.toml"
 
 
+@functools.lru_cache(maxsize=1)
 def load_default_norm_set() -> NormSet:
+    """The packaged default set, parsed once per process (shared: treat it as read-only)."""
     data = resources.files("facebalance.norms").joinpath("data")
     files = sorted((f for f in data.iterdir() if f.name.endswith(DEFAULT_FILES_GLOB)), key=lambda f: f.name)
     combined: NormSet | None = None

@@ -35,7 +35,6 @@ class LandmarkerOptions:
     max_faces: int = 4
     min_face_detection_confidence: float = 0.5
     min_face_presence_confidence: float = 0.5
-    num_threads: int | None = None
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def measure_upper_face(
         brow = brow_margins[side] if brow_margins else frame.points_px[list(brow_idx), :2]
         brow_pts = (f"brow_upper_margin_{side}",)
         heights: dict[str, Measurement] = {}
-        for where, x, extra in (("", pupil[0], f"pupil_{side}"), ("medial_", medial[0], f"medial_canthus_{side}"),
+        for where, x, extra in (("", pupil[0], "mid_pupil_vertical"), ("medial_", medial[0], f"medial_canthus_{side}"),
                                 ("lateral_", lateral[0], f"lateral_canthus_{side}")):
             mid = "mid-pupil" if not where else where.rstrip("_")
             id_ = f"brow_height_{where}{side}_mm"
