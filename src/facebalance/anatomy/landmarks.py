@@ -86,6 +86,9 @@ ALAR_RIM_RIGHT: tuple[int, ...] = (48, 49, 64, 98, 115, 219, 240)
 ALAR_RIM_LEFT: tuple[int, ...] = (278, 279, 294, 327, 344, 439, 460)
 #: Vertices on the facial midline, top to bottom, used to fit the midline and measure deviation.
 MIDLINE: tuple[int, ...] = (10, 151, 9, 168, 6, 197, 195, 5, 4, 1, 94, 2, 0, 13, 14, 17, 18, 200, 199, 175, 152)
+#: The face outline (MediaPipe FACEMESH_FACE_OVAL), clockwise from the forehead top.
+FACE_OVAL: tuple[int, ...] = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400,
+                              377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
 #: Points the treatments discussed here do not move, used for alignment and the head frame.
 STABLE_POINTS: tuple[int, ...] = (33, 133, 362, 263, 168, 6, 10, 151, 9, 234, 454)
 
