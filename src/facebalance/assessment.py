@@ -165,6 +165,13 @@ def assess_face(
         mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=patient.ethnicity))
         for mid, m in by_id.items()
     }
+    if patient.ethnicity:
+        chosen = [c.norm for c in comparisons.values() if c.norm is not None]
+        specific = [n for n in chosen if n.ethnicity == patient.ethnicity]
+        if not specific:
+            populations = sorted({c.norm.population for c in comparisons.values() if c.norm is not None})
+            warnings.append(f"The norm set has no norms specific to {patient.ethnicity!r}; the comparisons use "
+                            f"{'; '.join(populations)}. Judge the deviations with that in mind.")
     findings = derive_findings(by_id, comparisons, norms, rules)
     return Assessment(
         pose=pose, calibration=calibration, iris_diameter_right_px=right_px, iris_diameter_left_px=left_px,

@@ -146,11 +146,18 @@ def bench(
 
 
 @app.command()
-def landmarks() -> None:
+def landmarks(
+    markdown: Annotated[bool, typer.Option(help="Print Markdown (the source of docs/anatomy.md).")] = False,
+) -> None:
     """Print the table of named anatomical points and the mesh indices used."""
     from rich.table import Table
 
     from facebalance.anatomy import LANDMARK_TABLE
+    from facebalance.anatomy.landmarks import landmark_table_markdown
+
+    if markdown:
+        typer.echo(landmark_table_markdown(), nl=False)
+        return
 
     table = Table("point", "mesh", "definition", "why", show_lines=True)
     for row in LANDMARK_TABLE:

@@ -32,3 +32,10 @@ def test_it_documents_every_command_in_the_readme() -> None:
 def test_the_readme_opens_with_make_run_and_make_test() -> None:
     first_block = README.split("```")[1]
     assert "make run" in first_block and "make test" in first_block
+
+
+def test_the_anatomy_document_is_the_landmark_table() -> None:
+    from facebalance.anatomy.landmarks import landmark_table_markdown
+
+    doc = (Path(__file__).parents[2] / "docs" / "anatomy.md").read_text("utf-8")
+    assert doc == landmark_table_markdown(), "regenerate: facebalance landmarks --markdown > docs/anatomy.md"

@@ -1,0 +1,34 @@
+"""A clinic-measured interpupillary distance replaces the iris ruler; a population without its own norms
+is said so."""
+
+from __future__ import annotations
+
+import pytest
+from photo_variants import png_bytes
+from PIL import Image
+
+from facebalance.analysis import PhotoAnalysis, analyze_photo
+from facebalance.vision import FaceLandmarker
+
+
+def test_it_calibrates_from_a_measured_interpupillary_distance(ada: PhotoAnalysis, landmarker: FaceLandmarker) -> None:
+    known = analyze_photo(png_bytes(Image.fromarray(ada.image.rgb)), sex="female", known_ipd_mm=60.0,
+                          landmarker=landmarker)
+    cal = known.assessment.calibration
+    assert cal.method.value == "known_distance"
+    assert known.assessment.measurements["interpupillary_distance_mm"].value == pytest.approx(60.0, abs=1e-6)
+    # Every length scales by the ratio of the two rulers.
+    ratio = cal.mm_per_px / ada.assessment.calibration.mm_per_px
+    for key in ("intercanthal_width_mm", "mouth_width_mm"):
+        before = ada.assessment.measurements[key].value
+        after = known.assessment.measurements[key].value
+        assert before is not None and after is not None
+        assert after == pytest.approx(before * ratio, rel=1e-9)
+
+
+def test_it_says_when_no_norms_exist_for_the_patients_population(
+    landmarker: FaceLandmarker, ada: PhotoAnalysis
+) -> None:
+    result = analyze_photo(png_bytes(Image.fromarray(ada.image.rgb)), sex="female", ethnicity="east_asian",
+                           landmarker=landmarker)
+    assert any("no norms specific to 'east_asian'" in w for w in result.assessment.warnings)
