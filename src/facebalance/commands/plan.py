@@ -1,0 +1,119 @@
+"""``facebalance plan``: a treatment plan from an assessment and an intake."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from facebalance.errors import FacebalanceError
+
+
+class BudgetBasis(StrEnum):
+    """Which end of each price range the budget is checked against."""
+
+    high = "high"
+    mid = "mid"
+
+
+def _read_document(path: Path, what: str) -> dict[str, Any]:
+    """A JSON or TOML file as a dict, or a clear error naming the file."""
+    from facebalance.planning.errors import IntakeError
+
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise IntakeError(f"Cannot read the {what} {path}: {exc.strerror}.", hint="Check the path.") from None
+    try:
+        doc = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise IntakeError(f"The {what} {path} is not valid {path.suffix[1:].upper() or 'JSON'}: {exc}.") from None
+    if not isinstance(doc, dict):
+        raise IntakeError(f"The {what} {path} is not an object.")
+    return doc
+
+
+def print_plan(plan: Any, console: Console) -> None:
+    """The plan as a terminal summary: visits with items and prices, omissions, flags, referrals."""
+    from facebalance.planning.plan import Plan
+
+    assert isinstance(plan, Plan)
+    console.print(f"[bold]Plan ({plan.status})[/]: {plan.summary}")
+    for f in plan.flags:
+        colour = "red" if f.level == "high" else "yellow"
+        console.print(f"[{colour}]! {f.sentence}[/]")
+    if plan.items:
+        table = Table("visit", "date", "item", "dose", "price")
+        for i in plan.items:
+            table.add_row(str(i.visit + 1), i.date.isoformat(), i.label, i.dose_text, i.price.text())
+        console.print(table)
+        for i in plan.items:
+            console.print(f"[bold]Visit {i.visit + 1}[/] {i.why} [dim]{i.when}[/]")
+            for flag in i.flags:
+                console.print(f"  [yellow]![/] {flag}")
+    if plan.pricing is not None:
+        totals = ", ".join(f"visit {n + 1} {p.text()}" for n, p in enumerate(plan.pricing.visit_totals))
+        console.print(f"[bold]Total {plan.pricing.total.text()}[/] ({totals}).")
+        for note in plan.pricing.notes:
+            console.print(f"  {note}")
+    for o in plan.omissions:
+        console.print(f"[dim]- {o.sentence}[/]")
+    for r in plan.referrals:
+        console.print(f"[cyan]Referral to {r.to}:[/] {r.sentence}")
+    for n in plan.notes:
+        console.print(f"[dim]Note: {n}[/]")
+    for m in plan.maintenance:
+        console.print(f"[dim]Maintenance: {m.sentence}[/]")
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    """Add ``facebalance plan`` to the CLI."""
+
+    @app.command("plan")
+    def plan(
+        assessment: Annotated[Path, typer.Argument(help="Frontal analysis JSON (`facebalance analyze --json`).")],
+        intake: Annotated[Path, typer.Option(help="Intake file, JSON or TOML (schema facebalance.intake 1.0).")],
+        json_out: Annotated[Path | None, typer.Option("--json", help="Write the plan JSON here.")] = None,
+        prices: Annotated[
+            Path | None, typer.Option(help="A clinic price list (TOML) layered over the default.")
+        ] = None,
+        budget_basis: Annotated[
+            BudgetBasis | None, typer.Option(help="Check the budget against the high end or the mid-point.")
+        ] = None,
+        quiet: Annotated[bool, typer.Option(help="No terminal summary.")] = False,
+    ) -> None:
+        """Plan treatment: safe, sequenced, priced visits with every choice and omission explained."""
+        from dataclasses import replace
+
+        from facebalance.planning import PlanningData, build_plan, findings_from_frontal, parse_intake, plan_document
+        from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
+
+        console, err = Console(), Console(stderr=True)
+        try:
+            findings, measurements = findings_from_frontal(_read_document(assessment, "assessment"))
+            patient = parse_intake(_read_document(intake, "intake"))
+            if budget_basis is not None:
+                basis: Literal["high", "mid"] = budget_basis.value
+                patient = replace(patient, preferences=replace(patient.preferences, budget_basis=basis))
+            price_list = load_price_list()
+            if prices is not None:
+                price_list = layer_price_lists(price_list, parse_price_list(_read_document(prices, "price list")))
+            result = build_plan(
+                findings, patient, measurements=measurements, data=PlanningData.default(prices=price_list)
+            )
+        except FacebalanceError as exc:
+            err.print(f"[bold red]error[/] {exc.message}" + (f"\n  [yellow]fix:[/] {exc.hint}" if exc.hint else ""))
+            raise typer.Exit(code=2) from None
+        if json_out is not None:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = json_out.with_name(f".{json_out.name}.tmp")
+            tmp.write_text(json.dumps(plan_document(result), indent=2, ensure_ascii=False) + "\n", "utf-8")
+            tmp.replace(json_out)
+        if not quiet:
+            print_plan(result, console)

@@ -1,0 +1,182 @@
+"""The treatment catalogue (``data/catalog.toml``): modalities, areas and treatments, each number sourced."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.errors import ClinicalDataError
+
+ModalityKind = Literal["neuromodulator", "filler", "biostimulator", "enzyme"]
+Region = Literal["upper_face", "midface", "lower_face"]
+DosePer = Literal["total", "side", "point"]
+REGION_ORDER: tuple[Region, ...] = ("upper_face", "midface", "lower_face")
+
+
+@dataclass(frozen=True)
+class Modality:
+    """A kind of product, with its timing (days after the injection) and reversibility."""
+
+    id: str
+    label: str
+    kind: ModalityKind
+    unit: str
+    reversible: bool
+    reversal: str
+    reversal_source: str
+    onset_days: int
+    peak_days: int
+    settled_days: int
+    visible_days: int
+    timing_source: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """A treatment area; filler areas carry the per-visit and cumulative caps of the over-treatment guard."""
+
+    id: str
+    label: str
+    region: Region
+    visit_cap_ml: float | None = None
+    cumulative_cap_ml: float | None = None
+    cap_source: str = ""
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """A modality at a site, with its per-visit dose range and how long its result lasts.
+
+    ``dose_low``/``dose_high`` are per ``per`` (total, side or point); :attr:`total_dose` gives the visit
+    total. ``area = "*"`` (hyaluronidase) is instantiated per area by the planner.
+    """
+
+    id: str
+    label: str
+    modality: str
+    product_class: str
+    area: str
+    dose_low: float
+    dose_high: float
+    per: DosePer
+    price: str
+    source: str
+    review: str
+    durability_months: tuple[float, float]
+    durability_source: str
+    points: int = 1
+    sessions: int = 1
+    high_risk: bool = False
+    large_muscle: bool = False
+    lip_upper_share: float | None = None
+
+    @property
+    def multiplier(self) -> int:
+        return {"total": 1, "side": 2, "point": self.points}[self.per]
+
+    @property
+    def total_dose(self) -> tuple[float, float]:
+        """(low, high) dose for the whole visit, in the modality's unit."""
+        return self.dose_low * self.multiplier, self.dose_high * self.multiplier
+
+    def dose_text(self, unit: str) -> str:
+        """The dose as the plan writes it, e.g. ``'2-5 U per side (4-10 U)'``."""
+        lo, hi = self.total_dose
+        span = f"{self.dose_low:g}-{self.dose_high:g}" if self.dose_low != self.dose_high else f"{self.dose_low:g}"
+        total = f"{lo:g}-{hi:g}" if lo != hi else f"{lo:g}"
+        if self.per == "total":
+            return f"{total} {unit}"
+        where = "side" if self.per == "side" else "point"
+        return f"{span} {unit} per {where} ({total} {unit})"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    name: str
+    version: str
+    modalities: Mapping[str, Modality]
+    areas: Mapping[str, Area]
+    treatments: Mapping[str, Treatment]
+
+    def modality_of(self, treatment: Treatment) -> Modality:
+        return self.modalities[treatment.modality]
+
+    def region_of(self, area: str) -> Region:
+        return self.areas[area].region
+
+
+def _modality(row: Mapping[str, Any]) -> Modality:
+    where = f"modality {row.get('id')!r}"
+    return Modality(
+        id=str(row["id"]),
+        label=str(row["label"]),
+        kind=row["kind"],
+        unit=str(row["unit"]),
+        reversible=bool(row["reversible"]),
+        reversal=str(row["reversal"]),
+        reversal_source=require_source(dict(row), where, key="reversal_source", review_key="reversal_review"),
+        onset_days=int(row["onset_days"]),
+        peak_days=int(row["peak_days"]),
+        settled_days=int(row["settled_days"]),
+        visible_days=int(row["visible_days"]),
+        timing_source=require_source(dict(row), where, key="timing_source", review_key="timing_review"),
+    )
+
+
+def parse_catalog(doc: Mapping[str, Any]) -> Catalog:
+    """A catalogue from its TOML form, checked: every number sourced, every reference resolvable."""
+    modalities = {m.id: m for m in (_modality(r) for r in doc["modality"])}
+    areas: dict[str, Area] = {}
+    for row in doc["area"]:
+        cap_source = ""
+        if "visit_cap_ml" in row or "cumulative_cap_ml" in row:
+            cap_source = require_source(row, f"area {row['id']!r}", key="cap_source", review_key="cap_review")
+        areas[row["id"]] = Area(
+            id=row["id"],
+            label=row["label"],
+            region=row["region"],
+            visit_cap_ml=row.get("visit_cap_ml"),
+            cumulative_cap_ml=row.get("cumulative_cap_ml"),
+            cap_source=cap_source,
+        )
+    treatments: dict[str, Treatment] = {}
+    for row in doc["treatment"]:
+        where = f"treatment {row.get('id')!r}"
+        if row["modality"] not in modalities:
+            raise ClinicalDataError(f"{where} names unknown modality {row['modality']!r}.")
+        if row["area"] != "*" and row["area"] not in areas:
+            raise ClinicalDataError(f"{where} names unknown area {row['area']!r}.")
+        if not 0 < row["dose_low"] <= row["dose_high"]:
+            raise ClinicalDataError(f"{where} has dose {row['dose_low']}-{row['dose_high']}.")
+        low, high = row["durability_months"]
+        treatments[row["id"]] = Treatment(
+            id=row["id"],
+            label=row["label"],
+            modality=row["modality"],
+            product_class=row["product_class"],
+            area=row["area"],
+            dose_low=float(row["dose_low"]),
+            dose_high=float(row["dose_high"]),
+            per=row["per"],
+            price=row["price"],
+            source=require_source(row, where),
+            review=row["review"],
+            durability_months=(float(low), float(high)),
+            durability_source=require_source(row, where, key="durability_source", review_key="durability_review"),
+            points=int(row.get("points", 1)),
+            sessions=int(row.get("sessions", 1)),
+            high_risk=bool(row.get("high_risk", False)),
+            large_muscle=bool(row.get("large_muscle", False)),
+            lip_upper_share=row.get("lip_upper_share"),
+        )
+    meta = doc["meta"]
+    return Catalog(str(meta["name"]), str(meta["version"]), modalities, areas, treatments)
+
+
+@functools.lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """The packaged catalogue, parsed once per process."""
+    return parse_catalog(packaged_toml("catalog.toml"))

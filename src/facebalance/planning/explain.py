@@ -1,0 +1,160 @@
+"""The plan's sentences: why an item is left out, why it sits at its visit, what each visit is for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+from facebalance.planning.candidates import Candidate
+from facebalance.planning.catalog import REGION_ORDER
+from facebalance.planning.content import PlanningData
+from facebalance.planning.intake import Intake
+from facebalance.planning.plan import Omission, PlannedItem, Pricing, Visit
+from facebalance.planning.pricing import PriceRange
+from facebalance.planning.solver import OmissionReason, Schedule, SolverProblem
+
+
+def _label(key: str, items: Mapping[str, Candidate]) -> str:
+    return items[key].label if key in items else key
+
+
+def lower_first(text: str) -> str:
+    """The text with its first letter in lower case, to continue a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+def omission_sentence(
+    reason: OmissionReason,
+    c: Candidate,
+    items: Mapping[str, Candidate],
+    problem: SolverProblem,
+    data: PlanningData,
+    intake: Intake,
+    price: PriceRange,
+) -> str:
+    """The sentence for a treatment the solver left out: the limit, what it would displace, and why."""
+    basis = intake.preferences.budget_basis
+    label = c.label
+    if reason.displaced:
+        top = max(reason.displaced, key=lambda k: items[k].value)
+        drop = ", ".join(lower_first(_label(k, items)) for k in reason.displaced)
+        total = sum(items[k].value for k in reason.displaced)
+        if items[top].value >= c.value:
+            ranked = (
+                f" {items[top].label} ranked higher ({items[top].value:.1f} vs {c.value:.1f} points) because "
+                f"{lower_first(items[top].rationale)}"
+            )
+            if len(reason.displaced) > 1:
+                ranked += f" Together the items it would displace are worth {total:.1f} points."
+        else:
+            ranked = f" Together they are worth more ({total:.1f} vs {c.value:.1f} points)."
+    else:
+        drop, ranked = "", ""
+    if reason.kind == "budget":
+        budget = f"${problem.budget:,}" if problem.budget is not None else "the budget"
+        if drop:
+            return (
+                f"{label} omitted: budget. Within {budget} (checked at the {basis} end of each price range), adding "
+                f"it ({price.text()}) would mean dropping {drop}.{ranked}"
+            )
+        return f"{label} omitted: budget. Its price ({price.text()}) does not fit within {budget} ({basis} end)."
+    if reason.kind == "visits":
+        return (
+            f"{label} omitted: number of visits. With {problem.max_visits} visit(s), the waits between dependent "
+            f"steps (at least {problem.min_visit_gap_days} days) and the per-visit limits leave no room for it"
+            + (f" without dropping {drop}." if drop else ".")
+            + f"{ranked} More visits would fit it."
+        )
+    if reason.kind == "visit_caps":
+        caps = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in problem.visit_caps.items())
+        return f"{label} omitted: per-visit limits ({caps} per visit)" + (
+            f"; it would displace {drop}." if drop else "."
+        )
+    if reason.kind == "timing":
+        release = ""
+        if c.release_day > 0:
+            on = intake.start_date + timedelta(days=c.release_day)
+            release = f"; toxin is not given before {on.isoformat()} (12 weeks after the last session)"
+        return (
+            f"{label} omitted: timing. It cannot be given within the {problem.horizon_days}-day planning window"
+            f"{release}. It belongs in the maintenance calendar."
+        )
+    if reason.kind == "area_caps":
+        return f"{label} omitted: the cumulative filler cap of the {c.area.replace('_', ' ')} is reached."
+    if reason.kind == "exclusive":
+        rel = next((r for r in data.rules.relations if r.id == reason.rule), None)
+        why = rel.sentence if rel else "only one of these treatments is planned"
+        return f"{label} omitted: {lower_first(why)}" + (f"{ranked}" if ranked else "")
+    if reason.kind == "several":
+        return f"{label} omitted: it does not fit the budget, visits and per-visit limits together" + (
+            f"; it would displace {drop}." if drop else "."
+        )
+    return f"{label} omitted: no schedule satisfies the sequencing and safety rules with it."
+
+
+def when_sentence(
+    key: str,
+    schedule: Schedule,
+    problem: SolverProblem,
+    items: Mapping[str, Candidate],
+    intake: Intake,
+    data: PlanningData,
+) -> str:
+    """Why the item sits at its visit: the precedences, release date or same-visit rule that place it."""
+    visit = schedule.visit_of[key]
+    reasons = []
+    seq_sentence = (
+        {s.id: s.sentence for s in data.rules.sequences}
+        | {r.id: r.sentence for r in data.rules.relations}
+        | {"plla_sessions": "PLLA sessions are 4-6 weeks apart."}
+    )
+    for link in problem.links:
+        if link.after == key and link.before in schedule.visit_of and link.min_gap_days > 0:
+            reasons.append(
+                f"after {lower_first(items[link.before].label)} (visit {schedule.visit_of[link.before] + 1}; "
+                f"rule {link.rule}: {seq_sentence.get(link.rule, '').rstrip('.')})"
+            )
+    c = items[key]
+    if c.release_day > 0 and schedule.day_of(key) >= c.release_day:
+        reasons.append(
+            f"not before {(intake.start_date + timedelta(days=c.release_day)).isoformat()}: toxin never sooner than "
+            "12 weeks after the last session"
+        )
+    for pair in problem.same_visit:
+        if pair.a == key:
+            reasons.append(f"with {lower_first(items[pair.b].label)} in the same visit (rule {pair.rule})")
+    if not reasons and visit == 0 and schedule.visit_days[0] == 0:
+        return "Visit 1: nothing needs to come before it."
+    if not reasons and visit == 0:
+        return (
+            "Visit 1: nothing needs to come before it; the visit waits for the other items in it, since one visit "
+            "is preferred over two."
+        )
+    if not reasons:
+        return (
+            f"Visit {visit + 1}: nothing needs to come before it; it is here to keep the earlier visits within "
+            "their per-visit limits, or to share a visit with items that must wait."
+        )
+    return f"Visit {visit + 1}: " + "; ".join(reasons) + "."
+
+
+def visit_purpose(keys: Sequence[str], items: Mapping[str, Candidate], data: PlanningData) -> str:
+    """What a visit is for, in a few words (corrective, or the regions it treats)."""
+    kinds = [data.catalog.modality_of(items[k].treatment).kind for k in keys]
+    if "enzyme" in kinds:
+        return "Corrective: dissolve the filler the patient dislikes."
+    regions = sorted({data.catalog.region_of(items[k].area) for k in keys}, key=REGION_ORDER.index)
+    return "Treat " + ", ".join(r.replace("_", " ") for r in regions) + "."
+
+
+def summary_sentence(
+    planned: Sequence[PlannedItem], visits: Sequence[Visit], pricing: Pricing, omissions: Sequence[Omission]
+) -> str:
+    """One sentence for the top of the plan: what, over how many visits, for how much, and what was left out."""
+    labels = ", ".join(dict.fromkeys(lower_first(i.label) for i in planned))
+    left = len([o for o in omissions if o.reason != "no_finding"])
+    first, last = visits[0].date.isoformat(), visits[-1].date.isoformat()
+    when = f"1 visit on {first}" if len(visits) == 1 else f"{len(visits)} visits from {first} to {last}"
+    return f"{len(planned)} item(s) over {when}: {labels}. Total {pricing.total.text()}." + (
+        f" {left} treatment(s) considered and left out, each with its reason." if left else ""
+    )

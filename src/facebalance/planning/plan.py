@@ -1,0 +1,344 @@
+"""The Plan and its versioned JSON document (schema ``facebalance.treatment_plan``, ``data/plan.schema.json``).
+
+Dates are ISO ``YYYY-MM-DD``; money is US dollars as ``{"low": .., "high": ..}``; ``day`` is days from the
+plan's start date. Bump :data:`PLAN_SCHEMA_VERSION` on any incompatible change and update the schema file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from facebalance import __version__
+from facebalance.planning._data import packaged_text
+from facebalance.planning.cadence import ToxinCadence
+from facebalance.planning.pricing import PriceRange
+from facebalance.planning.safety import ScreenResult
+from facebalance.planning.timeline import ItemTimeline, MaintenanceEntry
+
+PLAN_SCHEMA = "facebalance.treatment_plan"
+PLAN_SCHEMA_VERSION = "1.0"
+PlanStatus = Literal["proposed", "refer", "deferred", "nothing_to_treat"]
+FlagLevel = Literal["info", "caution", "high"]
+DISCLAIMER = (
+    "Clinical decision support: a proposed plan for the treating clinician to review, change and sign. "
+    "Doses, products and prices are ranges, not a prescription."
+)
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """One treatment in the plan, with why it is there, why at that visit, and what it costs."""
+
+    key: str
+    treatment: str
+    label: str
+    modality: str
+    product_class: str
+    area: str
+    region: str
+    visit: int
+    date: date
+    dose_low: float
+    dose_high: float
+    unit: str
+    dose_text: str
+    price: PriceRange
+    value: float
+    rules: tuple[str, ...]
+    evidence: tuple[str, ...]
+    why: str
+    when: str
+    flags: tuple[str, ...]
+    reversible: bool
+    reversal: str
+    timeline: ItemTimeline
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Visit:
+    index: int
+    day: int
+    date: date
+    items: tuple[str, ...]
+    price: PriceRange
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Omission:
+    """A treatment considered and left out, with the reason code and the sentence the plan shows.
+
+    ``reason`` is one of: no_finding, suppressed, deferred, excluded, cap, over_projection, budget,
+    visits, visit_caps, area_caps, timing, exclusive, several, impossible.
+    """
+
+    treatment: str
+    label: str
+    reason: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    level: FlagLevel
+    sentence: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Referral:
+    id: str
+    to: str
+    sentence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PricingRow:
+    visit: int | None
+    item: str
+    quantity: str
+    unit_price: str
+    price: PriceRange
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """The written-pricing table: rows per item, subtotal per visit, total, and how it compares."""
+
+    rows: tuple[PricingRow, ...]
+    visit_totals: tuple[PriceRange, ...]
+    total: PriceRange
+    typical: PriceRange
+    within_typical: bool
+    budget_usd: float | None
+    budget_basis: str
+    notes: tuple[str, ...]
+    price_list: str
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    area: str
+    present_ml: float
+    label_expired_ml: float
+    planned_ml_high: float
+    cap_ml: float | None
+
+
+@dataclass(frozen=True)
+class SolverSummary:
+    status: str
+    value: float
+    visits_used: int
+    max_visits: int
+    budget_usd: float | None
+    budget_basis: str
+    cost_on_basis: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A proposed, sequenced, priced multi-visit plan, or the reason there is none."""
+
+    status: PlanStatus
+    start_date: date
+    summary: str
+    visits: tuple[Visit, ...]
+    items: tuple[PlannedItem, ...]
+    omissions: tuple[Omission, ...]
+    flags: tuple[Flag, ...]
+    referrals: tuple[Referral, ...]
+    notes: tuple[str, ...]
+    pricing: Pricing | None
+    maintenance: tuple[MaintenanceEntry, ...]
+    toxin_cadence: ToxinCadence | None
+    ledger: tuple[LedgerRow, ...]
+    screening: ScreenResult
+    solver: SolverSummary | None
+    data_versions: Mapping[str, str]
+
+    def item(self, treatment: str) -> PlannedItem:
+        """The planned item of a treatment id (the first, for PLLA sessions); ``KeyError`` if not planned."""
+        for i in self.items:
+            if i.treatment == treatment:
+                return i
+        raise KeyError(f"{treatment} is not in the plan (planned: {', '.join(self.treatments) or 'nothing'})")
+
+    @property
+    def treatments(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.treatment for i in self.items))
+
+    def omission(self, treatment: str) -> Omission:
+        """Why a treatment id was left out; ``KeyError`` if it was not considered and left out."""
+        for o in self.omissions:
+            if o.treatment == treatment:
+                return o
+        raise KeyError(f"{treatment} has no omission (omitted: {', '.join(o.treatment for o in self.omissions)})")
+
+
+# --- the JSON document -------------------------------------------------------------------------------
+
+
+def _money(p: PriceRange) -> dict[str, float]:
+    return {"low": round(p.low, 2), "high": round(p.high, 2)}
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _item_doc(i: PlannedItem) -> dict[str, Any]:
+    t = i.timeline
+    return {
+        "key": i.key,
+        "treatment": i.treatment,
+        "label": i.label,
+        "modality": i.modality,
+        "product_class": i.product_class,
+        "area": i.area,
+        "region": i.region,
+        "visit": i.visit,
+        "date": i.date.isoformat(),
+        "dose": {"low": i.dose_low, "high": i.dose_high, "unit": i.unit, "text": i.dose_text},
+        "price": _money(i.price),
+        "value": round(i.value, 2),
+        "rules": list(i.rules),
+        "evidence": list(i.evidence),
+        "why": i.why,
+        "when": i.when,
+        "flags": list(i.flags),
+        "reversible": i.reversible,
+        "reversal": i.reversal,
+        "timeline": {
+            "onset": t.onset_on.isoformat(),
+            "review": t.review_on.isoformat(),
+            "result_visible": t.result_visible_on.isoformat(),
+            "lasts_from": _iso(t.lasts_from),
+            "lasts_until": _iso(t.lasts_until),
+            "sentence": t.sentence,
+        },
+        "sources": list(i.sources),
+    }
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The JSON-ready dict of a plan (validates against ``data/plan.schema.json``)."""
+    c = plan.toxin_cadence
+    p = plan.pricing
+    s = plan.solver
+    return {
+        "schema": PLAN_SCHEMA,
+        "schema_version": PLAN_SCHEMA_VERSION,
+        "facebalance_version": __version__,
+        "status": plan.status,
+        "start_date": plan.start_date.isoformat(),
+        "summary": plan.summary,
+        "screening": {
+            "bddq_as_recorded": plan.screening.recorded,
+            "bddq_as_positive": plan.screening.positive,
+            "proceed": plan.screening.proceed,
+            "sentence": plan.screening.sentence,
+            "override": None
+            if plan.screening.override is None
+            else {"clinician": plan.screening.override.clinician, "reason": plan.screening.override.reason},
+        },
+        "visits": [
+            {
+                "index": v.index,
+                "day": v.day,
+                "date": v.date.isoformat(),
+                "items": list(v.items),
+                "price": _money(v.price),
+                "purpose": v.purpose,
+            }
+            for v in plan.visits
+        ],
+        "items": [_item_doc(i) for i in plan.items],
+        "omissions": [
+            {"treatment": o.treatment, "label": o.label, "reason": o.reason, "sentence": o.sentence}
+            for o in plan.omissions
+        ],
+        "flags": [{"id": f.id, "level": f.level, "sentence": f.sentence, "source": f.source} for f in plan.flags],
+        "referrals": [{"id": r.id, "to": r.to, "sentence": r.sentence, "source": r.source} for r in plan.referrals],
+        "notes": list(plan.notes),
+        "pricing": None
+        if p is None
+        else {
+            "rows": [
+                {
+                    "visit": r.visit,
+                    "item": r.item,
+                    "quantity": r.quantity,
+                    "unit_price": r.unit_price,
+                    "price": _money(r.price),
+                }
+                for r in p.rows
+            ],
+            "visit_totals": [_money(v) for v in p.visit_totals],
+            "total": _money(p.total),
+            "typical": _money(p.typical),
+            "within_typical": p.within_typical,
+            "budget_usd": p.budget_usd,
+            "budget_basis": p.budget_basis,
+            "notes": list(p.notes),
+            "price_list": p.price_list,
+        },
+        "maintenance": [
+            {
+                "treatment": m.treatment,
+                "label": m.label,
+                "due_from": m.due_from.isoformat(),
+                "due_until": m.due_until.isoformat(),
+                "sentence": m.sentence,
+            }
+            for m in plan.maintenance
+        ],
+        "toxin_cadence": None
+        if c is None
+        else {
+            "weeks": c.weeks,
+            "estimate_weeks": c.estimate_weeks,
+            "floor_weeks": c.floor_weeks,
+            "prior_weeks": c.prior_weeks,
+            "observed_weeks": list(c.observed_weeks),
+            "adjustments": list(c.adjustments),
+            "sentence": c.sentence,
+        },
+        "ledger": [
+            {
+                "area": r.area,
+                "present_ml": round(r.present_ml, 2),
+                "label_expired_ml": round(r.label_expired_ml, 2),
+                "planned_ml_high": round(r.planned_ml_high, 2),
+                "cap_ml": r.cap_ml,
+            }
+            for r in plan.ledger
+        ],
+        "solver": None
+        if s is None
+        else {
+            "engine": "OR-Tools CP-SAT",
+            "status": s.status,
+            "value": round(s.value, 2),
+            "visits_used": s.visits_used,
+            "max_visits": s.max_visits,
+            "budget_usd": s.budget_usd,
+            "budget_basis": s.budget_basis,
+            "cost_on_basis": round(s.cost_on_basis, 2),
+        },
+        "data_versions": dict(plan.data_versions),
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the plan document."""
+    schema: dict[str, Any] = json.loads(packaged_text("plan.schema.json"))
+    return schema

@@ -1,0 +1,386 @@
+"""Planning rules as data rows (``data/rules.toml``) and the evidence they match.
+
+Each :class:`Indication` row maps evidence (findings, clinician grades) to one candidate treatment and
+carries the rationale the written plan shows; :class:`Relation` rows encode how zones relate (chin
+before lips, masseter toxin rather than jaw filler, forehead toxin only with the glabella);
+:class:`Sequence` rows are the generic precedences (dissolve before refill, toxin before filler in a
+region, midface before lower face). Matching is pure: :meth:`Condition.holds` on an :class:`Evidence`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.errors import ClinicalDataError
+from facebalance.planning.intake import FindingInput, Severity
+from facebalance.planning.scales import Scale
+
+RelationKind = Literal["precedence", "suppress", "same_visit", "exclusive", "note"]
+_SEVERITY_ORDER: tuple[Severity, ...] = ("mild", "moderate", "marked")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the rules can see: confirmed findings by id, and clinician grades by scale id."""
+
+    findings: Mapping[str, FindingInput]
+    grades: Mapping[str, int]
+    scales: Mapping[str, Scale]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One piece of evidence a rule asks for: a finding id, or a grade at least / at most a value.
+
+    Examples
+    --------
+    >>> ev = Evidence({}, {"chin_retrusion": 3}, {})
+    >>> Condition(grade="chin_retrusion", at_least=2).holds(ev), Condition(finding="x").holds(ev)
+    (True, False)
+    >>> Condition(grade="chin_retrusion", at_least=2).severity(ev)
+    'moderate'
+    """
+
+    finding: str | None = None
+    grade: str | None = None
+    at_least: int | None = None
+    at_most: int | None = None
+
+    def holds(self, ev: Evidence) -> bool:
+        if self.finding is not None:
+            return self.finding in ev.findings
+        value = ev.grades.get(self.grade or "")
+        if value is None:
+            return False
+        return (self.at_least is None or value >= self.at_least) and (self.at_most is None or value <= self.at_most)
+
+    def severity(self, ev: Evidence) -> Severity:
+        """How far past the rule's threshold the evidence is: at it = mild, one grade on = moderate, more = marked."""
+        if self.finding is not None:
+            return ev.findings[self.finding].severity
+        value = ev.grades[self.grade or ""]
+        past = value - self.at_least if self.at_least is not None else (self.at_most or 0) - value
+        return _SEVERITY_ORDER[max(0, min(2, past))]
+
+    def describe(self, ev: Evidence) -> str:
+        """The evidence in words: ``'chin retrusion grade 3 of 0-4 (severe)'`` or ``'finding X (moderate)'``."""
+        if self.finding is not None:
+            f = ev.findings[self.finding]
+            return f"{f.source} finding {f.id} ({f.severity})"
+        scale = ev.scales.get(self.grade or "")
+        value = ev.grades[self.grade or ""]
+        return scale.describe(value) if scale is not None else f"{self.grade} grade {value}"
+
+    def requirement(self) -> str:
+        """What the condition asks for, whether or not it holds (for 'no supporting finding' sentences)."""
+        if self.finding is not None:
+            return f"finding {self.finding}"
+        bound = f">= {self.at_least}" if self.at_least is not None else f"<= {self.at_most}"
+        return f"{self.grade} {bound}"
+
+
+def _conditions(rows: list[dict[str, Any]] | None, where: str) -> tuple[Condition, ...]:
+    out = []
+    for row in rows or []:
+        if ("finding" in row) == ("grade" in row):
+            raise ClinicalDataError(f"{where}: a condition names either a finding or a grade: {row}.")
+        if "grade" in row and ("at_least" in row) == ("at_most" in row):
+            raise ClinicalDataError(f"{where}: a grade condition needs at_least or at_most: {row}.")
+        out.append(Condition(row.get("finding"), row.get("grade"), row.get("at_least"), row.get("at_most")))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Indication:
+    """Evidence -> one candidate treatment, with its clinical priority and the why the plan shows."""
+
+    id: str
+    treatment: str
+    priority: int
+    when_any: tuple[Condition, ...]
+    when_all: tuple[Condition, ...]
+    unless_any: tuple[Condition, ...]
+    concerns: frozenset[str]
+    rationale: str
+    source: str
+
+    def matches(self, ev: Evidence) -> tuple[Condition, ...]:
+        """The conditions that support the treatment, or ``()`` when the rule does not fire."""
+        if any(c.holds(ev) for c in self.unless_any):
+            return ()
+        if self.when_all and not all(c.holds(ev) for c in self.when_all):
+            return ()
+        hits = tuple(c for c in self.when_any if c.holds(ev))
+        if self.when_any and not hits:
+            return ()
+        return self.when_all + hits
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation between zones; see the kinds in ``data/rules.toml``."""
+
+    id: str
+    kind: RelationKind
+    sentence: str
+    source: str
+    first: str = ""
+    then: str = ""
+    min_gap_days: int = 0
+    then_dose_factor: float = 1.0
+    treatments: tuple[str, ...] = ()
+    when_any: tuple[Condition, ...] = ()
+
+    def holds(self, ev: Evidence) -> bool:
+        return not self.when_any or any(c.holds(ev) for c in self.when_any)
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Which treatments a sequencing rule applies to: one treatment id, or kinds/regions/areas."""
+
+    treatment: str = ""
+    kinds: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    areas: frozenset[str] = frozenset()
+
+    def picks(self, treatment: str, kind: str, region: str, area: str) -> bool:
+        if self.treatment:
+            return treatment == self.treatment
+        return (
+            (not self.kinds or kind in self.kinds)
+            and (not self.regions or region in self.regions)
+            and (not self.areas or area in self.areas)
+        )
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """A generic precedence: items picked by ``first`` come at least ``min_gap_days`` before ``then``'s.
+
+    ``match`` (``"area"`` or ``"region"``) restricts it to pairs that share that attribute.
+    """
+
+    id: str
+    first: Selector
+    then: Selector
+    match: Literal["", "area", "region"]
+    min_gap_days: int
+    sentence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Referral:
+    id: str
+    when_any: tuple[Condition, ...]
+    to: str
+    sentence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RiskFlag:
+    """A warning attached to every planned item of one treatment."""
+
+    id: str
+    treatment: str
+    sentence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ValueWeights:
+    severity: Mapping[Severity, float]
+    concern_bonus: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_visits: int
+    min_visit_gap_days: int
+    horizon_days: int
+    visit_cap_syringes: int
+    visit_cap_toxin_units: int
+    visit_cap_plla_vials: int
+    plla_session_gap_days: tuple[int, int]
+    toxin_min_interval_days: int
+    source: str
+
+
+@dataclass(frozen=True)
+class LipRules:
+    upper_e_line_mm: float
+    lower_e_line_mm: float
+    projection_gain_mm_per_ml: float
+    vermilion_gain_mm_per_ml: float
+    inverted_ratio: float
+    source: str
+
+
+@dataclass(frozen=True)
+class CadenceRules:
+    prior_weeks: float
+    prior_strength: float
+    floor_weeks: float
+    high_exercise_factor: float
+    low_dose_factor: float
+    large_muscle_factor: float
+    source: str
+
+
+@dataclass(frozen=True)
+class PlanningRules:
+    name: str
+    version: str
+    value: ValueWeights
+    limits: Limits
+    ledger_persistence_years: float
+    ledger_source: str
+    lips: LipRules
+    cadence: CadenceRules
+    indications: tuple[Indication, ...]
+    relations: tuple[Relation, ...]
+    sequences: tuple[Sequence, ...]
+    referrals: tuple[Referral, ...]
+    flags: tuple[RiskFlag, ...]
+
+
+def _selector(row: Mapping[str, Any]) -> Selector:
+    def s(key: str) -> frozenset[str]:
+        v = row.get(key, [])
+        return frozenset([v] if isinstance(v, str) else v)
+
+    return Selector(str(row.get("treatment", "")), s("kind"), s("region"), s("area"))
+
+
+def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> PlanningRules:
+    """Rules from their TOML form, checked against the catalogue's treatment ids."""
+
+    def known(tid: str, where: str) -> str:
+        if tid not in treatments:
+            raise ClinicalDataError(f"{where} names unknown treatment {tid!r}.", hint="Use a catalogue id.")
+        return tid
+
+    indications = []
+    for row in doc.get("indication", []):
+        where = f"indication {row.get('id')!r}"
+        if not 1 <= int(row["priority"]) <= 10:
+            raise ClinicalDataError(f"{where} priority {row['priority']} is outside 1-10.")
+        indications.append(
+            Indication(
+                id=row["id"],
+                treatment=known(row["treatment"], where),
+                priority=int(row["priority"]),
+                when_any=_conditions(row.get("when_any"), where),
+                when_all=_conditions(row.get("when_all"), where),
+                unless_any=_conditions(row.get("unless_any"), where),
+                concerns=frozenset(row.get("concerns", [])),
+                rationale=row["rationale"],
+                source=require_source(row, where),
+            )
+        )
+    relations = []
+    for row in doc.get("relation", []):
+        where = f"relation {row.get('id')!r}"
+        for tid in [row.get("first", ""), row.get("then", ""), *row.get("treatments", [])]:
+            if tid:
+                known(tid, where)
+        relations.append(
+            Relation(
+                id=row["id"],
+                kind=row["kind"],
+                sentence=row["sentence"],
+                source=require_source(row, where),
+                first=row.get("first", ""),
+                then=row.get("then", ""),
+                min_gap_days=int(row.get("min_gap_days", 0)),
+                then_dose_factor=float(row.get("then_dose_factor", 1.0)),
+                treatments=tuple(row.get("treatments", [])),
+                when_any=_conditions(row.get("when_any"), where),
+            )
+        )
+    sequences = [
+        Sequence(
+            id=row["id"],
+            first=_selector(row["first"]),
+            then=_selector(row["then"]),
+            match=row.get("match", ""),
+            min_gap_days=int(row["min_gap_days"]),
+            sentence=row["sentence"],
+            source=require_source(row, f"sequence {row.get('id')!r}"),
+        )
+        for row in doc.get("sequence", [])
+    ]
+    referrals = [
+        Referral(
+            row["id"],
+            _conditions(row["when_any"], row["id"]),
+            row["to"],
+            row["sentence"],
+            require_source(row, f"referral {row['id']!r}"),
+        )
+        for row in doc.get("referral", [])
+    ]
+    flags = [
+        RiskFlag(row["id"], known(row["treatment"], row["id"]), row["sentence"], require_source(row, row["id"]))
+        for row in doc.get("flag", [])
+    ]
+    v, lim, led, lips, cad = doc["value"], doc["limits"], doc["ledger"], doc["lips"], doc["toxin_cadence"]
+    return PlanningRules(
+        name=doc["meta"]["name"],
+        version=doc["meta"]["version"],
+        value=ValueWeights(
+            {"mild": v["severity_mild"], "moderate": v["severity_moderate"], "marked": v["severity_marked"]},
+            float(v["concern_bonus"]),
+            require_source(v, "[value]"),
+        ),
+        limits=Limits(
+            max_visits=int(lim["max_visits"]),
+            min_visit_gap_days=int(lim["min_visit_gap_days"]),
+            horizon_days=int(lim["horizon_days"]),
+            visit_cap_syringes=int(lim["visit_cap_syringes"]),
+            visit_cap_toxin_units=int(lim["visit_cap_toxin_units"]),
+            visit_cap_plla_vials=int(lim["visit_cap_plla_vials"]),
+            plla_session_gap_days=(int(lim["plla_session_gap_days"][0]), int(lim["plla_session_gap_days"][1])),
+            toxin_min_interval_days=int(lim["toxin_min_interval_days"]),
+            source=require_source(lim, "[limits]"),
+        ),
+        ledger_persistence_years=float(led["persistence_years"]),
+        ledger_source=require_source(led, "[ledger]"),
+        lips=LipRules(
+            float(lips["upper_e_line_mm"]),
+            float(lips["lower_e_line_mm"]),
+            float(lips["projection_gain_mm_per_ml"]),
+            float(lips["vermilion_gain_mm_per_ml"]),
+            float(lips["inverted_ratio"]),
+            require_source(lips, "[lips]"),
+        ),
+        cadence=CadenceRules(
+            float(cad["prior_weeks"]),
+            float(cad["prior_strength"]),
+            float(cad["floor_weeks"]),
+            float(cad["high_exercise_factor"]),
+            float(cad["low_dose_factor"]),
+            float(cad["large_muscle_factor"]),
+            require_source(cad, "[toxin_cadence]"),
+        ),
+        indications=tuple(indications),
+        relations=tuple(relations),
+        sequences=tuple(sequences),
+        referrals=tuple(referrals),
+        flags=tuple(flags),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def load_planning_rules() -> PlanningRules:
+    """The packaged planning rules, checked against the packaged catalogue."""
+    from facebalance.planning.catalog import load_catalog
+
+    return parse_planning_rules(packaged_toml("rules.toml"), frozenset(load_catalog().treatments))

@@ -1,0 +1,275 @@
+"""Safety gates (``data/safety.toml``): BDDQ-AS screening, contraindications, expectations, repeats.
+
+Every gate returns what it decided and the sentence the plan shows; none raises for a clinical finding
+(a positive screen or a contraindication is a plan outcome, not an error). A clinician override of a
+positive BDDQ-AS without a written reason *is* an error: the override must be documented.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.errors import ClinicalDataError, IntakeError
+from facebalance.planning.intake import BddqAs, ClinicianOverride, Intake, MedicalHistory
+
+Action = Literal["defer", "exclude", "caution"]
+
+
+@dataclass(frozen=True)
+class BddqAsRule:
+    """The BDDQ-AS scoring rule: item 1 AND item 2 AND (any of 3-6 >= ``impairment_at_least`` OR item 7)."""
+
+    impairment_at_least: int
+    override_min_chars: int
+    refer_to: str
+    rule: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Contraindication:
+    id: str
+    field: str
+    any_of: frozenset[str]
+    per_area: bool
+    areas: frozenset[str]
+    modalities: frozenset[str]
+    action: Action
+    sentence: str
+    source: str
+
+    def triggered_by(self, medical: MedicalHistory) -> tuple[str, ...] | None:
+        """``None`` when the row does not apply; else the matching entries (``()`` for a yes/no field)."""
+        value = medical.field_value(self.field)
+        if isinstance(value, bool):
+            return () if value else None
+        hits = tuple(v for v in value if not self.any_of or v in self.any_of)
+        return hits or None
+
+
+@dataclass(frozen=True)
+class ExpectationRule:
+    id: str
+    sentence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RepeatRule:
+    window_months: int
+    max_filler_sessions_same_area: int
+    max_dissatisfied_sessions_same_area: int
+    source: str
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    version: str
+    bddq_as: BddqAsRule
+    min_age_years: int
+    eligibility_source: str
+    contraindications: tuple[Contraindication, ...]
+    expectations: Mapping[str, ExpectationRule]
+    repeat: RepeatRule
+
+
+def parse_safety_rules(doc: Mapping[str, Any]) -> SafetyRules:
+    """Safety rules from their TOML form (every row sourced)."""
+    b = doc["bddq_as"]
+    contraindications = []
+    for row in doc.get("contraindication", []):
+        where = f"contraindication {row.get('id')!r}"
+        if row["when"]["field"] not in MedicalHistory.__dataclass_fields__:
+            raise ClinicalDataError(f"{where} names unknown intake field {row['when']['field']!r}.")
+        contraindications.append(
+            Contraindication(
+                id=row["id"],
+                field=row["when"]["field"],
+                any_of=frozenset(row["when"].get("any_of", [])),
+                per_area=bool(row.get("per_area", False)),
+                areas=frozenset(row.get("areas", [])),
+                modalities=frozenset(row["modalities"]),
+                action=row["action"],
+                sentence=row["sentence"],
+                source=require_source(row, where),
+            )
+        )
+    r = doc["repeat_treatment"]
+    return SafetyRules(
+        version=doc["meta"]["version"],
+        bddq_as=BddqAsRule(
+            int(b["impairment_at_least"]),
+            int(b["override_min_chars"]),
+            b["refer_to"],
+            b["rule"],
+            require_source(b, "[bddq_as]"),
+        ),
+        min_age_years=int(doc["eligibility"]["min_age_years"]),
+        eligibility_source=require_source(doc["eligibility"], "[eligibility]"),
+        contraindications=tuple(contraindications),
+        expectations={
+            row["id"]: ExpectationRule(row["id"], row["sentence"], require_source(row, row["id"]))
+            for row in doc.get("expectation", [])
+        },
+        repeat=RepeatRule(
+            int(r["window_months"]),
+            int(r["max_filler_sessions_same_area"]),
+            int(r["max_dissatisfied_sessions_same_area"]),
+            require_source(r, "[repeat_treatment]"),
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def load_safety_rules() -> SafetyRules:
+    """The packaged safety rules, parsed once per process."""
+    return parse_safety_rules(packaged_toml("safety.toml"))
+
+
+# --- BDDQ-AS ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    """The BDDQ-AS outcome. ``proceed`` is False when the screen is positive and not validly overridden."""
+
+    recorded: bool
+    positive: bool
+    proceed: bool
+    sentence: str
+    override: ClinicianOverride | None = None
+
+
+def bddq_as_positive(answers: BddqAs, rule: BddqAsRule) -> bool:
+    """The published BDDQ-AS rule (Picavet 2011; Lekakis 2016).
+
+    Positive when item 1 (concerned about appearance) AND item 2 (preoccupied: thinks about it a lot and
+    wishes they could think about it less) AND at least moderate distress or impairment: any of items 3-6
+    rated ``>= rule.impairment_at_least`` (3, "moderately", on 1-5) or item 7 yes.
+
+    Examples
+    --------
+    >>> rule = BddqAsRule(3, 20, "psychologist", "rule", "src")
+    >>> bddq_as_positive(BddqAs(True, True, 1, 3, 1, 1, False), rule)
+    True
+    >>> bddq_as_positive(BddqAs(True, False, 5, 5, 5, 5, True), rule)
+    False
+    """
+    impaired = (
+        max(answers.q3_distress, answers.q4_social, answers.q5_work_school, answers.q6_avoidance)
+        >= rule.impairment_at_least
+        or answers.q7_impairment
+    )
+    return answers.q1_concerned and answers.q2_preoccupied and impaired
+
+
+def screen_bddq_as(answers: BddqAs | None, override: ClinicianOverride | None, rule: BddqAsRule) -> ScreenResult:
+    """Score the screen and apply a clinician override, which needs a written reason.
+
+    Raises
+    ------
+    IntakeError
+        If an override is given with a reason shorter than ``rule.override_min_chars`` or no clinician.
+    """
+    if answers is None:
+        return ScreenResult(
+            False,
+            False,
+            True,
+            "BDDQ-AS not recorded: screen for body dysmorphic disorder before any treatment.",
+        )
+    if not bddq_as_positive(answers, rule):
+        return ScreenResult(True, False, True, "BDDQ-AS negative.")
+    if override is None:
+        return ScreenResult(
+            True,
+            True,
+            False,
+            f"BDDQ-AS positive: no aesthetic plan. Refer to a {rule.refer_to}. {rule.rule}",
+        )
+    if len(override.reason.strip()) < rule.override_min_chars or not override.clinician.strip():
+        raise IntakeError(
+            "A BDDQ-AS override needs the clinician's name and a written reason.",
+            hint=f"Write at least {rule.override_min_chars} characters saying why treatment is appropriate.",
+        )
+    return ScreenResult(
+        True,
+        True,
+        True,
+        f"BDDQ-AS positive, overridden by {override.clinician}: {override.reason.strip()}",
+        override,
+    )
+
+
+# --- contraindications, expectations, repeats ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContraindicationHit:
+    rule: Contraindication
+    entries: tuple[str, ...]
+
+    def applies_to(self, modality: str, area: str) -> bool:
+        if modality not in self.rule.modalities or (self.rule.areas and area not in self.rule.areas):
+            return False
+        return not self.rule.per_area or area in self.entries
+
+
+def contraindications_for(medical: MedicalHistory, rules: SafetyRules) -> tuple[ContraindicationHit, ...]:
+    """Every contraindication row the patient's medical history triggers, in file order."""
+    hits = []
+    for row in rules.contraindications:
+        entries = row.triggered_by(medical)
+        if entries is not None:
+            hits.append(ContraindicationHit(row, entries))
+    return tuple(hits)
+
+
+def _months_between(a: date, b: date) -> float:
+    return (b - a).days / 30.4375
+
+
+def repeat_treatment_flags(intake: Intake, rules: RepeatRule) -> tuple[str, ...]:
+    """Sentences for areas where the history suggests chasing diminishing returns.
+
+    Flags an area with ``max_filler_sessions_same_area`` or more filler sessions within ``window_months``
+    of the start date, or ``max_dissatisfied_sessions_same_area`` or more sessions the patient was
+    unhappy with.
+    """
+    by_area: dict[str, list[tuple[date, bool | None]]] = {}
+    for t in intake.history:
+        if t.modality in ("ha", "plla", "caha"):
+            by_area.setdefault(t.area, []).append((t.date, t.satisfied))
+    out = []
+    for area, sessions in sorted(by_area.items()):
+        recent = [d for d, _ in sessions if 0 <= _months_between(d, intake.start_date) <= rules.window_months]
+        unhappy = [d for d, s in sessions if s is False]
+        if len(recent) >= rules.max_filler_sessions_same_area:
+            out.append(
+                f"Repeated treatment: {len(recent)} filler sessions in the {area} within {rules.window_months} "
+                "months. More product rarely fixes what the last sessions did not; reassess the goal before adding."
+            )
+        elif len(unhappy) >= rules.max_dissatisfied_sessions_same_area:
+            out.append(
+                f"Repeated dissatisfaction: the patient was unhappy after {len(unhappy)} filler sessions in the "
+                f"{area}. Explore the expectation before treating the area again."
+            )
+    return tuple(out)
+
+
+def expectation_flags(intake: Intake, rules: SafetyRules) -> tuple[str, ...]:
+    """The sentences of the expectation ids ticked on the intake; an unknown id is refused."""
+    out = []
+    for eid in intake.expectations:
+        rule = rules.expectations.get(eid)
+        if rule is None:
+            raise IntakeError(
+                f"Unknown expectation {eid!r}.", hint=f"Use one of: {', '.join(sorted(rules.expectations))}."
+            )
+        out.append(f"Unrealistic expectation: {rule.sentence}")
+    return tuple(out)

@@ -1,0 +1,67 @@
+"""The contraindication table, row by row: each defers, excludes or cautions its modalities, with its reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from planning_personas import intake, plan_for
+
+from facebalance.planning.intake import MedicalHistory
+from facebalance.planning.safety import Contraindication, load_safety_rules
+
+SAFETY = load_safety_rules()
+#: A patient with a candidate of every modality: toxin, HA (lips, chin), PLLA, CaHA, hyaluronidase.
+EVERYTHING: dict[str, Any] = {
+    "grades": {
+        "glabellar_lines": 2,
+        "lip_fullness": 1,
+        "chin_retrusion": 2,
+        "jawline": 2,
+        "temple_hollowing": 2,
+        "midface_volume_deficit": 2,
+    },
+    "history": [{"date": "2026-05-01", "modality": "ha", "area": "chin", "amount": 1.0, "disliked": True}],
+    "preferences": {"prefers_gradual": True},
+}
+
+
+def trigger(row: Contraindication) -> dict[str, Any]:
+    default = MedicalHistory.__dataclass_fields__[row.field].default
+    if isinstance(default, bool):
+        return {row.field: True}
+    return {row.field: [sorted(row.any_of)[0] if row.any_of else "lips"]}
+
+
+def affected(row: Contraindication, modality: str, area: str) -> bool:
+    if modality not in row.modalities or (row.areas and area not in row.areas):
+        return False
+    return not row.per_area or area == "lips"
+
+
+@pytest.mark.parametrize("row", SAFETY.contraindications, ids=lambda r: r.id)
+def test_each_contraindication_acts_on_its_modalities_only(row: Contraindication) -> None:
+    plan = plan_for(intake(**EVERYTHING, medical=trigger(row)), explain=False)
+    hit = [i for i in plan.items if affected(row, i.modality, i.area)]
+    if row.action == "caution":
+        assert hit and all(row.sentence in i.flags for i in hit)
+        assert any(f.id == row.id for f in plan.flags)
+        return
+    assert hit == []
+    reason = "deferred" if row.action == "defer" else "excluded"
+    assert any(o.reason == reason and row.sentence in o.sentence for o in plan.omissions)
+    untouched = [i for i in plan.items if i.modality not in row.modalities]
+    assert untouched or row.modalities >= {"toxin", "ha"}
+
+
+def test_no_hyaluronidase_means_ha_is_flagged_as_irreversible_for_this_patient() -> None:
+    plan = plan_for(intake(grades={"lip_fullness": 1}, medical={"allergies": ["bee_venom"]}))
+    assert plan.treatments == ("ha_lips",)
+    assert [f.id for f in plan.flags if f.level == "high"] == ["ha_without_reversal"]
+
+
+def test_an_unknown_medical_field_is_refused_with_the_known_ones() -> None:
+    from facebalance.planning import IntakeError
+
+    with pytest.raises(IntakeError, match="Unknown medical field"):
+        intake(medical={"pregnancy": True})
