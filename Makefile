@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench eval clean
+.PHONY: install run analyze test lint bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Analyse the bundled sample photos; JSON, annotated PNGs and a summary go to out/.
+## The clinic web app on http://127.0.0.1:8000: migrations, demo clinic (logins printed), dev server.
 run: install
+	FACEBALANCE_DEBUG=on $(PY) -m facebalance.clinic.manage facebalance_demo
+	FACEBALANCE_DEBUG=on $(PY) -m facebalance.clinic.manage runserver 127.0.0.1:8000
+
+## Analyse the bundled sample photos; JSON, annotated PNGs and a summary go to out/.
+analyze: install
 	$(VENV)/bin/facebalance analyze tests/data/london/001_03.jpg tests/data/london/042_03.jpg \
 		tests/data/london/030_03.jpg --out-dir out
 

@@ -1,0 +1,152 @@
+"""The clinic app's settings, read once from the environment and validated.
+
+Every variable is read through one helper that rejects a bad value with a message naming the variable,
+so a misconfigured deployment stops at start-up instead of misbehaving later. Units are in the names.
+:data:`SETTINGS_DOC` lists every variable with its meaning; ``docs/clinic.md`` repeats the table and a
+test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from facebalance.errors import FacebalanceError
+
+
+class ConfigError(FacebalanceError):
+    code = "config"
+
+
+#: Every environment variable the clinic app reads, with its meaning (kept equal to docs/clinic.md).
+SETTINGS_DOC: dict[str, str] = {
+    "FACEBALANCE_DATA_DIR": "Folder for the SQLite database, the stored photos and the generated secret key "
+    "(default ./var/clinic). Never inside the static root.",
+    "DATABASE_URL": "Database URL, e.g. postgres://user:pass@host:5432/facebalance (default: SQLite in the data dir).",
+    "FACEBALANCE_SECRET_KEY": "Django secret key; required when FACEBALANCE_DEBUG is off, generated into the data dir "
+    "otherwise.",
+    "FACEBALANCE_DEBUG": "on/off (default off). Debug pages; never in production.",
+    "FACEBALANCE_ALLOWED_HOSTS": "Comma-separated host names served (default 127.0.0.1,localhost).",
+    "FACEBALANCE_SECURE_COOKIES": "on/off (default on unless debug): session and CSRF cookies only over HTTPS.",
+    "FACEBALANCE_SESSION_IDLE_S": "Seconds of inactivity after which a session ends (default 1800, 60-86400).",
+    "FACEBALANCE_UPLOAD_MAX_BYTES": "Largest photo upload accepted (default 26214400, 1 kB-60 MB).",
+    "FACEBALANCE_LOGIN_MAX_FAILURES": "Failed logins per user name or address before a lock-out (default 5).",
+    "FACEBALANCE_LOGIN_LOCKOUT_S": "Length of the login lock-out window in seconds (default 900).",
+    "FACEBALANCE_DECODE_TIMEOUT_S": "Wall-clock limit for decoding and re-encoding one upload (default 20).",
+    "FACEBALANCE_BIND": "Address gunicorn listens on (default 127.0.0.1:8000; gunicorn_conf.py).",
+    "FACEBALANCE_DECODE_MEMORY_MB": "Address-space limit of the decoding process in MB (default 3072).",
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """An on/off variable; anything but the usual spellings is refused."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean.", hint=f"Set {name} to on or off.")
+
+
+def env_int(env: Mapping[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    """An integer variable within ``[low, high]``."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number.", hint=f"Set {name} to {low}-{high}.") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is out of range.", hint=f"Set {name} to {low}-{high}.")
+    return value
+
+
+def env_list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    items = tuple(x.strip() for x in raw.split(",") if x.strip())
+    if not items:
+        raise ConfigError(f"{name}={raw!r} names nothing.", hint=f"Give {name} as a comma-separated list.")
+    return items
+
+
+@dataclass(frozen=True)
+class ClinicConfig:
+    """The validated settings. Built by :func:`load_config`; Django's settings module reads only this."""
+
+    data_dir: Path
+    database_url: str | None
+    secret_key: str
+    debug: bool
+    allowed_hosts: tuple[str, ...]
+    secure_cookies: bool
+    session_idle_s: int
+    upload_max_bytes: int
+    login_max_failures: int
+    login_lockout_s: int
+    decode_timeout_s: int
+    decode_memory_mb: int
+
+    @property
+    def photo_dir(self) -> Path:
+        """Stored photos: server-generated names, outside any static or web root, served by a view."""
+        return self.data_dir / "photos"
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path, debug: bool) -> str:
+    raw = env.get("FACEBALANCE_SECRET_KEY", "")
+    if raw:
+        if len(raw) < 32:
+            raise ConfigError("FACEBALANCE_SECRET_KEY is shorter than 32 characters.",
+                              hint="Use e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'.")
+        return raw
+    if not debug:
+        raise ConfigError("FACEBALANCE_SECRET_KEY is not set and FACEBALANCE_DEBUG is off.",
+                          hint="Set FACEBALANCE_SECRET_KEY to a long random value for production.")
+    # A local run keeps one generated key so that sessions survive a restart.
+    path = data_dir / "secret_key"
+    if path.is_file():
+        return path.read_text("utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
+    """Read and validate every setting; raise :class:`ConfigError` naming the first bad variable."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("FACEBALANCE_DATA_DIR") or "var/clinic").expanduser().resolve()
+    debug = env_bool(env, "FACEBALANCE_DEBUG", False)
+    database_url = env.get("DATABASE_URL") or None
+    if database_url is not None and not database_url.startswith(("postgres://", "postgresql://", "sqlite:///")):
+        raise ConfigError(f"DATABASE_URL has an unsupported scheme: {database_url.split(':', 1)[0]!r}.",
+                          hint="Use postgres://... or sqlite:///path.")
+    return ClinicConfig(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=_secret_key(env, data_dir, debug),
+        debug=debug,
+        allowed_hosts=env_list(env, "FACEBALANCE_ALLOWED_HOSTS", ("127.0.0.1", "localhost")),
+        secure_cookies=env_bool(env, "FACEBALANCE_SECURE_COOKIES", not debug),
+        session_idle_s=env_int(env, "FACEBALANCE_SESSION_IDLE_S", 1800, low=60, high=86_400),
+        upload_max_bytes=env_int(env, "FACEBALANCE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, low=1024,
+                                 high=60 * 1024 * 1024),
+        login_max_failures=env_int(env, "FACEBALANCE_LOGIN_MAX_FAILURES", 5, low=1, high=100),
+        login_lockout_s=env_int(env, "FACEBALANCE_LOGIN_LOCKOUT_S", 900, low=10, high=86_400),
+        decode_timeout_s=env_int(env, "FACEBALANCE_DECODE_TIMEOUT_S", 20, low=1, high=300),
+        decode_memory_mb=env_int(env, "FACEBALANCE_DECODE_MEMORY_MB", 3072, low=256, high=65_536),
+    )

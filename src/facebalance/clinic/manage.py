@@ -1,0 +1,17 @@
+"""``python -m facebalance.clinic.manage COMMAND``: Django's management commands for the clinic app."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facebalance.clinic.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["facebalance-clinic", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,316 @@
+"""The clinic's records. Every clinical row belongs to exactly one clinic, through its patient.
+
+Object ids in URLs are random UUIDs; they are not the protection (the permission checks in
+:mod:`facebalance.clinic.access` are), but they keep ids from leaking how many patients a clinic has.
+Clinical rows are never deleted through the app (``on_delete=PROTECT``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PROVIDER = "provider", "Provider"
+    FRONT_DESK = "front_desk", "Front desk"
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: A clinic's own protocol / norm set / price list as TOML layered over the defaults ("" = default).
+    protocol_toml = models.TextField(blank=True, default="")
+    norms_toml = models.TextField(blank=True, default="")
+    prices_toml = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in a clinic. One clinic per user keeps every request's scope unambiguous."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    #: Base32 TOTP secret; empty when the second factor is off.
+    totp_secret = models.CharField(max_length=64, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.clinic} ({self.role})"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+
+
+class Patient(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    given_name = models.CharField(max_length=120)
+    family_name = models.CharField(max_length=120)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=60, blank=True, default="")
+    #: Where the photos of a demo or teaching patient come from (shown on the chart), e.g. a CC BY credit.
+    photo_attribution = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("family_name", "given_name")
+        indexes = (models.Index(fields=("clinic", "family_name")),)
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Pregnancy(models.TextChoices):
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    POSSIBLE = "possible", "Possibly / trying"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+class Intake(models.Model):
+    """One consultation's intake: history, medical screen, goals in the patient's words, BDDQ-AS."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = models.TextField(blank=True, default="")
+    allergies = models.TextField(blank=True, default="", help_text="One per line.")
+    medications = models.TextField(blank=True, default="", help_text="One per line.")
+    conditions = models.TextField(blank=True, default="", help_text="One per line.")
+    pregnancy = models.CharField(max_length=10, choices=Pregnancy.choices, default=Pregnancy.NO)
+    breastfeeding = models.BooleanField(default=False)
+    anticoagulants = models.BooleanField(default=False)
+    keloid_history = models.BooleanField(default=False)
+    herpes_labialis_history = models.BooleanField(default=False)
+    goals = models.TextField(blank=True, default="", help_text="In the patient's own words.")
+    # BDDQ-AS (Dey et al. 2015): items 1, 2, 7 yes/no; 3-6 rated 1 (not at all) to 5 (extremely).
+    bddq_q1_concerned = models.BooleanField(null=True)
+    bddq_q2_preoccupied = models.BooleanField(null=True)
+    bddq_q3_distress = models.PositiveSmallIntegerField(null=True)
+    bddq_q4_social = models.PositiveSmallIntegerField(null=True)
+    bddq_q5_work_school = models.PositiveSmallIntegerField(null=True)
+    bddq_q6_avoidance = models.PositiveSmallIntegerField(null=True)
+    bddq_q7_impairment = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    @property
+    def bddq_complete(self) -> bool:
+        return all(getattr(self, f) is not None for f in BDDQ_FIELDS)
+
+    @property
+    def bddq_positive(self) -> bool | None:
+        """The BDDQ-AS screen: positive when concerned and preoccupied (1, 2 yes), and either item 7 yes
+        or any of items 3-6 rated 3 ("moderately") or more (Dey, Ishii et al. 2015)."""
+        if not self.bddq_complete:
+            return None
+        moderate = any((getattr(self, f) or 0) >= 3 for f in BDDQ_FIELDS[2:6])
+        return bool(self.bddq_q1_concerned and self.bddq_q2_preoccupied and (self.bddq_q7_impairment or moderate))
+
+
+BDDQ_FIELDS = ("bddq_q1_concerned", "bddq_q2_preoccupied", "bddq_q3_distress", "bddq_q4_social",
+               "bddq_q5_work_school", "bddq_q6_avoidance", "bddq_q7_impairment")
+
+
+class Modality(models.TextChoices):
+    TOXIN = "toxin", "Botulinum toxin (U)"
+    HA = "ha", "Hyaluronic acid filler (mL)"
+    PLLA = "plla", "Poly-L-lactic acid (vials)"
+    CAHA = "caha", "Calcium hydroxylapatite (mL)"
+    HYALURONIDASE = "hyaluronidase", "Hyaluronidase (U)"
+
+
+class PriorTreatment(models.Model):
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="prior_treatments")
+    date = models.DateField(help_text="When")
+    clinic_name = models.CharField("where", max_length=200, blank=True, default="")
+    modality = models.CharField("what", max_length=20, choices=Modality.choices)
+    product = models.CharField(max_length=120, blank=True, default="")
+    area = models.CharField(max_length=60)
+    amount = models.DecimalField("how much", max_digits=7, decimal_places=2)
+    satisfied = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ("-date",)
+
+
+class PhotoSession(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="photo_sessions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    protocol_name = models.CharField(max_length=120)
+    protocol_version = models.CharField(max_length=40)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+
+class CheckStatus(models.TextChoices):
+    PASS = "pass", "Pass"
+    WARN = "warn", "Warning"
+    FAIL = "fail", "Fail"
+
+
+class Photo(models.Model):
+    """One stored photo of a session view. A retake adds a row; the newest row of a view counts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="photos")
+    view_id = models.CharField(max_length=40)
+    #: Server-generated file name under the photo store (never the uploaded name).
+    stored_name = models.CharField(max_length=80, unique=True)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveIntegerField()
+    width_px = models.PositiveIntegerField()
+    height_px = models.PositiveIntegerField()
+    checks = models.JSONField(default=dict)
+    status = models.CharField(max_length=4, choices=CheckStatus.choices)
+    accepted_reason = models.TextField(blank=True, default="")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-uploaded_at",)
+
+    @property
+    def counts(self) -> bool:
+        """Whether this photo fills its view: it passed, or a clinician accepted its warning."""
+        return self.status == CheckStatus.PASS or (self.status == CheckStatus.WARN and bool(self.accepted_reason))
+
+
+class Assessment(models.Model):
+    """The frontal analysis of a session, and the clinician's grades and review of it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="assessments")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="+")
+    analysis = models.JSONField()
+    annotated_name = models.CharField(max_length=80, blank=True, default="")
+    grades = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def findings(self) -> list[dict[str, Any]]:
+        return list(self.analysis.get("findings", []))
+
+
+class Decision(models.TextChoices):
+    CONFIRM = "confirm", "Confirm"
+    EDIT = "edit", "Edit"
+    REJECT = "reject", "Reject"
+
+
+class FindingReview(models.Model):
+    """A clinician's decision on one proposed finding. Rows are only added; the newest per finding counts."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="reviews")
+    finding_id = models.CharField(max_length=120)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    sentence = models.TextField(blank=True, default="")
+    severity = models.CharField(max_length=20, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-reviewed_at", "-id")
+
+
+class PlanStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted by the patient"
+
+
+class Plan(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="plans")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    document = models.JSONField()
+    edits = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.PROPOSED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+
+class LoginFailure(models.Model):
+    """One failed login, for throttling by user name and by address (rows older than the window are pruned)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained row of the audit log; see :mod:`facebalance.clinic.audit`.
+
+    ``seq`` is assigned under a lock as the previous row's plus one (not the database's sequence, which
+    leaves gaps after a rollback), so a gap always means a removed row.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True)
+    actor = models.CharField(max_length=150, default="")
+    clinic_id = models.BigIntegerField(null=True)
+    action = models.CharField(max_length=30)
+    object_type = models.CharField(max_length=40, default="")
+    object_id = models.CharField(max_length=64, default="")
+    detail = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ("seq",)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")
+
+
+class ApiKey(models.Model):
+    """A bearer key for the JSON API, acting as its user (and so within the user's clinic and role).
+
+    Only the SHA-256 of the key is stored; the key is shown once when created.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
+    label = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,258 @@
+"""Pages 1-3: patients (list, search, create, chart), intake, photo sessions with per-view checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from facebalance.clinic import audit, engine, photostore, services
+from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
+from facebalance.clinic.forms import AcceptWarningForm, IntakeForm, PatientForm, PriorTreatmentFormSet, SearchForm
+from facebalance.clinic.models import CheckStatus, Intake, Membership, Patient, Photo, PhotoSession
+from facebalance.errors import FacebalanceError, ImageTooLarge
+from facebalance.session.protocol import Protocol, ViewSpec
+
+
+def _m(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined,no-any-return]
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- 1. patients -------------------------------------------------------------------------------------
+
+
+def _search(patients: QuerySet[Patient], q: str) -> QuerySet[Patient]:
+    for word in q.split()[:4]:
+        patients = patients.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return patients
+
+
+@clinic_view("patient.view")
+@require_http_methods(["GET", "POST"])
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """The clinic's patients. Search is a POST so that names never appear in URLs or access logs."""
+    patients = scoped_queryset(Patient, _m(request))
+    form = SearchForm(request.POST or None)
+    q = form.cleaned_data["q"].strip() if request.method == "POST" and form.is_valid() else ""
+    if q:
+        patients = _search(patients, q)
+    ctx = {"patients": patients[:200], "form": form, "q": q}
+    if _is_htmx(request):
+        return render(request, "clinic/_patient_rows.html", ctx)
+    return render(request, "clinic/patients.html", ctx)
+
+
+@clinic_view("patient.create")
+@require_http_methods(["GET", "POST"])
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            patient = form.save(commit=False)
+            patient.clinic = _m(request).clinic
+            patient.created_by = request.user
+            patient.save()
+            audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=patient)
+        return redirect("clinic:chart", patient_id=patient.pk)
+    return render(request, "clinic/patient_form.html", {"form": form})
+
+
+def timeline(patient: Patient) -> list[dict[str, Any]]:
+    """Consultations (intakes), photo sessions, assessments and plans, newest first."""
+    events: list[tuple[datetime, dict[str, Any]]] = []
+    for intake in patient.intakes.all():
+        events.append((intake.created_at, {"kind": "Intake", "obj": intake}))
+    for s in patient.photo_sessions.prefetch_related("photos", "assessments"):
+        events.append((s.created_at, {"kind": "Photo session", "obj": s}))
+        for a in s.assessments.all():
+            events.append((a.created_at, {"kind": "Assessment", "obj": a}))
+    for plan in patient.plans.all():
+        events.append((plan.created_at, {"kind": "Plan", "obj": plan}))
+    events.sort(key=lambda e: e[0], reverse=True)
+    return [e for _, e in events]
+
+
+@clinic_view("patient.view")
+@require_GET
+def chart(request: HttpRequest, patient_id: str) -> HttpResponse:
+    patient = scoped(Patient, patient_id, _m(request))
+    audit.record("view", user=request.user, clinic_id=patient.clinic_id, obj=patient)
+    return render(request, "clinic/chart.html", {"patient": patient, "timeline": timeline(patient)})
+
+
+# --- 2. intake ---------------------------------------------------------------------------------------
+
+
+@clinic_view("intake.edit")
+@require_http_methods(["GET", "POST"])
+def intake_new(request: HttpRequest, patient_id: str) -> HttpResponse:
+    patient = scoped(Patient, patient_id, _m(request))
+    form = IntakeForm(request.POST or None)
+    formset = PriorTreatmentFormSet(request.POST or None, prefix="prior")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            intake = form.save(commit=False)
+            intake.patient = patient
+            intake.created_by = request.user
+            intake.save()
+            formset.instance = intake
+            formset.save()
+            audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=intake,
+                         detail={"patient": str(patient.pk)})
+        return redirect("clinic:intake", intake_id=intake.pk)
+    return render(request, "clinic/intake_form.html", {"patient": patient, "form": form, "formset": formset})
+
+
+@clinic_view("intake.view")
+@require_GET
+def intake_detail(request: HttpRequest, intake_id: str) -> HttpResponse:
+    intake = scoped(Intake, intake_id, _m(request))
+    audit.record("view", user=request.user, clinic_id=intake.patient.clinic_id, obj=intake)
+    return render(request, "clinic/intake.html", {"intake": intake, "patient": intake.patient})
+
+
+# --- 3. photo sessions -------------------------------------------------------------------------------
+
+
+def current_photos(session: PhotoSession) -> dict[str, Photo]:
+    """The newest photo of each view (a retake supersedes, the older rows stay on record)."""
+    latest: dict[str, Photo] = {}
+    for photo in session.photos.order_by("uploaded_at"):
+        latest[photo.view_id] = photo
+    return latest
+
+
+def missing_views(session: PhotoSession, protocol: Protocol) -> list[ViewSpec]:
+    """Required views without a photo that passed or whose warning was accepted."""
+    current = current_photos(session)
+    return [v for v in protocol.views if v.required and not (v.id in current and current[v.id].counts)]
+
+
+def _slot_context(session: PhotoSession, view: ViewSpec, photo: Photo | None, error: str = "") -> dict[str, Any]:
+    return {"session": session, "view": view, "photo": photo, "error": error,
+            "form": AcceptWarningForm()}
+
+
+@clinic_view("photo.upload")
+@require_POST
+def session_new(request: HttpRequest, patient_id: str) -> HttpResponse:
+    patient = scoped(Patient, patient_id, _m(request))
+    protocol = engine.clinic_protocol(patient.clinic)
+    with transaction.atomic():
+        session = PhotoSession.objects.create(patient=patient, created_by=request.user,
+                                              protocol_name=protocol.name, protocol_version=protocol.version)
+        audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=session,
+                     detail={"patient": str(patient.pk)})
+    return redirect("clinic:session", session_id=session.pk)
+
+
+@clinic_view("photo.view")
+@require_GET
+def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
+    session = scoped(PhotoSession, session_id, _m(request))
+    protocol = engine.clinic_protocol(session.patient.clinic)
+    current = current_photos(session)
+    slots = [_slot_context(session, v, current.get(v.id)) for v in protocol.views]
+    audit.record("view", user=request.user, clinic_id=session.patient.clinic_id, obj=session)
+    return render(request, "clinic/session.html", {
+        "session": session, "patient": session.patient, "slots": slots,
+        "missing": missing_views(session, protocol), "protocol": protocol,
+    })
+
+
+def _store_upload(request: HttpRequest, session: PhotoSession, view: ViewSpec) -> Photo:
+    """Read the upload (bounded) and store it; raises FacebalanceError when the file is refused."""
+    if getattr(request, "upload_too_large", False):
+        raise ImageTooLarge("The file is over the upload limit.", hint="Upload a smaller photo.")
+    return services.add_photo(session, view.id, photostore.read_upload(request.FILES.get("photo")), user=request.user)
+
+
+@clinic_view("photo.upload")
+@require_POST
+def photo_upload(request: HttpRequest, session_id: str, view_id: str) -> HttpResponse:
+    session = scoped(PhotoSession, session_id, _m(request))
+    protocol = engine.clinic_protocol(session.patient.clinic)
+    view = next((v for v in protocol.views if v.id == view_id), None)
+    if view is None:
+        raise Http404("No such view in the protocol.")
+    error = ""
+    status = 200
+    try:
+        photo: Photo | None = _store_upload(request, session, view)
+    except FacebalanceError as exc:
+        error, status, photo = photostore.refusal_message(exc), 422, current_photos(session).get(view.id)
+    ctx = _slot_context(session, view, photo, error)
+    if _is_htmx(request):
+        # htmx swaps only 2xx answers by default; the refusal is shown in the slot either way.
+        return render(request, "clinic/_slot.html", ctx, status=200 if status == 422 else status)
+    if error:
+        return render(request, "clinic/_slot_page.html", ctx, status=status)
+    return redirect("clinic:session", session_id=session.pk)
+
+
+@clinic_view("photo.accept_warning")
+@require_POST
+def photo_accept(request: HttpRequest, photo_id: str) -> HttpResponse:
+    photo = scoped(Photo, photo_id, _m(request))
+    session = photo.session
+    protocol = engine.clinic_protocol(session.patient.clinic)
+    view = next((v for v in protocol.views if v.id == photo.view_id), None)
+    if view is None:
+        raise Http404("No such view in the protocol.")
+    form = AcceptWarningForm(request.POST)
+    error = ""
+    if photo.status != CheckStatus.WARN:
+        error = "Only a photo with warnings can be accepted; a failed photo needs a retake."
+    elif not form.is_valid():
+        error = "Give the reason for accepting the warning (at least 5 characters)."
+    else:
+        with transaction.atomic():
+            photo.accepted_reason = form.cleaned_data["reason"]
+            photo.accepted_by = request.user
+            photo.accepted_at = timezone.now()
+            photo.save(update_fields=["accepted_reason", "accepted_by", "accepted_at"])
+            audit.record("accept", user=request.user, clinic_id=session.patient.clinic_id, obj=photo,
+                         detail={"warning_accepted": True})
+    ctx = _slot_context(session, view, photo, error)
+    if _is_htmx(request):
+        return render(request, "clinic/_slot.html", ctx)
+    return redirect("clinic:session", session_id=session.pk)
+
+
+@clinic_view("photo.upload")
+@require_POST
+def session_complete(request: HttpRequest, session_id: str) -> HttpResponse:
+    session = scoped(PhotoSession, session_id, _m(request))
+    protocol = engine.clinic_protocol(session.patient.clinic)
+    if missing_views(session, protocol) or session.completed_at:
+        return redirect("clinic:session", session_id=session.pk)
+    with transaction.atomic():
+        session.completed_at = timezone.now()
+        session.save(update_fields=["completed_at"])
+        audit.record("change", user=request.user, clinic_id=session.patient.clinic_id, obj=session,
+                     detail={"completed": True})
+    return redirect("clinic:session", session_id=session.pk)
+
+
+@clinic_view("photo.view")
+@require_GET
+def photo_image(request: HttpRequest, photo_id: str) -> HttpResponse:
+    """The stored (sanitised) JPEG, only to members of the photo's clinic, never cached."""
+    photo = scoped(Photo, photo_id, _m(request))
+    path = photostore.photo_path(photo.stored_name)
+    if not path.is_file():
+        raise Http404("The photo file is missing; run the integrity check.")
+    audit.record("view", user=request.user, clinic_id=photo.session.patient.clinic_id, obj=photo)
+    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="{photo.view_id}.jpg"'
+    return response

@@ -1,0 +1,228 @@
+"""Page 4: the assessment. Runs the frontal analysis on the session's frontal photo, shows the zones against
+their norms and the proposed findings, and records the clinician's review and grades."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from facebalance.analysis import analyze_photo
+from facebalance.clinic import audit, engine, photostore
+from facebalance.clinic.access import clinic_view, scoped
+from facebalance.clinic.forms import ReviewForm
+from facebalance.clinic.models import Assessment, FindingReview, Membership, PhotoSession
+from facebalance.clinic.scalebar import scale_bar
+from facebalance.clinic.views import current_photos
+from facebalance.errors import FacebalanceError
+from facebalance.planning.scales import Scale, load_scales
+from facebalance.report.annotate import render_annotated
+from facebalance.report.document import analysis_document
+
+#: The view the frontal analysis runs on.
+ANALYSIS_VIEW = "frontal_rest"
+ZONE_ORDER = ("proportions", "upper_face", "midface", "lower_face", "symmetry", "profile")
+ZONE_LABELS = {"proportions": "Proportions (thirds and fifths)", "upper_face": "Upper face", "midface": "Mid-face",
+               "lower_face": "Lower face", "symmetry": "Symmetry", "profile": "Profile"}
+
+
+def _m(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined,no-any-return]
+
+
+@clinic_view("assessment.run")
+@require_POST
+def assessment_run(request: HttpRequest, session_id: str) -> HttpResponse:
+    """Analyse the session's frontal photo (in the request: about 0.4 s, see engine.py) and store the result."""
+    session = scoped(PhotoSession, session_id, _m(request))
+    patient = session.patient
+    photo = current_photos(session).get(ANALYSIS_VIEW)
+    if photo is None or not photo.counts:
+        return render(request, "clinic/message.html", {
+            "title": "No frontal photo to analyse",
+            "message": "The frontal photo at rest must pass its checks (or have its warning accepted) first.",
+            "back": session}, status=409)
+    data = photostore.photo_path(photo.stored_name).read_bytes()
+    try:
+        with engine.landmarker() as lm:
+            result = analyze_photo(data, sex=patient.sex, ethnicity=patient.ethnicity or None,
+                                   norms=engine.clinic_norms(patient.clinic), landmarker=lm)
+        document = analysis_document(result)
+        annotated = render_annotated(result)
+    except FacebalanceError as exc:
+        return render(request, "clinic/message.html", {
+            "title": "The photo could not be analysed", "message": photostore.refusal_message(exc),
+            "back": session}, status=422)
+    document["input"]["name"] = f"{ANALYSIS_VIEW}.jpg"  # never an uploaded file name
+    name = photostore.new_name(".png")
+    part = photostore.write_part(annotated)
+
+    def create() -> Assessment:
+        assessment = Assessment.objects.create(session=session, photo=photo, analysis=document,
+                                               annotated_name=name, created_by=request.user)
+        audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=assessment,
+                     detail={"session": str(session.pk), "photo": str(photo.pk)})
+        return assessment
+
+    assessment: Assessment = photostore.commit_files({name: part}, create)
+    return redirect("clinic:assessment", assessment_id=assessment.pk)
+
+
+def latest_reviews(assessment: Assessment) -> dict[str, FindingReview]:
+    latest: dict[str, FindingReview] = {}
+    for review in assessment.reviews.select_related("reviewer").order_by("reviewed_at", "id"):
+        latest[review.finding_id] = review
+    return latest
+
+
+def zones(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Measurements grouped by zone, each with its scale bar against the norm."""
+    grouped: OrderedDict[str, list[dict[str, Any]]] = OrderedDict((z, []) for z in ZONE_ORDER)
+    for mid, m in analysis.get("measurements", {}).items():
+        norm = m.get("norm")
+        grouped.setdefault(m.get("zone", "proportions"), []).append({
+            "id": mid, "label": m.get("label", mid), "value": m.get("value"), "uncertainty": m.get("uncertainty"),
+            "unit": m.get("unit", ""), "norm": norm, "reason": m.get("not_measurable_reason", ""),
+            "bar": scale_bar(m.get("value"), m.get("uncertainty"), norm),
+        })
+    return [{"id": z, "label": ZONE_LABELS.get(z, z), "rows": rows} for z, rows in grouped.items() if rows]
+
+
+def _finding_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    reviews = latest_reviews(assessment)
+    return [{"finding": f, "review": reviews.get(f["id"]), "form": ReviewForm(initial={
+        "sentence": f.get("sentence", ""), "severity": f.get("severity", "")})} for f in assessment.findings()]
+
+
+def _scales() -> list[Scale]:
+    return list(load_scales().values())
+
+
+def grade_rows(grades: dict[str, int]) -> list[dict[str, Any]]:
+    """Each scale with its grade options (value, anchor words, selected) for the grading form."""
+    return [{"scale": s, "options": [(s.min + i, anchor, grades.get(s.id) == s.min + i)
+                                     for i, anchor in enumerate(s.anchors)]} for s in _scales()]
+
+
+@clinic_view("assessment.view")
+@require_GET
+def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = scoped(Assessment, assessment_id, _m(request))
+    session = assessment.session
+    audit.record("view", user=request.user, clinic_id=session.patient.clinic_id, obj=assessment)
+    rows = _finding_rows(assessment)
+    unreviewed = sum(1 for r in rows if r["review"] is None)
+    return render(request, "clinic/assessment.html", {
+        "assessment": assessment, "session": session, "patient": session.patient,
+        "zones": zones(assessment.analysis), "findings": rows, "unreviewed": unreviewed,
+        "photos": list(current_photos(session).values()), "grade_rows": grade_rows(assessment.grades),
+        "warnings": assessment.analysis.get("warnings", []),
+    })
+
+
+@clinic_view("assessment.review")
+@require_POST
+def finding_review(request: HttpRequest, assessment_id: str, finding_id: str) -> HttpResponse:
+    assessment = scoped(Assessment, assessment_id, _m(request))
+    finding = next((f for f in assessment.findings() if f["id"] == finding_id), None)
+    if finding is None:
+        raise Http404("No such finding in this assessment.")
+    form = ReviewForm(request.POST)
+    error = ""
+    if assessment.confirmed_at is not None:
+        error = "The assessment is confirmed; its review is closed."
+    elif form.is_valid():
+        d = form.cleaned_data
+        with transaction.atomic():
+            review = FindingReview.objects.create(
+                assessment=assessment, finding_id=finding_id, decision=d["decision"],
+                sentence=d["sentence"] if d["decision"] == "edit" else "",
+                severity=d["severity"] if d["decision"] == "edit" else "", note=d["note"], reviewer=request.user)
+            audit.record("review", user=request.user, clinic_id=assessment.session.patient.clinic_id, obj=review,
+                         detail={"assessment": str(assessment.pk), "finding": finding_id, "decision": d["decision"]})
+    else:
+        error = " ".join(str(e) for errs in form.errors.values() for e in errs)
+    row = {"finding": finding, "review": latest_reviews(assessment).get(finding_id), "form": form, "error": error}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "clinic/_finding.html", {"row": row, "assessment": assessment})
+    return redirect("clinic:assessment", assessment_id=assessment.pk)
+
+
+@clinic_view("assessment.review")
+@require_POST
+def assessment_grades(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    """The clinician's grades on the validated scales (blank = not graded)."""
+    assessment = scoped(Assessment, assessment_id, _m(request))
+    grades: dict[str, int] = {}
+    errors = []
+    for scale in _scales():
+        raw = request.POST.get(f"grade_{scale.id}", "").strip()
+        if not raw:
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            errors.append(scale.label)
+            continue
+        if not scale.min <= value <= scale.max:
+            errors.append(scale.label)
+            continue
+        grades[scale.id] = value
+    if not errors and assessment.confirmed_at is None:
+        with transaction.atomic():
+            assessment.grades = grades
+            assessment.save(update_fields=["grades"])
+            audit.record("change", user=request.user, clinic_id=assessment.session.patient.clinic_id,
+                         obj=assessment, detail={"grades": sorted(grades)})
+    return redirect("clinic:assessment", assessment_id=assessment.pk)
+
+
+@clinic_view("assessment.review")
+@require_POST
+def assessment_confirm(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    """Confirm the assessment once every finding has a decision."""
+    assessment = scoped(Assessment, assessment_id, _m(request))
+    reviews = latest_reviews(assessment)
+    if assessment.confirmed_at is None and all(f["id"] in reviews for f in assessment.findings()):
+        with transaction.atomic():
+            assessment.confirmed_by = request.user
+            assessment.confirmed_at = timezone.now()
+            assessment.save(update_fields=["confirmed_by", "confirmed_at"])
+            audit.record("change", user=request.user, clinic_id=assessment.session.patient.clinic_id,
+                         obj=assessment, detail={"confirmed": True})
+    return redirect("clinic:assessment", assessment_id=assessment.pk)
+
+
+@clinic_view("assessment.view")
+@require_GET
+def assessment_annotated(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = scoped(Assessment, assessment_id, _m(request))
+    path = photostore.photo_path(assessment.annotated_name)
+    if not path.is_file():
+        raise Http404("The annotated picture is missing; run the integrity check.")
+    audit.record("view", user=request.user, clinic_id=assessment.session.patient.clinic_id, obj=assessment,
+                 detail={"annotated": True})
+    return FileResponse(path.open("rb"), content_type="image/png")
+
+
+def reviewed_findings(assessment: Assessment) -> list[dict[str, Any]]:
+    """The findings as the clinician left them: rejected ones dropped, edits applied, unreviewed kept as proposed."""
+    reviews = latest_reviews(assessment)
+    out = []
+    for f in assessment.findings():
+        review = reviews.get(f["id"])
+        if review is not None and review.decision == "reject":
+            continue
+        g = dict(f)
+        if review is not None:
+            g["status"] = "confirmed" if review.decision == "confirm" else "edited"
+            if review.decision == "edit":
+                g["sentence"] = review.sentence or g.get("sentence", "")
+                g["severity"] = review.severity or g.get("severity", "")
+        out.append(g)
+    return out

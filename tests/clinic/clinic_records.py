@@ -1,0 +1,129 @@
+"""Shared test data of the clinic tests: the two clinics' records, sample files, upload helpers.
+
+Clinic A ("Harbour Clinic") and clinic B ("Hill Clinic") each have a provider, a front-desk user and a
+clinic admin, and one patient with an intake, a photo session with a stored photo, an assessment with a
+review, and a plan. The cross-clinic tests log in at A and ask for B's records.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+LONDON = REPO / "tests" / "data" / "london"
+BAD_IMAGES = REPO.parent / "shared" / "data" / "bad_images"
+
+
+def tiny_jpeg(size: tuple[int, int] = (64, 48), colour: tuple[int, int, int] = (180, 150, 140)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="JPEG")
+    return out.getvalue()
+
+
+#: A frontal analysis document as the engine writes it, cut to what the pages and the planner read.
+ANALYSIS_DOC: dict[str, Any] = {
+    "schema": "facebalance.frontal_analysis",
+    "schema_version": "1.0",
+    "norm_set": {"name": "facebalance-default", "version": "test"},
+    "measurements": {
+        "lower_third_mm": {"value": 68.0, "uncertainty": 1.0, "unit": "mm", "zone": "proportions",
+                           "label": "Lower third", "points": [],
+                           "norm": {"mean": 64.0, "sd": 3.0, "low": None, "high": None, "sex": "female",
+                                    "population": "test", "source": "test", "review": "cited",
+                                    "status": "within", "deviation": 1.3, "beyond_uncertainty": False}},
+    },
+    "findings": [{"id": "lower_third_mm_above", "kind": "norm", "zones": ["proportions"],
+                  "measurements": ["lower_third_mm"], "value": 68.0, "uncertainty": 1.0, "unit": "mm",
+                  "norm": "64 ± 3", "source": "test", "deviation": 1.3, "severity": "mild",
+                  "beyond_uncertainty": False, "sentence": "Lower third long.", "points": [],
+                  "status": "proposed"}],
+    "warnings": [],
+}
+
+
+@dataclass
+class ClinicRecords:
+    clinic: Any
+    provider: Any
+    front_desk: Any
+    admin: Any
+    patient: Any
+    intake: Any
+    session: Any
+    photo: Any
+    assessment: Any
+    review: Any
+    plan: Any
+    membership_admin: Any
+
+
+def make_clinic(name: str, prefix: str) -> ClinicRecords:
+    from django.contrib.auth import get_user_model
+
+    from facebalance.clinic import photostore
+    from facebalance.clinic.models import (
+        Assessment,
+        Clinic,
+        FindingReview,
+        Intake,
+        Membership,
+        Patient,
+        Photo,
+        PhotoSession,
+        Plan,
+        PriorTreatment,
+        Role,
+    )
+
+    users = get_user_model().objects
+    clinic = Clinic.objects.create(name=name)
+    people = {}
+    memberships = {}
+    for role in Role:
+        user = users.create_user(username=f"{prefix}.{role.value}", password=f"{prefix}-long-password-{role.value}")
+        memberships[role] = Membership.objects.create(user=user, clinic=clinic, role=role)
+        people[role] = user
+    provider = people[Role.PROVIDER]
+    patient = Patient.objects.create(clinic=clinic, given_name=f"{prefix.title()}Given", family_name=f"{name} Patient",
+                                     date_of_birth=date(1990, 1, 2), sex="female", created_by=provider)
+    intake = Intake.objects.create(patient=patient, created_by=provider, goals="softer jawline")
+    PriorTreatment.objects.create(intake=intake, date=date(2025, 3, 1), modality="toxin", area="glabella", amount=20)
+    session = PhotoSession.objects.create(patient=patient, created_by=provider, protocol_name="default",
+                                          protocol_version="1")
+    data = tiny_jpeg()
+    name_jpg = photostore.new_name(".jpg")
+    name_png = photostore.new_name(".png")
+    photo = photostore.commit_files({name_jpg: photostore.write_part(data)}, lambda: Photo.objects.create(
+        session=session, view_id="frontal_rest", stored_name=name_jpg, sha256="0" * 64, size_bytes=len(data),
+        width_px=64, height_px=48, checks={"checks": []}, status="pass", uploaded_by=provider))
+    assessment = photostore.commit_files({name_png: photostore.write_part(data)}, lambda: Assessment.objects.create(
+        session=session, photo=photo, analysis=ANALYSIS_DOC, annotated_name=name_png, created_by=provider))
+    review = FindingReview.objects.create(assessment=assessment, finding_id="lower_third_mm_above",
+                                          decision="confirm", reviewer=provider)
+    plan = Plan.objects.create(patient=patient, assessment=assessment, intake=intake, created_by=provider,
+                               document={"status": "proposed", "summary": "test plan", "visits": [], "items": []})
+    return ClinicRecords(clinic, provider, people[Role.FRONT_DESK], people[Role.CLINIC_ADMIN], patient, intake,
+                         session, photo, assessment, review, plan, memberships[Role.CLINIC_ADMIN])
+
+
+def new_session(client: Any, records: ClinicRecords) -> Any:
+    from facebalance.clinic.models import PhotoSession
+
+    response = client.post(f"/patients/{records.patient.pk}/sessions/new/")
+    assert response.status_code == 302
+    return PhotoSession.objects.exclude(pk=records.session.pk).get(patient=records.patient)
+
+
+def upload(client: Any, session: Any, view: str, path_or_bytes: object, *, htmx: bool = True) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = path_or_bytes.read_bytes() if hasattr(path_or_bytes, "read_bytes") else path_or_bytes
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(f"/sessions/{session.pk}/views/{view}/upload/",
+                       {"photo": SimpleUploadedFile("../../etc/passwd;rm -rf.jpg", data)}, headers=headers)

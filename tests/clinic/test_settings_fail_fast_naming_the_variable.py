@@ -1,0 +1,65 @@
+"""The settings helper refuses bad values with a message naming the variable; every setting is documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clinic.clinic_records import REPO
+from facebalance.clinic.config import SETTINGS_DOC, ConfigError, load_config
+
+GOOD = {"FACEBALANCE_SECRET_KEY": "k" * 40}
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("FACEBALANCE_DEBUG", "maybe"),
+    ("FACEBALANCE_SESSION_IDLE_S", "thirty"),
+    ("FACEBALANCE_SESSION_IDLE_S", "5"),
+    ("FACEBALANCE_UPLOAD_MAX_BYTES", "999999999999"),
+    ("FACEBALANCE_SECRET_KEY", "short"),
+    ("DATABASE_URL", "mysql://x/y"),
+])
+def test_a_bad_value_is_refused_by_name(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config({**GOOD, "FACEBALANCE_DATA_DIR": str(tmp_path), name: value})
+    assert name in str(info.value)
+
+
+def test_production_needs_a_secret_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="FACEBALANCE_SECRET_KEY"):
+        load_config({"FACEBALANCE_DATA_DIR": str(tmp_path)})
+
+
+def test_a_local_run_generates_and_keeps_its_key(tmp_path: Path) -> None:
+    env = {"FACEBALANCE_DATA_DIR": str(tmp_path), "FACEBALANCE_DEBUG": "on"}
+    first = load_config(env)
+    assert first.secret_key == load_config(env).secret_key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert first.secure_cookies is False
+
+
+def test_defaults_are_the_documented_ones(tmp_path: Path) -> None:
+    cfg = load_config({**GOOD, "FACEBALANCE_DATA_DIR": str(tmp_path)})
+    assert (cfg.session_idle_s, cfg.secure_cookies, cfg.debug) == (1800, True, False)
+    assert cfg.photo_dir == tmp_path / "photos"
+
+
+def test_every_setting_is_documented() -> None:
+    doc = (REPO / "docs" / "clinic.md").read_text("utf-8")
+    for name in SETTINGS_DOC:
+        assert f"`{name}`" in doc, f"{name} is missing from docs/clinic.md"
+
+
+def test_sqlite_runs_durable(db: object) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
