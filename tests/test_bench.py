@@ -31,13 +31,13 @@ from facebalance.vision import FaceLandmarker, load_image
 
 #: The report's sections, in order.
 REPORT_HEADINGS = [
-    "# Performance",
-    "## Machine",
-    "## Test photo",
-    "## Single photo",
-    "## Batch throughput",
-    "## Target",
-    "## Where the time goes",
+    "## Frontal engine (`facebalance bench`)",
+    "### Machine",
+    "### Test photo",
+    "### Single photo",
+    "### Batch throughput",
+    "### Target",
+    "### Where the time goes",
 ]
 
 

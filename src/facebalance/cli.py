@@ -47,8 +47,14 @@ def analyze(
         typer.Option(help="Interpupillary distance measured in clinic, mm; replaces the iris calibration."),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No terminal summary.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Batch mode: one row per photo into results.csv or .parquet "
+                                             "(folders allowed; resumable; see analyze-batch).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Batch mode: local worker processes (default: all CPUs).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Batch mode: a Dask cluster, tcp://HOST:PORT.")] = None,
 ) -> None:
-    """Analyse frontal photos: measurements with uncertainty, norms, findings, annotated image."""
+    """Analyse frontal photos: measurements with uncertainty, norms, findings, annotated image.
+
+    With ``--out results.csv|.parquet`` (or a folder among the paths) it runs as a batch over many photos."""
     from facebalance.analysis import analyze_photo
     from facebalance.norms import load_norm_set
     from facebalance.report.annotate import render_annotated
@@ -58,6 +64,14 @@ def analyze(
 
     if sex is not None and sex not in ("female", "male"):
         raise typer.BadParameter("use female or male", param_hint="--sex")
+    if out is not None or any(p.is_dir() for p in photos):
+        if out is None:
+            raise typer.BadParameter("a folder needs --out results.csv or results.parquet", param_hint="--out")
+        from facebalance.commands.batch import run_analyze_batch
+
+        run_analyze_batch(photos, out=out, workers=workers, scheduler=scheduler, sex=sex, ethnicity=ethnicity,
+                          norms=norms, ipd_mm=ipd_mm, console=console)
+        return
     if len(photos) > 1 and (json_out or annotate):
         raise typer.BadParameter("--json and --annotate take one photo; use --out-dir for several", param_hint="--json")
     try:

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from facebalance.evaluation.population import _replace_section
+from facebalance.evaluation.common import write_section
 
 #: AFLW2000-3D's angles against facebalance's: yaw has the opposite sign (AFLW positive yaw = the subject
 #: turned to their right, as checked on image00251, nose to image left); pitch and roll agree.
@@ -63,7 +63,7 @@ def run_pose_eval(dataset: Path, *, write: Path | None, console: Console) -> Pos
         console.print(f"[yellow]beyond the landmarker's range:[/] {b}")
     if write is not None:
         lines = [
-            "<!-- BEGIN eval-pose -->", "## Head pose against AFLW2000-3D", "",
+            "## Head pose against AFLW2000-3D", "",
             f"Command: `facebalance eval pose --dataset {dataset} --write {write}`  ",
             f"Date: {_now()}; machine: {_machine()}", "",
             f"{result.n_images} images with ground-truth pitch/yaw/roll; {result.n_measured} measured. AFLW's yaw "
@@ -76,9 +76,8 @@ def run_pose_eval(dataset: Path, *, write: Path | None, console: Console) -> Pos
               f"{p['yaw_deg']:+.1f} / {p['pitch_deg']:+.1f} / {p['roll_deg']:+.1f} |" for n, g, p in result.rows], "",
             "Reported as beyond the landmarker's range (not guessed): "
             + ("; ".join(result.beyond_range) if result.beyond_range else "none"),
-            "<!-- END eval-pose -->",
         ]
-        _replace_section(write, "eval-pose", "\n".join(lines))
+        write_section(write, "eval-pose", "\n".join(lines))
     return result
 
 
@@ -158,16 +157,15 @@ def run_photo_check_eval(dataset: Path, *, write: Path | None, limit: int | None
         console.print(line)
     if write is not None:
         section = "\n".join([
-            "<!-- BEGIN eval-photo-checks -->", "## Photo quality checks on the London set", "",
+            "## Photo quality checks on the London set", "",
             f"Command: `facebalance eval photo-checks --dataset {dataset} --write {write}`  ",
             f"Date: {_now()}; machine: {_machine()}", "",
             "Every photo is checked as a `frontal_rest` view. The expression and eyes thresholds in "
             "`session/data/protocol_default.toml` were chosen on this same set (no held-out data): the balanced "
             "accuracy below is an optimistic estimate.", "",
             *[f"- {line}" for line in lines],
-            "<!-- END eval-photo-checks -->",
         ])
-        _replace_section(write, "eval-photo-checks", section)
+        write_section(write, "eval-photo-checks", section)
     return r
 
 

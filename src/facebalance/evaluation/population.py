@@ -19,6 +19,7 @@ from rich.progress import track
 from rich.table import Table
 
 from facebalance.errors import FacebalanceError
+from facebalance.evaluation.common import write_section
 
 #: Measurements whose population norm comes from this command.
 POPULATION_MEASUREMENTS: tuple[str, ...] = (
@@ -87,7 +88,6 @@ def run_population_eval(dataset: Path, *, write: Path | None, limit: int | None,
         return
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = "\n".join([
-        "<!-- BEGIN eval-population -->",
         "## Population statistics of engine measurements (London set)",
         "",
         f"Command: `facebalance eval population --dataset {dataset} --write {write}`  ",
@@ -100,18 +100,5 @@ def run_population_eval(dataset: Path, *, write: Path | None, limit: int | None,
         *rows,
         "",
         f"Photos not analysed: {len(failures)}" + ("" if not failures else ": " + "; ".join(failures)),
-        "<!-- END eval-population -->",
     ])
-    _replace_section(write, "eval-population", section)
-
-
-def _replace_section(path: Path, name: str, section: str) -> None:
-    text = path.read_text("utf-8") if path.exists() else "# Validation\n"
-    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-    if begin in text and end in text:
-        text = text[: text.index(begin)] + section + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(path)
+    write_section(write, "eval-population", section)
