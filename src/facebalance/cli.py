@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from facebalance.errors import FacebalanceError
+from facebalance.errors import FacebalanceError, NoFaceFound, PoseOutOfRange
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -85,6 +85,19 @@ def analyze(
                 result = analyze_photo(
                     photo, sex=sex, ethnicity=ethnicity, norms=norm_set, known_ipd_mm=ipd_mm, landmarker=landmarker
                 )
+            except (NoFaceFound, PoseOutOfRange) as exc:
+                # No frontal face: a lateral photo takes the profile path (silhouette, not the face mesh).
+                from facebalance.commands.profile import analyze_profile_photo, photo_view
+
+                if photo_view(photo, landmarker=landmarker).startswith("profile"):
+                    ok = analyze_profile_photo(photo, sex=sex, ethnicity=ethnicity, norms=norm_set, json_out=json_out,
+                                               annotate=annotate, out_dir=out_dir, quiet=quiet, landmarker=landmarker,
+                                               out=console)
+                    failures += not ok
+                else:
+                    failures += 1
+                    _fail(exc, photo.name)
+                continue
             except FacebalanceError as exc:
                 failures += 1
                 _fail(exc, photo.name)

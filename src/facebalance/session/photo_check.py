@@ -107,7 +107,12 @@ def check_photo(
                           [Check("face", "fail", float(len(faces)), 1.0,
                                  f"{len(faces)} faces are in the photo; photograph the patient alone")])
     if not faces:
-        identified, reason = identify_view(None, None, protocol)
+        # A true profile has no face mesh: read the view from the person's silhouette instead.
+        from facebalance.profile.analysis import detect_view
+
+        silhouette = detect_view(rgb, landmarker=landmarker)
+        identified, reason = identify_view(None, None, protocol,
+                                           silhouette_view=silhouette if silhouette.startswith("profile") else None)
         view = protocol.view(target) if target else None
         checks = [Check("face", "fail" if view is None or view.mesh else "skip", None, None,
                         "no face was found; face the patient to the camera, well lit" if view is None or view.mesh
