@@ -100,3 +100,13 @@ def test_it_refuses_an_unknown_view_on_the_command_line() -> None:
     result = CliRunner().invoke(app, ["check-photos", str(LONDON / "001_03.jpg"), "--view", "sideways"])
     assert result.exit_code == 2
     assert "no view 'sideways'" in result.output
+
+
+def test_it_reads_a_profile_from_the_silhouette(landmarker: FaceLandmarker) -> None:
+    # A lateral cephalogram (faces point right): no face mesh, so the view comes from the silhouette.
+    lateral = shared_path("cephalograms", "images", "001.jpg")
+    result = check_photo(lateral, protocol=PROTOCOL, landmarker=landmarker)
+    assert result.view_identified == "profile_right"
+    assert "silhouette" in result.view_reason
+    names = {c.name: c.status for c in result.checks}
+    assert names["face"] == "skip" and names["backdrop"] in ("pass", "warn", "fail")

@@ -113,7 +113,9 @@ def check_photo(
         silhouette = detect_view(rgb, landmarker=landmarker)
         identified, reason = identify_view(None, None, protocol,
                                            silhouette_view=silhouette if silhouette.startswith("profile") else None)
-        view = protocol.view(target) if target else None
+        known = {v.id for v in protocol.views}
+        chosen = target or (identified if identified in known else None)
+        view = protocol.view(chosen) if chosen else None
         checks = [Check("face", "fail" if view is None or view.mesh else "skip", None, None,
                         "no face was found; face the patient to the camera, well lit" if view is None or view.mesh
                         else "profile view: no face mesh expected")]
