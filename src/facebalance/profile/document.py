@@ -15,6 +15,7 @@ import numpy as np
 from facebalance import __version__
 from facebalance.profile.analysis import ProfileAnalysis
 from facebalance.profile.landmarks import DEFINITIONS
+from facebalance.report.document import measurements_document
 
 SCHEMA = "facebalance.profile_analysis"
 SCHEMA_VERSION = "1.0"
@@ -33,25 +34,7 @@ def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
     a = result.assessment
     lm = a.landmarks
     to_full = result.image.scale_to_full
-    measurements: dict[str, Any] = {}
-    for mid, m in a.measurements.items():
-        c = a.comparisons[mid]
-        entry: dict[str, Any] = {
-            "value": _num(m.value),
-            "uncertainty": _num(m.uncertainty),
-            "unit": m.unit.value,
-            "zone": m.zone.value,
-            "label": m.label,
-            "points": list(m.points),
-        }
-        if m.reason:
-            entry["not_measurable_reason"] = m.reason
-        entry["norm"] = None if c.norm is None else {
-            "mean": c.norm.mean, "sd": c.norm.sd, "low": c.norm.low, "high": c.norm.high,
-            "sex": c.norm.sex, "population": c.norm.population, "source": c.norm.source, "review": c.norm.review,
-            "status": c.status, "deviation": _num(c.deviation, 3), "beyond_uncertainty": c.beyond_uncertainty,
-        }
-        measurements[mid] = entry
+    measurements = measurements_document(a.measurements, a.comparisons, result.norms)
     landmarks: dict[str, Any] = {}
     for p, lp in lm.points.items():
         xy = result.to_original_px(lp.xy)[0]

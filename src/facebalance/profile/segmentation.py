@@ -8,16 +8,14 @@ is loaded when the adapter is entered, never at import, and MediaPipe objects be
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 import cv2
 import numpy as np
 
-from facebalance.vision.landmarker import _native_stderr_silenced
-from facebalance.vision.models import VendoredModel, read_verified
+from facebalance.vision.landmarker import MediaPipeTask
+from facebalance.vision.models import VendoredModel
 
 SELFIE_SEGMENTATION = VendoredModel(
     filename="selfie_segmentation.tflite",
@@ -61,50 +59,32 @@ class PersonMask:
         return (np.asarray(xy, dtype=np.float64) + 0.5) * self.scale - 0.5
 
 
-class PersonSegmenter:
+class PersonSegmenter(MediaPipeTask):
     """Person / backdrop segmentation. Use as a context manager::
 
         with PersonSegmenter() as segmenter:
             mask = segmenter.segment(rgb)
     """
 
+    model = SELFIE_SEGMENTATION
+
     def __init__(self, options: SegmenterOptions | None = None) -> None:
+        super().__init__()
         self.options = options or SegmenterOptions()
-        self._task: Any = None
 
-    def __enter__(self) -> PersonSegmenter:
-        self.open()
-        return self
+    def _create(self, model: bytes) -> Any:
+        from mediapipe.tasks.python import BaseOptions, vision
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
+        options = vision.ImageSegmenterOptions(
+            base_options=BaseOptions(model_asset_buffer=model),
+            running_mode=vision.RunningMode.IMAGE,
+            output_confidence_masks=True,
+            output_category_mask=False,
+        )
+        return vision.ImageSegmenter.create_from_options(options)
 
-    def open(self) -> None:
-        if self._task is not None:
-            return
-        model = read_verified(SELFIE_SEGMENTATION)
-        os.environ.setdefault("GLOG_minloglevel", "2")
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        with _native_stderr_silenced():
-            from mediapipe.tasks.python import BaseOptions, vision
-
-            options = vision.ImageSegmenterOptions(
-                base_options=BaseOptions(model_asset_buffer=model),
-                running_mode=vision.RunningMode.IMAGE,
-                output_confidence_masks=True,
-                output_category_mask=False,
-            )
-            self._task = vision.ImageSegmenter.create_from_options(options)
-            self._segment_raw(np.zeros((64, 64, 3), dtype=np.uint8))
-
-    def close(self) -> None:
-        if self._task is None:
-            return
-        with _native_stderr_silenced():
-            self._task.close()
-        self._task = None
+    def _warm_up(self) -> None:
+        self._segment_raw(np.zeros((64, 64, 3), dtype=np.uint8))
 
     def _segment_raw(self, rgb: np.ndarray) -> np.ndarray:
         import mediapipe as mp
@@ -125,8 +105,7 @@ class PersonSegmenter:
         PersonMask
             On a grid reduced to :attr:`SegmenterOptions.input_long_side_px`.
         """
-        if self._task is None:
-            raise RuntimeError("PersonSegmenter is not open; use it as a context manager.")
+        self._require_open()
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an (H, W, 3) uint8 RGB array, got {rgb.shape} {rgb.dtype}")
         h, w = rgb.shape[:2]

@@ -8,11 +8,15 @@ Bump :data:`SCHEMA_VERSION` on any incompatible change.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from facebalance import __version__
 from facebalance.analysis import PhotoAnalysis
 from facebalance.anatomy.landmarks import Landmark
+from facebalance.findings import NormComparison
+from facebalance.norms import NormSet
+from facebalance.zones.base import Measurement
 from facebalance.zones.midface import alare_indices
 
 SCHEMA_VERSION = "1.0"
@@ -41,12 +45,14 @@ def named_points_px(result: PhotoAnalysis) -> dict[str, list[float]]:
     return out
 
 
-def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
-    """The JSON-ready dict for one analysis."""
-    a = result.assessment
-    measurements: dict[str, Any] = {}
-    for mid, m in a.measurements.items():
-        c = a.comparisons[mid]
+def measurements_document(
+    measurements: Mapping[str, Measurement], comparisons: Mapping[str, NormComparison], norms: NormSet
+) -> dict[str, Any]:
+    """``measurements.<id>`` entries: value, uncertainty, unit, zone, label, points, norm comparison and, for
+    asymmetries, the noticed threshold. Shared by the frontal and profile documents."""
+    out: dict[str, Any] = {}
+    for mid, m in measurements.items():
+        c = comparisons[mid]
         entry: dict[str, Any] = {
             "value": _num(m.value),
             "uncertainty": _num(m.uncertainty),
@@ -57,7 +63,7 @@ def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
         }
         if m.reason:
             entry["not_measurable_reason"] = m.reason
-        threshold = result.norms.thresholds.get(mid)
+        threshold = norms.thresholds.get(mid)
         if threshold is not None:
             entry["threshold"] = {"noticed_at_mm": threshold.noticed_at, "source": threshold.source}
         entry["norm"] = None if c.norm is None else {
@@ -65,7 +71,14 @@ def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
             "sex": c.norm.sex, "population": c.norm.population, "source": c.norm.source, "review": c.norm.review,
             "status": c.status, "deviation": _num(c.deviation, 3), "beyond_uncertainty": c.beyond_uncertainty,
         }
-        measurements[mid] = entry
+        out[mid] = entry
+    return out
+
+
+def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
+    """The JSON-ready dict for one analysis."""
+    a = result.assessment
+    measurements = measurements_document(a.measurements, a.comparisons, result.norms)
     return {
         "schema": "facebalance.frontal_analysis",
         "schema_version": SCHEMA_VERSION,

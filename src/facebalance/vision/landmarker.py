@@ -13,11 +13,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
-from facebalance.vision.models import FACE_LANDMARKER, read_verified
+from facebalance.vision.models import FACE_LANDMARKER, VendoredModel, read_verified
 from facebalance.vision.pose import HeadPose, head_pose_from_matrix
 
 #: Number of points in the face mesh with iris refinement.
@@ -79,20 +79,20 @@ def _native_stderr_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-class FaceLandmarker:
-    """Find faces and their 478-point meshes in RGB images.
+class MediaPipeTask:
+    """Open/close life cycle shared by the MediaPipe Tasks adapters (landmarker, segmenter, video).
 
-    Use as a context manager::
-
-        with FaceLandmarker() as landmarker:
-            faces = landmarker.detect(rgb)
+    Subclasses name their vendored model (:attr:`model`) and implement :meth:`_create` (build the task from
+    the verified model bytes) and :meth:`_warm_up` (one inference on a blank image, so that the delegate's
+    start-up logging happens here, silenced). The model is read and checked when the adapter is entered.
     """
 
-    def __init__(self, options: LandmarkerOptions | None = None) -> None:
-        self.options = options or LandmarkerOptions()
+    model: VendoredModel
+
+    def __init__(self) -> None:
         self._task: Any = None
 
-    def __enter__(self) -> FaceLandmarker:
+    def __enter__(self) -> Self:
         self.open()
         return self
 
@@ -101,27 +101,25 @@ class FaceLandmarker:
     ) -> None:
         self.close()
 
+    def _create(self, model: bytes) -> Any:
+        raise NotImplementedError
+
+    def _warm_up(self) -> None:
+        """Run once on a blank image after creation (override when the task needs it)."""
+
+    def _require_open(self) -> None:
+        if self._task is None:
+            raise RuntimeError(f"{type(self).__name__} is not open; use it as a context manager.")
+
     def open(self) -> None:
         if self._task is not None:
             return
-        model = read_verified(FACE_LANDMARKER)
+        model = read_verified(self.model)
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         with _native_stderr_silenced():
-            from mediapipe.tasks.python import BaseOptions, vision
-
-            options = vision.FaceLandmarkerOptions(
-                base_options=BaseOptions(model_asset_buffer=model),
-                running_mode=vision.RunningMode.IMAGE,
-                num_faces=self.options.max_faces,
-                min_face_detection_confidence=self.options.min_face_detection_confidence,
-                min_face_presence_confidence=self.options.min_face_presence_confidence,
-                output_face_blendshapes=True,
-                output_facial_transformation_matrixes=True,
-            )
-            self._task = vision.FaceLandmarker.create_from_options(options)
-            # The first inference initialises the XNNPACK delegate, which logs; do it here, silenced.
-            self._detect_raw(np.zeros((64, 64, 3), dtype=np.uint8))
+            self._task = self._create(model)
+            self._warm_up()
 
     def close(self) -> None:
         if self._task is None:
@@ -129,6 +127,40 @@ class FaceLandmarker:
         with _native_stderr_silenced():
             self._task.close()
         self._task = None
+
+
+class FaceLandmarker(MediaPipeTask):
+    """Find faces and their 478-point meshes in RGB images.
+
+    Use as a context manager::
+
+        with FaceLandmarker() as landmarker:
+            faces = landmarker.detect(rgb)
+    """
+
+    model = FACE_LANDMARKER
+
+    def __init__(self, options: LandmarkerOptions | None = None) -> None:
+        super().__init__()
+        self.options = options or LandmarkerOptions()
+
+    def _create(self, model: bytes) -> Any:
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        options = vision.FaceLandmarkerOptions(
+            base_options=BaseOptions(model_asset_buffer=model),
+            running_mode=vision.RunningMode.IMAGE,
+            num_faces=self.options.max_faces,
+            min_face_detection_confidence=self.options.min_face_detection_confidence,
+            min_face_presence_confidence=self.options.min_face_presence_confidence,
+            output_face_blendshapes=True,
+            output_facial_transformation_matrixes=True,
+        )
+        return vision.FaceLandmarker.create_from_options(options)
+
+    def _warm_up(self) -> None:
+        # The first inference initialises the XNNPACK delegate, which logs; do it here, silenced.
+        self._detect_raw(np.zeros((64, 64, 3), dtype=np.uint8))
 
     def _detect_raw(self, rgb: np.ndarray) -> Any:
         import mediapipe as mp
@@ -148,8 +180,7 @@ class FaceLandmarker:
         list of FaceMesh
             In the detector's order; empty when there is no face.
         """
-        if self._task is None:
-            raise RuntimeError("FaceLandmarker is not open; use it as a context manager.")
+        self._require_open()
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an (H, W, 3) uint8 RGB array, got {rgb.shape} {rgb.dtype}")
         height, width = rgb.shape[:2]
