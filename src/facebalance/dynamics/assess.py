@@ -1,0 +1,588 @@
+"""The dynamic assessment end to end: a video or an expression-photo series in, a :class:`DynamicsResult` out.
+
+Two passes over a video, neither holding it whole:
+
+1. every frame is decoded, tracked (landmarks, blendshapes, head rotation) and reduced to arrays
+   (:class:`Recording`, about 12 kB a frame, bounded by :attr:`VideoLimits.max_frames`);
+2. after segmentation, only the rest frame and the peak frames are decoded again, to read the followed
+   points from the image and to draw the charts.
+
+Between them everything is pure arithmetic on the arrays: head motion removed on the stable points
+(:mod:`~facebalance.dynamics.stabilise`), a rest frame chosen, the iris calibration taken as the median
+over the rest frames, movement and activation signals computed (:mod:`~facebalance.dynamics.signals`),
+the recording segmented (:mod:`~facebalance.dynamics.segment`), each peak measured
+(:mod:`~facebalance.dynamics.metrics`) and judged (:mod:`~facebalance.dynamics.findings`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from facebalance.anatomy.calibration import Calibration, calibrate_from_iris
+from facebalance.anatomy.frame import HeadFrame, head_frame
+from facebalance.anatomy.landmarks import FACE_OVAL
+from facebalance.assessment import iris_diameters_px, iris_reference
+from facebalance.dynamics.asymmetry import compare_sides
+from facebalance.dynamics.errors import NoFaceInRecording, PhotoSeriesError
+from facebalance.dynamics.findings import MovementRules, derive_movement_findings, load_movement_rules
+from facebalance.dynamics.metrics import FacePoints, MovementScale, metrics_for, rest_metrics
+from facebalance.dynamics.points import REGISTERED_POINTS
+from facebalance.dynamics.refine import Affine3, refine_points
+from facebalance.dynamics.results import DynamicsResult, ExpressionResult, TimeSeries
+from facebalance.dynamics.script import ExpressionKind, Script, load_script
+from facebalance.dynamics.segment import Segmentation, segment_photos, segment_video
+from facebalance.dynamics.signals import (
+    SIGNAL_VERTICES,
+    movement_signals,
+    peak_signal,
+    raw_activations,
+    rolling_median,
+)
+from facebalance.dynamics.stabilise import align, to_head_frame
+from facebalance.dynamics.tracker import (
+    BLENDSHAPE_NAMES,
+    Observation,
+    PhotoFaceObserver,
+    TrackerOptions,
+    VideoFaceTracker,
+)
+from facebalance.dynamics.video import VideoLimits, VideoReader
+from facebalance.norms import NormSet, load_default_norm_set
+from facebalance.vision.landmarker import MESH_POINT_COUNT
+from facebalance.vision.pose import HeadPose, head_pose_from_matrix
+
+#: Most photos in one expression series (the protocol has seven).
+MAX_PHOTOS = 24
+#: Floor of a point's frame-to-frame noise, pixels: sub-pixel registration and mesh precision. A perfectly
+#: still recording would otherwise report zero position noise.
+NOISE_FLOOR_PX = 0.25
+#: Refinements of the rest baseline of the activations.
+BASELINE_PASSES = 3
+#: Below this visible-iris size (pixels) the result carries a resolution warning.
+LOW_IRIS_PX = 20.0
+
+#: Called with (frames done, frames expected or None) while a video is read.
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class DynamicsOptions:
+    """How a recording is assessed.
+
+    Attributes
+    ----------
+    limits : VideoLimits
+    tracker : TrackerOptions
+    script : Script or None
+        The guided script (default: ``data/script_default.toml``).
+    norms : NormSet or None
+        Supplies the iris reference and the noticed-asymmetry thresholds (default norm set).
+    rules : MovementRules or None
+        Findings rules (default: ``data/rules_default.toml`` over ``norms``).
+    """
+
+    limits: VideoLimits = field(default_factory=VideoLimits)
+    tracker: TrackerOptions = field(default_factory=TrackerOptions)
+    script: Script | None = None
+    norms: NormSet | None = None
+    rules: MovementRules | None = None
+
+
+@dataclass
+class Recording:
+    """Per-frame arrays from the first pass (or from a photo series).
+
+    Attributes
+    ----------
+    times_s : ndarray of shape (F,)
+    landmarks_px : ndarray of shape (F, 478, 3)
+        Mesh points in each frame's pixels; NaN where no face.
+    blendshapes : ndarray of shape (F, 52), float32
+    rotations : ndarray of shape (F, 3, 3)
+    found, in_frame : ndarray of shape (F,), bool
+        A face was found; the whole face outline lies inside the frame.
+    frame_size_px : tuple of int
+        Width, height of the analysed frames (the first photo's for a series).
+    """
+
+    times_s: np.ndarray
+    landmarks_px: np.ndarray
+    blendshapes: np.ndarray
+    rotations: np.ndarray
+    found: np.ndarray
+    in_frame: np.ndarray
+    frame_size_px: tuple[int, int]
+
+
+class _RecordingBuilder:
+    """Per-frame arrays grown in place (doubling), so that building never holds two copies of the recording."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self.count = 0
+        self.times = np.zeros(capacity)
+        self.landmarks = np.full((capacity, MESH_POINT_COUNT, 3), np.nan)
+        self.blendshapes = np.full((capacity, len(BLENDSHAPE_NAMES)), np.nan, dtype=np.float32)
+        self.rotations = np.tile(np.eye(3), (capacity, 1, 1))
+        self.in_frame = np.zeros(capacity, dtype=bool)
+
+    def _grow(self) -> None:
+        extra = max(256, len(self.times))
+        self.times = np.concatenate([self.times, np.zeros(extra)])
+        self.landmarks = np.concatenate([self.landmarks, np.full((extra, MESH_POINT_COUNT, 3), np.nan)])
+        self.blendshapes = np.concatenate([self.blendshapes, np.full((extra, len(BLENDSHAPE_NAMES)), np.nan,
+                                                                     dtype=np.float32)])
+        self.rotations = np.concatenate([self.rotations, np.tile(np.eye(3), (extra, 1, 1))])
+        self.in_frame = np.concatenate([self.in_frame, np.zeros(extra, dtype=bool)])
+
+    def add(self, time_s: float, observation: Observation | None, width: int, height: int) -> None:
+        if self.count == len(self.times):
+            self._grow()
+        i = self.count
+        self.count += 1
+        self.times[i] = time_s
+        if observation is None:
+            return
+        pts = observation.landmarks_px
+        outline = pts[list(FACE_OVAL), :2]
+        # float64: float32 would round x and its mirror image (width - x) differently, and a mirrored recording
+        # must give exactly mirrored results. 11 kB a frame, 21 MB for a minute at 30 fps.
+        self.landmarks[i] = pts
+        self.blendshapes[i] = observation.blendshapes
+        self.rotations[i] = observation.rotation
+        self.in_frame[i] = bool(((outline >= 0) & (outline <= (width, height))).all())
+
+    def build(self, size: tuple[int, int]) -> Recording:
+        n = self.count
+        landmarks = self.landmarks[:n]
+        return Recording(
+            times_s=self.times[:n], landmarks_px=landmarks, blendshapes=self.blendshapes[:n],
+            rotations=self.rotations[:n], found=np.isfinite(landmarks[:, 0, 0]), in_frame=self.in_frame[:n],
+            frame_size_px=size,
+        )
+
+
+def record_video(path: str | os.PathLike[str], *, options: DynamicsOptions,
+                 tracker: VideoFaceTracker | None = None, progress: Progress | None = None) -> tuple[Recording, float]:
+    """First pass: track every frame. Returns the recording and the video's frame rate."""
+    with VideoReader(path, options.limits) as reader:
+        assert reader.info is not None
+        info = reader.info
+        expected = info.frame_count or (round(info.duration_s * info.fps) if info.duration_s and info.fps else None)
+        builder = _RecordingBuilder(min(options.limits.max_frames, (expected or 0) + 16))
+        own = tracker is None
+        active = tracker or VideoFaceTracker(options.tracker)
+        try:
+            if own:
+                active.open()
+            for frame in reader.frames():
+                observation = active.observe(frame.rgb, round(frame.time_s * 1000) + 1)
+                builder.add(frame.time_s, observation, frame.rgb.shape[1], frame.rgb.shape[0])
+                if progress is not None:
+                    progress(frame.index + 1, expected)
+        finally:
+            if own:
+                active.close()
+        return builder.build((info.analysis_width_px, info.analysis_height_px)), info.fps
+
+
+def _visible_iris_px(landmarks: np.ndarray, norms: NormSet) -> float:
+    right, left = iris_diameters_px(landmarks)
+    return (right + left) / 2.0 * iris_reference(norms).contour_to_visible_ratio
+
+
+def _align_all(landmarks: np.ndarray, found: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray,
+                                                                                          list[Affine3 | None]]:
+    """Residual (reference pixels) and transform (frame -> reference) of every frame's head-motion fit.
+
+    Only these are kept for every frame; aligned meshes are made when needed (a few kB a frame for hours of
+    frames would not be bounded).
+    """
+    residual = np.full(len(landmarks), np.inf)
+    transforms: list[Affine3 | None] = [None] * len(landmarks)
+    for i in np.flatnonzero(found):
+        a = align(landmarks[i], reference)
+        residual[i] = a.residual_px
+        transforms[i] = Affine3.from_similarity(a.transform)
+    return residual, transforms
+
+
+def _aligned(landmarks: np.ndarray, transforms: list[Affine3 | None], index: int,
+             vertices: Sequence[int] | None = None) -> np.ndarray:
+    """Frame ``index``'s mesh (or some of its vertices) in the reference frame's pixels; NaN without a fit."""
+    pts = landmarks[index] if vertices is None else landmarks[index][list(vertices)]
+    transform = transforms[index]
+    return transform.apply(pts) if transform is not None else np.full(pts.shape, np.nan)
+
+
+def _rest_run(rest: np.ndarray, index: int) -> tuple[int, int]:
+    start = end = index
+    while start > 0 and rest[start - 1]:
+        start -= 1
+    while end < len(rest) - 1 and rest[end + 1]:
+        end += 1
+    return start, end
+
+
+def _pose_of(rotation: np.ndarray) -> HeadPose:
+    flip = np.diag([1.0, -1.0, -1.0])
+    matrix = np.eye(4)
+    matrix[:3, :3] = flip @ rotation @ flip
+    return head_pose_from_matrix(matrix)
+
+
+def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict[int, np.ndarray]], *,
+                     source: str, input_kind: str, fps: float, options: DynamicsOptions,
+                     stems: list[str] | None = None) -> DynamicsResult:
+    """Everything after the first pass (pure arithmetic, plus ``fetch`` for the few frames whose pixels are read).
+
+    Parameters
+    ----------
+    recording : Recording
+    fetch : callable
+        Frame indices -> their RGB frames (uint8, analysis size).
+    source, input_kind, fps
+        Reported as given.
+    stems : list of str, optional
+        Photo file names without extension (a photo series).
+
+    Raises
+    ------
+    NoFaceInRecording
+        Too few frames show a usable face.
+    CalibrationError
+        The irises cannot be measured at rest.
+    """
+    script = options.script or load_script()
+    norms = options.norms or load_default_norm_set()
+    rules = options.rules or load_movement_rules(norms)
+    settings = script.segmentation
+    photos = input_kind == "photos"
+    count = len(recording.times_s)
+    warnings: list[str] = []
+    found = recording.found
+    if count == 0 or not found.any():
+        raise NoFaceInRecording("No face was found in any " + ("photo." if photos else "frame of the video."),
+                                hint="Film the patient's face from the front, filling most of the frame.")
+    if not photos and found.mean() < settings.min_face_fraction:
+        raise NoFaceInRecording(
+            f"A face was found in only {found.mean():.0%} of the frames; at least {settings.min_face_fraction:.0%} "
+            "are needed to follow the movement.",
+            hint="Keep the whole face in the frame for the whole recording, facing the camera.")
+    if not photos and not found.all():
+        lost = np.flatnonzero(~found)
+        warnings.append(f"No face was found in {len(lost)} of {count} frames (first at "
+                        f"{recording.times_s[lost[0]]:.2f} s); those frames are not measured.")
+    cut_off = found & ~recording.in_frame
+    if cut_off.any():
+        warnings.append(f"The face was partly outside the frame in {int(cut_off.sum())} "
+                        f"{'photo(s)' if photos else 'frame(s)'}; those are not measured.")
+    usable0 = found & recording.in_frame
+    if not usable0.any():
+        raise NoFaceInRecording("The face is cut off by the edge of the frame throughout.",
+                                hint="Frame the whole face, chin to forehead, with a margin on every side.")
+
+    specs = script.movements
+    thresholds = np.array([e.threshold for e in specs])
+    landmarks = recording.landmarks_px
+    raw = raw_activations(recording.blendshapes.astype(np.float64), specs)
+    raw[~usable0] = np.nan
+
+    # Rest baseline of every activation: first a low quantile (or a named rest photo), then the median of
+    # the frames at rest under it.
+    named_rest = None
+    if photos and stems is not None:
+        from facebalance.dynamics.segment import expression_from_name
+
+        named = [expression_from_name(s, script.expressions) for s in stems]
+        hits = [i for i, e in enumerate(named) if e is not None and e.kind is ExpressionKind.REST and usable0[i]]
+        named_rest = hits[0] if hits else None
+    if photos and named_rest is None:
+        # A series has one rest photo: the least animated one when none is named.
+        named_rest = int(np.argmin(np.where(usable0, np.nan_to_num(raw / thresholds, nan=np.inf).sum(axis=1), np.inf)))
+    if named_rest is not None:
+        baseline = raw[named_rest].copy()
+    else:
+        # An expression also lowers other blendshapes (a smile lowers the brow scores), so the low quantile
+        # alone can sit below rest; it only serves to find the clearly expressive frames, and the baseline is
+        # then the median of the others.
+        baseline = np.nanquantile(raw[usable0], settings.baseline_quantile, axis=0)
+        for _ in range(BASELINE_PASSES):
+            calm = usable0 & (np.nan_to_num((raw - baseline) / thresholds, nan=np.inf) < 1.0).all(axis=1)
+            if calm.sum() < 3:
+                break
+            baseline = np.nanmedian(raw[calm], axis=0)
+    activation = np.clip(raw - baseline, 0.0, None)
+    score = np.where(usable0, np.nan_to_num(activation / thresholds, nan=np.inf).sum(axis=1), np.inf)
+    provisional = named_rest if named_rest is not None else int(np.argmin(score))
+
+    residual, transforms = _align_all(landmarks, usable0, landmarks[provisional])
+    iris0 = _visible_iris_px(landmarks[provisional], norms)
+    usable = usable0 & (residual <= settings.max_stable_residual_iris * iris0)
+    if not photos and usable.mean() < settings.min_face_fraction:
+        raise NoFaceInRecording(
+            f"The face could be followed in only {usable.mean():.0%} of the frames.",
+            hint="Keep the head still and facing the camera; only the face should move.")
+    if usable0.sum() > usable.sum():
+        warnings.append(f"{int(usable0.sum() - usable.sum())} {'photo(s)' if photos else 'frame(s)'} with a poor face "
+                        "track (stable points did not fit) are not measured.")
+
+    dt = float(np.median(np.diff(recording.times_s))) if count > 1 and not photos else 1.0
+    window = 1 if photos else max(1, round(settings.smoothing_s / max(dt, 1e-6))) | 1
+
+    def rest_frames(act: np.ndarray) -> np.ndarray:
+        ratio = rolling_median(act, window) / thresholds
+        return usable & (np.nan_to_num(ratio, nan=np.inf) < settings.rest_fraction).all(axis=1)
+
+    at_rest = rest_frames(activation)
+    if named_rest is None and at_rest.any():
+        baseline = np.nanmedian(raw[at_rest], axis=0)
+        activation = np.clip(raw - baseline, 0.0, None)
+        at_rest = rest_frames(activation)
+    if named_rest is not None:
+        at_rest[:] = False
+        at_rest[named_rest] = True
+    if at_rest.any():
+        # The longest rest period (the first on a tie) is the reference; in it, the frame nearest its
+        # median shape.
+        runs = [_rest_run(at_rest, int(i)) for i in np.flatnonzero(at_rest)]
+        start, end = max(dict.fromkeys(runs), key=lambda r: (r[1] - r[0], -r[0]))
+        candidates = np.arange(start, end + 1)
+        shapes = np.stack([_aligned(landmarks, transforms, int(i)) for i in candidates])
+        rest_shape = np.nanmedian(shapes, axis=0)
+        spread = [float(np.sqrt(np.nanmean((shape - rest_shape) ** 2))) for shape in shapes]
+        del shapes
+        reference = int(candidates[int(np.argmin(spread))])
+    else:
+        reference = provisional
+        warnings.append("No rest period was found: the least animated " + ("photo" if photos else "frame")
+                        + " is the reference, so movements are measured from a face that is not fully at rest.")
+        at_rest[reference] = True
+
+    ref_points = landmarks[reference]
+    residual, transforms = _align_all(landmarks, usable, ref_points)
+    frame: HeadFrame = head_frame(ref_points, recording.rotations[reference], _pose_of(recording.rotations[reference]))
+    # Every frame keeps only the vertices the signals read, in the head frame (compact columns).
+    head = np.full((count, len(SIGNAL_VERTICES), 2), np.nan)
+    for i in np.flatnonzero(usable):
+        head[i] = to_head_frame(frame, _aligned(landmarks, transforms, int(i), SIGNAL_VERTICES))[:, :2]
+
+    def head_mesh(index: int) -> np.ndarray:
+        """One frame's full mesh in the head frame, (478, 2)."""
+        return np.asarray(to_head_frame(frame, _aligned(landmarks, transforms, index))[:, :2])
+
+    calibration = _calibrate(landmarks, transforms, at_rest, norms)
+    iris_px = _visible_iris_px(ref_points, norms)
+    if iris_px < LOW_IRIS_PX:
+        warnings.append(f"The iris spans only {iris_px:.0f} px (1 px = {calibration.mm_per_px:.2f} mm): movements "
+                        "of a few millimetres are near the resolution; film closer or at a higher resolution.")
+
+    rest_xy = head_mesh(reference)
+    signals = movement_signals(head, head[reference], compact=True)
+    smooth = {k: rolling_median(np.where(usable, v, np.nan), window) for k, v in signals.items()}
+    for v in smooth.values():
+        v[~usable] = np.nan
+    noise_px = _noise_px(head, at_rest, calibration, photos)
+    scale = MovementScale(calibration, noise_px)
+    peaks = np.stack([peak_signal(e.kind, smooth, iris_px) for e in specs], axis=1) if specs else np.zeros((count, 0))
+
+    segmentation: Segmentation
+    if photos:
+        assert stems is not None
+        segmentation = segment_photos(stems, np.nan_to_num(activation), usable, script, rest_index=reference)
+    else:
+        segmentation = segment_video(recording.times_s, activation, usable, peaks, script)
+    warnings += list(segmentation.warnings)
+    if segmentation.missing:
+        warnings.append("Expected but not found: " + ", ".join(segmentation.missing) + ".")
+
+    wanted = sorted({reference, *(s.peak for s in segmentation.segments)})
+    images = fetch(wanted)
+    rest_points = FacePoints(rest_xy)
+    thresholds_by_metric = rules.thresholds
+    expressions: list[ExpressionResult] = []
+    vectors: dict[int, dict[int, np.ndarray]] = {}
+    vertex_sources: dict[int, dict[int, str]] = {}
+    for seg in segmentation.segments:
+        spec = script.expression(seg.name)
+        peak_xy = head_mesh(seg.peak)
+        sources: dict[int, str] = {}
+        seg_warnings = list(seg.warnings)
+        if seg.peak in images and reference in images:
+            refined = refine_points(images[reference], ref_points, images[seg.peak], landmarks[seg.peak],
+                                    REGISTERED_POINTS, iris_px=iris_px)
+            back = transforms[seg.peak]
+            to_peak = back.inverse() if back is not None else None
+            vectors[seg.peak] = {}
+            for vertex in REGISTERED_POINTS:
+                peak_xy[vertex] = to_head_frame(frame, refined.positions_px[vertex])[:2]
+                sources[vertex] = refined.sources[vertex]
+                if to_peak is not None:
+                    ends = np.stack([ref_points[vertex], refined.positions_px[vertex]])
+                    vectors[seg.peak][vertex] = to_peak.apply(ends)[:, :2]
+        else:
+            seg_warnings.append("The peak frame could not be read again; the mesh alone was used.")
+        vertex_sources[seg.peak] = sources
+        metrics = metrics_for(spec.kind, rest_points, FacePoints(peak_xy, sources), scale, dao_probe=spec.dao_probe)
+        expressions.append(ExpressionResult(
+            name=seg.name, label=spec.label, kind=spec.kind, start_s=seg.start_s, end_s=seg.end_s, peak_s=seg.peak_s,
+            start_index=seg.start, end_index=seg.end, peak_index=seg.peak, peak_activation=seg.peak_activation,
+            metrics=metrics, asymmetries={m.id: compare_sides(m, thresholds_by_metric.get(m.id)) for m in metrics},
+            primary=seg.primary, warnings=tuple(seg_warnings),
+        ))
+
+    start, end = (reference, reference) if photos else _rest_run(at_rest, reference)
+    times = recording.times_s if not photos else np.arange(count, dtype=np.float64)
+    rest_measures = rest_metrics(rest_points, calibration)
+    rest_result = ExpressionResult(
+        name=script.rest.name, label=script.rest.label, kind=ExpressionKind.REST, start_s=float(times[start]),
+        end_s=float(times[end]), peak_s=float(times[reference]), start_index=start, end_index=end,
+        peak_index=reference, peak_activation=0.0, metrics=rest_measures,
+        asymmetries={m.id: compare_sides(m, thresholds_by_metric.get(m.id)) for m in rest_measures},
+    )
+    rest_scores = np.nanmedian(recording.blendshapes[at_rest].astype(np.float64), axis=0)
+    rest_blendshapes = {n: float(v) for n, v in zip(BLENDSHAPE_NAMES, rest_scores, strict=True)}
+    findings = derive_movement_findings(rest_result, tuple(expressions), rest_blendshapes, rules)
+
+    mm = calibration.mm_per_px
+    series = TimeSeries(
+        times_s=times, usable=usable,
+        movement_mm={k: (v if k.startswith("eye_closure") else v * mm) for k, v in smooth.items()},
+        activation={e.name: np.where(usable, activation[:, i], np.nan) for i, e in enumerate(specs)},
+    )
+    duration = float(times[-1] - times[0]) + (dt if not photos else 0.0) if count else 0.0
+    return DynamicsResult(
+        source=source, input_kind="photos" if photos else "video", script_name=script.name,
+        script_version=script.version, frame_count=count, usable_frame_count=int(usable.sum()), fps=fps,
+        duration_s=duration, frame_size_px=recording.frame_size_px, calibration=calibration, rest=rest_result,
+        expressions=tuple(expressions), missing=segmentation.missing, findings=tuple(findings),
+        rest_blendshapes=rest_blendshapes, warnings=tuple(warnings), series=series, frames=images,
+        frame_points_px={i: landmarks[i].copy() for i in images}, peak_vectors_px=vectors,
+        vertex_sources=vertex_sources,
+    )
+
+
+def _calibrate(landmarks: np.ndarray, transforms: list[Affine3 | None], at_rest: np.ndarray,
+               norms: NormSet) -> Calibration:
+    """Iris calibration from the median iris diameters over the rest frames (pixels of the reference frame)."""
+    diameters = np.array([iris_diameters_px(_aligned(landmarks, transforms, int(i)))
+                          for i in np.flatnonzero(at_rest)])
+    right, left = np.median(diameters, axis=0)
+    return calibrate_from_iris(float(right), float(left), iris_reference(norms))
+
+
+def _noise_px(head: np.ndarray, at_rest: np.ndarray, calibration: Calibration, photos: bool) -> float:
+    """Frame-to-frame noise of one point coordinate, pixels: robust SD over the rest frames of the followed points.
+
+    ``head`` holds :data:`~facebalance.dynamics.signals.SIGNAL_VERTICES` (compact columns). A photo series has
+    one rest photo, so the calibration's landmark localisation noise is used instead.
+    """
+    rest_frames = np.flatnonzero(at_rest)
+    if photos or len(rest_frames) < 5:
+        return max(calibration.point_sigma_px, NOISE_FLOOR_PX)
+    columns = [SIGNAL_VERTICES.index(v) for v in REGISTERED_POINTS]
+    pts = head[rest_frames][:, columns, :2]
+    deviation = pts - np.median(pts, axis=0)
+    mad = float(np.median(np.abs(deviation)))
+    return max(1.4826 * mad, NOISE_FLOOR_PX)
+
+
+def assess_video(path: str | os.PathLike[str], *, options: DynamicsOptions | None = None,
+                 tracker: VideoFaceTracker | None = None, progress: Progress | None = None) -> DynamicsResult:
+    """Assess the movements in a video.
+
+    Parameters
+    ----------
+    path : path-like
+        MP4, MOV, WebM (or MKV/AVI) file.
+    options : DynamicsOptions, optional
+    tracker : VideoFaceTracker, optional
+        An open tracker to use; must not have seen later timestamps (a new one is opened by default).
+    progress : callable, optional
+        Called with (frames done, frames expected) during the first pass.
+
+    Raises
+    ------
+    VideoInputError
+        Not a readable video, or over a limit.
+    NoFaceInRecording, CalibrationError
+    """
+    opts = options or DynamicsOptions()
+    recording, fps = record_video(path, options=opts, tracker=tracker, progress=progress)
+
+    def fetch(indices: Sequence[int]) -> dict[int, np.ndarray]:
+        with VideoReader(path, opts.limits) as reader:
+            return {f.index: f.rgb for f in reader.frames(wanted=indices)}
+
+    return assess_recording(recording, fetch, source=str(path), input_kind="video", fps=fps, options=opts)
+
+
+def assess_photos(paths: Iterable[str | os.PathLike[str]], *, options: DynamicsOptions | None = None,
+                  observer: PhotoFaceObserver | None = None, labels: Sequence[str] | None = None) -> DynamicsResult:
+    """Assess movements from a series of expression photos (one per expression, same camera and session).
+
+    Each photo is named for its expression where possible (``rest.jpg``, ``smile.jpg`` ...); otherwise the
+    expression is recognised from the face. Times in the result are photo indices.
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        The photos, rest first by convention (any order works).
+    options : DynamicsOptions, optional
+    observer : PhotoFaceObserver, optional
+        An open observer to reuse across series.
+    labels : sequence of str, optional
+        The expression of each photo (script names or aliases), overriding the file names.
+
+    Raises
+    ------
+    PhotoSeriesError
+        Fewer than two photos, or more than :data:`MAX_PHOTOS`.
+    ImageInputError, MultipleFaces
+        A photo cannot be read or shows several faces.
+    NoFaceInRecording
+    """
+    from facebalance.vision.image_io import load_image
+
+    files = [Path(p) for p in paths]
+    if len(files) < 2:
+        raise PhotoSeriesError("A photo series needs at least two photos: rest and one expression.",
+                               hint="Give the rest photo and the expression photos together.")
+    if len(files) > MAX_PHOTOS:
+        raise PhotoSeriesError(f"{len(files)} photos were given; a series holds at most {MAX_PHOTOS}.",
+                               hint="Give one photo per expression of the script.")
+    opts = options or DynamicsOptions()
+    builder = _RecordingBuilder(len(files))
+    images: dict[int, np.ndarray] = {}
+    own = observer is None
+    active = observer or PhotoFaceObserver(opts.tracker)
+    try:
+        if own:
+            active.open()
+        for i, f in enumerate(files):
+            rgb = load_image(f).rgb
+            images[i] = rgb
+            builder.add(float(i), active.observe(rgb), rgb.shape[1], rgb.shape[0])
+    finally:
+        if own:
+            active.close()
+    if labels is not None and len(labels) != len(files):
+        raise PhotoSeriesError(f"{len(labels)} labels were given for {len(files)} photos.",
+                               hint="Give one expression name per photo, in the same order.")
+    first = images[0]
+    recording = builder.build((first.shape[1], first.shape[0]))
+    return assess_recording(recording, lambda idx: {i: images[i] for i in idx if i in images},
+                            source=", ".join(str(f) for f in files), input_kind="photos", fps=0.0,
+                            options=opts, stems=list(labels) if labels is not None else [f.stem for f in files])
+
+
+def round_finite(value: float | None, digits: int = 3) -> float | None:
+    """``value`` rounded, or ``None`` when missing or not finite (for JSON)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), digits)

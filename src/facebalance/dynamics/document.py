@@ -1,0 +1,121 @@
+"""``dynamics.json``: the dynamic assessment as a JSON document (schema ``facebalance.dynamics`` 1.0).
+
+Shape (every length in mm unless the metric's ``unit`` says otherwise; ``left``/``right`` are the patient's)::
+
+    {"schema": "facebalance.dynamics", "schema_version": "1.0", "source": ..., "input": "video" | "photos",
+     "calibration": {...}, "rest": {<expression>}, "expressions": [<expression>, ...],
+     "missing_expressions": [...], "findings": [...], "warnings": [...]}
+
+    <expression> = {"name": "smile", "label": ..., "start_s": 0.63, "end_s": 2.37, "peak_s": 1.43,
+                    "start_frame": 19, "end_frame": 71, "peak_frame": 43, "primary": true, "warnings": [...],
+                    "metrics": {"commissure_excursion_mm": {"left": 17.2, "right": 14.4,
+                                "asymmetry_index": 0.17, "unit": "mm", ...}}}
+
+For a photo series the times are the photo indices.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from facebalance.dynamics.asymmetry import Asymmetry
+from facebalance.dynamics.metrics import MovementMetric
+from facebalance.dynamics.results import DynamicFinding, DynamicsResult, ExpressionResult
+
+SCHEMA = "facebalance.dynamics"
+SCHEMA_VERSION = "1.0"
+
+
+def _num(value: float | None, digits: int = 3) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), digits)
+
+
+def metric_entry(metric: MovementMetric, asymmetry: Asymmetry | None) -> dict[str, Any]:
+    """One metric: the required ``left``, ``right``, ``asymmetry_index``, ``unit``, and the detail behind them."""
+    def side(attr: str) -> dict[str, Any]:
+        return {name: (None if metric.side(name) is None else getattr(metric.side(name), attr))
+                for name in ("left", "right")}
+
+    values = side("value")
+    sigmas = side("sigma")
+    entry: dict[str, Any] = {
+        "left": _num(values["left"]),
+        "right": _num(values["right"]),
+        "asymmetry_index": _num(asymmetry.index) if asymmetry is not None else None,
+        "unit": metric.unit,
+        "label": metric.label,
+        "uncertainty": {k: _num(v) for k, v in sigmas.items()},
+        "source": side("source"),
+    }
+    if asymmetry is not None:
+        entry.update({
+            "difference_left_minus_right": _num(asymmetry.difference),
+            "difference_uncertainty": _num(asymmetry.sigma),
+            "noticed_at": _num(asymmetry.noticed_at),
+            "noticeable": asymmetry.noticeable,
+            "noticeable_beyond_uncertainty": asymmetry.beyond_uncertainty,
+        })
+    if metric.reason:
+        entry["reason"] = metric.reason
+    return entry
+
+
+def expression_entry(expression: ExpressionResult) -> dict[str, Any]:
+    return {
+        "name": expression.name,
+        "label": expression.label,
+        "kind": expression.kind.value,
+        "start_s": _num(expression.start_s),
+        "end_s": _num(expression.end_s),
+        "peak_s": _num(expression.peak_s),
+        "start_frame": expression.start_index,
+        "end_frame": expression.end_index,
+        "peak_frame": expression.peak_index,
+        "peak_activation": _num(expression.peak_activation),
+        "primary": expression.primary,
+        "warnings": list(expression.warnings),
+        "metrics": {m.id: metric_entry(m, expression.asymmetries.get(m.id)) for m in expression.metrics},
+    }
+
+
+def finding_entry(f: DynamicFinding) -> dict[str, Any]:
+    return {
+        "id": f.id, "kind": f.kind, "expression": f.expression, "side": f.side, "severity": f.severity,
+        "sentence": f.sentence, "action": f.action, "value": _num(f.value), "uncertainty": _num(f.uncertainty),
+        "unit": f.unit, "threshold": f.norm, "beyond_uncertainty": f.beyond_uncertainty,
+        "measurements": list(f.measurements), "zones": [z.value for z in f.zones], "source": f.source,
+        "review": f.review,
+    }
+
+
+def dynamics_document(result: DynamicsResult) -> dict[str, Any]:
+    """The JSON-ready document of one assessment."""
+    cal = result.calibration
+    return {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "source": result.source,
+        "input": result.input_kind,
+        "time_unit": "s" if result.input_kind == "video" else "photo_index",
+        "script": {"name": result.script_name, "version": result.script_version},
+        "frames": result.frame_count,
+        "usable_frames": result.usable_frame_count,
+        "fps": _num(result.fps, 3),
+        "duration_s": _num(result.duration_s, 3),
+        "frame_size_px": list(result.frame_size_px),
+        "calibration": {
+            "mm_per_px": _num(cal.mm_per_px, 5),
+            "relative_uncertainty": _num(cal.relative_uncertainty, 4),
+            "method": cal.method.value,
+            "detail": cal.detail,
+        },
+        "rest": expression_entry(result.rest),
+        "rest_blendshapes": {k: _num(v) for k, v in result.rest_blendshapes.items()},
+        "expressions": [expression_entry(e) for e in result.expressions],
+        "missing_expressions": list(result.missing),
+        "findings": [finding_entry(f) for f in result.findings],
+        "warnings": list(result.warnings),
+    }

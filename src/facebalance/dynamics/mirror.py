@@ -1,0 +1,194 @@
+"""Left-right mirroring of face meshes and blendshapes, for exact mirror symmetry of the whole assessment.
+
+The face mesh's topology is bilaterally symmetric: MediaPipe's canonical face model (inside the vendored
+``face_landmarker.task``, ``geometry_pipeline_metadata_landmarks.binarypb``) places every vertex at the
+exact mirror image (x -> -x) of its partner, and 28 vertices on the midline. The partner of each vertex is
+therefore read from the model itself, not typed in. The ten iris points (468-477, not in the canonical
+model) pair by their documented roles (:class:`facebalance.anatomy.landmarks.Landmark`).
+
+Why this matters: the landmark model is not exactly mirror-equivariant (a mirrored photo gives up to about
+1 mm different left/right values, see ``tests/engine/test_flip_swaps_sides.py``). Running it on a frame
+and on the frame's mirror image, and averaging the second result mirrored back, gives landmarks for which a
+mirrored recording swaps left and right exactly and a perfectly symmetric face has no model-made asymmetry.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import struct
+import zipfile
+
+import numpy as np
+
+from facebalance.anatomy.landmarks import Landmark
+from facebalance.vision.models import FACE_LANDMARKER, read_verified
+
+#: Member of the model bundle holding the canonical face model.
+_GEOMETRY_MEMBER = "geometry_pipeline_metadata_landmarks.binarypb"
+#: Number of vertices in the canonical model (the mesh without the iris refinement).
+CANONICAL_VERTEX_COUNT = 468
+#: Iris points, patient's right -> patient's left (centre, lateral, top, medial, bottom).
+_IRIS_PAIRS: tuple[tuple[int, int], ...] = (
+    (Landmark.PUPIL_RIGHT, Landmark.PUPIL_LEFT),
+    (Landmark.IRIS_RIGHT_LATERAL, Landmark.IRIS_LEFT_LATERAL),
+    (Landmark.IRIS_RIGHT_TOP, Landmark.IRIS_LEFT_TOP),
+    (Landmark.IRIS_RIGHT_MEDIAL, Landmark.IRIS_LEFT_MEDIAL),
+    (Landmark.IRIS_RIGHT_BOTTOM, Landmark.IRIS_LEFT_BOTTOM),
+)
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result, shift = 0, 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return result, pos
+
+
+def _protobuf_fields(data: bytes) -> list[tuple[int, int, int | bytes]]:
+    """Top-level ``(field number, wire type, value)`` triples of a protobuf message (wire format only)."""
+    fields: list[tuple[int, int, int | bytes]] = []
+    pos = 0
+    while pos < len(data):
+        key, pos = _varint(data, pos)
+        number, wire = key >> 3, key & 7
+        value: int | bytes
+        if wire == 0:
+            value, pos = _varint(data, pos)
+        elif wire == 1:
+            value, pos = data[pos : pos + 8], pos + 8
+        elif wire == 2:
+            length, pos = _varint(data, pos)
+            value, pos = data[pos : pos + length], pos + length
+        elif wire == 5:
+            value, pos = data[pos : pos + 4], pos + 4
+        else:
+            raise ValueError(f"unsupported protobuf wire type {wire}")
+        fields.append((number, wire, value))
+    return fields
+
+
+def canonical_vertices(metadata: bytes) -> np.ndarray:
+    """The canonical face model's vertex positions from the geometry pipeline metadata.
+
+    Parameters
+    ----------
+    metadata : bytes
+        ``geometry_pipeline_metadata_landmarks.binarypb``: a ``GeometryPipelineMetadata`` message whose
+        field 1 is the canonical ``Mesh3d`` (field 3: vertex buffer of x, y, z, u, v floats per vertex).
+
+    Returns
+    -------
+    ndarray of shape (468, 3)
+        Model coordinates in cm: x toward the face's left in the image, y up, z toward the camera.
+    """
+    mesh = next(v for n, w, v in _protobuf_fields(metadata) if n == 1 and w == 2 and isinstance(v, bytes))
+    floats: list[float] = []
+    for number, wire, value in _protobuf_fields(mesh):
+        if number != 3 or not isinstance(value, bytes):
+            continue
+        if wire == 5:
+            floats.append(struct.unpack("<f", value)[0])
+        elif wire == 2:  # packed encoding
+            floats.extend(struct.unpack(f"<{len(value) // 4}f", value))
+    buffer = np.asarray(floats, dtype=np.float64).reshape(-1, 5)
+    return buffer[:, :3]
+
+
+def mirror_partners(vertices: np.ndarray) -> np.ndarray:
+    """Index of each vertex's mirror partner: the vertex nearest its reflection x -> -x.
+
+    Parameters
+    ----------
+    vertices : ndarray of shape (N, 3)
+        Canonical model coordinates, symmetric about x = 0.
+
+    Examples
+    --------
+    >>> v = np.array([[-1.0, 0, 0], [0.0, 1, 0], [1.0, 0, 0]])
+    >>> mirror_partners(v).tolist()
+    [2, 1, 0]
+    """
+    reflected = vertices * np.array([-1.0, 1.0, 1.0])
+    distance = np.linalg.norm(vertices[:, None, :] - reflected[None, :, :], axis=2)
+    return np.argmin(distance, axis=1)
+
+
+@functools.lru_cache(maxsize=1)
+def mesh_mirror_map() -> np.ndarray:
+    """Partner of every one of the 478 mesh points (an involution: ``m[m] == arange(478)``).
+
+    Read once per process from the vendored, sha256-checked model bundle.
+
+    Raises
+    ------
+    ValueError
+        The canonical model is not exactly symmetric (a different model was vendored).
+    """
+    bundle = zipfile.ZipFile(io.BytesIO(read_verified(FACE_LANDMARKER)))
+    vertices = canonical_vertices(bundle.read(_GEOMETRY_MEMBER))
+    if len(vertices) != CANONICAL_VERTEX_COUNT:
+        raise ValueError(f"the canonical face model has {len(vertices)} vertices, expected {CANONICAL_VERTEX_COUNT}")
+    partners = mirror_partners(vertices)
+    error = np.linalg.norm(vertices[partners] * np.array([-1.0, 1.0, 1.0]) - vertices, axis=1).max()
+    if error > 1e-4 or not np.array_equal(partners[partners], np.arange(len(partners))):
+        raise ValueError("the canonical face model is not left-right symmetric; the mirror map cannot be derived")
+    full = np.concatenate([partners, np.arange(CANONICAL_VERTEX_COUNT, CANONICAL_VERTEX_COUNT + 10)])
+    for right, left in _IRIS_PAIRS:
+        full[int(right)], full[int(left)] = int(left), int(right)
+    full.setflags(write=False)
+    return full
+
+
+def mirror_landmarks(landmarks_px: np.ndarray, width_px: float) -> np.ndarray:
+    """Mesh points found in a horizontally mirrored image, expressed in the original image.
+
+    Parameters
+    ----------
+    landmarks_px : ndarray of shape (..., 478, 3)
+        Points in pixels of the mirrored image (x right, y down, z on the x scale).
+    width_px : float
+        Image width. A point at continuous x in the mirror is at ``width - x`` in the original.
+
+    Returns
+    -------
+    ndarray of shape (..., 478, 3)
+        Reordered so that index i is again vertex i (the patient's right stays the patient's right).
+    """
+    pts = np.asarray(landmarks_px, dtype=np.float64)[..., mesh_mirror_map(), :].copy()
+    pts[..., 0] = width_px - pts[..., 0]
+    return pts
+
+
+def mirror_blendshape_names(names: tuple[str, ...]) -> np.ndarray:
+    """For each blendshape, the index of its mirror partner (``...Left`` <-> ``...Right``; others map to themselves).
+
+    Examples
+    --------
+    >>> mirror_blendshape_names(("jawOpen", "mouthSmileLeft", "mouthSmileRight")).tolist()
+    [0, 2, 1]
+    """
+    index = {n: i for i, n in enumerate(names)}
+    partners = []
+    for name in names:
+        if name.endswith("Left"):
+            partner = name[: -len("Left")] + "Right"
+        elif name.endswith("Right"):
+            partner = name[: -len("Right")] + "Left"
+        else:
+            partner = name
+        partners.append(index.get(partner, index[name]))
+    return np.asarray(partners, dtype=np.intp)
+
+
+#: Reflection of the image x axis, in image axes (x right, y down, z into the scene).
+REFLECT_X = np.diag([-1.0, 1.0, 1.0])
+
+
+def mirror_rotation(rotation: np.ndarray) -> np.ndarray:
+    """A head rotation (image axes) measured in a mirrored image, expressed for the original image."""
+    return REFLECT_X @ np.asarray(rotation, dtype=np.float64) @ REFLECT_X
