@@ -11,8 +11,7 @@ from facebalance.anatomy.calibration import Calibration
 from facebalance.dynamics.asymmetry import Asymmetry
 from facebalance.dynamics.metrics import MovementMetric
 from facebalance.dynamics.script import ExpressionKind
-from facebalance.findings.engine import Severity
-from facebalance.zones.base import Zone
+from facebalance.findings.engine import Finding
 
 
 @dataclass(frozen=True)
@@ -57,12 +56,11 @@ class ExpressionResult:
 
 
 @dataclass(frozen=True)
-class DynamicFinding:
+class DynamicFinding(Finding):
     """A proposed movement finding, for the clinician to confirm, edit or reject.
 
-    Field-compatible with :class:`facebalance.findings.engine.Finding` (id, zones, measurements, value,
-    uncertainty, unit, norm, source, deviation, severity, beyond_uncertainty, sentence, points), plus where
-    it was seen and the planner's one-line hint.
+    A :class:`facebalance.findings.engine.Finding` (kind ``movement``, ``asymmetry`` or ``compensation``)
+    plus where it was seen and the planner's one-line hint.
 
     Attributes
     ----------
@@ -77,20 +75,6 @@ class DynamicFinding:
         Review status of the rule's threshold (``"working"`` until confirmed by the medical lead).
     """
 
-    id: str
-    kind: Literal["movement", "asymmetry", "compensation"]
-    zones: tuple[Zone, ...]
-    measurements: tuple[str, ...]
-    value: float | None
-    uncertainty: float | None
-    unit: str
-    norm: str
-    source: str
-    deviation: float | None
-    severity: Severity
-    beyond_uncertainty: bool
-    sentence: str
-    points: tuple[str, ...]
     expression: str
     side: Literal["right", "left", "both"]
     action: str

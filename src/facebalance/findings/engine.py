@@ -78,7 +78,7 @@ class Finding:
     """A proposed finding, for the clinician to confirm, edit or reject."""
 
     id: str
-    kind: Literal["norm", "asymmetry", "relationship"]
+    kind: Literal["norm", "asymmetry", "relationship", "movement", "compensation"]
     zones: tuple[Zone, ...]
     measurements: tuple[str, ...]
     value: float | None
