@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "facebalance.clinic.apps.ClinicAppConfig",
+    "facebalance.records.web.apps.RecordsConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "facebalance.records.web"
+    label = "records"
+    verbose_name = "facebalance treatment records"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,343 @@
+"""Charting, follow-up, the patient's ledger, the recall list (page and .ics), the written documents (PDF)
+and the exports (FHIR Bundle, research CSV).
+
+Every view declares its permission with the clinic's :func:`~facebalance.clinic.access.clinic_view` and
+reaches rows through the member's clinic (:func:`~facebalance.clinic.access.scoped` for the clinic's
+models, :func:`_visit` for ours), so another clinic's id is a 404. Charting needs ``plan.edit``
+(providers); reading needs ``plan.view``; documents and exports that carry measurements need
+``assessment.view`` (providers). Every read of a record, print and export is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from facebalance.clinic import audit, photostore
+from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
+from facebalance.clinic.models import Assessment, Membership, Modality, Patient, Plan
+from facebalance.errors import FacebalanceError
+from facebalance.planning import PlanningData
+from facebalance.records import csvexport, fhir, ical, pdf
+from facebalance.records.ledger import treatment_ledger
+from facebalance.records.recall import recall_list
+from facebalance.records.treatments import DEPTHS, EVENT_KINDS, EVENT_SEVERITIES, SITES, TECHNIQUES
+from facebalance.records.web import convert
+from facebalance.records.web.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
+
+#: Sites charted per visit at most (a full-face toxin session has about 30 points).
+MAX_SITES = 60
+
+
+def _m(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined,no-any-return]
+
+
+def _visit(pk: Any, membership: Membership) -> TreatmentVisit:
+    try:
+        return TreatmentVisit.objects.select_related("patient__clinic", "plan", "clinician").get(
+            pk=pk, patient__clinic=membership.clinic)
+    except (TreatmentVisit.DoesNotExist, ValueError, TypeError):
+        raise Http404("No treatment with that id.") from None
+
+
+def _data() -> PlanningData:
+    return PlanningData.default()
+
+
+class ChartError(ValueError):
+    pass
+
+
+def _date(text: str, what: str, *, required: bool = True) -> date | None:
+    if not text:
+        if required:
+            raise ChartError(f"{what} is required.")
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ChartError(f"{what} must be a date (YYYY-MM-DD).") from None
+
+
+def _decimal(text: str, what: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, TypeError):
+        raise ChartError(f"{what} must be a number.") from None
+    if not value.is_finite() or value < 0 or value > 1000:
+        raise ChartError(f"{what} must be between 0 and 1000.")
+    return value
+
+
+def _sites(post: Any) -> list[dict[str, Any]]:
+    names, xs, ys = post.getlist("site"), post.getlist("x"), post.getlist("y")
+    amounts, depths, techniques = post.getlist("amount"), post.getlist("depth"), post.getlist("technique")
+    if not (len(names) == len(xs) == len(ys) == len(amounts) == len(depths) == len(techniques)):
+        raise ChartError("Each injection site needs its place, amount, depth and technique.")
+    if not names:
+        raise ChartError("Place at least one injection site on the diagram.")
+    if len(names) > MAX_SITES:
+        raise ChartError(f"At most {MAX_SITES} sites per treatment.")
+    out = []
+    for i, name in enumerate(names, start=1):
+        if name not in SITES:
+            raise ChartError(f"Site {i}: {name!r} is not a standard site.")
+        if depths[i - 1] not in DEPTHS or techniques[i - 1] not in TECHNIQUES:
+            raise ChartError(f"Site {i}: choose a depth and a technique.")
+        x, y = float(_decimal(xs[i - 1], f"Site {i} x")), float(_decimal(ys[i - 1], f"Site {i} y"))
+        if not (0 <= x <= 200 and 0 <= y <= 260):
+            raise ChartError(f"Site {i} is off the diagram.")
+        amount = _decimal(amounts[i - 1], f"Site {i} amount")
+        if amount <= 0:
+            raise ChartError(f"Site {i}: the amount must be above zero.")
+        out.append({"site": name, "x": x, "y": y, "amount": amount, "depth": depths[i - 1],
+                    "technique": techniques[i - 1]})
+    return out
+
+
+@clinic_view("plan.edit")
+@require_http_methods(["GET", "POST"])
+def chart_new(request: HttpRequest, patient_id: str) -> HttpResponse:
+    """Chart a treatment: product, lot and expiry, the sites placed on the face diagram, the plan item."""
+    membership = _m(request)
+    patient = scoped(Patient, patient_id, membership)
+    plans = list(scoped_queryset(Plan, membership).filter(patient=patient).order_by("-created_at"))
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        try:
+            modality = post.get("modality", "")
+            if modality not in Modality.values:
+                raise ChartError("Choose what was given.")
+            area = post.get("area", "")
+            if area not in {s.area for s in SITES.values()}:
+                raise ChartError("Choose the treated area.")
+            product, lot = post.get("product", "").strip(), post.get("lot", "").strip()
+            if not product or not lot:
+                raise ChartError("The product and its lot number are required.")
+            performed_on = _date(post.get("performed_on", ""), "The treatment date")
+            expiry = _date(post.get("expiry", ""), "The expiry date", required=False)
+            if expiry is not None and performed_on is not None and expiry < performed_on:
+                raise ChartError("The product had expired on the treatment date: check the lot.")
+            plan, plan_item = None, ""
+            if post.get("plan_item"):
+                plan_id, _, plan_item = post["plan_item"].partition("/")
+                plan = scoped(Plan, plan_id, membership)
+                if plan.patient_id != patient.pk or plan_item not in {i.get("key") for i in
+                                                                     plan.document.get("items", [])}:
+                    raise ChartError("That plan item is not in this patient's plan.")
+            sites = _sites(post)
+        except ChartError as exc:
+            error = str(exc)
+        else:
+            with transaction.atomic():
+                visit = TreatmentVisit.objects.create(
+                    patient=patient, plan=plan, plan_item=plan_item, performed_on=performed_on, modality=modality,
+                    area=area, product=product[:120], lot=lot[:60], expiry=expiry, clinician=request.user,
+                    note=post.get("note", "")[:4000])
+                InjectionSite.objects.bulk_create([InjectionSite(visit=visit, **s) for s in sites])
+                audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=visit,
+                             detail={"patient": str(patient.pk), "sites": len(sites)})
+            return redirect("records:treatment", visit_id=visit.pk)
+    plan_items = [(f"{p.pk}/{i['key']}",
+                   f"{i.get('label', i['key'])} · visit {i.get('visit', 0) + 1} · {i.get('date', '')}")
+                  for p in plans for i in p.document.get("items", [])]
+    return render(request, "records/chart_new.html", {
+        "patient": patient, "error": error, "sites": list(SITES.values()), "modalities": Modality.choices,
+        "areas": sorted({s.area for s in SITES.values()}), "depths": DEPTHS, "techniques": TECHNIQUES,
+        "plan_items": plan_items, "today": timezone.localdate().isoformat(), "post": request.POST,
+    }, status=422 if error else 200)
+
+
+@clinic_view("plan.view")
+@require_GET
+def treatment_detail(request: HttpRequest, visit_id: str) -> HttpResponse:
+    visit = _visit(visit_id, _m(request))
+    audit.record("view", user=request.user, clinic_id=visit.patient.clinic_id, obj=visit)
+    return render(request, "records/treatment.html", {
+        "visit": visit, "patient": visit.patient, "record": convert.treatment_record(visit),
+        "sites": list(SITES.values()), "event_kinds": EVENT_KINDS, "severities": EVENT_SEVERITIES,
+        "today": timezone.localdate().isoformat(),
+    })
+
+
+@clinic_view("plan.edit")
+@require_POST
+def follow_up_new(request: HttpRequest, visit_id: str) -> HttpResponse:
+    """A follow-up; for toxin, the patient's answer to "when did movement come back?" in weeks."""
+    visit = _visit(visit_id, _m(request))
+    try:
+        on = _date(request.POST.get("on", ""), "The follow-up date")
+        weeks_text = request.POST.get("movement_returned_weeks", "").strip()
+        weeks = _decimal(weeks_text, "Weeks until movement returned") if weeks_text else None
+        if weeks is not None and (visit.modality != "toxin" or not 1 <= weeks <= 52):
+            raise ChartError("Movement returning is recorded for toxin only, as 1-52 weeks.")
+    except ChartError as exc:
+        return render(request, "clinic/message.html", {"title": "Follow-up not recorded", "message": str(exc)},
+                      status=422)
+    satisfied = {"yes": True, "no": False}.get(request.POST.get("satisfied", ""))
+    with transaction.atomic():
+        follow = FollowUp.objects.create(visit=visit, on=on, movement_returned_weeks=weeks, satisfied=satisfied,
+                                         note=request.POST.get("note", "")[:4000], recorded_by=request.user)
+        audit.record("create", user=request.user, clinic_id=visit.patient.clinic_id, obj=follow,
+                     detail={"treatment": str(visit.pk)})
+    return redirect("records:treatment", visit_id=visit.pk)
+
+
+@clinic_view("plan.edit")
+@require_POST
+def adverse_event_new(request: HttpRequest, visit_id: str) -> HttpResponse:
+    visit = _visit(visit_id, _m(request))
+    kind, severity = request.POST.get("kind", ""), request.POST.get("severity", "")
+    try:
+        if kind not in EVENT_KINDS or severity not in EVENT_SEVERITIES:
+            raise ChartError("Choose the kind of event and its severity.")
+        onset = _date(request.POST.get("onset", ""), "The onset date")
+        resolved = _date(request.POST.get("resolved", ""), "The resolution date", required=False)
+    except ChartError as exc:
+        return render(request, "clinic/message.html", {"title": "Event not recorded", "message": str(exc)},
+                      status=422)
+    with transaction.atomic():
+        event = AdverseEvent.objects.create(visit=visit, kind=kind, severity=severity, onset=onset, resolved=resolved,
+                                            action=request.POST.get("action", "")[:4000], recorded_by=request.user)
+        audit.record("create", user=request.user, clinic_id=visit.patient.clinic_id, obj=event,
+                     detail={"treatment": str(visit.pk), "kind": kind, "severity": severity})
+    return redirect("records:treatment", visit_id=visit.pk)
+
+
+@clinic_view("plan.view")
+@require_GET
+def patient_ledger(request: HttpRequest, patient_id: str) -> HttpResponse:
+    """The patient's treatments and cumulative ledger (HA per area per year, toxin history, cadence)."""
+    patient = scoped(Patient, patient_id, _m(request))
+    records = convert.treatment_records(patient)
+    today = timezone.localdate()
+    ledger = treatment_ledger(records, on=today, data=_data())
+    audit.record("view", user=request.user, clinic_id=patient.clinic_id, obj=patient, detail={"page": "ledger"})
+    years = sorted({y for per_area in ledger.filler_ml_by_year.values() for y in per_area})
+    filler_rows = [(area, [per_area.get(y) for y in years], ledger.filler.present_ml(area))
+                   for area, per_area in sorted(ledger.filler_ml_by_year.items())]
+    visits = TreatmentVisit.objects.filter(patient=patient).select_related("clinician")
+    return render(request, "records/ledger.html", {
+        "patient": patient, "visits": visits, "ledger": ledger, "years": years, "filler_rows": filler_rows,
+        "plans": patient.plans.all(), "assessments": Assessment.objects.filter(session__patient=patient)})
+
+
+def _recalls(membership: Membership, on: date) -> list[Any]:
+    patients = scoped_queryset(Patient, membership)
+    return recall_list([convert.patient_history(p) for p in patients], on=on, data=_data(), horizon_days=60)
+
+
+@clinic_view("plan.view")
+@require_GET
+def recall_page(request: HttpRequest) -> HttpResponse:
+    membership = _m(request)
+    today = timezone.localdate()
+    entries = _recalls(membership, today)
+    audit.record("view", user=request.user, clinic_id=membership.clinic_id, object_type="recall_list",
+                 detail={"entries": len(entries)})
+    return render(request, "records/recalls.html", {"entries": entries, "today": today})
+
+
+@clinic_view("plan.view")
+@require_GET
+def recall_ics(request: HttpRequest) -> HttpResponse:
+    membership = _m(request)
+    entries = _recalls(membership, timezone.localdate())
+    audit.record("export", user=request.user, clinic_id=membership.clinic_id, object_type="recall_list",
+                 detail={"format": "ics", "entries": len(entries)})
+    body = ical.recall_calendar(entries, clinic=membership.clinic.name, stamp=datetime.now(UTC),
+                                domain=request.get_host().split(":")[0] or "facebalance")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="recalls.ics"'
+    return response
+
+
+def _letterhead(membership: Membership) -> pdf.Letterhead:
+    return pdf.Letterhead(membership.clinic.name)
+
+
+def _header(patient: Patient) -> pdf.PatientHeader:
+    return pdf.PatientHeader(f"{patient.given_name} {patient.family_name}", patient.date_of_birth, str(patient.pk)[:8])
+
+
+def _annotated(assessment: Assessment | None) -> list[pdf.Picture]:
+    if assessment is None or not assessment.annotated_name:
+        return []
+    path = photostore.photo_path(assessment.annotated_name)
+    if not path.is_file():
+        return []
+    return [pdf.Picture("Frontal photo with the measured points", path.read_bytes())]
+
+
+def _pdf_response(html: str, filename: str) -> HttpResponse:
+    try:
+        body = pdf.render_pdf(html)
+    except FacebalanceError as exc:
+        return HttpResponse(f"{exc.message} {exc.hint}".strip(), status=503, content_type="text/plain")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@clinic_view("plan.view")
+@require_GET
+def plan_pdf(request: HttpRequest, plan_id: str) -> HttpResponse:
+    membership = _m(request)
+    plan = scoped(Plan, plan_id, membership)
+    audit.record("print", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan)
+    html = pdf.plan_html(letterhead=_letterhead(membership), patient=_header(plan.patient), plan=plan.document,
+                         analysis=None if plan.assessment is None else plan.assessment.analysis,
+                         photos=_annotated(plan.assessment), goals=plan.intake.goals if plan.intake else "",
+                         prepared_on=timezone.localdate())
+    return _pdf_response(html, "treatment-plan.pdf")
+
+
+@clinic_view("assessment.view")
+@require_GET
+def assessment_pdf(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    membership = _m(request)
+    assessment = scoped(Assessment, assessment_id, membership)
+    patient = assessment.session.patient
+    audit.record("print", user=request.user, clinic_id=patient.clinic_id, obj=assessment)
+    quality = [dict(p.checks, view_id=p.view_id, status=p.status, accepted_reason=p.accepted_reason)
+               for p in assessment.session.photos.all()]
+    html = pdf.report_html(letterhead=_letterhead(membership), patient=_header(patient), analysis=assessment.analysis,
+                           photos=_annotated(assessment), quality=quality, clinician=request.user.get_username(),
+                           prepared_on=timezone.localdate())
+    return _pdf_response(html, "assessment-report.pdf")
+
+
+@clinic_view("assessment.view")
+@require_GET
+def fhir_export(request: HttpRequest, patient_id: str) -> HttpResponse:
+    patient = scoped(Patient, patient_id, _m(request))
+    audit.record("export", user=request.user, clinic_id=patient.clinic_id, obj=patient, detail={"format": "fhir"})
+    try:
+        bundle = fhir.validate_bundle(fhir.patient_bundle(convert.patient_record(patient), timestamp=datetime.now(UTC)))
+    except FacebalanceError as exc:
+        return HttpResponse(f"{exc.message} {exc.hint}".strip(), status=500, content_type="text/plain")
+    response = HttpResponse(json.dumps(bundle, indent=1), content_type="application/fhir+json")
+    response["Content-Disposition"] = 'attachment; filename="patient-bundle.json"'
+    return response
+
+
+@clinic_view("assessment.view")
+@require_GET
+def measurements_csv(request: HttpRequest) -> HttpResponse:
+    membership = _m(request)
+    records = [convert.patient_record(p) for p in scoped_queryset(Patient, membership)]
+    audit.record("export", user=request.user, clinic_id=membership.clinic_id, object_type="measurements",
+                 detail={"format": "csv", "patients": len(records)})
+    response = HttpResponse(csvexport.measurements_csv(records), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="measurements.csv"'
+    return response

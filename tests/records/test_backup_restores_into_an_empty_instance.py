@@ -1,0 +1,101 @@
+"""``facebalance backup`` while the app writes, then ``facebalance restore`` into an empty instance: every
+row and every photo comes back, the write made during the backup is consistently absent (row and file),
+and a tampered backup is refused before anything is written."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from facebalance.cli import app
+from facebalance.records import backup
+
+pytestmark = pytest.mark.django_db(transaction=True)
+LATE = "late0000000000000000000000000000"
+
+
+def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with sqlite3.connect(db) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+
+
+@pytest.fixture
+def running_clinic(transactional_db: Any, photo_store: Path) -> Any:
+    from django.db import connection
+
+    from clinic.clinic_records import make_clinic
+    from records.test_web_cross_clinic_access_is_refused import _visit
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite backup path; PostgreSQL uses pg_dump (docs/records.md)")
+    records = make_clinic("Harbour Clinic", "harbour")
+    _visit(records)
+    return records
+
+
+def test_a_backup_taken_while_writing_restores_equal(running_clinic: Any, photo_store: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connection
+
+    db = Path(connection.settings_dict["NAME"])
+    before = _rows(db)
+    files_before = {p.name: backup.sha256_of(p) for p in photo_store.iterdir() if p.is_file()}
+    assert len(files_before) == 2  # the photo and the annotated PNG
+
+    real_copy = backup._copy_files
+
+    def copy_while_the_app_writes(names: Any, photo_dir: Path, dest: Path) -> dict[str, str]:
+        # Another connection commits a new photo row and its file in the middle of the backup.
+        (photo_dir / "late.jpg").write_bytes(b"late")
+        with sqlite3.connect(db, timeout=20) as writer:
+            writer.execute("UPDATE clinic_photo SET stored_name = stored_name")  # any write: WAL lets it in
+            columns = "patient_id, plan_item, performed_on, modality, area, product, lot, disliked, note, " \
+                      "clinician_id, created_at"
+            writer.execute(f"INSERT INTO records_treatmentvisit (id, {columns}) "
+                           f"SELECT '{LATE}', {columns} FROM records_treatmentvisit LIMIT 1")
+        return real_copy(names, photo_dir, dest)
+
+    monkeypatch.setattr(backup, "_copy_files", copy_while_the_app_writes)
+    runner = CliRunner()
+    dest = tmp_path / "backup"
+    result = runner.invoke(app, ["backup", str(dest), "--data-dir", str(photo_store.parent), "--database-url", "",
+                                 "--database-file", str(db)])
+    assert result.exit_code == 0, result.output
+    manifest = backup.read_manifest(dest)
+    assert set(manifest.files) == set(files_before)  # the late file has no row in the snapshot
+    assert LATE in repr(_rows(db)["records_treatmentvisit"])  # it was committed
+    backed = _rows(dest / backup.SQLITE_NAME)
+    assert backed == before  # the late row is not in the snapshot either
+
+    empty = tmp_path / "empty-instance"
+    restored = runner.invoke(app, ["restore", str(dest), "--data-dir", str(empty), "--database-url", ""])
+    assert restored.exit_code == 0, restored.output
+    assert _rows(empty / "clinic.sqlite3") == before
+    assert {p.name: backup.sha256_of(p) for p in (empty / "photos").iterdir()} == files_before
+
+    again = runner.invoke(app, ["restore", str(dest), "--data-dir", str(empty), "--database-url", ""])
+    assert again.exit_code == 2 and "already a database" in again.output.replace("\n", " ")
+
+
+def test_a_tampered_backup_is_refused_before_anything_is_written(running_clinic: Any, photo_store: Path,
+                                                                 tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from django.db import connection
+
+    dest = tmp_path / "backup"
+    manifest = backup.backup_sqlite(Path(connection.settings_dict["NAME"]), photo_store, dest,
+                                    now=datetime(2026, 1, 1))
+    name = next(iter(manifest.files))
+    (dest / "photos" / name).write_bytes(b"altered")
+    target = tmp_path / "empty"
+    with pytest.raises(backup.BackupError, match="checksum"):
+        backup.restore_sqlite(dest, target / "clinic.sqlite3", target / "photos")
+    assert not target.exists()
+    with pytest.raises(backup.BackupError, match="not empty"):
+        backup.backup_sqlite(Path(connection.settings_dict["NAME"]), photo_store, dest, now=datetime(2026, 1, 1))
