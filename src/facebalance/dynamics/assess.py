@@ -45,6 +45,7 @@ from facebalance.dynamics.signals import (
     rolling_median,
 )
 from facebalance.dynamics.stabilise import align, to_head_frame
+from facebalance.dynamics.teeth import tooth_and_gum_show
 from facebalance.dynamics.tracker import (
     BLENDSHAPE_NAMES,
     Observation,
@@ -429,6 +430,8 @@ def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict
             seg_warnings.append("The peak frame could not be read again; the mesh alone was used.")
         vertex_sources[seg.peak] = sources
         metrics = metrics_for(spec.kind, rest_points, FacePoints(peak_xy, sources), scale, dao_probe=spec.dao_probe)
+        if spec.kind is ExpressionKind.SMILE and seg.peak in images:
+            metrics = (*metrics, *tooth_and_gum_show(images[seg.peak], landmarks[seg.peak], scale))
         expressions.append(ExpressionResult(
             name=seg.name, label=spec.label, kind=spec.kind, start_s=seg.start_s, end_s=seg.end_s, peak_s=seg.peak_s,
             start_index=seg.start, end_index=seg.end, peak_index=seg.peak, peak_activation=seg.peak_activation,
