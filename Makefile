@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run analyze test lint bench eval clean
+.PHONY: install run analyze test test-postgres lint bench bench-clinic eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: install
 	$(VENV)/bin/ruff check src tests
 	$(PY) -m pytest -q
 
+## The clinic suite on a throwaway PostgreSQL server (127.0.0.1, temporary folder; installed if missing).
+test-postgres: install
+	.ci/postgres.sh run $(PY) -m pytest -q -p no:cacheprovider tests/clinic
+
 lint: install
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
@@ -36,6 +40,11 @@ lint: install
 ## Speed: writes docs/performance.md.
 bench: install
 	$(VENV)/bin/facebalance bench --write docs/performance.md
+
+## Clinic latency under a bounded loopback load, SQLite and PostgreSQL: writes docs/performance.md.
+bench-clinic: install
+	$(VENV)/bin/facebalance bench-clinic --write docs/performance.md
+	.ci/postgres.sh run sh -c '$(VENV)/bin/facebalance bench-clinic --database-url "$$DATABASE_URL" --write docs/performance.md'
 
 ## Accuracy against hand-placed landmarks: writes docs/validation.md sections.
 eval: install

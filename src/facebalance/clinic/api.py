@@ -39,6 +39,7 @@ from facebalance.clinic.models import (
 )
 from facebalance.clinic.views import current_photos, missing_views
 from facebalance.clinic.views_assess import latest_reviews
+from facebalance.clinic.views_plan import apply_edit
 from facebalance.errors import FacebalanceError
 
 KEY_PREFIX = "fb_"
@@ -164,6 +165,31 @@ class PlanOut(Schema):
     document: dict[str, Any]
     created_at: datetime
     accepted_at: datetime | None
+
+
+class PlanEditIn(Schema):
+    """One change to a proposed plan (visits 0-based; see facebalance.planning.edit.PlanEdit)."""
+
+    kind: str
+    key: str
+    visit: int | None = None
+    dose_low: float | None = None
+    dose_high: float | None = None
+    treatment: str | None = None
+    revision: int | None = None
+
+
+class ViolationOut(Schema):
+    gate: str
+    level: str
+    message: str
+
+
+class PlanEditOut(Schema):
+    applied: bool
+    sentence: str
+    violations: list[ViolationOut]
+    plan: PlanOut
 
 
 class IntakeOut(Schema):
@@ -334,6 +360,23 @@ def get_plan(request: HttpRequest, plan_id: UUID) -> Any:
     plan = scoped(Plan, plan_id, m)
     _audit(request, "export", plan, m.clinic_id)
     return plan
+
+
+@api.post("/plans/{plan_id}/edits", response={200: PlanEditOut, 409: PlanEditOut, 422: PlanEditOut})
+def edit_plan(request: HttpRequest, plan_id: UUID, body: PlanEditIn) -> Any:
+    """Drop, add, change dose or product, or move an item; re-checked by the engine's gates and re-priced.
+
+    200 with ``applied: true`` and the soft gates flagged; 422 with ``applied: false`` and the hard gates
+    that refuse it; 409 when the plan is accepted or its revision (number of edits) is not ``revision``.
+    """
+    m = _member(request, "plan.edit")
+    edit = body.dict(exclude_none=True)
+    revision = edit.pop("revision", None)
+    plan, result, status = apply_edit(str(plan_id), request.user, m, edit,
+                                      "" if revision is None else str(revision))
+    out = {"applied": result["applied"], "sentence": result["sentence"], "violations": result["violations"],
+           "plan": plan}
+    return Status(status, out) if status != 200 else out
 
 
 @api.get("/audit/verify")

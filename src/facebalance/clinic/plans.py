@@ -1,18 +1,26 @@
 """The clinic's adapter to the planning engine (:mod:`facebalance.planning`), the one file that knows its API.
 
-The planning engine is being built alongside the app; everything the plan page needs goes through
-:func:`generate_plan`, which speaks the engine's documented JSON forms (the ``facebalance.intake`` 1.0
-document and the frontal analysis document in, the ``facebalance.plan`` document out), so a change of
-the engine's Python API changes only this file.
+Everything the plan page needs goes through this module, which speaks the engine's documented JSON forms:
+the ``facebalance.intake`` 1.0 document and the frontal analysis document in, the ``facebalance.treatment_plan``
+1.0 document out; a plan edit is ``{"kind", "key", "visit", "dose_low", "dose_high", "treatment"}``
+(:class:`facebalance.planning.edit.PlanEdit`). A change of the engine's Python API changes only this file.
+
+Plans are priced with the clinic's own price list (``Clinic.prices_toml``) layered over the default.
 """
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from facebalance.clinic.models import Intake, Patient, Pregnancy
 from facebalance.errors import FacebalanceError
+from facebalance.planning.edit import EDIT_FLAG
+
+__all__ = ["EDIT_FLAG", "PlanUnavailable", "check_price_list", "edit_choices", "edit_plan", "generate_plan",
+           "intake_document", "plan_start"]
 
 
 class PlanUnavailable(FacebalanceError):
@@ -66,23 +74,116 @@ def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str
     return doc
 
 
-def generate_plan(analysis: dict[str, Any], intake_doc: dict[str, Any]) -> dict[str, Any]:
+def check_price_list(text: str) -> None:
+    """Refuse a clinic price list (TOML) the engine could not read; raises :class:`PlanUnavailable`."""
+    _data(text)
+
+
+def _data(prices_toml: str) -> Any:
+    """The engine's planning data with the clinic's price list layered over the default."""
+    from facebalance.planning.content import PlanningData
+    from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
+
+    if not prices_toml.strip():
+        return PlanningData.default()
+    try:
+        clinic = parse_price_list(tomllib.loads(prices_toml))
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanUnavailable(f"The clinic price list is not valid TOML: {exc}.",
+                              hint="Fix the price list in Settings.") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlanUnavailable(f"The clinic price list has a row without {exc}.",
+                              hint="Each [[price]] row needs key, label, per, low, high, source and review.") from None
+    except FacebalanceError as exc:
+        raise PlanUnavailable(f"The clinic price list: {exc.message}", hint=exc.hint) from None
+    return PlanningData.default(prices=layer_price_lists(load_price_list(), clinic))
+
+
+def _inputs(analysis: dict[str, Any], intake_doc: dict[str, Any]) -> tuple[Any, Any, Any]:
+    from facebalance.planning import findings_from_frontal, parse_intake
+
+    findings, measurements = findings_from_frontal(analysis)
+    return findings, measurements, parse_intake(intake_doc)
+
+
+def generate_plan(analysis: dict[str, Any], intake_doc: dict[str, Any], *, prices_toml: str = "") -> dict[str, Any]:
     """The plan document for reviewed findings (rejected ones marked ``status: rejected``) and an intake.
 
     Raises
     ------
     PlanUnavailable
-        When the engine refuses the input (its message and hint are kept) or is not importable.
+        When the engine refuses the input (its message and hint are kept).
     """
+    from facebalance.planning import build_plan, plan_document
+
     try:
-        from facebalance.planning import build_plan, findings_from_frontal, parse_intake, plan_document
-    except ImportError as exc:  # the engine is optional until it lands
-        raise PlanUnavailable(f"The planning engine is not available: {exc}.",
-                              hint="Install facebalance fully.") from None
-    try:
-        findings, measurements = findings_from_frontal(analysis)
-        intake = parse_intake(intake_doc)
-        plan = build_plan(findings, intake, measurements=measurements)
+        findings, measurements, intake = _inputs(analysis, intake_doc)
+        plan = build_plan(findings, intake, measurements=measurements, data=_data(prices_toml))
         return dict(plan_document(plan))
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
+
+
+def plan_start(document: dict[str, Any]) -> date:
+    """The plan's start date: an edit is checked against the intake as of that date."""
+    from facebalance.planning.edit import plan_start as start
+
+    try:
+        return start(document)
+    except FacebalanceError as exc:
+        raise PlanUnavailable(exc.message, hint=exc.hint) from None
+
+
+def edit_plan(document: dict[str, Any], edit: dict[str, Any], analysis: dict[str, Any], intake_doc: dict[str, Any],
+              *, prices_toml: str = "") -> dict[str, Any]:
+    """Apply one edit, re-checked by the engine's gates and re-priced.
+
+    Returns ``{"applied", "sentence", "violations": [{"gate", "level", "message"}], "document"}`` where
+    ``document`` is the new plan document (``None`` when the edit is refused by a hard gate).
+
+    Raises
+    ------
+    PlanUnavailable
+        When the request is not an edit of this plan (unknown item, no such visit...) or the inputs fail.
+    """
+    from facebalance.planning import plan_document
+    from facebalance.planning.edit import PlanEdit
+    from facebalance.planning.edit import edit_plan as engine_edit
+
+    try:
+        findings, measurements, intake = _inputs(analysis, intake_doc)
+        result = engine_edit(document, PlanEdit.parse(edit), findings=findings, intake=intake,
+                             measurements=measurements, data=_data(prices_toml))
+    except FacebalanceError as exc:
+        raise PlanUnavailable(exc.message, hint=exc.hint) from None
+    return {
+        "applied": result.applied,
+        "sentence": result.sentence,
+        "violations": [asdict(v) for v in result.violations],
+        "document": None if result.plan is None else dict(plan_document(result.plan)),
+    }
+
+
+def edit_choices(document: dict[str, Any], analysis: dict[str, Any], intake_doc: dict[str, Any], *,
+                 prices_toml: str = "") -> dict[str, Any]:
+    """What may be changed: ``{"items": {key: {dose_min, dose_max, dose_step, unit, products}},
+    "additions": [{key, label, reason}], "visits": n}``.
+
+    Raises
+    ------
+    PlanUnavailable
+        When the plan cannot be edited (not proposed, or its inputs no longer give it).
+    """
+    from facebalance.planning.edit import edit_choices as engine_choices
+
+    try:
+        findings, measurements, intake = _inputs(analysis, intake_doc)
+        choices = engine_choices(document, findings=findings, intake=intake, measurements=measurements,
+                                 data=_data(prices_toml))
+    except FacebalanceError as exc:
+        raise PlanUnavailable(exc.message, hint=exc.hint) from None
+    return {
+        "items": {i.key: asdict(i) for i in choices.items},
+        "additions": [asdict(a) for a in choices.additions],
+        "visits": choices.visits,
+    }

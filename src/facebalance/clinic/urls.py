@@ -45,6 +45,7 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/plan/", views_plan.plan_new, name="plan_new"),
     path("plans/<uuid:plan_id>/", views_plan.plan_detail, name="plan"),
     path("plans/<uuid:plan_id>/accept/", views_plan.plan_accept, name="plan_accept"),
+    path("plans/<uuid:plan_id>/edit/", views_plan.plan_edit, name="plan_edit"),
     path("settings/", views_plan.clinic_settings, name="settings"),
     path("settings/users/", views_plan.user_new, name="user_new"),
     path("settings/users/<int:membership_id>/deactivate/", views_plan.user_deactivate, name="user_deactivate"),

@@ -95,8 +95,14 @@ def zones(analysis: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _finding_rows(assessment: Assessment) -> list[dict[str, Any]]:
     reviews = latest_reviews(assessment)
-    return [{"finding": f, "review": reviews.get(f["id"]), "form": ReviewForm(initial={
+    return [{"finding": f, "review": reviews.get(f["id"]), "form": ReviewForm(auto_id=_form_ids(f["id"]), initial={
         "sentence": f.get("sentence", ""), "severity": f.get("severity", "")})} for f in assessment.findings()]
+
+
+def _form_ids(finding_id: str) -> str:
+    """Element ids unique to one finding's form: the page holds one form per finding, and htmx matches the
+    elements of a swapped form by id (repeated ids would be invalid HTML and mislead its settling)."""
+    return f"review-{finding_id}-%s"
 
 
 def _scales() -> list[Scale]:
@@ -132,7 +138,7 @@ def finding_review(request: HttpRequest, assessment_id: str, finding_id: str) ->
     finding = next((f for f in assessment.findings() if f["id"] == finding_id), None)
     if finding is None:
         raise Http404("No such finding in this assessment.")
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, auto_id=_form_ids(finding_id))
     error = ""
     if assessment.confirmed_at is not None:
         error = "The assessment is confirmed; its review is closed."

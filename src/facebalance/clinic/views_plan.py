@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, plans
-from facebalance.clinic.access import clinic_view, scoped
+from facebalance.clinic.access import allowed, clinic_view, scoped
 from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm
 from facebalance.clinic.models import Assessment, Membership, Plan, PlanStatus
 from facebalance.clinic.views_assess import reviewed_findings
@@ -24,6 +25,17 @@ from facebalance.session.protocol import parse_protocol
 
 def _m(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined,no-any-return]
+
+
+def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The analysis (as reviewed) and the intake document a plan was made from, as of the plan's start date."""
+    if plan.assessment is None:
+        raise plans.PlanUnavailable("This plan has no assessment to check changes against.",
+                                    hint="Generate a new plan from a confirmed assessment.")
+    analysis = dict(plan.assessment.analysis, findings=reviewed_findings(plan.assessment))
+    intake_doc = plans.intake_document(plan.patient, plan.intake, grades=plan.assessment.grades,
+                                       start=plans.plan_start(plan.document))
+    return analysis, intake_doc
 
 
 @clinic_view("plan.edit")
@@ -37,7 +49,8 @@ def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
     analysis = dict(assessment.analysis, findings=reviewed_findings(assessment))
     try:
         document = plans.generate_plan(analysis, plans.intake_document(
-            patient, intake, grades=assessment.grades, start=timezone.localdate()))
+            patient, intake, grades=assessment.grades, start=timezone.localdate()),
+            prices_toml=patient.clinic.prices_toml)
     except FacebalanceError as exc:
         return render(request, "clinic/message.html", {"title": "No plan could be made",
                                                        "message": f"{exc.message} {exc.hint}".strip()}, status=422)
@@ -49,15 +62,124 @@ def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
     return redirect("clinic:plan", plan_id=plan.pk)
 
 
+def _editable(plan: Plan) -> bool:
+    return plan.status == PlanStatus.PROPOSED and plan.document.get("status") == "proposed"
+
+
+def _plan_context(request: HttpRequest, plan: Plan, *, result: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The plan page's context: visits with their items, and what may be edited (for a provider)."""
+    doc = plan.document
+    items = {i.get("key", i.get("treatment")): i for i in doc.get("items", [])}
+    choices: dict[str, Any] | None = None
+    unavailable = ""
+    if _editable(plan) and allowed(_m(request), "plan.edit"):
+        try:
+            analysis, intake_doc = _plan_inputs(plan)
+            choices = plans.edit_choices(doc, analysis, intake_doc, prices_toml=plan.patient.clinic.prices_toml)
+        except plans.PlanUnavailable as exc:
+            unavailable = f"{exc.message} {exc.hint}".strip()
+    n = len(doc.get("visits", []))
+    visits = []
+    for v in doc.get("visits", []):
+        rows = []
+        for key in v.get("items", []):
+            if key not in items:
+                continue
+            choice = (choices or {}).get("items", {}).get(key)
+            targets = [(x, f"Visit {x + 1}") for x in range(n) if x != v["index"]] + [(n, "a new visit")]
+            rows.append({"item": items[key], "choice": choice, "targets": targets})
+        visits.append(dict(v, rows=rows))
+    flags = [f for f in doc.get("flags", []) if f.get("id") != plans.EDIT_FLAG]
+    return {"plan": plan, "patient": plan.patient, "doc": doc, "visits": visits, "flags": flags,
+            "choices": choices, "edit_unavailable": unavailable, "result": result,
+            "visit_targets": [(x, f"Visit {x + 1}") for x in range(n)] + [(n, "a new visit")],
+            "revision": len(plan.edits)}
+
+
 @clinic_view("plan.view")
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
     plan = scoped(Plan, plan_id, _m(request))
     audit.record("view", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan)
-    doc = plan.document
-    items = {i.get("key", i.get("treatment")): i for i in doc.get("items", [])}
-    visits = [dict(v, item_docs=[items[k] for k in v.get("items", []) if k in items]) for v in doc.get("visits", [])]
-    return render(request, "clinic/plan.html", {"plan": plan, "patient": plan.patient, "doc": doc, "visits": visits})
+    return render(request, "clinic/plan.html", _plan_context(request, plan))
+
+
+def _edit_request(post: Any) -> dict[str, Any]:
+    """The edit as the engine reads it, from the form (visits are shown 1-based, sent 0-based)."""
+    def number(name: str) -> float | str | None:
+        raw = post.get(name, "").strip()
+        if not raw:
+            return None
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+
+    edit: dict[str, Any] = {"kind": post.get("kind", ""), "key": post.get("key", "")}
+    if post.get("visit", "").strip().isdigit():
+        edit["visit"] = int(post["visit"])
+    for name in ("dose_low", "dose_high"):
+        value = number(name)
+        if value is not None:
+            edit[name] = value
+    if post.get("treatment"):
+        edit["treatment"] = post["treatment"]
+    return edit
+
+
+def apply_edit(plan_id: str, user: Any, membership: Membership, edit: dict[str, Any],
+               revision: str = "") -> tuple[Plan, dict[str, Any], int]:
+    """One change to a proposed plan, re-checked by the engine's gates and re-priced, saved with who and when.
+
+    Returns the plan (as saved), the engine's answer (``applied``, ``sentence``, ``violations``) and an HTTP
+    status: 200 applied, 422 refused by a gate or not an edit of this plan, 409 when the plan is accepted or
+    was changed since ``revision`` (the number of edits the client saw). The plan row is locked for the
+    change, so two clinicians editing at once never overwrite each other's change unseen. Raises Http404 for
+    another clinic's plan.
+    """
+    scoped(Plan, plan_id, membership)  # 404 for another clinic's plan, before any lock is taken
+    with transaction.atomic():
+        # Only the plan's row is locked (PostgreSQL refuses FOR UPDATE on the nullable outer joins).
+        plan = Plan.objects.select_for_update(of=("self",)).select_related(
+            "patient__clinic", "assessment", "intake").get(pk=plan_id)
+        if not _editable(plan):
+            return plan, {"applied": False, "violations": [],
+                          "sentence": "Only a proposed plan that is not yet accepted can be changed."}, 409
+        if revision and revision != str(len(plan.edits)):
+            return plan, {"applied": False, "violations": [], "sentence": "The plan was changed since this page "
+                          "was loaded: reload it and make the change again."}, 409
+        try:
+            analysis, intake_doc = _plan_inputs(plan)
+            result = plans.edit_plan(plan.document, edit, analysis, intake_doc,
+                                     prices_toml=plan.patient.clinic.prices_toml)
+        except plans.PlanUnavailable as exc:
+            return plan, {"applied": False, "violations": [], "sentence": f"{exc.message} {exc.hint}".strip()}, 422
+        if not result["applied"]:
+            return plan, result, 422
+        plan.document = result["document"]
+        plan.edits = [*plan.edits, {
+            "at": timezone.now().isoformat(timespec="seconds"), "by": user.get_username(), "by_id": user.pk,
+            "edit": edit, "sentence": result["sentence"], "flags": [v["gate"] for v in result["violations"]]}]
+        plan.save(update_fields=["document", "edits"])
+        # Ids only in the audit log: the edit's kind and the catalogue key of the item, never clinical text.
+        audit.record("change", user=user, clinic_id=plan.patient.clinic_id, obj=plan,
+                     detail={"edit": str(edit.get("kind", "")), "item": str(edit.get("key", "")),
+                             "revision": len(plan.edits)})
+    return plan, result, 200
+
+
+@clinic_view("plan.edit")
+@require_POST
+def plan_edit(request: HttpRequest, plan_id: str) -> HttpResponse:
+    """The page's edit: drop, add, change dose or product, move between visits (htmx swaps the plan body)."""
+    plan, result, status = apply_edit(plan_id, request.user, _m(request), _edit_request(request.POST),
+                                      request.POST.get("revision", ""))
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps only 2xx answers by default: a refusal is shown in the page (role="alert") with 200.
+        return render(request, "clinic/_plan_body.html", _plan_context(request, plan, result=result))
+    if status == 200:
+        return redirect("clinic:plan", plan_id=plan.pk)
+    return render(request, "clinic/plan.html", _plan_context(request, plan, result=result), status=status)
 
 
 @clinic_view("plan.accept")
@@ -70,7 +192,8 @@ def plan_accept(request: HttpRequest, plan_id: str) -> HttpResponse:
             plan.accepted_by = request.user
             plan.accepted_at = timezone.now()
             plan.save(update_fields=["status", "accepted_by", "accepted_at"])
-            audit.record("accept", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan)
+            audit.record("accept", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan,
+                         detail={"revision": len(plan.edits)})
     return redirect("clinic:plan", plan_id=plan.pk)
 
 
@@ -90,6 +213,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
                 parse_protocol(form.cleaned_data["protocol_toml"], origin="clinic protocol")
             if form.cleaned_data["norms_toml"].strip():
                 parse_norm_set(form.cleaned_data["norms_toml"], origin="clinic norms")
+            plans.check_price_list(form.cleaned_data["prices_toml"])
         except FacebalanceError as exc:
             error = f"{exc.message} {exc.hint}".strip()
         else:

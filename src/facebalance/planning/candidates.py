@@ -243,6 +243,25 @@ def apply_contraindications(
     return out
 
 
+@dataclass(frozen=True)
+class AreaLimit:
+    """How much filler one visit may put in a candidate's area: the per-visit cap and what the cumulative cap
+    leaves after the earlier filler that may still be present (``inf`` when the area has neither cap)."""
+
+    ceiling_ml: float
+    present_ml: float
+    headroom_ml: float | None
+
+
+def area_limit(c: Candidate, ledger: FillerLedger, dissolving: set[str], data: PlanningData) -> AreaLimit:
+    """The area limit of a filler candidate (earlier HA does not count in an area the plan dissolves first)."""
+    area = data.catalog.areas[c.area]
+    headroom = area_headroom_ml(area, ledger, dissolving=c.area in dissolving)
+    present = 0.0 if c.area in dissolving else ledger.present_ml(c.area)
+    ceiling = min((x for x in (headroom, area.visit_cap_ml) if x is not None), default=math.inf)
+    return AreaLimit(ceiling, present, headroom)
+
+
 def apply_guards(
     candidates: dict[str, Candidate],
     intake: Intake,
@@ -257,9 +276,9 @@ def apply_guards(
         if c.treatment.modality not in ("ha", "caha"):
             continue
         area = data.catalog.areas[c.area]
-        headroom = area_headroom_ml(area, ledger, dissolving=c.area in dissolving)
-        present = 0.0 if c.area in dissolving else ledger.present_ml(c.area)
-        ceiling = min(x for x in (c.dose_high, headroom, area.visit_cap_ml) if x is not None)
+        limit = area_limit(c, ledger, dissolving, data)
+        headroom, present = limit.headroom_ml, limit.present_ml
+        ceiling = min(c.dose_high, limit.ceiling_ml)
         if ceiling < c.dose_low:
             del candidates[key]
             out.append(
@@ -408,6 +427,21 @@ def block_undissolvable(candidates: dict[str, Candidate], dissolving: set[str]) 
     return out
 
 
+def solver_item(c: Candidate, intake: Intake, data: PlanningData) -> SolverItem:
+    """A candidate as the solver sees it: value and cost (on the budget basis) in integers, usage, area volume."""
+    return SolverItem(
+        key=c.key,
+        group=c.group,
+        value=round(c.value * 100),
+        cost=round(price_of(c, data.prices).on(intake.preferences.budget_basis)),
+        release_day=c.release_day,
+        usage=usage(c, data),
+        area=c.area,
+        area_ml_centi=round(c.dose_high * 100) if c.treatment.modality in ("ha", "caha") else 0,
+        is_toxin=c.treatment.modality == "toxin",
+    )
+
+
 def solver_problem(
     candidates: dict[str, Candidate],
     intake: Intake,
@@ -446,23 +480,9 @@ def solver_problem(
         if head is not None:
             area_caps[area_id] = round(head * 100)
     lim = data.rules.limits
-    basis = intake.preferences.budget_basis
     budget = intake.preferences.budget_usd
     problem = SolverProblem(
-        items=tuple(
-            SolverItem(
-                key=c.key,
-                group=c.group,
-                value=round(c.value * 100),
-                cost=round(price_of(c, data.prices).on(basis)),
-                release_day=c.release_day,
-                usage=usage(c, data),
-                area=c.area,
-                area_ml_centi=round(c.dose_high * 100) if c.treatment.modality in ("ha", "caha") else 0,
-                is_toxin=c.treatment.modality == "toxin",
-            )
-            for c in items
-        ),
+        items=tuple(solver_item(c, intake, data) for c in items),
         links=tuple(links),
         requires=tuple(requires + same_visit),
         same_visit=tuple(same_visit),

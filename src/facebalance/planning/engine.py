@@ -63,7 +63,7 @@ from facebalance.planning.safety import (
 from facebalance.planning.solver import Schedule, SolverProblem, explain_omissions, solve
 from facebalance.planning.timeline import add_months, item_timeline
 
-__all__ = ["PlanningData", "build_plan"]
+__all__ = ["PlanningData", "Shaping", "assemble_plan", "build_plan", "shape_candidates"]
 
 
 def _toxin_release_day(intake: Intake, limits_days: int) -> tuple[int, date | None]:
@@ -315,6 +315,63 @@ def _ledger_rows(
     return tuple(sorted(rows.values(), key=lambda r: r.area))
 
 
+@dataclass
+class Shaping:
+    """Everything before the solver: the safety gate, and the candidates shaped by rules, safety and guards.
+
+    ``refused`` is the finished plan when the safety gate stops planning (no candidates are shaped then).
+    """
+
+    intake: Intake
+    data: PlanningData
+    measurements: dict[str, float]
+    screening: ScreenResult
+    shaped: _Shaped | None
+    refused: Plan | None
+
+
+def shape_candidates(
+    findings: Sequence[FindingInput],
+    intake: Intake,
+    *,
+    measurements: Mapping[str, float] | None = None,
+    data: PlanningData | None = None,
+) -> Shaping:
+    """Steps 1-4 of :func:`build_plan` (safety gate, candidates, contraindications, over-treatment guard).
+
+    :mod:`facebalance.planning.edit` re-runs them on every edit of a plan, so a clinician's change meets the
+    same gates as the engine's own choice.
+    """
+    data = data or PlanningData.default()
+    _check_references(intake, data)
+    ev = evidence_from(findings, intake, data.scales)
+    values = dict(measurements or {})
+    for f in ev.findings.values():
+        values.update(f.values)
+    values.update(intake.measurements)
+    screening, flags, refused = _safety_gate(intake, data)
+    if refused is not None:
+        return Shaping(intake, data, values, screening, None, refused)
+    return Shaping(intake, data, values, screening, _shape(ev, intake, values, data, flags), None)
+
+
+def _nothing(shaping: Shaping, status: PlanStatus, summary: str, omissions: Sequence[Omission]) -> Plan:
+    shaped, intake, data = shaping.shaped, shaping.intake, shaping.data
+    assert shaped is not None
+    plan = _refused(
+        status,
+        intake,
+        shaping.screening,
+        summary,
+        data,
+        flags=shaped.flags,
+        referrals=shaped.referrals,
+        omissions=sorted(omissions, key=lambda o: o.treatment),
+        notes=shaped.notes,
+    )
+    return replace(plan, ledger=_ledger_rows(shaped.ledger, (), set(), data), toxin_cadence=_cadence(intake, [], data))
+
+
 def build_plan(
     findings: Sequence[FindingInput],
     intake: Intake,
@@ -349,50 +406,48 @@ def build_plan(
     IntakeError
         For grades off their scale, unknown areas or treatments, or an override without a written reason.
     """
-    data = data or PlanningData.default()
-    _check_references(intake, data)
-    ev = evidence_from(findings, intake, data.scales)
-    values = dict(measurements or {})
-    for f in ev.findings.values():
-        values.update(f.values)
-    values.update(intake.measurements)
-    screening, flags, refused = _safety_gate(intake, data)
-    if refused is not None:
-        return refused
-    shaped = _shape(ev, intake, values, data, flags)
-
-    def nothing(status: PlanStatus, summary: str, omissions: Sequence[Omission]) -> Plan:
-        plan = _refused(
-            status,
-            intake,
-            screening,
-            summary,
-            data,
-            flags=shaped.flags,
-            referrals=shaped.referrals,
-            omissions=sorted(omissions, key=lambda o: o.treatment),
-            notes=shaped.notes,
-        )
-        return replace(
-            plan, ledger=_ledger_rows(shaped.ledger, (), set(), data), toxin_cadence=_cadence(intake, [], data)
-        )
-
+    shaping = shape_candidates(findings, intake, measurements=measurements, data=data)
+    if shaping.refused is not None:
+        return shaping.refused
+    shaped, data = shaping.shaped, shaping.data
+    assert shaped is not None
     if not shaped.candidates:
         if shaped.deferred_because:
-            return nothing("deferred", "No treatment now: " + " ".join(shaped.deferred_because), shaped.omissions)
-        return nothing(
-            "nothing_to_treat", "Nothing can be planned: each considered treatment says why.", shaped.omissions
+            return _nothing(
+                shaping, "deferred", "No treatment now: " + " ".join(shaped.deferred_because), shaped.omissions
+            )
+        return _nothing(
+            shaping, "nothing_to_treat", "Nothing can be planned: each considered treatment says why.", shaped.omissions
         )
     problem, by_key = solver_problem(shaped.candidates, intake, shaped.ledger, shaped.dissolving, data)
     schedule = solve(problem)
     omissions = shaped.omissions + _explained_omissions(problem, schedule, by_key, intake, data, explain=explain)
     if not schedule.selected:
-        return nothing(
+        return _nothing(
+            shaping,
             "nothing_to_treat",
             "No treatment fits the plan's limits now: each considered treatment says why.",
             omissions,
         )
+    return assemble_plan(shaping, problem, by_key, schedule, omissions)
 
+
+def assemble_plan(
+    shaping: Shaping,
+    problem: SolverProblem,
+    by_key: Mapping[str, Candidate],
+    schedule: Schedule,
+    omissions: Sequence[Omission],
+    *,
+    extra_flags: Sequence[Flag] = (),
+) -> Plan:
+    """The proposed plan of a schedule: items with why and when, visits, pricing, maintenance, ledger.
+
+    Used for the solver's schedule and for a clinician's edited one (:mod:`facebalance.planning.edit`), so
+    both are priced and explained the same way. ``extra_flags`` are added after the engine's own.
+    """
+    shaped, intake, data = shaping.shaped, shaping.intake, shaping.data
+    assert shaped is not None
     catalog_order = {tid: n for n, tid in enumerate(data.catalog.treatments)}
     planned = sorted(
         (_planned_item(k, schedule, problem, by_key, intake, data) for k in schedule.selected),
@@ -413,7 +468,7 @@ def build_plan(
         )
     pricing = _pricing(planned, visits, intake, data)
     cadence = _cadence(intake, [by_key[k] for k in schedule.selected], data)
-    omissions.sort(key=lambda o: o.treatment)
+    omissions = sorted(omissions, key=lambda o: o.treatment)
     return Plan(
         status="proposed",
         start_date=intake.start_date,
@@ -421,14 +476,14 @@ def build_plan(
         visits=tuple(visits),
         items=tuple(planned),
         omissions=tuple(omissions),
-        flags=tuple(shaped.flags),
+        flags=(*shaped.flags, *extra_flags),
         referrals=tuple(shaped.referrals),
         notes=tuple(shaped.notes),
         pricing=pricing,
         maintenance=_maintenance(planned, cadence, data),
         toxin_cadence=cadence,
         ledger=_ledger_rows(shaped.ledger, planned, shaped.dissolving, data),
-        screening=screening,
+        screening=shaping.screening,
         solver=SolverSummary(
             schedule.status,
             schedule.value / 100,

@@ -26,7 +26,7 @@ relaxation lets it in without displacing anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -260,6 +260,45 @@ class _Model:
 def solve(problem: SolverProblem) -> Schedule:
     """The best plan for the problem (see the module docstring for the model)."""
     return _Model(problem, frozenset(), None).schedule()
+
+
+def schedule_fixed(
+    problem: SolverProblem, visit_of: Mapping[str, int], *, relax: frozenset[Family] = frozenset()
+) -> Schedule:
+    """The earliest dates of a schedule chosen by hand (a clinician's edited plan).
+
+    Every key of ``visit_of`` is planned at its visit (0-based; the visits used must be 0..n-1) and every other
+    item of the problem is left out. The model's limits hold as in :func:`solve`, except the families in
+    ``relax`` ("visits" is implied: the number of visits is the schedule's own). Returns status "feasible" with
+    the earliest dates, or "infeasible" when no dates satisfy the limits; never "optimal", since the choice is
+    the clinician's and not the solver's optimum.
+    """
+    n = max(visit_of.values(), default=-1) + 1
+    if sorted(set(visit_of.values())) != list(range(n)):
+        raise ValueError(f"visits must be used in order without gaps, got {sorted(set(visit_of.values()))}")
+    unknown = set(visit_of) - {i.key for i in problem.items}
+    if unknown:
+        raise ValueError(f"not items of the problem: {', '.join(sorted(unknown))}")
+    model = _Model(replace(problem, max_visits=max(n, 1)), relax - {"visits"}, None)
+    for item in problem.items:
+        planned = item.key in visit_of
+        model.m.add(model.sel[item.key] == int(planned))
+        for v in model.k:
+            model.m.add(model.at[item.key][v] == int(planned and visit_of[item.key] == v))
+    model.m.minimize(sum(model.day) + sum(model.t.values()))
+    s = model._solver()
+    if s.solve(model.m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Schedule("infeasible", (), {}, (), 0, 0)
+    order = {i.key: idx for idx, i in enumerate(problem.items)}
+    chosen = tuple(sorted(visit_of, key=lambda k: (visit_of[k], order[k])))
+    return Schedule(
+        "feasible",
+        chosen,
+        dict(visit_of),
+        tuple(int(s.value(model.day[v])) for v in range(n)),
+        sum(problem.item(k).value for k in chosen),
+        sum(problem.item(k).cost for k in chosen),
+    )
 
 
 def explain_omissions(problem: SolverProblem, schedule: Schedule) -> dict[str, OmissionReason]:

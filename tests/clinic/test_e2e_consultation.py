@@ -1,0 +1,311 @@
+"""A whole consultation for the demo patient in a real browser (headless Chromium driven by Playwright):
+login, intake with the BDDQ-AS, the six required views, a bad photo with its retake prompt, the assessment
+reviewed and confirmed, the plan generated, edited (one refused change, two applied) and accepted.
+
+Every page is saved as a screenshot in ``test-artifacts/e2e/`` (git-ignored), with the stand-in photos.
+
+What each photo slot gets (the demo has only London subject 001 from the front):
+
+* ``frontal_rest``: London 001 at rest (seeded by ``facebalance_demo``); it passes.
+* ``frontal_smile``: London 001 smiling (seeded) *fails* its pose check (head turned about 8 degrees and
+  tilted 5, the frontal tolerance is 5): the slot shows its retake prompt, and it is retaken with a stand-in,
+  London subject 013 smiling (``../shared/data/london_frontal/smiling/013_08.jpg``, CC BY 4.0, the closest
+  subject to 001 in sex, age and ethnicity), which passes. Should the seeded photo ever pass, it is kept.
+* ``profile_left``: first London 001 *frontal* on purpose: it fails (a frontal face in a profile slot) and
+  the slot shows its retake prompt. Then the stand-in below.
+* The four turned views get stand-ins of *other people* from AFLW2000 (evaluation-only data in
+  ``../shared/data``, never stored in the repository): they do not pass, they come back with warnings only,
+  and the provider accepts each warning with a written reason that says it is a stand-in:
+
+  - ``oblique_right``: ``image00251.jpg`` (a face turned about 59 degrees), upscaled 2.5x with mild
+    sharpening so the iris reaches the size limit: pose, face-size and focus warnings.
+  - ``oblique_left``: ``image00516.jpg`` (a face turned about 30 degrees) mirrored, upscaled 2.5x and
+    sharpened: pose and exposure warnings.
+  - ``profile_left``: ``image00475.jpg`` (a true left profile; profile slots do not need the face mesh):
+    a backdrop warning. ``profile_right``: the same photo mirrored, the same warning.
+
+The test skips, saying why, without Chromium at /usr/bin/chromium, without the playwright package (the
+Python package only: the browser is Debian's, ``playwright install`` is never run), or without
+``../shared/data/aflw2000_pose``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.is_file():
+    pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="needs the playwright Python package (pip install playwright)")
+
+from django.db import connection  # noqa: E402
+
+from clinic.clinic_records import LONDON, REPO  # noqa: E402
+from facebalance.clinic import audit  # noqa: E402
+from facebalance.clinic.models import Assessment, Patient, Photo, Plan  # noqa: E402
+from shared_data import shared_path  # noqa: E402
+
+ARTIFACTS = REPO / "test-artifacts" / "e2e"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: Grades the provider records: frown lines, midface volume loss and a retruded chin give a two-visit plan.
+GRADES = {"glabellar_lines": "2", "midface_volume_deficit": "3", "chin_retrusion": "2"}
+STAND_IN_REASON = ("Demo stand-in: the sample patient has no {view} photo; this is another person's photo from "
+                   "AFLW2000, accepted only to walk the consultation.")
+
+
+def stand_in(name: str, *, mirror: bool, scale: float, sharpen: int) -> bytes:
+    """An AFLW2000 turned face as a JPEG for a turned-view slot (see the module docstring)."""
+    from PIL import Image, ImageFilter, ImageOps
+
+    image = Image.open(shared_path("aflw2000_pose", name)).convert("RGB")
+    if mirror:
+        image = ImageOps.mirror(image)
+    if scale != 1:
+        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+    if sharpen:
+        image = image.filter(ImageFilter.UnsharpMask(radius=2, percent=sharpen, threshold=2))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=95)
+    return out.getvalue()
+
+
+#: slot -> (AFLW file, mirrored, scale, sharpening percent)
+STAND_INS = {
+    "oblique_right": ("image00251.jpg", False, 2.5, 120),
+    "oblique_left": ("image00516.jpg", True, 2.5, 120),
+    "profile_left": ("image00475.jpg", False, 1.0, 0),
+    "profile_right": ("image00475.jpg", True, 1.0, 0),
+}
+
+
+#: The smiling stand-in when the seeded smile fails (London subject 013, CC BY 4.0).
+SMILE_STAND_IN = ("london_frontal", "smiling", "013_08.jpg")
+
+
+class Walk:
+    """The browser page, with a numbered screenshot of every step."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.page, self.base, self.step = page, base, 0
+        self.slots: dict[str, str] = {}
+
+    def shot(self, name: str) -> None:
+        self.step += 1
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.step:02d}-{name}.png"), full_page=True)
+
+    def slot(self, view: str) -> Any:
+        return self.page.locator(f"#slot-{view}")
+
+    def upload(self, view: str, name: str, data: bytes) -> Any:
+        slot = self.slot(view)
+        slot.locator("input[type=file]").set_input_files({"name": name, "mimeType": "image/jpeg", "buffer": data})
+        slot.locator("form[hx-encoding] button").click()
+        # htmx replaces the slot: wait for the new one with the uploaded photo's status.
+        self.page.wait_for_function(
+            "v => { const s = document.getElementById('slot-' + v); return s && s.querySelector('.badge'); }",
+            arg=view)
+        return self.slot(view)
+
+
+@pytest.fixture
+def audit_log_cleared_after(transactional_db: None) -> Any:
+    """After a transactional test the database is emptied row by row, which the audit log's append-only
+    triggers refuse: for that clean-up only, the triggers are lifted and then put back as the migration
+    installs them (set up after the database fixture, so torn down before its flush)."""
+    yield
+    from importlib import import_module
+
+    triggers = import_module("facebalance.clinic.migrations.0002_audit_append_only")
+    vendor = "postgres" if connection.vendor == "postgresql" else connection.vendor.lower()
+    with connection.cursor() as cursor:
+        for sql in getattr(triggers, f"{vendor.upper()}_DROP"):
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM clinic_auditevent")
+        for sql in getattr(triggers, vendor.upper()):
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def browser_page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    # The live server speaks plain http on localhost; production cookies are Secure (HTTPS only).
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls are still plain
+    # synchronous calls (the server answers from its own threads), so Django's async guard is lifted here only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(f"{m.text} at {m.location.get('url')} on {page.url}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status == 404 else None)
+        yield page, problems
+        context.close()
+        browser.close()
+        # With Playwright's event loop running, the test's own ORM calls get their own connection (Django's
+        # connections are context-local); close it here, or PostgreSQL cannot drop the test database.
+        from django.db import connections
+
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_consultation_in_the_browser(live_server: Any, audit_log_cleared_after: None,
+                                             browser_page: Any) -> None:
+    from facebalance.clinic.management.commands.facebalance_demo import PROVIDER, default_photo_dir, seed
+
+    stand_ins = {view: stand_in(f, mirror=m, scale=s, sharpen=p) for view, (f, m, s, p) in STAND_INS.items()}
+    for view, data in stand_ins.items():
+        (ARTIFACTS / f"stand-in-{view}.jpg").write_bytes(data)
+    users = seed(default_photo_dir())
+    page, problems = browser_page
+    walk = Walk(page, live_server.url)
+    expect = sync_api.expect
+
+    # Login as the demo provider.
+    page.goto(f"{live_server.url}/login/")
+    walk.shot("login")
+    page.fill("input[name=username]", PROVIDER)
+    page.fill("input[name=password]", users["provider"][1])
+    page.click("button[type=submit]")
+    expect(page.locator("header .who")).to_contain_text("demo.provider")
+    walk.shot("patients")
+
+    # The chart, then the intake with the BDDQ-AS (negative: concerned, but not preoccupied).
+    page.click("text=Sample")
+    expect(page.locator("h1")).to_contain_text("Sample Patient")
+    walk.shot("chart")
+    page.click("text=New intake")
+    page.fill("textarea[name=goals]", "I look tired and my chin feels weak")
+    page.select_option("select[name=pregnancy]", "no")
+    for field, value in {"bddq_q1_concerned": "true", "bddq_q2_preoccupied": "false", "bddq_q3_distress": "2",
+                         "bddq_q4_social": "1", "bddq_q5_work_school": "1", "bddq_q6_avoidance": "1",
+                         "bddq_q7_impairment": "false"}.items():
+        page.select_option(f"select[name={field}]", value)
+    walk.shot("intake-form")
+    page.click("text=Save intake")
+    expect(page.locator("main")).to_contain_text("negative")
+    walk.shot("intake")
+
+    # The demo's photo session: the two frontal views are in; the turned views are empty.
+    patient = Patient.objects.get(given_name="Sample")
+    session = patient.photo_sessions.get()
+    page.goto(f"{live_server.url}/sessions/{session.pk}/")
+    expect(walk.slot("frontal_rest")).to_contain_text("Pass")
+    walk.slots["frontal_rest"] = "London 001_03 (seeded): pass"
+    expect(page.locator("#missing")).to_contain_text("Left profile")
+    walk.shot("session")
+    smile = walk.slot("frontal_smile")
+    if "Fail" in smile.inner_text():
+        expect(smile.locator(".retake")).to_contain_text("Retake this photo")
+        walk.shot("retake-prompt-seeded-smile")
+        smile = walk.upload("frontal_smile", "smile.jpg", shared_path(*SMILE_STAND_IN).read_bytes())
+        expect(smile.locator(".badge").first).to_have_text("Pass")
+        walk.slots["frontal_smile"] = ("London 001_08 (seeded): fail, retake prompt shown; retaken with the "
+                                       "stand-in London 013_08 (another person): pass")
+    else:
+        walk.slots["frontal_smile"] = "London 001_08 (seeded): pass"
+
+    # A bad photo: the frontal photo in the left-profile slot fails and asks for a retake.
+    bad = walk.upload("profile_left", "frontal.jpg", (LONDON / "001_03.jpg").read_bytes())
+    expect(bad.locator(".retake")).to_contain_text("Retake this photo")
+    expect(bad.locator(".retake")).to_contain_text("profile_left")
+    walk.shot("retake-prompt")
+    walk.slots["profile_left"] = "London 001_03 (frontal, on purpose): fail, retake prompt shown; then "
+
+    # The four turned views: stand-ins with warnings only, each accepted with the reason.
+    for view, data in stand_ins.items():
+        slot = walk.upload(view, f"{view}.jpg", data)
+        expect(slot.locator(".badge").first).to_have_text("Warning")
+        slot.locator("textarea[name=reason]").fill(STAND_IN_REASON.format(view=view.replace("_", " ")))
+        slot.locator("form[hx-post*='/accept/'] button").click()
+        expect(walk.slot(view)).to_contain_text("warning accepted")
+        name, mirrored, scale, _ = STAND_INS[view]
+        walk.slots[view] = walk.slots.get(view, "") + (
+            f"stand-in AFLW2000 {name} (another person){', mirrored' if mirrored else ''}"
+            f"{f', upscaled {scale:g}x, sharpened' if scale != 1 else ''}: warnings only ("
+            + ", ".join(c.inner_text().split(":")[0] for c in slot.locator("ul.checks li").all())
+            + "), accepted with a written reason")
+    (ARTIFACTS / "slots.md").write_text(
+        "# What each photo slot got in the end-to-end consultation\n\n"
+        + "".join(f"* `{view}`: {what}\n" for view, what in walk.slots.items()), "utf-8")
+    walk.shot("session-all-views")
+    for view in STAND_INS:
+        photo = Photo.objects.filter(session=session, view_id=view).order_by("-uploaded_at").first()
+        assert photo is not None and photo.status == "warn" and photo.counts, view
+        assert photo.accepted_reason.startswith("Demo stand-in")
+
+    # Complete the session and analyse the frontal photo.
+    page.reload()
+    page.click("text=Complete the session")
+    expect(page.locator("main")).to_contain_text("complete")
+    walk.shot("session-complete")
+    page.click("text=Analyse the frontal photo")
+    expect(page.locator("h1")).to_contain_text("Assessment")
+    walk.shot("assessment")
+
+    # Review every finding (confirm), grade on the validated scales, confirm the assessment.
+    for fid in page.eval_on_selector_all("article.finding", "els => els.map(e => e.id)"):
+        page.locator(f"[id='{fid}'] button[value=confirm]").click()
+        expect(page.locator(f"[id='{fid}']")).to_have_class(re.compile(r"\bconfirm\b"))
+    for scale_id, grade in GRADES.items():
+        page.select_option(f"select[name=grade_{scale_id}]", grade)
+    page.click("text=Save grades")
+    page.click("text=Confirm the assessment")
+    expect(page.locator("main")).to_contain_text("confirmed")
+    walk.shot("assessment-confirmed")
+    assessment = Assessment.objects.get(session=session)
+    assert assessment.confirmed_at is not None and assessment.grades == {k: int(v) for k, v in GRADES.items()}
+
+    # The plan, generated from the confirmed assessment and the intake.
+    page.click("text=Generate the treatment plan")
+    expect(page.locator("h1")).to_contain_text("Treatment plan")
+    walk.shot("plan")
+    plan = Plan.objects.get(assessment=assessment)
+    keys = {i["key"]: i["visit"] for i in plan.document["items"]}
+    assert {"toxin_glabella", "ha_cheek", "ha_chin"} <= set(keys), keys
+    assert keys["ha_chin"] > keys["ha_cheek"], keys
+
+    # A refused change: the chin cannot move before the cheek has settled (midface before lower face).
+    chin = page.locator("tr[data-key=ha_chin]")
+    chin.locator("select[name=visit]").select_option(str(keys["ha_cheek"]))
+    chin.locator("text=Move").click()
+    expect(page.locator("#plan-body [role=alert]")).to_contain_text("Rule midface_before_lower_face")
+    walk.shot("plan-edit-refused")
+
+    # Two applied changes: drop the frown-line toxin; lower the cheek dose. Each is re-priced.
+    total_before = page.locator("#plan-total").inner_text()
+    page.locator("tr[data-key=toxin_glabella]").locator("text=Drop").click()
+    expect(page.locator("#plan-body [role=status]")).to_contain_text("Dropped toxin to the glabellar complex")
+    assert page.locator("#plan-total").inner_text() != total_before
+    cheek = page.locator("tr[data-key=ha_cheek]")
+    cheek.locator("input[name=dose_high]").fill("1.5")
+    cheek.locator("text=Set dose").click()
+    expect(page.locator("#plan-body [role=status]")).to_contain_text("to 1-1.5 mL")
+    expect(page.locator("#plan-edits")).to_contain_text("Dropped")
+    walk.shot("plan-edited")
+
+    # The patient accepts.
+    page.check("input[name=consent]")
+    page.click("text=Record acceptance")
+    expect(page.locator("#plan-status")).to_have_text("Accepted by the patient")
+    walk.shot("plan-accepted")
+
+    plan.refresh_from_db()
+    assert plan.status == "accepted" and len(plan.edits) == 2
+    assert "toxin_glabella" not in {i["key"] for i in plan.document["items"]}
+    assert audit.verify_chain().ok
+    assert problems == [], problems  # no script error and no Content-Security-Policy violation
