@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from facebalance.commands import report_error
 from facebalance.errors import FacebalanceError, NoFaceFound, PoseOutOfRange
 
 app = typer.Typer(
@@ -23,12 +24,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _fail(exc: FacebalanceError, name: str = "") -> typer.Exit:
-    prefix = f"{name}: " if name else ""
-    err_console.print(
-        f"[bold red]error[/] {prefix}{exc.message}" + (f"\n  [yellow]fix:[/] {exc.hint}" if exc.hint else "")
-    )
-    return typer.Exit(code=2)
+_fail = report_error
 
 
 @app.command()

@@ -10,16 +10,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from facebalance.commands import report_error
+
 if TYPE_CHECKING:
     from facebalance.batch import BatchSummary
-    from facebalance.errors import FacebalanceError
 
 
-def _fail(exc: FacebalanceError) -> typer.Exit:
-    """One clear message on stderr and exit code 2 (the CLI's translation of a domain error)."""
-    Console(stderr=True).print(f"[bold red]error[/] {escape(exc.message)}"
-                               + (f"\n  [yellow]fix:[/] {escape(exc.hint)}" if exc.hint else ""))
-    return typer.Exit(code=2)
+_fail = report_error
 
 
 def summary_table(summary: BatchSummary) -> Table:

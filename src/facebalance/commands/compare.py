@@ -11,8 +11,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from facebalance.commands import report_error
+
 if TYPE_CHECKING:
-    from facebalance.errors import FacebalanceError
     from facebalance.session.compare import BeforeAfter
 
 #: The files ``compare`` writes into ``--out``.
@@ -20,12 +21,7 @@ OUTPUT_FILES = ("side_by_side.png", "blink_before.png", "blink_after.png", "over
 _MODES = ("tracked", "each_photo", "before_scale")
 
 
-def _fail(exc: FacebalanceError, name: str = "") -> typer.Exit:
-    """One clear message on stderr and exit code 2 (the CLI's translation of a domain error)."""
-    prefix = f"{escape(name)}: " if name else ""
-    Console(stderr=True).print(f"[bold red]error[/] {prefix}{escape(exc.message)}"
-                               + (f"\n  [yellow]fix:[/] {escape(exc.hint)}" if exc.hint else ""))
-    return typer.Exit(code=2)
+_fail = report_error
 
 
 def _write_all_atomic(files: dict[Path, bytes]) -> None:

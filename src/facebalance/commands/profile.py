@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from facebalance.commands import report_error
 from facebalance.errors import FacebalanceError
 
 if TYPE_CHECKING:
@@ -24,12 +25,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _fail(exc: FacebalanceError, name: str = "") -> typer.Exit:
-    prefix = f"{name}: " if name else ""
-    err_console.print(
-        f"[bold red]error[/] {prefix}{exc.message}" + (f"\n  [yellow]fix:[/] {exc.hint}" if exc.hint else "")
-    )
-    return typer.Exit(code=2)
+_fail = report_error
 
 
 def _numbers(text: str, count: int, option: str) -> tuple[float, ...]:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from facebalance.commands import report_error
 from facebalance.errors import FacebalanceError
 
 
@@ -19,10 +20,7 @@ def _instance(data_dir: Path | None, database_url: str | None) -> tuple[Path, st
     return folder, url
 
 
-def _fail(exc: FacebalanceError) -> typer.Exit:
-    hint = f"\n  [yellow]fix:[/] {exc.hint}" if exc.hint else ""
-    Console(stderr=True).print(f"[bold red]error[/] {exc.message}{hint}")
-    return typer.Exit(code=2)
+_fail = report_error
 
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="The clinic's data folder (default "
