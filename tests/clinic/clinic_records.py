@@ -61,6 +61,7 @@ class ClinicRecords:
     review: Any
     plan: Any
     membership_admin: Any
+    comparison: Any = None
 
 
 def make_clinic(name: str, prefix: str) -> ClinicRecords:
@@ -70,6 +71,7 @@ def make_clinic(name: str, prefix: str) -> ClinicRecords:
     from facebalance.clinic.models import (
         Assessment,
         Clinic,
+        Comparison,
         FindingReview,
         Intake,
         Membership,
@@ -108,8 +110,12 @@ def make_clinic(name: str, prefix: str) -> ClinicRecords:
                                           decision="confirm", reviewer=provider)
     plan = Plan.objects.create(patient=patient, assessment=assessment, intake=intake, created_by=provider,
                                document={"status": "proposed", "summary": "test plan", "visits": [], "items": []})
+    name_cmp = photostore.new_name(".png")
+    comparison = photostore.commit_files({name_cmp: photostore.write_part(data)}, lambda: Comparison.objects.create(
+        patient=patient, view_id="frontal_rest", before_photo=photo, after_photo=photo,
+        document={"changes": [], "warnings": []}, overlay_name=name_cmp, created_by=provider))
     return ClinicRecords(clinic, provider, people[Role.FRONT_DESK], people[Role.CLINIC_ADMIN], patient, intake,
-                         session, photo, assessment, review, plan, memberships[Role.CLINIC_ADMIN])
+                         session, photo, assessment, review, plan, memberships[Role.CLINIC_ADMIN], comparison)
 
 
 def new_session(client: Any, records: ClinicRecords) -> Any:

@@ -22,7 +22,7 @@ def object_params(b: ClinicRecords) -> dict[str, str]:
         "patient_id": str(b.patient.pk), "intake_id": str(b.intake.pk), "session_id": str(b.session.pk),
         "photo_id": str(b.photo.pk), "assessment_id": str(b.assessment.pk), "plan_id": str(b.plan.pk),
         "membership_id": str(b.membership_admin.pk), "view_id": "frontal_rest",
-        "finding_id": "lower_third_mm_above",
+        "finding_id": "lower_third_mm_above", "comparison_id": str(b.comparison.pk), "kind": "overlay",
     }
 
 
@@ -110,7 +110,9 @@ def test_the_same_urls_work_for_the_own_clinic(clinic_b: ClinicRecords) -> None:
     client = Client()
     client.force_login(clinic_b.provider)
     for url in ("/patients/{patient_id}/", "/intakes/{intake_id}/", "/sessions/{session_id}/",
-                "/photos/{photo_id}/image/", "/assessments/{assessment_id}/", "/plans/{plan_id}/"):
+                "/photos/{photo_id}/image/", "/assessments/{assessment_id}/", "/plans/{plan_id}/",
+                "/patients/{patient_id}/compare/", "/comparisons/{comparison_id}/",
+                "/comparisons/{comparison_id}/{kind}.png"):
         assert client.get(url.format(**object_params(clinic_b))).status_code == 200, url
     assert client.get(f"/api/assessments/{clinic_b.assessment.pk}").status_code == 200
 

@@ -45,7 +45,7 @@ def test_a_backup_taken_while_writing_restores_equal(running_clinic: Any, photo_
     db = Path(connection.settings_dict["NAME"])
     before = _rows(db)
     files_before = {p.name: backup.sha256_of(p) for p in photo_store.iterdir() if p.is_file()}
-    assert len(files_before) == 2  # the photo and the annotated PNG
+    assert len(files_before) == 3  # the photo, the annotated PNG and the before/after picture
 
     real_copy = backup._copy_files
 

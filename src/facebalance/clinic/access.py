@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from facebalance.clinic.models import (
     Assessment,
+    Comparison,
     Intake,
     Membership,
     Patient,
@@ -61,6 +62,7 @@ CLINIC_PATH: dict[type[Model], str] = {
     Photo: "session__patient__clinic",
     Assessment: "session__patient__clinic",
     Plan: "patient__clinic",
+    Comparison: "patient__clinic",
 }
 
 M = TypeVar("M", bound=Model)

@@ -154,6 +154,9 @@ class AssessmentOut(Schema):
     created_at: datetime
     confirmed_at: datetime | None
     analysis: dict[str, Any]
+    #: The dynamic assessment document; its findings are reviewed under the ids in ``dynamic_findings``.
+    dynamics: dict[str, Any]
+    dynamic_findings: list[dict[str, Any]]
     grades: dict[str, int]
     reviews: dict[str, dict[str, Any]]
 
@@ -325,7 +328,8 @@ def _assessment_out(a: Assessment) -> dict[str, Any]:
                      "reviewer": r.reviewer.get_username(), "reviewed_at": r.reviewed_at.isoformat()}
                for fid, r in latest_reviews(a).items()}
     return {"id": a.pk, "session_id": a.session_id, "created_at": a.created_at, "confirmed_at": a.confirmed_at,
-            "analysis": a.analysis, "grades": a.grades, "reviews": reviews}
+            "analysis": a.analysis, "dynamics": a.dynamics or {}, "dynamic_findings": a.dynamic_findings(),
+            "grades": a.grades, "reviews": reviews}
 
 
 @api.get("/assessments/{assessment_id}", response=AssessmentOut)

@@ -8,7 +8,7 @@ Clinical rows are never deleted through the app (``on_delete=PROTECT``).
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -203,6 +203,9 @@ class Assessment(models.Model):
     session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="assessments")
     photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="+")
     analysis = models.JSONField()
+    #: The dynamic assessment (``facebalance.dynamics`` 1.0 document) of the session's expression photos, or
+    #: ``{"status": "no_expression_photos"}`` / ``{"status": "failed", "message": ...}``; ``{}`` before it ran.
+    dynamics = models.JSONField(default=dict, blank=True)
     annotated_name = models.CharField(max_length=80, blank=True, default="")
     grades = models.JSONField(default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -214,8 +217,22 @@ class Assessment(models.Model):
     class Meta:
         ordering = ("-created_at",)
 
-    def findings(self) -> list[dict[str, Any]]:
+    def frontal_findings(self) -> list[dict[str, Any]]:
         return list(self.analysis.get("findings", []))
+
+    def dynamic_findings(self) -> list[dict[str, Any]]:
+        """The dynamic findings, each with a review ``id`` of its own (``dynamic-<rule>-<expression>-<side>``:
+        a rule can fire on two expressions or sides) and the engine's id kept as ``rule``."""
+        out = []
+        for f in (self.dynamics or {}).get("findings", []):
+            rule = str(f.get("id", ""))
+            review_id = "-".join([rule.replace(".", "-"), str(f.get("expression", "")), str(f.get("side", ""))])
+            out.append(dict(f, id=review_id, rule=rule))
+        return out
+
+    def findings(self) -> list[dict[str, Any]]:
+        """Every finding the clinician reviews: the frontal ones, then the dynamic ones."""
+        return self.frontal_findings() + self.dynamic_findings()
 
 
 class Decision(models.TextChoices):
@@ -238,6 +255,34 @@ class FindingReview(models.Model):
 
     class Meta:
         ordering = ("-reviewed_at", "-id")
+
+
+class Comparison(models.Model):
+    """Before/after: two photos of one view from two sessions of a patient, aligned on stable anatomy
+    (``facebalance.session.compare``); the pictures are files in the photo store, served by an authorised view."""
+
+    #: The stored pictures: kind (in URLs) -> field naming its file.
+    PICTURES: ClassVar[dict[str, str]] = {"side-by-side": "side_by_side_name", "blink-before": "blink_before_name",
+                                          "blink-after": "blink_after_name", "overlay": "overlay_name"}
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="comparisons")
+    view_id = models.CharField(max_length=40)
+    before_photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="+")
+    after_photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="+")
+    document = models.JSONField(default=dict)
+    side_by_side_name = models.CharField(max_length=80, blank=True, default="")
+    blink_before_name = models.CharField(max_length=80, blank=True, default="")
+    blink_after_name = models.CharField(max_length=80, blank=True, default="")
+    overlay_name = models.CharField(max_length=80, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def file_names(self) -> list[str]:
+        return [n for n in (getattr(self, f) for f in self.PICTURES.values()) if n]
 
 
 class PlanStatus(models.TextChoices):

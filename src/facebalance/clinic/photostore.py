@@ -36,7 +36,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from PIL import Image
 
-from facebalance.clinic.models import Assessment, Photo
+from facebalance.clinic.models import Assessment, Comparison, Photo
 from facebalance.errors import CorruptImage, FacebalanceError, ImageInputError, ImageTooLarge
 from facebalance.vision.image_io import accepted_format
 
@@ -206,6 +206,8 @@ class IntegrityReport:
 def _known_names() -> set[str]:
     names = set(Photo.objects.values_list("stored_name", flat=True))
     names |= {n for n in Assessment.objects.values_list("annotated_name", flat=True) if n}
+    for comparison in Comparison.objects.only(*Comparison.PICTURES.values()).iterator():
+        names |= set(comparison.file_names())
     return names
 
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 
-from facebalance.clinic import views, views_assess, views_auth, views_plan
+from facebalance.clinic import views, views_assess, views_auth, views_compare, views_plan
 from facebalance.clinic.access import clinic_view
 
 app_name = "clinic"
@@ -38,6 +38,10 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/", views_assess.assessment_detail, name="assessment"),
     path("assessments/<uuid:assessment_id>/annotated/", views_assess.assessment_annotated,
          name="assessment_annotated"),
+    path("patients/<uuid:patient_id>/compare/", views_compare.compare_new, name="compare_new"),
+    path("comparisons/<uuid:comparison_id>/", views_compare.comparison_detail, name="comparison"),
+    path("comparisons/<uuid:comparison_id>/<slug:kind>.png", views_compare.comparison_picture,
+         name="comparison_picture"),
     path("assessments/<uuid:assessment_id>/findings/<str:finding_id>/review/", views_assess.finding_review,
          name="finding_review"),
     path("assessments/<uuid:assessment_id>/grades/", views_assess.assessment_grades, name="assessment_grades"),

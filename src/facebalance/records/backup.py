@@ -40,7 +40,10 @@ SQLITE_NAME = "database.sqlite3"
 PG_NAME = "database.pgdump"
 PHOTOS = "photos"
 #: Columns that name a file in the photo store (empty values mean "no file").
-FILE_COLUMNS: tuple[tuple[str, str], ...] = (("clinic_photo", "stored_name"), ("clinic_assessment", "annotated_name"))
+FILE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("clinic_photo", "stored_name"), ("clinic_assessment", "annotated_name"),
+    ("clinic_comparison", "side_by_side_name"), ("clinic_comparison", "blink_before_name"),
+    ("clinic_comparison", "blink_after_name"), ("clinic_comparison", "overlay_name"))
 
 
 class BackupError(FacebalanceError):
