@@ -99,10 +99,29 @@ def _data(prices_toml: str) -> Any:
     return PlanningData.default(prices=layer_price_lists(load_price_list(), clinic))
 
 
+def dynamic_finding_inputs(rows: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """The reviewed dynamic findings (``Assessment.dynamic_findings`` rows) as the planner's findings: the
+    engine's rule id (``dynamic.dao_pull_strong``), severity, the movement value and the sentence."""
+    from facebalance.planning.intake import FindingInput
+
+    out = []
+    for row in rows:
+        value = row.get("value")
+        metrics = [str(m) for m in row.get("measurements", [])]
+        values = {metrics[0]: float(value)} if metrics and isinstance(value, int | float) else {}
+        severity = row.get("severity") if row.get("severity") in ("mild", "moderate", "marked") else "mild"
+        out.append(FindingInput(id=str(row.get("rule") or row.get("id")), zone="symmetry", severity=severity,
+                                source="dynamic", values=values, sentence=str(row.get("sentence", ""))))
+    return tuple(out)
+
+
 def _inputs(analysis: dict[str, Any], intake_doc: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """Frontal findings (and, under ``dynamic_findings``, the reviewed dynamic ones), measurements, intake."""
     from facebalance.planning import findings_from_frontal, parse_intake
 
-    findings, measurements = findings_from_frontal(analysis)
+    frontal = {k: v for k, v in analysis.items() if k != "dynamic_findings"}
+    findings, measurements = findings_from_frontal(frontal)
+    findings = (*findings, *dynamic_finding_inputs(list(analysis.get("dynamic_findings", []))))
     return findings, measurements, parse_intake(intake_doc)
 
 

@@ -273,13 +273,13 @@ def assessment_annotated(request: HttpRequest, assessment_id: str) -> HttpRespon
     return FileResponse(path.open("rb"), content_type="image/png")
 
 
-def reviewed_findings(assessment: Assessment) -> list[dict[str, Any]]:
-    """The frontal findings as the clinician left them (rejected ones dropped, edits applied, unreviewed kept as
-    proposed), for the planner, which reads a frontal analysis document. The dynamic findings are reviewed on
-    the page but not yet given to the planner (docs/clinic.md, "Not done yet")."""
+def reviewed_findings(assessment: Assessment, *, dynamic: bool = False) -> list[dict[str, Any]]:
+    """The findings as the clinician left them (rejected ones dropped, edits applied, unreviewed kept as
+    proposed), for the planner: the frontal ones (the planner reads a frontal analysis document), or with
+    ``dynamic=True`` the dynamic ones (engine rule id kept in ``rule``)."""
     reviews = latest_reviews(assessment)
     out = []
-    for f in assessment.frontal_findings():
+    for f in assessment.dynamic_findings() if dynamic else assessment.frontal_findings():
         review = reviews.get(f["id"])
         if review is not None and review.decision == "reject":
             continue

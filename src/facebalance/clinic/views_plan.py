@@ -32,7 +32,8 @@ def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], dict[str, Any]]:
     if plan.assessment is None:
         raise plans.PlanUnavailable("This plan has no assessment to check changes against.",
                                     hint="Generate a new plan from a confirmed assessment.")
-    analysis = dict(plan.assessment.analysis, findings=reviewed_findings(plan.assessment))
+    analysis = dict(plan.assessment.analysis, findings=reviewed_findings(plan.assessment),
+                    dynamic_findings=reviewed_findings(plan.assessment, dynamic=True))
     intake_doc = plans.intake_document(plan.patient, plan.intake, grades=plan.assessment.grades,
                                        start=plans.plan_start(plan.document))
     return analysis, intake_doc
@@ -46,7 +47,8 @@ def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
     if assessment.confirmed_at is None:
         return redirect("clinic:assessment", assessment_id=assessment.pk)
     intake = patient.intakes.order_by("-created_at").first()
-    analysis = dict(assessment.analysis, findings=reviewed_findings(assessment))
+    analysis = dict(assessment.analysis, findings=reviewed_findings(assessment),
+                    dynamic_findings=reviewed_findings(assessment, dynamic=True))
     try:
         document = plans.generate_plan(analysis, plans.intake_document(
             patient, intake, grades=assessment.grades, start=timezone.localdate()),
