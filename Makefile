@@ -31,7 +31,7 @@ test: install
 
 ## The clinic suite on a throwaway PostgreSQL server (127.0.0.1, temporary folder; installed if missing).
 test-postgres: install
-	.ci/postgres.sh run $(PY) -m pytest -q -p no:cacheprovider tests/clinic
+	.ci/postgres.sh run $(PY) -m pytest -q -p no:cacheprovider tests/clinic tests/records
 
 lint: install
 	$(VENV)/bin/ruff check src tests

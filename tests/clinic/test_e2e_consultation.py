@@ -307,5 +307,58 @@ def test_a_whole_consultation_in_the_browser(live_server: Any, audit_log_cleared
     plan.refresh_from_db()
     assert plan.status == "accepted" and len(plan.edits) == 2
     assert "toxin_glabella" not in {i["key"] for i in plan.document["items"]}
+
+    # Chart the accepted plan's first item: a click on the face diagram places the injection at the nearest
+    # standard site (chart.js), then product, lot, expiry and dose; the patient's ledger lists it.
+    chart_first_item(page, walk, live_server.url, patient, plan)
     assert audit.verify_chain().ok
     assert problems == [], problems  # no script error and no Content-Security-Policy violation
+
+
+def chart_first_item(page: Any, walk: Walk, base: str, patient: Any, plan: Any) -> None:
+    from facebalance.clinic.models import Modality
+    from facebalance.records.treatments import SITES
+    from facebalance.records.web.models import TreatmentVisit
+
+    expect = sync_api.expect
+    item = min(plan.document["items"], key=lambda i: (i.get("visit", 0), plan.document["items"].index(i)))
+    modality = item["key"].split("_")[0] if item["key"].split("_")[0] in Modality.values else "ha"
+    site = next((s for s in SITES.values() if s.area == item.get("area")), next(iter(SITES.values())))
+    page.goto(f"{base}/records/patients/{patient.pk}/treatments/new/")
+    expect(page.locator("h1")).to_contain_text("Chart a treatment")
+    page.select_option("select[name=plan_item]", f"{plan.pk}/{item['key']}")
+    page.select_option("select[name=modality]", modality)
+    walk.shot("charting")
+    # Click just beside the site's marker (wherever CSS has scaled the diagram to): the nearest site is chosen.
+    face = page.locator("#face")
+    face.scroll_into_view_if_needed()
+    box, mark = face.bounding_box(), page.locator(f"#face circle.site[data-site='{site.id}']").bounding_box()
+    assert box is not None and mark is not None
+    assert box["height"] > 300 and box["width"] > 200, box  # drawn at a clickable size, not squashed by CSS
+    offset = mark["width"] * 0.6
+    page.locator("#face").click(position={"x": mark["x"] - box["x"] + mark["width"] / 2 + offset,
+                                          "y": mark["y"] - box["y"] + mark["height"] / 2 + offset})
+    row = page.locator("#site-rows tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator(".site-label")).to_have_text(site.label)
+    assert row.locator("input[name=site]").input_value() == site.id
+    expect(page.locator("#placed circle")).to_have_count(1)
+    assert page.locator("#area").input_value() == site.area
+    page.fill("input[name=product]", "Restylane Lyft")
+    page.fill("input[name=lot]", "E2E-LOT-42")
+    page.fill("input[name=expiry]", "2099-12-31")
+    row.locator("input[name=amount]").fill("0.8")
+    row.locator("select[name=depth]").select_option("supraperiosteal")
+    walk.shot("charting-site-placed")
+    page.click("text=Save treatment")
+    expect(page.locator("main")).to_contain_text("E2E-LOT-42")
+    walk.shot("treatment")
+    visit = TreatmentVisit.objects.get(patient=patient)
+    assert (visit.plan_id, visit.plan_item, visit.product, visit.modality) == (plan.pk, item["key"],
+                                                                               "Restylane Lyft", modality)
+    assert [(s.site, float(s.amount), s.depth) for s in visit.sites.all()] == [(site.id, 0.8, "supraperiosteal")]
+    page.goto(f"{base}/records/patients/{patient.pk}/treatments/")
+    ledger = page.locator("main")
+    expect(ledger).to_contain_text("Restylane Lyft / E2E-LOT-42")
+    expect(ledger).to_contain_text(site.area)
+    walk.shot("ledger")

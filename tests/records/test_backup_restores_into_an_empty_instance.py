@@ -16,6 +16,7 @@ from facebalance.records import backup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LATE = "late0000000000000000000000000000"
+PG_LATE = "1a7e0000-0000-4000-8000-000000000001"
 
 
 def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -55,7 +56,7 @@ def test_a_backup_taken_while_writing_restores_equal(running_clinic: Any, photo_
         with sqlite3.connect(db, timeout=20) as writer:
             writer.execute("UPDATE clinic_photo SET stored_name = stored_name")  # any write: WAL lets it in
             columns = "patient_id, plan_item, performed_on, modality, area, product, lot, disliked, note, " \
-                      "clinician_id, created_at"
+                      "clinician_id, created_at, source_clinician, source_clinic"
             writer.execute(f"INSERT INTO records_treatmentvisit (id, {columns}) "
                            f"SELECT '{LATE}', {columns} FROM records_treatmentvisit LIMIT 1")
         return real_copy(names, photo_dir, dest)
@@ -99,3 +100,98 @@ def test_a_tampered_backup_is_refused_before_anything_is_written(running_clinic:
     assert not target.exists()
     with pytest.raises(backup.BackupError, match="not empty"):
         backup.backup_sqlite(Path(connection.settings_dict["NAME"]), photo_store, dest, now=datetime(2026, 1, 1))
+
+
+# --- PostgreSQL (DATABASE_URL=postgres://..., e.g. `make test-postgres`) ------------------------------------
+
+
+def _pg_url(name: str) -> str:
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    s = connection.settings_dict
+    return (f"postgresql://{quote(s['USER'] or '', safe='')}:{quote(s['PASSWORD'] or '', safe='')}@"
+            f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}")
+
+
+def _pg_rows(url: str) -> dict[str, list[str]]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")]
+        return {t: sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}
+
+
+@pytest.fixture
+def postgres_clinic(transactional_db: Any, photo_store: Path) -> Any:
+    from django.db import connection
+
+    from clinic.clinic_records import make_clinic
+    from records.test_web_cross_clinic_access_is_refused import _visit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL=postgres://... (make test-postgres)")
+    records = make_clinic("Harbour Clinic", "harbour")
+    _visit(records)
+    return records
+
+
+@pytest.fixture
+def empty_database(postgres_clinic: Any) -> Any:
+    """A second, empty database on the same server (the restore target), dropped afterwards."""
+    import psycopg
+    from django.db import connection
+
+    name = f"{connection.settings_dict['NAME']}_restore"
+    admin = _pg_url(connection.settings_dict["NAME"])
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield _pg_url(name)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_postgres_backup_taken_while_writing_restores_equal(postgres_clinic: Any, empty_database: str,
+                                                              photo_store: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+    from django.db import connection
+
+    source = _pg_url(connection.settings_dict["NAME"])
+    before = _pg_rows(source)
+    assert before["records_treatmentvisit"] and before["clinic_photo"]
+    files_before = {p.name: backup.sha256_of(p) for p in photo_store.iterdir() if p.is_file()}
+    real_copy = backup._copy_files
+
+    def copy_while_the_app_writes(names: Any, photo_dir: Path, dest: Path) -> dict[str, str]:
+        # Another connection commits a new treatment row and a file while pg_dump's snapshot is held.
+        (photo_dir / "late.jpg").write_bytes(b"late")
+        columns = "patient_id, plan_item, performed_on, modality, area, product, lot, disliked, note, clinician_id, " \
+                  "created_at, source_clinician, source_clinic"
+        with psycopg.connect(source) as writer:
+            writer.execute(f"INSERT INTO records_treatmentvisit (id, {columns}) SELECT "
+                           f"'{PG_LATE}'::uuid, {columns} FROM records_treatmentvisit LIMIT 1")
+        return real_copy(names, photo_dir, dest)
+
+    monkeypatch.setattr(backup, "_copy_files", copy_while_the_app_writes)
+    runner = CliRunner()
+    dest = tmp_path / "backup"
+    result = runner.invoke(app, ["backup", str(dest), "--data-dir", str(photo_store.parent), "--database-url", source])
+    assert result.exit_code == 0, result.output
+    manifest = backup.read_manifest(dest)
+    assert manifest.database == "postgresql" and set(manifest.files) == set(files_before)
+    assert PG_LATE in "".join(_pg_rows(source)["records_treatmentvisit"])  # it was committed
+
+    empty = tmp_path / "empty-instance"
+    restored = runner.invoke(app, ["restore", str(dest), "--data-dir", str(empty), "--database-url", empty_database])
+    assert restored.exit_code == 0, restored.output
+    assert _pg_rows(empty_database) == before  # the late row is not in the snapshot
+    assert {p.name: backup.sha256_of(p) for p in (empty / "photos").iterdir()} == files_before
+
+    again = runner.invoke(app, ["restore", str(dest), "--data-dir", str(tmp_path / "other"),
+                                "--database-url", empty_database])
+    assert again.exit_code == 2 and "already a database" in again.output.replace("\n", " ")
+    assert not (tmp_path / "other" / "photos").exists()

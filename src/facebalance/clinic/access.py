@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.view": frozenset({P, FD}),
     "plan.edit": frozenset({P}),
     "plan.accept": frozenset({P}),
+    "record.import": frozenset({P, A}),
     "settings.manage": frozenset({A}),
     "users.manage": frozenset({A}),
     "audit.view": frozenset({A}),

@@ -308,6 +308,8 @@ def get_photo(request: HttpRequest, photo_id: UUID) -> Any:
 def get_photo_image(request: HttpRequest, photo_id: UUID) -> Any:
     m = _member(request, "photo.view")
     photo = scoped(Photo, photo_id, m)
+    if not photo.stored_name:
+        raise Http404("imported without its pixels")
     path = photostore.photo_path(photo.stored_name)
     if not path.is_file():
         raise Http404("missing file")

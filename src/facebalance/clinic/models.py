@@ -172,8 +172,9 @@ class Photo(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="photos")
     view_id = models.CharField(max_length=40)
-    #: Server-generated file name under the photo store (never the uploaded name).
-    stored_name = models.CharField(max_length=80, unique=True)
+    #: Server-generated file name under the photo store (never the uploaded name); ``None`` for a photo
+    #: imported from a FHIR Bundle without its pixels (the metadata only: it never counts, see records/web).
+    stored_name = models.CharField(max_length=80, unique=True, null=True, blank=True)
     sha256 = models.CharField(max_length=64)
     size_bytes = models.PositiveIntegerField()
     width_px = models.PositiveIntegerField()

@@ -204,7 +204,8 @@ class IntegrityReport:
 
 
 def _known_names() -> set[str]:
-    names = set(Photo.objects.values_list("stored_name", flat=True))
+    # A photo imported without its pixels (FHIR) names no file.
+    names = {n for n in Photo.objects.values_list("stored_name", flat=True) if n}
     names |= {n for n in Assessment.objects.values_list("annotated_name", flat=True) if n}
     for comparison in Comparison.objects.only(*Comparison.PICTURES.values()).iterator():
         names |= set(comparison.file_names())
@@ -221,7 +222,7 @@ def integrity_report(*, check_hashes: bool = False) -> IntegrityReport:
     report.rows_without_file = sorted(known - present)
     report.files_without_row = sorted(present - known)
     if check_hashes:
-        for photo in Photo.objects.only("stored_name", "sha256").iterator():
+        for photo in Photo.objects.exclude(stored_name=None).only("stored_name", "sha256").iterator():
             path = root / photo.stored_name
             if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() != photo.sha256:
                 report.hash_mismatch.append(photo.stored_name)

@@ -249,6 +249,8 @@ def session_complete(request: HttpRequest, session_id: str) -> HttpResponse:
 def photo_image(request: HttpRequest, photo_id: str) -> HttpResponse:
     """The stored (sanitised) JPEG, only to members of the photo's clinic, never cached."""
     photo = scoped(Photo, photo_id, _m(request))
+    if not photo.stored_name:
+        raise Http404("This photo was imported without its pixels.")
     path = photostore.photo_path(photo.stored_name)
     if not path.is_file():
         raise Http404("The photo file is missing; run the integrity check.")

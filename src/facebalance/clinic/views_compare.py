@@ -62,6 +62,8 @@ def compare_new(request: HttpRequest, patient_id: str) -> HttpResponse:
         context["error"] = "Choose two different photo sessions of this patient."
     elif before is None or after is None:
         context["error"] = f"Both sessions need a photo of the view {view_id or '(none chosen)'}."
+    elif not before.stored_name or not after.stored_name:
+        context["error"] = "A photo imported without its pixels cannot be compared; take a new one."
     if context["error"]:
         return render(request, "clinic/compare_new.html", context, status=422)
     assert before is not None and after is not None

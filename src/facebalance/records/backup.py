@@ -10,8 +10,9 @@ folder without a manifest is not a backup.
 
 PostgreSQL (``DATABASE_URL=postgres://...``): a REPEATABLE READ transaction exports its snapshot
 (``pg_export_snapshot``), the file list is read in it, and ``pg_dump --snapshot`` dumps exactly that
-snapshot (custom format); restore runs ``pg_restore`` into an empty database. Needs the PostgreSQL client
-tools on the PATH. This path is not exercised by the tests (no server in CI).
+snapshot (custom format); restore runs ``pg_restore`` into an empty database in one transaction. Needs the
+PostgreSQL client tools (on the PATH or under ``/usr/lib/postgresql/*/bin``); the password goes to them in
+the environment, not on the command line. Tested on a throwaway server (``make test-postgres``).
 
 Restore verifies every checksum before it writes anything, and refuses an instance that already has a
 database or photos.
@@ -140,18 +141,51 @@ def backup_sqlite(db_path: Path, photo_dir: Path, dest: Path, *, now: datetime) 
                                           files))
 
 
+def pg_tool(name: str) -> str:
+    """``pg_dump`` / ``pg_restore``: from the PATH, else the newest under ``/usr/lib/postgresql/*/bin``
+    (Debian's server package puts them there)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if not candidates:
+        raise BackupError(f"{name} is not installed.", hint="Install the PostgreSQL client tools (postgresql-client).")
+    return str(candidates[-1])
+
+
+def _pg_env(database_url: str) -> dict[str, str]:
+    """The connection as libpq environment variables, so the password is not on a command line."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(database_url)
+    names = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD", "dbname": "PGDATABASE",
+             "sslmode": "PGSSLMODE"}
+    env = dict(os.environ)
+    env.update({names[k]: str(v) for k, v in params.items() if k in names and v is not None})
+    return env
+
+
+def _run_pg(args: list[str], database_url: str) -> None:
+    try:
+        subprocess.run(args, env=_pg_env(database_url), check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError as exc:
+        raise BackupError(f"{Path(args[0]).name} failed: {(exc.stderr or '').strip()[:2000]}") from None
+
+
 def backup_postgres(database_url: str, photo_dir: Path, dest: Path, *, now: datetime) -> Manifest:
     """Back up a PostgreSQL database (``pg_dump`` of an exported snapshot) and its photos."""
     import psycopg
 
     _fresh_dest(dest)
-    with psycopg.connect(database_url) as conn:
+    pg_dump = pg_tool("pg_dump")
+    # Autocommit, so that the explicit BEGIN below opens the transaction (and sets its isolation level).
+    with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
         names = _file_names(conn.cursor(), tables)
-        subprocess.run(["pg_dump", f"--snapshot={snapshot}", "--format=custom", f"--file={dest / PG_NAME}",
-                        f"--dbname={database_url}"], check=True)
+        _run_pg([pg_dump, f"--snapshot={snapshot}", "--format=custom", f"--file={dest / PG_NAME}"], database_url)
         files = _copy_files(names, photo_dir, dest)
         conn.execute("COMMIT")
     return _write_manifest(dest, Manifest(now.isoformat(), "postgresql", PG_NAME, sha256_of(dest / PG_NAME), files))
@@ -201,11 +235,19 @@ def restore_sqlite(src: Path, db_path: Path, photo_dir: Path) -> Manifest:
 
 
 def restore_postgres(src: Path, database_url: str, photo_dir: Path) -> Manifest:
-    """Restore a PostgreSQL backup into an empty database with ``pg_restore``."""
+    """Restore a PostgreSQL backup into an empty database with ``pg_restore`` (one transaction)."""
+    import psycopg
+
     manifest = read_manifest(src)
     if manifest.database != "postgresql":
         raise BackupError(f"The backup holds a {manifest.database} database, not PostgreSQL.")
+    pg_restore = pg_tool("pg_restore")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()
+    if row is not None and row[0]:
+        raise BackupError("There is already a database (it has tables).", hint="Restore into an empty database.")
     _restore_photos(src, manifest, photo_dir)
-    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={database_url}",
-                    str(src / manifest.database_file)], check=True)
+    _run_pg([pg_restore, "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction",
+             f"--dbname={_pg_env(database_url).get('PGDATABASE', '')}", str(src / manifest.database_file)],
+            database_url)
     return manifest

@@ -26,7 +26,7 @@ def treatment_record(v: TreatmentVisit) -> TreatmentRecord:
         sites=tuple(InjectionSite(s.site, float(s.x), float(s.y), float(s.amount), s.depth, s.technique, s.note)  # type: ignore[arg-type]
                     for s in v.sites.all()),
         plan_id="" if v.plan_id is None else str(v.plan_id), plan_item=v.plan_item,
-        clinician=v.clinician.get_username(), clinic=v.patient.clinic.name,
+        clinician=v.source_clinician or v.clinician.get_username(), clinic=v.source_clinic or v.patient.clinic.name,
         adverse_events=tuple(AdverseEvent(e.kind, e.severity, e.onset, e.resolved, e.action)  # type: ignore[arg-type]
                              for e in v.adverse_events.all()),
         follow_ups=tuple(FollowUp(f.on, None if f.movement_returned_weeks is None else float(f.movement_returned_weeks),

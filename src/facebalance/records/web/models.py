@@ -28,6 +28,10 @@ class TreatmentVisit(models.Model):
     disliked = models.BooleanField(default=False)
     note = models.TextField(blank=True, default="")
     clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: For a treatment imported from a FHIR Bundle: who gave it and where, as the source record says
+    #: (``clinician`` is then the user who imported it). Empty for treatments charted here.
+    source_clinician = models.CharField(max_length=150, blank=True, default="")
+    source_clinic = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

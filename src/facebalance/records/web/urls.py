@@ -14,6 +14,7 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/treatments/", views.patient_ledger, name="ledger"),
     path("patients/<uuid:patient_id>/treatments/new/", views.chart_new, name="chart_new"),
     path("patients/<uuid:patient_id>/fhir.json", views.fhir_export, name="fhir_export"),
+    path("patients/import/", views.fhir_import, name="fhir_import"),
     path("treatments/<uuid:visit_id>/", views.treatment_detail, name="treatment"),
     path("treatments/<uuid:visit_id>/follow-up/", views.follow_up_new, name="follow_up_new"),
     path("treatments/<uuid:visit_id>/adverse-event/", views.adverse_event_new, name="adverse_event_new"),

@@ -30,7 +30,7 @@ from facebalance.records import csvexport, fhir, ical, pdf
 from facebalance.records.ledger import treatment_ledger
 from facebalance.records.recall import recall_list
 from facebalance.records.treatments import DEPTHS, EVENT_KINDS, EVENT_SEVERITIES, SITES, TECHNIQUES
-from facebalance.records.web import convert
+from facebalance.records.web import convert, fhirimport
 from facebalance.records.web.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
 
 #: Sites charted per visit at most (a full-face toxin session has about 30 points).
@@ -341,3 +341,27 @@ def measurements_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(csvexport.measurements_csv(records), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="measurements.csv"'
     return response
+
+
+@clinic_view("record.import")
+@require_http_methods(["GET", "POST"])
+def fhir_import(request: HttpRequest) -> HttpResponse:
+    """Import a patient's record (a FHIR Bundle as the export writes it) into the member's own clinic.
+
+    All or nothing: an invalid Bundle is refused with the reason and creates nothing."""
+    membership = _m(request)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("bundle")
+        try:
+            if upload is None:
+                raise fhirimport.ImportRefused("Choose the Bundle file (patient-bundle.json) to import.")
+            if upload.size is not None and upload.size > fhirimport.MAX_BUNDLE_BYTES:
+                raise fhirimport.ImportRefused("The file is larger than the import limit.")
+            record = fhirimport.parse(upload.read(fhirimport.MAX_BUNDLE_BYTES + 1))
+            patient = fhirimport.import_record(record, membership=membership, user=request.user)
+        except FacebalanceError as exc:
+            error = f"{exc.message} {exc.hint}".strip()
+        else:
+            return redirect("clinic:chart", patient_id=patient.pk)
+    return render(request, "records/fhir_import.html", {"error": error}, status=422 if error else 200)
