@@ -68,6 +68,13 @@ def iris_diameters_px(landmarks_px: np.ndarray) -> tuple[float, float]:
     return right, left
 
 
+def visible_iris_diameter_px(landmarks_px: np.ndarray, reference: IrisReference) -> float:
+    """The visible (white-to-white) iris diameter in pixels: the mean of both contours, corrected to what a
+    person would mark (``reference.contour_to_visible_ratio``)."""
+    right, left = iris_diameters_px(landmarks_px)
+    return (right + left) / 2.0 * reference.contour_to_visible_ratio
+
+
 def iris_reference(norms: NormSet) -> IrisReference:
     iris = norms.reference("iris_visible_diameter_mm")
     return IrisReference(
@@ -117,15 +124,14 @@ def assess_face(
     right_px, left_px = iris_diameters_px(landmarks_px)
     reference = iris_reference(norms)
     warnings: list[str] = []
+    visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
     if known_ipd_mm is not None:
-        visible_iris = (right_px + left_px) / 2 * reference.contour_to_visible_ratio
         calibration = calibrate_from_known_distance(
             distance_px(frame.point(Landmark.PUPIL_RIGHT), frame.point(Landmark.PUPIL_LEFT)), known_ipd_mm,
-            sigma_mm=0.5, point_sigma_px=reference.point_sigma_iris_diameters * visible_iris,
+            sigma_mm=0.5, point_sigma_px=reference.point_sigma_iris_diameters * visible_iris_px,
         )
     else:
         calibration = calibrate_from_iris(right_px, left_px, reference)
-    visible_iris_px = (right_px + left_px) / 2 * reference.contour_to_visible_ratio
 
     middle_third_px = distance_px(frame.point(Landmark.GLABELLA), frame.point(Landmark.SUBNASALE))
     hairline = find_hairline(rgb, frame, iris_diameter_px=visible_iris_px, middle_third_px=middle_third_px)

@@ -11,16 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 _STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
-_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
-
-
 def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given (a missing one gets its own failed ``file`` check), folders searched like the batch does."""
+    from facebalance.batch import collect_photos
+
     files: list[Path] = []
     for p in paths:
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _EXTENSIONS)
-        else:
-            files.append(p)
+        files += collect_photos([p]) if p.is_dir() else [p]
     return files
 
 

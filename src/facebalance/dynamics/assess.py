@@ -27,7 +27,7 @@ import numpy as np
 from facebalance.anatomy.calibration import Calibration, calibrate_from_iris
 from facebalance.anatomy.frame import HeadFrame, head_frame
 from facebalance.anatomy.landmarks import FACE_OVAL
-from facebalance.assessment import iris_diameters_px, iris_reference
+from facebalance.assessment import iris_diameters_px, iris_reference, visible_iris_diameter_px
 from facebalance.dynamics.asymmetry import compare_sides
 from facebalance.dynamics.errors import NoFaceInRecording, PhotoSeriesError
 from facebalance.dynamics.findings import MovementRules, derive_movement_findings, load_movement_rules
@@ -193,8 +193,7 @@ def record_video(path: str | os.PathLike[str], *, options: DynamicsOptions,
 
 
 def _visible_iris_px(landmarks: np.ndarray, norms: NormSet) -> float:
-    right, left = iris_diameters_px(landmarks)
-    return (right + left) / 2.0 * iris_reference(norms).contour_to_visible_ratio
+    return visible_iris_diameter_px(landmarks, iris_reference(norms))
 
 
 def _align_all(landmarks: np.ndarray, found: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray,

@@ -4,8 +4,6 @@ London neutral vs smiling photos, and the focus check on sharp vs blurred copies
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import platform
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from facebalance.evaluation.common import write_section
+from facebalance.evaluation.common import command_line, run_header, write_section
 
 #: AFLW2000-3D's angles against facebalance's: yaw has the opposite sign (AFLW positive yaw = the subject
 #: turned to their right, as checked on image00251, nose to image left); pitch and roll agree.
@@ -64,8 +62,7 @@ def run_pose_eval(dataset: Path, *, write: Path | None, console: Console) -> Pos
     if write is not None:
         lines = [
             "## Head pose against AFLW2000-3D", "",
-            f"Command: `facebalance eval pose --dataset {dataset} --write {write}`  ",
-            f"Date: {_now()}; machine: {_machine()}", "",
+            run_header(command_line("pose", dataset, write=write, limit=None)), "",
             f"{result.n_images} images with ground-truth pitch/yaw/roll; {result.n_measured} measured. AFLW's yaw "
             "sign is the opposite of facebalance's (positive yaw = the patient turned to their left); pitch and roll "
             "agree. Ground-truth angles come from a 3-D model fit and are themselves approximate.", "",
@@ -158,8 +155,7 @@ def run_photo_check_eval(dataset: Path, *, write: Path | None, limit: int | None
     if write is not None:
         section = "\n".join([
             "## Photo quality checks on the London set", "",
-            f"Command: `facebalance eval photo-checks --dataset {dataset} --write {write}`  ",
-            f"Date: {_now()}; machine: {_machine()}", "",
+            run_header(command_line("photo-checks", dataset, write=write, limit=limit)), "",
             "Every photo is checked as a `frontal_rest` view. The expression and eyes thresholds in "
             "`session/data/protocol_default.toml` were chosen on this same set (no held-out data): the balanced "
             "accuracy below is an optimistic estimate.", "",
@@ -167,11 +163,3 @@ def run_photo_check_eval(dataset: Path, *, write: Path | None, limit: int | None
         ])
         write_section(write, "eval-photo-checks", section)
     return r
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _machine() -> str:
-    return f"{platform.platform()}, {platform.machine()}, Python {platform.python_version()}"

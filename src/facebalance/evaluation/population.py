@@ -9,8 +9,6 @@ relationship rules (jaw vs cheekbones, chin vs jaw, nose vs chin) have a populat
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import platform
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +17,7 @@ from rich.progress import track
 from rich.table import Table
 
 from facebalance.errors import FacebalanceError
-from facebalance.evaluation.common import write_section
+from facebalance.evaluation.common import command_line, run_header, write_section
 
 #: Measurements whose population norm comes from this command.
 POPULATION_MEASUREMENTS: tuple[str, ...] = (
@@ -86,12 +84,10 @@ def run_population_eval(dataset: Path, *, write: Path | None, limit: int | None,
         console.print(f"[yellow]not analysed[/] {f}")
     if write is None:
         return
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = "\n".join([
         "## Population statistics of engine measurements (London set)",
         "",
-        f"Command: `facebalance eval population --dataset {dataset} --write {write}`  ",
-        f"Date: {now}; machine: {platform.platform()}, {platform.machine()}, Python {platform.python_version()}",
+        run_header(command_line("population", dataset, write=write, limit=limit)),
         "",
         "Used as `review = \"measured\"` norms where no published norm has the same definition.",
         "",

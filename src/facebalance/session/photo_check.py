@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from facebalance.anatomy.frame import head_frame
-from facebalance.assessment import iris_diameters_px
+from facebalance.assessment import iris_reference, visible_iris_diameter_px
 from facebalance.errors import FacebalanceError
 from facebalance.norms import load_norm_set
 from facebalance.session.protocol import Protocol, ViewSpec
@@ -129,11 +127,11 @@ def check_photo(
     scores = expression_scores(face.blendshapes, frame, protocol)
     identified, reason = identify_view(face.pose, scores, protocol)
     view: ViewSpec = protocol.view(target or (identified if identified != "unknown" else protocol.views[0].id))
-    ratio = load_norm_set().reference("mediapipe_iris_contour_to_visible_ratio").value
-    iris_full = float(np.mean(iris_diameters_px(pts))) * ratio * image.scale_to_full
+    reference = iris_reference(load_norm_set())
+    iris_full = visible_iris_diameter_px(pts, reference) * image.scale_to_full
     checks = [
         pose_check(face.pose, view),
-        face_size_check(iris_full, protocol),
+        face_size_check(iris_full, protocol, iris_diameter_mm=reference.diameter_mm),
         framing_check(pts, image.size_px, protocol),
         focus_check(rgb, pts, protocol),
         exposure_check(rgb, pts, protocol),

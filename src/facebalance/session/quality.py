@@ -91,10 +91,14 @@ def pose_check(pose: HeadPose, view: ViewSpec) -> Check:
     return Check("pose", status_all, pose.yaw_deg, threshold, "; ".join(m for _, m in problems))
 
 
-def face_size_check(iris_diameter_px: float, protocol: Protocol) -> Check:
-    """Visible iris diameter in pixels of the original photo against the mm-resolution limits."""
+def face_size_check(iris_diameter_px: float, protocol: Protocol, *, iris_diameter_mm: float) -> Check:
+    """Visible iris diameter in pixels of the original photo against the mm-resolution limits.
+
+    ``iris_diameter_mm`` is the population iris diameter of the norm set, used only to say in the message
+    how many millimetres one pixel is.
+    """
     fail, warn = protocol.limit("face_size", "fail_below_px"), protocol.limit("face_size", "warn_below_px")
-    mm_per_px = 11.7 / iris_diameter_px if iris_diameter_px > 0 else float("inf")
+    mm_per_px = iris_diameter_mm / iris_diameter_px if iris_diameter_px > 0 else float("inf")
     if iris_diameter_px < fail:
         return Check("face_size", "fail", iris_diameter_px, fail,
                      f"the face is too small: the iris is {iris_diameter_px:.0f} px (about {mm_per_px:.1f} mm per "
