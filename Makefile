@@ -27,6 +27,7 @@ analyze: install
 ## Lint and every test (tests needing ../shared skip with a reason when it is absent).
 test: install
 	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
 	$(PY) -m pytest -q
 
 ## The clinic suite on a throwaway PostgreSQL server (127.0.0.1, temporary folder; installed if missing).

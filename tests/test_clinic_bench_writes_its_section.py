@@ -35,8 +35,16 @@ def test_it_summarises_each_request_with_its_percentiles_and_errors() -> None:
 def test_it_writes_only_its_own_section(tmp_path: Path) -> None:
     doc = tmp_path / "performance.md"
     doc.write_text("# Performance\n\n<!-- BEGIN bench-batch -->\nkept as it is\n<!-- END bench-batch -->\n", "utf-8")
-    body = render_section([_run("SQLite"), _run("PostgreSQL")], command="facebalance bench-clinic", now=NOW,
-                          load_average="0.10, 0.20, 0.30", users=20, rounds=10, max_requests=2500, max_seconds=180)
+    body = render_section(
+        [_run("SQLite"), _run("PostgreSQL")],
+        command="facebalance bench-clinic",
+        now=NOW,
+        load_average="0.10, 0.20, 0.30",
+        users=20,
+        rounds=10,
+        max_requests=2500,
+        max_seconds=180,
+    )
     write_section(doc, "bench-clinic", body)
     text = doc.read_text("utf-8")
     assert "<!-- BEGIN bench-batch -->\nkept as it is\n<!-- END bench-batch -->" in text

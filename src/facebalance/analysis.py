@@ -54,12 +54,15 @@ def _turn_message(pose: HeadPose) -> str:
     if abs(pose.yaw_deg) > MAX_FRONTAL_YAW_DEG:
         side = "left" if pose.yaw_deg > 0 else "right"
         other = "right" if side == "left" else "left"
-        parts.append(f"head turned {abs(pose.yaw_deg):.0f} deg to the patient's {side}; retake with the nose "
-                     f"toward the camera (turn the head {abs(pose.yaw_deg):.0f} deg to the patient's {other})")
+        parts.append(
+            f"head turned {abs(pose.yaw_deg):.0f} deg to the patient's {side}; retake with the nose "
+            f"toward the camera (turn the head {abs(pose.yaw_deg):.0f} deg to the patient's {other})"
+        )
     if abs(pose.pitch_deg) > MAX_FRONTAL_PITCH_DEG:
         how = "raised" if pose.pitch_deg > 0 else "lowered"
-        parts.append(f"chin {how} {abs(pose.pitch_deg):.0f} deg; retake with the head level (Frankfort "
-                     "plane horizontal)")
+        parts.append(
+            f"chin {how} {abs(pose.pitch_deg):.0f} deg; retake with the head level (Frankfort plane horizontal)"
+        )
     if abs(pose.roll_deg) > MAX_FRONTAL_ROLL_DEG:
         parts.append(f"head tilted {abs(pose.roll_deg):.0f} deg; retake with the head upright")
     return "; ".join(parts)
@@ -68,8 +71,10 @@ def _turn_message(pose: HeadPose) -> str:
 def check_face(faces: list[FaceMesh], image: LoadedImage) -> FaceMesh:
     """Exactly one whole, large enough, near-frontal face; otherwise a typed error saying what to fix."""
     if not faces:
-        raise NoFaceFound("No face was found in the photo.",
-                          hint="Use a photo of the patient's face, well lit, in focus and facing the camera.")
+        raise NoFaceFound(
+            "No face was found in the photo.",
+            hint="Use a photo of the patient's face, well lit, in focus and facing the camera.",
+        )
     if len(faces) > 1:
         raise MultipleFaces(len(faces))
     face = faces[0]
@@ -87,8 +92,10 @@ def check_face(faces: list[FaceMesh], image: LoadedImage) -> FaceMesh:
     if pts[:, 1].max() > h + tol:
         edges.append("bottom")
     if edges:
-        raise FaceCutOff(f"The face is cut off at the {' and '.join(edges)} edge of the photo.",
-                         hint="Retake the photo with the whole face, forehead to chin and ear to ear, in the frame.")
+        raise FaceCutOff(
+            f"The face is cut off at the {' and '.join(edges)} edge of the photo.",
+            hint="Retake the photo with the whole face, forehead to chin and ear to ear, in the frame.",
+        )
     iris = float(np.mean(iris_diameters_px(pts))) * image.scale_to_full
     if iris < MIN_IRIS_DIAMETER_PX:
         raise FaceTooSmall(
@@ -98,8 +105,10 @@ def check_face(faces: list[FaceMesh], image: LoadedImage) -> FaceMesh:
         )
     message = _turn_message(face.pose)
     if message:
-        raise PoseOutOfRange(f"The photo is not a frontal view: {message}.",
-                             hint="The frontal analysis needs the patient facing the camera.")
+        raise PoseOutOfRange(
+            f"The photo is not a frontal view: {message}.",
+            hint="The frontal analysis needs the patient facing the camera.",
+        )
     return face
 
 
@@ -147,9 +156,15 @@ def analyze_photo(
         faces = landmarker.detect(image.rgb)
     face = check_face(faces, image)
     assessment = assess_face(
-        image.rgb, face.landmarks_px, rotation_in_image_axes(face.transformation), face.pose,
-        norms=norm_set, rules=rules, patient=PatientContext(sex=sex, ethnicity=ethnicity),
-        known_ipd_mm=known_ipd_mm, px_scale_to_full=image.scale_to_full,
+        image.rgb,
+        face.landmarks_px,
+        rotation_in_image_axes(face.transformation),
+        face.pose,
+        norms=norm_set,
+        rules=rules,
+        patient=PatientContext(sex=sex, ethnicity=ethnicity),
+        known_ipd_mm=known_ipd_mm,
+        px_scale_to_full=image.scale_to_full,
     )
     if abs(face.pose.yaw_deg) > WARN_YAW_DEG or abs(face.pose.pitch_deg) > WARN_PITCH_DEG:
         assessment.warnings.append(
@@ -158,5 +173,4 @@ def analyze_photo(
             "a retake is better."
         )
     name = Path(source).name if isinstance(source, str | os.PathLike) else "<upload>"
-    return PhotoAnalysis(source_name=name, image=image, mesh=face, assessment=assessment, norms=norm_set,
-                         rules=rules)
+    return PhotoAnalysis(source_name=name, image=image, mesh=face, assessment=assessment, norms=norm_set, rules=rules)

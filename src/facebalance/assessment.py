@@ -127,8 +127,10 @@ def assess_face(
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
     if known_ipd_mm is not None:
         calibration = calibrate_from_known_distance(
-            distance_px(frame.point(Landmark.PUPIL_RIGHT), frame.point(Landmark.PUPIL_LEFT)), known_ipd_mm,
-            sigma_mm=0.5, point_sigma_px=reference.point_sigma_iris_diameters * visible_iris_px,
+            distance_px(frame.point(Landmark.PUPIL_RIGHT), frame.point(Landmark.PUPIL_LEFT)),
+            known_ipd_mm,
+            sigma_mm=0.5,
+            point_sigma_px=reference.point_sigma_iris_diameters * visible_iris_px,
         )
     else:
         calibration = calibrate_from_iris(right_px, left_px, reference)
@@ -143,17 +145,25 @@ def assess_face(
 
     measured: list[Measurement] = []
     measured += measure_proportions(
-        frame, calibration=calibration, trichion_xy=trichion, hairline_reason=hairline.reason,
+        frame,
+        calibration=calibration,
+        trichion_xy=trichion,
+        hairline_reason=hairline.reason,
         trichion_sigma_px=norms.reference("hairline_sigma_iris_diameters").value * visible_iris_px,
     )
-    brows = {side: refine_brow_margin(rgb, frame, idx, iris_diameter_px=visible_iris_px)
-             for side, idx in (("right", BROW_UPPER_RIGHT), ("left", BROW_UPPER_LEFT))}
+    brows = {
+        side: refine_brow_margin(rgb, frame, idx, iris_diameter_px=visible_iris_px)
+        for side, idx in (("right", BROW_UPPER_RIGHT), ("left", BROW_UPPER_LEFT))
+    }
     for side, brow in brows.items():
         if not brow.refined.all():
-            warnings.append(f"The {side} brow's upper edge was faint at {int((~brow.refined).sum())} of "
-                            f"{len(brow.refined)} points; the face-mesh position was used there.")
-    measured += measure_upper_face(frame, calibration=calibration,
-                                   brow_margins={side: b.points_xy for side, b in brows.items()})
+            warnings.append(
+                f"The {side} brow's upper edge was faint at {int((~brow.refined).sum())} of "
+                f"{len(brow.refined)} points; the face-mesh position was used there."
+            )
+    measured += measure_upper_face(
+        frame, calibration=calibration, brow_margins={side: b.points_xy for side, b in brows.items()}
+    )
     measured += measure_midface(frame, calibration=calibration)
     measured += measure_lower_face(frame, calibration=calibration)
     by_id: dict[str, Measurement] = {}
@@ -163,9 +173,14 @@ def assess_face(
     for m in measured_sym:
         by_id[m.id] = m
     by_id["iris_diameter_px"] = Measurement(
-        "iris_diameter_px", Zone.MIDFACE, (right_px + left_px) / 2 * px_scale_to_full,
-        abs(right_px - left_px) / 2 * px_scale_to_full, Unit.PX,
-        "Iris contour diameter, mean of both eyes (pixels of the original photo)", ("iris_right", "iris_left"))
+        "iris_diameter_px",
+        Zone.MIDFACE,
+        (right_px + left_px) / 2 * px_scale_to_full,
+        abs(right_px - left_px) / 2 * px_scale_to_full,
+        Unit.PX,
+        "Iris contour diameter, mean of both eyes (pixels of the original photo)",
+        ("iris_right", "iris_left"),
+    )
 
     comparisons = {
         mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=patient.ethnicity))
@@ -176,11 +191,21 @@ def assess_face(
         specific = [n for n in chosen if n.ethnicity == patient.ethnicity]
         if not specific:
             populations = sorted({c.norm.population for c in comparisons.values() if c.norm is not None})
-            warnings.append(f"The norm set has no norms specific to {patient.ethnicity!r}; the comparisons use "
-                            f"{'; '.join(populations)}. Judge the deviations with that in mind.")
+            warnings.append(
+                f"The norm set has no norms specific to {patient.ethnicity!r}; the comparisons use "
+                f"{'; '.join(populations)}. Judge the deviations with that in mind."
+            )
     findings = derive_findings(by_id, comparisons, norms, rules)
     return Assessment(
-        pose=pose, calibration=calibration, iris_diameter_right_px=right_px, iris_diameter_left_px=left_px,
-        measurements=by_id, comparisons=comparisons, findings=findings, frame=frame, hairline=hairline,
-        patient=patient, warnings=warnings,
+        pose=pose,
+        calibration=calibration,
+        iris_diameter_right_px=right_px,
+        iris_diameter_left_px=left_px,
+        measurements=by_id,
+        comparisons=comparisons,
+        findings=findings,
+        frame=frame,
+        hairline=hairline,
+        patient=patient,
+        warnings=warnings,
     )

@@ -208,8 +208,14 @@ def analyze_row(
     from facebalance.analysis import analyze_photo
     from facebalance.report.document import analysis_document
 
-    result = analyze_photo(path, sex=sex, ethnicity=ethnicity, norms_path=norms_path, known_ipd_mm=known_ipd_mm,
-                           landmarker=worker_landmarker())
+    result = analyze_photo(
+        path,
+        sex=sex,
+        ethnicity=ethnicity,
+        norms_path=norms_path,
+        known_ipd_mm=known_ipd_mm,
+        landmarker=worker_landmarker(),
+    )
     doc = analysis_document(result)
     row: Row = {"file": file_key(path), "status": STATUS_OK, "error_code": None, "error_message": None}
     for name, value in doc["pose"].items():
@@ -264,8 +270,10 @@ def output_format(path: Path) -> str:
     """
     fmt = OUTPUT_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise BatchError(f"Cannot write results to {file_key(path)}: unknown format {path.suffix or '(none)'}.",
-                         hint="Name the output results.csv or results.parquet.")
+        raise BatchError(
+            f"Cannot write results to {file_key(path)}: unknown format {path.suffix or '(none)'}.",
+            hint="Name the output results.csv or results.parquet.",
+        )
     return fmt
 
 
@@ -370,8 +378,10 @@ def read_rows(path: Path) -> list[Row]:
             header = next(reader, None)
             if header is None:
                 return []
-            return [{c: _csv_value(cell, text_only=c in FIXED_COLUMNS) for c, cell in zip(header, cells, strict=False)}
-                    for cells in reader]
+            return [
+                {c: _csv_value(cell, text_only=c in FIXED_COLUMNS) for c, cell in zip(header, cells, strict=False)}
+                for cells in reader
+            ]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     return [dict(row) for row in pq.read_table(path).to_pylist()]
@@ -510,8 +520,10 @@ def _run_local_processes(files: Sequence[Path], task: Task, workers: int) -> Ite
     successes = crashes = 0
     while pending or suspects:
         if not successes and crashes >= CRASHES_BEFORE_GIVING_UP:
-            raise BatchError(f"The analysis process crashed on each of the first {crashes} photos.",
-                             hint="Run with --workers 1 to see the failure in this process.")
+            raise BatchError(
+                f"The analysis process crashed on each of the first {crashes} photos.",
+                hint="Run with --workers 1 to see the failure in this process.",
+            )
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_local_worker)
         in_flight: dict[Future[Row], Path] = {}
         broken = finished = False
@@ -563,13 +575,17 @@ def _connect(scheduler: str, timeout_s: float) -> Any:
     try:
         from distributed import Client
     except ImportError as exc:
-        raise BatchError("Running on a Dask cluster needs the 'distributed' package.",
-                         hint="pip install distributed (and install it on the cluster's workers).") from exc
+        raise BatchError(
+            "Running on a Dask cluster needs the 'distributed' package.",
+            hint="pip install distributed (and install it on the cluster's workers).",
+        ) from exc
     try:
         return Client(scheduler, timeout=f"{timeout_s}s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise BatchError(f"Could not connect to the Dask scheduler at {scheduler}: {exc}",
-                         hint="Check the address (tcp://HOST:PORT) and that the scheduler is running.") from exc
+        raise BatchError(
+            f"Could not connect to the Dask scheduler at {scheduler}: {exc}",
+            hint="Check the address (tcp://HOST:PORT) and that the scheduler is running.",
+        ) from exc
 
 
 def _run_dask(files: Sequence[Path], task: Task, client: Any) -> Iterator[tuple[Path, Row]]:
@@ -593,8 +609,9 @@ def _run_dask(files: Sequence[Path], task: Task, client: Any) -> Iterator[tuple[
             try:
                 row = future.result()
             except Exception as exc:  # KilledWorker and friends: the file, not the batch, fails
-                row = error_row(path, "worker_crashed",
-                                f"The Dask worker failed on this file: {type(exc).__name__}: {exc}")
+                row = error_row(
+                    path, "worker_crashed", f"The Dask worker failed on this file: {type(exc).__name__}: {exc}"
+                )
             yield path, row
             if pending:
                 queue.add(submit())
@@ -657,8 +674,10 @@ def run_batch(
         try:
             old = read_rows(out) if out.exists() else []
         except Exception as exc:
-            raise BatchError(f"Cannot read the previous results in {file_key(out)} to resume: {exc}",
-                             hint="Use --no-resume to start afresh, or another --out.") from exc
+            raise BatchError(
+                f"Cannot read the previous results in {file_key(out)} to resume: {exc}",
+                hint="Use --no-resume to start afresh, or another --out.",
+            ) from exc
         for row in old + _read_journal(journal):
             previous[str(row.get("file"))] = row
     else:
@@ -680,8 +699,10 @@ def run_batch(
     first_result: float | None = None
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _progress(len(todo), enabled=progress and bool(todo), console=console) as advance, \
-                journal.open("a", encoding="utf-8") as log:
+        with (
+            _progress(len(todo), enabled=progress and bool(todo), console=console) as advance,
+            journal.open("a", encoding="utf-8") as log,
+        ):
             for _, row in results:
                 if first_result is None:
                     first_result = time.perf_counter() - start
@@ -697,10 +718,15 @@ def run_batch(
         journal.unlink(missing_ok=True)
     failures = Counter(str(r["error_message"]) for r in new.values() if r.get("status") != STATUS_OK)
     return BatchSummary(
-        out=out, total=len(unique), skipped=skipped,
+        out=out,
+        total=len(unique),
+        skipped=skipped,
         ok=sum(1 for r in new.values() if r.get("status") == STATUS_OK),
-        failed=sum(failures.values()), seconds=time.perf_counter() - start, first_result_seconds=first_result,
-        top_errors=tuple(failures.most_common(TOP_ERRORS)), where=where,
+        failed=sum(failures.values()),
+        seconds=time.perf_counter() - start,
+        first_result_seconds=first_result,
+        top_errors=tuple(failures.most_common(TOP_ERRORS)),
+        where=where,
     )
 
 
@@ -727,9 +753,17 @@ def _progress(total: int, *, enabled: bool, console: Console | None) -> Iterator
         TimeRemainingColumn,
     )
 
-    columns = (TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[rate]}"), TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(),
-               TextColumn("eta"), TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("[red]{task.fields[failed]}"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
     failed = 0
     started = time.perf_counter()
     with Progress(*columns, console=console or Console(stderr=True)) as bar:
@@ -740,19 +774,22 @@ def _progress(total: int, *, enabled: bool, console: Console | None) -> Iterator
             failed += row.get("status") != STATUS_OK
             done = bar.tasks[0].completed + 1
             rate = done / max(time.perf_counter() - started, 1e-9)
-            bar.update(task_id, advance=1, rate=f"{rate:.1f} photos/s",
-                       failed=f"{failed} failed" if failed else "")
+            bar.update(task_id, advance=1, rate=f"{rate:.1f} photos/s", failed=f"{failed} failed" if failed else "")
 
         yield advance
 
 
 def analyze_task(
-    *, sex: str | None = None, ethnicity: str | None = None, norms_path: Path | None = None,
+    *,
+    sex: str | None = None,
+    ethnicity: str | None = None,
+    norms_path: Path | None = None,
     known_ipd_mm: float | None = None,
 ) -> Task:
     """:func:`analyze_row` with these options bound, picklable for worker processes."""
-    return functools.partial(analyze_row, sex=sex, ethnicity=ethnicity, norms_path=norms_path,
-                             known_ipd_mm=known_ipd_mm)
+    return functools.partial(
+        analyze_row, sex=sex, ethnicity=ethnicity, norms_path=norms_path, known_ipd_mm=known_ipd_mm
+    )
 
 
 __all__ = [

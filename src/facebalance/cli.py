@@ -43,8 +43,13 @@ def analyze(
         typer.Option(help="Interpupillary distance measured in clinic, mm; replaces the iris calibration."),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No terminal summary.")] = False,
-    out: Annotated[Path | None, typer.Option(help="Batch mode: one row per photo into results.csv or .parquet "
-                                             "(folders allowed; resumable; see analyze-batch).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Batch mode: one row per photo into results.csv or .parquet "
+            "(folders allowed; resumable; see analyze-batch)."
+        ),
+    ] = None,
     workers: Annotated[int | None, typer.Option(help="Batch mode: local worker processes (default: all CPUs).")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Batch mode: a Dask cluster, tcp://HOST:PORT.")] = None,
 ) -> None:
@@ -65,8 +70,17 @@ def analyze(
             raise typer.BadParameter("a folder needs --out results.csv or results.parquet", param_hint="--out")
         from facebalance.commands.batch import run_analyze_batch
 
-        run_analyze_batch(photos, out=out, workers=workers, scheduler=scheduler, sex=sex, ethnicity=ethnicity,
-                          norms=norms, ipd_mm=ipd_mm, console=console)
+        run_analyze_batch(
+            photos,
+            out=out,
+            workers=workers,
+            scheduler=scheduler,
+            sex=sex,
+            ethnicity=ethnicity,
+            norms=norms,
+            ipd_mm=ipd_mm,
+            console=console,
+        )
         return
     if len(photos) > 1 and (json_out or annotate):
         raise typer.BadParameter("--json and --annotate take one photo; use --out-dir for several", param_hint="--json")
@@ -86,9 +100,18 @@ def analyze(
                 from facebalance.commands.profile import analyze_profile_photo, photo_view
 
                 if photo_view(photo, landmarker=landmarker).startswith("profile"):
-                    ok = analyze_profile_photo(photo, sex=sex, ethnicity=ethnicity, norms=norm_set, json_out=json_out,
-                                               annotate=annotate, out_dir=out_dir, quiet=quiet, landmarker=landmarker,
-                                               out=console)
+                    ok = analyze_profile_photo(
+                        photo,
+                        sex=sex,
+                        ethnicity=ethnicity,
+                        norms=norm_set,
+                        json_out=json_out,
+                        annotate=annotate,
+                        out_dir=out_dir,
+                        quiet=quiet,
+                        landmarker=landmarker,
+                        out=console,
+                    )
                     failures += not ok
                 else:
                     failures += 1

@@ -42,11 +42,23 @@ LOOPBACK = "127.0.0.1"
 #: a two-visit plan (toxin and cheek first, the chin after the cheek has settled).
 GRADES = {"glabellar_lines": "2", "midface_volume_deficit": "3", "chin_retrusion": "2"}
 INTAKE_FORM = {
-    "goals": "I look tired and my chin feels weak", "history": "", "allergies": "", "medications": "",
-    "conditions": "", "pregnancy": "no", "bddq_q1_concerned": "true", "bddq_q2_preoccupied": "false",
-    "bddq_q3_distress": "2", "bddq_q4_social": "1", "bddq_q5_work_school": "1", "bddq_q6_avoidance": "1",
-    "bddq_q7_impairment": "false", "prior-TOTAL_FORMS": "0", "prior-INITIAL_FORMS": "0",
-    "prior-MIN_NUM_FORMS": "0", "prior-MAX_NUM_FORMS": "20",
+    "goals": "I look tired and my chin feels weak",
+    "history": "",
+    "allergies": "",
+    "medications": "",
+    "conditions": "",
+    "pregnancy": "no",
+    "bddq_q1_concerned": "true",
+    "bddq_q2_preoccupied": "false",
+    "bddq_q3_distress": "2",
+    "bddq_q4_social": "1",
+    "bddq_q5_work_school": "1",
+    "bddq_q6_avoidance": "1",
+    "bddq_q7_impairment": "false",
+    "prior-TOTAL_FORMS": "0",
+    "prior-INITIAL_FORMS": "0",
+    "prior-MIN_NUM_FORMS": "0",
+    "prior-MAX_NUM_FORMS": "20",
 }
 
 
@@ -141,8 +153,16 @@ def summarise(samples: Samples, order: Sequence[str]) -> tuple[Row, ...]:
     for name in order:
         values = samples.latencies_ms.get(name, [])
         if values:
-            rows.append(Row(name, len(values), percentile(values, 50), percentile(values, 95), max(values),
-                            samples.errors.get(name, 0)))
+            rows.append(
+                Row(
+                    name,
+                    len(values),
+                    percentile(values, 50),
+                    percentile(values, 95),
+                    max(values),
+                    samples.errors.get(name, 0),
+                )
+            )
     return tuple(rows)
 
 
@@ -158,14 +178,16 @@ def _free_port() -> int:
 
 def _server_env(data_dir: Path, port: int, database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("FACEBALANCE_")}
-    env.update({
-        "FACEBALANCE_DATA_DIR": str(data_dir),
-        "FACEBALANCE_SECRET_KEY": secrets.token_urlsafe(50),
-        # Plain http on the loopback interface: production cookies are Secure (HTTPS only).
-        "FACEBALANCE_SECURE_COOKIES": "off",
-        "FACEBALANCE_ALLOWED_HOSTS": LOOPBACK,
-        "FACEBALANCE_BIND": f"{LOOPBACK}:{port}",
-    })
+    env.update(
+        {
+            "FACEBALANCE_DATA_DIR": str(data_dir),
+            "FACEBALANCE_SECRET_KEY": secrets.token_urlsafe(50),
+            # Plain http on the loopback interface: production cookies are Secure (HTTPS only).
+            "FACEBALANCE_SECURE_COOKIES": "off",
+            "FACEBALANCE_ALLOWED_HOSTS": LOOPBACK,
+            "FACEBALANCE_BIND": f"{LOOPBACK}:{port}",
+        }
+    )
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -173,20 +195,39 @@ def _server_env(data_dir: Path, port: int, database_url: str | None) -> dict[str
 
 def _seed(env: dict[str, str]) -> tuple[str, str]:
     """Migrate and seed the demo clinic; the provider's user name and the password it was given."""
-    proc = subprocess.run([sys.executable, "-m", "facebalance.clinic.manage", "facebalance_demo"], env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "facebalance.clinic.manage", "facebalance_demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     match = re.search(r"provider\s+user: (\S+)\s+password: (\S+)", proc.stdout)
     if proc.returncode != 0 or match is None:
-        raise BenchError(f"Seeding the demo clinic failed: {(proc.stderr or proc.stdout)[-1500:]}",
-                         hint="Run python -m facebalance.clinic.manage facebalance_demo to see why.")
+        raise BenchError(
+            f"Seeding the demo clinic failed: {(proc.stderr or proc.stdout)[-1500:]}",
+            hint="Run python -m facebalance.clinic.manage facebalance_demo to see why.",
+        )
     return match.group(1), match.group(2)
 
 
 def _start_server(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:facebalance.clinic.gunicorn_conf",
-             "facebalance.clinic.wsgi"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "python:facebalance.clinic.gunicorn_conf",
+                "facebalance.clinic.wsgi",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def _stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -225,8 +266,9 @@ def _csrf(client: Any) -> str:
 
 async def _login(client: Any, user: str, password: str) -> None:
     await client.get("/login/")
-    response = await client.post("/login/", data={"username": user, "password": password,
-                                                  "csrfmiddlewaretoken": _csrf(client)})
+    response = await client.post(
+        "/login/", data={"username": user, "password": password, "csrfmiddlewaretoken": _csrf(client)}
+    )
     if response.status_code != 302:
         raise BenchError(f"Login as {user} failed with HTTP {response.status_code}.")
 
@@ -253,8 +295,11 @@ async def prepare(base: str, user: str, password: str) -> Target:
         assessment = _id_from(r.headers.get("location", ""), "assessments")
         headers = {"X-CSRFToken": _csrf(c)}
         for finding in (await c.get(f"/api/assessments/{assessment}")).json()["analysis"]["findings"]:
-            await c.post(f"/api/assessments/{assessment}/findings/{finding['id']}/review",
-                         json={"decision": "confirm"}, headers=headers)
+            await c.post(
+                f"/api/assessments/{assessment}/findings/{finding['id']}/review",
+                json={"decision": "confirm"},
+                headers=headers,
+            )
         grades = {f"grade_{k}": v for k, v in GRADES.items()}
         await c.post(f"/assessments/{assessment}/grades/", data={**grades, "csrfmiddlewaretoken": _csrf(c)})
         await c.post(f"/assessments/{assessment}/confirm/", data={"csrfmiddlewaretoken": _csrf(c)})
@@ -289,15 +334,23 @@ def steps(t: Target) -> tuple[Step, ...]:
 LOGIN = "login (Argon2 password check)"
 
 
-async def _user(base: str, user: str, password: str, round_steps: Sequence[Step], rounds: int, deadline: float,
-                budget: list[int], samples: Samples, done: list[int]) -> None:
+async def _user(
+    base: str,
+    user: str,
+    password: str,
+    round_steps: Sequence[Step],
+    rounds: int,
+    deadline: float,
+    budget: list[int],
+    samples: Samples,
+    done: list[int],
+) -> None:
     import httpx
 
     async with httpx.AsyncClient(base_url=base, timeout=120) as c:
         await c.get("/login/")
         start = time.perf_counter()
-        r = await c.post("/login/", data={"username": user, "password": password,
-                                          "csrfmiddlewaretoken": _csrf(c)})
+        r = await c.post("/login/", data={"username": user, "password": password, "csrfmiddlewaretoken": _csrf(c)})
         samples.add(LOGIN, (time.perf_counter() - start) * 1000, r.status_code == 302, f"HTTP {r.status_code}")
         for _ in range(rounds):
             if time.monotonic() > deadline or budget[0] < len(round_steps):
@@ -318,28 +371,42 @@ async def _user(base: str, user: str, password: str, round_steps: Sequence[Step]
             done[0] += 1
 
 
-async def _run_load(base: str, user: str, password: str, target: Target, *, users: int, rounds: int,
-                    max_requests: int, max_seconds: float) -> tuple[Samples, int, float]:
+async def _run_load(
+    base: str,
+    user: str,
+    password: str,
+    target: Target,
+    *,
+    users: int,
+    rounds: int,
+    max_requests: int,
+    max_seconds: float,
+) -> tuple[Samples, int, float]:
     round_steps = steps(target)
     samples = Samples()
     # One unmeasured round first: every worker process loads its templates and opens its connections.
-    await _user(base, user, password, round_steps, 1, time.monotonic() + max_seconds, [len(round_steps) * 2],
-                Samples(), [0])
+    await _user(
+        base, user, password, round_steps, 1, time.monotonic() + max_seconds, [len(round_steps) * 2], Samples(), [0]
+    )
     budget, done = [max_requests], [0]
     deadline = time.monotonic() + max_seconds
     start = time.perf_counter()
-    await asyncio.gather(*(_user(base, user, password, round_steps, rounds, deadline, budget, samples, done)
-                           for _ in range(users)))
+    await asyncio.gather(
+        *(_user(base, user, password, round_steps, rounds, deadline, budget, samples, done) for _ in range(users))
+    )
     return samples, done[0], time.perf_counter() - start
 
 
 def _database_version(env: dict[str, str], database_url: str | None) -> str:
     """``SQLite 3.40.1`` or ``PostgreSQL 15.18``, as the server's own settings connect."""
-    code = ("import django; django.setup(); from django.db import connection as c; c.ensure_connection(); "
-            "print(c.vendor, c.pg_version if c.vendor == 'postgresql' else __import__('sqlite3').sqlite_version)")
+    code = (
+        "import django; django.setup(); from django.db import connection as c; c.ensure_connection(); "
+        "print(c.vendor, c.pg_version if c.vendor == 'postgresql' else __import__('sqlite3').sqlite_version)"
+    )
     env = {**env, "DJANGO_SETTINGS_MODULE": "facebalance.clinic.settings"}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     words = proc.stdout.split()
     if len(words) != 2:
         return "PostgreSQL" if database_url else "SQLite"
@@ -349,12 +416,21 @@ def _database_version(env: dict[str, str], database_url: str | None) -> str:
     return f"SQLite {words[1]}"
 
 
-def measure_database(database_url: str | None, *, users: int, rounds: int, max_requests: int,
-                     max_seconds: float, console: Console | None = None) -> DatabaseRun:
+def measure_database(
+    database_url: str | None,
+    *,
+    users: int,
+    rounds: int,
+    max_requests: int,
+    max_seconds: float,
+    console: Console | None = None,
+) -> DatabaseRun:
     """Start a server on the database (SQLite in a fresh folder when ``database_url`` is None) and load it."""
     if database_url and not re.match(r"^postgres(ql)?://[^@]*@(127\.0\.0\.1|localhost)(:\d+)?/", database_url):
-        raise BenchError("bench-clinic runs on the loopback interface only.",
-                         hint="Give a postgres://user:pass@127.0.0.1:PORT/db URL (e.g. from .ci/postgres.sh).")
+        raise BenchError(
+            "bench-clinic runs on the loopback interface only.",
+            hint="Give a postgres://user:pass@127.0.0.1:PORT/db URL (e.g. from .ci/postgres.sh).",
+        )
     with tempfile.TemporaryDirectory(prefix="facebalance-bench-clinic-") as tmp:
         port = _free_port()
         env = _server_env(Path(tmp) / "data", port, database_url)
@@ -370,15 +446,32 @@ def measure_database(database_url: str | None, *, users: int, rounds: int, max_r
             target = asyncio.run(prepare(base, user, password))
             if console is not None:
                 console.print(f"{users} users x {rounds} rounds against {base} ({version})")
-            samples, rounds_done, seconds = asyncio.run(_run_load(
-                base, user, password, target, users=users, rounds=rounds, max_requests=max_requests,
-                max_seconds=max_seconds))
+            samples, rounds_done, seconds = asyncio.run(
+                _run_load(
+                    base,
+                    user,
+                    password,
+                    target,
+                    users=users,
+                    rounds=rounds,
+                    max_requests=max_requests,
+                    max_seconds=max_seconds,
+                )
+            )
         finally:
             _stop_server(proc)
     order = [LOGIN, *(s.name for s in steps(target))]
     workers = max(2, os.cpu_count() or 1)  # gunicorn_conf.py: one sync worker per core, at least two
-    return DatabaseRun("PostgreSQL" if database_url else "SQLite", version, workers, users, rounds_done, seconds,
-                       summarise(samples, order), tuple(samples.first_errors))
+    return DatabaseRun(
+        "PostgreSQL" if database_url else "SQLite",
+        version,
+        workers,
+        users,
+        rounds_done,
+        seconds,
+        summarise(samples, order),
+        tuple(samples.first_errors),
+    )
 
 
 # --- the report ------------------------------------------------------------------------------------------
@@ -391,8 +484,17 @@ def _load_average() -> str:
         return "not available"
 
 
-def render_section(runs: Sequence[DatabaseRun], *, command: str, load_average: str, users: int, rounds: int,
-                   max_requests: int, max_seconds: float, now: datetime | None = None) -> str:
+def render_section(
+    runs: Sequence[DatabaseRun],
+    *,
+    command: str,
+    load_average: str,
+    users: int,
+    rounds: int,
+    max_requests: int,
+    max_seconds: float,
+    now: datetime | None = None,
+) -> str:
     """The markdown of the ``bench-clinic`` section (without its markers)."""
     from facebalance.evaluation.common import run_header
 
@@ -428,8 +530,10 @@ def render_section(runs: Sequence[DatabaseRun], *, command: str, load_average: s
             "| request | n | p50 ms | p95 ms | max ms | errors |",
             "|---|---:|---:|---:|---:|---:|",
         ]
-        lines += [f"| {r.name} | {r.count} | {r.p50_ms:.0f} | {r.p95_ms:.0f} | {r.max_ms:.0f} | {r.errors} |"
-                  for r in run.rows]
+        lines += [
+            f"| {r.name} | {r.count} | {r.p50_ms:.0f} | {r.p95_ms:.0f} | {r.max_ms:.0f} | {r.errors} |"
+            for r in run.rows
+        ]
         if run.first_errors:
             lines += ["", "First errors: " + "; ".join(run.first_errors)]
         lines.append("")
@@ -437,15 +541,31 @@ def render_section(runs: Sequence[DatabaseRun], *, command: str, load_average: s
 
 
 def render_table(run: DatabaseRun) -> Table:
-    table = Table("request", "n", "p50 ms", "p95 ms", "max ms", "errors",
-                  title=f"{run.version}: {run.requests} requests in {run.seconds:.1f} s")
+    table = Table(
+        "request",
+        "n",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "errors",
+        title=f"{run.version}: {run.requests} requests in {run.seconds:.1f} s",
+    )
     for r in run.rows:
         table.add_row(r.name, str(r.count), f"{r.p50_ms:.0f}", f"{r.p95_ms:.0f}", f"{r.max_ms:.0f}", str(r.errors))
     return table
 
 
-def run_bench_clinic(*, database_urls: Sequence[str], sqlite: bool, users: int, rounds: int, max_requests: int,
-                     max_seconds: float, write: Path | None, console: Console) -> list[DatabaseRun]:
+def run_bench_clinic(
+    *,
+    database_urls: Sequence[str],
+    sqlite: bool,
+    users: int,
+    rounds: int,
+    max_requests: int,
+    max_seconds: float,
+    write: Path | None,
+    console: Console,
+) -> list[DatabaseRun]:
     """Measure each database, print the tables and (with ``write``) update the section."""
     try:
         import httpx  # noqa: F401
@@ -454,8 +574,9 @@ def run_bench_clinic(*, database_urls: Sequence[str], sqlite: bool, users: int, 
     load_average = _load_average()
     runs = []
     for url in ([None] if sqlite else []) + list(database_urls):
-        run = measure_database(url, users=users, rounds=rounds, max_requests=max_requests, max_seconds=max_seconds,
-                               console=console)
+        run = measure_database(
+            url, users=users, rounds=rounds, max_requests=max_requests, max_seconds=max_seconds, console=console
+        )
         console.print(render_table(run))
         runs.append(run)
     if write is not None and runs:
@@ -465,8 +586,18 @@ def run_bench_clinic(*, database_urls: Sequence[str], sqlite: bool, users: int, 
         parts += ["--database-url postgres://…@127.0.0.1:PORT/facebalance"] * len(database_urls)
         parts += [] if sqlite else ["--no-sqlite"]
         parts += [f"--write {write}"]
-        write_section(write, SECTION, render_section(runs, command=" ".join(parts), load_average=load_average,
-                                                     users=users, rounds=rounds, max_requests=max_requests,
-                                                     max_seconds=max_seconds))
+        write_section(
+            write,
+            SECTION,
+            render_section(
+                runs,
+                command=" ".join(parts),
+                load_average=load_average,
+                users=users,
+                rounds=rounds,
+                max_requests=max_requests,
+                max_seconds=max_seconds,
+            ),
+        )
         console.print(f"wrote the {SECTION} section of {write}")
     return runs

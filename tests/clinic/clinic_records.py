@@ -32,17 +32,47 @@ ANALYSIS_DOC: dict[str, Any] = {
     "schema_version": "1.0",
     "norm_set": {"name": "facebalance-default", "version": "test"},
     "measurements": {
-        "lower_third_mm": {"value": 68.0, "uncertainty": 1.0, "unit": "mm", "zone": "proportions",
-                           "label": "Lower third", "points": [],
-                           "norm": {"mean": 64.0, "sd": 3.0, "low": None, "high": None, "sex": "female",
-                                    "population": "test", "source": "test", "review": "cited",
-                                    "status": "within", "deviation": 1.3, "beyond_uncertainty": False}},
+        "lower_third_mm": {
+            "value": 68.0,
+            "uncertainty": 1.0,
+            "unit": "mm",
+            "zone": "proportions",
+            "label": "Lower third",
+            "points": [],
+            "norm": {
+                "mean": 64.0,
+                "sd": 3.0,
+                "low": None,
+                "high": None,
+                "sex": "female",
+                "population": "test",
+                "source": "test",
+                "review": "cited",
+                "status": "within",
+                "deviation": 1.3,
+                "beyond_uncertainty": False,
+            },
+        },
     },
-    "findings": [{"id": "lower_third_mm_above", "kind": "norm", "zones": ["proportions"],
-                  "measurements": ["lower_third_mm"], "value": 68.0, "uncertainty": 1.0, "unit": "mm",
-                  "norm": "64 ± 3", "source": "test", "deviation": 1.3, "severity": "mild",
-                  "beyond_uncertainty": False, "sentence": "Lower third long.", "points": [],
-                  "status": "proposed"}],
+    "findings": [
+        {
+            "id": "lower_third_mm_above",
+            "kind": "norm",
+            "zones": ["proportions"],
+            "measurements": ["lower_third_mm"],
+            "value": 68.0,
+            "uncertainty": 1.0,
+            "unit": "mm",
+            "norm": "64 ± 3",
+            "source": "test",
+            "deviation": 1.3,
+            "severity": "mild",
+            "beyond_uncertainty": False,
+            "sentence": "Lower third long.",
+            "points": [],
+            "status": "proposed",
+        }
+    ],
     "warnings": [],
 }
 
@@ -92,30 +122,81 @@ def make_clinic(name: str, prefix: str) -> ClinicRecords:
         memberships[role] = Membership.objects.create(user=user, clinic=clinic, role=role)
         people[role] = user
     provider = people[Role.PROVIDER]
-    patient = Patient.objects.create(clinic=clinic, given_name=f"{prefix.title()}Given", family_name=f"{name} Patient",
-                                     date_of_birth=date(1990, 1, 2), sex="female", created_by=provider)
+    patient = Patient.objects.create(
+        clinic=clinic,
+        given_name=f"{prefix.title()}Given",
+        family_name=f"{name} Patient",
+        date_of_birth=date(1990, 1, 2),
+        sex="female",
+        created_by=provider,
+    )
     intake = Intake.objects.create(patient=patient, created_by=provider, goals="softer jawline")
     PriorTreatment.objects.create(intake=intake, date=date(2025, 3, 1), modality="toxin", area="glabella", amount=20)
-    session = PhotoSession.objects.create(patient=patient, created_by=provider, protocol_name="default",
-                                          protocol_version="1")
+    session = PhotoSession.objects.create(
+        patient=patient, created_by=provider, protocol_name="default", protocol_version="1"
+    )
     data = tiny_jpeg()
     name_jpg = photostore.new_name(".jpg")
     name_png = photostore.new_name(".png")
-    photo = photostore.commit_files({name_jpg: photostore.write_part(data)}, lambda: Photo.objects.create(
-        session=session, view_id="frontal_rest", stored_name=name_jpg, sha256="0" * 64, size_bytes=len(data),
-        width_px=64, height_px=48, checks={"checks": []}, status="pass", uploaded_by=provider))
-    assessment = photostore.commit_files({name_png: photostore.write_part(data)}, lambda: Assessment.objects.create(
-        session=session, photo=photo, analysis=ANALYSIS_DOC, annotated_name=name_png, created_by=provider))
-    review = FindingReview.objects.create(assessment=assessment, finding_id="lower_third_mm_above",
-                                          decision="confirm", reviewer=provider)
-    plan = Plan.objects.create(patient=patient, assessment=assessment, intake=intake, created_by=provider,
-                               document={"status": "proposed", "summary": "test plan", "visits": [], "items": []})
+    photo = photostore.commit_files(
+        {name_jpg: photostore.write_part(data)},
+        lambda: Photo.objects.create(
+            session=session,
+            view_id="frontal_rest",
+            stored_name=name_jpg,
+            sha256="0" * 64,
+            size_bytes=len(data),
+            width_px=64,
+            height_px=48,
+            checks={"checks": []},
+            status="pass",
+            uploaded_by=provider,
+        ),
+    )
+    assessment = photostore.commit_files(
+        {name_png: photostore.write_part(data)},
+        lambda: Assessment.objects.create(
+            session=session, photo=photo, analysis=ANALYSIS_DOC, annotated_name=name_png, created_by=provider
+        ),
+    )
+    review = FindingReview.objects.create(
+        assessment=assessment, finding_id="lower_third_mm_above", decision="confirm", reviewer=provider
+    )
+    plan = Plan.objects.create(
+        patient=patient,
+        assessment=assessment,
+        intake=intake,
+        created_by=provider,
+        document={"status": "proposed", "summary": "test plan", "visits": [], "items": []},
+    )
     name_cmp = photostore.new_name(".png")
-    comparison = photostore.commit_files({name_cmp: photostore.write_part(data)}, lambda: Comparison.objects.create(
-        patient=patient, view_id="frontal_rest", before_photo=photo, after_photo=photo,
-        document={"changes": [], "warnings": []}, overlay_name=name_cmp, created_by=provider))
-    return ClinicRecords(clinic, provider, people[Role.FRONT_DESK], people[Role.CLINIC_ADMIN], patient, intake,
-                         session, photo, assessment, review, plan, memberships[Role.CLINIC_ADMIN], comparison)
+    comparison = photostore.commit_files(
+        {name_cmp: photostore.write_part(data)},
+        lambda: Comparison.objects.create(
+            patient=patient,
+            view_id="frontal_rest",
+            before_photo=photo,
+            after_photo=photo,
+            document={"changes": [], "warnings": []},
+            overlay_name=name_cmp,
+            created_by=provider,
+        ),
+    )
+    return ClinicRecords(
+        clinic,
+        provider,
+        people[Role.FRONT_DESK],
+        people[Role.CLINIC_ADMIN],
+        patient,
+        intake,
+        session,
+        photo,
+        assessment,
+        review,
+        plan,
+        memberships[Role.CLINIC_ADMIN],
+        comparison,
+    )
 
 
 def new_session(client: Any, records: ClinicRecords) -> Any:
@@ -131,5 +212,8 @@ def upload(client: Any, session: Any, view: str, path_or_bytes: object, *, htmx:
 
     data = path_or_bytes.read_bytes() if hasattr(path_or_bytes, "read_bytes") else path_or_bytes
     headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(f"/sessions/{session.pk}/views/{view}/upload/",
-                       {"photo": SimpleUploadedFile("../../etc/passwd;rm -rf.jpg", data)}, headers=headers)
+    return client.post(
+        f"/sessions/{session.pk}/views/{view}/upload/",
+        {"photo": SimpleUploadedFile("../../etc/passwd;rm -rf.jpg", data)},
+        headers=headers,
+    )

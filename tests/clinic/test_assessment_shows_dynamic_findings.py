@@ -39,8 +39,15 @@ def test_demo_patient_rest_and_smile_give_a_reviewable_dynamic_assessment() -> N
 
     # The demo's smile proposes no dynamic finding under the working thresholds; every finding it does
     # propose, and one planted in the stored document, is reviewed through the same FindingReview rows.
-    planted = {"id": "dynamic.commissure_excursion_asymmetry", "kind": "asymmetry", "expression": "smile",
-               "side": "both", "severity": "mild", "sentence": "The smile is lopsided.", "action": "balance first"}
+    planted = {
+        "id": "dynamic.commissure_excursion_asymmetry",
+        "kind": "asymmetry",
+        "expression": "smile",
+        "side": "both",
+        "severity": "mild",
+        "sentence": "The smile is lopsided.",
+        "action": "balance first",
+    }
     assessment.dynamics = dict(dynamics, findings=[*dynamics["findings"], planted])
     assessment.save(update_fields=["dynamics"])
     frontal_ids = {f["id"] for f in assessment.frontal_findings()}
@@ -49,9 +56,11 @@ def test_demo_patient_rest_and_smile_give_a_reviewable_dynamic_assessment() -> N
     assert not frontal_ids & set(dynamic_ids) and len(set(dynamic_ids)) == len(dynamic_ids)
     page = client.get(f"/assessments/{assessment.pk}/").content.decode()
     assert "The smile is lopsided." in page and 'id="finding-dynamic-commissure_excursion_asymmetry-smile-both"' in page
-    edited = client.post(f"/assessments/{assessment.pk}/findings/{dynamic_ids[-1]}/review/",
-                         {"decision": "edit", "sentence": "Slightly lopsided smile.", "severity": "mild"},
-                         headers={"HX-Request": "true"}).content.decode()
+    edited = client.post(
+        f"/assessments/{assessment.pk}/findings/{dynamic_ids[-1]}/review/",
+        {"decision": "edit", "sentence": "Slightly lopsided smile.", "severity": "mild"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
     assert "Slightly lopsided smile." in edited and "demo.provider" in edited
     review = FindingReview.objects.get(assessment=assessment, finding_id=dynamic_ids[-1])
     assert review.decision == "edit"
@@ -79,23 +88,38 @@ def test_a_session_without_expression_photos_says_so(clinic_a: ClinicRecords) ->
 def test_dynamic_findings_are_unknown_to_another_assessment(clinic_a: ClinicRecords) -> None:
     client = Client()
     client.force_login(clinic_a.provider)
-    response = client.post(f"/assessments/{clinic_a.assessment.pk}/findings/dynamic-gummy_smile-smile-left/review/",
-                           {"decision": "confirm"})
+    response = client.post(
+        f"/assessments/{clinic_a.assessment.pk}/findings/dynamic-gummy_smile-smile-left/review/",
+        {"decision": "confirm"},
+    )
     assert response.status_code == 404
 
 
 def test_the_api_returns_the_dynamics_and_reviews_a_dynamic_finding(clinic_a: ClinicRecords) -> None:
     assessment = clinic_a.assessment
-    assessment.dynamics = {"status": "done", "findings": [
-        {"id": "dynamic.dao_pull_strong", "expression": "eee", "side": "left", "severity": "mild",
-         "sentence": "Strong DAO pull.", "action": "DAO toxin candidate"}]}
+    assessment.dynamics = {
+        "status": "done",
+        "findings": [
+            {
+                "id": "dynamic.dao_pull_strong",
+                "expression": "eee",
+                "side": "left",
+                "severity": "mild",
+                "sentence": "Strong DAO pull.",
+                "action": "DAO toxin candidate",
+            }
+        ],
+    }
     assessment.save(update_fields=["dynamics"])
     client = Client()
     client.force_login(clinic_a.provider)
     out = client.get(f"/api/assessments/{assessment.pk}").json()
     assert out["dynamic_findings"][0]["id"] == "dynamic-dao_pull_strong-eee-left"
     assert out["dynamic_findings"][0]["rule"] == "dynamic.dao_pull_strong"
-    reviewed = client.post(f"/api/assessments/{assessment.pk}/findings/dynamic-dao_pull_strong-eee-left/review",
-                           data={"decision": "reject", "note": "not seen in clinic"}, content_type="application/json")
+    reviewed = client.post(
+        f"/api/assessments/{assessment.pk}/findings/dynamic-dao_pull_strong-eee-left/review",
+        data={"decision": "reject", "note": "not seen in clinic"},
+        content_type="application/json",
+    )
     assert reviewed.status_code == 200
     assert reviewed.json()["reviews"]["dynamic-dao_pull_strong-eee-left"]["decision"] == "reject"

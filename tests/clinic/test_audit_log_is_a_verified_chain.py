@@ -22,8 +22,10 @@ def drop_guards() -> None:
 
 
 def some_events(clinic_a: ClinicRecords, n: int = 5) -> list[AuditEvent]:
-    return [audit.record("view", user=clinic_a.provider, clinic_id=clinic_a.clinic.pk, obj=clinic_a.patient)
-            for _ in range(n)]
+    return [
+        audit.record("view", user=clinic_a.provider, clinic_id=clinic_a.clinic.pk, obj=clinic_a.patient)
+        for _ in range(n)
+    ]
 
 
 def test_pages_record_who_viewed_and_created_what(clinic_a: ClinicRecords) -> None:
@@ -31,11 +33,15 @@ def test_pages_record_who_viewed_and_created_what(clinic_a: ClinicRecords) -> No
     client.force_login(clinic_a.provider)
     client.get(f"/patients/{clinic_a.patient.pk}/")
     client.get(f"/photos/{clinic_a.photo.pk}/image/")
-    client.post("/patients/new/", {"given_name": "New", "family_name": "Person", "date_of_birth": "1970-01-01",
-                                   "sex": "male"})
+    client.post(
+        "/patients/new/", {"given_name": "New", "family_name": "Person", "date_of_birth": "1970-01-01", "sex": "male"}
+    )
     events = list(AuditEvent.objects.order_by("seq"))
     assert [(e.action, e.object_type) for e in events] == [
-        ("view", "patient"), ("view", "photo"), ("create", "patient")]
+        ("view", "patient"),
+        ("view", "photo"),
+        ("create", "patient"),
+    ]
     assert {e.actor for e in events} == {"harbour.provider"}
     assert events[0].object_id == str(clinic_a.patient.pk)
     assert audit.verify_chain().ok
@@ -44,8 +50,10 @@ def test_pages_record_who_viewed_and_created_what(clinic_a: ClinicRecords) -> No
 def test_rows_carry_no_names(clinic_a: ClinicRecords) -> None:
     client = Client()
     client.force_login(clinic_a.provider)
-    client.post("/patients/new/", {"given_name": "Zelda", "family_name": "Quixote", "date_of_birth": "1970-01-01",
-                                   "sex": "female"})
+    client.post(
+        "/patients/new/",
+        {"given_name": "Zelda", "family_name": "Quixote", "date_of_birth": "1970-01-01", "sex": "female"},
+    )
     text = " ".join(str(e.detail) + e.object_id for e in AuditEvent.objects.all())
     assert "Zelda" not in text and "Quixote" not in text
 

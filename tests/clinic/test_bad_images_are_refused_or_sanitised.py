@@ -16,9 +16,15 @@ from facebalance.clinic.api import issue_key
 from facebalance.clinic.models import Photo
 
 #: Files the README says are handled (stored clean), not refused.
-SANITISED = {"pillow_exif_gps.jpg", "pillow_empty_gps_ifd.jpg", "pillow_hopper_orientation_2.jpg",
-             "pillow_hopper_orientation_3.jpg", "pillow_hopper_orientation_6.jpg", "pillow_hopper_orientation_8.jpg",
-             "fuzzdb_POC_phpinfo-metadata.jpg"}
+SANITISED = {
+    "pillow_exif_gps.jpg",
+    "pillow_empty_gps_ifd.jpg",
+    "pillow_hopper_orientation_2.jpg",
+    "pillow_hopper_orientation_3.jpg",
+    "pillow_hopper_orientation_6.jpg",
+    "pillow_hopper_orientation_8.jpg",
+    "fuzzdb_POC_phpinfo-metadata.jpg",
+}
 
 FILES = sorted(p.name for p in BAD_IMAGES.iterdir() if p.name != "README.md") if BAD_IMAGES.is_dir() else []
 needs_data = pytest.mark.skipif(not FILES, reason=f"{BAD_IMAGES} is absent (shared evaluation data)")
@@ -39,8 +45,11 @@ def test_the_browser_form_refuses_or_sanitises(clinic_a: ClinicRecords, name: st
     client = Client()
     client.force_login(clinic_a.provider)
     data = (BAD_IMAGES / name).read_bytes()
-    response = client.post(f"/sessions/{clinic_a.session.pk}/views/frontal_smile/upload/",
-                           {"photo": SimpleUploadedFile(name, data)}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/sessions/{clinic_a.session.pk}/views/frontal_smile/upload/",
+        {"photo": SimpleUploadedFile(name, data)},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     stored = Photo.objects.filter(session=clinic_a.session, view_id="frontal_smile")
     if name in SANITISED:
@@ -57,8 +66,9 @@ def test_the_browser_form_refuses_or_sanitises(clinic_a: ClinicRecords, name: st
 def test_the_api_refuses_or_sanitises(clinic_a: ClinicRecords, name: str) -> None:
     client = Client(headers={"Authorization": f"Bearer {issue_key(clinic_a.provider, 'test')}"})
     data = (BAD_IMAGES / name).read_bytes()
-    response = client.post(f"/api/sessions/{clinic_a.session.pk}/photos/frontal_smile",
-                           {"photo": SimpleUploadedFile(name, data)})
+    response = client.post(
+        f"/api/sessions/{clinic_a.session.pk}/photos/frontal_smile", {"photo": SimpleUploadedFile(name, data)}
+    )
     if name in SANITISED:
         assert response.status_code == 201, response.content
         check_stored(Photo.objects.get(pk=response.json()["id"]))

@@ -31,8 +31,10 @@ def test_two_sessions_of_the_same_photo_show_no_change() -> None:
     assert form.status_code == 200 and "frontal_rest" in form.content.decode()
     chart = client.get(f"/patients/{patient.pk}/").content.decode()
     assert f"/patients/{patient.pk}/compare/" in chart
-    response = client.post(f"/patients/{patient.pk}/compare/",
-                           {"before": str(first.pk), "after": str(second.pk), "view_id": "frontal_rest"})
+    response = client.post(
+        f"/patients/{patient.pk}/compare/",
+        {"before": str(first.pk), "after": str(second.pk), "view_id": "frontal_rest"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     comparison = Comparison.objects.get(patient=patient)
     doc = comparison.document
@@ -49,14 +51,14 @@ def test_two_sessions_of_the_same_photo_show_no_change() -> None:
         assert b"".join(picture.streaming_content).startswith(b"\x89PNG")
         assert kind in page
     assert client.get(f"/comparisons/{comparison.pk}/other.png").status_code == 404
-    assert AuditEvent.objects.filter(action="view", object_id=str(comparison.pk),
-                                     detail__picture="overlay").exists()
+    assert AuditEvent.objects.filter(action="view", object_id=str(comparison.pk), detail__picture="overlay").exists()
     # The stored pictures are known to the photo store's integrity check.
     assert photostore.integrity_report().clean
 
     # A session is needed on both sides; the same session twice is refused.
-    refused = client.post(f"/patients/{patient.pk}/compare/",
-                          {"before": str(first.pk), "after": str(first.pk), "view_id": "frontal_rest"})
+    refused = client.post(
+        f"/patients/{patient.pk}/compare/", {"before": str(first.pk), "after": str(first.pk), "view_id": "frontal_rest"}
+    )
     assert refused.status_code == 422 and b'role="alert"' in refused.content
 
 
@@ -64,12 +66,17 @@ def test_another_clinic_and_the_front_desk_are_refused(clinic_a: ClinicRecords, 
     theirs = clinic_b.comparison
     client = Client()
     client.force_login(clinic_a.provider)
-    for url in (f"/patients/{clinic_b.patient.pk}/compare/", f"/comparisons/{theirs.pk}/",
-                f"/comparisons/{theirs.pk}/overlay.png"):
+    for url in (
+        f"/patients/{clinic_b.patient.pk}/compare/",
+        f"/comparisons/{theirs.pk}/",
+        f"/comparisons/{theirs.pk}/overlay.png",
+    ):
         assert client.get(url).status_code == 404, url
     # Our patient with their sessions: not found either, nothing created.
-    response = client.post(f"/patients/{clinic_a.patient.pk}/compare/", {
-        "before": str(clinic_b.session.pk), "after": str(clinic_a.session.pk), "view_id": "frontal_rest"})
+    response = client.post(
+        f"/patients/{clinic_a.patient.pk}/compare/",
+        {"before": str(clinic_b.session.pk), "after": str(clinic_a.session.pk), "view_id": "frontal_rest"},
+    )
     assert response.status_code == 404
     assert Comparison.objects.filter(patient=clinic_a.patient).count() == 1
     own = Client()

@@ -9,10 +9,16 @@ from clinic.clinic_records import ClinicRecords
 
 def _links(records: ClinicRecords) -> dict[str, str]:
     p, a, plan = records.patient.pk, records.assessment.pk, records.plan.pk
-    return {"ledger": f"/records/patients/{p}/treatments/", "charting": f"/records/patients/{p}/treatments/new/",
-            "fhir": f"/records/patients/{p}/fhir.json", "recalls": "/records/recalls/", "ics": "/records/recalls.ics",
-            "plan_pdf": f"/records/plans/{plan}/written-plan.pdf", "report_pdf": f"/records/assessments/{a}/report.pdf",
-            "compare": f"/patients/{p}/compare/"}
+    return {
+        "ledger": f"/records/patients/{p}/treatments/",
+        "charting": f"/records/patients/{p}/treatments/new/",
+        "fhir": f"/records/patients/{p}/fhir.json",
+        "recalls": "/records/recalls/",
+        "ics": "/records/recalls.ics",
+        "plan_pdf": f"/records/plans/{plan}/written-plan.pdf",
+        "report_pdf": f"/records/assessments/{a}/report.pdf",
+        "compare": f"/patients/{p}/compare/",
+    }
 
 
 def test_the_provider_sees_every_records_link(clinic_a: ClinicRecords) -> None:

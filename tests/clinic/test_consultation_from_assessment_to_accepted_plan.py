@@ -9,13 +9,29 @@ from clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
 from facebalance.clinic.models import Assessment, FindingReview, Intake, Photo, PhotoSession, Plan
 
 INTAKE = {
-    "goals": "I look tired and my chin feels weak", "history": "", "allergies": "lidocaine", "medications": "",
-    "conditions": "", "pregnancy": "no",
-    "bddq_q1_concerned": "true", "bddq_q2_preoccupied": "false", "bddq_q3_distress": "2", "bddq_q4_social": "1",
-    "bddq_q5_work_school": "1", "bddq_q6_avoidance": "1", "bddq_q7_impairment": "false",
-    "prior-TOTAL_FORMS": "2", "prior-INITIAL_FORMS": "0", "prior-MIN_NUM_FORMS": "0", "prior-MAX_NUM_FORMS": "20",
-    "prior-0-date": "2025-06-01", "prior-0-clinic_name": "Elsewhere Clinic", "prior-0-modality": "ha",
-    "prior-0-product": "Juvederm Volbella", "prior-0-area": "lips", "prior-0-amount": "1.0",
+    "goals": "I look tired and my chin feels weak",
+    "history": "",
+    "allergies": "lidocaine",
+    "medications": "",
+    "conditions": "",
+    "pregnancy": "no",
+    "bddq_q1_concerned": "true",
+    "bddq_q2_preoccupied": "false",
+    "bddq_q3_distress": "2",
+    "bddq_q4_social": "1",
+    "bddq_q5_work_school": "1",
+    "bddq_q6_avoidance": "1",
+    "bddq_q7_impairment": "false",
+    "prior-TOTAL_FORMS": "2",
+    "prior-INITIAL_FORMS": "0",
+    "prior-MIN_NUM_FORMS": "0",
+    "prior-MAX_NUM_FORMS": "20",
+    "prior-0-date": "2025-06-01",
+    "prior-0-clinic_name": "Elsewhere Clinic",
+    "prior-0-modality": "ha",
+    "prior-0-product": "Juvederm Volbella",
+    "prior-0-area": "lips",
+    "prior-0-amount": "1.0",
     "prior-0-satisfied": "true",
 }
 
@@ -29,14 +45,25 @@ def test_intake_records_history_screen_and_prior_treatments(clinic_a: ClinicReco
     assert intake.bddq_complete and intake.bddq_positive is False
     treatment = intake.prior_treatments.get()
     assert (treatment.clinic_name, treatment.modality, float(treatment.amount), treatment.satisfied) == (
-        "Elsewhere Clinic", "ha", 1.0, True)
+        "Elsewhere Clinic",
+        "ha",
+        1.0,
+        True,
+    )
     page = client.get(response["Location"]).content.decode()
     assert "Juvederm Volbella" in page and "negative" in page
 
 
 def test_a_positive_bddq_as_screen_is_flagged() -> None:
-    intake = Intake(bddq_q1_concerned=True, bddq_q2_preoccupied=True, bddq_q3_distress=3, bddq_q4_social=1,
-                    bddq_q5_work_school=1, bddq_q6_avoidance=1, bddq_q7_impairment=False)
+    intake = Intake(
+        bddq_q1_concerned=True,
+        bddq_q2_preoccupied=True,
+        bddq_q3_distress=3,
+        bddq_q4_social=1,
+        bddq_q5_work_school=1,
+        bddq_q6_avoidance=1,
+        bddq_q7_impairment=False,
+    )
     assert intake.bddq_positive is True
 
 
@@ -55,12 +82,17 @@ def test_assessment_review_and_plan(clinic_a: ClinicRecords) -> None:
     findings = assessment.findings()
     assert findings, "the London photo gives at least one proposed finding"
     first, rest = findings[0], findings[1:]
-    edited = client.post(f"/assessments/{assessment.pk}/findings/{first['id']}/review/",
-                         {"decision": "edit", "sentence": "Clinician's wording.", "severity": "mild"},
-                         headers={"HX-Request": "true"}).content.decode()
+    edited = client.post(
+        f"/assessments/{assessment.pk}/findings/{first['id']}/review/",
+        {"decision": "edit", "sentence": "Clinician's wording.", "severity": "mild"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
     assert "Clinician&#x27;s wording." in edited and "harbour.provider" in edited
-    refused = client.post(f"/assessments/{assessment.pk}/findings/{first['id']}/review/",
-                          {"decision": "reject"}, headers={"HX-Request": "true"}).content.decode()
+    refused = client.post(
+        f"/assessments/{assessment.pk}/findings/{first['id']}/review/",
+        {"decision": "reject"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
     assert "Say why" in refused
     for f in rest:
         client.post(f"/assessments/{assessment.pk}/findings/{f['id']}/review/", {"decision": "confirm"})

@@ -19,10 +19,17 @@ REFUSED = {403, 404, 405}
 
 def object_params(b: ClinicRecords) -> dict[str, str]:
     return {
-        "patient_id": str(b.patient.pk), "intake_id": str(b.intake.pk), "session_id": str(b.session.pk),
-        "photo_id": str(b.photo.pk), "assessment_id": str(b.assessment.pk), "plan_id": str(b.plan.pk),
-        "membership_id": str(b.membership_admin.pk), "view_id": "frontal_rest",
-        "finding_id": "lower_third_mm_above", "comparison_id": str(b.comparison.pk), "kind": "overlay",
+        "patient_id": str(b.patient.pk),
+        "intake_id": str(b.intake.pk),
+        "session_id": str(b.session.pk),
+        "photo_id": str(b.photo.pk),
+        "assessment_id": str(b.assessment.pk),
+        "plan_id": str(b.plan.pk),
+        "membership_id": str(b.membership_admin.pk),
+        "view_id": "frontal_rest",
+        "finding_id": "lower_third_mm_above",
+        "comparison_id": str(b.comparison.pk),
+        "kind": "overlay",
     }
 
 
@@ -55,9 +62,14 @@ def api_operations(b: ClinicRecords) -> list[tuple[str, str]]:
 def snapshot(b: ClinicRecords) -> tuple[Any, ...]:
     b.plan.refresh_from_db()
     b.membership_admin.user.refresh_from_db()
-    return (Photo.objects.filter(session=b.session).count(), FindingReview.objects.filter(assessment=b.assessment)
-            .count(), Plan.objects.filter(patient=b.patient).count(), b.plan.status,
-            b.membership_admin.user.is_active, Membership.objects.filter(clinic=b.clinic).count())
+    return (
+        Photo.objects.filter(session=b.session).count(),
+        FindingReview.objects.filter(assessment=b.assessment).count(),
+        Plan.objects.filter(patient=b.patient).count(),
+        b.plan.status,
+        b.membership_admin.user.is_active,
+        Membership.objects.filter(clinic=b.clinic).count(),
+    )
 
 
 @pytest.mark.parametrize("role", ["provider", "front_desk", "admin"])
@@ -76,8 +88,9 @@ def test_it_refuses_every_page_of_another_clinic(clinic_a: ClinicRecords, clinic
 
 
 @pytest.mark.parametrize("auth", ["session", "api_key"])
-def test_it_refuses_every_api_operation_on_another_clinic(clinic_a: ClinicRecords, clinic_b: ClinicRecords,
-                                                          auth: str) -> None:
+def test_it_refuses_every_api_operation_on_another_clinic(
+    clinic_a: ClinicRecords, clinic_b: ClinicRecords, auth: str
+) -> None:
     client = Client()
     headers: dict[str, str] = {}
     if auth == "session":
@@ -88,15 +101,17 @@ def test_it_refuses_every_api_operation_on_another_clinic(clinic_a: ClinicRecord
     ops = api_operations(clinic_b)
     assert len(ops) >= 11
     for method, url in ops:
-        response = client.generic(method, url, data=b'{"decision": "confirm"}', content_type="application/json",
-                                  headers=headers)
+        response = client.generic(
+            method, url, data=b'{"decision": "confirm"}', content_type="application/json", headers=headers
+        )
         assert response.status_code in REFUSED | {422}, f"{method} {url}: {response.status_code}"
         assert clinic_b.patient.family_name.encode() not in response.content
     assert snapshot(clinic_b) == before
 
 
-def test_the_patient_list_and_api_list_show_only_the_own_clinic(clinic_a: ClinicRecords,
-                                                                 clinic_b: ClinicRecords) -> None:
+def test_the_patient_list_and_api_list_show_only_the_own_clinic(
+    clinic_a: ClinicRecords, clinic_b: ClinicRecords
+) -> None:
     client = Client()
     client.force_login(clinic_a.front_desk)
     page = client.get("/patients/").content.decode()
@@ -109,10 +124,17 @@ def test_the_same_urls_work_for_the_own_clinic(clinic_b: ClinicRecords) -> None:
     """The refusals above are about the clinic, not broken URLs: B's provider reaches B's records."""
     client = Client()
     client.force_login(clinic_b.provider)
-    for url in ("/patients/{patient_id}/", "/intakes/{intake_id}/", "/sessions/{session_id}/",
-                "/photos/{photo_id}/image/", "/assessments/{assessment_id}/", "/plans/{plan_id}/",
-                "/patients/{patient_id}/compare/", "/comparisons/{comparison_id}/",
-                "/comparisons/{comparison_id}/{kind}.png"):
+    for url in (
+        "/patients/{patient_id}/",
+        "/intakes/{intake_id}/",
+        "/sessions/{session_id}/",
+        "/photos/{photo_id}/image/",
+        "/assessments/{assessment_id}/",
+        "/plans/{plan_id}/",
+        "/patients/{patient_id}/compare/",
+        "/comparisons/{comparison_id}/",
+        "/comparisons/{comparison_id}/{kind}.png",
+    ):
         assert client.get(url.format(**object_params(clinic_b))).status_code == 200, url
     assert client.get(f"/api/assessments/{clinic_b.assessment.pk}").status_code == 200
 

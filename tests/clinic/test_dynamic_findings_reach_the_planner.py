@@ -14,9 +14,15 @@ from facebalance.clinic import plans
 from facebalance.report.document import analysis_document
 
 LONDON = Path(__file__).parents[1] / "data" / "london"
-DAO_PULL = {"id": "dynamic-dynamic-dao_pull_strong-eee-left", "rule": "dynamic.dao_pull_strong", "kind": "movement",
-            "severity": "moderate", "measurements": ["commissure_depression_mm"], "value": 2.4,
-            "sentence": "The left mouth corner is pulled down 2.4 mm on eee (strong DAO pull): DAO toxin candidate."}
+DAO_PULL = {
+    "id": "dynamic-dynamic-dao_pull_strong-eee-left",
+    "rule": "dynamic.dao_pull_strong",
+    "kind": "movement",
+    "severity": "moderate",
+    "measurements": ["commissure_depression_mm"],
+    "value": 2.4,
+    "sentence": "The left mouth corner is pulled down 2.4 mm on eee (strong DAO pull): DAO toxin candidate.",
+}
 
 
 @pytest.fixture(scope="module")

@@ -41,8 +41,9 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.is_file():
     pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="needs the playwright Python package (pip install playwright)")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="needs the playwright Python package (pip install playwright)"
+)
 
 from django.db import connection  # noqa: E402
 
@@ -52,12 +53,22 @@ from facebalance.clinic.models import Assessment, Patient, Photo, Plan  # noqa: 
 from shared_data import shared_path  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 #: Grades the provider records: frown lines, midface volume loss and a retruded chin give a two-visit plan.
 GRADES = {"glabellar_lines": "2", "midface_volume_deficit": "3", "chin_retrusion": "2"}
-STAND_IN_REASON = ("Demo stand-in: the sample patient has no {view} photo; this is another person's photo from "
-                   "AFLW2000, accepted only to walk the consultation.")
+STAND_IN_REASON = (
+    "Demo stand-in: the sample patient has no {view} photo; this is another person's photo from "
+    "AFLW2000, accepted only to walk the consultation."
+)
 
 
 def stand_in(name: str, *, mirror: bool, scale: float, sharpen: int) -> bytes:
@@ -109,8 +120,8 @@ class Walk:
         slot.locator("form[hx-encoding] button").click()
         # htmx replaces the slot: wait for the new one with the uploaded photo's status.
         self.page.wait_for_function(
-            "v => { const s = document.getElementById('slot-' + v); return s && s.querySelector('.badge'); }",
-            arg=view)
+            "v => { const s = document.getElementById('slot-' + v); return s && s.querySelector('.badge'); }", arg=view
+        )
         return self.slot(view)
 
 
@@ -148,8 +159,12 @@ def browser_page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatc
         page = context.new_page()
         page.set_default_timeout(20_000)
         problems: list[str] = []
-        page.on("console", lambda m: problems.append(f"{m.text} at {m.location.get('url')} on {page.url}")
-                if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(f"{m.text} at {m.location.get('url')} on {page.url}") if m.type == "error" else None
+            ),
+        )
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status == 404 else None)
         yield page, problems
@@ -163,8 +178,9 @@ def browser_page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_whole_consultation_in_the_browser(live_server: Any, audit_log_cleared_after: None,
-                                             browser_page: Any) -> None:
+def test_a_whole_consultation_in_the_browser(
+    live_server: Any, audit_log_cleared_after: None, browser_page: Any
+) -> None:
     from facebalance.clinic.management.commands.facebalance_demo import PROVIDER, default_photo_dir, seed
 
     stand_ins = {view: stand_in(f, mirror=m, scale=s, sharpen=p) for view, (f, m, s, p) in STAND_INS.items()}
@@ -191,9 +207,15 @@ def test_a_whole_consultation_in_the_browser(live_server: Any, audit_log_cleared
     page.click("text=New intake")
     page.fill("textarea[name=goals]", "I look tired and my chin feels weak")
     page.select_option("select[name=pregnancy]", "no")
-    for field, value in {"bddq_q1_concerned": "true", "bddq_q2_preoccupied": "false", "bddq_q3_distress": "2",
-                         "bddq_q4_social": "1", "bddq_q5_work_school": "1", "bddq_q6_avoidance": "1",
-                         "bddq_q7_impairment": "false"}.items():
+    for field, value in {
+        "bddq_q1_concerned": "true",
+        "bddq_q2_preoccupied": "false",
+        "bddq_q3_distress": "2",
+        "bddq_q4_social": "1",
+        "bddq_q5_work_school": "1",
+        "bddq_q6_avoidance": "1",
+        "bddq_q7_impairment": "false",
+    }.items():
         page.select_option(f"select[name={field}]", value)
     walk.shot("intake-form")
     page.click("text=Save intake")
@@ -214,8 +236,10 @@ def test_a_whole_consultation_in_the_browser(live_server: Any, audit_log_cleared
         walk.shot("retake-prompt-seeded-smile")
         smile = walk.upload("frontal_smile", "smile.jpg", shared_path(*SMILE_STAND_IN).read_bytes())
         expect(smile.locator(".badge").first).to_have_text("Pass")
-        walk.slots["frontal_smile"] = ("London 001_08 (seeded): fail, retake prompt shown; retaken with the "
-                                       "stand-in London 013_08 (another person): pass")
+        walk.slots["frontal_smile"] = (
+            "London 001_08 (seeded): fail, retake prompt shown; retaken with the "
+            "stand-in London 013_08 (another person): pass"
+        )
     else:
         walk.slots["frontal_smile"] = "London 001_08 (seeded): pass"
 
@@ -238,10 +262,13 @@ def test_a_whole_consultation_in_the_browser(live_server: Any, audit_log_cleared
             f"stand-in AFLW2000 {name} (another person){', mirrored' if mirrored else ''}"
             f"{f', upscaled {scale:g}x, sharpened' if scale != 1 else ''}: warnings only ("
             + ", ".join(c.inner_text().split(":")[0] for c in slot.locator("ul.checks li").all())
-            + "), accepted with a written reason")
+            + "), accepted with a written reason"
+        )
     (ARTIFACTS / "slots.md").write_text(
         "# What each photo slot got in the end-to-end consultation\n\n"
-        + "".join(f"* `{view}`: {what}\n" for view, what in walk.slots.items()), "utf-8")
+        + "".join(f"* `{view}`: {what}\n" for view, what in walk.slots.items()),
+        "utf-8",
+    )
     walk.shot("session-all-views")
     for view in STAND_INS:
         photo = Photo.objects.filter(session=session, view_id=view).order_by("-uploaded_at").first()
@@ -336,8 +363,12 @@ def chart_first_item(page: Any, walk: Walk, base: str, patient: Any, plan: Any) 
     assert box is not None and mark is not None
     assert box["height"] > 300 and box["width"] > 200, box  # drawn at a clickable size, not squashed by CSS
     offset = mark["width"] * 0.6
-    page.locator("#face").click(position={"x": mark["x"] - box["x"] + mark["width"] / 2 + offset,
-                                          "y": mark["y"] - box["y"] + mark["height"] / 2 + offset})
+    page.locator("#face").click(
+        position={
+            "x": mark["x"] - box["x"] + mark["width"] / 2 + offset,
+            "y": mark["y"] - box["y"] + mark["height"] / 2 + offset,
+        }
+    )
     row = page.locator("#site-rows tbody tr")
     expect(row).to_have_count(1)
     expect(row.locator(".site-label")).to_have_text(site.label)
@@ -354,8 +385,12 @@ def chart_first_item(page: Any, walk: Walk, base: str, patient: Any, plan: Any) 
     expect(page.locator("main")).to_contain_text("E2E-LOT-42")
     walk.shot("treatment")
     visit = TreatmentVisit.objects.get(patient=patient)
-    assert (visit.plan_id, visit.plan_item, visit.product, visit.modality) == (plan.pk, item["key"],
-                                                                               "Restylane Lyft", modality)
+    assert (visit.plan_id, visit.plan_item, visit.product, visit.modality) == (
+        plan.pk,
+        item["key"],
+        "Restylane Lyft",
+        modality,
+    )
     assert [(s.site, float(s.amount), s.depth) for s in visit.sites.all()] == [(site.id, 0.8, "supraperiosteal")]
     page.goto(f"{base}/records/patients/{patient.pk}/treatments/")
     ledger = page.locator("main")

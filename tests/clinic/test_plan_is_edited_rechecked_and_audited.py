@@ -136,8 +136,9 @@ def test_the_api_edits_with_the_same_gates(clinic_a: ClinicRecords, plan: Plan) 
     headers = {"Authorization": f"Bearer {issue_key(clinic_a.provider, 'test')}"}
 
     def post(body: dict[str, Any]) -> Any:
-        return client.post(f"/api/plans/{plan.pk}/edits", json.dumps(body), content_type="application/json",
-                           headers=headers)
+        return client.post(
+            f"/api/plans/{plan.pk}/edits", json.dumps(body), content_type="application/json", headers=headers
+        )
 
     refused = post({"kind": "move", "key": "ha_chin", "visit": 0})
     assert refused.status_code == 422 and refused.json()["applied"] is False
@@ -158,8 +159,10 @@ def test_the_clinic_price_list_prices_the_plan_and_a_bad_one_is_refused(clinic_a
     assert bad.status_code == 200 and "price list" in bad.content.decode()
     clinic_a.clinic.refresh_from_db()
     assert clinic_a.clinic.prices_toml == ""
-    prices = ("[meta]\nname = 'harbour'\nversion = '1'\n[[price]]\nkey = 'toxin_unit'\nlabel = 'Toxin'\n"
-              "per = 'unit'\nlow = 10\nhigh = 12\nsource = 'clinic list'\nreview = 'clinic'\n")
+    prices = (
+        "[meta]\nname = 'harbour'\nversion = '1'\n[[price]]\nkey = 'toxin_unit'\nlabel = 'Toxin'\n"
+        "per = 'unit'\nlow = 10\nhigh = 12\nsource = 'clinic list'\nreview = 'clinic'\n"
+    )
     assert admin.post("/settings/", {**form, "prices_toml": prices}).status_code == 302
     assessment = clinic_a.assessment
     assessment.grades = {"glabellar_lines": 2}

@@ -12,14 +12,17 @@ from facebalance.clinic.config import SETTINGS_DOC, ConfigError, load_config
 GOOD = {"FACEBALANCE_SECRET_KEY": "k" * 40}
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("FACEBALANCE_DEBUG", "maybe"),
-    ("FACEBALANCE_SESSION_IDLE_S", "thirty"),
-    ("FACEBALANCE_SESSION_IDLE_S", "5"),
-    ("FACEBALANCE_UPLOAD_MAX_BYTES", "999999999999"),
-    ("FACEBALANCE_SECRET_KEY", "short"),
-    ("DATABASE_URL", "mysql://x/y"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FACEBALANCE_DEBUG", "maybe"),
+        ("FACEBALANCE_SESSION_IDLE_S", "thirty"),
+        ("FACEBALANCE_SESSION_IDLE_S", "5"),
+        ("FACEBALANCE_UPLOAD_MAX_BYTES", "999999999999"),
+        ("FACEBALANCE_SECRET_KEY", "short"),
+        ("DATABASE_URL", "mysql://x/y"),
+    ],
+)
 def test_a_bad_value_is_refused_by_name(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config({**GOOD, "FACEBALANCE_DATA_DIR": str(tmp_path), name: value})

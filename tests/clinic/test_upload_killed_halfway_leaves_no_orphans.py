@@ -45,18 +45,28 @@ services.add_photo(session, "frontal_smile", open(sys.argv[3], "rb").read(), use
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("step", ["after_write", "after_rename"])
-def test_a_killed_upload_leaves_nothing_behind(clinic_a: ClinicRecords, photo_store: Path, step: str,
-                                               tmp_path: Path) -> None:
+def test_a_killed_upload_leaves_nothing_behind(
+    clinic_a: ClinicRecords, photo_store: Path, step: str, tmp_path: Path
+) -> None:
     if connection.vendor == "sqlite":
         db_url = f"sqlite:///{connection.settings_dict['NAME']}"
     else:
         s: dict[str, Any] = connection.settings_dict
         db_url = f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
-    env = {**os.environ, "DATABASE_URL": db_url, "FACEBALANCE_DATA_DIR": str(photo_store.parent),
-           "PYTHONPATH": str(REPO / "tests")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "FACEBALANCE_DATA_DIR": str(photo_store.parent),
+        "PYTHONPATH": str(REPO / "tests"),
+    }
     before = Photo.objects.count()
-    proc = subprocess.run([sys.executable, "-c", CHILD, step, str(clinic_a.session.pk), str(LONDON / "001_08.jpg")],
-                          env=env, capture_output=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, step, str(clinic_a.session.pk), str(LONDON / "001_08.jpg")],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == -9, proc.stderr.decode()[-2000:]
     assert Photo.objects.count() == before, "a row was committed by a killed upload"
     leftover = photostore.integrity_report()

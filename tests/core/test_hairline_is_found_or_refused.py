@@ -39,7 +39,7 @@ def test_it_refuses_when_the_scalp_is_painted_over(patient_ada_photo: Path, land
     pts = first.mesh.landmarks_px
     arr = np.asarray(Image.open(patient_ada_photo).convert("RGB")).copy()
     top = int(pts[Landmark.FOREHEAD_MESH_TOP, 1])
-    forehead = arr[top + 5: top + 25, int(pts[Landmark.GLABELLA, 0]) - 20: int(pts[Landmark.GLABELLA, 0]) + 20]
+    forehead = arr[top + 5 : top + 25, int(pts[Landmark.GLABELLA, 0]) - 20 : int(pts[Landmark.GLABELLA, 0]) + 20]
     arr[:top, :] = np.median(forehead.reshape(-1, 3), axis=0).astype(np.uint8)
     buf = io.BytesIO()
     Image.fromarray(arr).save(buf, format="PNG")

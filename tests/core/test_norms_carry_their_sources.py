@@ -40,7 +40,7 @@ def test_it_has_no_sex_specific_norm_when_sex_is_not_given() -> None:
 
 
 def test_it_prefers_a_population_specific_norm_when_one_exists() -> None:
-    text = '''
+    text = """
 [meta]
 name = "test"
 [[norm]]
@@ -58,7 +58,7 @@ population = "East Asian women"
 mean = 12.0
 sd = 1.0
 source = "specific source"
-'''
+"""
     norms = parse_norm_set(text)
     specific = norms.select("x_mm", sex="female", ethnicity="east_asian")
     general = norms.select("x_mm", sex="female", ethnicity="white")
@@ -68,7 +68,7 @@ source = "specific source"
 
 def test_it_layers_a_clinic_file_over_the_default(tmp_path: Path) -> None:
     clinic = tmp_path / "clinic.toml"
-    clinic.write_text('''
+    clinic.write_text("""
 [meta]
 name = "clinic-a"
 version = "1"
@@ -80,7 +80,7 @@ mean = 30.0
 sd = 2.0
 source = "Clinic A audit 2026"
 review = "measured"
-''')
+""")
     norms = load_norm_set(clinic)
     chosen = norms.select("intercanthal_width_mm", sex="female")
     assert chosen is not None and chosen.mean == 30.0 and chosen.source == "Clinic A audit 2026"

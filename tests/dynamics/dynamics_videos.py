@@ -56,8 +56,15 @@ def read_frames(path: Path, limit: int | None = None) -> list[np.ndarray]:
     return frames
 
 
-def warp_region(rgb: np.ndarray, centre_xy: Sequence[float] | np.ndarray, shift_xy: Sequence[float], inner_px: float,
-                outer_px: float, *, aspect: float = 1.0) -> np.ndarray:
+def warp_region(
+    rgb: np.ndarray,
+    centre_xy: Sequence[float] | np.ndarray,
+    shift_xy: Sequence[float],
+    inner_px: float,
+    outer_px: float,
+    *,
+    aspect: float = 1.0,
+) -> np.ndarray:
     """Move the image content within ``inner_px`` of ``centre_xy`` rigidly by ``shift_xy`` pixels.
 
     Between ``inner_px`` and ``outer_px`` the shift fades out smoothly (smoothstep); beyond it nothing moves.
@@ -82,13 +89,25 @@ def warp_region(rgb: np.ndarray, centre_xy: Sequence[float] | np.ndarray, shift_
     fx = np.clip(sx - x0, 0, 1)[..., None]
     fy = np.clip(sy - y0, 0, 1)[..., None]
     img = rgb.astype(np.float64)
-    out = (img[y0, x0] * (1 - fx) * (1 - fy) + img[y0, x0 + 1] * fx * (1 - fy)
-           + img[y0 + 1, x0] * (1 - fx) * fy + img[y0 + 1, x0 + 1] * fx * fy)
+    out = (
+        img[y0, x0] * (1 - fx) * (1 - fy)
+        + img[y0, x0 + 1] * fx * (1 - fy)
+        + img[y0 + 1, x0] * (1 - fx) * fy
+        + img[y0 + 1, x0 + 1] * fx * fy
+    )
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
-def one_sided_frames(rgb: np.ndarray, landmarks_px: np.ndarray, shift_xy: Sequence[float], *, rest_frames: int,
-                     ramp_frames: int, hold_frames: int, vertex: int = Landmark.CHEILION_LEFT) -> list[np.ndarray]:
+def one_sided_frames(
+    rgb: np.ndarray,
+    landmarks_px: np.ndarray,
+    shift_xy: Sequence[float],
+    *,
+    rest_frames: int,
+    ramp_frames: int,
+    hold_frames: int,
+    vertex: int = Landmark.CHEILION_LEFT,
+) -> list[np.ndarray]:
     """Rest, then one region (default: the patient's left mouth corner) moved smoothly to ``shift_xy``, then held."""
     centre = landmarks_px[vertex, :2]
     mouth = float(np.linalg.norm(landmarks_px[Landmark.CHEILION_LEFT, :2] - landmarks_px[Landmark.CHEILION_RIGHT, :2]))

@@ -11,9 +11,16 @@ from facebalance.dynamics.metrics import MovementMetric, SideValue
 THRESHOLD = NoticedThreshold("commissure_excursion_mm", 3.0, "test", "working")
 
 
-@pytest.mark.parametrize(("left", "right", "expected"), [
-    (10.0, 10.0, 0.0), (10.0, 8.0, 0.2), (8.0, 10.0, -0.2), (0.0, 5.0, -1.0), (4.0, -4.0, 2.0),
-])
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        (10.0, 10.0, 0.0),
+        (10.0, 8.0, 0.2),
+        (8.0, 10.0, -0.2),
+        (0.0, 5.0, -1.0),
+        (4.0, -4.0, 2.0),
+    ],
+)
 def test_it_has_known_values(left: float, right: float, expected: float) -> None:
     assert asymmetry_index(left, right) == pytest.approx(expected)
 

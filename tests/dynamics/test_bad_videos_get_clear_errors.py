@@ -154,6 +154,13 @@ def test_the_cli_reports_errors_with_exit_code_2(tmp_path: Path, make: str) -> N
 
 
 def test_every_error_is_a_facebalance_error() -> None:
-    for error in (NotAVideo, CorruptVideo, EmptyVideo, VideoTooLarge, VideoTooSmall, NoFaceInRecording,
-                  PhotoSeriesError):
+    for error in (
+        NotAVideo,
+        CorruptVideo,
+        EmptyVideo,
+        VideoTooLarge,
+        VideoTooSmall,
+        NoFaceInRecording,
+        PhotoSeriesError,
+    ):
         assert issubclass(error, FacebalanceError)

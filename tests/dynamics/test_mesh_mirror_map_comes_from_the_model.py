@@ -17,10 +17,13 @@ def test_it_is_an_involution_over_all_478_points() -> None:
 
 def test_named_points_pair_with_their_other_side() -> None:
     m = mesh_mirror_map()
-    pairs = [(Landmark.CHEILION_RIGHT, Landmark.CHEILION_LEFT), (Landmark.PUPIL_RIGHT, Landmark.PUPIL_LEFT),
-             (Landmark.LATERAL_CANTHUS_RIGHT, Landmark.LATERAL_CANTHUS_LEFT),
-             (Landmark.IRIS_RIGHT_LATERAL, Landmark.IRIS_LEFT_LATERAL), *zip(BROW_UPPER_RIGHT, BROW_UPPER_LEFT,
-                                                                              strict=True)]
+    pairs = [
+        (Landmark.CHEILION_RIGHT, Landmark.CHEILION_LEFT),
+        (Landmark.PUPIL_RIGHT, Landmark.PUPIL_LEFT),
+        (Landmark.LATERAL_CANTHUS_RIGHT, Landmark.LATERAL_CANTHUS_LEFT),
+        (Landmark.IRIS_RIGHT_LATERAL, Landmark.IRIS_LEFT_LATERAL),
+        *zip(BROW_UPPER_RIGHT, BROW_UPPER_LEFT, strict=True),
+    ]
     for right, left in pairs:
         assert m[right] == left and m[left] == right
     assert all(m[i] == i for i in MIDLINE)

@@ -18,7 +18,8 @@ _EXACT = 1e-6
 
 def _assert_mirrored(original: DynamicsResult, mirrored: DynamicsResult) -> None:
     assert [(e.name, e.start_index, e.end_index, e.peak_index) for e in original.expressions] == [
-        (e.name, e.start_index, e.end_index, e.peak_index) for e in mirrored.expressions]
+        (e.name, e.start_index, e.end_index, e.peak_index) for e in mirrored.expressions
+    ]
     assert original.rest.peak_index == mirrored.rest.peak_index
     compared = 0
     for a, b in zip((original.rest, *original.expressions), (mirrored.rest, *mirrored.expressions), strict=True):
@@ -39,8 +40,9 @@ def _assert_mirrored(original: DynamicsResult, mirrored: DynamicsResult) -> None
     assert sides == swapped
 
 
-def test_a_mirrored_one_sided_smile_swaps_sides(tmp_path: Path, ada_face: np.ndarray,
-                                                ada_landmarks: np.ndarray) -> None:
+def test_a_mirrored_one_sided_smile_swaps_sides(
+    tmp_path: Path, ada_face: np.ndarray, ada_landmarks: np.ndarray
+) -> None:
     frames = one_sided_frames(ada_face, ada_landmarks, (10.0, -16.0), rest_frames=10, ramp_frames=4, hold_frames=8)
     original = assess_video(write_video(tmp_path / "original.mkv", frames))
     mirrored = assess_video(write_video(tmp_path / "mirrored.mkv", [np.ascontiguousarray(f[:, ::-1]) for f in frames]))

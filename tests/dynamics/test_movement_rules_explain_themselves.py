@@ -20,16 +20,30 @@ def _expression(rule: MovementRule, left: float, right: float) -> ExpressionResu
     kind = rule.kinds[0]
     metric = MovementMetric(rule.metric, rule.metric, rule.unit, SideValue(right, _SIGMA), SideValue(left, _SIGMA))
     return ExpressionResult(
-        name=kind.value, label=kind.value, kind=kind, start_s=0, end_s=1, peak_s=0.5, start_index=0, end_index=1,
-        peak_index=0, peak_activation=1.0, metrics=(metric,),
+        name=kind.value,
+        label=kind.value,
+        kind=kind,
+        start_s=0,
+        end_s=1,
+        peak_s=0.5,
+        start_index=0,
+        end_index=1,
+        peak_index=0,
+        peak_activation=1.0,
+        metrics=(metric,),
         asymmetries={metric.id: compare_sides(metric, RULES.thresholds.get(metric.id))},
     )
 
 
 def _judge(rule: MovementRule, left: float, right: float) -> list[str]:
     expression = _expression(rule, left, right)
-    rest = expression if rule.kinds[0] is ExpressionKind.REST else _expression(
-        MovementRule("x", "x", (ExpressionKind.REST,), "above", 1.0, "mm", "", "", "", "working"), 0, 0)
+    rest = (
+        expression
+        if rule.kinds[0] is ExpressionKind.REST
+        else _expression(
+            MovementRule("x", "x", (ExpressionKind.REST,), "above", 1.0, "mm", "", "", "", "working"), 0, 0
+        )
+    )
     found = derive_movement_findings(rest, () if expression is rest else (expression,), {}, RULES)
     return [f.id for f in found if f.id == rule.id]
 

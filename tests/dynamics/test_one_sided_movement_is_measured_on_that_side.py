@@ -31,8 +31,9 @@ def _excursion(result: object, expression: str, metric: str) -> tuple[float, flo
     return m.left.value, m.right.value, m.left.source, m.right.source
 
 
-def test_a_video_of_one_corner_lifting_measures_that_corner(tmp_path: Path, ada_face: np.ndarray,
-                                                            ada_landmarks: np.ndarray) -> None:
+def test_a_video_of_one_corner_lifting_measures_that_corner(
+    tmp_path: Path, ada_face: np.ndarray, ada_landmarks: np.ndarray
+) -> None:
     shift = (10.0, -16.0)  # the patient's left corner, outward (image right) and up, pixels
     frames = one_sided_frames(ada_face, ada_landmarks, shift, rest_frames=10, ramp_frames=4, hold_frames=8)
     result = assess_video(write_video(tmp_path / "one_sided.mkv", frames))
@@ -54,8 +55,9 @@ def _photo_pair(tmp_path: Path, rest: np.ndarray, moved: np.ndarray) -> list[Pat
     return paths
 
 
-def test_a_photo_pair_measures_the_moved_corner_only(tmp_path: Path, ada_face: np.ndarray,
-                                                     ada_landmarks: np.ndarray) -> None:
+def test_a_photo_pair_measures_the_moved_corner_only(
+    tmp_path: Path, ada_face: np.ndarray, ada_landmarks: np.ndarray
+) -> None:
     shift = (0.0, -8.0)  # the patient's right corner straight up
     mouth = _mouth_width_px(ada_landmarks)
     moved = warp_region(ada_face, ada_landmarks[Landmark.CHEILION_RIGHT, :2], shift, 0.25 * mouth, 0.6 * mouth)
@@ -69,8 +71,9 @@ def test_a_photo_pair_measures_the_moved_corner_only(tmp_path: Path, ada_face: n
     assert abs(elevation.right.value - true_mm) <= _REL * true_mm + _ABS_MM
 
 
-def test_a_photo_pair_measures_the_raised_brow_only(tmp_path: Path, ada_face: np.ndarray,
-                                                    ada_landmarks: np.ndarray) -> None:
+def test_a_photo_pair_measures_the_raised_brow_only(
+    tmp_path: Path, ada_face: np.ndarray, ada_landmarks: np.ndarray
+) -> None:
     iris = float(np.linalg.norm(ada_landmarks[Landmark.IRIS_LEFT_LATERAL] - ada_landmarks[Landmark.IRIS_LEFT_MEDIAL]))
     brow = ada_landmarks[[Landmark.BROW_MEDIAL_LEFT, MotionPoint.BROW_MIDDLE_LEFT, Landmark.BROW_TAIL_LEFT], :2]
     centre = brow.mean(axis=0)
@@ -86,8 +89,9 @@ def test_a_photo_pair_measures_the_raised_brow_only(tmp_path: Path, ada_face: np
     assert abs(right) <= _STILL_MM
 
 
-def test_the_mesh_alone_under_reads_a_one_sided_movement(observer: object, ada_face: np.ndarray,
-                                                         ada_landmarks: np.ndarray) -> None:
+def test_the_mesh_alone_under_reads_a_one_sided_movement(
+    observer: object, ada_face: np.ndarray, ada_landmarks: np.ndarray
+) -> None:
     """Why the image is read at all: the global face mesh follows part of the movement and leaks to the other side."""
     from facebalance.dynamics.stabilise import align
     from facebalance.dynamics.tracker import PhotoFaceObserver

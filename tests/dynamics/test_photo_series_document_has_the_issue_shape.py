@@ -16,8 +16,20 @@ REQUIRED_METRIC_KEYS = {"left", "right", "asymmetry_index", "unit"}
 def test_the_document_lists_the_smile_with_per_side_metrics(tmp_path: Path, patient_ada_photo: Path) -> None:
     smiling = patient_ada_photo.with_name("001_08.jpg")
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["dynamics", str(patient_ada_photo), str(smiling), "--out", str(out),
-                                      "--labels", "rest,smile", "--no-charts", "--quiet"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "dynamics",
+            str(patient_ada_photo),
+            str(smiling),
+            "--out",
+            str(out),
+            "--labels",
+            "rest,smile",
+            "--no-charts",
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads((out / "dynamics.json").read_text("utf-8"))
     assert doc["schema"] == "facebalance.dynamics" and doc["input"] == "photos"

@@ -43,7 +43,8 @@ def test_a_blink_is_not_a_tight_eye_closure(script: Script) -> None:
     assert seg.segments == ()
     t, act = _timeline(script, 4, [("eye_closure", 1.0, 2.5, 0.9)])
     assert [s.name for s in segment_video(t, act, np.ones(len(t), bool), act.copy(), script).segments] == [
-        "eye_closure"]
+        "eye_closure"
+    ]
 
 
 def test_a_short_dip_does_not_split_an_expression(script: Script) -> None:
@@ -85,11 +86,22 @@ def test_out_of_order_expressions_are_reported(script: Script) -> None:
     assert any("order" in w for w in seg.warnings)
 
 
-@pytest.mark.parametrize(("stem", "expected"), [
-    ("rest", "rest"), ("IMG_0042_neutral", "rest"), ("brow-raise", "brow_raise"), ("browRaise", "brow_raise"),
-    ("03_frown", "frown"), ("eyes_closed", "eye_closure"), ("smile", "smile"), ("anna_pucker", "pucker"),
-    ("eee", "eee"), ("IMG_0042", None), ("smile_and_frown", None),
-])
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("rest", "rest"),
+        ("IMG_0042_neutral", "rest"),
+        ("brow-raise", "brow_raise"),
+        ("browRaise", "brow_raise"),
+        ("03_frown", "frown"),
+        ("eyes_closed", "eye_closure"),
+        ("smile", "smile"),
+        ("anna_pucker", "pucker"),
+        ("eee", "eee"),
+        ("IMG_0042", None),
+        ("smile_and_frown", None),
+    ],
+)
 def test_photo_names_say_their_expression(script: Script, stem: str, expected: str | None) -> None:
     found = expression_from_name(stem, script.expressions)
     assert (found.name if found else None) == expected

@@ -22,8 +22,13 @@ def drawn_mouth(gum_px: int, tooth_px: int) -> tuple[np.ndarray, np.ndarray]:
     """A mouth drawn in rows: skin, upper lip, gum band, teeth, cavity, lower lip; and a mesh pointing at it."""
     rgb = np.zeros((300, 300, 3), np.uint8)
     rgb[:] = SKIN
-    rows = [(100, 130, LIP), (130, 130 + gum_px, GUM), (130 + gum_px, 130 + gum_px + tooth_px, TOOTH),
-            (130 + gum_px + tooth_px, 190, CAVITY), (190, 215, LIP)]
+    rows = [
+        (100, 130, LIP),
+        (130, 130 + gum_px, GUM),
+        (130 + gum_px, 130 + gum_px + tooth_px, TOOTH),
+        (130 + gum_px + tooth_px, 190, CAVITY),
+        (190, 215, LIP),
+    ]
     for top, bottom, colour in rows:
         rgb[top:bottom, 60:240] = colour
     mesh = np.zeros((478, 3))

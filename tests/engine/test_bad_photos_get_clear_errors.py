@@ -86,8 +86,16 @@ def test_it_refuses_a_text_file(tmp_path: Path, landmarker: FaceLandmarker) -> N
         analyze_photo(path, landmarker=landmarker)
 
 
-@pytest.mark.parametrize("name", ["fuzzdb_lottapixel.jpg", "truncated_half_001_03.jpg", "fuzzdb_eicar.com.txt",
-                                  "pillow_decompression_bomb.gif", "pillow_broken.png"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fuzzdb_lottapixel.jpg",
+        "truncated_half_001_03.jpg",
+        "fuzzdb_eicar.com.txt",
+        "pillow_decompression_bomb.gif",
+        "pillow_broken.png",
+    ],
+)
 def test_it_refuses_hostile_files_through_the_whole_pipeline(name: str, landmarker: FaceLandmarker) -> None:
     with pytest.raises(FacebalanceError) as err:
         analyze_photo(shared_path("bad_images", name), landmarker=landmarker)
@@ -106,8 +114,9 @@ def test_the_cli_prints_the_problem_and_the_fix_and_exits_2(tmp_path: Path) -> N
 
 def test_the_cli_writes_json_and_annotated_png(tmp_path: Path, patient_ada_photo: Path) -> None:
     out_json, out_png = tmp_path / "a.json", tmp_path / "a.png"
-    result = CliRunner().invoke(app, ["analyze", str(patient_ada_photo), "--sex", "female", "--json", str(out_json),
-                                      "--annotate", str(out_png)])
+    result = CliRunner().invoke(
+        app, ["analyze", str(patient_ada_photo), "--sex", "female", "--json", str(out_json), "--annotate", str(out_png)]
+    )
     assert result.exit_code == 0, result.output
     import json
 

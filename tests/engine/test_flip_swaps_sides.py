@@ -16,8 +16,13 @@ PAIRS = [
     ("palpebral_fissure_width_left_mm", "palpebral_fissure_width_right_mm"),
     ("palpebral_fissure_height_left_mm", "palpebral_fissure_height_right_mm"),
 ]
-SIGNED = ["brow_height_asymmetry_mm", "commissure_height_asymmetry_mm", "alar_asymmetry_mm",
-          "nasal_tip_deviation_mm", "chin_deviation_mm"]
+SIGNED = [
+    "brow_height_asymmetry_mm",
+    "commissure_height_asymmetry_mm",
+    "alar_asymmetry_mm",
+    "nasal_tip_deviation_mm",
+    "chin_deviation_mm",
+]
 
 
 def test_it_swaps_left_and_right_measurements(analyse: Analyse, ada_image: Image.Image, ada: PhotoAnalysis) -> None:
@@ -29,8 +34,9 @@ def test_it_swaps_left_and_right_measurements(analyse: Analyse, ada_image: Image
         assert abs(flipped[right] - original[left]) <= sigma(ada, left), (right, flipped[right], original[left])
 
 
-def test_it_negates_signed_asymmetries_and_deviations(analyse: Analyse, ada_image: Image.Image,
-                                                      ada: PhotoAnalysis) -> None:
+def test_it_negates_signed_asymmetries_and_deviations(
+    analyse: Analyse, ada_image: Image.Image, ada: PhotoAnalysis
+) -> None:
     flipped = values(analyse(ImageOps.mirror(ada_image)))
     original = values(ada)
     for key in SIGNED:

@@ -12,8 +12,9 @@ from facebalance.vision import FaceLandmarker
 
 
 def test_it_calibrates_from_a_measured_interpupillary_distance(ada: PhotoAnalysis, landmarker: FaceLandmarker) -> None:
-    known = analyze_photo(png_bytes(Image.fromarray(ada.image.rgb)), sex="female", known_ipd_mm=60.0,
-                          landmarker=landmarker)
+    known = analyze_photo(
+        png_bytes(Image.fromarray(ada.image.rgb)), sex="female", known_ipd_mm=60.0, landmarker=landmarker
+    )
     cal = known.assessment.calibration
     assert cal.method.value == "known_distance"
     assert known.assessment.measurements["interpupillary_distance_mm"].value == pytest.approx(60.0, abs=1e-6)
@@ -29,6 +30,7 @@ def test_it_calibrates_from_a_measured_interpupillary_distance(ada: PhotoAnalysi
 def test_it_says_when_no_norms_exist_for_the_patients_population(
     landmarker: FaceLandmarker, ada: PhotoAnalysis
 ) -> None:
-    result = analyze_photo(png_bytes(Image.fromarray(ada.image.rgb)), sex="female", ethnicity="east_asian",
-                           landmarker=landmarker)
+    result = analyze_photo(
+        png_bytes(Image.fromarray(ada.image.rgb)), sex="female", ethnicity="east_asian", landmarker=landmarker
+    )
     assert any("no norms specific to 'east_asian'" in w for w in result.assessment.warnings)

@@ -33,14 +33,15 @@ def lift_left_brow(image: Image.Image, ada: PhotoAnalysis, shift_px: int) -> Ima
         weight[-1 - i, :] *= f
         weight[:, i] *= f
         weight[:, -1 - i] *= f
-    target = out[y0 - shift_px:y1 - shift_px, x0:x1]
-    out[y0 - shift_px:y1 - shift_px, x0:x1] = weight[..., None] * patch + (1 - weight[..., None]) * target
+    target = out[y0 - shift_px : y1 - shift_px, x0:x1]
+    out[y0 - shift_px : y1 - shift_px, x0:x1] = weight[..., None] * patch + (1 - weight[..., None]) * target
     return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
 
 
 @pytest.mark.parametrize("shift_px", [6, SHIFT_PX, 20])
-def test_it_measures_a_lifted_brow_by_the_lift(analyse: Analyse, ada_image: Image.Image, ada: PhotoAnalysis,
-                                               shift_px: int) -> None:
+def test_it_measures_a_lifted_brow_by_the_lift(
+    analyse: Analyse, ada_image: Image.Image, ada: PhotoAnalysis, shift_px: int
+) -> None:
     lifted = analyse(lift_left_brow(ada_image, ada, shift_px))
     expected_mm = shift_px * ada.assessment.calibration.mm_per_px / np.cos(np.radians(ada.assessment.pose.roll_deg))
     before, after = values(ada), values(lifted)

@@ -8,8 +8,17 @@ from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis
 
-KEYS = ["intercanthal_width_mm", "mouth_width_mm", "alar_width_mm", "brow_height_left_mm", "brow_height_right_mm",
-        "upper_vermilion_height_mm", "lower_vermilion_height_mm", "bizygomatic_width_mm", "middle_third_mm"]
+KEYS = [
+    "intercanthal_width_mm",
+    "mouth_width_mm",
+    "alar_width_mm",
+    "brow_height_left_mm",
+    "brow_height_right_mm",
+    "upper_vermilion_height_mm",
+    "lower_vermilion_height_mm",
+    "bizygomatic_width_mm",
+    "middle_third_mm",
+]
 
 
 @pytest.mark.parametrize("factor", [0.5, 2.0])
@@ -23,8 +32,9 @@ def test_it_gives_the_same_mm_values_at_another_scale(
         assert abs(after[key] - before[key]) <= sigma(ada, key), (key, before[key], after[key])
 
 
-def test_it_reports_iris_pixels_in_the_original_photo_grid(analyse: Analyse, ada_image: Image.Image,
-                                                           ada: PhotoAnalysis) -> None:
+def test_it_reports_iris_pixels_in_the_original_photo_grid(
+    analyse: Analyse, ada_image: Image.Image, ada: PhotoAnalysis
+) -> None:
     w, h = ada_image.size
     doubled = analyse(ada_image.resize((w * 2, h * 2), Image.Resampling.LANCZOS))
     ratio = values(doubled)["iris_diameter_px"] / values(ada)["iris_diameter_px"]

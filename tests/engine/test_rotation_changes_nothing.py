@@ -9,9 +9,19 @@ from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis
 
-KEYS = ["intercanthal_width_mm", "mouth_width_mm", "alar_width_mm", "brow_height_left_mm", "brow_height_right_mm",
-        "lower_face_ratio", "upper_to_lower_lip_ratio", "canthal_tilt_left_deg", "canthal_tilt_right_deg",
-        "middle_third_mm", "lower_third_mm"]
+KEYS = [
+    "intercanthal_width_mm",
+    "mouth_width_mm",
+    "alar_width_mm",
+    "brow_height_left_mm",
+    "brow_height_right_mm",
+    "lower_face_ratio",
+    "upper_to_lower_lip_ratio",
+    "canthal_tilt_left_deg",
+    "canthal_tilt_right_deg",
+    "middle_third_mm",
+    "lower_third_mm",
+]
 
 
 @pytest.mark.parametrize("angle_deg", [10.0, -10.0])

@@ -9,8 +9,15 @@ from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis
 
-ASYMMETRIES = ["brow_height_asymmetry_mm", "palpebral_fissure_height_asymmetry_mm", "commissure_height_asymmetry_mm",
-               "alar_asymmetry_mm", "jaw_asymmetry_mm", "nasal_tip_deviation_mm", "chin_deviation_mm"]
+ASYMMETRIES = [
+    "brow_height_asymmetry_mm",
+    "palpebral_fissure_height_asymmetry_mm",
+    "commissure_height_asymmetry_mm",
+    "alar_asymmetry_mm",
+    "jaw_asymmetry_mm",
+    "nasal_tip_deviation_mm",
+    "chin_deviation_mm",
+]
 
 
 def mirrored_half(image: Image.Image, ada: PhotoAnalysis, *, keep: str) -> Image.Image:
@@ -36,8 +43,9 @@ def mirrored_half(image: Image.Image, ada: PhotoAnalysis, *, keep: str) -> Image
 
 
 @pytest.mark.parametrize("keep", ["right", "left"])
-def test_it_finds_no_asymmetry_on_a_mirrored_face(analyse: Analyse, ada_image: Image.Image, ada: PhotoAnalysis,
-                                                  keep: str) -> None:
+def test_it_finds_no_asymmetry_on_a_mirrored_face(
+    analyse: Analyse, ada_image: Image.Image, ada: PhotoAnalysis, keep: str
+) -> None:
     result = analyse(mirrored_half(ada_image, ada, keep=keep))
     symmetric = values(result)
     for key in ASYMMETRIES:

@@ -8,14 +8,17 @@ import pytest
 from facebalance.evaluation.common import icc_absolute_agreement, icc_consistency
 
 #: Shrout & Fleiss (1979), Table 2: six targets rated by four judges; their published ICCs.
-SHROUT_FLEISS_RATINGS = np.array([
-    [9, 2, 5, 8],
-    [6, 1, 3, 2],
-    [8, 4, 6, 8],
-    [7, 1, 2, 6],
-    [10, 5, 6, 9],
-    [6, 2, 4, 7],
-], dtype=float)
+SHROUT_FLEISS_RATINGS = np.array(
+    [
+        [9, 2, 5, 8],
+        [6, 1, 3, 2],
+        [8, 4, 6, 8],
+        [7, 1, 2, 6],
+        [10, 5, 6, 9],
+        [6, 2, 4, 7],
+    ],
+    dtype=float,
+)
 SHROUT_FLEISS_ICC_2_1 = 0.29
 SHROUT_FLEISS_ICC_3_1 = 0.71
 #: The paper gives two decimals.
@@ -39,8 +42,9 @@ def test_it_lowers_absolute_agreement_but_not_consistency_for_a_constant_offset(
 
 
 def test_it_reproduces_the_published_shrout_fleiss_example() -> None:
-    assert icc_absolute_agreement(SHROUT_FLEISS_RATINGS) == pytest.approx(SHROUT_FLEISS_ICC_2_1,
-                                                                         abs=PUBLISHED_TOLERANCE)
+    assert icc_absolute_agreement(SHROUT_FLEISS_RATINGS) == pytest.approx(
+        SHROUT_FLEISS_ICC_2_1, abs=PUBLISHED_TOLERANCE
+    )
     assert icc_consistency(SHROUT_FLEISS_RATINGS) == pytest.approx(SHROUT_FLEISS_ICC_3_1, abs=PUBLISHED_TOLERANCE)
 
 

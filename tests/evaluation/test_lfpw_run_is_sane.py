@@ -20,8 +20,9 @@ NME_LIMIT = 0.15
 @pytest.fixture(scope="module")
 def lfpw_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[LandmarkEval, Path]:
     doc = tmp_path_factory.mktemp("docs") / "validation.md"
-    result = run_landmark_eval(shared_path("lfpw_train_subset"), write=doc, limit=IMAGES,
-                               console=Console(file=io.StringIO(), width=200))
+    result = run_landmark_eval(
+        shared_path("lfpw_train_subset"), write=doc, limit=IMAGES, console=Console(file=io.StringIO(), width=200)
+    )
     return result, doc
 
 

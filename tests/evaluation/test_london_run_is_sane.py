@@ -23,8 +23,9 @@ RATIO_RANGE = (0.8, 1.1)
 def london_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[MeasurementEval, Path, str]:
     doc = tmp_path_factory.mktemp("docs") / "validation.md"
     out = io.StringIO()
-    result = run_measurement_eval(shared_path("london_frontal"), write=doc, limit=PHOTOS,
-                                  console=Console(file=out, width=200))
+    result = run_measurement_eval(
+        shared_path("london_frontal"), write=doc, limit=PHOTOS, console=Console(file=out, width=200)
+    )
     return result, doc, out.getvalue()
 
 

@@ -11,8 +11,7 @@ from facebalance.vision.landmarker import MESH_POINT_COUNT
 
 def test_it_has_one_row_per_ibug_point_in_order() -> None:
     assert [row.index for row in IBUG68_FROM_MESH] == list(range(IBUG_POINT_COUNT))
-    assert all(1 <= len(row.mesh) <= 2 and all(0 <= v < MESH_POINT_COUNT for v in row.mesh)
-               for row in IBUG68_FROM_MESH)
+    assert all(1 <= len(row.mesh) <= 2 and all(0 <= v < MESH_POINT_COUNT for v in row.mesh) for row in IBUG68_FROM_MESH)
 
 
 def test_its_regions_cover_every_point_once() -> None:

@@ -36,13 +36,15 @@ def dana_mirrored(dana: SyntheticProfile) -> SyntheticProfile:
 
 @pytest.fixture(scope="session")
 def dana_right(dana: SyntheticProfile, landmarker: FaceLandmarker) -> ProfileAnalysis:
-    return analyze_profile(png_bytes(dana.rgb), sex="female", scale=RULER_60MM, landmarker=landmarker,
-                           segmenter=ColourKeySegmenter())
+    return analyze_profile(
+        png_bytes(dana.rgb), sex="female", scale=RULER_60MM, landmarker=landmarker, segmenter=ColourKeySegmenter()
+    )
 
 
 @pytest.fixture(scope="session")
 def dana_left(dana_mirrored: SyntheticProfile, landmarker: FaceLandmarker) -> ProfileAnalysis:
     w = dana_mirrored.rgb.shape[1]
     ruler = RulerDistance((w - 1 - 100.0, 100.0), (w - 1 - 100.0, 460.0), 60.0, 0.1)
-    return analyze_profile(png_bytes(dana_mirrored.rgb), sex="female", scale=ruler, landmarker=landmarker,
-                           segmenter=ColourKeySegmenter())
+    return analyze_profile(
+        png_bytes(dana_mirrored.rgb), sex="female", scale=ruler, landmarker=landmarker, segmenter=ColourKeySegmenter()
+    )

@@ -44,7 +44,12 @@ PROFILE_MM: dict[str, tuple[float, float]] = {
 }
 #: Back of the head and shoulders, closing the silhouette (mm), from the bottom of the neck round to the crown.
 BACK_MM: tuple[tuple[float, float], ...] = (
-    (-48.0, 240.0), (-230.0, 240.0), (-215.0, 120.0), (-190.0, 10.0), (-170.0, -70.0), (-120.0, -112.0),
+    (-48.0, 240.0),
+    (-230.0, 240.0),
+    (-215.0, 120.0),
+    (-190.0, 10.0),
+    (-170.0, -70.0),
+    (-120.0, -112.0),
 )
 
 
@@ -78,7 +83,8 @@ def expected_values(profile: dict[str, tuple[float, float]] = PROFILE_MM) -> dic
         "facial_convexity_deg": math.copysign(convex, signed_distance(sn, p["glabella"], pog)),
         "lower_lip_chin_angle_deg": angle_deg(p["labrale_inferius"], p["labiomental_fold"], pog),
         "mentocervical_angle_deg": angle_deg(
-            tuple(np.add(p["menton"], np.subtract(p["glabella"], pog))), p["menton"], p["cervical_point"]),
+            tuple(np.add(p["menton"], np.subtract(p["glabella"], pog))), p["menton"], p["cervical_point"]
+        ),
     }
 
 
@@ -137,15 +143,21 @@ def render_profile(
     arr = np.asarray(img, dtype=np.float64)
     arr = arr + np.random.default_rng(seed).normal(0.0, noise, arr.shape)
     landmarks = {name: np.array([ox + x * px_per_mm, oy + y * px_per_mm]) for name, (x, y) in profile.items()}
-    return SyntheticProfile(rgb=np.clip(arr, 0, 255).astype(np.uint8), mask=alpha >= 0.5, px_per_mm=px_per_mm,
-                            origin_px=origin_px, landmarks_px=landmarks)
+    return SyntheticProfile(
+        rgb=np.clip(arr, 0, 255).astype(np.uint8),
+        mask=alpha >= 0.5,
+        px_per_mm=px_per_mm,
+        origin_px=origin_px,
+        landmarks_px=landmarks,
+    )
 
 
 def coarse_mask(mask: np.ndarray, factor: int = 8) -> np.ndarray:
     """A blocky, low-resolution version of a mask as a segmentation model would give (float confidence)."""
     h, w = mask.shape
-    small = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize((w // factor, h // factor),
-                                                                            Image.Resampling.BILINEAR))
+    small = np.asarray(
+        Image.fromarray(mask.astype(np.uint8) * 255).resize((w // factor, h // factor), Image.Resampling.BILINEAR)
+    )
     return small.astype(np.float32) / 255.0
 
 
@@ -153,8 +165,10 @@ def mirrored(profile: SyntheticProfile) -> SyntheticProfile:
     """The same photo taken of the other side (face to the image left)."""
     w = profile.rgb.shape[1]
     return SyntheticProfile(
-        rgb=np.ascontiguousarray(profile.rgb[:, ::-1]), mask=np.ascontiguousarray(profile.mask[:, ::-1]),
-        px_per_mm=profile.px_per_mm, origin_px=(w - 1 - profile.origin_px[0], profile.origin_px[1]),
+        rgb=np.ascontiguousarray(profile.rgb[:, ::-1]),
+        mask=np.ascontiguousarray(profile.mask[:, ::-1]),
+        px_per_mm=profile.px_per_mm,
+        origin_px=(w - 1 - profile.origin_px[0], profile.origin_px[1]),
         landmarks_px={k: np.array([w - 1 - v[0], v[1]]) for k, v in profile.landmarks_px.items()},
     )
 

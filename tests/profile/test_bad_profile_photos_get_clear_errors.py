@@ -24,8 +24,9 @@ def busy(profile: SyntheticProfile) -> np.ndarray:
     return np.where(profile.mask[..., None], profile.rgb, backdrop).astype(np.uint8)
 
 
-def test_it_refuses_a_frontal_photo(patient_ada_photo: Path, landmarker: FaceLandmarker,
-                                    segmenter: PersonSegmenter) -> None:
+def test_it_refuses_a_frontal_photo(
+    patient_ada_photo: Path, landmarker: FaceLandmarker, segmenter: PersonSegmenter
+) -> None:
     with pytest.raises(NotAProfileView) as err:
         analyze_profile(patient_ada_photo, landmarker=landmarker, segmenter=segmenter)
     assert isinstance(err.value, PoseOutOfRange)  # boundaries that know the frontal errors handle it too
@@ -42,22 +43,28 @@ def test_it_refuses_a_photo_without_a_person(landmarker: FaceLandmarker, segment
 def test_it_refuses_a_busy_backdrop(dana: SyntheticProfile, landmarker: FaceLandmarker) -> None:
     # The stand-in model finds the head; what is wrong is the backdrop behind it.
     with pytest.raises(BusyBackdrop) as err:
-        analyze_profile(png_bytes(busy(dana)), landmarker=landmarker, segmenter=FixedMaskSegmenter(dana.mask),
-                        facing="right")
+        analyze_profile(
+            png_bytes(busy(dana)), landmarker=landmarker, segmenter=FixedMaskSegmenter(dana.mask), facing="right"
+        )
     assert "plain" in err.value.hint
 
 
-@pytest.mark.parametrize(("crop", "where"), [
-    ((slice(560, None), slice(None)), "top of the head"),
-    ((slice(None), slice(None, 1220)), "face is cut off"),
-    ((slice(None, 1380), slice(None)), "chin is cut off"),
-])
-def test_it_refuses_a_head_cut_off_by_the_frame(crop: tuple[slice, slice], where: str, dana: SyntheticProfile,
-                                                landmarker: FaceLandmarker) -> None:
+@pytest.mark.parametrize(
+    ("crop", "where"),
+    [
+        ((slice(560, None), slice(None)), "top of the head"),
+        ((slice(None), slice(None, 1220)), "face is cut off"),
+        ((slice(None, 1380), slice(None)), "chin is cut off"),
+    ],
+)
+def test_it_refuses_a_head_cut_off_by_the_frame(
+    crop: tuple[slice, slice], where: str, dana: SyntheticProfile, landmarker: FaceLandmarker
+) -> None:
     cut = dana.rgb[crop]
     with pytest.raises(HeadCutOff) as err:
-        analyze_profile(png_bytes(np.ascontiguousarray(cut)), landmarker=landmarker, segmenter=ColourKeySegmenter(),
-                        facing="right")
+        analyze_profile(
+            png_bytes(np.ascontiguousarray(cut)), landmarker=landmarker, segmenter=ColourKeySegmenter(), facing="right"
+        )
     assert isinstance(err.value, FaceCutOff)
     assert where in err.value.message and "Retake" in err.value.hint
 

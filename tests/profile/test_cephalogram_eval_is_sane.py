@@ -66,8 +66,9 @@ def test_it_traces_a_mirrored_film_as_its_mirror(cephalograms: Path) -> None:
 
 def test_it_prints_the_summary_and_writes_predictions(cephalograms: Path, tmp_path: Path) -> None:
     predictions = tmp_path / "points.json"
-    result = CliRunner().invoke(app, ["eval", "profile", "--dataset", str(cephalograms), "--limit", "2",
-                                      "--predictions", str(predictions)])
+    result = CliRunner().invoke(
+        app, ["eval", "profile", "--dataset", str(cephalograms), "--limit", "2", "--predictions", str(predictions)]
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     for name in ("labrale_superius", "labrale_inferius", "subnasale", "soft_tissue_pogonion"):

@@ -16,8 +16,7 @@ def test_it_refuses_a_smooth_convex_outline() -> None:
         locate_landmarks(back_of_head)
 
 
-@pytest.mark.parametrize("outline", [np.zeros((0, 2)), np.zeros((5, 2)), np.full((50, 2), np.nan),
-                                     np.zeros((50, 3))])
+@pytest.mark.parametrize("outline", [np.zeros((0, 2)), np.zeros((5, 2)), np.full((50, 2), np.nan), np.zeros((50, 3))])
 def test_it_refuses_a_malformed_outline(outline: np.ndarray) -> None:
     with pytest.raises(ProfileNotReadable, match="empty or malformed"):
         locate_landmarks(outline)

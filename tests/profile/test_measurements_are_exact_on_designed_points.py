@@ -56,10 +56,20 @@ def test_it_does_not_change_when_the_head_and_its_frame_tilt_together(measuremen
 def test_it_reports_every_measurement_id_in_order() -> None:
     ids = [m.id for m in measure_profile(designed_landmarks(), calibration=MM)]
     assert tuple(ids) == MEASUREMENT_IDS
-    for required in ("e_line_upper_lip_mm", "e_line_lower_lip_mm", "s_line_upper_lip_mm", "burstone_upper_lip_mm",
-                     "nasolabial_angle_deg", "nasofrontal_angle_deg", "facial_convexity_deg",
-                     "mentocervical_angle_deg", "lower_lip_chin_angle_deg",
-                     "chin_projection_nasion_perpendicular_mm", "goode_ratio", "riedel_deviation_mm"):
+    for required in (
+        "e_line_upper_lip_mm",
+        "e_line_lower_lip_mm",
+        "s_line_upper_lip_mm",
+        "burstone_upper_lip_mm",
+        "nasolabial_angle_deg",
+        "nasofrontal_angle_deg",
+        "facial_convexity_deg",
+        "mentocervical_angle_deg",
+        "lower_lip_chin_angle_deg",
+        "chin_projection_nasion_perpendicular_mm",
+        "goode_ratio",
+        "riedel_deviation_mm",
+    ):
         assert required in ids
 
 

@@ -20,8 +20,9 @@ def test_it_refuses_a_frontal_photo_with_a_clear_error(patient_ada_photo: Path, 
 def test_it_checks_the_known_distance_options(patient_ada_photo: Path) -> None:
     result = CliRunner().invoke(app, ["profile", str(patient_ada_photo), "--known-points", "1,2,3,4"])
     assert result.exit_code == 2 and "--known-mm" in result.output
-    result = CliRunner().invoke(app, ["profile", str(patient_ada_photo), "--known-mm", "50", "--known-between",
-                                      "nose,chin"])
+    result = CliRunner().invoke(
+        app, ["profile", str(patient_ada_photo), "--known-mm", "50", "--known-between", "nose,chin"]
+    )
     assert result.exit_code == 2 and "--known-between" in result.output
 
 

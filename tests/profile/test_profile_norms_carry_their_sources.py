@@ -35,7 +35,10 @@ def test_it_keeps_the_issue_norms() -> None:
 
 
 def test_it_holds_the_carry_over_constants_as_working_references() -> None:
-    for rid in ("profile_carry_over_nasion_subnasale_sigma_mm", "profile_carry_over_subnasale_menton_sigma_mm",
-                "profile_head_tilt_sigma_deg"):
+    for rid in (
+        "profile_carry_over_nasion_subnasale_sigma_mm",
+        "profile_carry_over_subnasale_menton_sigma_mm",
+        "profile_head_tilt_sigma_deg",
+    ):
         ref = NORMS.reference(rid)
         assert ref.review == "working" and "confirm with the clinic's medical lead" in ref.source

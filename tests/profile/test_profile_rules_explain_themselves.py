@@ -33,8 +33,18 @@ def value_on_side(mid: str, side: str) -> float:
 
 
 def measurements_for(rel: ProfileRelation) -> tuple[dict[str, Measurement], dict[str, NormComparison]]:
-    ms = {c.measurement: Measurement(c.measurement, Zone.PROFILE, value_on_side(c.measurement, c.side), 0.1,
-                                     UNITS[c.measurement], c.measurement, ()) for c in rel.when}
+    ms = {
+        c.measurement: Measurement(
+            c.measurement,
+            Zone.PROFILE,
+            value_on_side(c.measurement, c.side),
+            0.1,
+            UNITS[c.measurement],
+            c.measurement,
+            (),
+        )
+        for c in rel.when
+    }
     cs = {mid: compare_to_norm(m, NORMS.select(mid, sex=None)) for mid, m in ms.items()}
     return ms, cs
 
@@ -68,15 +78,20 @@ def test_it_proposes_chin_support_before_lip_volume() -> None:
 
 
 def test_it_stays_quiet_when_everything_is_within_the_norms() -> None:
-    ms = {mid: Measurement(mid, Zone.PROFILE, value_on_side(mid, "within"), 0.1, UNITS[mid], mid, ())
-          for mid in MEASUREMENT_IDS if NORMS.select(mid, sex=None) is not None}
+    ms = {
+        mid: Measurement(mid, Zone.PROFILE, value_on_side(mid, "within"), 0.1, UNITS[mid], mid, ())
+        for mid in MEASUREMENT_IDS
+        if NORMS.select(mid, sex=None) is not None
+    }
     cs = {mid: compare_to_norm(m, NORMS.select(mid, sex=None)) for mid, m in ms.items()}
     fired = [f.finding.id for f in derive_profile_findings(ms, cs, NORMS)]
     assert fired == []
 
 
 def test_it_refuses_a_rule_without_a_source() -> None:
-    text = '[[relation]]\nid = "x"\nwhen = [{ measurement = "goode_ratio", side = "above" }]\n' \
-           'sentence = "s"\nintervention = "i"\n'
+    text = (
+        '[[relation]]\nid = "x"\nwhen = [{ measurement = "goode_ratio", side = "above" }]\n'
+        'sentence = "s"\nintervention = "i"\n'
+    )
     with pytest.raises(NormsError, match="no source"):
         parse_profile_relations(text)

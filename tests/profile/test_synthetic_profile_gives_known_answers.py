@@ -52,12 +52,28 @@ def test_it_refines_a_blocky_mask_onto_the_drawn_edge(dana: SyntheticProfile, da
     assert (off <= REFINED_EDGE_TOLERANCE_PX).mean() > 0.95
 
 
-@pytest.mark.parametrize("point", [p for p in ProfilePoint if p.value in
-                                   ("glabella", "soft_tissue_nasion", "pronasale", "subnasale", "labrale_superius",
-                                    "stomion", "labrale_inferius", "labiomental_fold", "soft_tissue_pogonion",
-                                    "menton", "cervical_point")])
-def test_it_locates_each_designed_landmark(dana: SyntheticProfile, dana_landmarks: Traced,
-                                          point: ProfilePoint) -> None:
+@pytest.mark.parametrize(
+    "point",
+    [
+        p
+        for p in ProfilePoint
+        if p.value
+        in (
+            "glabella",
+            "soft_tissue_nasion",
+            "pronasale",
+            "subnasale",
+            "labrale_superius",
+            "stomion",
+            "labrale_inferius",
+            "labiomental_fold",
+            "soft_tissue_pogonion",
+            "menton",
+            "cervical_point",
+        )
+    ],
+)
+def test_it_locates_each_designed_landmark(dana: SyntheticProfile, dana_landmarks: Traced, point: ProfilePoint) -> None:
     _, lm = dana_landmarks
     tolerance = MENTON_TOLERANCE_MM if point is ProfilePoint.MENTON else LANDMARK_TOLERANCE_MM
     error_mm = float(np.hypot(*(lm.xy(point) - dana.landmarks_px[point.value]))) / dana.px_per_mm
@@ -65,8 +81,7 @@ def test_it_locates_each_designed_landmark(dana: SyntheticProfile, dana_landmark
 
 
 @pytest.mark.parametrize("measurement", sorted(expected_values()))
-def test_it_measures_the_designed_value(dana: SyntheticProfile, dana_landmarks: Traced,
-                                     measurement: str) -> None:
+def test_it_measures_the_designed_value(dana: SyntheticProfile, dana_landmarks: Traced, measurement: str) -> None:
     _, lm = dana_landmarks
     cal = Calibration(1.0 / dana.px_per_mm, 0.0, CalibrationMethod.KNOWN_DISTANCE, "synthetic scale")
     got = {m.id: m for m in measure_profile(lm, calibration=cal)}[measurement]

@@ -14,14 +14,16 @@ from facebalance.profile.segmentation import PersonSegmenter
 from facebalance.vision import FaceLandmarker
 
 
-def test_it_calls_a_studio_frontal_photo_frontal(patient_chloe_photo: Path, landmarker: FaceLandmarker,
-                                                 segmenter: PersonSegmenter) -> None:
+def test_it_calls_a_studio_frontal_photo_frontal(
+    patient_chloe_photo: Path, landmarker: FaceLandmarker, segmenter: PersonSegmenter
+) -> None:
     rgb = np.asarray(Image.open(patient_chloe_photo).convert("RGB"))
     assert detect_view(rgb, landmarker=landmarker, segmenter=segmenter) == "frontal"
 
 
-def test_it_names_the_side_of_a_profile(dana: SyntheticProfile, dana_mirrored: SyntheticProfile,
-                                        landmarker: FaceLandmarker) -> None:
+def test_it_names_the_side_of_a_profile(
+    dana: SyntheticProfile, dana_mirrored: SyntheticProfile, landmarker: FaceLandmarker
+) -> None:
     assert detect_view(dana.rgb, landmarker=landmarker, segmenter=ColourKeySegmenter()) == "profile_right"
     assert detect_view(dana_mirrored.rgb, landmarker=landmarker, segmenter=ColourKeySegmenter()) == "profile_left"
 

@@ -39,8 +39,9 @@ def running_clinic(transactional_db: Any, photo_store: Path) -> Any:
     return records
 
 
-def test_a_backup_taken_while_writing_restores_equal(running_clinic: Any, photo_store: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_backup_taken_while_writing_restores_equal(
+    running_clinic: Any, photo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from django.db import connection
 
     db = Path(connection.settings_dict["NAME"])
@@ -55,17 +56,23 @@ def test_a_backup_taken_while_writing_restores_equal(running_clinic: Any, photo_
         (photo_dir / "late.jpg").write_bytes(b"late")
         with sqlite3.connect(db, timeout=20) as writer:
             writer.execute("UPDATE clinic_photo SET stored_name = stored_name")  # any write: WAL lets it in
-            columns = "patient_id, plan_item, performed_on, modality, area, product, lot, disliked, note, " \
-                      "clinician_id, created_at, source_clinician, source_clinic"
-            writer.execute(f"INSERT INTO records_treatmentvisit (id, {columns}) "
-                           f"SELECT '{LATE}', {columns} FROM records_treatmentvisit LIMIT 1")
+            columns = (
+                "patient_id, plan_item, performed_on, modality, area, product, lot, disliked, note, "
+                "clinician_id, created_at, source_clinician, source_clinic"
+            )
+            writer.execute(
+                f"INSERT INTO records_treatmentvisit (id, {columns}) "
+                f"SELECT '{LATE}', {columns} FROM records_treatmentvisit LIMIT 1"
+            )
         return real_copy(names, photo_dir, dest)
 
     monkeypatch.setattr(backup, "_copy_files", copy_while_the_app_writes)
     runner = CliRunner()
     dest = tmp_path / "backup"
-    result = runner.invoke(app, ["backup", str(dest), "--data-dir", str(photo_store.parent), "--database-url", "",
-                                 "--database-file", str(db)])
+    result = runner.invoke(
+        app,
+        ["backup", str(dest), "--data-dir", str(photo_store.parent), "--database-url", "", "--database-file", str(db)],
+    )
     assert result.exit_code == 0, result.output
     manifest = backup.read_manifest(dest)
     assert set(manifest.files) == set(files_before)  # the late file has no row in the snapshot
@@ -83,15 +90,15 @@ def test_a_backup_taken_while_writing_restores_equal(running_clinic: Any, photo_
     assert again.exit_code == 2 and "already a database" in again.output.replace("\n", " ")
 
 
-def test_a_tampered_backup_is_refused_before_anything_is_written(running_clinic: Any, photo_store: Path,
-                                                                 tmp_path: Path) -> None:
+def test_a_tampered_backup_is_refused_before_anything_is_written(
+    running_clinic: Any, photo_store: Path, tmp_path: Path
+) -> None:
     from datetime import datetime
 
     from django.db import connection
 
     dest = tmp_path / "backup"
-    manifest = backup.backup_sqlite(Path(connection.settings_dict["NAME"]), photo_store, dest,
-                                    now=datetime(2026, 1, 1))
+    manifest = backup.backup_sqlite(Path(connection.settings_dict["NAME"]), photo_store, dest, now=datetime(2026, 1, 1))
     name = next(iter(manifest.files))
     (dest / "photos" / name).write_bytes(b"altered")
     target = tmp_path / "empty"
@@ -111,16 +118,22 @@ def _pg_url(name: str) -> str:
     from django.db import connection
 
     s = connection.settings_dict
-    return (f"postgresql://{quote(s['USER'] or '', safe='')}:{quote(s['PASSWORD'] or '', safe='')}@"
-            f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}")
+    return (
+        f"postgresql://{quote(s['USER'] or '', safe='')}:{quote(s['PASSWORD'] or '', safe='')}@"
+        f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+    )
 
 
 def _pg_rows(url: str) -> dict[str, list[str]]:
     import psycopg
 
     with psycopg.connect(url) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+            )
+        ]
         return {t: sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}
 
 
@@ -154,9 +167,9 @@ def empty_database(postgres_clinic: Any) -> Any:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_a_postgres_backup_taken_while_writing_restores_equal(postgres_clinic: Any, empty_database: str,
-                                                              photo_store: Path, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_postgres_backup_taken_while_writing_restores_equal(
+    postgres_clinic: Any, empty_database: str, photo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import psycopg
     from django.db import connection
 
@@ -169,11 +182,15 @@ def test_a_postgres_backup_taken_while_writing_restores_equal(postgres_clinic: A
     def copy_while_the_app_writes(names: Any, photo_dir: Path, dest: Path) -> dict[str, str]:
         # Another connection commits a new treatment row and a file while pg_dump's snapshot is held.
         (photo_dir / "late.jpg").write_bytes(b"late")
-        columns = "patient_id, plan_item, performed_on, modality, area, product, lot, disliked, note, clinician_id, " \
-                  "created_at, source_clinician, source_clinic"
+        columns = (
+            "patient_id, plan_item, performed_on, modality, area, product, lot, disliked, note, clinician_id, "
+            "created_at, source_clinician, source_clinic"
+        )
         with psycopg.connect(source) as writer:
-            writer.execute(f"INSERT INTO records_treatmentvisit (id, {columns}) SELECT "
-                           f"'{PG_LATE}'::uuid, {columns} FROM records_treatmentvisit LIMIT 1")
+            writer.execute(
+                f"INSERT INTO records_treatmentvisit (id, {columns}) SELECT "
+                f"'{PG_LATE}'::uuid, {columns} FROM records_treatmentvisit LIMIT 1"
+            )
         return real_copy(names, photo_dir, dest)
 
     monkeypatch.setattr(backup, "_copy_files", copy_while_the_app_writes)
@@ -191,7 +208,8 @@ def test_a_postgres_backup_taken_while_writing_restores_equal(postgres_clinic: A
     assert _pg_rows(empty_database) == before  # the late row is not in the snapshot
     assert {p.name: backup.sha256_of(p) for p in (empty / "photos").iterdir()} == files_before
 
-    again = runner.invoke(app, ["restore", str(dest), "--data-dir", str(tmp_path / "other"),
-                                "--database-url", empty_database])
+    again = runner.invoke(
+        app, ["restore", str(dest), "--data-dir", str(tmp_path / "other"), "--database-url", empty_database]
+    )
     assert again.exit_code == 2 and "already a database" in again.output.replace("\n", " ")
     assert not (tmp_path / "other" / "photos").exists()

@@ -61,8 +61,9 @@ def test_it_ignores_treatments_after_the_ledger_date(data: PlanningData) -> None
 def test_the_planner_trims_lip_filler_against_the_charted_ledger(data: PlanningData) -> None:
     bddq = BddqAs(False, False, 1, 1, 1, 1, False)
     fresh = Intake(start_date=date(2026, 2, 1), grades={"lip_fullness": 1}, bddq_as=bddq)
-    charted = Intake(start_date=date(2026, 2, 1), grades={"lip_fullness": 1}, bddq_as=bddq,
-                     history=prior_treatments(dana_history()))
+    charted = Intake(
+        start_date=date(2026, 2, 1), grades={"lip_fullness": 1}, bddq_as=bddq, history=prior_treatments(dana_history())
+    )
     rows = {r.area: r for r in build_plan([], charted, data=data).ledger}
     assert rows["lips"].present_ml == pytest.approx(3.0 if data.rules.ledger_persistence_years >= 5 else 2.0)
     assert build_plan([], fresh, data=data).ledger != build_plan([], charted, data=data).ledger
@@ -71,6 +72,12 @@ def test_the_planner_trims_lip_filler_against_the_charted_ledger(data: PlanningD
 def test_history_documents_parse_as_the_intakes_history() -> None:
     from facebalance.planning import parse_intake
 
-    intake = parse_intake({"schema": "facebalance.intake", "schema_version": "1.0", "start_date": "2026-02-01",
-                           "history": history_documents(dana_history())})
+    intake = parse_intake(
+        {
+            "schema": "facebalance.intake",
+            "schema_version": "1.0",
+            "start_date": "2026-02-01",
+            "history": history_documents(dana_history()),
+        }
+    )
     assert intake.history == prior_treatments(dana_history())

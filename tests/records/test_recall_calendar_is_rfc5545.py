@@ -11,10 +11,26 @@ from facebalance.records.recall import RecallEntry
 
 STAMP = datetime(2025, 12, 1, 9, 30, tzinfo=UTC)
 ENTRIES = [
-    RecallEntry("p1:toxin:2025-09-08", "p1", "Dana Reed", "toxin", "Toxin (glabella)", date(2025, 12, 22),
-                date(2026, 1, 19), "Toxin due from 2025-12-22; movement returned at 10, 11, 12 weeks. " * 3),
-    RecallEntry("p2:ha:lips:2025-05-20", "p2", "Zoë Ng, Jr; \"Q\"", "filler_maintenance", "Review Lip filler",
-                date(2026, 2, 1), date(2026, 5, 20), "Lips: review, touch up only what faded."),
+    RecallEntry(
+        "p1:toxin:2025-09-08",
+        "p1",
+        "Dana Reed",
+        "toxin",
+        "Toxin (glabella)",
+        date(2025, 12, 22),
+        date(2026, 1, 19),
+        "Toxin due from 2025-12-22; movement returned at 10, 11, 12 weeks. " * 3,
+    ),
+    RecallEntry(
+        "p2:ha:lips:2025-05-20",
+        "p2",
+        'Zoë Ng, Jr; "Q"',
+        "filler_maintenance",
+        "Review Lip filler",
+        date(2026, 2, 1),
+        date(2026, 5, 20),
+        "Lips: review, touch up only what faded.",
+    ),
 ]
 
 
@@ -28,7 +44,7 @@ def test_it_parses_with_an_independent_reader() -> None:
     assert first.decoded("DTSTART") == date(2025, 12, 22)
     assert first.decoded("DTEND") == date(2026, 1, 20)  # exclusive end: the day after the window
     assert str(first["SUMMARY"]) == "Dana Reed: Toxin (glabella)"
-    assert str(events[1]["SUMMARY"]) == "Zoë Ng, Jr; \"Q\": Review Lip filler"
+    assert str(events[1]["SUMMARY"]) == 'Zoë Ng, Jr; "Q": Review Lip filler'
     assert str(first["DESCRIPTION"]) == ENTRIES[0].sentence
 
 

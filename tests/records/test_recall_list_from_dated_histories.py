@@ -45,10 +45,17 @@ def test_it_does_not_recall_dissolved_filler(data: PlanningData) -> None:
 
 
 def test_it_recalls_the_next_uncharted_visit_of_an_accepted_plan(data: PlanningData) -> None:
-    plan = {"items": [{"key": "ha_chin", "label": "Chin filler"}, {"key": "ha_lips", "label": "Lip filler"},
-                      {"key": "toxin_glabella", "label": "Glabellar toxin"}],
-            "visits": [{"index": 0, "date": "2025-11-03", "items": ["ha_chin", "toxin_glabella"]},
-                       {"index": 1, "date": "2025-12-15", "items": ["ha_lips"]}]}
+    plan = {
+        "items": [
+            {"key": "ha_chin", "label": "Chin filler"},
+            {"key": "ha_lips", "label": "Lip filler"},
+            {"key": "toxin_glabella", "label": "Glabellar toxin"},
+        ],
+        "visits": [
+            {"index": 0, "date": "2025-11-03", "items": ["ha_chin", "toxin_glabella"]},
+            {"index": 1, "date": "2025-12-15", "items": ["ha_lips"]},
+        ],
+    }
     done = glabella(date(2025, 11, 3), None, patient="p9")
     chin_done = lips(date(2025, 11, 3), 1.0, patient="p9")
     history = PatientHistory("p9", "Fay Ode", (done,), plans=(("plan9", plan),))
@@ -57,10 +64,13 @@ def test_it_recalls_the_next_uncharted_visit_of_an_accepted_plan(data: PlanningD
     assert first[0].overdue(TODAY)
     from dataclasses import replace
 
-    charted = (replace(done, plan_id="plan9", plan_item="toxin_glabella"),
-               replace(chin_done, plan_id="plan9", plan_item="ha_chin"))
-    second = [e for e in patient_recalls(replace(history, records=charted), on=TODAY, data=data)
-              if e.kind == "planned_visit"]
+    charted = (
+        replace(done, plan_id="plan9", plan_item="toxin_glabella"),
+        replace(chin_done, plan_id="plan9", plan_item="ha_chin"),
+    )
+    second = [
+        e for e in patient_recalls(replace(history, records=charted), on=TODAY, data=data) if e.kind == "planned_visit"
+    ]
     assert [(e.label, e.due_from) for e in second] == [("Planned visit 2", date(2025, 12, 15))]
     assert "Lip filler" in second[0].sentence
 

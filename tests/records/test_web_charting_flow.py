@@ -9,25 +9,47 @@ from typing import Any
 
 import pytest
 
-PLAN_ITEM = {"key": "toxin_glabella", "treatment": "toxin_glabella", "label": "Toxin to the glabella", "visit": 0,
-             "date": "2026-01-05", "dose": {"text": "20 U"}}
+PLAN_ITEM = {
+    "key": "toxin_glabella",
+    "treatment": "toxin_glabella",
+    "label": "Toxin to the glabella",
+    "visit": 0,
+    "date": "2026-01-05",
+    "dose": {"text": "20 U"},
+}
 
 
 def _plan_with_item(records: Any) -> Any:
-    records.plan.document = {"status": "proposed", "summary": "test plan", "items": [PLAN_ITEM],
-                             "visits": [{"index": 0, "date": "2026-01-05", "items": ["toxin_glabella"]}]}
+    records.plan.document = {
+        "status": "proposed",
+        "summary": "test plan",
+        "items": [PLAN_ITEM],
+        "visits": [{"index": 0, "date": "2026-01-05", "items": ["toxin_glabella"]}],
+    }
     records.plan.status = "accepted"
     records.plan.save()
     return records.plan
 
 
 def _chart(client: Any, records: Any, plan: Any, on: date) -> Any:
-    return client.post(f"/records/patients/{records.patient.pk}/treatments/new/", {
-        "performed_on": on.isoformat(), "modality": "toxin", "area": "glabella", "product": "Botox",
-        "lot": "C5512", "expiry": (on + timedelta(days=200)).isoformat(), "plan_item": f"{plan.pk}/toxin_glabella",
-        "site": ["procerus", "corrugator_right", "corrugator_left"], "x": ["100", "86.2", "113.8"],
-        "y": ["93", "86", "86"], "amount": ["4", "8", "8"], "depth": ["intramuscular"] * 3,
-        "technique": ["needle"] * 3})
+    return client.post(
+        f"/records/patients/{records.patient.pk}/treatments/new/",
+        {
+            "performed_on": on.isoformat(),
+            "modality": "toxin",
+            "area": "glabella",
+            "product": "Botox",
+            "lot": "C5512",
+            "expiry": (on + timedelta(days=200)).isoformat(),
+            "plan_item": f"{plan.pk}/toxin_glabella",
+            "site": ["procerus", "corrugator_right", "corrugator_left"],
+            "x": ["100", "86.2", "113.8"],
+            "y": ["93", "86", "86"],
+            "amount": ["4", "8", "8"],
+            "depth": ["intramuscular"] * 3,
+            "technique": ["needle"] * 3,
+        },
+    )
 
 
 def test_a_provider_charts_follows_up_and_the_recall_follows(client: Any, clinic_a: Any) -> None:
@@ -48,12 +70,15 @@ def test_a_provider_charts_follows_up_and_the_recall_follows(client: Any, clinic
     assert sorted(s.site for s in visit.sites.all()) == ["corrugator_left", "corrugator_right", "procerus"]
     assert client.get(response["Location"]).status_code == 200
 
-    follow = client.post(f"/records/treatments/{visit.pk}/follow-up/",
-                         {"on": (on + timedelta(weeks=11)).isoformat(), "movement_returned_weeks": "11",
-                          "satisfied": "yes"})
+    follow = client.post(
+        f"/records/treatments/{visit.pk}/follow-up/",
+        {"on": (on + timedelta(weeks=11)).isoformat(), "movement_returned_weeks": "11", "satisfied": "yes"},
+    )
     assert follow.status_code == 302
-    event = client.post(f"/records/treatments/{visit.pk}/adverse-event/",
-                        {"kind": "bruising", "severity": "mild", "onset": on.isoformat(), "action": "arnica"})
+    event = client.post(
+        f"/records/treatments/{visit.pk}/adverse-event/",
+        {"kind": "bruising", "severity": "mild", "onset": on.isoformat(), "action": "arnica"},
+    )
     assert event.status_code == 302
     detail = client.get(f"/records/treatments/{visit.pk}/").content.decode()
     assert "movement returned after 11" in detail and "bruising (mild)" in detail
@@ -70,25 +95,43 @@ def test_a_provider_charts_follows_up_and_the_recall_follows(client: Any, clinic
 
     assert audit.verify_chain().ok
     actions = set(audit.AuditEvent.objects.filter(clinic_id=clinic_a.clinic.pk).values_list("action", "object_type"))
-    assert {("create", "treatmentvisit"), ("create", "followup"), ("create", "adverseevent"),
-            ("export", "recall_list")} <= actions
+    assert {
+        ("create", "treatmentvisit"),
+        ("create", "followup"),
+        ("create", "adverseevent"),
+        ("export", "recall_list"),
+    } <= actions
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"site": ["nowhere"]}, "not a standard site"),
-    ({"amount": ["-1"]}, "between 0 and 1000"),
-    ({"lot": ""}, "lot number"),
-    ({"expiry": "2020-01-01"}, "expired"),
-    ({"site": [], "x": [], "y": [], "amount": [], "depth": [], "technique": []}, "at least one injection site"),
-])
-def test_a_bad_chart_is_refused_with_the_reason(client: Any, clinic_a: Any, change: dict[str, Any],
-                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"site": ["nowhere"]}, "not a standard site"),
+        ({"amount": ["-1"]}, "between 0 and 1000"),
+        ({"lot": ""}, "lot number"),
+        ({"expiry": "2020-01-01"}, "expired"),
+        ({"site": [], "x": [], "y": [], "amount": [], "depth": [], "technique": []}, "at least one injection site"),
+    ],
+)
+def test_a_bad_chart_is_refused_with_the_reason(
+    client: Any, clinic_a: Any, change: dict[str, Any], message: str
+) -> None:
     from facebalance.records.web.models import TreatmentVisit
 
     client.force_login(clinic_a.provider)
-    form = {"performed_on": "2025-06-01", "modality": "ha", "area": "lips", "product": "HA", "lot": "L1",
-            "site": ["upper_lip"], "x": ["100"], "y": ["177"], "amount": ["0.5"], "depth": ["subcutaneous"],
-            "technique": ["needle"]}
+    form = {
+        "performed_on": "2025-06-01",
+        "modality": "ha",
+        "area": "lips",
+        "product": "HA",
+        "lot": "L1",
+        "site": ["upper_lip"],
+        "x": ["100"],
+        "y": ["177"],
+        "amount": ["0.5"],
+        "depth": ["subcutaneous"],
+        "technique": ["needle"],
+    }
     response = client.post(f"/records/patients/{clinic_a.patient.pk}/treatments/new/", {**form, **change})
     assert response.status_code == 422
     assert message in response.content.decode()

@@ -10,10 +10,18 @@ from typing import Any
 def _visit(records: Any) -> Any:
     from facebalance.records.web.models import InjectionSite, TreatmentVisit
 
-    visit = TreatmentVisit.objects.create(patient=records.patient, performed_on=date(2025, 5, 1), modality="ha",
-                                          area="lips", product="HA", lot="L1", clinician=records.provider)
-    InjectionSite.objects.create(visit=visit, site="upper_lip", x=100, y=177, amount=1, depth="subcutaneous",
-                                 technique="needle")
+    visit = TreatmentVisit.objects.create(
+        patient=records.patient,
+        performed_on=date(2025, 5, 1),
+        modality="ha",
+        area="lips",
+        product="HA",
+        lot="L1",
+        clinician=records.provider,
+    )
+    InjectionSite.objects.create(
+        visit=visit, site="upper_lip", x=100, y=177, amount=1, depth="subcutaneous", technique="needle"
+    )
     return visit
 
 
@@ -22,25 +30,46 @@ def test_another_clinics_records_are_not_found(client: Any, clinic_a: Any, clini
 
     theirs = _visit(clinic_b)
     client.force_login(clinic_a.provider)
-    gets = [f"/records/patients/{clinic_b.patient.pk}/treatments/",
-            f"/records/patients/{clinic_b.patient.pk}/treatments/new/",
-            f"/records/patients/{clinic_b.patient.pk}/fhir.json",
-            f"/records/treatments/{theirs.pk}/",
-            f"/records/plans/{clinic_b.plan.pk}/written-plan.pdf",
-            f"/records/assessments/{clinic_b.assessment.pk}/report.pdf"]
+    gets = [
+        f"/records/patients/{clinic_b.patient.pk}/treatments/",
+        f"/records/patients/{clinic_b.patient.pk}/treatments/new/",
+        f"/records/patients/{clinic_b.patient.pk}/fhir.json",
+        f"/records/treatments/{theirs.pk}/",
+        f"/records/plans/{clinic_b.plan.pk}/written-plan.pdf",
+        f"/records/assessments/{clinic_b.assessment.pk}/report.pdf",
+    ]
     for url in gets:
         assert client.get(url).status_code == 404, url
-    posts = [f"/records/patients/{clinic_b.patient.pk}/treatments/new/",
-             f"/records/treatments/{theirs.pk}/follow-up/",
-             f"/records/treatments/{theirs.pk}/adverse-event/"]
+    posts = [
+        f"/records/patients/{clinic_b.patient.pk}/treatments/new/",
+        f"/records/treatments/{theirs.pk}/follow-up/",
+        f"/records/treatments/{theirs.pk}/adverse-event/",
+    ]
     for url in posts:
-        assert client.post(url, {"on": "2025-06-01", "kind": "bruising", "severity": "mild",
-                                 "onset": "2025-06-01"}).status_code == 404, url
+        assert (
+            client.post(
+                url, {"on": "2025-06-01", "kind": "bruising", "severity": "mild", "onset": "2025-06-01"}
+            ).status_code
+            == 404
+        ), url
     # A plan item of the other clinic cannot be linked to our patient either.
-    linked = client.post(f"/records/patients/{clinic_a.patient.pk}/treatments/new/", {
-        "performed_on": "2025-06-01", "modality": "ha", "area": "lips", "product": "HA", "lot": "L1",
-        "plan_item": f"{clinic_b.plan.pk}/ha_lips", "site": ["upper_lip"], "x": ["100"], "y": ["177"],
-        "amount": ["0.5"], "depth": ["subcutaneous"], "technique": ["needle"]})
+    linked = client.post(
+        f"/records/patients/{clinic_a.patient.pk}/treatments/new/",
+        {
+            "performed_on": "2025-06-01",
+            "modality": "ha",
+            "area": "lips",
+            "product": "HA",
+            "lot": "L1",
+            "plan_item": f"{clinic_b.plan.pk}/ha_lips",
+            "site": ["upper_lip"],
+            "x": ["100"],
+            "y": ["177"],
+            "amount": ["0.5"],
+            "depth": ["subcutaneous"],
+            "technique": ["needle"],
+        },
+    )
     assert linked.status_code == 404
     assert TreatmentVisit.objects.count() == 1
     assert not FollowUp.objects.exists() and not AdverseEvent.objects.exists()

@@ -21,8 +21,9 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 def _upload(client: Any, data: bytes, **extra: str) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post("/records/patients/import/",
-                       {"bundle": SimpleUploadedFile("patient-bundle.json", data), **extra})
+    return client.post(
+        "/records/patients/import/", {"bundle": SimpleUploadedFile("patient-bundle.json", data), **extra}
+    )
 
 
 def _without_ids(bundle: dict[str, Any]) -> str:
@@ -43,8 +44,10 @@ def _counts() -> dict[str, int]:
     from facebalance.clinic.models import Assessment, Patient, Photo, PhotoSession, Plan
     from facebalance.records.web.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
 
-    return {m.__name__: m.objects.count() for m in (Patient, PhotoSession, Photo, Assessment, Plan, TreatmentVisit,
-                                                     InjectionSite, AdverseEvent, FollowUp)}
+    return {
+        m.__name__: m.objects.count()
+        for m in (Patient, PhotoSession, Photo, Assessment, Plan, TreatmentVisit, InjectionSite, AdverseEvent, FollowUp)
+    }
 
 
 def _record_with_treatments(client: Any, records: Any) -> bytes:
@@ -53,10 +56,14 @@ def _record_with_treatments(client: Any, records: Any) -> bytes:
     client.force_login(records.provider)
     assert _chart(client, records, _plan_with_item(records), date(2025, 6, 2)).status_code == 302
     visit = TreatmentVisit.objects.get(patient=records.patient)
-    client.post(f"/records/treatments/{visit.pk}/follow-up/", {"on": "2025-08-18", "movement_returned_weeks": "11",
-                                                              "satisfied": "yes", "note": "soft return"})
-    client.post(f"/records/treatments/{visit.pk}/adverse-event/", {"kind": "bruising", "severity": "mild",
-                                                                  "onset": "2025-06-02", "action": "arnica"})
+    client.post(
+        f"/records/treatments/{visit.pk}/follow-up/",
+        {"on": "2025-08-18", "movement_returned_weeks": "11", "satisfied": "yes", "note": "soft return"},
+    )
+    client.post(
+        f"/records/treatments/{visit.pk}/adverse-event/",
+        {"kind": "bruising", "severity": "mild", "onset": "2025-06-02", "action": "arnica"},
+    )
     response = client.get(f"/records/patients/{records.patient.pk}/fhir.json")
     assert response.status_code == 200
     return response.content
@@ -92,25 +99,34 @@ def test_a_record_exported_from_a_imports_into_b_without_loss(client: Any, clini
     ids_a = {e["resource"]["id"] for e in first["entry"]}
     assert not ids_a & {e["resource"]["id"] for e in second["entry"]}  # every row is new
     assert audit.verify_chain().ok
-    assert audit.AuditEvent.objects.filter(clinic_id=clinic_b.clinic.pk, action="create", object_type="patient",
-                                           object_id=str(imported.pk), detail__import="fhir").exists()
+    assert audit.AuditEvent.objects.filter(
+        clinic_id=clinic_b.clinic.pk,
+        action="create",
+        object_type="patient",
+        object_id=str(imported.pk),
+        detail__import="fhir",
+    ).exists()
 
     # Imported twice: a second patient, nothing merged or overwritten.
     assert _upload(client, exported).status_code == 302
     assert Patient.objects.filter(clinic=clinic_b.clinic, given_name="HarbourGiven").count() == 2
 
 
-@pytest.mark.parametrize(("mangle", "message"), [
-    (lambda b: b"not json", "not JSON"),
-    (lambda b: json.dumps({"resourceType": "Patient"}).encode(), "not a FHIR Bundle"),
-    (lambda b: re.sub(rb'"birthDate": "[^"]*"', b'"birthDate": "the second of January"', b), "not valid FHIR R4B"),
-    (lambda b: _drop_patient(b), "patients; one is expected"),
-    (lambda b: b.replace(b'"glabella"', b'"elbow"'), None),  # the area is free text: accepted
-    (lambda b: b.replace(b'"procerus"', b'"nowhere"'), "not a standard injection site"),
-    (lambda b: b.replace(b'"valueString": "toxin"', b'"valueString": "laser"'), "not a modality"),
-])
-def test_an_invalid_bundle_is_refused_and_creates_nothing(client: Any, clinic_a: Any, clinic_b: Any, mangle: Any,
-                                                         message: str | None) -> None:
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda b: b"not json", "not JSON"),
+        (lambda b: json.dumps({"resourceType": "Patient"}).encode(), "not a FHIR Bundle"),
+        (lambda b: re.sub(rb'"birthDate": "[^"]*"', b'"birthDate": "the second of January"', b), "not valid FHIR R4B"),
+        (lambda b: _drop_patient(b), "patients; one is expected"),
+        (lambda b: b.replace(b'"glabella"', b'"elbow"'), None),  # the area is free text: accepted
+        (lambda b: b.replace(b'"procerus"', b'"nowhere"'), "not a standard injection site"),
+        (lambda b: b.replace(b'"valueString": "toxin"', b'"valueString": "laser"'), "not a modality"),
+    ],
+)
+def test_an_invalid_bundle_is_refused_and_creates_nothing(
+    client: Any, clinic_a: Any, clinic_b: Any, mangle: Any, message: str | None
+) -> None:
     exported = _record_with_treatments(client, clinic_a)
     bundle = json.dumps(json.loads(exported), indent=1).encode()
     client.force_login(clinic_b.provider)

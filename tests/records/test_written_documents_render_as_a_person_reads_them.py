@@ -49,8 +49,7 @@ def _print(html: str, out: Path) -> tuple[Path, str, list[Path], int]:
     assert overflowing_boxes(document) == []
     pdf = out / "doc.pdf"
     pdf.write_bytes(document.write_pdf())
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(out / "page")], check=True)
     pages = sorted(out.glob("page-*.png"))
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
@@ -71,14 +70,33 @@ def _not_blank(page: Path) -> bool:
 
 
 def test_the_written_plan_reads_as_a_plan(demo: DemoDocuments, tmp_path: Path) -> None:
-    html = plan_html(letterhead=LETTERHEAD, patient=PATIENT, plan=demo.plan, analysis=demo.analysis,
-                     photos=[Picture("Frontal photo, at rest, with the measured points", demo.annotated_png)],
-                     goals=demo.intake["goals"], prepared_on=date(2026, 12, 1))
+    html = plan_html(
+        letterhead=LETTERHEAD,
+        patient=PATIENT,
+        plan=demo.plan,
+        analysis=demo.analysis,
+        photos=[Picture("Frontal photo, at rest, with the measured points", demo.annotated_png)],
+        goals=demo.intake["goals"],
+        prepared_on=date(2026, 12, 1),
+    )
     _, text, pages, images = _print(html, tmp_path)
     assert demo.plan["items"], "the example intake should give a plan with items"
-    for expected in ("Demo clinic", "Your treatment plan", "Sample Patient", "In your words",
-                     "Your visits", "Written pricing", "Total", "What to expect", "Keeping the result",
-                     "What can be undone", "Alternatives", "Surgery", "Acceptance", "Signature and date"):
+    for expected in (
+        "Demo clinic",
+        "Your treatment plan",
+        "Sample Patient",
+        "In your words",
+        "Your visits",
+        "Written pricing",
+        "Total",
+        "What to expect",
+        "Keeping the result",
+        "What can be undone",
+        "Alternatives",
+        "Surgery",
+        "Acceptance",
+        "Signature and date",
+    ):
         assert expected in text, expected
     for item in demo.plan["items"]:
         assert item["label"] in text
@@ -89,14 +107,27 @@ def test_the_written_plan_reads_as_a_plan(demo: DemoDocuments, tmp_path: Path) -
     assert "Page 1 of" in text
 
 
-def test_the_assessment_report_holds_every_measurement_and_the_photo_record(demo: DemoDocuments,
-                                                                           tmp_path: Path) -> None:
-    html = report_html(letterhead=LETTERHEAD, patient=PATIENT, analysis=demo.analysis,
-                       photos=[Picture("Frontal at rest, annotated", demo.annotated_png)], quality=demo.quality,
-                       clinician="Dr Demo", prepared_on=date(2026, 12, 1))
+def test_the_assessment_report_holds_every_measurement_and_the_photo_record(
+    demo: DemoDocuments, tmp_path: Path
+) -> None:
+    html = report_html(
+        letterhead=LETTERHEAD,
+        patient=PATIENT,
+        analysis=demo.analysis,
+        photos=[Picture("Frontal at rest, annotated", demo.annotated_png)],
+        quality=demo.quality,
+        clinician="Dr Demo",
+        prepared_on=date(2026, 12, 1),
+    )
     _, text, pages, images = _print(html, tmp_path)
-    for expected in ("Facial assessment report", "Method and uncertainty", "Photo-quality record",
-                     "Measurements against their norms", "Findings", "frontal_rest"):
+    for expected in (
+        "Facial assessment report",
+        "Method and uncertainty",
+        "Photo-quality record",
+        "Measurements against their norms",
+        "Findings",
+        "frontal_rest",
+    ):
         assert expected in text, expected
     for mid, m in demo.analysis["measurements"].items():
         # Table cells wrap long labels across lines, and pdftotext joins "soft-|tissue" into "softtissue":

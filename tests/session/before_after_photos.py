@@ -20,8 +20,9 @@ def png_bytes(rgb: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def similarity_matrix(size_px: tuple[int, int], *, scale: float, rotation_deg: float,
-                      shift_px: tuple[float, float]) -> np.ndarray:
+def similarity_matrix(
+    size_px: tuple[int, int], *, scale: float, rotation_deg: float, shift_px: tuple[float, float]
+) -> np.ndarray:
     """The 2 x 3 matrix scaling and rotating about the image centre, then shifting (original -> copy)."""
     width, height = size_px
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), rotation_deg, scale)

@@ -19,8 +19,9 @@ def test_it_analyses_a_folder_into_parquet_and_exits_1_when_some_failed(tmp_path
     archive = build_archive(tmp_path)
     out = tmp_path / "results.parquet"
 
-    result = CliRunner().invoke(app, ["analyze-batch", str(archive), "--out", str(out), "--workers", "1",
-                                      "--sex", "female", "--quiet"])
+    result = CliRunner().invoke(
+        app, ["analyze-batch", str(archive), "--out", str(out), "--workers", "1", "--sex", "female", "--quiet"]
+    )
 
     assert result.exit_code == 1, result.output
     rows = read_rows(out)
@@ -39,17 +40,30 @@ def test_it_refuses_an_unknown_output_format_with_exit_code_2(tmp_path: Path) ->
 
 
 def fake_run(workers: int, seconds: float) -> BatchRun:
-    summary = BatchSummary(out=Path("results.csv"), total=51, skipped=0, ok=51, failed=0, seconds=seconds,
-                           first_result_seconds=0.5, top_errors=(), where=f"{workers} local processes")
+    summary = BatchSummary(
+        out=Path("results.csv"),
+        total=51,
+        skipped=0,
+        ok=51,
+        failed=0,
+        seconds=seconds,
+        first_result_seconds=0.5,
+        top_errors=(),
+        where=f"{workers} local processes",
+    )
     return BatchRun(workers=workers, summary=summary)
 
 
 def test_it_writes_its_section_and_leaves_the_rest_of_the_report(tmp_path: Path) -> None:
     report = tmp_path / "performance.md"
     report.write_text("# Performance\n\nThe single-photo tables of `facebalance bench`.\n", encoding="utf-8")
-    body = render_section([fake_run(1, 3.0), fake_run(2, 2.0)], command="facebalance bench-batch --write x",
-                          dataset=Path("neutral"), load_average="0.10, 0.20, 0.30",
-                          now=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+    body = render_section(
+        [fake_run(1, 3.0), fake_run(2, 2.0)],
+        command="facebalance bench-batch --write x",
+        dataset=Path("neutral"),
+        load_average="0.10, 0.20, 0.30",
+        now=datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+    )
 
     write_section(report, SECTION, body)
 

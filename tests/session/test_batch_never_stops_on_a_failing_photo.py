@@ -33,8 +33,7 @@ def files(tmp_path: Path) -> list[Path]:
 def test_it_records_an_unexpected_exception_with_its_type(files: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "results.csv"
 
-    summary = run_batch([f for f in files if f.name != CRASHING_NAME], fussy_task, out=out, workers=1,
-                        progress=False)
+    summary = run_batch([f for f in files if f.name != CRASHING_NAME], fussy_task, out=out, workers=1, progress=False)
 
     rows = {Path(str(r["file"])).name: r for r in read_rows(out)}
     assert (summary.ok, summary.failed) == (4, 1)

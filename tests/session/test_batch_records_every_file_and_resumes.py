@@ -72,8 +72,10 @@ def test_it_records_why_each_bad_file_failed(first_run: tuple[BatchSummary, list
     assert "not an image" in str(rows[NOT_A_PHOTO]["error_message"])
     assert (rows[TRUNCATED]["status"], rows[TRUNCATED]["error_code"]) == ("error", "corrupt_image")
     assert "truncated" in str(rows[TRUNCATED]["error_message"])
-    assert dict(first_run[0].top_errors).keys() == {rows[NOT_A_PHOTO]["error_message"],
-                                                    rows[TRUNCATED]["error_message"]}
+    assert dict(first_run[0].top_errors).keys() == {
+        rows[NOT_A_PHOTO]["error_message"],
+        rows[TRUNCATED]["error_message"],
+    }
 
 
 def test_it_skips_the_finished_files_on_a_rerun(archive: Path, first_run: tuple[BatchSummary, list[Row]]) -> None:
@@ -91,8 +93,7 @@ def test_it_starts_afresh_without_resume(archive: Path, first_run: tuple[BatchSu
     out = archive.parent / "results.csv"
     CALLS.clear()
 
-    summary = run_batch(collect_photos([archive]), counting_analyze, out=out, workers=1, resume=False,
-                        progress=False)
+    summary = run_batch(collect_photos([archive]), counting_analyze, out=out, workers=1, resume=False, progress=False)
 
     assert summary.skipped == 0
     assert len(CALLS) == 4

@@ -50,5 +50,12 @@ def test_it_writes_the_same_rows_as_a_local_run(archive: Path, scheduler: str) -
 
 def test_it_says_when_the_scheduler_cannot_be_reached(archive: Path) -> None:
     with pytest.raises(BatchError, match="Could not connect to the Dask scheduler"):
-        run_batch(collect_photos([archive]), analyze_task(), out=archive.parent / "never.csv",
-                  scheduler="tcp://127.0.0.1:9", resume=False, progress=False, scheduler_timeout_s=1.0)
+        run_batch(
+            collect_photos([archive]),
+            analyze_task(),
+            out=archive.parent / "never.csv",
+            scheduler="tcp://127.0.0.1:9",
+            resume=False,
+            progress=False,
+            scheduler_timeout_s=1.0,
+        )

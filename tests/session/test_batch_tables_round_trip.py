@@ -10,13 +10,36 @@ import pytest
 from facebalance.batch import BatchError, Row, read_rows, write_rows
 
 ROWS: list[Row] = [
-    {"file": "=HYPERLINK(\"http://x\").jpg", "status": "ok", "error_code": None, "error_message": None,
-     "mouth_width_mm": 44.6492, "mouth_width_mm__uncertainty": 3.1372, "n_findings": 1, "note": "-rf, \"quoted\""},
-    {"file": "archive/line\nbreak, comma.jpg", "status": "error", "error_code": "corrupt_image",
-     "error_message": "The image data is truncated; send the original file again.", "mouth_width_mm": None,
-     "mouth_width_mm__uncertainty": None, "n_findings": None, "note": "'already quoted"},
-    {"file": "archive/caf\\xe9 \u00e9\u4e2d.jpg", "status": "ok", "error_code": None, "error_message": None,
-     "mouth_width_mm": -0.000123456789, "mouth_width_mm__uncertainty": 1e-12, "n_findings": 0, "note": "@sum"},
+    {
+        "file": '=HYPERLINK("http://x").jpg',
+        "status": "ok",
+        "error_code": None,
+        "error_message": None,
+        "mouth_width_mm": 44.6492,
+        "mouth_width_mm__uncertainty": 3.1372,
+        "n_findings": 1,
+        "note": '-rf, "quoted"',
+    },
+    {
+        "file": "archive/line\nbreak, comma.jpg",
+        "status": "error",
+        "error_code": "corrupt_image",
+        "error_message": "The image data is truncated; send the original file again.",
+        "mouth_width_mm": None,
+        "mouth_width_mm__uncertainty": None,
+        "n_findings": None,
+        "note": "'already quoted",
+    },
+    {
+        "file": "archive/caf\\xe9 \u00e9\u4e2d.jpg",
+        "status": "ok",
+        "error_code": None,
+        "error_message": None,
+        "mouth_width_mm": -0.000123456789,
+        "mouth_width_mm__uncertainty": 1e-12,
+        "n_findings": 0,
+        "note": "@sum",
+    },
 ]
 
 

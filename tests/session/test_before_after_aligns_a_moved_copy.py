@@ -36,8 +36,7 @@ def ada_rgb(patient_ada_photo: Path) -> np.ndarray:
 @pytest.fixture(scope="module")
 def copy_matrix(ada_rgb: np.ndarray) -> np.ndarray:
     height, width = ada_rgb.shape[:2]
-    return similarity_matrix((width, height), scale=COPY_SCALE, rotation_deg=COPY_ROTATION_DEG,
-                             shift_px=COPY_SHIFT_PX)
+    return similarity_matrix((width, height), scale=COPY_SCALE, rotation_deg=COPY_ROTATION_DEG, shift_px=COPY_SHIFT_PX)
 
 
 @pytest.fixture(scope="module")

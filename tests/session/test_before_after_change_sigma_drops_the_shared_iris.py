@@ -50,8 +50,7 @@ def test_it_is_tighter_on_the_before_photos_scale(ada: PhotoAnalysis) -> None:
     alignment = align_photos(ada, ada, refine=False)
 
     each = {c.id: c for c in measurement_changes(ada, ada, mode=ComparisonMode.EACH_PHOTO)}
-    rescaled = {c.id: c for c in measurement_changes(ada, ada, mode=ComparisonMode.BEFORE_SCALE,
-                                                     alignment=alignment)}
+    rescaled = {c.id: c for c in measurement_changes(ada, ada, mode=ComparisonMode.BEFORE_SCALE, alignment=alignment)}
 
     sigma_each, sigma_rescaled = each["bizygomatic_width_mm"].sigma_delta, rescaled["bizygomatic_width_mm"].sigma_delta
     assert sigma_each is not None and sigma_rescaled is not None

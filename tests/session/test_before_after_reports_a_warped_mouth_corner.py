@@ -39,9 +39,7 @@ def push(before: PhotoAnalysis) -> LocalPush:
 
 
 @pytest.fixture(scope="module")
-def comparison(
-    ada_rgb: np.ndarray, before: PhotoAnalysis, push: LocalPush, landmarker: FaceLandmarker
-) -> BeforeAfter:
+def comparison(ada_rgb: np.ndarray, before: PhotoAnalysis, push: LocalPush, landmarker: FaceLandmarker) -> BeforeAfter:
     after = analyze_photo(png_bytes(push.apply(ada_rgb)), sex="female", landmarker=landmarker)
     return compare_analyses(before, after)
 

@@ -25,8 +25,9 @@ LONDON = Path(__file__).parents[1] / "data" / "london"
 
 def test_it_writes_the_view_pose_and_named_checks_per_file(tmp_path: Path) -> None:
     out = tmp_path / "checks.json"
-    result = CliRunner().invoke(app, ["check-photos", str(LONDON / "001_03.jpg"), str(LONDON / "001_08.jpg"),
-                                      "--json", str(out)])
+    result = CliRunner().invoke(
+        app, ["check-photos", str(LONDON / "001_03.jpg"), str(LONDON / "001_08.jpg"), "--json", str(out)]
+    )
     # The smiling photo has the head turned 8 degrees: one photo fails, so the exit code is 1.
     assert result.exit_code == 1, result.output
     doc = json.loads(out.read_text())

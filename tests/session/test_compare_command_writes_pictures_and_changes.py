@@ -18,8 +18,9 @@ LONDON = Path(__file__).parents[1] / "data" / "london"
 def test_it_writes_the_side_by_side_blink_pair_overlay_and_changes(tmp_path: Path) -> None:
     out = tmp_path / "visit2"
 
-    result = CliRunner().invoke(app, ["compare", str(LONDON / "001_03.jpg"), str(LONDON / "001_08.jpg"),
-                                      "--out", str(out), "--sex", "female"])
+    result = CliRunner().invoke(
+        app, ["compare", str(LONDON / "001_03.jpg"), str(LONDON / "001_08.jpg"), "--out", str(out), "--sex", "female"]
+    )
 
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)

@@ -43,8 +43,12 @@ DEGRADATIONS: list[tuple[str, Callable[[Image.Image], Image.Image], str, str]] =
     ("blurred", lambda im: im.filter(ImageFilter.GaussianBlur(3)), "focus", "out of focus"),
     ("over-exposed", brighter(2.2), "exposure", "blown out"),
     ("under-exposed", brighter(0.06), "exposure", "shadow"),
-    ("rotated", lambda im: im.rotate(12, resample=Image.Resampling.BICUBIC, fillcolor=(200, 200, 200)), "pose",
-     "toward the patient's left shoulder"),
+    (
+        "rotated",
+        lambda im: im.rotate(12, resample=Image.Resampling.BICUBIC, fillcolor=(200, 200, 200)),
+        "pose",
+        "toward the patient's left shoulder",
+    ),
     ("cropped", lambda im: im.crop((0, 0, im.width, 900)), "framing", "cut off at the bottom"),
     ("down-scaled", lambda im: im.resize((300, 300), Image.Resampling.LANCZOS), "face_size", "too small"),
 ]
@@ -52,8 +56,12 @@ DEGRADATIONS: list[tuple[str, Callable[[Image.Image], Image.Image], str, str]] =
 
 @pytest.mark.parametrize(("what", "degrade", "check", "words"), DEGRADATIONS, ids=[d[0] for d in DEGRADATIONS])
 def test_it_fails_the_degraded_copy_on_the_right_check(
-    what: str, degrade: Callable[[Image.Image], Image.Image], check: str, words: str,
-    patient_ada_photo: Path, landmarker: FaceLandmarker,
+    what: str,
+    degrade: Callable[[Image.Image], Image.Image],
+    check: str,
+    words: str,
+    patient_ada_photo: Path,
+    landmarker: FaceLandmarker,
 ) -> None:
     original = Image.open(patient_ada_photo).convert("RGB")
     assert status_of(checked(original, landmarker), check)[0] == "pass"

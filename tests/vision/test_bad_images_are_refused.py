@@ -76,9 +76,7 @@ def _assert_explains_itself(error: ImageInputError) -> None:
 
 
 @pytest.mark.parametrize("refusal", REFUSALS, ids=[r.name for r in REFUSALS])
-def test_it_refuses_the_file_with_its_expected_error(
-    refusal: Refusal, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_it_refuses_the_file_with_its_expected_error(refusal: Refusal, monkeypatch: pytest.MonkeyPatch) -> None:
     path = shared_path("bad_images", refusal.name)
     if not refusal.pillow_reached:
         monkeypatch.setattr(Image, "open", _refuse_pillow)

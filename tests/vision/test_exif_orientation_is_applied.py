@@ -74,9 +74,7 @@ def test_it_swaps_width_and_height_for_a_quarter_turn(patient_ada_photo: Path) -
     assert loaded.full_size_px == (200, 300)
     assert loaded.size_px == (200, 300)
     with Image.open(io.BytesIO(stored.getvalue())) as reference:
-        np.testing.assert_array_equal(
-            loaded.rgb, np.asarray(ImageOps.exif_transpose(reference).convert("RGB"))
-        )
+        np.testing.assert_array_equal(loaded.rgb, np.asarray(ImageOps.exif_transpose(reference).convert("RGB")))
 
 
 def test_it_ignores_an_orientation_tag_that_is_not_a_number() -> None:

@@ -27,9 +27,7 @@ SCRIPT = textwrap.dedent(
 
 def test_it_leaves_stderr_empty(patient_ada_photo: Path) -> None:
     # The adapter must be quiet by itself, not because the caller set the log levels.
-    environment = {
-        k: v for k, v in os.environ.items() if k not in ("GLOG_minloglevel", "TF_CPP_MIN_LOG_LEVEL")
-    }
+    environment = {k: v for k, v in os.environ.items() if k not in ("GLOG_minloglevel", "TF_CPP_MIN_LOG_LEVEL")}
 
     child = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(patient_ada_photo)],

@@ -62,9 +62,7 @@ def loaded(photo_24mp: Path, decoder_calls: list[DecoderCall]) -> LoadedImage:
     return load_image(photo_24mp)
 
 
-def test_it_asks_the_decoder_for_a_reduced_frame(
-    loaded: LoadedImage, decoder_calls: list[DecoderCall]
-) -> None:
+def test_it_asks_the_decoder_for_a_reduced_frame(loaded: LoadedImage, decoder_calls: list[DecoderCall]) -> None:
     assert decoder_calls == [DecoderCall(size_px=(3000, 2000), dct_scale=2)]
     assert decoder_calls[0].size_px[0] * decoder_calls[0].size_px[1] == FULL_SIZE_PX[0] * FULL_SIZE_PX[1] // 4
 
@@ -89,9 +87,7 @@ def test_it_maps_a_point_back_to_where_it_is_at_full_resolution(loaded: LoadedIm
     assert centre == pytest.approx(MARKER_CENTRE_PX, abs=MARKER_TOLERANCE_PX)
 
 
-def test_it_decodes_the_full_frame_only_when_asked(
-    photo_24mp: Path, decoder_calls: list[DecoderCall]
-) -> None:
+def test_it_decodes_the_full_frame_only_when_asked(photo_24mp: Path, decoder_calls: list[DecoderCall]) -> None:
     """The spy itself sees a full decode when there is one."""
     with Image.open(photo_24mp) as image:
         image.load()

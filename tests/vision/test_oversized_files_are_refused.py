@@ -32,9 +32,7 @@ def _assert_explains_itself(error: ImageInputError) -> None:
 
 
 @pytest.mark.parametrize("kind", SOURCES)
-def test_it_refuses_a_file_over_the_limit(
-    kind: str, patient_ada_photo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_it_refuses_a_file_over_the_limit(kind: str, patient_ada_photo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(image_io, "MAX_FILE_BYTES", LOWERED_LIMIT_BYTES)
 
     with pytest.raises(ImageTooLarge) as caught:
@@ -44,9 +42,7 @@ def test_it_refuses_a_file_over_the_limit(
     _assert_explains_itself(caught.value)
 
 
-def test_it_refuses_to_store_a_file_over_the_limit(
-    patient_ada_photo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_it_refuses_to_store_a_file_over_the_limit(patient_ada_photo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(image_io, "MAX_FILE_BYTES", LOWERED_LIMIT_BYTES)
 
     with pytest.raises(ImageTooLarge):

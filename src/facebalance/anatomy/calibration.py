@@ -122,8 +122,10 @@ def calibrate_from_iris(
     right = float(iris_diameter_right_px) * reference.contour_to_visible_ratio
     left = float(iris_diameter_left_px) * reference.contour_to_visible_ratio
     if min(right, left) <= 0 or not (math.isfinite(right) and math.isfinite(left)):
-        raise CalibrationError("The iris could not be measured in both eyes.",
-                               hint="Retake the photo with both eyes open and visible, or give a known distance.")
+        raise CalibrationError(
+            "The iris could not be measured in both eyes.",
+            hint="Retake the photo with both eyes open and visible, or give a known distance.",
+        )
     mean = (right + left) / 2.0
     disagreement = abs(right - left) / mean
     if disagreement > IRIS_DISAGREEMENT_LIMIT:
@@ -163,8 +165,10 @@ def calibrate_from_known_distance(
         One-sigma uncertainty of the true length and of placing its ends, in mm.
     """
     if distance_px <= 0 or distance_mm <= 0:
-        raise CalibrationError("A known distance must be positive in both pixels and millimetres.",
-                               hint="Give the reference length in mm, e.g. --known-mm 50.")
+        raise CalibrationError(
+            "A known distance must be positive in both pixels and millimetres.",
+            hint="Give the reference length in mm, e.g. --known-mm 50.",
+        )
     return Calibration(
         mm_per_px=distance_mm / distance_px,
         relative_uncertainty=sigma_mm / distance_mm,

@@ -151,16 +151,21 @@ def find_hairline(
         run = profile[run_index : i + 1]
         colour = run.mean(axis=0)[:3]
         if np.linalg.norm(colour - backdrop_lab) < 6.0 and run.mean(axis=0)[3] < mean[3] + 2 * spread[3]:
-            return HairlineResult(None, score, "above the forehead there is backdrop, not hair "
-                                  "(bald or shaved scalp, or hair swept back)")
+            return HairlineResult(
+                None, score, "above the forehead there is backdrop, not hair (bald or shaved scalp, or hair swept back)"
+            )
         point = start + run_start * up_xy
         if middle_third_px:
             ratio = run_start / middle_third_px
             lo, hi = PLAUSIBLE_UPPER_TO_MIDDLE
             if not lo <= ratio <= hi:
-                return HairlineResult(None, score, f"the hairline candidate gives an implausible upper "
-                                      f"third ({ratio:.2f} x the middle third); it may be a highlight, "
-                                      "a fringe or a head covering")
+                return HairlineResult(
+                    None,
+                    score,
+                    f"the hairline candidate gives an implausible upper "
+                    f"third ({ratio:.2f} x the middle third); it may be a highlight, "
+                    "a fringe or a head covering",
+                )
         return HairlineResult(point, score)
     if left_photo:
         return HairlineResult(None, 0.0, "no hairline was found before the top of the photo")

@@ -87,8 +87,44 @@ ALAR_RIM_LEFT: tuple[int, ...] = (278, 279, 294, 327, 344, 439, 460)
 #: Vertices on the facial midline, top to bottom, used to fit the midline and measure deviation.
 MIDLINE: tuple[int, ...] = (10, 151, 9, 168, 6, 197, 195, 5, 4, 1, 94, 2, 0, 13, 14, 17, 18, 200, 199, 175, 152)
 #: The face outline (MediaPipe FACEMESH_FACE_OVAL), clockwise from the forehead top.
-FACE_OVAL: tuple[int, ...] = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400,
-                              377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+FACE_OVAL: tuple[int, ...] = (
+    10,
+    338,
+    297,
+    332,
+    284,
+    251,
+    389,
+    356,
+    454,
+    323,
+    361,
+    288,
+    397,
+    365,
+    379,
+    378,
+    400,
+    377,
+    152,
+    148,
+    176,
+    149,
+    150,
+    136,
+    172,
+    58,
+    132,
+    93,
+    234,
+    127,
+    162,
+    21,
+    54,
+    103,
+    67,
+    109,
+)
 #: Points the treatments discussed here do not move, used for alignment and the head frame.
 STABLE_POINTS: tuple[int, ...] = (33, 133, 362, 263, 168, 6, 10, 151, 9, 234, 454)
 
@@ -105,64 +141,125 @@ class LandmarkDefinition:
 
 #: The documented table (rendered in docs/anatomy.md and shown by ``facebalance landmarks``).
 LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
-    LandmarkDefinition("pupil / iris centre (right, left)", "468, 473",
+    LandmarkDefinition(
+        "pupil / iris centre (right, left)",
+        "468, 473",
         "Centre of the iris, taken as the pupil centre.",
         "Output of MediaPipe's iris refinement; the iris contour 469-472 / 474-477 gives the diameter. On the "
-        "London set the centres sit about 1.3 mm below the hand-placed pupils (docs/validation.md)."),
-    LandmarkDefinition("medial canthus, en (right, left)", "133, 362",
-        "Inner corner of the palpebral fissure.", "Vertex at the inner commissure of the eyelid contour."),
-    LandmarkDefinition("lateral canthus, ex (right, left)", "33, 263",
-        "Outer corner of the palpebral fissure.", "Vertex at the outer commissure of the eyelid contour."),
-    LandmarkDefinition("upper / lower lid margin (right, left)", "159/145, 386/374",
+        "London set the centres sit about 1.3 mm below the hand-placed pupils (docs/validation.md).",
+    ),
+    LandmarkDefinition(
+        "medial canthus, en (right, left)",
+        "133, 362",
+        "Inner corner of the palpebral fissure.",
+        "Vertex at the inner commissure of the eyelid contour.",
+    ),
+    LandmarkDefinition(
+        "lateral canthus, ex (right, left)",
+        "33, 263",
+        "Outer corner of the palpebral fissure.",
+        "Vertex at the outer commissure of the eyelid contour.",
+    ),
+    LandmarkDefinition(
+        "upper / lower lid margin (right, left)",
+        "159/145, 386/374",
         "Highest point of the upper lid and lowest of the lower lid above/below the pupil.",
-        "Mid vertices of the lid contours; their distance is the palpebral fissure height."),
-    LandmarkDefinition("brow upper margin (right, left)", "70,63,105,66,107 / 300,293,334,296,336",
+        "Mid vertices of the lid contours; their distance is the palpebral fissure height.",
+    ),
+    LandmarkDefinition(
+        "brow upper margin (right, left)",
+        "70,63,105,66,107 / 300,293,334,296,336",
         "Upper border of the eyebrow hair from tail to head.",
         "The mesh's brow-top row is only the prior: the margin is found in the image (dark brow hair to light "
         "skin, 15 profiles per brow; anatomy/brow.py), because the mesh follows a moved brow only about 60% "
         "of the way and drags the other brow along. Heights are read where a vertical through the pupil (or "
-        "canthus) crosses the refined margin."),
-    LandmarkDefinition("brow medial head / tail (right, left)", "107, 70 / 336, 300",
+        "canthus) crosses the refined margin.",
+    ),
+    LandmarkDefinition(
+        "brow medial head / tail (right, left)",
+        "107, 70 / 336, 300",
         "Medial end and lateral end of the brow's upper margin.",
         "End vertices of the brow-top row. The mesh's tail stops short of the true brow tail on "
-        "some faces, so lateral-brow measurements are read at the lateral canthus, not at the tail."),
-    LandmarkDefinition("glabella", "9", "Most prominent midline point between the brows.",
-        "Midline vertex between the brow heads."),
-    LandmarkDefinition("soft-tissue nasion", "168", "Deepest point of the nasofrontal angle, midline.",
-        "Midline vertex at the level of the upper lids, the bridge's deepest point on the mesh."),
+        "some faces, so lateral-brow measurements are read at the lateral canthus, not at the tail.",
+    ),
+    LandmarkDefinition(
+        "glabella", "9", "Most prominent midline point between the brows.", "Midline vertex between the brow heads."
+    ),
+    LandmarkDefinition(
+        "soft-tissue nasion",
+        "168",
+        "Deepest point of the nasofrontal angle, midline.",
+        "Midline vertex at the level of the upper lids, the bridge's deepest point on the mesh.",
+    ),
     LandmarkDefinition("pronasale", "1", "Most projecting point of the nasal tip.", "Nose-tip vertex."),
-    LandmarkDefinition("subnasale", "94", "Junction of columella and upper lip, midline.",
+    LandmarkDefinition(
+        "subnasale",
+        "94",
+        "Junction of columella and upper lip, midline.",
         "Midline vertex at the columella base. Vertex 2, often used, lies 0.13 iris diameters (about 1.5 mm) "
-        "below the hand-placed point on the London set; 94 is within 0.02 (docs/validation.md)."),
-    LandmarkDefinition("alare (right, left)", "most lateral of 48,49,64,98,115,219,240 / mirror",
+        "below the hand-placed point on the London set; 94 is within 0.02 (docs/validation.md).",
+    ),
+    LandmarkDefinition(
+        "alare (right, left)",
+        "most lateral of 48,49,64,98,115,219,240 / mirror",
         "Most lateral point of each alar rim.",
         "No single vertex is lateral on every nose; the most lateral rim vertex in the head frame is used. "
         "Vertices 102/331 and 129/358 sit on the alar-facial groove, about 1 mm lateral of hand-placed alare "
-        "on the London set, and are excluded."),
-    LandmarkDefinition("cheilion (right, left)", "61, 291", "Corner of the mouth.",
-        "Vertex at the lip commissure."),
-    LandmarkDefinition("labrale superius", "0", "Upper vermilion border at the midline.",
-        "Midline vertex on the upper lip's outer contour."),
-    LandmarkDefinition("stomion", "midpoint of 13 and 14", "Midline meeting point of the lips.",
+        "on the London set, and are excluded.",
+    ),
+    LandmarkDefinition("cheilion (right, left)", "61, 291", "Corner of the mouth.", "Vertex at the lip commissure."),
+    LandmarkDefinition(
+        "labrale superius",
+        "0",
+        "Upper vermilion border at the midline.",
+        "Midline vertex on the upper lip's outer contour.",
+    ),
+    LandmarkDefinition(
+        "stomion",
+        "midpoint of 13 and 14",
+        "Midline meeting point of the lips.",
         "13 and 14 are the inner edges of the upper and lower lip; their midpoint is stomion with the lips "
-        "closed, and their distance is the interlabial gap."),
-    LandmarkDefinition("labrale inferius", "17", "Lower vermilion border at the midline.",
-        "Midline vertex on the lower lip's outer contour."),
-    LandmarkDefinition("labiomental fold (frontal proxy)", "18", "Deepest point between lower lip and chin.",
-        "Midline vertex just below the lower vermilion; on a frontal view only its height is used."),
-    LandmarkDefinition("soft-tissue pogonion (frontal proxy)", "175", "Most anterior point of the chin.",
-        "Midline chin vertex above menton; used for chin deviation from the midline."),
+        "closed, and their distance is the interlabial gap.",
+    ),
+    LandmarkDefinition(
+        "labrale inferius",
+        "17",
+        "Lower vermilion border at the midline.",
+        "Midline vertex on the lower lip's outer contour.",
+    ),
+    LandmarkDefinition(
+        "labiomental fold (frontal proxy)",
+        "18",
+        "Deepest point between lower lip and chin.",
+        "Midline vertex just below the lower vermilion; on a frontal view only its height is used.",
+    ),
+    LandmarkDefinition(
+        "soft-tissue pogonion (frontal proxy)",
+        "175",
+        "Most anterior point of the chin.",
+        "Midline chin vertex above menton; used for chin deviation from the midline.",
+    ),
     LandmarkDefinition("menton", "152", "Lowest point of the soft-tissue chin.", "Lowest midline vertex."),
-    LandmarkDefinition("zygion proxy (right, left)", "234, 454",
+    LandmarkDefinition(
+        "zygion proxy (right, left)",
+        "234, 454",
         "Most lateral point of the zygomatic arch.",
         "Widest vertices of the mesh outline at cheekbone level; a proxy, since the arch lies under soft "
-        "tissue and the mesh outline follows the visible face edge."),
-    LandmarkDefinition("gonion proxy (right, left)", "172, 397", "Most lateral point of the mandibular angle.",
-        "Outline vertices at the visible jaw angle; a proxy for the bony gonion."),
-    LandmarkDefinition("trichion (hairline)", "none: detected from the image",
+        "tissue and the mesh outline follows the visible face edge.",
+    ),
+    LandmarkDefinition(
+        "gonion proxy (right, left)",
+        "172, 397",
+        "Most lateral point of the mandibular angle.",
+        "Outline vertices at the visible jaw angle; a proxy for the bony gonion.",
+    ),
+    LandmarkDefinition(
+        "trichion (hairline)",
+        "none: detected from the image",
         "Hairline at the midline.",
         "The mesh stops on the forehead (vertex 10 is not the hairline). It is searched for in the image "
-        "along the midline; when no clear skin-to-hair edge is found the measurement is not made."),
+        "along the midline; when no clear skin-to-hair edge is found the measurement is not made.",
+    ),
 )
 
 

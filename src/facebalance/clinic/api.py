@@ -67,8 +67,13 @@ class ApiKeyAuth(HttpBearer):
         return key.user
 
 
-api = NinjaAPI(title="facebalance clinic API", version="1.0", auth=[ApiKeyAuth(), django_auth],
-               docs_decorator=login_required, urls_namespace="api")
+api = NinjaAPI(
+    title="facebalance clinic API",
+    version="1.0",
+    auth=[ApiKeyAuth(), django_auth],
+    docs_decorator=login_required,
+    urls_namespace="api",
+)
 
 
 @api.exception_handler(FacebalanceError)
@@ -253,10 +258,16 @@ def get_patient(request: HttpRequest, patient_id: UUID) -> Any:
 
 def _session_out(session: PhotoSession) -> dict[str, Any]:
     protocol = engine.clinic_protocol(session.patient.clinic)
-    return {"id": session.pk, "patient_id": session.patient_id, "protocol_name": session.protocol_name,
-            "protocol_version": session.protocol_version, "created_at": session.created_at,
-            "completed_at": session.completed_at, "photos": list(current_photos(session).values()),
-            "missing_views": [v.id for v in missing_views(session, protocol)]}
+    return {
+        "id": session.pk,
+        "patient_id": session.patient_id,
+        "protocol_name": session.protocol_name,
+        "protocol_version": session.protocol_version,
+        "created_at": session.created_at,
+        "completed_at": session.completed_at,
+        "photos": list(current_photos(session).values()),
+        "missing_views": [v.id for v in missing_views(session, protocol)],
+    }
 
 
 @api.get("/patients/{patient_id}/sessions", response=list[SessionOut])
@@ -272,8 +283,9 @@ def create_session(request: HttpRequest, patient_id: UUID) -> Any:
     patient = scoped(Patient, patient_id, m)
     protocol = engine.clinic_protocol(patient.clinic)
     with transaction.atomic():
-        session = PhotoSession.objects.create(patient=patient, created_by=request.user,
-                                              protocol_name=protocol.name, protocol_version=protocol.version)
+        session = PhotoSession.objects.create(
+            patient=patient, created_by=request.user, protocol_name=protocol.name, protocol_version=protocol.version
+        )
         _audit(request, "create", session, m.clinic_id)
     return Status(201, _session_out(session))
 
@@ -326,12 +338,28 @@ def get_intake(request: HttpRequest, intake_id: UUID) -> Any:
 
 
 def _assessment_out(a: Assessment) -> dict[str, Any]:
-    reviews = {fid: {"decision": r.decision, "sentence": r.sentence, "severity": r.severity, "note": r.note,
-                     "reviewer": r.reviewer.get_username(), "reviewed_at": r.reviewed_at.isoformat()}
-               for fid, r in latest_reviews(a).items()}
-    return {"id": a.pk, "session_id": a.session_id, "created_at": a.created_at, "confirmed_at": a.confirmed_at,
-            "analysis": a.analysis, "dynamics": a.dynamics or {}, "dynamic_findings": a.dynamic_findings(),
-            "grades": a.grades, "reviews": reviews}
+    reviews = {
+        fid: {
+            "decision": r.decision,
+            "sentence": r.sentence,
+            "severity": r.severity,
+            "note": r.note,
+            "reviewer": r.reviewer.get_username(),
+            "reviewed_at": r.reviewed_at.isoformat(),
+        }
+        for fid, r in latest_reviews(a).items()
+    }
+    return {
+        "id": a.pk,
+        "session_id": a.session_id,
+        "created_at": a.created_at,
+        "confirmed_at": a.confirmed_at,
+        "analysis": a.analysis,
+        "dynamics": a.dynamics or {},
+        "dynamic_findings": a.dynamic_findings(),
+        "grades": a.grades,
+        "reviews": reviews,
+    }
 
 
 @api.get("/assessments/{assessment_id}", response=AssessmentOut)
@@ -353,9 +381,15 @@ def review_finding(request: HttpRequest, assessment_id: UUID, finding_id: str, b
     if a.confirmed_at is not None:
         raise HttpError(409, "The assessment is confirmed; its review is closed.")
     with transaction.atomic():
-        review = FindingReview.objects.create(assessment=a, finding_id=finding_id, decision=body.decision,
-                                              sentence=body.sentence, severity=body.severity, note=body.note,
-                                              reviewer=request.user)
+        review = FindingReview.objects.create(
+            assessment=a,
+            finding_id=finding_id,
+            decision=body.decision,
+            sentence=body.sentence,
+            severity=body.severity,
+            note=body.note,
+            reviewer=request.user,
+        )
         _audit(request, "review", review, m.clinic_id, finding=finding_id, decision=body.decision)
     return _assessment_out(a)
 
@@ -378,10 +412,13 @@ def edit_plan(request: HttpRequest, plan_id: UUID, body: PlanEditIn) -> Any:
     m = _member(request, "plan.edit")
     edit = body.dict(exclude_none=True)
     revision = edit.pop("revision", None)
-    plan, result, status = apply_edit(str(plan_id), request.user, m, edit,
-                                      "" if revision is None else str(revision))
-    out = {"applied": result["applied"], "sentence": result["sentence"], "violations": result["violations"],
-           "plan": plan}
+    plan, result, status = apply_edit(str(plan_id), request.user, m, edit, "" if revision is None else str(revision))
+    out = {
+        "applied": result["applied"],
+        "sentence": result["sentence"],
+        "violations": result["violations"],
+        "plan": plan,
+    }
     return Status(status, out) if status != 200 else out
 
 

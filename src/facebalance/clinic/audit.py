@@ -28,10 +28,22 @@ GENESIS_HASH = "0" * 64
 #: Arbitrary constant naming the PostgreSQL advisory lock of the audit chain.
 _PG_LOCK_KEY = 0x66626175  # "fbau"
 
-ACTIONS = frozenset({
-    "create", "view", "change", "export", "print", "accept", "review",
-    "login", "login_failed", "login_throttled", "logout", "denied",
-})
+ACTIONS = frozenset(
+    {
+        "create",
+        "view",
+        "change",
+        "export",
+        "print",
+        "accept",
+        "review",
+        "login",
+        "login_failed",
+        "login_throttled",
+        "logout",
+        "denied",
+    }
+)
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -115,8 +127,9 @@ def verify_events(events: Iterable[AuditEvent]) -> ChainReport:
     for event in events:
         n += 1
         if event.seq != expected_seq:
-            return ChainReport(False, n, expected_seq,
-                               f"row {expected_seq} is missing (the next row present is {event.seq})")
+            return ChainReport(
+                False, n, expected_seq, f"row {expected_seq} is missing (the next row present is {event.seq})"
+            )
         if event.prev_hash != prev:
             return ChainReport(False, n, event.seq, f"row {event.seq} does not follow row {event.seq - 1}'s hash")
         if event_hash(prev, event) != event.hash:

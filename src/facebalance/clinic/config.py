@@ -108,12 +108,16 @@ def _secret_key(env: Mapping[str, str], data_dir: Path, debug: bool) -> str:
     raw = env.get("FACEBALANCE_SECRET_KEY", "")
     if raw:
         if len(raw) < 32:
-            raise ConfigError("FACEBALANCE_SECRET_KEY is shorter than 32 characters.",
-                              hint="Use e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'.")
+            raise ConfigError(
+                "FACEBALANCE_SECRET_KEY is shorter than 32 characters.",
+                hint="Use e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'.",
+            )
         return raw
     if not debug:
-        raise ConfigError("FACEBALANCE_SECRET_KEY is not set and FACEBALANCE_DEBUG is off.",
-                          hint="Set FACEBALANCE_SECRET_KEY to a long random value for production.")
+        raise ConfigError(
+            "FACEBALANCE_SECRET_KEY is not set and FACEBALANCE_DEBUG is off.",
+            hint="Set FACEBALANCE_SECRET_KEY to a long random value for production.",
+        )
     # A local run keeps one generated key so that sessions survive a restart.
     path = data_dir / "secret_key"
     if path.is_file():
@@ -133,8 +137,10 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
     debug = env_bool(env, "FACEBALANCE_DEBUG", False)
     database_url = env.get("DATABASE_URL") or None
     if database_url is not None and not database_url.startswith(("postgres://", "postgresql://", "sqlite:///")):
-        raise ConfigError(f"DATABASE_URL has an unsupported scheme: {database_url.split(':', 1)[0]!r}.",
-                          hint="Use postgres://... or sqlite:///path.")
+        raise ConfigError(
+            f"DATABASE_URL has an unsupported scheme: {database_url.split(':', 1)[0]!r}.",
+            hint="Use postgres://... or sqlite:///path.",
+        )
     return ClinicConfig(
         data_dir=data_dir,
         database_url=database_url,
@@ -143,8 +149,9 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
         allowed_hosts=env_list(env, "FACEBALANCE_ALLOWED_HOSTS", ("127.0.0.1", "localhost")),
         secure_cookies=env_bool(env, "FACEBALANCE_SECURE_COOKIES", not debug),
         session_idle_s=env_int(env, "FACEBALANCE_SESSION_IDLE_S", 1800, low=60, high=86_400),
-        upload_max_bytes=env_int(env, "FACEBALANCE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, low=1024,
-                                 high=60 * 1024 * 1024),
+        upload_max_bytes=env_int(
+            env, "FACEBALANCE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, low=1024, high=60 * 1024 * 1024
+        ),
         login_max_failures=env_int(env, "FACEBALANCE_LOGIN_MAX_FAILURES", 5, low=1, high=100),
         login_lockout_s=env_int(env, "FACEBALANCE_LOGIN_LOCKOUT_S", 900, low=10, high=86_400),
         decode_timeout_s=env_int(env, "FACEBALANCE_DECODE_TIMEOUT_S", 20, low=1, high=300),

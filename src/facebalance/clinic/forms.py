@@ -12,8 +12,14 @@ from django.forms import inlineformset_factory
 from facebalance.clinic.models import Clinic, Decision, Intake, Patient, PriorTreatment, Role
 
 _YES_NO = [("", "—"), ("true", "Yes"), ("false", "No")]
-_LIKERT = [("", "—"), ("1", "1 Not at all"), ("2", "2 Mildly"), ("3", "3 Moderately"), ("4", "4 Severely"),
-           ("5", "5 Extremely")]
+_LIKERT = [
+    ("", "—"),
+    ("1", "1 Not at all"),
+    ("2", "2 Mildly"),
+    ("3", "3 Moderately"),
+    ("4", "4 Severely"),
+    ("5", "5 Extremely"),
+]
 
 
 class LoginForm(forms.Form):
@@ -37,8 +43,9 @@ class SearchForm(forms.Form):
 
 
 def _tristate(label: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, choices=_YES_NO, required=False, empty_value=None,
-                                  coerce=lambda v: v == "true")
+    return forms.TypedChoiceField(
+        label=label, choices=_YES_NO, required=False, empty_value=None, coerce=lambda v: v == "true"
+    )
 
 
 def _likert(label: str) -> forms.TypedChoiceField:
@@ -48,8 +55,9 @@ def _likert(label: str) -> forms.TypedChoiceField:
 class IntakeForm(forms.ModelForm):
     # BDDQ-AS wording after Dey JK, Ishii LE, et al. JAMA Facial Plast Surg 2015;17(2):137-143.
     bddq_q1_concerned = _tristate("1. Are you worried about how you look?")
-    bddq_q2_preoccupied = _tristate("2. Do you think about your appearance problems a lot and wish you could "
-                                    "think about them less?")
+    bddq_q2_preoccupied = _tristate(
+        "2. Do you think about your appearance problems a lot and wish you could think about them less?"
+    )
     bddq_q3_distress = _likert("3. How much distress do these concerns cause you?")
     bddq_q4_social = _likert("4. How much do they interfere with your social life?")
     bddq_q5_work_school = _likert("5. How much do they interfere with your work or studies?")
@@ -58,10 +66,25 @@ class IntakeForm(forms.ModelForm):
 
     class Meta:
         model = Intake
-        fields = ("goals", "history", "allergies", "medications", "conditions", "pregnancy", "breastfeeding",
-                  "anticoagulants", "keloid_history", "herpes_labialis_history",
-                  "bddq_q1_concerned", "bddq_q2_preoccupied", "bddq_q3_distress", "bddq_q4_social",
-                  "bddq_q5_work_school", "bddq_q6_avoidance", "bddq_q7_impairment")
+        fields = (
+            "goals",
+            "history",
+            "allergies",
+            "medications",
+            "conditions",
+            "pregnancy",
+            "breastfeeding",
+            "anticoagulants",
+            "keloid_history",
+            "herpes_labialis_history",
+            "bddq_q1_concerned",
+            "bddq_q2_preoccupied",
+            "bddq_q3_distress",
+            "bddq_q4_social",
+            "bddq_q5_work_school",
+            "bddq_q6_avoidance",
+            "bddq_q7_impairment",
+        )
         widgets: ClassVar[dict[str, forms.Widget]] = {
             "goals": forms.Textarea(attrs={"rows": 3}),
             **{f: forms.Textarea(attrs={"rows": 2}) for f in ("history", "allergies", "medications", "conditions")},
@@ -69,11 +92,17 @@ class IntakeForm(forms.ModelForm):
 
 
 PriorTreatmentFormSet = inlineformset_factory(
-    Intake, PriorTreatment,
+    Intake,
+    PriorTreatment,
     fields=["date", "clinic_name", "modality", "product", "area", "amount", "satisfied"],
-    widgets={"date": forms.DateInput(attrs={"type": "date"}),
-             "satisfied": forms.Select(choices=[("", "—"), ("true", "Yes"), ("false", "No")])},
-    extra=2, can_delete=False, max_num=20, validate_max=True,
+    widgets={
+        "date": forms.DateInput(attrs={"type": "date"}),
+        "satisfied": forms.Select(choices=[("", "—"), ("true", "Yes"), ("false", "No")]),
+    },
+    extra=2,
+    can_delete=False,
+    max_num=20,
+    validate_max=True,
 )
 
 
@@ -84,8 +113,9 @@ class AcceptWarningForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices)
     sentence = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    severity = forms.ChoiceField(required=False, choices=[("", "—"), ("mild", "mild"), ("moderate", "moderate"),
-                                                          ("marked", "marked")])
+    severity = forms.ChoiceField(
+        required=False, choices=[("", "—"), ("mild", "mild"), ("moderate", "moderate"), ("marked", "marked")]
+    )
     note = forms.CharField(required=False, max_length=1000)
 
     def clean(self) -> dict[str, Any]:
@@ -101,8 +131,10 @@ class ClinicSettingsForm(forms.ModelForm):
     class Meta:
         model = Clinic
         fields = ("name", "protocol_toml", "norms_toml", "prices_toml")
-        widgets: ClassVar[dict[str, forms.Widget]] = {f: forms.Textarea(attrs={"rows": 8, "class": "mono"})
-                   for f in ["protocol_toml", "norms_toml", "prices_toml"]}
+        widgets: ClassVar[dict[str, forms.Widget]] = {
+            f: forms.Textarea(attrs={"rows": 8, "class": "mono"})
+            for f in ["protocol_toml", "norms_toml", "prices_toml"]
+        }
 
 
 class NewUserForm(forms.Form):

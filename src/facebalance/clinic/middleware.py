@@ -48,8 +48,9 @@ class DenyByDefaultMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
-                     view_kwargs: Any) -> HttpResponse | None:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
         if getattr(view_func, "clinic_permission", None) or getattr(view_func, "clinic_public", False):
             return None
         if request.path.startswith(_SELF_GUARDED):

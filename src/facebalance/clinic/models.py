@@ -121,8 +121,15 @@ class Intake(models.Model):
         return bool(self.bddq_q1_concerned and self.bddq_q2_preoccupied and (self.bddq_q7_impairment or moderate))
 
 
-BDDQ_FIELDS = ("bddq_q1_concerned", "bddq_q2_preoccupied", "bddq_q3_distress", "bddq_q4_social",
-               "bddq_q5_work_school", "bddq_q6_avoidance", "bddq_q7_impairment")
+BDDQ_FIELDS = (
+    "bddq_q1_concerned",
+    "bddq_q2_preoccupied",
+    "bddq_q3_distress",
+    "bddq_q4_social",
+    "bddq_q5_work_school",
+    "bddq_q6_avoidance",
+    "bddq_q7_impairment",
+)
 
 
 class Modality(models.TextChoices):
@@ -182,8 +189,9 @@ class Photo(models.Model):
     checks = models.JSONField(default=dict)
     status = models.CharField(max_length=4, choices=CheckStatus.choices)
     accepted_reason = models.TextField(blank=True, default="")
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -211,8 +219,9 @@ class Assessment(models.Model):
     grades = models.JSONField(default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -263,8 +272,12 @@ class Comparison(models.Model):
     (``facebalance.session.compare``); the pictures are files in the photo store, served by an authorised view."""
 
     #: The stored pictures: kind (in URLs) -> field naming its file.
-    PICTURES: ClassVar[dict[str, str]] = {"side-by-side": "side_by_side_name", "blink-before": "blink_before_name",
-                                          "blink-after": "blink_after_name", "overlay": "overlay_name"}
+    PICTURES: ClassVar[dict[str, str]] = {
+        "side-by-side": "side_by_side_name",
+        "blink-before": "blink_before_name",
+        "blink-after": "blink_after_name",
+        "overlay": "overlay_name",
+    }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="comparisons")
@@ -301,8 +314,9 @@ class Plan(models.Model):
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.PROPOSED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

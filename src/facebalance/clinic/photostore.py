@@ -50,8 +50,9 @@ ORPHAN_GRACE_S = 600
 class BoundedUploadHandler(FileUploadHandler):
     """Refuse an upload as soon as its body passes the configured limit, before it is all received."""
 
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,
-                         encoding: str | None = None) -> None:
+    def handle_raw_input(
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: str | None = None
+    ) -> None:
         self.received = 0
         if content_length and content_length > settings.FACEBALANCE.upload_max_bytes + 64 * 1024:
             self.request.upload_too_large = True  # type: ignore[attr-defined]
@@ -93,13 +94,24 @@ def sanitise(data: bytes) -> bytes:
     cfg = settings.FACEBALANCE
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "facebalance.clinic.sanitise", str(cfg.decode_memory_mb),
-             str(cfg.decode_timeout_s), str(cfg.upload_max_bytes)],
-            input=data, capture_output=True, timeout=cfg.decode_timeout_s, check=False,
+            [
+                sys.executable,
+                "-m",
+                "facebalance.clinic.sanitise",
+                str(cfg.decode_memory_mb),
+                str(cfg.decode_timeout_s),
+                str(cfg.upload_max_bytes),
+            ],
+            input=data,
+            capture_output=True,
+            timeout=cfg.decode_timeout_s,
+            check=False,
         )
     except subprocess.TimeoutExpired:
-        raise CorruptImage(f"Decoding the photo took longer than {cfg.decode_timeout_s} s and was stopped.",
-                           hint="Upload a standard JPEG, PNG, WebP or HEIC photo.") from None
+        raise CorruptImage(
+            f"Decoding the photo took longer than {cfg.decode_timeout_s} s and was stopped.",
+            hint="Upload a standard JPEG, PNG, WebP or HEIC photo.",
+        ) from None
     if proc.returncode == 0 and proc.stdout:
         return proc.stdout
     if proc.returncode == 3:
@@ -108,8 +120,10 @@ def sanitise(data: bytes) -> bytes:
         exc.code = str(err.get("code", "image_input"))
         raise exc
     # Killed by its memory or CPU limit, or crashed inside a decoder: the file is not a usable photo.
-    raise CorruptImage("The photo could not be decoded within the memory and time limits.",
-                       hint="Upload a standard JPEG, PNG, WebP or HEIC photo.")
+    raise CorruptImage(
+        "The photo could not be decoded within the memory and time limits.",
+        hint="Upload a standard JPEG, PNG, WebP or HEIC photo.",
+    )
 
 
 def _fsync_dir(path: Path) -> None:
@@ -198,9 +212,13 @@ class IntegrityReport:
         return not (self.rows_without_file or self.files_without_row or self.part_files or self.hash_mismatch)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"clean": self.clean, "rows_without_file": self.rows_without_file,
-                "files_without_row": self.files_without_row, "part_files": self.part_files,
-                "hash_mismatch": self.hash_mismatch}
+        return {
+            "clean": self.clean,
+            "rows_without_file": self.rows_without_file,
+            "files_without_row": self.files_without_row,
+            "part_files": self.part_files,
+            "hash_mismatch": self.hash_mismatch,
+        }
 
 
 def _known_names() -> set[str]:

@@ -19,8 +19,16 @@ from facebalance.clinic.models import Intake, Patient, Pregnancy
 from facebalance.errors import FacebalanceError
 from facebalance.planning.edit import EDIT_FLAG
 
-__all__ = ["EDIT_FLAG", "PlanUnavailable", "check_price_list", "edit_choices", "edit_plan", "generate_plan",
-           "intake_document", "plan_start"]
+__all__ = [
+    "EDIT_FLAG",
+    "PlanUnavailable",
+    "check_price_list",
+    "edit_choices",
+    "edit_plan",
+    "generate_plan",
+    "intake_document",
+    "plan_start",
+]
 
 
 class PlanUnavailable(FacebalanceError):
@@ -45,8 +53,11 @@ def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str
     doc: dict[str, Any] = {
         "schema": "facebalance.intake",
         "start_date": start.isoformat(),
-        "patient": {"age_years": age_years(patient.date_of_birth, start), "sex": patient.sex,
-                    "new_patient": intake is None or not intake.prior_treatments.exists()},
+        "patient": {
+            "age_years": age_years(patient.date_of_birth, start),
+            "sex": patient.sex,
+            "new_patient": intake is None or not intake.prior_treatments.exists(),
+        },
         "grades": dict(grades),
     }
     if intake is None:
@@ -62,15 +73,27 @@ def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str
         "medications": _lines(intake.medications),
     }
     doc["history"] = [
-        {"date": t.date.isoformat(), "modality": t.modality, "area": t.area, "amount": float(t.amount),
-         "product": t.product, "clinic": t.clinic_name, "satisfied": t.satisfied}
+        {
+            "date": t.date.isoformat(),
+            "modality": t.modality,
+            "area": t.area,
+            "amount": float(t.amount),
+            "product": t.product,
+            "clinic": t.clinic_name,
+            "satisfied": t.satisfied,
+        }
         for t in intake.prior_treatments.all()
     ]
     if intake.bddq_complete:
-        doc["bddq_as"] = {"q1": intake.bddq_q1_concerned, "q2": intake.bddq_q2_preoccupied,
-                          "q3": intake.bddq_q3_distress, "q4": intake.bddq_q4_social,
-                          "q5": intake.bddq_q5_work_school, "q6": intake.bddq_q6_avoidance,
-                          "q7": intake.bddq_q7_impairment}
+        doc["bddq_as"] = {
+            "q1": intake.bddq_q1_concerned,
+            "q2": intake.bddq_q2_preoccupied,
+            "q3": intake.bddq_q3_distress,
+            "q4": intake.bddq_q4_social,
+            "q5": intake.bddq_q5_work_school,
+            "q6": intake.bddq_q6_avoidance,
+            "q7": intake.bddq_q7_impairment,
+        }
     return doc
 
 
@@ -89,11 +112,14 @@ def _data(prices_toml: str) -> Any:
     try:
         clinic = parse_price_list(tomllib.loads(prices_toml))
     except tomllib.TOMLDecodeError as exc:
-        raise PlanUnavailable(f"The clinic price list is not valid TOML: {exc}.",
-                              hint="Fix the price list in Settings.") from None
+        raise PlanUnavailable(
+            f"The clinic price list is not valid TOML: {exc}.", hint="Fix the price list in Settings."
+        ) from None
     except (KeyError, TypeError, ValueError) as exc:
-        raise PlanUnavailable(f"The clinic price list has a row without {exc}.",
-                              hint="Each [[price]] row needs key, label, per, low, high, source and review.") from None
+        raise PlanUnavailable(
+            f"The clinic price list has a row without {exc}.",
+            hint="Each [[price]] row needs key, label, per, low, high, source and review.",
+        ) from None
     except FacebalanceError as exc:
         raise PlanUnavailable(f"The clinic price list: {exc.message}", hint=exc.hint) from None
     return PlanningData.default(prices=layer_price_lists(load_price_list(), clinic))
@@ -110,8 +136,16 @@ def dynamic_finding_inputs(rows: list[dict[str, Any]]) -> tuple[Any, ...]:
         metrics = [str(m) for m in row.get("measurements", [])]
         values = {metrics[0]: float(value)} if metrics and isinstance(value, int | float) else {}
         severity = row.get("severity") if row.get("severity") in ("mild", "moderate", "marked") else "mild"
-        out.append(FindingInput(id=str(row.get("rule") or row.get("id")), zone="symmetry", severity=severity,
-                                source="dynamic", values=values, sentence=str(row.get("sentence", ""))))
+        out.append(
+            FindingInput(
+                id=str(row.get("rule") or row.get("id")),
+                zone="symmetry",
+                severity=severity,
+                source="dynamic",
+                values=values,
+                sentence=str(row.get("sentence", "")),
+            )
+        )
     return tuple(out)
 
 
@@ -153,8 +187,14 @@ def plan_start(document: dict[str, Any]) -> date:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
 
 
-def edit_plan(document: dict[str, Any], edit: dict[str, Any], analysis: dict[str, Any], intake_doc: dict[str, Any],
-              *, prices_toml: str = "") -> dict[str, Any]:
+def edit_plan(
+    document: dict[str, Any],
+    edit: dict[str, Any],
+    analysis: dict[str, Any],
+    intake_doc: dict[str, Any],
+    *,
+    prices_toml: str = "",
+) -> dict[str, Any]:
     """Apply one edit, re-checked by the engine's gates and re-priced.
 
     Returns ``{"applied", "sentence", "violations": [{"gate", "level", "message"}], "document"}`` where
@@ -171,8 +211,14 @@ def edit_plan(document: dict[str, Any], edit: dict[str, Any], analysis: dict[str
 
     try:
         findings, measurements, intake = _inputs(analysis, intake_doc)
-        result = engine_edit(document, PlanEdit.parse(edit), findings=findings, intake=intake,
-                             measurements=measurements, data=_data(prices_toml))
+        result = engine_edit(
+            document,
+            PlanEdit.parse(edit),
+            findings=findings,
+            intake=intake,
+            measurements=measurements,
+            data=_data(prices_toml),
+        )
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
     return {
@@ -183,8 +229,9 @@ def edit_plan(document: dict[str, Any], edit: dict[str, Any], analysis: dict[str
     }
 
 
-def edit_choices(document: dict[str, Any], analysis: dict[str, Any], intake_doc: dict[str, Any], *,
-                 prices_toml: str = "") -> dict[str, Any]:
+def edit_choices(
+    document: dict[str, Any], analysis: dict[str, Any], intake_doc: dict[str, Any], *, prices_toml: str = ""
+) -> dict[str, Any]:
     """What may be changed: ``{"items": {key: {dose_min, dose_max, dose_step, unit, products}},
     "additions": [{key, label, reason}], "visits": n}``.
 
@@ -197,8 +244,9 @@ def edit_choices(document: dict[str, Any], analysis: dict[str, Any], intake_doc:
 
     try:
         findings, measurements, intake = _inputs(analysis, intake_doc)
-        choices = engine_choices(document, findings=findings, intake=intake, measurements=measurements,
-                                 data=_data(prices_toml))
+        choices = engine_choices(
+            document, findings=findings, intake=intake, measurements=measurements, data=_data(prices_toml)
+        )
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
     return {

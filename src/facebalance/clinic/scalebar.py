@@ -59,7 +59,12 @@ def scale_bar(value: float | None, uncertainty: float | None, norm: dict[str, An
 
     sigma2 = 2.0 * (uncertainty or 0.0)
     return ScaleBar(
-        band_x=pos(lo), band_width=round(pos(hi) - pos(lo), 2), value_x=pos(value),
-        interval_x=pos(value - sigma2), interval_width=round(pos(value + sigma2) - pos(value - sigma2), 2),
-        axis_low=axis_low, axis_high=axis_high, outside=not lo <= value <= hi,
+        band_x=pos(lo),
+        band_width=round(pos(hi) - pos(lo), 2),
+        value_x=pos(value),
+        interval_x=pos(value - sigma2),
+        interval_width=round(pos(value + sigma2) - pos(value - sigma2), 2),
+        axis_low=axis_low,
+        axis_high=axis_high,
+        outside=not lo <= value <= hi,
     )

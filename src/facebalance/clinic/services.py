@@ -27,13 +27,24 @@ def add_photo(session: PhotoSession, view_id: str, data: bytes, *, user: Any) ->
 
     def create() -> Photo:
         photo = Photo.objects.create(
-            session=session, view_id=view.id, stored_name=name, sha256=clean.sha256, size_bytes=len(clean.data),
-            width_px=clean.width_px, height_px=clean.height_px, checks=result.as_dict(),
+            session=session,
+            view_id=view.id,
+            stored_name=name,
+            sha256=clean.sha256,
+            size_bytes=len(clean.data),
+            width_px=clean.width_px,
+            height_px=clean.height_px,
+            checks=result.as_dict(),
             status=result.status if result.status in CheckStatus.values else CheckStatus.PASS,
             uploaded_by=user,
         )
-        audit.record("create", user=user, clinic_id=session.patient.clinic_id, obj=photo,
-                     detail={"session": str(session.pk), "view": view.id, "status": photo.status})
+        audit.record(
+            "create",
+            user=user,
+            clinic_id=session.patient.clinic_id,
+            obj=photo,
+            detail={"session": str(session.pk), "view": view.id, "status": photo.status},
+        )
         return photo
 
     photo: Photo = photostore.commit_files({name: part}, create)

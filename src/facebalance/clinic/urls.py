@@ -36,14 +36,17 @@ urlpatterns = [
     path("photos/<uuid:photo_id>/image/", views.photo_image, name="photo_image"),
     path("photos/<uuid:photo_id>/accept/", views.photo_accept, name="photo_accept"),
     path("assessments/<uuid:assessment_id>/", views_assess.assessment_detail, name="assessment"),
-    path("assessments/<uuid:assessment_id>/annotated/", views_assess.assessment_annotated,
-         name="assessment_annotated"),
+    path("assessments/<uuid:assessment_id>/annotated/", views_assess.assessment_annotated, name="assessment_annotated"),
     path("patients/<uuid:patient_id>/compare/", views_compare.compare_new, name="compare_new"),
     path("comparisons/<uuid:comparison_id>/", views_compare.comparison_detail, name="comparison"),
-    path("comparisons/<uuid:comparison_id>/<slug:kind>.png", views_compare.comparison_picture,
-         name="comparison_picture"),
-    path("assessments/<uuid:assessment_id>/findings/<str:finding_id>/review/", views_assess.finding_review,
-         name="finding_review"),
+    path(
+        "comparisons/<uuid:comparison_id>/<slug:kind>.png", views_compare.comparison_picture, name="comparison_picture"
+    ),
+    path(
+        "assessments/<uuid:assessment_id>/findings/<str:finding_id>/review/",
+        views_assess.finding_review,
+        name="finding_review",
+    ),
     path("assessments/<uuid:assessment_id>/grades/", views_assess.assessment_grades, name="assessment_grades"),
     path("assessments/<uuid:assessment_id>/confirm/", views_assess.assessment_confirm, name="assessment_confirm"),
     path("assessments/<uuid:assessment_id>/plan/", views_plan.plan_new, name="plan_new"),

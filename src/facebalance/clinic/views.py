@@ -107,8 +107,13 @@ def intake_new(request: HttpRequest, patient_id: str) -> HttpResponse:
             intake.save()
             formset.instance = intake
             formset.save()
-            audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=intake,
-                         detail={"patient": str(patient.pk)})
+            audit.record(
+                "create",
+                user=request.user,
+                clinic_id=patient.clinic_id,
+                obj=intake,
+                detail={"patient": str(patient.pk)},
+            )
         return redirect("clinic:intake", intake_id=intake.pk)
     return render(request, "clinic/intake_form.html", {"patient": patient, "form": form, "formset": formset})
 
@@ -139,8 +144,7 @@ def missing_views(session: PhotoSession, protocol: Protocol) -> list[ViewSpec]:
 
 
 def _slot_context(session: PhotoSession, view: ViewSpec, photo: Photo | None, error: str = "") -> dict[str, Any]:
-    return {"session": session, "view": view, "photo": photo, "error": error,
-            "form": AcceptWarningForm()}
+    return {"session": session, "view": view, "photo": photo, "error": error, "form": AcceptWarningForm()}
 
 
 @clinic_view("photo.upload")
@@ -149,10 +153,12 @@ def session_new(request: HttpRequest, patient_id: str) -> HttpResponse:
     patient = scoped(Patient, patient_id, _m(request))
     protocol = engine.clinic_protocol(patient.clinic)
     with transaction.atomic():
-        session = PhotoSession.objects.create(patient=patient, created_by=request.user,
-                                              protocol_name=protocol.name, protocol_version=protocol.version)
-        audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=session,
-                     detail={"patient": str(patient.pk)})
+        session = PhotoSession.objects.create(
+            patient=patient, created_by=request.user, protocol_name=protocol.name, protocol_version=protocol.version
+        )
+        audit.record(
+            "create", user=request.user, clinic_id=patient.clinic_id, obj=session, detail={"patient": str(patient.pk)}
+        )
     return redirect("clinic:session", session_id=session.pk)
 
 
@@ -164,10 +170,17 @@ def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
     current = current_photos(session)
     slots = [_slot_context(session, v, current.get(v.id)) for v in protocol.views]
     audit.record("view", user=request.user, clinic_id=session.patient.clinic_id, obj=session)
-    return render(request, "clinic/session.html", {
-        "session": session, "patient": session.patient, "slots": slots,
-        "missing": missing_views(session, protocol), "protocol": protocol,
-    })
+    return render(
+        request,
+        "clinic/session.html",
+        {
+            "session": session,
+            "patient": session.patient,
+            "slots": slots,
+            "missing": missing_views(session, protocol),
+            "protocol": protocol,
+        },
+    )
 
 
 def _store_upload(request: HttpRequest, session: PhotoSession, view: ViewSpec) -> Photo:
@@ -221,8 +234,13 @@ def photo_accept(request: HttpRequest, photo_id: str) -> HttpResponse:
             photo.accepted_by = request.user
             photo.accepted_at = timezone.now()
             photo.save(update_fields=["accepted_reason", "accepted_by", "accepted_at"])
-            audit.record("accept", user=request.user, clinic_id=session.patient.clinic_id, obj=photo,
-                         detail={"warning_accepted": True})
+            audit.record(
+                "accept",
+                user=request.user,
+                clinic_id=session.patient.clinic_id,
+                obj=photo,
+                detail={"warning_accepted": True},
+            )
     ctx = _slot_context(session, view, photo, error)
     if _is_htmx(request):
         return render(request, "clinic/_slot.html", ctx)
@@ -239,8 +257,9 @@ def session_complete(request: HttpRequest, session_id: str) -> HttpResponse:
     with transaction.atomic():
         session.completed_at = timezone.now()
         session.save(update_fields=["completed_at"])
-        audit.record("change", user=request.user, clinic_id=session.patient.clinic_id, obj=session,
-                     detail={"completed": True})
+        audit.record(
+            "change", user=request.user, clinic_id=session.patient.clinic_id, obj=session, detail={"completed": True}
+        )
     return redirect("clinic:session", session_id=session.pk)
 
 

@@ -29,8 +29,14 @@ from facebalance.session.protocol import Protocol
 #: The view the frontal analysis runs on.
 ANALYSIS_VIEW = "frontal_rest"
 ZONE_ORDER = ("proportions", "upper_face", "midface", "lower_face", "symmetry", "profile")
-ZONE_LABELS = {"proportions": "Proportions (thirds and fifths)", "upper_face": "Upper face", "midface": "Mid-face",
-               "lower_face": "Lower face", "symmetry": "Symmetry", "profile": "Profile"}
+ZONE_LABELS = {
+    "proportions": "Proportions (thirds and fifths)",
+    "upper_face": "Upper face",
+    "midface": "Mid-face",
+    "lower_face": "Lower face",
+    "symmetry": "Symmetry",
+    "profile": "Profile",
+}
 
 
 def _m(request: HttpRequest) -> Membership:
@@ -45,31 +51,56 @@ def assessment_run(request: HttpRequest, session_id: str) -> HttpResponse:
     patient = session.patient
     photo = current_photos(session).get(ANALYSIS_VIEW)
     if photo is None or not photo.counts:
-        return render(request, "clinic/message.html", {
-            "title": "No frontal photo to analyse",
-            "message": "The frontal photo at rest must pass its checks (or have its warning accepted) first.",
-            "back": session}, status=409)
+        return render(
+            request,
+            "clinic/message.html",
+            {
+                "title": "No frontal photo to analyse",
+                "message": "The frontal photo at rest must pass its checks (or have its warning accepted) first.",
+                "back": session,
+            },
+            status=409,
+        )
     data = photostore.photo_path(photo.stored_name).read_bytes()
     try:
         with engine.landmarker() as lm:
-            result = analyze_photo(data, sex=patient.sex, ethnicity=patient.ethnicity or None,
-                                   norms=engine.clinic_norms(patient.clinic), landmarker=lm)
+            result = analyze_photo(
+                data,
+                sex=patient.sex,
+                ethnicity=patient.ethnicity or None,
+                norms=engine.clinic_norms(patient.clinic),
+                landmarker=lm,
+            )
         document = analysis_document(result)
         annotated = render_annotated(result)
     except FacebalanceError as exc:
-        return render(request, "clinic/message.html", {
-            "title": "The photo could not be analysed", "message": photostore.refusal_message(exc),
-            "back": session}, status=422)
+        return render(
+            request,
+            "clinic/message.html",
+            {"title": "The photo could not be analysed", "message": photostore.refusal_message(exc), "back": session},
+            status=422,
+        )
     document["input"]["name"] = f"{ANALYSIS_VIEW}.jpg"  # never an uploaded file name
     dynamics = dynamic_assessment(session, engine.clinic_protocol(patient.clinic), engine.clinic_norms(patient.clinic))
     name = photostore.new_name(".png")
     part = photostore.write_part(annotated)
 
     def create() -> Assessment:
-        assessment = Assessment.objects.create(session=session, photo=photo, analysis=document,
-                                               dynamics=dynamics, annotated_name=name, created_by=request.user)
-        audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=assessment,
-                     detail={"session": str(session.pk), "photo": str(photo.pk)})
+        assessment = Assessment.objects.create(
+            session=session,
+            photo=photo,
+            analysis=document,
+            dynamics=dynamics,
+            annotated_name=name,
+            created_by=request.user,
+        )
+        audit.record(
+            "create",
+            user=request.user,
+            clinic_id=patient.clinic_id,
+            obj=assessment,
+            detail={"session": str(session.pk), "photo": str(photo.pk)},
+        )
         return assessment
 
     assessment: Assessment = photostore.commit_files({name: part}, create)
@@ -85,8 +116,11 @@ def expression_series(session: PhotoSession, protocol: Protocol) -> list[tuple[s
     any expression photo."""
     current = current_photos(session)
     rest = current.get(ANALYSIS_VIEW)
-    series = [(v.expression, current[v.id]) for v in protocol.views
-              if v.expression not in ("neutral", "any") and v.id in current]
+    series = [
+        (v.expression, current[v.id])
+        for v in protocol.views
+        if v.expression not in ("neutral", "any") and v.id in current
+    ]
     if rest is None or not series:
         return []
     return [("rest", rest), *series]
@@ -103,15 +137,19 @@ def dynamic_assessment(session: PhotoSession, protocol: Protocol, norms: NormSet
     from facebalance.dynamics.document import dynamics_document
 
     try:
-        result = assess_photos([photostore.photo_path(p.stored_name) for _, p in series],
-                               labels=[label for label, _ in series], options=DynamicsOptions(norms=norms))
+        result = assess_photos(
+            [photostore.photo_path(p.stored_name) for _, p in series],
+            labels=[label for label, _ in series],
+            options=DynamicsOptions(norms=norms),
+        )
         document = dynamics_document(result)
     except FacebalanceError as exc:
         return {"status": "failed", "message": photostore.refusal_message(exc)}
     document["status"] = "done"
     document["source"] = ", ".join(p.view_id for _, p in series)  # view ids, never stored file names
-    document["photos"] = [{"view_id": p.view_id, "photo": str(p.pk), "expression": label, "status": p.status}
-                          for label, p in series]
+    document["photos"] = [
+        {"view_id": p.view_id, "photo": str(p.pk), "expression": label, "status": p.status} for label, p in series
+    ]
     return document
 
 
@@ -122,8 +160,15 @@ def dynamic_rows(dynamics: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for e in entries:
         metrics = [{"id": mid, **m} for mid, m in e.get("metrics", {}).items()]
-        out.append({"name": e.get("name", ""), "label": e.get("label", e.get("name", "")),
-                    "primary": e.get("primary", True), "warnings": e.get("warnings", []), "metrics": metrics})
+        out.append(
+            {
+                "name": e.get("name", ""),
+                "label": e.get("label", e.get("name", "")),
+                "primary": e.get("primary", True),
+                "warnings": e.get("warnings", []),
+                "metrics": metrics,
+            }
+        )
     return out
 
 
@@ -139,18 +184,34 @@ def zones(analysis: dict[str, Any]) -> list[dict[str, Any]]:
     grouped: OrderedDict[str, list[dict[str, Any]]] = OrderedDict((z, []) for z in ZONE_ORDER)
     for mid, m in analysis.get("measurements", {}).items():
         norm = m.get("norm")
-        grouped.setdefault(m.get("zone", "proportions"), []).append({
-            "id": mid, "label": m.get("label", mid), "value": m.get("value"), "uncertainty": m.get("uncertainty"),
-            "unit": m.get("unit", ""), "norm": norm, "reason": m.get("not_measurable_reason", ""),
-            "bar": scale_bar(m.get("value"), m.get("uncertainty"), norm),
-        })
+        grouped.setdefault(m.get("zone", "proportions"), []).append(
+            {
+                "id": mid,
+                "label": m.get("label", mid),
+                "value": m.get("value"),
+                "uncertainty": m.get("uncertainty"),
+                "unit": m.get("unit", ""),
+                "norm": norm,
+                "reason": m.get("not_measurable_reason", ""),
+                "bar": scale_bar(m.get("value"), m.get("uncertainty"), norm),
+            }
+        )
     return [{"id": z, "label": ZONE_LABELS.get(z, z), "rows": rows} for z, rows in grouped.items() if rows]
 
 
 def _finding_rows(assessment: Assessment, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     reviews = latest_reviews(assessment)
-    return [{"finding": f, "review": reviews.get(f["id"]), "form": ReviewForm(auto_id=_form_ids(f["id"]), initial={
-        "sentence": f.get("sentence", ""), "severity": f.get("severity", "")})} for f in findings]
+    return [
+        {
+            "finding": f,
+            "review": reviews.get(f["id"]),
+            "form": ReviewForm(
+                auto_id=_form_ids(f["id"]),
+                initial={"sentence": f.get("sentence", ""), "severity": f.get("severity", "")},
+            ),
+        }
+        for f in findings
+    ]
 
 
 def _form_ids(finding_id: str) -> str:
@@ -165,8 +226,13 @@ def _scales() -> list[Scale]:
 
 def grade_rows(grades: dict[str, int]) -> list[dict[str, Any]]:
     """Each scale with its grade options (value, anchor words, selected) for the grading form."""
-    return [{"scale": s, "options": [(s.min + i, anchor, grades.get(s.id) == s.min + i)
-                                     for i, anchor in enumerate(s.anchors)]} for s in _scales()]
+    return [
+        {
+            "scale": s,
+            "options": [(s.min + i, anchor, grades.get(s.id) == s.min + i) for i, anchor in enumerate(s.anchors)],
+        }
+        for s in _scales()
+    ]
 
 
 @clinic_view("assessment.view")
@@ -178,14 +244,24 @@ def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
     rows = _finding_rows(assessment, assessment.frontal_findings())
     dynamic = _finding_rows(assessment, assessment.dynamic_findings())
     unreviewed = sum(1 for r in rows + dynamic if r["review"] is None)
-    return render(request, "clinic/assessment.html", {
-        "assessment": assessment, "session": session, "patient": session.patient,
-        "zones": zones(assessment.analysis), "findings": rows, "unreviewed": unreviewed,
-        "dynamic_findings": dynamic, "dynamics": assessment.dynamics or {},
-        "dynamic_rows": dynamic_rows(assessment.dynamics or {}),
-        "photos": list(current_photos(session).values()), "grade_rows": grade_rows(assessment.grades),
-        "warnings": assessment.analysis.get("warnings", []),
-    })
+    return render(
+        request,
+        "clinic/assessment.html",
+        {
+            "assessment": assessment,
+            "session": session,
+            "patient": session.patient,
+            "zones": zones(assessment.analysis),
+            "findings": rows,
+            "unreviewed": unreviewed,
+            "dynamic_findings": dynamic,
+            "dynamics": assessment.dynamics or {},
+            "dynamic_rows": dynamic_rows(assessment.dynamics or {}),
+            "photos": list(current_photos(session).values()),
+            "grade_rows": grade_rows(assessment.grades),
+            "warnings": assessment.analysis.get("warnings", []),
+        },
+    )
 
 
 @clinic_view("assessment.review")
@@ -203,11 +279,21 @@ def finding_review(request: HttpRequest, assessment_id: str, finding_id: str) ->
         d = form.cleaned_data
         with transaction.atomic():
             review = FindingReview.objects.create(
-                assessment=assessment, finding_id=finding_id, decision=d["decision"],
+                assessment=assessment,
+                finding_id=finding_id,
+                decision=d["decision"],
                 sentence=d["sentence"] if d["decision"] == "edit" else "",
-                severity=d["severity"] if d["decision"] == "edit" else "", note=d["note"], reviewer=request.user)
-            audit.record("review", user=request.user, clinic_id=assessment.session.patient.clinic_id, obj=review,
-                         detail={"assessment": str(assessment.pk), "finding": finding_id, "decision": d["decision"]})
+                severity=d["severity"] if d["decision"] == "edit" else "",
+                note=d["note"],
+                reviewer=request.user,
+            )
+            audit.record(
+                "review",
+                user=request.user,
+                clinic_id=assessment.session.patient.clinic_id,
+                obj=review,
+                detail={"assessment": str(assessment.pk), "finding": finding_id, "decision": d["decision"]},
+            )
     else:
         error = " ".join(str(e) for errs in form.errors.values() for e in errs)
     row = {"finding": finding, "review": latest_reviews(assessment).get(finding_id), "form": form, "error": error}
@@ -240,8 +326,13 @@ def assessment_grades(request: HttpRequest, assessment_id: str) -> HttpResponse:
         with transaction.atomic():
             assessment.grades = grades
             assessment.save(update_fields=["grades"])
-            audit.record("change", user=request.user, clinic_id=assessment.session.patient.clinic_id,
-                         obj=assessment, detail={"grades": sorted(grades)})
+            audit.record(
+                "change",
+                user=request.user,
+                clinic_id=assessment.session.patient.clinic_id,
+                obj=assessment,
+                detail={"grades": sorted(grades)},
+            )
     return redirect("clinic:assessment", assessment_id=assessment.pk)
 
 
@@ -256,8 +347,13 @@ def assessment_confirm(request: HttpRequest, assessment_id: str) -> HttpResponse
             assessment.confirmed_by = request.user
             assessment.confirmed_at = timezone.now()
             assessment.save(update_fields=["confirmed_by", "confirmed_at"])
-            audit.record("change", user=request.user, clinic_id=assessment.session.patient.clinic_id,
-                         obj=assessment, detail={"confirmed": True})
+            audit.record(
+                "change",
+                user=request.user,
+                clinic_id=assessment.session.patient.clinic_id,
+                obj=assessment,
+                detail={"confirmed": True},
+            )
     return redirect("clinic:assessment", assessment_id=assessment.pk)
 
 
@@ -268,8 +364,13 @@ def assessment_annotated(request: HttpRequest, assessment_id: str) -> HttpRespon
     path = photostore.photo_path(assessment.annotated_name)
     if not path.is_file():
         raise Http404("The annotated picture is missing; run the integrity check.")
-    audit.record("view", user=request.user, clinic_id=assessment.session.patient.clinic_id, obj=assessment,
-                 detail={"annotated": True})
+    audit.record(
+        "view",
+        user=request.user,
+        clinic_id=assessment.session.patient.clinic_id,
+        obj=assessment,
+        detail={"annotated": True},
+    )
     return FileResponse(path.open("rb"), content_type="image/png")
 
 

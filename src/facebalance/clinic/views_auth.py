@@ -33,8 +33,10 @@ def throttled(username: str, address: str) -> bool:
     since = timezone.now() - timedelta(seconds=cfg.login_lockout_s)
     LoginFailure.objects.filter(at__lt=since).delete()
     recent = LoginFailure.objects.filter(at__gte=since)
-    return (recent.filter(username__iexact=username).count() >= cfg.login_max_failures
-            or recent.filter(address=address).count() >= cfg.login_max_failures * 4)
+    return (
+        recent.filter(username__iexact=username).count() >= cfg.login_max_failures
+        or recent.filter(address=address).count() >= cfg.login_max_failures * 4
+    )
 
 
 @public_view
@@ -103,8 +105,13 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
                 return redirect("clinic:patients")
             else:
                 LoginFailure.objects.create(username=user.get_username(), address=address)
-                audit.record("login_failed", user=None, clinic_id=None, actor_name=user.get_username(),
-                             detail={"second_factor": "totp"})
+                audit.record(
+                    "login_failed",
+                    user=None,
+                    clinic_id=None,
+                    actor_name=user.get_username(),
+                    detail={"second_factor": "totp"},
+                )
                 error, status = "The code is wrong or has expired.", 401
     return render(request, "clinic/login_totp.html", {"form": form, "error": error}, status=status)
 
@@ -129,19 +136,24 @@ def account_view(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "disable":
             membership.totp_secret = ""
             membership.save(update_fields=["totp_secret"])
-            audit.record("change", user=request.user, clinic_id=membership.clinic_id, obj=membership,
-                         detail={"totp": "off"})
+            audit.record(
+                "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"totp": "off"}
+            )
             return redirect("clinic:account")
         form = TotpForm(request.POST)
         if form.is_valid() and pyotp.TOTP(secret).verify(form.cleaned_data["code"], valid_window=1):
             membership.totp_secret = secret
             membership.save(update_fields=["totp_secret"])
             request.session.pop("facebalance_new_totp", None)
-            audit.record("change", user=request.user, clinic_id=membership.clinic_id, obj=membership,
-                         detail={"totp": "on"})
+            audit.record(
+                "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"totp": "on"}
+            )
             return redirect("clinic:account")
         error = "The code does not match; check the authenticator app's clock."
     request.session["facebalance_new_totp"] = secret
     uri = pyotp.TOTP(secret).provisioning_uri(name=request.user.get_username(), issuer_name="facebalance")
-    return render(request, "clinic/account.html", {"can_totp": can_totp, "totp_on": bool(membership.totp_secret),
-                                                   "secret": secret, "uri": uri, "error": error})
+    return render(
+        request,
+        "clinic/account.html",
+        {"can_totp": can_totp, "totp_on": bool(membership.totp_secret), "secret": secret, "uri": uri, "error": error},
+    )

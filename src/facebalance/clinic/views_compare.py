@@ -45,8 +45,13 @@ def compare_new(request: HttpRequest, patient_id: str) -> HttpResponse:
     m = _m(request)
     patient = scoped(Patient, patient_id, m)
     sessions, views = _choices(patient)
-    context: dict[str, Any] = {"patient": patient, "sessions": sessions, "views": views,
-                               "comparisons": Comparison.objects.filter(patient=patient), "error": ""}
+    context: dict[str, Any] = {
+        "patient": patient,
+        "sessions": sessions,
+        "views": views,
+        "comparisons": Comparison.objects.filter(patient=patient),
+        "error": "",
+    }
     if request.method == "GET":
         audit.record("view", user=request.user, clinic_id=patient.clinic_id, obj=patient, detail={"compare": True})
         return render(request, "clinic/compare_new.html", context)
@@ -75,15 +80,20 @@ def compare_new(request: HttpRequest, patient_id: str) -> HttpResponse:
         with engine.landmarker() as lm:
             for photo, role in ((before, "Before"), (after, "After")):
                 data = photostore.photo_path(photo.stored_name).read_bytes()
-                analysis = analyze_photo(data, sex=patient.sex, ethnicity=patient.ethnicity or None, norms=norms,
-                                         landmarker=lm)
+                analysis = analyze_photo(
+                    data, sex=patient.sex, ethnicity=patient.ethnicity or None, norms=norms, landmarker=lm
+                )
                 analyses.append(dataclasses.replace(analysis, source_name=_label(photo, role)))
         first, second = analyses
         result = compare_analyses(first, second)
         pictures = aligned_pictures(first, second, result.alignment)
         document = comparison_document(result, before_scale_to_full=first.image.scale_to_full)
-        files = {"side_by_side_name": png_bytes(pictures.side_by_side), "blink_before_name": png_bytes(pictures.before),
-                 "blink_after_name": png_bytes(pictures.after_aligned), "overlay_name": png_bytes(pictures.overlay)}
+        files = {
+            "side_by_side_name": png_bytes(pictures.side_by_side),
+            "blink_before_name": png_bytes(pictures.before),
+            "blink_after_name": png_bytes(pictures.after_aligned),
+            "overlay_name": png_bytes(pictures.overlay),
+        }
     except FacebalanceError as exc:
         context["error"] = f"The photos could not be compared: {photostore.refusal_message(exc)}"
         return render(request, "clinic/compare_new.html", context, status=422)
@@ -91,11 +101,22 @@ def compare_new(request: HttpRequest, patient_id: str) -> HttpResponse:
     parts = {names[field]: photostore.write_part(data) for field, data in files.items()}
 
     def create() -> Comparison:
-        comparison = Comparison.objects.create(patient=patient, view_id=view_id, before_photo=before,
-                                               after_photo=after, document=document, created_by=request.user,
-                                               **names)
-        audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=comparison,
-                     detail={"before": str(before.pk), "after": str(after.pk)})
+        comparison = Comparison.objects.create(
+            patient=patient,
+            view_id=view_id,
+            before_photo=before,
+            after_photo=after,
+            document=document,
+            created_by=request.user,
+            **names,
+        )
+        audit.record(
+            "create",
+            user=request.user,
+            clinic_id=patient.clinic_id,
+            obj=comparison,
+            detail={"before": str(before.pk), "after": str(after.pk)},
+        )
         return comparison
 
     comparison: Comparison = photostore.commit_files(parts, create)
@@ -108,9 +129,17 @@ def comparison_detail(request: HttpRequest, comparison_id: str) -> HttpResponse:
     comparison = scoped(Comparison, comparison_id, _m(request))
     audit.record("view", user=request.user, clinic_id=comparison.patient.clinic_id, obj=comparison)
     changes = comparison.document.get("changes", [])
-    return render(request, "clinic/comparison.html", {
-        "comparison": comparison, "patient": comparison.patient, "doc": comparison.document,
-        "changes": changes, "changed": [c for c in changes if c.get("changed")]})
+    return render(
+        request,
+        "clinic/comparison.html",
+        {
+            "comparison": comparison,
+            "patient": comparison.patient,
+            "doc": comparison.document,
+            "changes": changes,
+            "changed": [c for c in changes if c.get("changed")],
+        },
+    )
 
 
 @clinic_view("assessment.view")
@@ -125,8 +154,9 @@ def comparison_picture(request: HttpRequest, comparison_id: str, kind: str) -> H
     path = photostore.photo_path(name)
     if not path.is_file():
         raise Http404("The picture is missing; run the integrity check.")
-    audit.record("view", user=request.user, clinic_id=comparison.patient.clinic_id, obj=comparison,
-                 detail={"picture": kind})
+    audit.record(
+        "view", user=request.user, clinic_id=comparison.patient.clinic_id, obj=comparison, detail={"picture": kind}
+    )
     response = FileResponse(path.open("rb"), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{kind}.png"'
     return response

@@ -30,12 +30,18 @@ def _m(request: HttpRequest) -> Membership:
 def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], dict[str, Any]]:
     """The analysis (as reviewed) and the intake document a plan was made from, as of the plan's start date."""
     if plan.assessment is None:
-        raise plans.PlanUnavailable("This plan has no assessment to check changes against.",
-                                    hint="Generate a new plan from a confirmed assessment.")
-    analysis = dict(plan.assessment.analysis, findings=reviewed_findings(plan.assessment),
-                    dynamic_findings=reviewed_findings(plan.assessment, dynamic=True))
-    intake_doc = plans.intake_document(plan.patient, plan.intake, grades=plan.assessment.grades,
-                                       start=plans.plan_start(plan.document))
+        raise plans.PlanUnavailable(
+            "This plan has no assessment to check changes against.",
+            hint="Generate a new plan from a confirmed assessment.",
+        )
+    analysis = dict(
+        plan.assessment.analysis,
+        findings=reviewed_findings(plan.assessment),
+        dynamic_findings=reviewed_findings(plan.assessment, dynamic=True),
+    )
+    intake_doc = plans.intake_document(
+        plan.patient, plan.intake, grades=plan.assessment.grades, start=plans.plan_start(plan.document)
+    )
     return analysis, intake_doc
 
 
@@ -47,20 +53,35 @@ def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
     if assessment.confirmed_at is None:
         return redirect("clinic:assessment", assessment_id=assessment.pk)
     intake = patient.intakes.order_by("-created_at").first()
-    analysis = dict(assessment.analysis, findings=reviewed_findings(assessment),
-                    dynamic_findings=reviewed_findings(assessment, dynamic=True))
+    analysis = dict(
+        assessment.analysis,
+        findings=reviewed_findings(assessment),
+        dynamic_findings=reviewed_findings(assessment, dynamic=True),
+    )
     try:
-        document = plans.generate_plan(analysis, plans.intake_document(
-            patient, intake, grades=assessment.grades, start=timezone.localdate()),
-            prices_toml=patient.clinic.prices_toml)
+        document = plans.generate_plan(
+            analysis,
+            plans.intake_document(patient, intake, grades=assessment.grades, start=timezone.localdate()),
+            prices_toml=patient.clinic.prices_toml,
+        )
     except FacebalanceError as exc:
-        return render(request, "clinic/message.html", {"title": "No plan could be made",
-                                                       "message": f"{exc.message} {exc.hint}".strip()}, status=422)
+        return render(
+            request,
+            "clinic/message.html",
+            {"title": "No plan could be made", "message": f"{exc.message} {exc.hint}".strip()},
+            status=422,
+        )
     with transaction.atomic():
-        plan = Plan.objects.create(patient=patient, assessment=assessment, intake=intake, document=document,
-                                   created_by=request.user)
-        audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=plan,
-                     detail={"assessment": str(assessment.pk), "status": document.get("status", "")})
+        plan = Plan.objects.create(
+            patient=patient, assessment=assessment, intake=intake, document=document, created_by=request.user
+        )
+        audit.record(
+            "create",
+            user=request.user,
+            clinic_id=patient.clinic_id,
+            obj=plan,
+            detail={"assessment": str(assessment.pk), "status": document.get("status", "")},
+        )
     return redirect("clinic:plan", plan_id=plan.pk)
 
 
@@ -92,10 +113,18 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: dict[str, Any] | 
             rows.append({"item": items[key], "choice": choice, "targets": targets})
         visits.append(dict(v, rows=rows))
     flags = [f for f in doc.get("flags", []) if f.get("id") != plans.EDIT_FLAG]
-    return {"plan": plan, "patient": plan.patient, "doc": doc, "visits": visits, "flags": flags,
-            "choices": choices, "edit_unavailable": unavailable, "result": result,
-            "visit_targets": [(x, f"Visit {x + 1}") for x in range(n)] + [(n, "a new visit")],
-            "revision": len(plan.edits)}
+    return {
+        "plan": plan,
+        "patient": plan.patient,
+        "doc": doc,
+        "visits": visits,
+        "flags": flags,
+        "choices": choices,
+        "edit_unavailable": unavailable,
+        "result": result,
+        "visit_targets": [(x, f"Visit {x + 1}") for x in range(n)] + [(n, "a new visit")],
+        "revision": len(plan.edits),
+    }
 
 
 @clinic_view("plan.view")
@@ -108,6 +137,7 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
 
 def _edit_request(post: Any) -> dict[str, Any]:
     """The edit as the engine reads it, from the form (visits are shown 1-based, sent 0-based)."""
+
     def number(name: str) -> float | str | None:
         raw = post.get(name, "").strip()
         if not raw:
@@ -129,8 +159,9 @@ def _edit_request(post: Any) -> dict[str, Any]:
     return edit
 
 
-def apply_edit(plan_id: str, user: Any, membership: Membership, edit: dict[str, Any],
-               revision: str = "") -> tuple[Plan, dict[str, Any], int]:
+def apply_edit(
+    plan_id: str, user: Any, membership: Membership, edit: dict[str, Any], revision: str = ""
+) -> tuple[Plan, dict[str, Any], int]:
     """One change to a proposed plan, re-checked by the engine's gates and re-priced, saved with who and when.
 
     Returns the plan (as saved), the engine's answer (``applied``, ``sentence``, ``violations``) and an HTTP
@@ -142,31 +173,61 @@ def apply_edit(plan_id: str, user: Any, membership: Membership, edit: dict[str, 
     scoped(Plan, plan_id, membership)  # 404 for another clinic's plan, before any lock is taken
     with transaction.atomic():
         # Only the plan's row is locked (PostgreSQL refuses FOR UPDATE on the nullable outer joins).
-        plan = Plan.objects.select_for_update(of=("self",)).select_related(
-            "patient__clinic", "assessment", "intake").get(pk=plan_id)
+        plan = (
+            Plan.objects.select_for_update(of=("self",))
+            .select_related("patient__clinic", "assessment", "intake")
+            .get(pk=plan_id)
+        )
         if not _editable(plan):
-            return plan, {"applied": False, "violations": [],
-                          "sentence": "Only a proposed plan that is not yet accepted can be changed."}, 409
+            return (
+                plan,
+                {
+                    "applied": False,
+                    "violations": [],
+                    "sentence": "Only a proposed plan that is not yet accepted can be changed.",
+                },
+                409,
+            )
         if revision and revision != str(len(plan.edits)):
-            return plan, {"applied": False, "violations": [], "sentence": "The plan was changed since this page "
-                          "was loaded: reload it and make the change again."}, 409
+            return (
+                plan,
+                {
+                    "applied": False,
+                    "violations": [],
+                    "sentence": "The plan was changed since this page was loaded: reload it and make the change again.",
+                },
+                409,
+            )
         try:
             analysis, intake_doc = _plan_inputs(plan)
-            result = plans.edit_plan(plan.document, edit, analysis, intake_doc,
-                                     prices_toml=plan.patient.clinic.prices_toml)
+            result = plans.edit_plan(
+                plan.document, edit, analysis, intake_doc, prices_toml=plan.patient.clinic.prices_toml
+            )
         except plans.PlanUnavailable as exc:
             return plan, {"applied": False, "violations": [], "sentence": f"{exc.message} {exc.hint}".strip()}, 422
         if not result["applied"]:
             return plan, result, 422
         plan.document = result["document"]
-        plan.edits = [*plan.edits, {
-            "at": timezone.now().isoformat(timespec="seconds"), "by": user.get_username(), "by_id": user.pk,
-            "edit": edit, "sentence": result["sentence"], "flags": [v["gate"] for v in result["violations"]]}]
+        plan.edits = [
+            *plan.edits,
+            {
+                "at": timezone.now().isoformat(timespec="seconds"),
+                "by": user.get_username(),
+                "by_id": user.pk,
+                "edit": edit,
+                "sentence": result["sentence"],
+                "flags": [v["gate"] for v in result["violations"]],
+            },
+        ]
         plan.save(update_fields=["document", "edits"])
         # Ids only in the audit log: the edit's kind and the catalogue key of the item, never clinical text.
-        audit.record("change", user=user, clinic_id=plan.patient.clinic_id, obj=plan,
-                     detail={"edit": str(edit.get("kind", "")), "item": str(edit.get("key", "")),
-                             "revision": len(plan.edits)})
+        audit.record(
+            "change",
+            user=user,
+            clinic_id=plan.patient.clinic_id,
+            obj=plan,
+            detail={"edit": str(edit.get("kind", "")), "item": str(edit.get("key", "")), "revision": len(plan.edits)},
+        )
     return plan, result, 200
 
 
@@ -174,8 +235,9 @@ def apply_edit(plan_id: str, user: Any, membership: Membership, edit: dict[str, 
 @require_POST
 def plan_edit(request: HttpRequest, plan_id: str) -> HttpResponse:
     """The page's edit: drop, add, change dose or product, move between visits (htmx swaps the plan body)."""
-    plan, result, status = apply_edit(plan_id, request.user, _m(request), _edit_request(request.POST),
-                                      request.POST.get("revision", ""))
+    plan, result, status = apply_edit(
+        plan_id, request.user, _m(request), _edit_request(request.POST), request.POST.get("revision", "")
+    )
     if request.headers.get("HX-Request") == "true":
         # htmx swaps only 2xx answers by default: a refusal is shown in the page (role="alert") with 200.
         return render(request, "clinic/_plan_body.html", _plan_context(request, plan, result=result))
@@ -194,8 +256,13 @@ def plan_accept(request: HttpRequest, plan_id: str) -> HttpResponse:
             plan.accepted_by = request.user
             plan.accepted_at = timezone.now()
             plan.save(update_fields=["status", "accepted_by", "accepted_at"])
-            audit.record("accept", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan,
-                         detail={"revision": len(plan.edits)})
+            audit.record(
+                "accept",
+                user=request.user,
+                clinic_id=plan.patient.clinic_id,
+                obj=plan,
+                detail={"revision": len(plan.edits)},
+            )
     return redirect("clinic:plan", plan_id=plan.pk)
 
 
@@ -221,12 +288,18 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
         else:
             with transaction.atomic():
                 form.save()
-                audit.record("change", user=request.user, clinic_id=clinic.pk, obj=clinic,
-                             detail={"fields": sorted(form.changed_data)})
+                audit.record(
+                    "change",
+                    user=request.user,
+                    clinic_id=clinic.pk,
+                    obj=clinic,
+                    detail={"fields": sorted(form.changed_data)},
+                )
             return redirect("clinic:settings")
     members = Membership.objects.filter(clinic=clinic).select_related("user").order_by("user__username")
-    return render(request, "clinic/settings.html", {"form": form, "error": error, "members": members,
-                                                    "user_form": NewUserForm()})
+    return render(
+        request, "clinic/settings.html", {"form": form, "error": error, "members": members, "user_form": NewUserForm()}
+    )
 
 
 @clinic_view("users.manage")
@@ -236,15 +309,21 @@ def user_new(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST)
     if form.is_valid():
         with transaction.atomic():
-            user = get_user_model().objects.create_user(username=form.cleaned_data["username"],
-                                                        password=form.cleaned_data["password"])
+            user = get_user_model().objects.create_user(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
             membership = Membership.objects.create(user=user, clinic=clinic, role=form.cleaned_data["role"])
-            audit.record("create", user=request.user, clinic_id=clinic.pk, obj=membership,
-                         detail={"role": membership.role})
+            audit.record(
+                "create", user=request.user, clinic_id=clinic.pk, obj=membership, detail={"role": membership.role}
+            )
         return redirect("clinic:settings")
     members = Membership.objects.filter(clinic=clinic).select_related("user").order_by("user__username")
-    return render(request, "clinic/settings.html", {"form": ClinicSettingsForm(instance=clinic), "members": members,
-                                                    "user_form": form}, status=422)
+    return render(
+        request,
+        "clinic/settings.html",
+        {"form": ClinicSettingsForm(instance=clinic), "members": members, "user_form": form},
+        status=422,
+    )
 
 
 @clinic_view("users.manage")
@@ -258,8 +337,9 @@ def user_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
             membership.user.is_active = False
             membership.user.set_password(secrets.token_urlsafe(32))
             membership.user.save(update_fields=["is_active", "password"])
-            audit.record("change", user=request.user, clinic_id=membership.clinic_id, obj=membership,
-                         detail={"active": False})
+            audit.record(
+                "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"active": False}
+            )
     return redirect("clinic:settings")
 
 

@@ -68,8 +68,9 @@ def run_analyze_batch(
     if sex is not None and sex not in ("female", "male"):
         raise typer.BadParameter("use female or male", param_hint="--sex")
     if workers is not None and scheduler is not None:
-        raise typer.BadParameter("give --workers for local processes or --scheduler for a Dask cluster, not both",
-                                 param_hint="--workers")
+        raise typer.BadParameter(
+            "give --workers for local processes or --scheduler for a Dask cluster, not both", param_hint="--workers"
+        )
     if workers is not None and workers < 1:
         raise typer.BadParameter("at least 1", param_hint="--workers")
     try:
@@ -80,21 +81,25 @@ def run_analyze_batch(
     except FacebalanceError as exc:
         raise _fail(exc) from None
     if not files:
-        Console(stderr=True).print("[bold red]error[/] no photos (.jpg, .jpeg, .png, .webp, .heic, .heif) found at "
-                                   "the given paths")
+        Console(stderr=True).print(
+            "[bold red]error[/] no photos (.jpg, .jpeg, .png, .webp, .heic, .heif) found at the given paths"
+        )
         raise typer.Exit(code=2)
     task = analyze_task(sex=sex, ethnicity=ethnicity, norms_path=norms, known_ipd_mm=ipd_mm)
     try:
-        summary = run_batch(files, task, out=out, workers=workers, scheduler=scheduler, resume=resume,
-                            progress=progress)
+        summary = run_batch(
+            files, task, out=out, workers=workers, scheduler=scheduler, resume=resume, progress=progress
+        )
     except FacebalanceError as exc:
         raise _fail(exc) from None
     console.print(summary_table(summary))
     for message, count in summary.top_errors:
         console.print(f"  [red]{count} x[/] {escape(message)}")
     if summary.failed:
-        console.print(f"[yellow]{summary.failed} photo(s) failed; their rows in {escape(str(out))} say why. "
-                      "Run the same command again to retry only those.[/]")
+        console.print(
+            f"[yellow]{summary.failed} photo(s) failed; their rows in {escape(str(out))} say why. "
+            "Run the same command again to retry only those.[/]"
+        )
         raise typer.Exit(code=1)
 
 
@@ -103,27 +108,45 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def analyze_batch(
         paths: Annotated[list[Path], typer.Argument(help="Photos and folders (searched recursively).")],
         out: Annotated[Path, typer.Option(help="The results table: results.csv or results.parquet.")],
-        workers: Annotated[int | None, typer.Option(help="Local processes (default: every CPU; 1 = this "
-                                                         "process).")] = None,
-        scheduler: Annotated[str | None, typer.Option(help="Run on this Dask scheduler (tcp://HOST:PORT) "
-                                                           "instead of locally.")] = None,
-        resume: Annotated[bool, typer.Option(help="Skip photos already ok in --out (--no-resume starts "
-                                                  "afresh).")] = True,
+        workers: Annotated[
+            int | None, typer.Option(help="Local processes (default: every CPU; 1 = this process).")
+        ] = None,
+        scheduler: Annotated[
+            str | None, typer.Option(help="Run on this Dask scheduler (tcp://HOST:PORT) instead of locally.")
+        ] = None,
+        resume: Annotated[
+            bool, typer.Option(help="Skip photos already ok in --out (--no-resume starts afresh).")
+        ] = True,
         sex: Annotated[str | None, typer.Option(help="Patients' sex for sex-specific norms: female or male.")] = None,
         ethnicity: Annotated[str | None, typer.Option(help="Population for population-specific norms.")] = None,
         norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
         quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     ) -> None:
         """Analyse many photos into one CSV/Parquet table (one row per photo, failures recorded, resumable)."""
-        run_analyze_batch(paths, out=out, workers=workers, scheduler=scheduler, resume=resume, sex=sex,
-                          ethnicity=ethnicity, norms=norms, progress=not quiet)
+        run_analyze_batch(
+            paths,
+            out=out,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            sex=sex,
+            ethnicity=ethnicity,
+            norms=norms,
+            progress=not quiet,
+        )
 
     @app.command("bench-batch")
     def bench_batch(
-        dataset: Annotated[Path | None, typer.Option(help="Folder of the London set's neutral photos (default: "
-                                                          "../shared/data/london_frontal/neutral).")] = None,
-        write: Annotated[Path | None, typer.Option(help="Update the bench-batch section of this markdown "
-                                                        "file (docs/performance.md).")] = None,
+        dataset: Annotated[
+            Path | None,
+            typer.Option(
+                help="Folder of the London set's neutral photos (default: ../shared/data/london_frontal/neutral)."
+            ),
+        ] = None,
+        write: Annotated[
+            Path | None,
+            typer.Option(help="Update the bench-batch section of this markdown file (docs/performance.md)."),
+        ] = None,
     ) -> None:
         """Batch throughput (photos/s) on the London set with 1 and 2 local workers."""
         from facebalance.batch_bench import DEFAULT_DATASET, run_bench_batch

@@ -45,16 +45,32 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 def changes_table(result: BeforeAfter) -> Table:
     """The measurement changes as a Rich table; changed rows in bold."""
-    table = Table("measurement", "unit", "before", "after", "change", "± 1 sigma", "changed",
-                  title=f"{escape(result.before_name)} -> {escape(result.after_name)} ({result.mode.value})",
-                  title_justify="left")
+    table = Table(
+        "measurement",
+        "unit",
+        "before",
+        "after",
+        "change",
+        "± 1 sigma",
+        "changed",
+        title=f"{escape(result.before_name)} -> {escape(result.after_name)} ({result.mode.value})",
+        title_justify="left",
+    )
     for c in result.changes:
         if c.delta is None:
             table.add_row(c.id, c.unit, _fmt(c.before), _fmt(c.after), "-", "-", "[dim]n/a[/]")
             continue
         style = "bold" if c.changed else ""
-        table.add_row(c.id, c.unit, _fmt(c.before), _fmt(c.after), f"{c.delta:+.2f}", _fmt(c.sigma_delta),
-                      "[bold green]yes[/]" if c.changed else "no", style=style)
+        table.add_row(
+            c.id,
+            c.unit,
+            _fmt(c.before),
+            _fmt(c.after),
+            f"{c.delta:+.2f}",
+            _fmt(c.sigma_delta),
+            "[bold green]yes[/]" if c.changed else "no",
+            style=style,
+        )
     return table
 
 
@@ -63,13 +79,21 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def compare(
         before: Annotated[Path, typer.Argument(help="The earlier frontal photo.")],
         after: Annotated[Path, typer.Argument(help="The later frontal photo of the same view.")],
-        out: Annotated[Path, typer.Option(help="Folder for side_by_side.png, blink_before.png, blink_after.png, "
-                                               "overlay.png and changes.json.")],
+        out: Annotated[
+            Path,
+            typer.Option(
+                help="Folder for side_by_side.png, blink_before.png, blink_after.png, overlay.png and changes.json."
+            ),
+        ],
         sex: Annotated[str | None, typer.Option(help="Patient's sex for sex-specific norms: female or male.")] = None,
-        mode: Annotated[str, typer.Option(
-            help="Where the after values come from: tracked (before points followed by optical flow, the "
-                 "default), each_photo (each photo's own mesh and calibration) or before_scale (own mesh, "
-                 "before photo's scale).")] = "tracked",
+        mode: Annotated[
+            str,
+            typer.Option(
+                help="Where the after values come from: tracked (before points followed by optical flow, the "
+                "default), each_photo (each photo's own mesh and calibration) or before_scale (own mesh, "
+                "before photo's scale)."
+            ),
+        ] = "tracked",
         quiet: Annotated[bool, typer.Option(help="No terminal table.")] = False,
     ) -> None:
         """Align two photos of the same view on stable anatomy and report what changed beyond the noise."""
@@ -101,24 +125,30 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         doc = comparison_document(result, before_scale_to_full=first.image.scale_to_full)
         try:
             out.mkdir(parents=True, exist_ok=True)
-            _write_all_atomic({
-                out / "side_by_side.png": png_bytes(pictures.side_by_side),
-                out / "blink_before.png": png_bytes(pictures.before),
-                out / "blink_after.png": png_bytes(pictures.after_aligned),
-                out / "overlay.png": png_bytes(pictures.overlay),
-                out / "changes.json": json.dumps(doc, indent=2, ensure_ascii=False).encode(),
-            })
+            _write_all_atomic(
+                {
+                    out / "side_by_side.png": png_bytes(pictures.side_by_side),
+                    out / "blink_before.png": png_bytes(pictures.before),
+                    out / "blink_after.png": png_bytes(pictures.after_aligned),
+                    out / "overlay.png": png_bytes(pictures.overlay),
+                    out / "changes.json": json.dumps(doc, indent=2, ensure_ascii=False).encode(),
+                }
+            )
         except OSError as exc:
-            Console(stderr=True).print(f"[bold red]error[/] could not write into {escape(str(out))}: "
-                                       f"{escape(exc.strerror or str(exc))}\n  [yellow]fix:[/] choose a folder "
-                                       "you can write to with --out")
+            Console(stderr=True).print(
+                f"[bold red]error[/] could not write into {escape(str(out))}: "
+                f"{escape(exc.strerror or str(exc))}\n  [yellow]fix:[/] choose a folder "
+                "you can write to with --out"
+            )
             raise typer.Exit(code=2) from None
         if quiet:
             return
         console = Console()
         a = result.alignment
-        console.print(f"aligned on {len(a.points)} stable points ({a.method.value}): residual {a.residual_rms_px:.2f} "
-                      f"px RMS, scale {a.similarity.scale:.4f}, rotation {a.similarity.rotation_deg:+.2f} deg")
+        console.print(
+            f"aligned on {len(a.points)} stable points ({a.method.value}): residual {a.residual_rms_px:.2f} "
+            f"px RMS, scale {a.similarity.scale:.4f}, rotation {a.similarity.rotation_deg:+.2f} deg"
+        )
         console.print(changes_table(result))
         for warning in result.warnings:
             console.print(f"[yellow]warning:[/] {escape(warning)}")

@@ -43,19 +43,35 @@ def _summary(result: object, console: Console) -> None:
 
     assert isinstance(result, DynamicsResult)
     unit = "s" if result.input_kind == "video" else "photo"
-    console.print(f"[bold]{result.source}[/]: {result.frame_count} {'frames' if unit == 's' else 'photos'}, "
-                  f"{result.usable_frame_count} usable; 1 px = {result.calibration.mm_per_px:.3f} mm "
-                  f"(± {result.calibration.relative_uncertainty:.0%})")
-    table = Table("expression", f"peak ({unit})", "measure", "patient's right", "patient's left", "asymmetry index",
-                  title="Movements", title_justify="left")
+    console.print(
+        f"[bold]{result.source}[/]: {result.frame_count} {'frames' if unit == 's' else 'photos'}, "
+        f"{result.usable_frame_count} usable; 1 px = {result.calibration.mm_per_px:.3f} mm "
+        f"(± {result.calibration.relative_uncertainty:.0%})"
+    )
+    table = Table(
+        "expression",
+        f"peak ({unit})",
+        "measure",
+        "patient's right",
+        "patient's left",
+        "asymmetry index",
+        title="Movements",
+        title_justify="left",
+    )
     for e in (result.rest, *result.expressions):
         for i, m in enumerate(e.metrics):
+
             def cell(side: str, metric: object = m) -> str:
                 value = metric.side(side)  # type: ignore[attr-defined]
                 if value is None:
                     return "—"
-                return f"{value.value:.2f} ± {value.sigma:.2f}" if metric.unit == "fraction" else (  # type: ignore[attr-defined]
-                    f"{value.value:.1f} ± {value.sigma:.1f}")
+                return (
+                    f"{value.value:.2f} ± {value.sigma:.2f}"
+                    if metric.unit == "fraction"
+                    # type: ignore[attr-defined]
+                    else (f"{value.value:.1f} ± {value.sigma:.1f}")
+                )
+
             asym = e.asymmetries.get(m.id)
             index = "—" if asym is None or asym.index is None else f"{asym.index:+.2f}"
             name = (e.name + ("" if e.primary else " (repeat)")) if i == 0 else ""
@@ -75,15 +91,23 @@ def _summary(result: object, console: Console) -> None:
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command("dynamics")
     def dynamics(
-        inputs: Annotated[list[Path], typer.Argument(help="One video (MP4, MOV, WebM), or two or more expression "
-                                                          "photos of one session (rest, smile, ...).")],
+        inputs: Annotated[
+            list[Path],
+            typer.Argument(
+                help="One video (MP4, MOV, WebM), or two or more expression photos of one session (rest, smile, ...)."
+            ),
+        ],
         out: Annotated[Path, typer.Option(help="Folder for dynamics.json and the charts (created).")],
         script: Annotated[Path | None, typer.Option(help="A clinic's guided-script TOML.")] = None,
         norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
         rules: Annotated[Path | None, typer.Option(help="A clinic's movement-rules TOML.")] = None,
-        labels: Annotated[str | None, typer.Option(
-            help="Photo series: the expression of each photo, comma-separated (e.g. rest,smile), instead of reading "
-                 "the file names.")] = None,
+        labels: Annotated[
+            str | None,
+            typer.Option(
+                help="Photo series: the expression of each photo, comma-separated (e.g. rest,smile), "
+                "instead of reading the file names."
+            ),
+        ] = None,
         charts: Annotated[bool, typer.Option(help="Write signals.png, sides.png and peaks.png.")] = True,
         quiet: Annotated[bool, typer.Option(help="No terminal summary or progress bar.")] = False,
     ) -> None:
@@ -100,13 +124,21 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         console = Console()
         try:
             norm_set = load_norm_set(norms)
-            options = DynamicsOptions(script=load_script(script), norms=norm_set,
-                                      rules=load_movement_rules(norm_set, rules))
+            options = DynamicsOptions(
+                script=load_script(script), norms=norm_set, rules=load_movement_rules(norm_set, rules)
+            )
             video = len(inputs) == 1 and _is_video(inputs[0])
             if video:
-                progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                    TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
-                                    transient=True, disable=quiet)
+                progress = Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    TimeRemainingColumn(),
+                    console=Console(stderr=True),
+                    transient=True,
+                    disable=quiet,
+                )
                 with progress:
                     task = progress.add_task(f"tracking {inputs[0].name}", total=None)
 
@@ -147,8 +179,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command("bench-dynamics")
     def bench_dynamics(
-        write: Annotated[Path | None, typer.Option(help="Replace the bench-dynamics section of this markdown "
-                                                        "file.")] = None,
+        write: Annotated[
+            Path | None, typer.Option(help="Replace the bench-dynamics section of this markdown file.")
+        ] = None,
         long_seconds: Annotated[int, typer.Option(help="Length of the long 1080p clip, seconds.")] = 60,
     ) -> None:
         """Time the dynamic assessment: fps on 640x360 video on one core, and a long 1080p clip via the CLI."""

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 _STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
+
+
 def _expand(paths: list[Path]) -> list[Path]:
     """Files as given (a missing one gets its own failed ``file`` check), folders searched like the batch does."""
     from facebalance.batch import collect_photos
@@ -25,8 +27,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command("check-photos")
     def check_photos(
         paths: Annotated[list[Path], typer.Argument(help="Photos or folders of one session.")],
-        view: Annotated[str | None, typer.Option(help="The view all photos were taken for (else from file names "
-                                                     "or identified).")] = None,
+        view: Annotated[
+            str | None, typer.Option(help="The view all photos were taken for (else from file names or identified).")
+        ] = None,
         protocol: Annotated[Path | None, typer.Option(help="A clinic protocol TOML file.")] = None,
         json_out: Annotated[Path | None, typer.Option("--json", help="Write the results as JSON here.")] = None,
     ) -> None:
@@ -52,10 +55,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         with FaceLandmarker() as landmarker:
             results = check_session(files, protocol=proto, landmarker=landmarker, view_id=view)
         for r in results:
-            pose = "" if r.pose is None else (f"yaw {r.pose.yaw_deg:+.1f}°  pitch {r.pose.pitch_deg:+.1f}°  "
-                                              f"roll {r.pose.roll_deg:+.1f}°")
-            table = Table(title=f"{r.file}: {r.view_identified} [{_STYLE[r.status]}]{r.status}[/]  {pose}",
-                          title_justify="left", box=None)
+            pose = (
+                ""
+                if r.pose is None
+                else (f"yaw {r.pose.yaw_deg:+.1f}°  pitch {r.pose.pitch_deg:+.1f}°  roll {r.pose.roll_deg:+.1f}°")
+            )
+            table = Table(
+                title=f"{r.file}: {r.view_identified} [{_STYLE[r.status]}]{r.status}[/]  {pose}",
+                title_justify="left",
+                box=None,
+            )
             table.add_column("check")
             table.add_column("status")
             table.add_column("value", justify="right")
@@ -70,9 +79,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if len(results) > 1 and missing:
             console.print(f"[yellow]Session incomplete:[/] no usable photo yet for {', '.join(missing)}")
         if json_out is not None:
-            doc = {"schema": "facebalance.photo_checks", "schema_version": "1.0", "protocol": proto.name,
-                   "protocol_version": proto.version, "photos": [r.as_dict() for r in results],
-                   "missing_required_views": missing}
+            doc = {
+                "schema": "facebalance.photo_checks",
+                "schema_version": "1.0",
+                "protocol": proto.name,
+                "protocol_version": proto.version,
+                "photos": [r.as_dict() for r in results],
+                "missing_required_views": missing,
+            }
             tmp = json_out.with_name(f".{json_out.name}.tmp")
             tmp.write_text(json.dumps(doc, indent=2), "utf-8")
             tmp.replace(json_out)

@@ -46,8 +46,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def scale_option(known_mm: float | None, known_points: str | None, known_between: str | None,
-                 known_sigma_mm: float | None) -> ScaleSource | None:
+def scale_option(
+    known_mm: float | None, known_points: str | None, known_between: str | None, known_sigma_mm: float | None
+) -> ScaleSource | None:
     """The scale source the ``--known-*`` options describe (``None`` without ``--known-mm``)."""
     from facebalance.profile.calibration import LandmarkDistance, RulerDistance
     from facebalance.profile.landmarks import ProfilePoint
@@ -64,8 +65,9 @@ def scale_option(known_mm: float | None, known_points: str | None, known_between
         a, b = (ProfilePoint(n.strip()) for n in names)
     except ValueError:
         valid = ", ".join(p.value for p in ProfilePoint)
-        raise typer.BadParameter(f"two landmark names separated by a comma, from: {valid}",
-                                 param_hint="--known-between") from None
+        raise typer.BadParameter(
+            f"two landmark names separated by a comma, from: {valid}", param_hint="--known-between"
+        ) from None
     return LandmarkDistance(a, b, known_mm, known_sigma_mm if known_sigma_mm is not None else 1.0)
 
 
@@ -97,10 +99,18 @@ def analyze_profile_photo(
     from facebalance.profile.summary import print_profile_summary
 
     try:
-        result = analyze_profile(photo, sex=sex, ethnicity=ethnicity, norms=norms, scale=scale, frontal=frontal,
-                                 alar_crease_px=alar_crease, tilt_deg=tilt_deg,
-                                 facing="left" if facing == "left" else "right" if facing == "right" else None,
-                                 landmarker=landmarker)
+        result = analyze_profile(
+            photo,
+            sex=sex,
+            ethnicity=ethnicity,
+            norms=norms,
+            scale=scale,
+            frontal=frontal,
+            alar_crease_px=alar_crease,
+            tilt_deg=tilt_deg,
+            facing="left" if facing == "left" else "right" if facing == "right" else None,
+            landmarker=landmarker,
+        )
     except FacebalanceError as exc:
         _fail(exc, photo.name)
         return False
@@ -141,22 +151,35 @@ def profile(
     annotate: Annotated[Path | None, typer.Option(help="Write the annotated PNG here (one photo).")] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Write NAME.json and NAME.png per photo here.")] = None,
     norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
-    known_mm: Annotated[float | None, typer.Option(
-        help="A known distance in mm: a caliper distance between two landmarks (--known-between) or a ruler "
-             "in the photo (--known-points).")] = None,
-    known_between: Annotated[str | None, typer.Option(
-        help="The two landmarks --known-mm was measured between, e.g. soft_tissue_nasion,subnasale (default).")
+    known_mm: Annotated[
+        float | None,
+        typer.Option(
+            help="A known distance in mm: a caliper distance between two landmarks (--known-between) or a ruler "
+            "in the photo (--known-points)."
+        ),
     ] = None,
-    known_points: Annotated[str | None, typer.Option(
-        help="Ruler ends in pixels of the photo, X1,Y1,X2,Y2 (held in the midsagittal plane).")] = None,
-    known_sigma_mm: Annotated[float | None, typer.Option(
-        help="One-sigma uncertainty of --known-mm (default 1.0 for a caliper, 0.5 for a ruler).")] = None,
-    frontal: Annotated[Path | None, typer.Option(
-        help="The same session's frontal photo: its millimetre scale is carried over.")] = None,
-    alar_crease: Annotated[str | None, typer.Option(
-        help="The alar crease in pixels of the photo, X,Y (enables the Goode ratio).")] = None,
+    known_between: Annotated[
+        str | None,
+        typer.Option(
+            help="The two landmarks --known-mm was measured between, e.g. soft_tissue_nasion,subnasale (default)."
+        ),
+    ] = None,
+    known_points: Annotated[
+        str | None, typer.Option(help="Ruler ends in pixels of the photo, X1,Y1,X2,Y2 (held in the midsagittal plane).")
+    ] = None,
+    known_sigma_mm: Annotated[
+        float | None,
+        typer.Option(help="One-sigma uncertainty of --known-mm (default 1.0 for a caliper, 0.5 for a ruler)."),
+    ] = None,
+    frontal: Annotated[
+        Path | None, typer.Option(help="The same session's frontal photo: its millimetre scale is carried over.")
+    ] = None,
+    alar_crease: Annotated[
+        str | None, typer.Option(help="The alar crease in pixels of the photo, X,Y (enables the Goode ratio).")
+    ] = None,
     tilt_deg: Annotated[float, typer.Option(help="Known head tilt, chin raised positive (default level).")] = 0.0,
-    facing: Annotated[str | None, typer.Option(help="left or right: which way the nose points (default: found).")
+    facing: Annotated[
+        str | None, typer.Option(help="left or right: which way the nose points (default: found).")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No terminal summary.")] = False,
 ) -> None:
@@ -182,15 +205,26 @@ def profile(
         frontal_result = None
         if frontal is not None:
             try:
-                frontal_result = analyze_photo(frontal, sex=sex, ethnicity=ethnicity, norms=norm_set,
-                                               landmarker=landmarker)
+                frontal_result = analyze_photo(
+                    frontal, sex=sex, ethnicity=ethnicity, norms=norm_set, landmarker=landmarker
+                )
             except FacebalanceError as exc:
                 raise _fail(exc, frontal.name) from None
         for photo in photos:
             ok = analyze_profile_photo(
-                photo, sex=sex, ethnicity=ethnicity, norms=norm_set, json_out=json_out, annotate=annotate,
-                out_dir=out_dir, quiet=quiet, scale=scale, frontal=frontal_result,
-                alar_crease=(crease[0], crease[1]) if crease else None, tilt_deg=tilt_deg, facing=facing,
+                photo,
+                sex=sex,
+                ethnicity=ethnicity,
+                norms=norm_set,
+                json_out=json_out,
+                annotate=annotate,
+                out_dir=out_dir,
+                quiet=quiet,
+                scale=scale,
+                frontal=frontal_result,
+                alar_crease=(crease[0], crease[1]) if crease else None,
+                tilt_deg=tilt_deg,
+                facing=facing,
                 landmarker=landmarker,
             )
             failures += not ok

@@ -23,20 +23,29 @@ def _instance(data_dir: Path | None, database_url: str | None) -> tuple[Path, st
 _fail = report_error
 
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="The clinic's data folder (default "
-                                                                 "$FACEBALANCE_DATA_DIR or ./var/clinic).")]
-DbUrl = Annotated[str | None, typer.Option("--database-url", help="PostgreSQL URL (default $DATABASE_URL; "
-                                                                  "none = SQLite in the data folder).")]
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="The clinic's data folder (default $FACEBALANCE_DATA_DIR or ./var/clinic)."),
+]
+DbUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="PostgreSQL URL (default $DATABASE_URL; none = SQLite in the data folder)."),
+]
 
 
-DbFile = Annotated[Path | None, typer.Option("--database-file", help="The SQLite file (default "
-                                                                     "clinic.sqlite3 in the data folder).")]
+DbFile = Annotated[
+    Path | None, typer.Option("--database-file", help="The SQLite file (default clinic.sqlite3 in the data folder).")
+]
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command()
-    def backup(dest: Annotated[Path, typer.Argument(help="A new or empty folder.")],
-               data_dir: DataDir = None, database_url: DbUrl = None, database_file: DbFile = None) -> None:
+    def backup(
+        dest: Annotated[Path, typer.Argument(help="A new or empty folder.")],
+        data_dir: DataDir = None,
+        database_url: DbUrl = None,
+        database_file: DbFile = None,
+    ) -> None:
         """Back up the clinic's database and photos, consistently while the app runs (docs/records.md)."""
         from facebalance.records import backup as b
 
@@ -45,15 +54,20 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             if url and url.startswith(("postgres://", "postgresql://")):
                 manifest = b.backup_postgres(url, folder / "photos", dest, now=datetime.now(UTC))
             else:
-                manifest = b.backup_sqlite(database_file or folder / "clinic.sqlite3", folder / "photos", dest,
-                                           now=datetime.now(UTC))
+                manifest = b.backup_sqlite(
+                    database_file or folder / "clinic.sqlite3", folder / "photos", dest, now=datetime.now(UTC)
+                )
         except FacebalanceError as exc:
             raise _fail(exc) from None
         Console().print(f"Backed up the {manifest.database} database and {len(manifest.files)} files to {dest}.")
 
     @app.command()
-    def restore(src: Annotated[Path, typer.Argument(help="A folder written by facebalance backup.")],
-                data_dir: DataDir = None, database_url: DbUrl = None, database_file: DbFile = None) -> None:
+    def restore(
+        src: Annotated[Path, typer.Argument(help="A folder written by facebalance backup.")],
+        data_dir: DataDir = None,
+        database_url: DbUrl = None,
+        database_file: DbFile = None,
+    ) -> None:
         """Restore a backup into an empty instance, after checking every checksum."""
         from facebalance.records import backup as b
 

@@ -136,8 +136,9 @@ class _RecordingBuilder:
         extra = max(256, len(self.times))
         self.times = np.concatenate([self.times, np.zeros(extra)])
         self.landmarks = np.concatenate([self.landmarks, np.full((extra, MESH_POINT_COUNT, 3), np.nan)])
-        self.blendshapes = np.concatenate([self.blendshapes, np.full((extra, len(BLENDSHAPE_NAMES)), np.nan,
-                                                                     dtype=np.float32)])
+        self.blendshapes = np.concatenate(
+            [self.blendshapes, np.full((extra, len(BLENDSHAPE_NAMES)), np.nan, dtype=np.float32)]
+        )
         self.rotations = np.concatenate([self.rotations, np.tile(np.eye(3), (extra, 1, 1))])
         self.in_frame = np.concatenate([self.in_frame, np.zeros(extra, dtype=bool)])
 
@@ -162,14 +163,23 @@ class _RecordingBuilder:
         n = self.count
         landmarks = self.landmarks[:n]
         return Recording(
-            times_s=self.times[:n], landmarks_px=landmarks, blendshapes=self.blendshapes[:n],
-            rotations=self.rotations[:n], found=np.isfinite(landmarks[:, 0, 0]), in_frame=self.in_frame[:n],
+            times_s=self.times[:n],
+            landmarks_px=landmarks,
+            blendshapes=self.blendshapes[:n],
+            rotations=self.rotations[:n],
+            found=np.isfinite(landmarks[:, 0, 0]),
+            in_frame=self.in_frame[:n],
             frame_size_px=size,
         )
 
 
-def record_video(path: str | os.PathLike[str], *, options: DynamicsOptions,
-                 tracker: VideoFaceTracker | None = None, progress: Progress | None = None) -> tuple[Recording, float]:
+def record_video(
+    path: str | os.PathLike[str],
+    *,
+    options: DynamicsOptions,
+    tracker: VideoFaceTracker | None = None,
+    progress: Progress | None = None,
+) -> tuple[Recording, float]:
     """First pass: track every frame. Returns the recording and the video's frame rate."""
     with VideoReader(path, options.limits) as reader:
         assert reader.info is not None
@@ -196,8 +206,9 @@ def _visible_iris_px(landmarks: np.ndarray, norms: NormSet) -> float:
     return visible_iris_diameter_px(landmarks, iris_reference(norms))
 
 
-def _align_all(landmarks: np.ndarray, found: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray,
-                                                                                          list[Affine3 | None]]:
+def _align_all(
+    landmarks: np.ndarray, found: np.ndarray, reference: np.ndarray
+) -> tuple[np.ndarray, list[Affine3 | None]]:
     """Residual (reference pixels) and transform (frame -> reference) of every frame's head-motion fit.
 
     Only these are kept for every frame; aligned meshes are made when needed (a few kB a frame for hours of
@@ -212,8 +223,9 @@ def _align_all(landmarks: np.ndarray, found: np.ndarray, reference: np.ndarray) 
     return residual, transforms
 
 
-def _aligned(landmarks: np.ndarray, transforms: list[Affine3 | None], index: int,
-             vertices: Sequence[int] | None = None) -> np.ndarray:
+def _aligned(
+    landmarks: np.ndarray, transforms: list[Affine3 | None], index: int, vertices: Sequence[int] | None = None
+) -> np.ndarray:
     """Frame ``index``'s mesh (or some of its vertices) in the reference frame's pixels; NaN without a fit."""
     pts = landmarks[index] if vertices is None else landmarks[index][list(vertices)]
     transform = transforms[index]
@@ -236,9 +248,16 @@ def _pose_of(rotation: np.ndarray) -> HeadPose:
     return head_pose_from_matrix(matrix)
 
 
-def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict[int, np.ndarray]], *,
-                     source: str, input_kind: str, fps: float, options: DynamicsOptions,
-                     stems: list[str] | None = None) -> DynamicsResult:
+def assess_recording(
+    recording: Recording,
+    fetch: Callable[[Sequence[int]], dict[int, np.ndarray]],
+    *,
+    source: str,
+    input_kind: str,
+    fps: float,
+    options: DynamicsOptions,
+    stems: list[str] | None = None,
+) -> DynamicsResult:
     """Everything after the first pass (pure arithmetic, plus ``fetch`` for the few frames whose pixels are read).
 
     Parameters
@@ -267,25 +286,34 @@ def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict
     warnings: list[str] = []
     found = recording.found
     if count == 0 or not found.any():
-        raise NoFaceInRecording("No face was found in any " + ("photo." if photos else "frame of the video."),
-                                hint="Film the patient's face from the front, filling most of the frame.")
+        raise NoFaceInRecording(
+            "No face was found in any " + ("photo." if photos else "frame of the video."),
+            hint="Film the patient's face from the front, filling most of the frame.",
+        )
     if not photos and found.mean() < settings.min_face_fraction:
         raise NoFaceInRecording(
             f"A face was found in only {found.mean():.0%} of the frames; at least {settings.min_face_fraction:.0%} "
             "are needed to follow the movement.",
-            hint="Keep the whole face in the frame for the whole recording, facing the camera.")
+            hint="Keep the whole face in the frame for the whole recording, facing the camera.",
+        )
     if not photos and not found.all():
         lost = np.flatnonzero(~found)
-        warnings.append(f"No face was found in {len(lost)} of {count} frames (first at "
-                        f"{recording.times_s[lost[0]]:.2f} s); those frames are not measured.")
+        warnings.append(
+            f"No face was found in {len(lost)} of {count} frames (first at "
+            f"{recording.times_s[lost[0]]:.2f} s); those frames are not measured."
+        )
     cut_off = found & ~recording.in_frame
     if cut_off.any():
-        warnings.append(f"The face was partly outside the frame in {int(cut_off.sum())} "
-                        f"{'photo(s)' if photos else 'frame(s)'}; those are not measured.")
+        warnings.append(
+            f"The face was partly outside the frame in {int(cut_off.sum())} "
+            f"{'photo(s)' if photos else 'frame(s)'}; those are not measured."
+        )
     usable0 = found & recording.in_frame
     if not usable0.any():
-        raise NoFaceInRecording("The face is cut off by the edge of the frame throughout.",
-                                hint="Frame the whole face, chin to forehead, with a margin on every side.")
+        raise NoFaceInRecording(
+            "The face is cut off by the edge of the frame throughout.",
+            hint="Frame the whole face, chin to forehead, with a margin on every side.",
+        )
 
     specs = script.movements
     thresholds = np.array([e.threshold for e in specs])
@@ -327,10 +355,13 @@ def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict
     if not photos and usable.mean() < settings.min_face_fraction:
         raise NoFaceInRecording(
             f"The face could be followed in only {usable.mean():.0%} of the frames.",
-            hint="Keep the head still and facing the camera; only the face should move.")
+            hint="Keep the head still and facing the camera; only the face should move.",
+        )
     if usable0.sum() > usable.sum():
-        warnings.append(f"{int(usable0.sum() - usable.sum())} {'photo(s)' if photos else 'frame(s)'} with a poor face "
-                        "track (stable points did not fit) are not measured.")
+        warnings.append(
+            f"{int(usable0.sum() - usable.sum())} {'photo(s)' if photos else 'frame(s)'} with a poor face "
+            "track (stable points did not fit) are not measured."
+        )
 
     dt = float(np.median(np.diff(recording.times_s))) if count > 1 and not photos else 1.0
     window = 1 if photos else max(1, round(settings.smoothing_s / max(dt, 1e-6))) | 1
@@ -360,8 +391,11 @@ def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict
         reference = int(candidates[int(np.argmin(spread))])
     else:
         reference = provisional
-        warnings.append("No rest period was found: the least animated " + ("photo" if photos else "frame")
-                        + " is the reference, so movements are measured from a face that is not fully at rest.")
+        warnings.append(
+            "No rest period was found: the least animated "
+            + ("photo" if photos else "frame")
+            + " is the reference, so movements are measured from a face that is not fully at rest."
+        )
         at_rest[reference] = True
 
     ref_points = landmarks[reference]
@@ -379,8 +413,10 @@ def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict
     calibration = _calibrate(landmarks, transforms, at_rest, norms)
     iris_px = _visible_iris_px(ref_points, norms)
     if iris_px < LOW_IRIS_PX:
-        warnings.append(f"The iris spans only {iris_px:.0f} px (1 px = {calibration.mm_per_px:.2f} mm): movements "
-                        "of a few millimetres are near the resolution; film closer or at a higher resolution.")
+        warnings.append(
+            f"The iris spans only {iris_px:.0f} px (1 px = {calibration.mm_per_px:.2f} mm): movements "
+            "of a few millimetres are near the resolution; film closer or at a higher resolution."
+        )
 
     rest_xy = head_mesh(reference)
     signals = movement_signals(head, head[reference], compact=True)
@@ -414,8 +450,9 @@ def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict
         sources: dict[int, str] = {}
         seg_warnings = list(seg.warnings)
         if seg.peak in images and reference in images:
-            refined = refine_points(images[reference], ref_points, images[seg.peak], landmarks[seg.peak],
-                                    REGISTERED_POINTS, iris_px=iris_px)
+            refined = refine_points(
+                images[reference], ref_points, images[seg.peak], landmarks[seg.peak], REGISTERED_POINTS, iris_px=iris_px
+            )
             back = transforms[seg.peak]
             to_peak = back.inverse() if back is not None else None
             vectors[seg.peak] = {}
@@ -431,20 +468,40 @@ def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict
         metrics = metrics_for(spec.kind, rest_points, FacePoints(peak_xy, sources), scale, dao_probe=spec.dao_probe)
         if spec.kind is ExpressionKind.SMILE and seg.peak in images:
             metrics = (*metrics, *tooth_and_gum_show(images[seg.peak], landmarks[seg.peak], scale))
-        expressions.append(ExpressionResult(
-            name=seg.name, label=spec.label, kind=spec.kind, start_s=seg.start_s, end_s=seg.end_s, peak_s=seg.peak_s,
-            start_index=seg.start, end_index=seg.end, peak_index=seg.peak, peak_activation=seg.peak_activation,
-            metrics=metrics, asymmetries={m.id: compare_sides(m, thresholds_by_metric.get(m.id)) for m in metrics},
-            primary=seg.primary, warnings=tuple(seg_warnings),
-        ))
+        expressions.append(
+            ExpressionResult(
+                name=seg.name,
+                label=spec.label,
+                kind=spec.kind,
+                start_s=seg.start_s,
+                end_s=seg.end_s,
+                peak_s=seg.peak_s,
+                start_index=seg.start,
+                end_index=seg.end,
+                peak_index=seg.peak,
+                peak_activation=seg.peak_activation,
+                metrics=metrics,
+                asymmetries={m.id: compare_sides(m, thresholds_by_metric.get(m.id)) for m in metrics},
+                primary=seg.primary,
+                warnings=tuple(seg_warnings),
+            )
+        )
 
     start, end = (reference, reference) if photos else _rest_run(at_rest, reference)
     times = recording.times_s if not photos else np.arange(count, dtype=np.float64)
     rest_measures = rest_metrics(rest_points, calibration)
     rest_result = ExpressionResult(
-        name=script.rest.name, label=script.rest.label, kind=ExpressionKind.REST, start_s=float(times[start]),
-        end_s=float(times[end]), peak_s=float(times[reference]), start_index=start, end_index=end,
-        peak_index=reference, peak_activation=0.0, metrics=rest_measures,
+        name=script.rest.name,
+        label=script.rest.label,
+        kind=ExpressionKind.REST,
+        start_s=float(times[start]),
+        end_s=float(times[end]),
+        peak_s=float(times[reference]),
+        start_index=start,
+        end_index=end,
+        peak_index=reference,
+        peak_activation=0.0,
+        metrics=rest_measures,
         asymmetries={m.id: compare_sides(m, thresholds_by_metric.get(m.id)) for m in rest_measures},
     )
     rest_scores = np.nanmedian(recording.blendshapes[at_rest].astype(np.float64), axis=0)
@@ -453,27 +510,42 @@ def assess_recording(recording: Recording, fetch: Callable[[Sequence[int]], dict
 
     mm = calibration.mm_per_px
     series = TimeSeries(
-        times_s=times, usable=usable,
+        times_s=times,
+        usable=usable,
         movement_mm={k: (v if k.startswith("eye_closure") else v * mm) for k, v in smooth.items()},
         activation={e.name: np.where(usable, activation[:, i], np.nan) for i, e in enumerate(specs)},
     )
     duration = float(times[-1] - times[0]) + (dt if not photos else 0.0) if count else 0.0
     return DynamicsResult(
-        source=source, input_kind="photos" if photos else "video", script_name=script.name,
-        script_version=script.version, frame_count=count, usable_frame_count=int(usable.sum()), fps=fps,
-        duration_s=duration, frame_size_px=recording.frame_size_px, calibration=calibration, rest=rest_result,
-        expressions=tuple(expressions), missing=segmentation.missing, findings=tuple(findings),
-        rest_blendshapes=rest_blendshapes, warnings=tuple(warnings), series=series, frames=images,
-        frame_points_px={i: landmarks[i].copy() for i in images}, peak_vectors_px=vectors,
+        source=source,
+        input_kind="photos" if photos else "video",
+        script_name=script.name,
+        script_version=script.version,
+        frame_count=count,
+        usable_frame_count=int(usable.sum()),
+        fps=fps,
+        duration_s=duration,
+        frame_size_px=recording.frame_size_px,
+        calibration=calibration,
+        rest=rest_result,
+        expressions=tuple(expressions),
+        missing=segmentation.missing,
+        findings=tuple(findings),
+        rest_blendshapes=rest_blendshapes,
+        warnings=tuple(warnings),
+        series=series,
+        frames=images,
+        frame_points_px={i: landmarks[i].copy() for i in images},
+        peak_vectors_px=vectors,
         vertex_sources=vertex_sources,
     )
 
 
-def _calibrate(landmarks: np.ndarray, transforms: list[Affine3 | None], at_rest: np.ndarray,
-               norms: NormSet) -> Calibration:
+def _calibrate(
+    landmarks: np.ndarray, transforms: list[Affine3 | None], at_rest: np.ndarray, norms: NormSet
+) -> Calibration:
     """Iris calibration from the median iris diameters over the rest frames (pixels of the reference frame)."""
-    diameters = np.array([iris_diameters_px(_aligned(landmarks, transforms, int(i)))
-                          for i in np.flatnonzero(at_rest)])
+    diameters = np.array([iris_diameters_px(_aligned(landmarks, transforms, int(i))) for i in np.flatnonzero(at_rest)])
     right, left = np.median(diameters, axis=0)
     return calibrate_from_iris(float(right), float(left), iris_reference(norms))
 
@@ -494,8 +566,13 @@ def _noise_px(head: np.ndarray, at_rest: np.ndarray, calibration: Calibration, p
     return max(1.4826 * mad, NOISE_FLOOR_PX)
 
 
-def assess_video(path: str | os.PathLike[str], *, options: DynamicsOptions | None = None,
-                 tracker: VideoFaceTracker | None = None, progress: Progress | None = None) -> DynamicsResult:
+def assess_video(
+    path: str | os.PathLike[str],
+    *,
+    options: DynamicsOptions | None = None,
+    tracker: VideoFaceTracker | None = None,
+    progress: Progress | None = None,
+) -> DynamicsResult:
     """Assess the movements in a video.
 
     Parameters
@@ -524,8 +601,13 @@ def assess_video(path: str | os.PathLike[str], *, options: DynamicsOptions | Non
     return assess_recording(recording, fetch, source=str(path), input_kind="video", fps=fps, options=opts)
 
 
-def assess_photos(paths: Iterable[str | os.PathLike[str]], *, options: DynamicsOptions | None = None,
-                  observer: PhotoFaceObserver | None = None, labels: Sequence[str] | None = None) -> DynamicsResult:
+def assess_photos(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    options: DynamicsOptions | None = None,
+    observer: PhotoFaceObserver | None = None,
+    labels: Sequence[str] | None = None,
+) -> DynamicsResult:
     """Assess movements from a series of expression photos (one per expression, same camera and session).
 
     Each photo is named for its expression where possible (``rest.jpg``, ``smile.jpg`` ...); otherwise the
@@ -553,11 +635,15 @@ def assess_photos(paths: Iterable[str | os.PathLike[str]], *, options: DynamicsO
 
     files = [Path(p) for p in paths]
     if len(files) < 2:
-        raise PhotoSeriesError("A photo series needs at least two photos: rest and one expression.",
-                               hint="Give the rest photo and the expression photos together.")
+        raise PhotoSeriesError(
+            "A photo series needs at least two photos: rest and one expression.",
+            hint="Give the rest photo and the expression photos together.",
+        )
     if len(files) > MAX_PHOTOS:
-        raise PhotoSeriesError(f"{len(files)} photos were given; a series holds at most {MAX_PHOTOS}.",
-                               hint="Give one photo per expression of the script.")
+        raise PhotoSeriesError(
+            f"{len(files)} photos were given; a series holds at most {MAX_PHOTOS}.",
+            hint="Give one photo per expression of the script.",
+        )
     opts = options or DynamicsOptions()
     builder = _RecordingBuilder(len(files))
     images: dict[int, np.ndarray] = {}
@@ -574,13 +660,21 @@ def assess_photos(paths: Iterable[str | os.PathLike[str]], *, options: DynamicsO
         if own:
             active.close()
     if labels is not None and len(labels) != len(files):
-        raise PhotoSeriesError(f"{len(labels)} labels were given for {len(files)} photos.",
-                               hint="Give one expression name per photo, in the same order.")
+        raise PhotoSeriesError(
+            f"{len(labels)} labels were given for {len(files)} photos.",
+            hint="Give one expression name per photo, in the same order.",
+        )
     first = images[0]
     recording = builder.build((first.shape[1], first.shape[0]))
-    return assess_recording(recording, lambda idx: {i: images[i] for i in idx if i in images},
-                            source=", ".join(str(f) for f in files), input_kind="photos", fps=0.0,
-                            options=opts, stems=list(labels) if labels is not None else [f.stem for f in files])
+    return assess_recording(
+        recording,
+        lambda idx: {i: images[i] for i in idx if i in images},
+        source=", ".join(str(f) for f in files),
+        input_kind="photos",
+        fps=0.0,
+        options=opts,
+        stems=list(labels) if labels is not None else [f.stem for f in files],
+    )
 
 
 def round_finite(value: float | None, digits: int = 3) -> float | None:

@@ -93,8 +93,9 @@ def _framed(photo: Path, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(canvas)
 
 
-def build_clip(path: Path, *, size: tuple[int, int], seconds: float, fps: int = FPS,
-               photos: tuple[Path, ...] | None = None) -> Path:
+def build_clip(
+    path: Path, *, size: tuple[int, int], seconds: float, fps: int = FPS, photos: tuple[Path, ...] | None = None
+) -> Path:
     """Write an H.264 MP4 alternating the given photos every :data:`HOLD_S` seconds (bundled London 001 by default)."""
     import av
 
@@ -143,8 +144,15 @@ def bench_long_run(seconds: int, workdir: Path) -> LongRunResult:
     """Build a 1080p clip of ``seconds`` and assess it with the CLI in a child process."""
     clip = build_clip(workdir / f"bench_{seconds}s_1080p.mp4", size=LONG_SIZE_PX, seconds=seconds)
     out = workdir / f"out_{seconds}s"
-    command = [sys.executable, "-c", "from facebalance.cli import main; main()", "dynamics", str(clip),
-               "--out", str(out)]
+    command = [
+        sys.executable,
+        "-c",
+        "from facebalance.cli import main; main()",
+        "dynamics",
+        str(clip),
+        "--out",
+        str(out),
+    ]
     start = time.perf_counter()
     child = subprocess.Popen(command)
     # wait4 gives this child's own resource usage (ru_maxrss in kB on Linux).
@@ -152,8 +160,9 @@ def bench_long_run(seconds: int, workdir: Path) -> LongRunResult:
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     peak_kb = usage.ru_maxrss
-    return LongRunResult(seconds, seconds * FPS, LONG_SIZE_PX, clip.stat().st_size / 1e6, wall, peak_kb / 1024,
-                         child.returncode)
+    return LongRunResult(
+        seconds, seconds * FPS, LONG_SIZE_PX, clip.stat().st_size / 1e6, wall, peak_kb / 1024, child.returncode
+    )
 
 
 def render_section(real: RealTimeResult, runs: list[LongRunResult], *, command: str, now: datetime) -> str:
@@ -193,12 +202,17 @@ def render_section(real: RealTimeResult, runs: list[LongRunResult], *, command: 
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
-        lines.append(f"| {r.seconds} s {r.size_px[0]}x{r.size_px[1]} | {r.frames} | {r.file_mb:.1f} | {r.wall_s:.1f} | "
-                     f"{r.frames / r.wall_s:.0f} | {r.peak_rss_mb:.0f} | {r.returncode} |")
+        lines.append(
+            f"| {r.seconds} s {r.size_px[0]}x{r.size_px[1]} | {r.frames} | {r.file_mb:.1f} | {r.wall_s:.1f} | "
+            f"{r.frames / r.wall_s:.0f} | {r.peak_rss_mb:.0f} | {r.returncode} |"
+        )
     if len(runs) >= 2:
-        lines += ["", f"Memory from {runs[0].seconds} s to {runs[-1].seconds} s grows by "
-                      f"{runs[-1].peak_rss_mb - runs[0].peak_rss_mb:.0f} MB: frames are streamed, only about 12 kB "
-                      "of arrays per frame are kept (bounded by the 180 s / 10,800-frame limit)."]
+        lines += [
+            "",
+            f"Memory from {runs[0].seconds} s to {runs[-1].seconds} s grows by "
+            f"{runs[-1].peak_rss_mb - runs[0].peak_rss_mb:.0f} MB: frames are streamed, only about 12 kB "
+            "of arrays per frame are kept (bounded by the 180 s / 10,800-frame limit).",
+        ]
     return "\n".join(lines)
 
 

@@ -57,8 +57,9 @@ def signals_chart(result: DynamicsResult) -> bytes:
     for name, values in series.activation.items():
         ax.plot(t, values, label=name, linewidth=1.2, **style)
     ax.set_ylabel("activation\nabove rest")
-    ax.set_title(f"{result.source}: expressions found ({'photo index' if photos else 'seconds'})", loc="left",
-                 fontsize=10)
+    ax.set_title(
+        f"{result.source}: expressions found ({'photo index' if photos else 'seconds'})", loc="left", fontsize=10
+    )
     ax.legend(loc="upper right", fontsize=7, ncol=3)
     for ax_i, (stem, title, unit) in zip(axes[1:], TIMELINE_SIGNALS, strict=True):
         for side in ("right", "left"):
@@ -74,8 +75,9 @@ def signals_chart(result: DynamicsResult) -> bytes:
             _shade(ax_i, e, "#fff2b3" if e.primary else "#fbf8e6", photos)
             ax_i.axvline(e.peak_s, color="#555555", linewidth=0.8, linestyle="--")
     for e in result.expressions:
-        axes[0].annotate(e.name, (e.peak_s, 1.0), xycoords=("data", "axes fraction"), fontsize=8, ha="center",
-                         va="bottom")
+        axes[0].annotate(
+            e.name, (e.peak_s, 1.0), xycoords=("data", "axes fraction"), fontsize=8, ha="center", va="bottom"
+        )
     axes[-1].set_xlabel("photo index" if photos else "time (s)")
     return _png(figure)
 
@@ -93,8 +95,16 @@ def sides_chart(result: DynamicsResult) -> bytes:
             if m.unit != "mm" or m.left is None or m.right is None:
                 continue
             asym = e.asymmetries.get(m.id)
-            rows.append((f"{e.name}: {m.id.removesuffix('_mm')}", m.right.value, m.right.sigma, m.left.value,
-                         m.left.sigma, asym.noticed_at if asym is not None else None))
+            rows.append(
+                (
+                    f"{e.name}: {m.id.removesuffix('_mm')}",
+                    m.right.value,
+                    m.right.sigma,
+                    m.left.value,
+                    m.left.sigma,
+                    asym.noticed_at if asym is not None else None,
+                )
+            )
     height = max(2.5, 0.45 * len(rows) + 1.2)
     figure = Figure(figsize=(9, height), layout="constrained")
     ax = figure.subplots()
@@ -105,16 +115,23 @@ def sides_chart(result: DynamicsResult) -> bytes:
     y = np.arange(len(rows))
     right = np.array([r[1] for r in rows])
     left = np.array([r[3] for r in rows])
-    ax.barh(y - 0.2, right, 0.4, xerr=[r[2] for r in rows], color=_SIDE_COLOURS["right"], label="patient's right",
-            capsize=2)
-    ax.barh(y + 0.2, left, 0.4, xerr=[r[4] for r in rows], color=_SIDE_COLOURS["left"], label="patient's left",
-            capsize=2)
+    ax.barh(
+        y - 0.2, right, 0.4, xerr=[r[2] for r in rows], color=_SIDE_COLOURS["right"], label="patient's right", capsize=2
+    )
+    ax.barh(
+        y + 0.2, left, 0.4, xerr=[r[4] for r in rows], color=_SIDE_COLOURS["left"], label="patient's left", capsize=2
+    )
     for i, row in enumerate(rows):
         difference = row[3] - row[1]
         noticed = row[5]
         flag = " (noticeable)" if noticed is not None and abs(difference) >= noticed else ""
-        ax.annotate(f"L-R {difference:+.1f} mm{flag}", (max(row[1], row[3], 0.0), i), xytext=(6, -3),
-                    textcoords="offset points", fontsize=7)
+        ax.annotate(
+            f"L-R {difference:+.1f} mm{flag}",
+            (max(row[1], row[3], 0.0), i),
+            xytext=(6, -3),
+            textcoords="offset points",
+            fontsize=7,
+        )
     ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0.0, color="#999999", linewidth=0.6)
@@ -136,8 +153,11 @@ def _crop_box(points: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int
 def peaks_chart(result: DynamicsResult) -> bytes:
     """The rest frame and each peak frame with movement vectors of the followed points; PNG bytes."""
     panels: list[tuple[str, int, ExpressionResult | None]] = [("rest (reference)", result.rest.peak_index, None)]
-    panels += [(f"{e.name} peak ({'photo' if result.input_kind == 'photos' else 't'} {e.peak_s:.2f})", e.peak_index, e)
-               for e in result.expressions if e.primary]
+    panels += [
+        (f"{e.name} peak ({'photo' if result.input_kind == 'photos' else 't'} {e.peak_s:.2f})", e.peak_index, e)
+        for e in result.expressions
+        if e.primary
+    ]
     panels = [p for p in panels if p[1] in result.frames]
     columns = min(4, max(1, len(panels)))
     rows = max(1, math.ceil(len(panels) / columns))
@@ -163,7 +183,16 @@ def peaks_chart(result: DynamicsResult) -> bytes:
             ax.plot([sx], [sy], marker="o", markersize=2, color=colour)
             length = float(np.hypot(ex - sx, ey - sy))
             if length >= MIN_ARROW_PX:  # a still point is a dot: an arrow head of no length points nowhere
-                ax.annotate("", xy=(ex, ey), xytext=(sx, sy), arrowprops={
-                    "arrowstyle": "->", "color": colour, "linewidth": 1.4, "mutation_scale": min(10.0, 3.0 * length)})
+                ax.annotate(
+                    "",
+                    xy=(ex, ey),
+                    xytext=(sx, sy),
+                    arrowprops={
+                        "arrowstyle": "->",
+                        "color": colour,
+                        "linewidth": 1.4,
+                        "mutation_scale": min(10.0, 3.0 * length),
+                    },
+                )
     figure.suptitle("Movement vectors from rest (green: read from the image, orange: face mesh)", fontsize=9)
     return _png(figure)

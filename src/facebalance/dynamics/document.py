@@ -35,9 +35,12 @@ def _num(value: float | None, digits: int = 3) -> float | None:
 
 def metric_entry(metric: MovementMetric, asymmetry: Asymmetry | None) -> dict[str, Any]:
     """One metric: the required ``left``, ``right``, ``asymmetry_index``, ``unit``, and the detail behind them."""
+
     def side(attr: str) -> dict[str, Any]:
-        return {name: (None if metric.side(name) is None else getattr(metric.side(name), attr))
-                for name in ("left", "right")}
+        return {
+            name: (None if metric.side(name) is None else getattr(metric.side(name), attr))
+            for name in ("left", "right")
+        }
 
     values = side("value")
     sigmas = side("sigma")
@@ -51,13 +54,15 @@ def metric_entry(metric: MovementMetric, asymmetry: Asymmetry | None) -> dict[st
         "source": side("source"),
     }
     if asymmetry is not None:
-        entry.update({
-            "difference_left_minus_right": _num(asymmetry.difference),
-            "difference_uncertainty": _num(asymmetry.sigma),
-            "noticed_at": _num(asymmetry.noticed_at),
-            "noticeable": asymmetry.noticeable,
-            "noticeable_beyond_uncertainty": asymmetry.beyond_uncertainty,
-        })
+        entry.update(
+            {
+                "difference_left_minus_right": _num(asymmetry.difference),
+                "difference_uncertainty": _num(asymmetry.sigma),
+                "noticed_at": _num(asymmetry.noticed_at),
+                "noticeable": asymmetry.noticeable,
+                "noticeable_beyond_uncertainty": asymmetry.beyond_uncertainty,
+            }
+        )
     if metric.reason:
         entry["reason"] = metric.reason
     return entry
@@ -83,10 +88,21 @@ def expression_entry(expression: ExpressionResult) -> dict[str, Any]:
 
 def finding_entry(f: DynamicFinding) -> dict[str, Any]:
     return {
-        "id": f.id, "kind": f.kind, "expression": f.expression, "side": f.side, "severity": f.severity,
-        "sentence": f.sentence, "action": f.action, "value": _num(f.value), "uncertainty": _num(f.uncertainty),
-        "unit": f.unit, "threshold": f.norm, "beyond_uncertainty": f.beyond_uncertainty,
-        "measurements": list(f.measurements), "zones": [z.value for z in f.zones], "source": f.source,
+        "id": f.id,
+        "kind": f.kind,
+        "expression": f.expression,
+        "side": f.side,
+        "severity": f.severity,
+        "sentence": f.sentence,
+        "action": f.action,
+        "value": _num(f.value),
+        "uncertainty": _num(f.uncertainty),
+        "unit": f.unit,
+        "threshold": f.norm,
+        "beyond_uncertainty": f.beyond_uncertainty,
+        "measurements": list(f.measurements),
+        "zones": [z.value for z in f.zones],
+        "source": f.source,
         "review": f.review,
     }
 

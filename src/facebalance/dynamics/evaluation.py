@@ -66,8 +66,9 @@ def london_pairs(dataset: Path) -> list[tuple[str, Path, Path]]:
     return pairs
 
 
-def evaluate_pairs(pairs: list[tuple[str, Path, Path]], sexes: dict[str, str], *,
-                   progress: Progress | None = None) -> SmileEval:
+def evaluate_pairs(
+    pairs: list[tuple[str, Path, Path]], sexes: dict[str, str], *, progress: Progress | None = None
+) -> SmileEval:
     people: list[PersonSmile] = []
     failures: list[tuple[str, str]] = []
     task = progress.add_task("London smiles", total=len(pairs)) if progress is not None else None
@@ -75,21 +76,27 @@ def evaluate_pairs(pairs: list[tuple[str, Path, Path]], sexes: dict[str, str], *
     with PhotoFaceObserver(options.tracker) as observer:
         for person, neutral, smiling in pairs:
             try:
-                result = assess_photos([neutral, smiling], options=options, observer=observer,
-                                       labels=["rest", "smile"])
+                result = assess_photos([neutral, smiling], options=options, observer=observer, labels=["rest", "smile"])
                 smile = next((e for e in result.expressions if e.name == "smile"), None)
                 metric = smile.metric(METRIC) if smile is not None else None
                 if smile is None or metric is None or metric.left is None or metric.right is None:
                     failures.append((person, "no smile measured"))
                 else:
                     asym = smile.asymmetries.get(METRIC)
-                    people.append(PersonSmile(
-                        person=person, sex=sexes.get(person, "?"), right_mm=metric.right.value,
-                        left_mm=metric.left.value, right_sigma_mm=metric.right.sigma, left_sigma_mm=metric.left.sigma,
-                        right_source=metric.right.source, left_source=metric.left.source,
-                        mm_per_px=result.calibration.mm_per_px,
-                        noticed_at_mm=asym.noticed_at if asym is not None else None,
-                    ))
+                    people.append(
+                        PersonSmile(
+                            person=person,
+                            sex=sexes.get(person, "?"),
+                            right_mm=metric.right.value,
+                            left_mm=metric.left.value,
+                            right_sigma_mm=metric.right.sigma,
+                            left_sigma_mm=metric.left.sigma,
+                            right_source=metric.right.source,
+                            left_source=metric.left.source,
+                            mm_per_px=result.calibration.mm_per_px,
+                            noticed_at_mm=asym.noticed_at if asym is not None else None,
+                        )
+                    )
             except FacebalanceError as exc:
                 failures.append((person, exc.message))
             if progress is not None and task is not None:
@@ -102,8 +109,15 @@ def _describe(values: np.ndarray) -> tuple[str, ...]:
         return ("0", "—", "—", "—", "—", "—", "—")
     q1, median, q3 = np.percentile(values, [25, 50, 75])
     sd = float(values.std(ddof=1)) if len(values) > 1 else math.nan
-    return (str(len(values)), fmt(float(values.mean()), 1), fmt(sd, 1), fmt(float(median), 1),
-            f"{fmt(float(q1), 1)}–{fmt(float(q3), 1)}", fmt(float(values.min()), 1), fmt(float(values.max()), 1))
+    return (
+        str(len(values)),
+        fmt(float(values.mean()), 1),
+        fmt(sd, 1),
+        fmt(float(median), 1),
+        f"{fmt(float(q1), 1)}–{fmt(float(q3), 1)}",
+        fmt(float(values.min()), 1),
+        fmt(float(values.max()), 1),
+    )
 
 
 def build_tables(result: SmileEval) -> dict[str, ResultTable]:
@@ -112,9 +126,13 @@ def build_tables(result: SmileEval) -> dict[str, ResultTable]:
     left = np.array([p.left_mm for p in people])
     diff = left - right
     columns = ("", "n", "mean", "SD", "median", "IQR", "min", "max")
-    rows = [("patient's right", *_describe(right)), ("patient's left", *_describe(left)),
-            ("mean of both sides", *_describe((right + left) / 2)), ("left − right", *_describe(diff)),
-            ("|left − right|", *_describe(np.abs(diff)))]
+    rows = [
+        ("patient's right", *_describe(right)),
+        ("patient's left", *_describe(left)),
+        ("mean of both sides", *_describe((right + left) / 2)),
+        ("left − right", *_describe(diff)),
+        ("|left − right|", *_describe(np.abs(diff))),
+    ]
     for sex in ("female", "male"):
         chosen = np.array([(p.right_mm + p.left_mm) / 2 for p in people if p.sex == sex])
         rows.append((f"mean of sides, {sex}", *_describe(chosen)))
@@ -122,43 +140,58 @@ def build_tables(result: SmileEval) -> dict[str, ResultTable]:
     image_sides = sum((p.right_source == "image") + (p.left_source == "image") for p in people)
     sigma = np.array([s for p in people for s in (p.right_sigma_mm, p.left_sigma_mm)])
     threshold = people[0].noticed_at_mm if people else None
-    note = (f"Mouth-corner excursion from the neutral photo (rest) to the smiling photo, mm, per patient side. "
-            f"{len(noticed)} of {len(people)} people have a left/right difference at or beyond the "
-            f"{fmt(threshold, 1)} mm noticed-asymmetry threshold. {image_sides} of {2 * len(people)} corners were "
-            f"read from the image (the others from the face mesh: the corner's look changed too much). Median "
-            f"one-sigma uncertainty per side {fmt(float(np.median(sigma)) if len(sigma) else None, 1)} mm.")
+    note = (
+        f"Mouth-corner excursion from the neutral photo (rest) to the smiling photo, mm, per patient side. "
+        f"{len(noticed)} of {len(people)} people have a left/right difference at or beyond the "
+        f"{fmt(threshold, 1)} mm noticed-asymmetry threshold. {image_sides} of {2 * len(people)} corners were "
+        f"read from the image (the others from the face mesh: the corner's look changed too much). Median "
+        f"one-sigma uncertainty per side {fmt(float(np.median(sigma)) if len(sigma) else None, 1)} mm."
+    )
     distribution = ResultTable("Smile commissure excursion (mm)", columns, tuple(rows), note)
     per_person = ResultTable(
-        "Per person", ("person", "sex", "right mm", "left mm", "left − right", "source (R/L)", "mm/px"),
-        tuple((p.person, p.sex, fmt(p.right_mm, 1), fmt(p.left_mm, 1), fmt(p.left_mm - p.right_mm, 1, signed=True),
-               f"{p.right_source}/{p.left_source}", fmt(p.mm_per_px, 3)) for p in people),
+        "Per person",
+        ("person", "sex", "right mm", "left mm", "left − right", "source (R/L)", "mm/px"),
+        tuple(
+            (
+                p.person,
+                p.sex,
+                fmt(p.right_mm, 1),
+                fmt(p.left_mm, 1),
+                fmt(p.left_mm - p.right_mm, 1, signed=True),
+                f"{p.right_source}/{p.left_source}",
+                fmt(p.mm_per_px, 3),
+            )
+            for p in people
+        ),
     )
     return {"distribution": distribution, "per_person": per_person}
 
 
 def report_markdown(result: SmileEval, tables: dict[str, ResultTable], *, header: str) -> str:
     failed = "none" if not result.failures else "; ".join(f"{p}: {m}" for p, m in result.failures)
-    return "\n".join([
-        "## Smile excursions on the London neutral/smiling pairs",
-        "",
-        header,
-        "",
-        "Each person's neutral photo (rest) and smiling photo form a two-photo series assessed by "
-        "`facebalance.dynamics` (head motion removed on the stable points, iris calibration of the rest photo, "
-        "corners read from the image where the tissue keeps its look, else from the mesh). The London set has "
-        "no millimetre ground truth for movement: this is the distribution the method gives on real smiles, "
-        "not an accuracy figure (see the metamorphic tests in `tests/dynamics` for measured accuracy).",
-        "",
-        f"People assessed: {len(result.people)}; failed: {failed}.",
-        "",
-        f"### {tables['distribution'].title}",
-        "",
-        tables["distribution"].to_markdown(),
-        "",
-        f"### {tables['per_person'].title}",
-        "",
-        tables["per_person"].to_markdown(),
-    ])
+    return "\n".join(
+        [
+            "## Smile excursions on the London neutral/smiling pairs",
+            "",
+            header,
+            "",
+            "Each person's neutral photo (rest) and smiling photo form a two-photo series assessed by "
+            "`facebalance.dynamics` (head motion removed on the stable points, iris calibration of the rest photo, "
+            "corners read from the image where the tissue keeps its look, else from the mesh). The London set has "
+            "no millimetre ground truth for movement: this is the distribution the method gives on real smiles, "
+            "not an accuracy figure (see the metamorphic tests in `tests/dynamics` for measured accuracy).",
+            "",
+            f"People assessed: {len(result.people)}; failed: {failed}.",
+            "",
+            f"### {tables['distribution'].title}",
+            "",
+            tables["distribution"].to_markdown(),
+            "",
+            f"### {tables['per_person'].title}",
+            "",
+            tables["per_person"].to_markdown(),
+        ]
+    )
 
 
 def run_smile_eval(dataset: Path, *, write: Path | None, limit: int | None, console: Console) -> SmileEval:
@@ -178,8 +211,14 @@ def run_smile_eval(dataset: Path, *, write: Path | None, limit: int | None, cons
         pairs = pairs[:limit]
     if not pairs:
         raise FileNotFoundError(f"no neutral/smiling pair under {dataset}")
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=console, transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
     with progress:
         result = evaluate_pairs(pairs, read_sexes(dataset / "london_info.csv"), progress=progress)
     tables = build_tables(result)

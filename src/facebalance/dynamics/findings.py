@@ -113,11 +113,16 @@ def parse_rules(text: str, norms: NormSet, *, origin: str = "<string>") -> Movem
         if "from_norm_threshold" in e:
             borrowed = norms.thresholds.get(str(e["from_norm_threshold"]))
             if borrowed is None:
-                raise ScriptError(f"{where}: the norm set has no threshold {e['from_norm_threshold']!r}.",
-                                  hint="Name a [[threshold]] of the norm set, or give noticed_at and source.")
+                raise ScriptError(
+                    f"{where}: the norm set has no threshold {e['from_norm_threshold']!r}.",
+                    hint="Name a [[threshold]] of the norm set, or give noticed_at and source.",
+                )
             thresholds[metric] = NoticedThreshold(
-                metric, borrowed.noticed_at,
-                f"{borrowed.source} (static threshold {borrowed.measurement}, applied to movement)", review)
+                metric,
+                borrowed.noticed_at,
+                f"{borrowed.source} (static threshold {borrowed.measurement}, applied to movement)",
+                review,
+            )
         else:
             src, review = _sourced(e, where)
             thresholds[metric] = NoticedThreshold(metric, float(_need(e, "noticed_at", where)), src, review)
@@ -130,15 +135,23 @@ def parse_rules(text: str, norms: NormSet, *, origin: str = "<string>") -> Movem
             raise ScriptError(f"{where}: test must be one of {', '.join(_TESTS)}.", hint="Fix the entry.")
         metric = str(_need(e, "metric", where))
         if test == "asymmetry" and metric not in thresholds:
-            raise ScriptError(f"{where}: {metric} has no noticed-asymmetry threshold.",
-                              hint="Add an [[asymmetry]] row.")
-        rules.append(MovementRule(
-            id=str(_need(e, "id", where)), metric=metric,
-            kinds=tuple(ExpressionKind(k) for k in _need(e, "kinds", where)), test=test,
-            threshold=float(e["threshold"]) if "threshold" in e else None, unit=str(e.get("unit", "mm")),
-            sentence=str(_need(e, "sentence", where)), action=str(_need(e, "action", where)), source=src,
-            review=review,
-        ))
+            raise ScriptError(
+                f"{where}: {metric} has no noticed-asymmetry threshold.", hint="Add an [[asymmetry]] row."
+            )
+        rules.append(
+            MovementRule(
+                id=str(_need(e, "id", where)),
+                metric=metric,
+                kinds=tuple(ExpressionKind(k) for k in _need(e, "kinds", where)),
+                test=test,
+                threshold=float(e["threshold"]) if "threshold" in e else None,
+                unit=str(e.get("unit", "mm")),
+                sentence=str(_need(e, "sentence", where)),
+                action=str(_need(e, "action", where)),
+                source=src,
+                review=review,
+            )
+        )
         if test != "asymmetry" and rules[-1].threshold is None:
             raise ScriptError(f"{where}: an {test!r} rule needs a threshold.", hint="Add threshold = ...")
     compensation = []
@@ -148,13 +161,24 @@ def parse_rules(text: str, norms: NormSet, *, origin: str = "<string>") -> Movem
         names = tuple(str(b) for b in _need(e, "blendshapes", where))
         if any(b not in BLENDSHAPE_NAMES for b in names):
             raise ScriptError(f"{where}: unknown blendshape.", hint="Use MediaPipe's blendshape names.")
-        compensation.append(CompensationRule(
-            id=str(_need(e, "id", where)), blendshapes=names, threshold=float(_need(e, "threshold", where)),
-            sentence=str(_need(e, "sentence", where)), action=str(_need(e, "action", where)), source=src,
-            review=review,
-        ))
-    return MovementRules(version=str(doc.get("meta", {}).get("version", "unversioned")), severity=bands,
-                         thresholds=thresholds, rules=tuple(rules), compensation=tuple(compensation))
+        compensation.append(
+            CompensationRule(
+                id=str(_need(e, "id", where)),
+                blendshapes=names,
+                threshold=float(_need(e, "threshold", where)),
+                sentence=str(_need(e, "sentence", where)),
+                action=str(_need(e, "action", where)),
+                source=src,
+                review=review,
+            )
+        )
+    return MovementRules(
+        version=str(doc.get("meta", {}).get("version", "unversioned")),
+        severity=bands,
+        thresholds=thresholds,
+        rules=tuple(rules),
+        compensation=tuple(compensation),
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,8 +213,9 @@ def _say(template: str, **values: str) -> str:
     return " ".join(text.split()).replace(" :", ":").replace(" ,", ",").replace(" .", ".")
 
 
-def _movement_findings(rule: MovementRule, expression: ExpressionResult, bands: SeverityBands,
-                       thresholds: dict[str, NoticedThreshold]) -> list[DynamicFinding]:
+def _movement_findings(
+    rule: MovementRule, expression: ExpressionResult, bands: SeverityBands, thresholds: dict[str, NoticedThreshold]
+) -> list[DynamicFinding]:
     metric = expression.metric(rule.metric)
     if metric is None:
         return []
@@ -209,20 +234,47 @@ def _movement_findings(rule: MovementRule, expression: ExpressionResult, bands: 
             return []
         weaker: Side = "left" if asym.difference < 0 else "right"
         stronger: Side = "right" if weaker == "left" else "left"
-        noise = "" if asym.beyond_uncertainty else " Within twice the measurement uncertainty of the threshold: " \
-                                                   "confirm clinically."
-        sentence = _say(rule.sentence, side=weaker, value=_fmt(abs(asym.difference), unit), expression=label,
-                        difference=_fmt(abs(asym.difference), unit), weaker=f"patient's {weaker}",
-                        stronger=f"patient's {stronger}", threshold=_fmt(threshold.noticed_at, unit),
-                        unit=_unit_text(unit)) + noise
-        found.append(DynamicFinding(
-            id=rule.id, kind="asymmetry", zones=(zone, Zone.SYMMETRY), measurements=(f"{expression.name}.{metric.id}",),
-            value=asym.difference, uncertainty=asym.sigma, unit=unit,
-            norm=f"noticed at {_fmt(threshold.noticed_at, unit)} {_unit_text(unit)}".strip(),
-            source=f"{rule.source}; threshold: {threshold.source}", deviation=size, severity=severity,
-            beyond_uncertainty=asym.beyond_uncertainty, sentence=sentence, points=(metric.id,),
-            expression=expression.name, side=weaker, action=rule.action, review=rule.review,
-        ))
+        noise = (
+            ""
+            if asym.beyond_uncertainty
+            else " Within twice the measurement uncertainty of the threshold: confirm clinically."
+        )
+        sentence = (
+            _say(
+                rule.sentence,
+                side=weaker,
+                value=_fmt(abs(asym.difference), unit),
+                expression=label,
+                difference=_fmt(abs(asym.difference), unit),
+                weaker=f"patient's {weaker}",
+                stronger=f"patient's {stronger}",
+                threshold=_fmt(threshold.noticed_at, unit),
+                unit=_unit_text(unit),
+            )
+            + noise
+        )
+        found.append(
+            DynamicFinding(
+                id=rule.id,
+                kind="asymmetry",
+                zones=(zone, Zone.SYMMETRY),
+                measurements=(f"{expression.name}.{metric.id}",),
+                value=asym.difference,
+                uncertainty=asym.sigma,
+                unit=unit,
+                norm=f"noticed at {_fmt(threshold.noticed_at, unit)} {_unit_text(unit)}".strip(),
+                source=f"{rule.source}; threshold: {threshold.source}",
+                deviation=size,
+                severity=severity,
+                beyond_uncertainty=asym.beyond_uncertainty,
+                sentence=sentence,
+                points=(metric.id,),
+                expression=expression.name,
+                side=weaker,
+                action=rule.action,
+                review=rule.review,
+            )
+        )
         return found
     assert rule.threshold is not None
     sides: tuple[Side, Side] = ("right", "left")
@@ -242,23 +294,52 @@ def _movement_findings(rule: MovementRule, expression: ExpressionResult, bands: 
         if severity is None:
             continue
         noise = "" if beyond else " Within twice the measurement uncertainty of the threshold: confirm clinically."
-        sentence = _say(rule.sentence, side=f"patient's {side}", value=_fmt(value.value, unit), expression=label,
-                        difference="", weaker="", stronger="", threshold=_fmt(rule.threshold, unit),
-                        unit=_unit_text(unit)) + noise
-        found.append(DynamicFinding(
-            id=rule.id, kind="movement", zones=(zone,), measurements=(f"{expression.name}.{metric.id}",),
-            value=value.value, uncertainty=value.sigma, unit=unit,
-            norm=f"{'at least' if rule.test == 'above' else 'at most'} {_fmt(rule.threshold, unit)} "
-                 f"{_unit_text(unit)}".strip(),
-            source=rule.source, deviation=size, severity=severity, beyond_uncertainty=beyond, sentence=sentence,
-            points=(metric.id,), expression=expression.name, side=side,
-            action=rule.action, review=rule.review,
-        ))
+        sentence = (
+            _say(
+                rule.sentence,
+                side=f"patient's {side}",
+                value=_fmt(value.value, unit),
+                expression=label,
+                difference="",
+                weaker="",
+                stronger="",
+                threshold=_fmt(rule.threshold, unit),
+                unit=_unit_text(unit),
+            )
+            + noise
+        )
+        found.append(
+            DynamicFinding(
+                id=rule.id,
+                kind="movement",
+                zones=(zone,),
+                measurements=(f"{expression.name}.{metric.id}",),
+                value=value.value,
+                uncertainty=value.sigma,
+                unit=unit,
+                norm=f"{'at least' if rule.test == 'above' else 'at most'} {_fmt(rule.threshold, unit)} "
+                f"{_unit_text(unit)}".strip(),
+                source=rule.source,
+                deviation=size,
+                severity=severity,
+                beyond_uncertainty=beyond,
+                sentence=sentence,
+                points=(metric.id,),
+                expression=expression.name,
+                side=side,
+                action=rule.action,
+                review=rule.review,
+            )
+        )
     return found
 
 
-def derive_movement_findings(rest: ExpressionResult, expressions: tuple[ExpressionResult, ...],
-                             rest_blendshapes: dict[str, float], rules: MovementRules) -> list[DynamicFinding]:
+def derive_movement_findings(
+    rest: ExpressionResult,
+    expressions: tuple[ExpressionResult, ...],
+    rest_blendshapes: dict[str, float],
+    rules: MovementRules,
+) -> list[DynamicFinding]:
     """Every finding of one assessment, marked first, then by expression order.
 
     Only the primary occurrence of each expression is judged. Compensation signs are read from the
@@ -275,14 +356,28 @@ def derive_movement_findings(rest: ExpressionResult, expressions: tuple[Expressi
         severity = rules.severity.grade(score / sign.threshold)
         if severity is None:
             continue
-        findings.append(DynamicFinding(
-            id=sign.id, kind="compensation", zones=(Zone.UPPER_FACE if "brow" in sign.blendshapes[0] else
-                                                    Zone.LOWER_FACE,),
-            measurements=tuple(f"rest.{b}" for b in sign.blendshapes), value=score, uncertainty=None, unit="score",
-            norm=f"at most {sign.threshold:.2f} at rest", source=sign.source, deviation=score / sign.threshold,
-            severity=severity, beyond_uncertainty=False, sentence=_say(sign.sentence, value=f"{score:.2f}"),
-            points=sign.blendshapes, expression="rest", side="both", action=sign.action, review=sign.review,
-        ))
+        findings.append(
+            DynamicFinding(
+                id=sign.id,
+                kind="compensation",
+                zones=(Zone.UPPER_FACE if "brow" in sign.blendshapes[0] else Zone.LOWER_FACE,),
+                measurements=tuple(f"rest.{b}" for b in sign.blendshapes),
+                value=score,
+                uncertainty=None,
+                unit="score",
+                norm=f"at most {sign.threshold:.2f} at rest",
+                source=sign.source,
+                deviation=score / sign.threshold,
+                severity=severity,
+                beyond_uncertainty=False,
+                sentence=_say(sign.sentence, value=f"{score:.2f}"),
+                points=sign.blendshapes,
+                expression="rest",
+                side="both",
+                action=sign.action,
+                review=sign.review,
+            )
+        )
     order = ("marked", "moderate", "mild")
     sequence = {e.name: i for i, e in enumerate(judged)}
     findings.sort(key=lambda f: (order.index(f.severity), sequence.get(f.expression, 0), f.id, f.side))

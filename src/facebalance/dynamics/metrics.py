@@ -131,8 +131,15 @@ def _displacement(rest: FacePoints, peak: FacePoints, vertices: tuple[int, ...])
     return np.asarray(peak.xy[idx].mean(axis=0) - rest.xy[idx].mean(axis=0))
 
 
-def _mm_metric(id_: str, label: str, rest: FacePoints, peak: FacePoints, scale: MovementScale,
-               vertices: dict[str, tuple[int, ...]], component: dict[str, np.ndarray]) -> MovementMetric:
+def _mm_metric(
+    id_: str,
+    label: str,
+    rest: FacePoints,
+    peak: FacePoints,
+    scale: MovementScale,
+    vertices: dict[str, tuple[int, ...]],
+    component: dict[str, np.ndarray],
+) -> MovementMetric:
     """A signed displacement along a per-side direction (``component[side]``, a unit vector), in mm."""
     values: dict[str, SideValue | None] = {}
     for side, verts in vertices.items():
@@ -181,8 +188,9 @@ def brow_raise_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale)
     up = {"right": _UP, "left": _UP}
     return (
         _mm_metric("brow_elevation_mm", "Brow elevation", rest, peak, scale, _each("brow"), up),
-        _mm_metric("brow_elevation_medial_mm", "Brow elevation, medial head", rest, peak, scale,
-                   _each("brow_medial"), up),
+        _mm_metric(
+            "brow_elevation_medial_mm", "Brow elevation, medial head", rest, peak, scale, _each("brow_medial"), up
+        ),
         _mm_metric("brow_elevation_lateral_mm", "Brow elevation, tail", rest, peak, scale, _each("brow_tail"), up),
     )
 
@@ -191,10 +199,24 @@ def frown_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> t
     """Corrugator and procerus: the brow head pulled down and toward the midline."""
     medial = {side: -_outward(side) for side in SIDES}
     return (
-        _mm_metric("brow_descent_medial_mm", "Brow head descent", rest, peak, scale, _each("brow_medial"),
-                   {"right": _DOWN, "left": _DOWN}),
-        _mm_metric("glabellar_approach_mm", "Brow head movement toward the midline", rest, peak, scale,
-                   _each("brow_medial"), medial),
+        _mm_metric(
+            "brow_descent_medial_mm",
+            "Brow head descent",
+            rest,
+            peak,
+            scale,
+            _each("brow_medial"),
+            {"right": _DOWN, "left": _DOWN},
+        ),
+        _mm_metric(
+            "glabellar_approach_mm",
+            "Brow head movement toward the midline",
+            rest,
+            peak,
+            scale,
+            _each("brow_medial"),
+            medial,
+        ),
     )
 
 
@@ -202,8 +224,15 @@ def eye_closure_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale
     """Orbicularis oculi: completeness of closure, and the brow tail pulled down with it."""
     return (
         _fraction_closed("eye_closure_fraction", "Eye closure (1 = fully closed)", rest, peak, scale),
-        _mm_metric("brow_descent_lateral_mm", "Brow tail descent", rest, peak, scale, _each("brow_tail"),
-                   {"right": _DOWN, "left": _DOWN}),
+        _mm_metric(
+            "brow_descent_lateral_mm",
+            "Brow tail descent",
+            rest,
+            peak,
+            scale,
+            _each("brow_tail"),
+            {"right": _DOWN, "left": _DOWN},
+        ),
     )
 
 
@@ -220,30 +249,60 @@ def _commissure(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> tup
         source = peak.source(*verts)
         excursion[name] = SideValue(value, sigma, source)
         noise = math.sqrt(2.0) * scale.noise_px
-        angle[name] = (SideValue(math.degrees(math.atan2(elevation, lateral)), math.degrees(noise / length_px), source)
-                       if length_px * mm > 0 and length_px > 2.0 * noise else None)
+        angle[name] = (
+            SideValue(math.degrees(math.atan2(elevation, lateral)), math.degrees(noise / length_px), source)
+            if length_px * mm > 0 and length_px > 2.0 * noise
+            else None
+        )
     return (
         _per_side("commissure_excursion_mm", "Mouth-corner excursion", "mm", excursion),
-        _mm_metric("commissure_lateral_mm", "Mouth-corner movement outward", rest, peak, scale, corners,
-                   {side: _outward(side) for side in SIDES}),
-        _mm_metric("commissure_elevation_mm", "Mouth-corner elevation", rest, peak, scale, corners,
-                   {"right": _UP, "left": _UP}),
-        _per_side("smile_angle_deg", "Direction of the corner's movement above the horizontal", "deg", angle,
-                  "" if all(angle.values()) else "the corner hardly moved, so its direction is not defined"),
+        _mm_metric(
+            "commissure_lateral_mm",
+            "Mouth-corner movement outward",
+            rest,
+            peak,
+            scale,
+            corners,
+            {side: _outward(side) for side in SIDES},
+        ),
+        _mm_metric(
+            "commissure_elevation_mm", "Mouth-corner elevation", rest, peak, scale, corners, {"right": _UP, "left": _UP}
+        ),
+        _per_side(
+            "smile_angle_deg",
+            "Direction of the corner's movement above the horizontal",
+            "deg",
+            angle,
+            "" if all(angle.values()) else "the corner hardly moved, so its direction is not defined",
+        ),
     )
 
 
 def _commissure_depression(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> MovementMetric:
-    return _mm_metric("commissure_depression_mm", "Mouth-corner pulled down", rest, peak, scale, _each("cheilion"),
-                      {"right": _DOWN, "left": _DOWN})
+    return _mm_metric(
+        "commissure_depression_mm",
+        "Mouth-corner pulled down",
+        rest,
+        peak,
+        scale,
+        _each("cheilion"),
+        {"right": _DOWN, "left": _DOWN},
+    )
 
 
 def smile_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> tuple[MovementMetric, ...]:
     """Zygomaticus and the lip elevators: corner excursion and its direction, upper-lip lift, eye narrowing."""
     return (
         *_commissure(rest, peak, scale),
-        _mm_metric("upper_lip_elevation_mm", "Upper-lip elevation (Cupid's-bow peak)", rest, peak, scale,
-                   _each("cupids_bow_peak"), {"right": _UP, "left": _UP}),
+        _mm_metric(
+            "upper_lip_elevation_mm",
+            "Upper-lip elevation (Cupid's-bow peak)",
+            rest,
+            peak,
+            scale,
+            _each("cupids_bow_peak"),
+            {"right": _UP, "left": _UP},
+        ),
         _fraction_closed("eye_narrowing_fraction", "Eye narrowing", rest, peak, scale),
     )
 
@@ -251,8 +310,15 @@ def smile_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> t
 def pucker_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> tuple[MovementMetric, ...]:
     """Orbicularis oris: the corners drawn in; the eye should not narrow (synkinesis if it does)."""
     return (
-        _mm_metric("commissure_medial_excursion_mm", "Mouth-corner movement inward", rest, peak, scale,
-                   _each("cheilion"), {side: -_outward(side) for side in SIDES}),
+        _mm_metric(
+            "commissure_medial_excursion_mm",
+            "Mouth-corner movement inward",
+            rest,
+            peak,
+            scale,
+            _each("cheilion"),
+            {side: -_outward(side) for side in SIDES},
+        ),
         _fraction_closed("eye_narrowing_fraction", "Eye narrowing", rest, peak, scale),
     )
 
@@ -261,8 +327,15 @@ def eee_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> tup
     """Risorius, depressors and platysma: corner excursion, lower-lip depression, eye narrowing."""
     return (
         *_commissure(rest, peak, scale)[:3],
-        _mm_metric("lower_lip_depression_mm", "Lower-lip depression", rest, peak, scale,
-                   _each("lower_lip_paramedian"), {"right": _DOWN, "left": _DOWN}),
+        _mm_metric(
+            "lower_lip_depression_mm",
+            "Lower-lip depression",
+            rest,
+            peak,
+            scale,
+            _each("lower_lip_paramedian"),
+            {"right": _DOWN, "left": _DOWN},
+        ),
         _fraction_closed("eye_narrowing_fraction", "Eye narrowing", rest, peak, scale),
     )
 
@@ -286,12 +359,16 @@ def rest_metrics(rest: FacePoints, calibration: Calibration) -> tuple[MovementMe
     for name, s in SIDES.items():
         value, sigma = calibration.length_mm(float(rest.xy[s.cheilion, 1] - stomion[1]))
         values[name] = SideValue(value, sigma, "mesh")
-    return (_per_side("commissure_depression_rest_mm", "Mouth corner below stomion at rest (+ = turned down)", "mm",
-                      values),)
+    return (
+        _per_side(
+            "commissure_depression_rest_mm", "Mouth corner below stomion at rest (+ = turned down)", "mm", values
+        ),
+    )
 
 
-def metrics_for(kind: ExpressionKind, rest: FacePoints, peak: FacePoints, scale: MovementScale, *,
-                dao_probe: bool = False) -> tuple[MovementMetric, ...]:
+def metrics_for(
+    kind: ExpressionKind, rest: FacePoints, peak: FacePoints, scale: MovementScale, *, dao_probe: bool = False
+) -> tuple[MovementMetric, ...]:
     """The measurements of one expression kind at its peak (plus the corner's downward pull on a DAO probe)."""
     table = {
         ExpressionKind.BROW_RAISE: brow_raise_metrics,

@@ -60,18 +60,28 @@ class SidePoints:
 
 
 RIGHT = SidePoints(
-    cheilion=Landmark.CHEILION_RIGHT, brow_medial=Landmark.BROW_MEDIAL_RIGHT,
-    brow_middle=MotionPoint.BROW_MIDDLE_RIGHT, brow_tail=Landmark.BROW_TAIL_RIGHT,
-    upper_lid=Landmark.UPPER_LID_RIGHT, lower_lid=Landmark.LOWER_LID_RIGHT, pupil=Landmark.PUPIL_RIGHT,
-    cupids_bow_peak=MotionPoint.CUPIDS_BOW_PEAK_RIGHT, upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_RIGHT,
+    cheilion=Landmark.CHEILION_RIGHT,
+    brow_medial=Landmark.BROW_MEDIAL_RIGHT,
+    brow_middle=MotionPoint.BROW_MIDDLE_RIGHT,
+    brow_tail=Landmark.BROW_TAIL_RIGHT,
+    upper_lid=Landmark.UPPER_LID_RIGHT,
+    lower_lid=Landmark.LOWER_LID_RIGHT,
+    pupil=Landmark.PUPIL_RIGHT,
+    cupids_bow_peak=MotionPoint.CUPIDS_BOW_PEAK_RIGHT,
+    upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_RIGHT,
     lower_lip_paramedian=MotionPoint.LOWER_LIP_PARAMEDIAN_RIGHT,
     lower_lip_inner_canine=MotionPoint.LOWER_LIP_INNER_CANINE_RIGHT,
 )
 LEFT = SidePoints(
-    cheilion=Landmark.CHEILION_LEFT, brow_medial=Landmark.BROW_MEDIAL_LEFT,
-    brow_middle=MotionPoint.BROW_MIDDLE_LEFT, brow_tail=Landmark.BROW_TAIL_LEFT,
-    upper_lid=Landmark.UPPER_LID_LEFT, lower_lid=Landmark.LOWER_LID_LEFT, pupil=Landmark.PUPIL_LEFT,
-    cupids_bow_peak=MotionPoint.CUPIDS_BOW_PEAK_LEFT, upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_LEFT,
+    cheilion=Landmark.CHEILION_LEFT,
+    brow_medial=Landmark.BROW_MEDIAL_LEFT,
+    brow_middle=MotionPoint.BROW_MIDDLE_LEFT,
+    brow_tail=Landmark.BROW_TAIL_LEFT,
+    upper_lid=Landmark.UPPER_LID_LEFT,
+    lower_lid=Landmark.LOWER_LID_LEFT,
+    pupil=Landmark.PUPIL_LEFT,
+    cupids_bow_peak=MotionPoint.CUPIDS_BOW_PEAK_LEFT,
+    upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_LEFT,
     lower_lip_paramedian=MotionPoint.LOWER_LIP_PARAMEDIAN_LEFT,
     lower_lip_inner_canine=MotionPoint.LOWER_LIP_INNER_CANINE_LEFT,
 )
@@ -83,13 +93,18 @@ SIDES: dict[str, SidePoints] = {"right": RIGHT, "left": LEFT}
 #: shape model, under-reads when one side moves alone. The lids are not here: a closing lid changes its
 #: look entirely, and the mesh follows lids well.
 REGISTERED_POINTS: tuple[int, ...] = tuple(
-    int(p) for s in (RIGHT, LEFT)
+    int(p)
+    for s in (RIGHT, LEFT)
     for p in (s.cheilion, s.brow_medial, s.brow_middle, s.brow_tail, s.cupids_bow_peak, s.lower_lip_paramedian)
 )
 #: Points registered in the image to correct the head-motion fit: the nasal bridge and dorsum and the
 #: medial canthi, rigid with the skull for every expression assessed here and textured enough to register
 #: (the forehead, also "stable", is too smooth and moves with frontalis).
 ANCHOR_POINTS: tuple[int, ...] = (
-    int(Landmark.SOFT_TISSUE_NASION), int(Landmark.NASAL_DORSUM), int(MotionPoint.DORSUM_MIDDLE),
-    int(MotionPoint.DORSUM_LOWER), int(Landmark.MEDIAL_CANTHUS_RIGHT), int(Landmark.MEDIAL_CANTHUS_LEFT),
+    int(Landmark.SOFT_TISSUE_NASION),
+    int(Landmark.NASAL_DORSUM),
+    int(MotionPoint.DORSUM_MIDDLE),
+    int(MotionPoint.DORSUM_LOWER),
+    int(Landmark.MEDIAL_CANTHUS_RIGHT),
+    int(Landmark.MEDIAL_CANTHUS_LEFT),
 )

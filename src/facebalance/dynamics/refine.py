@@ -66,8 +66,9 @@ Source = Literal["image", "mesh"]
 
 def luminance(rgb: np.ndarray) -> np.ndarray:
     """Rec. 601 luma of an (H, W, 3) uint8 image as float32 (H, W)."""
-    return (rgb[..., 0] * np.float32(0.299) + rgb[..., 1] * np.float32(0.587)
-            + rgb[..., 2] * np.float32(0.114)).astype(np.float32)
+    return (rgb[..., 0] * np.float32(0.299) + rgb[..., 1] * np.float32(0.587) + rgb[..., 2] * np.float32(0.114)).astype(
+        np.float32
+    )
 
 
 def sample(gray: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -116,6 +117,7 @@ def _levels(reference: np.ndarray, frame: np.ndarray, iris_px: float) -> list[_L
     levels = [_Level(reference, frame, 1.0)]
     factor = COARSE_IRIS_PX / iris_px
     if factor < 0.7:
+
         def shrink(g: np.ndarray) -> np.ndarray:
             size = (max(8, round(g.shape[1] * factor)), max(8, round(g.shape[0] * factor)))
             return np.asarray(Image.fromarray(g).resize(size, Image.Resampling.BOX), dtype=np.float32)
@@ -127,8 +129,9 @@ def _levels(reference: np.ndarray, frame: np.ndarray, iris_px: float) -> list[_L
     return levels
 
 
-def _ncc_search(level: _Level, centre: np.ndarray, depth: float, to_frame: Affine3, start: np.ndarray,
-                half: int, radius: int) -> tuple[np.ndarray, float, bool, float]:
+def _ncc_search(
+    level: _Level, centre: np.ndarray, depth: float, to_frame: Affine3, start: np.ndarray, half: int, radius: int
+) -> tuple[np.ndarray, float, bool, float]:
     """Best integer offset (full-res px) around ``start`` at one level; returns (offset, ncc, interior, texture)."""
     f = level.factor
     steps_px = np.stack(np.meshgrid(np.arange(-half, half + 1), np.arange(-half, half + 1)), -1).reshape(-1, 2)
@@ -153,8 +156,10 @@ def _ncc_search(level: _Level, centre: np.ndarray, depth: float, to_frame: Affin
     if interior:
         scores = ncc.reshape(side, side)
         for axis, (lo, mid, hi) in enumerate(
-            ((scores[row, col - 1], scores[row, col], scores[row, col + 1]),
-             (scores[row - 1, col], scores[row, col], scores[row + 1, col]))
+            (
+                (scores[row, col - 1], scores[row, col], scores[row, col + 1]),
+                (scores[row - 1, col], scores[row, col], scores[row + 1, col]),
+            )
         ):
             curvature = lo - 2 * mid + hi
             if curvature < 0:
@@ -162,8 +167,15 @@ def _ncc_search(level: _Level, centre: np.ndarray, depth: float, to_frame: Affin
     return offset, float(ncc[best]), interior, texture
 
 
-def register_point(reference: np.ndarray, frame: np.ndarray, centre_px: np.ndarray, to_frame: Affine3,
-                   predicted_offset_px: np.ndarray, *, iris_px: float) -> tuple[np.ndarray, float, float]:
+def register_point(
+    reference: np.ndarray,
+    frame: np.ndarray,
+    centre_px: np.ndarray,
+    to_frame: Affine3,
+    predicted_offset_px: np.ndarray,
+    *,
+    iris_px: float,
+) -> tuple[np.ndarray, float, float]:
     """Find where the tissue around a reference-frame point went in another frame.
 
     Parameters
@@ -200,8 +212,9 @@ def register_point(reference: np.ndarray, frame: np.ndarray, centre_px: np.ndarr
             radius = max(2, int(np.ceil(search * level.factor)))
         else:
             radius = max(2, int(np.ceil(levels[i - 1].factor ** -1 * level.factor)) + 1)
-        offset, ncc, interior, texture = _ncc_search(level, centre, depth, to_frame, np.round(offset * level.factor)
-                                                     / level.factor, half, radius)
+        offset, ncc, interior, texture = _ncc_search(
+            level, centre, depth, to_frame, np.round(offset * level.factor) / level.factor, half, radius
+        )
         if not interior:
             # The best match is on the search border: the true position is outside the window.
             return offset, -1.0, texture
@@ -229,8 +242,9 @@ class RefinedPoints:
     anchors_used: int
 
 
-def _corrected_alignment(reference: np.ndarray, frame: np.ndarray, reference_landmarks: np.ndarray,
-                         fit: Affine3, iris_px: float) -> tuple[Affine3, int]:
+def _corrected_alignment(
+    reference: np.ndarray, frame: np.ndarray, reference_landmarks: np.ndarray, fit: Affine3, iris_px: float
+) -> tuple[Affine3, int]:
     """The head-motion fit (frame -> reference) corrected by registering rigid anchor patches.
 
     Where each anchor's tissue is found (an image offset from where the fit puts it) is explained by a small
@@ -279,8 +293,14 @@ class _OneRun:
     anchors_used: int
 
 
-def _refine_once(reference_rgb: np.ndarray, reference_landmarks: np.ndarray, frame_rgb: np.ndarray,
-                 frame_landmarks: np.ndarray, vertices: tuple[int, ...], iris_px: float) -> _OneRun:
+def _refine_once(
+    reference_rgb: np.ndarray,
+    reference_landmarks: np.ndarray,
+    frame_rgb: np.ndarray,
+    frame_landmarks: np.ndarray,
+    vertices: tuple[int, ...],
+    iris_px: float,
+) -> _OneRun:
     reference = luminance(reference_rgb)
     frame = luminance(frame_rgb)
     fit = Affine3.from_similarity(align(frame_landmarks, reference_landmarks).transform)
@@ -291,19 +311,30 @@ def _refine_once(reference_rgb: np.ndarray, reference_landmarks: np.ndarray, fra
     scores: dict[int, float] = {}
     for vertex, mesh_position in zip(vertices, fit.apply(frame_landmarks[list(vertices)]), strict=True):
         centre = reference_landmarks[vertex]
-        offset, ncc, texture = register_point(reference, frame, centre, to_frame, mesh_position[:2] - centre[:2],
-                                              iris_px=iris_px)
+        offset, ncc, texture = register_point(
+            reference, frame, centre, to_frame, mesh_position[:2] - centre[:2], iris_px=iris_px
+        )
         mesh[vertex] = mesh_position
         scores[vertex] = ncc
         # The image shows movement in the picture plane only; the depth is kept at rest rather than taken from
         # the mesh, whose depth change would leak into the frontal plane through the head-frame rotation.
-        image[vertex] = (np.array([centre[0] + offset[0], centre[1] + offset[1], centre[2]])
-                         if ncc >= MIN_NCC and texture >= MIN_TEXTURE_SD else None)
+        image[vertex] = (
+            np.array([centre[0] + offset[0], centre[1] + offset[1], centre[2]])
+            if ncc >= MIN_NCC and texture >= MIN_TEXTURE_SD
+            else None
+        )
     return _OneRun(mesh, image, scores, anchors)
 
 
-def refine_points(reference_rgb: np.ndarray, reference_landmarks: np.ndarray, frame_rgb: np.ndarray,
-                  frame_landmarks: np.ndarray, vertices: tuple[int, ...], *, iris_px: float) -> RefinedPoints:
+def refine_points(
+    reference_rgb: np.ndarray,
+    reference_landmarks: np.ndarray,
+    frame_rgb: np.ndarray,
+    frame_landmarks: np.ndarray,
+    vertices: tuple[int, ...],
+    *,
+    iris_px: float,
+) -> RefinedPoints:
     """Place followed points of a frame in the reference frame, from the image where it can be trusted.
 
     Parameters
@@ -328,14 +359,21 @@ def refine_points(reference_rgb: np.ndarray, reference_landmarks: np.ndarray, fr
     if iris_px < MIN_IRIS_PX:
         fit = Affine3.from_similarity(align(frame_landmarks, reference_landmarks).transform)
         placed = fit.apply(frame_landmarks[list(vertices)])
-        return RefinedPoints({v: p for v, p in zip(vertices, placed, strict=True)}, dict.fromkeys(vertices, "mesh"),
-                             dict.fromkeys(vertices, float("nan")), 0)
+        return RefinedPoints(
+            {v: p for v, p in zip(vertices, placed, strict=True)},
+            dict.fromkeys(vertices, "mesh"),
+            dict.fromkeys(vertices, float("nan")),
+            0,
+        )
     direct = _refine_once(reference_rgb, reference_landmarks, frame_rgb, frame_landmarks, vertices, iris_px)
     width_ref = reference_rgb.shape[1]
     mirrored = _refine_once(
-        np.ascontiguousarray(reference_rgb[:, ::-1]), mirror_landmarks(reference_landmarks, width_ref),
-        np.ascontiguousarray(frame_rgb[:, ::-1]), mirror_landmarks(frame_landmarks, frame_rgb.shape[1]),
-        vertices, iris_px,
+        np.ascontiguousarray(reference_rgb[:, ::-1]),
+        mirror_landmarks(reference_landmarks, width_ref),
+        np.ascontiguousarray(frame_rgb[:, ::-1]),
+        mirror_landmarks(frame_landmarks, frame_rgb.shape[1]),
+        vertices,
+        iris_px,
     )
     partner = mesh_mirror_map()
 
@@ -347,6 +385,7 @@ def refine_points(reference_rgb: np.ndarray, reference_landmarks: np.ndarray, fr
     positions: dict[int, np.ndarray] = {}
     sources: dict[int, Source] = {}
     scores: dict[int, float] = {}
+
     def readable(vertex: int) -> bool:
         return direct.image[vertex] is not None and mirrored.image[int(partner[vertex])] is not None
 

@@ -122,8 +122,9 @@ def _positive(value: Any, key: str, where: str, *, allow_zero: bool = False) -> 
     except (TypeError, ValueError):
         raise ScriptError(f"{where}: {key} must be a number, not {value!r}.", hint="Fix the entry.") from None
     if number < 0 or (number == 0 and not allow_zero):
-        raise ScriptError(f"{where}: {key} must be {'>= 0' if allow_zero else '> 0'}, not {number}.",
-                          hint="Fix the entry.")
+        raise ScriptError(
+            f"{where}: {key} must be {'>= 0' if allow_zero else '> 0'}, not {number}.", hint="Fix the entry."
+        )
     return number
 
 
@@ -132,9 +133,10 @@ def _review(entry: dict[str, Any], where: str) -> str:
     if review not in _REVIEW_STATES:
         raise ScriptError(f"{where}: review must be one of {sorted(_REVIEW_STATES)}.", hint="Fix the entry.")
     if not str(entry.get("source", "")).strip():
-        raise ScriptError(f"{where}: every number needs a source.",
-                          hint="Cite it, or write \"facebalance working default; confirm with the clinic's medical "
-                               "lead\".")
+        raise ScriptError(
+            f"{where}: every number needs a source.",
+            hint='Cite it, or write "facebalance working default; confirm with the clinic\'s medical lead".',
+        )
     return review
 
 
@@ -157,21 +159,25 @@ def parse_script(text: str, *, origin: str = "<string>") -> Script:
     _review(seg, where)
     settings = SegmentationSettings(
         smoothing_s=_positive(_need(seg, "smoothing_s", where), "smoothing_s", where, allow_zero=True),
-        baseline_quantile=_positive(_need(seg, "baseline_quantile", where), "baseline_quantile", where,
-                                    allow_zero=True),
+        baseline_quantile=_positive(
+            _need(seg, "baseline_quantile", where), "baseline_quantile", where, allow_zero=True
+        ),
         rest_fraction=_positive(_need(seg, "rest_fraction", where), "rest_fraction", where),
         merge_gap_s=_positive(_need(seg, "merge_gap_s", where), "merge_gap_s", where, allow_zero=True),
         hysteresis_fraction=_positive(_need(seg, "hysteresis_fraction", where), "hysteresis_fraction", where),
         min_face_fraction=_positive(_need(seg, "min_face_fraction", where), "min_face_fraction", where),
-        max_stable_residual_iris=_positive(_need(seg, "max_stable_residual_iris", where), "max_stable_residual_iris",
-                                           where),
-        segment_gap_warn_fraction=_positive(_need(seg, "segment_gap_warn_fraction", where),
-                                            "segment_gap_warn_fraction", where),
+        max_stable_residual_iris=_positive(
+            _need(seg, "max_stable_residual_iris", where), "max_stable_residual_iris", where
+        ),
+        segment_gap_warn_fraction=_positive(
+            _need(seg, "segment_gap_warn_fraction", where), "segment_gap_warn_fraction", where
+        ),
         source=str(seg["source"]),
     )
     if not 0 <= settings.baseline_quantile < 1 or not 0 < settings.min_face_fraction <= 1:
-        raise ScriptError(f"{where}: baseline_quantile must be in [0, 1) and min_face_fraction in (0, 1].",
-                          hint="Fix the entry.")
+        raise ScriptError(
+            f"{where}: baseline_quantile must be in [0, 1) and min_face_fraction in (0, 1].", hint="Fix the entry."
+        )
     expressions: list[ExpressionSpec] = []
     for i, e in enumerate(doc.get("expression", [])):
         where = f"{origin} expression #{i + 1} ({e.get('name', '?')})"
@@ -184,26 +190,41 @@ def parse_script(text: str, *, origin: str = "<string>") -> Script:
         activation = tuple(str(b) for b in e.get("activation", []))
         unknown = [b for b in activation if b not in BLENDSHAPE_NAMES]
         if unknown:
-            raise ScriptError(f"{where}: unknown blendshape(s) {', '.join(unknown)}.",
-                              hint="Use MediaPipe's blendshape names, e.g. mouthSmileLeft.")
+            raise ScriptError(
+                f"{where}: unknown blendshape(s) {', '.join(unknown)}.",
+                hint="Use MediaPipe's blendshape names, e.g. mouthSmileLeft.",
+            )
         if kind is not ExpressionKind.REST and not activation:
             raise ScriptError(f"{where}: an expression needs at least one activation blendshape.", hint="Add one.")
-        expressions.append(ExpressionSpec(
-            name=str(_need(e, "name", where)), label=str(e.get("label", e["name"])),
-            instruction=str(e.get("instruction", "")), kind=kind,
-            aliases=tuple(str(a).lower() for a in e.get("aliases", [e["name"]])), activation=activation,
-            threshold=_positive(_need(e, "threshold", where), "threshold", where),
-            min_duration_s=_positive(e.get("min_duration_s", 0.0), "min_duration_s", where, allow_zero=True),
-            dao_probe=bool(e.get("dao_probe", False)), source=str(e["source"]), review=review,
-        ))
+        expressions.append(
+            ExpressionSpec(
+                name=str(_need(e, "name", where)),
+                label=str(e.get("label", e["name"])),
+                instruction=str(e.get("instruction", "")),
+                kind=kind,
+                aliases=tuple(str(a).lower() for a in e.get("aliases", [e["name"]])),
+                activation=activation,
+                threshold=_positive(_need(e, "threshold", where), "threshold", where),
+                min_duration_s=_positive(e.get("min_duration_s", 0.0), "min_duration_s", where, allow_zero=True),
+                dao_probe=bool(e.get("dao_probe", False)),
+                source=str(e["source"]),
+                review=review,
+            )
+        )
     names = [e.name for e in expressions]
     if len(set(names)) != len(names):
         raise ScriptError(f"{origin}: two expressions share a name.", hint="Give each expression its own name.")
     if sum(e.kind is ExpressionKind.REST for e in expressions) != 1:
-        raise ScriptError(f"{origin}: the script needs exactly one expression of kind \"rest\".",
-                          hint="Rest is the reference every movement is measured from.")
-    return Script(name=str(meta.get("name", Path(origin).stem)), version=str(meta.get("version", "unversioned")),
-                  segmentation=settings, expressions=tuple(expressions))
+        raise ScriptError(
+            f'{origin}: the script needs exactly one expression of kind "rest".',
+            hint="Rest is the reference every movement is measured from.",
+        )
+    return Script(
+        name=str(meta.get("name", Path(origin).stem)),
+        version=str(meta.get("version", "unversioned")),
+        segmentation=settings,
+        expressions=tuple(expressions),
+    )
 
 
 @functools.lru_cache(maxsize=1)

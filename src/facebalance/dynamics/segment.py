@@ -109,21 +109,29 @@ def _finish(found: list[Segment], script: Script, extra_warnings: list[str], res
         notes = list(seg.warnings)
         count = sum(s.name == seg.name for s in found)
         if count > 1:
-            notes.append(f"{seg.name} was seen {count} times; "
-                         + ("this, the strongest, is used for the findings." if primary else
-                            "the strongest occurrence is used for the findings."))
+            notes.append(
+                f"{seg.name} was seen {count} times; "
+                + (
+                    "this, the strongest, is used for the findings."
+                    if primary
+                    else "the strongest occurrence is used for the findings."
+                )
+            )
         segments.append(replace(seg, primary=primary, warnings=tuple(notes)))
     expected = [e.name for e in script.movements]
     order = [s.name for s in sorted(strongest.values(), key=lambda s: s.start)]
     if order != [n for n in expected if n in strongest]:
-        warnings.append(f"The expressions came in the order {', '.join(order)}, not the script's; each was "
-                        "recognised from the face, so the measurements stand.")
+        warnings.append(
+            f"The expressions came in the order {', '.join(order)}, not the script's; each was "
+            "recognised from the face, so the measurements stand."
+        )
     missing = tuple(n for n in expected if n not in strongest)
     return Segmentation(segments=tuple(segments), rest=rest, missing=missing, warnings=tuple(warnings))
 
 
-def segment_video(times_s: np.ndarray, activations: np.ndarray, usable: np.ndarray, peak_signals: np.ndarray,
-                  script: Script) -> Segmentation:
+def segment_video(
+    times_s: np.ndarray, activations: np.ndarray, usable: np.ndarray, peak_signals: np.ndarray, script: Script
+) -> Segmentation:
     """Segment a video into the script's expressions.
 
     Parameters
@@ -185,11 +193,19 @@ def segment_video(times_s: np.ndarray, activations: np.ndarray, usable: np.ndarr
     found: list[Segment] = []
     for label, start, end in merged:
         e = int(label)
-        while start > 0 and np.isfinite(ratio[start - 1, e]) and ratio[start - 1, e] >= settings.hysteresis_fraction \
-                and labels[start - 1] in (-1, e):
+        while (
+            start > 0
+            and np.isfinite(ratio[start - 1, e])
+            and ratio[start - 1, e] >= settings.hysteresis_fraction
+            and labels[start - 1] in (-1, e)
+        ):
             start -= 1
-        while end < count - 1 and np.isfinite(ratio[end + 1, e]) and ratio[end + 1, e] >= settings.hysteresis_fraction \
-                and labels[end + 1] in (-1, e):
+        while (
+            end < count - 1
+            and np.isfinite(ratio[end + 1, e])
+            and ratio[end + 1, e] >= settings.hysteresis_fraction
+            and labels[end + 1] in (-1, e)
+        ):
             end += 1
         duration = times[end] - times[start] + dt
         spec = specs[e]
@@ -205,13 +221,26 @@ def segment_video(times_s: np.ndarray, activations: np.ndarray, usable: np.ndarr
         usable_fraction = float(usable[span].mean())
         notes = []
         if 1.0 - usable_fraction > settings.segment_gap_warn_fraction:
-            notes.append(f"The face was not usable in {1 - usable_fraction:.0%} of this expression's frames (it left "
-                         "the frame, turned away or was covered); it is measured on the frames that remain.")
-        found.append(Segment(
-            name=spec.name, kind=spec.kind, start=start, end=end, peak=peak, start_s=float(times[start]),
-            end_s=float(times[end]), peak_s=float(times[peak]), peak_activation=float(act[peak, e]),
-            usable_fraction=usable_fraction, primary=False, warnings=tuple(notes),
-        ))
+            notes.append(
+                f"The face was not usable in {1 - usable_fraction:.0%} of this expression's frames (it left "
+                "the frame, turned away or was covered); it is measured on the frames that remain."
+            )
+        found.append(
+            Segment(
+                name=spec.name,
+                kind=spec.kind,
+                start=start,
+                end=end,
+                peak=peak,
+                start_s=float(times[start]),
+                end_s=float(times[end]),
+                peak_s=float(times[peak]),
+                peak_activation=float(act[peak, e]),
+                usable_fraction=usable_fraction,
+                primary=False,
+                warnings=tuple(notes),
+            )
+        )
     return _finish(found, script, [], rest)
 
 
@@ -241,8 +270,9 @@ def expression_from_name(stem: str, expressions: tuple[ExpressionSpec, ...]) -> 
     return hits[0] if len(hits) == 1 else None
 
 
-def segment_photos(stems: list[str], activations: np.ndarray, usable: np.ndarray, script: Script, *,
-                   rest_index: int) -> Segmentation:
+def segment_photos(
+    stems: list[str], activations: np.ndarray, usable: np.ndarray, script: Script, *, rest_index: int
+) -> Segmentation:
     """One segment per recognised photo of a series; times are photo indices.
 
     Parameters
@@ -276,17 +306,32 @@ def segment_photos(stems: list[str], activations: np.ndarray, usable: np.ndarray
         if named is not None:
             e = specs.index(named)
             if ratio[e] < script.segmentation.hysteresis_fraction:
-                warnings.append(f"Photo {stem} is named {named.name} but the face shows little of it (activation "
-                                f"{activations[i, e]:.2f}, threshold {named.threshold:.2f}); it is measured as named.")
+                warnings.append(
+                    f"Photo {stem} is named {named.name} but the face shows little of it (activation "
+                    f"{activations[i, e]:.2f}, threshold {named.threshold:.2f}); it is measured as named."
+                )
         elif ratio.max() >= 1.0:
             e = int(np.argmax(ratio))
         else:
-            warnings.append(f"Photo {stem} shows no recognisable expression; it is not used. Name the file after its "
-                            "expression (e.g. smile.jpg).")
+            warnings.append(
+                f"Photo {stem} shows no recognisable expression; it is not used. Name the file after its "
+                "expression (e.g. smile.jpg)."
+            )
             continue
         spec = specs[e]
-        found.append(Segment(
-            name=spec.name, kind=spec.kind, start=i, end=i, peak=i, start_s=float(i), end_s=float(i),
-            peak_s=float(i), peak_activation=float(activations[i, e]), usable_fraction=1.0, primary=False,
-        ))
+        found.append(
+            Segment(
+                name=spec.name,
+                kind=spec.kind,
+                start=i,
+                end=i,
+                peak=i,
+                start_s=float(i),
+                end_s=float(i),
+                peak_s=float(i),
+                peak_activation=float(activations[i, e]),
+                usable_fraction=1.0,
+                primary=False,
+            )
+        )
     return _finish(found, script, warnings, rest)

@@ -22,9 +22,27 @@ OUTWARD = {"right": -1.0, "left": 1.0}
 
 
 #: Every mesh vertex the movement signals read (both sides), for callers that keep only these columns.
-SIGNAL_VERTICES: tuple[int, ...] = tuple(sorted({int(v) for s in SIDES.values() for v in (
-    s.cheilion, s.brow_medial, s.brow_middle, s.brow_tail, s.upper_lid, s.lower_lid, s.pupil, s.cupids_bow_peak,
-    s.upper_lip_inner_canine, s.lower_lip_paramedian, s.lower_lip_inner_canine)}))
+SIGNAL_VERTICES: tuple[int, ...] = tuple(
+    sorted(
+        {
+            int(v)
+            for s in SIDES.values()
+            for v in (
+                s.cheilion,
+                s.brow_medial,
+                s.brow_middle,
+                s.brow_tail,
+                s.upper_lid,
+                s.lower_lid,
+                s.pupil,
+                s.cupids_bow_peak,
+                s.upper_lip_inner_canine,
+                s.lower_lip_paramedian,
+                s.lower_lip_inner_canine,
+            )
+        }
+    )
+)
 
 
 def _brow_y(points: np.ndarray, side: SidePoints) -> np.ndarray:
@@ -41,8 +59,9 @@ def _compact(side: SidePoints, columns: dict[int, int]) -> SidePoints:
     return SidePoints(**{k: columns[int(v)] for k, v in side.__dict__.items()})
 
 
-def movement_signals(head_points: np.ndarray, rest_points: np.ndarray, *,
-                     compact: bool = False) -> dict[str, np.ndarray]:
+def movement_signals(
+    head_points: np.ndarray, rest_points: np.ndarray, *, compact: bool = False
+) -> dict[str, np.ndarray]:
     """Displacement signals of every frame from rest, per patient side.
 
     Parameters
@@ -106,6 +125,7 @@ def peak_signal(kind: ExpressionKind, signals: dict[str, np.ndarray], iris_px: f
 
     Pixels are divided by the iris so that the fraction ``eye_closure`` can be added on a comparable scale.
     """
+
     def px(name: str) -> np.ndarray:
         return bilateral(signals, name) / iris_px
 

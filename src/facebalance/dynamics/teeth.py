@@ -87,13 +87,15 @@ def show_along_profile(lab: np.ndarray, lip_lab: np.ndarray) -> tuple[float, flo
     return float(bottom - top), gum_px if gum_px >= MIN_RUN_PX else 0.0
 
 
-def tooth_and_gum_show(rgb: np.ndarray, landmarks_px: np.ndarray, scale: MovementScale) -> tuple[MovementMetric,
-                                                                                                  MovementMetric]:
+def tooth_and_gum_show(
+    rgb: np.ndarray, landmarks_px: np.ndarray, scale: MovementScale
+) -> tuple[MovementMetric, MovementMetric]:
     """Tooth and gum show per side, the frame and its mirror image averaged (sides swapped back), so that a
     mirrored recording gives exactly the mirrored result like every other movement measurement."""
     direct = _tooth_and_gum_show_once(rgb, landmarks_px, scale)
-    mirrored = _tooth_and_gum_show_once(np.ascontiguousarray(rgb[:, ::-1]),
-                                        mirror_landmarks(landmarks_px, rgb.shape[1]), scale)
+    mirrored = _tooth_and_gum_show_once(
+        np.ascontiguousarray(rgb[:, ::-1]), mirror_landmarks(landmarks_px, rgb.shape[1]), scale
+    )
     return tuple(_average_swapped(a, b) for a, b in zip(direct, mirrored, strict=True))  # type: ignore[return-value]
 
 
@@ -106,8 +108,9 @@ def _average_swapped(a: MovementMetric, b: MovementMetric) -> MovementMetric:
     return MovementMetric(a.id, a.label, a.unit, mean(a.right, b.left), mean(a.left, b.right), a.reason or b.reason)
 
 
-def _tooth_and_gum_show_once(rgb: np.ndarray, landmarks_px: np.ndarray, scale: MovementScale) -> tuple[
-        MovementMetric, MovementMetric]:
+def _tooth_and_gum_show_once(
+    rgb: np.ndarray, landmarks_px: np.ndarray, scale: MovementScale
+) -> tuple[MovementMetric, MovementMetric]:
     """Tooth and gum show at each side's canine column on the peak frame of a smile.
 
     Parameters
@@ -144,13 +147,18 @@ def _tooth_and_gum_show_once(rgb: np.ndarray, landmarks_px: np.ndarray, scale: M
         samples = start[None, :] + steps[:, None] * axis[None, :]
         # Pixel i covers [i, i + 1): floor, so that a mirrored frame samples exactly the mirrored pixels.
         xs, ys = np.floor(samples[:, 0]).astype(int), np.floor(samples[:, 1]).astype(int)
-        if xs.min() < 0 or ys.min() < 0 or xs.max() >= w or ys.max() >= h or not (0 <= lip_at[0] < w and
-                                                                                  0 <= lip_at[1] < h):
+        if (
+            xs.min() < 0
+            or ys.min() < 0
+            or xs.max() >= w
+            or ys.max() >= h
+            or not (0 <= lip_at[0] < w and 0 <= lip_at[1] < h)
+        ):
             teeth[side] = gums[side] = None
             reason = "the mouth is at the edge of the frame"
             continue
         lab = srgb_to_lab(rgb[ys, xs])
-        patch = rgb[max(0, lip_at[1] - 1):lip_at[1] + 2, max(0, lip_at[0] - 1):lip_at[0] + 2].reshape(-1, 3)
+        patch = rgb[max(0, lip_at[1] - 1) : lip_at[1] + 2, max(0, lip_at[0] - 1) : lip_at[0] + 2].reshape(-1, 3)
         lip_lab = srgb_to_lab(patch).mean(axis=0)
         # Only below the mesh's free edge may gum be counted (above it is lip of the same colour).
         skip = round(START_ABOVE_FRACTION * opening)
@@ -160,8 +168,20 @@ def _tooth_and_gum_show_once(rgb: np.ndarray, landmarks_px: np.ndarray, scale: M
         teeth[side] = SideValue(t_mm, t_sigma, "image")
         gums[side] = SideValue(g_mm, g_sigma, "image")
     return (
-        MovementMetric("tooth_show_mm", "Tooth show at the incisors on smiling", "mm", teeth.get("right"),
-                       teeth.get("left"), reason),
-        MovementMetric("gum_show_mm", "Gum show above the teeth on smiling (gummy smile from 2 mm)", "mm",
-                       gums.get("right"), gums.get("left"), reason),
+        MovementMetric(
+            "tooth_show_mm",
+            "Tooth show at the incisors on smiling",
+            "mm",
+            teeth.get("right"),
+            teeth.get("left"),
+            reason,
+        ),
+        MovementMetric(
+            "gum_show_mm",
+            "Gum show above the teeth on smiling (gummy smile from 2 mm)",
+            "mm",
+            gums.get("right"),
+            gums.get("left"),
+            reason,
+        ),
     )

@@ -66,8 +66,9 @@ class VideoLimits:
 ACCEPTED_CONTAINERS: tuple[str, ...] = ("mov", "matroska", "avi")
 
 _ACCEPTED_HINT = "Record the clip as MP4, MOV or WebM (a phone's or camera's own video file)."
-_ISO_IMAGE_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif",
-                               b"avis"})
+_ISO_IMAGE_BRANDS = frozenset(
+    {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
+)
 _IMAGE_MAGIC: tuple[bytes, ...] = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8", b"II*\x00", b"MM\x00*")
 # Top-level boxes an MP4/MOV file may start with.
 _ISO_FIRST_BOXES = frozenset({b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
@@ -187,13 +188,17 @@ def _check_path(path: Path, limits: VideoLimits) -> str:
         with path.open("rb") as stream:
             head = stream.read(512)
     except OSError as exc:
-        raise NotAVideo(f"The file {path} could not be read ({exc.strerror or exc}).",
-                        hint="Check that the file exists and is readable.") from None
+        raise NotAVideo(
+            f"The file {path} could not be read ({exc.strerror or exc}).",
+            hint="Check that the file exists and is readable.",
+        ) from None
     container = sniff_container(head)
     if container is None:
         if any(head.startswith(m) for m in _IMAGE_MAGIC) or (head[4:8] == b"ftyp"):
-            raise NotAVideo(f"{path.name} is a photo, not a video.",
-                            hint="Give the expression photos together as a photo series, or record a video.")
+            raise NotAVideo(
+                f"{path.name} is a photo, not a video.",
+                hint="Give the expression photos together as a photo series, or record a video.",
+            )
         raise NotAVideo(f"{path.name} is not a video facebalance can read.", hint=_ACCEPTED_HINT)
     return container
 
@@ -238,8 +243,10 @@ class VideoReader:
             # Only the local file: no other protocol (http, concat, ...) can be reached from inside it.
             container = av.open(str(self.path), format=demuxer, options={"protocol_whitelist": "file"})
         except (av.FFmpegError, ValueError, OSError) as exc:
-            raise CorruptVideo(f"{self.path.name} could not be opened as a video ({_ffmpeg_reason(exc)}).",
-                               hint="The file may be truncated or damaged; copy it again from the device.") from None
+            raise CorruptVideo(
+                f"{self.path.name} could not be opened as a video ({_ffmpeg_reason(exc)}).",
+                hint="The file may be truncated or damaged; copy it again from the device.",
+            ) from None
         self._container = container
         try:
             self.info = self._describe()
@@ -257,15 +264,18 @@ class VideoReader:
         container = self._container
         if not container.streams.video:
             # An MP4 whose video track holds no sample is read by FFmpeg as having no video stream at all.
-            raise EmptyVideo(f"{self.path.name} contains no video frames.",
-                             hint="Record the clip again; the file holds no pictures.")
+            raise EmptyVideo(
+                f"{self.path.name} contains no video frames.", hint="Record the clip again; the file holds no pictures."
+            )
         stream = container.streams.video[0]
         self._stream = stream
         ctx = stream.codec_context
         width, height = int(ctx.width or 0), int(ctx.height or 0)
         if width <= 0 or height <= 0:
-            raise CorruptVideo(f"{self.path.name} declares an impossible frame size of {width}x{height}.",
-                               hint="Re-export the recording from the device.")
+            raise CorruptVideo(
+                f"{self.path.name} declares an impossible frame size of {width}x{height}.",
+                hint="Re-export the recording from the device.",
+            )
         if max(width, height) > self.limits.max_side_px:
             raise VideoTooLarge(
                 f"The video's frames are {width}x{height} pixels; the limit is {self.limits.max_side_px} px a side.",
@@ -289,8 +299,10 @@ class VideoReader:
             )
         frames = int(stream.frames) if stream.frames else None
         if frames is not None and frames > self.limits.max_frames:
-            raise VideoTooLarge(f"The video has {frames} frames; the limit is {self.limits.max_frames}.",
-                                hint="Trim the clip, or record at 30 or 60 fps.")
+            raise VideoTooLarge(
+                f"The video has {frames} frames; the limit is {self.limits.max_frames}.",
+                hint="Trim the clip, or record at 30 or 60 fps.",
+            )
         fps = float(stream.average_rate) if stream.average_rate else 0.0
         rotation = _display_rotation(self.path, self._demuxer)
         if rotation % 180:
@@ -298,9 +310,17 @@ class VideoReader:
         aw, ah = _analysis_size(width, height, self.limits.analysis_long_side_px)
         stream.thread_type = "AUTO"
         return VideoInfo(
-            path=self.path, container=str(container.format.name), codec=str(ctx.name), width_px=width,
-            height_px=height, analysis_width_px=aw, analysis_height_px=ah, fps=fps, duration_s=duration,
-            frame_count=frames, rotation_deg=rotation,
+            path=self.path,
+            container=str(container.format.name),
+            codec=str(ctx.name),
+            width_px=width,
+            height_px=height,
+            analysis_width_px=aw,
+            analysis_height_px=ah,
+            fps=fps,
+            duration_s=duration,
+            frame_count=frames,
+            rotation_deg=rotation,
         )
 
     def frames(self, wanted: Iterable[int] | None = None) -> Iterator[DecodedFrame]:
@@ -330,16 +350,21 @@ class VideoReader:
         last_wanted = None if keep is None else (max(keep) if keep else -1)
         turns = _quarter_turns(info.rotation_deg)
         # Frames are scaled before the rotation, so the scaler gets the stored (unrotated) size.
-        sw, sh = (info.analysis_height_px, info.analysis_width_px) if turns % 2 else (
-            info.analysis_width_px, info.analysis_height_px)
+        sw, sh = (
+            (info.analysis_height_px, info.analysis_width_px)
+            if turns % 2
+            else (info.analysis_width_px, info.analysis_height_px)
+        )
         index = -1
         t0: float | None = None
         try:
             for frame in self._container.decode(self._stream):
                 index += 1
                 if index >= self.limits.max_frames:
-                    raise VideoTooLarge(f"The video has more than {self.limits.max_frames} frames.",
-                                        hint="Trim the clip, or record at 30 or 60 fps.")
+                    raise VideoTooLarge(
+                        f"The video has more than {self.limits.max_frames} frames.",
+                        hint="Trim the clip, or record at 30 or 60 fps.",
+                    )
                 t = frame.time
                 if t is None:
                     t = index / info.fps if info.fps else float(index)
@@ -361,13 +386,17 @@ class VideoReader:
                 yield DecodedFrame(index=index, time_s=time_s, rgb=rgb)
         except av.FFmpegError as exc:
             if index <= 0:
-                raise CorruptVideo(f"{self.path.name} could not be decoded ({_ffmpeg_reason(exc)}).",
-                                   hint="The file may be damaged; copy it again from the device.") from None
+                raise CorruptVideo(
+                    f"{self.path.name} could not be decoded ({_ffmpeg_reason(exc)}).",
+                    hint="The file may be damaged; copy it again from the device.",
+                ) from None
             # A damaged tail: keep what was decoded, the caller sees the shorter recording.
             return
         if index < 0:
-            raise EmptyVideo(f"{self.path.name} contains no video frames.",
-                             hint="Record the clip again; the file holds a video track but no pictures.")
+            raise EmptyVideo(
+                f"{self.path.name} contains no video frames.",
+                hint="Record the clip again; the file holds a video track but no pictures.",
+            )
 
 
 def _display_rotation(path: Path, demuxer: str) -> int:

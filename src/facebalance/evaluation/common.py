@@ -145,8 +145,11 @@ def agreement(reference: Sequence[float | None], test: Sequence[float | None]) -
     >>> a.n, a.bias, a.mad
     (3, 1.0, 1.0)
     """
-    pairs = [(float(r), float(t)) for r, t in zip(reference, test, strict=True)
-             if r is not None and t is not None and math.isfinite(r) and math.isfinite(t)]
+    pairs = [
+        (float(r), float(t))
+        for r, t in zip(reference, test, strict=True)
+        if r is not None and t is not None and math.isfinite(r) and math.isfinite(t)
+    ]
     if not pairs:
         return Agreement(0, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan)
     arr = np.array(pairs)
@@ -182,8 +185,7 @@ class ResultTable:
         def cell(text: str) -> str:
             return text.replace("|", "\\|")
 
-        lines = [f"| {' | '.join(cell(c) for c in self.columns)} |",
-                 f"|{'|'.join('---' for _ in self.columns)}|"]
+        lines = [f"| {' | '.join(cell(c) for c in self.columns)} |", f"|{'|'.join('---' for _ in self.columns)}|"]
         lines += [f"| {' | '.join(cell(c) for c in row)} |" for row in self.rows]
         if self.note:
             lines += ["", self.note]
@@ -201,18 +203,22 @@ def machine_description() -> str:
     """Platform, CPU count and Python version of this run, for the report."""
     import mediapipe
 
-    return (f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"mediapipe {mediapipe.__version__}")
+    return (
+        f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"mediapipe {mediapipe.__version__}"
+    )
 
 
 def run_header(command: str, *, now: datetime | None = None) -> str:
     """The lines that open every written section: the command, the date (UTC) and the machine."""
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join([
-        f"- command: `{command}`",
-        f"- date: {stamp}",
-        f"- machine: {machine_description()}",
-    ])
+    return "\n".join(
+        [
+            f"- command: `{command}`",
+            f"- date: {stamp}",
+            f"- machine: {machine_description()}",
+        ]
+    )
 
 
 def command_line(subcommand: str, dataset: Path, *, write: Path | None, limit: int | None) -> str:
@@ -247,7 +253,7 @@ def replace_section(document: str, name: str, body: str) -> str:
     start = document.find(begin)
     stop = document.find(end, start + len(begin)) if start >= 0 else -1
     if start >= 0 and stop >= 0:
-        return document[:start] + block + document[stop + len(end):]
+        return document[:start] + block + document[stop + len(end) :]
     if start >= 0 or document.find(end) >= 0:
         raise ValueError(f"the section markers for {name!r} are unbalanced; fix the file by hand")
     # One blank line between the existing text and the new section.

@@ -185,7 +185,7 @@ def read_pts(path: Path) -> np.ndarray:
         start, stop = lines.index("{"), lines.index("}")
     except ValueError:
         raise ValueError(f"{path.name}: the points are not enclosed in braces") from None
-    rows = [tuple(float(v) for v in line.split()) for line in lines[start + 1:stop]]
+    rows = [tuple(float(v) for v in line.split()) for line in lines[start + 1 : stop]]
     if len(rows) != count or any(len(r) != 2 for r in rows):
         raise ValueError(f"{path.name}: expected {count} 'x y' rows, got {len(rows)}")
     return np.array(rows, dtype=np.float64) - 1.0
@@ -300,8 +300,12 @@ def evaluate_image(image_path: Path, pts_path: Path, *, landmarker: FaceLandmark
         return None
     meshes = [f.landmarks_px[:, :2] * image.scale_to_full for f in faces]
     predicted = mesh_to_ibug68(pick_face(meshes, truth))
-    return ImageResult(name=image_path.stem, errors=point_errors(predicted, truth), faces_found=len(faces),
-                       offsets=eye_line_offsets(predicted, truth))
+    return ImageResult(
+        name=image_path.stem,
+        errors=point_errors(predicted, truth),
+        faces_found=len(faces),
+        offsets=eye_line_offsets(predicted, truth),
+    )
 
 
 def annotated_images(dataset: Path) -> list[tuple[Path, Path]]:
@@ -322,8 +326,15 @@ def build_tables(result: LandmarkEval) -> dict[str, ResultTable]:
     rows = []
     for name, points in (("all 68", None), *REGIONS.items()):
         values = result.nme_values(points)
-        rows.append((name, str(len(values)), fmt(float(values.mean()), 4), fmt(float(np.median(values)), 4),
-                     f"{np.mean(values > FAILURE_NME):.1%}" if len(values) else "—"))
+        rows.append(
+            (
+                name,
+                str(len(values)),
+                fmt(float(values.mean()), 4),
+                fmt(float(np.median(values)), 4),
+                f"{np.mean(values > FAILURE_NME):.1%}" if len(values) else "—",
+            )
+        )
     found = len(result.images)
     nme_table = ResultTable(
         "NME (inter-ocular, outer eye corners) on LFPW",
@@ -341,9 +352,17 @@ def build_tables(result: LandmarkEval) -> dict[str, ResultTable]:
     points_table = ResultTable(
         "Worst points (mean normalised error over images)",
         ("iBUG point", "name", "mesh vertices", "mean error", "mean dx", "mean dy"),
-        tuple((str(int(i)), IBUG68_FROM_MESH[i].name, ", ".join(map(str, IBUG68_FROM_MESH[i].mesh)),
-               fmt(float(per_point[i]), 4), fmt(float(mean_offset[i, 0]), 3, signed=True),
-               fmt(float(mean_offset[i, 1]), 3, signed=True)) for i in worst_points),
+        tuple(
+            (
+                str(int(i)),
+                IBUG68_FROM_MESH[i].name,
+                ", ".join(map(str, IBUG68_FROM_MESH[i].mesh)),
+                fmt(float(per_point[i]), 4),
+                fmt(float(mean_offset[i, 0]), 3, signed=True),
+                fmt(float(mean_offset[i, 1]), 3, signed=True),
+            )
+            for i in worst_points
+        ),
         "Mean signed offset, mesh minus annotation, along the annotated eye line (+dx toward the subject's "
         "left, +dy toward the chin), inter-ocular units. A large mean offset with a small spread is a "
         "difference of definition rather than noise.",
@@ -414,8 +433,14 @@ def run_landmark_eval(dataset: Path, *, write: Path | None, limit: int | None, c
     images: list[ImageResult] = []
     no_face: list[str] = []
     refused: list[tuple[str, str]] = []
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=console, transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
     with FaceLandmarker() as landmarker, progress:
         task = progress.add_task("LFPW images", total=len(pairs))
         for image_path, pts_path in pairs:

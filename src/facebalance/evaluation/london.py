@@ -156,7 +156,7 @@ def read_tem(path: Path) -> np.ndarray:
     """
     lines = path.read_text(encoding="utf-8").splitlines()
     count = int(lines[0].strip())
-    rows = lines[1:1 + count]
+    rows = lines[1 : 1 + count]
     if len(rows) < count:
         raise ValueError(f"{path.name}: says {count} points but has {len(rows)} rows")
     points = []
@@ -173,8 +173,11 @@ def read_sexes(info_csv: Path) -> dict[str, str]:
     if not info_csv.exists():
         return {}
     with info_csv.open(encoding="utf-8", newline="") as handle:
-        return {row["face_id"]: row["face_gender"] for row in csv.DictReader(handle)
-                if row.get("face_gender") in ("female", "male")}
+        return {
+            row["face_id"]: row["face_gender"]
+            for row in csv.DictReader(handle)
+            if row.get("face_gender") in ("female", "male")
+        }
 
 
 def neutral_photos(dataset: Path) -> list[Path]:
@@ -264,46 +267,113 @@ class TemplateMeasure:
 
 _T = TemplatePoint
 TEMPLATE_MEASURES: tuple[TemplateMeasure, ...] = (
-    TemplateMeasure("interpupillary_distance_mm", Unit.MM, "t0-t1 (pupils)",
-                    lambda t: _distance(t[_T.PUPIL_RIGHT], t[_T.PUPIL_LEFT])),
-    TemplateMeasure("intercanthal_width_mm", Unit.MM, "t22-t23 (inside eye corners)",
-                    lambda t: _distance(t[_T.MEDIAL_CANTHUS_RIGHT], t[_T.MEDIAL_CANTHUS_LEFT])),
-    TemplateMeasure("palpebral_fissure_width_right_mm", Unit.MM, "t18-t22",
-                    lambda t: _distance(t[_T.LATERAL_CANTHUS_RIGHT], t[_T.MEDIAL_CANTHUS_RIGHT])),
-    TemplateMeasure("palpebral_fissure_width_left_mm", Unit.MM, "t23-t27",
-                    lambda t: _distance(t[_T.MEDIAL_CANTHUS_LEFT], t[_T.LATERAL_CANTHUS_LEFT])),
-    TemplateMeasure("palpebral_fissure_height_right_mm", Unit.MM, "t20-t29 (top-/bottom-centre of the eye)",
-                    lambda t: _distance(t[_T.UPPER_LID_RIGHT], t[_T.LOWER_LID_RIGHT])),
-    TemplateMeasure("palpebral_fissure_height_left_mm", Unit.MM, "t25-t32",
-                    lambda t: _distance(t[_T.UPPER_LID_LEFT], t[_T.LOWER_LID_LEFT])),
-    TemplateMeasure("canthal_tilt_right_deg", Unit.DEG, "t22 -> t18 above the pupil line",
-                    lambda t: _tilt_deg(t[_T.MEDIAL_CANTHUS_RIGHT], t[_T.LATERAL_CANTHUS_RIGHT])),
-    TemplateMeasure("canthal_tilt_left_deg", Unit.DEG, "t23 -> t27 above the pupil line",
-                    lambda t: _tilt_deg(t[_T.MEDIAL_CANTHUS_LEFT], t[_T.LATERAL_CANTHUS_LEFT])),
-    TemplateMeasure("brow_height_right_mm", Unit.MM,
-                    "t0 up to the brow polyline t71-t75 at the pupil's x",
-                    lambda t: _brow_height(t, _T.PUPIL_RIGHT, BROW_UPPER_RIGHT)),
-    TemplateMeasure("brow_height_left_mm", Unit.MM,
-                    "t1 up to the brow polyline t78-t82 at the pupil's x",
-                    lambda t: _brow_height(t, _T.PUPIL_LEFT, BROW_UPPER_LEFT)),
-    TemplateMeasure("alar_width_mm", Unit.MM, "most lateral of t61-t64 to most lateral of t66-t69",
-                    lambda t: _distance(*_alare(t))),
-    TemplateMeasure("mouth_width_mm", Unit.MM, "t87-t93 (mouth corners)",
-                    lambda t: _distance(t[_T.CHEILION_RIGHT], t[_T.CHEILION_LEFT])),
-    TemplateMeasure("upper_vermilion_height_mm", Unit.MM, "t90 to stomion (mean of t96, t101)",
-                    lambda t: _distance(t[_T.LABRALE_SUPERIUS], _stomion(t))),
-    TemplateMeasure("lower_vermilion_height_mm", Unit.MM, "stomion to t106",
-                    lambda t: _distance(_stomion(t), t[_T.LABRALE_INFERIUS])),
-    TemplateMeasure("upper_to_lower_lip_ratio", Unit.RATIO, "(t90-stomion) / (stomion-t106)",
-                    lambda t: _ratio(_distance(t[_T.LABRALE_SUPERIUS], _stomion(t)),
-                                     _distance(_stomion(t), t[_T.LABRALE_INFERIUS]))),
-    TemplateMeasure("upper_lip_height_mm", Unit.MM, "t55 (subnasale proxy) to stomion",
-                    lambda t: _distance(t[_T.SUBNASALE_PROXY], _stomion(t))),
-    TemplateMeasure("lower_face_ratio", Unit.RATIO, "(t55-stomion) / (stomion-t129)",
-                    lambda t: _ratio(_distance(t[_T.SUBNASALE_PROXY], _stomion(t)),
-                                     _distance(_stomion(t), t[_T.MENTON]))),
-    TemplateMeasure("lower_third_mm", Unit.MM, "t55 (subnasale proxy) to t129 (menton)",
-                    lambda t: _distance(t[_T.SUBNASALE_PROXY], t[_T.MENTON])),
+    TemplateMeasure(
+        "interpupillary_distance_mm",
+        Unit.MM,
+        "t0-t1 (pupils)",
+        lambda t: _distance(t[_T.PUPIL_RIGHT], t[_T.PUPIL_LEFT]),
+    ),
+    TemplateMeasure(
+        "intercanthal_width_mm",
+        Unit.MM,
+        "t22-t23 (inside eye corners)",
+        lambda t: _distance(t[_T.MEDIAL_CANTHUS_RIGHT], t[_T.MEDIAL_CANTHUS_LEFT]),
+    ),
+    TemplateMeasure(
+        "palpebral_fissure_width_right_mm",
+        Unit.MM,
+        "t18-t22",
+        lambda t: _distance(t[_T.LATERAL_CANTHUS_RIGHT], t[_T.MEDIAL_CANTHUS_RIGHT]),
+    ),
+    TemplateMeasure(
+        "palpebral_fissure_width_left_mm",
+        Unit.MM,
+        "t23-t27",
+        lambda t: _distance(t[_T.MEDIAL_CANTHUS_LEFT], t[_T.LATERAL_CANTHUS_LEFT]),
+    ),
+    TemplateMeasure(
+        "palpebral_fissure_height_right_mm",
+        Unit.MM,
+        "t20-t29 (top-/bottom-centre of the eye)",
+        lambda t: _distance(t[_T.UPPER_LID_RIGHT], t[_T.LOWER_LID_RIGHT]),
+    ),
+    TemplateMeasure(
+        "palpebral_fissure_height_left_mm",
+        Unit.MM,
+        "t25-t32",
+        lambda t: _distance(t[_T.UPPER_LID_LEFT], t[_T.LOWER_LID_LEFT]),
+    ),
+    TemplateMeasure(
+        "canthal_tilt_right_deg",
+        Unit.DEG,
+        "t22 -> t18 above the pupil line",
+        lambda t: _tilt_deg(t[_T.MEDIAL_CANTHUS_RIGHT], t[_T.LATERAL_CANTHUS_RIGHT]),
+    ),
+    TemplateMeasure(
+        "canthal_tilt_left_deg",
+        Unit.DEG,
+        "t23 -> t27 above the pupil line",
+        lambda t: _tilt_deg(t[_T.MEDIAL_CANTHUS_LEFT], t[_T.LATERAL_CANTHUS_LEFT]),
+    ),
+    TemplateMeasure(
+        "brow_height_right_mm",
+        Unit.MM,
+        "t0 up to the brow polyline t71-t75 at the pupil's x",
+        lambda t: _brow_height(t, _T.PUPIL_RIGHT, BROW_UPPER_RIGHT),
+    ),
+    TemplateMeasure(
+        "brow_height_left_mm",
+        Unit.MM,
+        "t1 up to the brow polyline t78-t82 at the pupil's x",
+        lambda t: _brow_height(t, _T.PUPIL_LEFT, BROW_UPPER_LEFT),
+    ),
+    TemplateMeasure(
+        "alar_width_mm", Unit.MM, "most lateral of t61-t64 to most lateral of t66-t69", lambda t: _distance(*_alare(t))
+    ),
+    TemplateMeasure(
+        "mouth_width_mm",
+        Unit.MM,
+        "t87-t93 (mouth corners)",
+        lambda t: _distance(t[_T.CHEILION_RIGHT], t[_T.CHEILION_LEFT]),
+    ),
+    TemplateMeasure(
+        "upper_vermilion_height_mm",
+        Unit.MM,
+        "t90 to stomion (mean of t96, t101)",
+        lambda t: _distance(t[_T.LABRALE_SUPERIUS], _stomion(t)),
+    ),
+    TemplateMeasure(
+        "lower_vermilion_height_mm",
+        Unit.MM,
+        "stomion to t106",
+        lambda t: _distance(_stomion(t), t[_T.LABRALE_INFERIUS]),
+    ),
+    TemplateMeasure(
+        "upper_to_lower_lip_ratio",
+        Unit.RATIO,
+        "(t90-stomion) / (stomion-t106)",
+        lambda t: _ratio(
+            _distance(t[_T.LABRALE_SUPERIUS], _stomion(t)), _distance(_stomion(t), t[_T.LABRALE_INFERIUS])
+        ),
+    ),
+    TemplateMeasure(
+        "upper_lip_height_mm",
+        Unit.MM,
+        "t55 (subnasale proxy) to stomion",
+        lambda t: _distance(t[_T.SUBNASALE_PROXY], _stomion(t)),
+    ),
+    TemplateMeasure(
+        "lower_face_ratio",
+        Unit.RATIO,
+        "(t55-stomion) / (stomion-t129)",
+        lambda t: _ratio(_distance(t[_T.SUBNASALE_PROXY], _stomion(t)), _distance(_stomion(t), t[_T.MENTON])),
+    ),
+    TemplateMeasure(
+        "lower_third_mm",
+        Unit.MM,
+        "t55 (subnasale proxy) to t129 (menton)",
+        lambda t: _distance(t[_T.SUBNASALE_PROXY], t[_T.MENTON]),
+    ),
 )
 
 
@@ -334,8 +404,10 @@ def template_measurements(points_px: np.ndarray, *, mm_per_px: float) -> dict[st
 def visible_iris_widths_px(points_px: np.ndarray) -> tuple[float, float]:
     """Hand-placed visible (horizontal) iris widths, subject's (right, left), pixels: |t4-t8|, |t12-t16|."""
     t = points_px
-    return (_distance(t[_T.IRIS_RIGHT_LATERAL], t[_T.IRIS_RIGHT_MEDIAL]),
-            _distance(t[_T.IRIS_LEFT_MEDIAL], t[_T.IRIS_LEFT_LATERAL]))
+    return (
+        _distance(t[_T.IRIS_RIGHT_LATERAL], t[_T.IRIS_RIGHT_MEDIAL]),
+        _distance(t[_T.IRIS_LEFT_MEDIAL], t[_T.IRIS_LEFT_LATERAL]),
+    )
 
 
 # --- one photo -------------------------------------------------------------------------------------
@@ -427,8 +499,9 @@ def landmark_offsets(photos: list[PhotoComparison], template_point: int, mesh_ve
 
 def nearest_vertex(photos: list[PhotoComparison], template_point: int) -> tuple[int, float]:
     """The mesh vertex closest to a template point on average, and that mean distance (iris diameters)."""
-    distances = np.mean([np.linalg.norm(p.mesh_iris_units - p.template_iris_units[template_point], axis=1)
-                         for p in photos], axis=0)
+    distances = np.mean(
+        [np.linalg.norm(p.mesh_iris_units - p.template_iris_units[template_point], axis=1) for p in photos], axis=0
+    )
     best = int(np.argmin(distances))
     return best, float(distances[best])
 
@@ -471,8 +544,13 @@ def estimate_ratio(template_widths_px: np.ndarray, contour_widths_px: np.ndarray
     n = len(per_face)
     loo = (per_face.sum() - per_face) / (n - 1)
     # Engine scale / template scale = template width / (contour x ratio) = per-face ratio / ratio used.
-    return RatioEstimate(mean=float(per_face.mean()), sd=float(per_face.std(ddof=1)), n=n, loo_ratios=loo,
-                         loo_scale_error_pct=(per_face / loo - 1.0) * 100.0)
+    return RatioEstimate(
+        mean=float(per_face.mean()),
+        sd=float(per_face.std(ddof=1)),
+        n=n,
+        loo_ratios=loo,
+        loo_scale_error_pct=(per_face / loo - 1.0) * 100.0,
+    )
 
 
 def pooled_sigma(offsets: np.ndarray) -> tuple[float, float]:
@@ -537,19 +615,32 @@ def summarise(photos: list[PhotoComparison], failures: list[tuple[str, str]]) ->
         placement[measure.id] = agreement([p.template_engine_scale[measure.id] for p in photos], engine)
         end_to_end[measure.id] = agreement([p.template_own_scale[measure.id] for p in photos], engine)
         units[measure.id] = measure.unit
-    iris_px = agreement([float(np.mean(p.template_iris_widths_px)) for p in photos],
-                        [p.engine_visible_iris_px for p in photos])
+    iris_px = agreement(
+        [float(np.mean(p.template_iris_widths_px)) for p in photos], [p.engine_visible_iris_px for p in photos]
+    )
     upper_third = agreement([p.upper_third_template_mm for p in photos], [p.upper_third_engine_mm for p in photos])
     scale_error = np.array([(p.engine_mm_per_px / p.template_mm_per_px - 1.0) * 100.0 for p in photos])
-    ratio = estimate_ratio(np.array([np.mean(p.template_iris_widths_px) for p in photos]),
-                           np.array([np.mean(p.contour_widths_px) for p in photos]))
+    ratio = estimate_ratio(
+        np.array([np.mean(p.template_iris_widths_px) for p in photos]),
+        np.array([np.mean(p.contour_widths_px) for p in photos]),
+    )
     sigma_offsets = np.stack([landmark_offsets(photos, tp, lm) for tp, lm in SIGMA_PAIRS], axis=1)
     pooled, rms = pooled_sigma(sigma_offsets)
     ratio_ref = norms.reference("mediapipe_iris_contour_to_visible_ratio")
     return MeasurementEval(
-        photos=photos, failures=failures, placement=placement, end_to_end=end_to_end, units=units,
-        iris_px=iris_px, upper_third=upper_third, scale_error_pct=scale_error, ratio=ratio,
-        sigma_pooled=pooled, sigma_rms=rms, toml_ratio=ratio_ref.value, toml_ratio_sd=ratio_ref.sd,
+        photos=photos,
+        failures=failures,
+        placement=placement,
+        end_to_end=end_to_end,
+        units=units,
+        iris_px=iris_px,
+        upper_third=upper_third,
+        scale_error_pct=scale_error,
+        ratio=ratio,
+        sigma_pooled=pooled,
+        sigma_rms=rms,
+        toml_ratio=ratio_ref.value,
+        toml_ratio_sd=ratio_ref.sd,
         toml_sigma=norms.reference("landmark_sigma_iris_diameters").value,
         iris_reference_mm=norms.reference("iris_visible_diameter_mm").value,
     )
@@ -557,8 +648,18 @@ def summarise(photos: list[PhotoComparison], failures: list[tuple[str, str]]) ->
 
 # --- report ----------------------------------------------------------------------------------------
 
-_AGREEMENT_COLUMNS = ("measurement", "unit", "n", "template mean", "bias (engine − template)", "MAD",
-                      "SD of difference", "ICC(2,1)", "ICC(3,1)", "MAD < 1 mm")
+_AGREEMENT_COLUMNS = (
+    "measurement",
+    "unit",
+    "n",
+    "template mean",
+    "bias (engine − template)",
+    "MAD",
+    "SD of difference",
+    "ICC(2,1)",
+    "ICC(3,1)",
+    "MAD < 1 mm",
+)
 
 
 def _agreement_row(name: str, unit: Unit, a: Agreement) -> tuple[str, ...]:
@@ -567,12 +668,23 @@ def _agreement_row(name: str, unit: Unit, a: Agreement) -> tuple[str, ...]:
         within = "—" if not math.isfinite(a.mad) else ("yes" if a.mad < CLINICAL_MAD_LIMIT_MM else "no")
     else:
         within = "n/a"
-    return (name, unit.value, str(a.n), fmt(a.reference_mean, digits), fmt(a.bias, digits, signed=True),
-            fmt(a.mad, digits), fmt(a.sd_difference, digits), fmt(a.icc_a1, 3), fmt(a.icc_c1, 3), within)
+    return (
+        name,
+        unit.value,
+        str(a.n),
+        fmt(a.reference_mean, digits),
+        fmt(a.bias, digits, signed=True),
+        fmt(a.mad, digits),
+        fmt(a.sd_difference, digits),
+        fmt(a.icc_a1, 3),
+        fmt(a.icc_c1, 3),
+        within,
+    )
 
 
-def _agreement_table(title: str, stats: dict[str, Agreement], units: dict[str, Unit], note: str,
-                     extra: tuple[tuple[str, ...], ...] = ()) -> ResultTable:
+def _agreement_table(
+    title: str, stats: dict[str, Agreement], units: dict[str, Unit], note: str, extra: tuple[tuple[str, ...], ...] = ()
+) -> ResultTable:
     rows = tuple(_agreement_row(mid, units[mid], a) for mid, a in stats.items()) + extra
     return ResultTable(title, _AGREEMENT_COLUMNS, rows, note)
 
@@ -583,9 +695,12 @@ def _median_abs_difference(reference: list[float], test: list[float | None]) -> 
 
 
 def _pct(values: np.ndarray) -> tuple[str, ...]:
-    return (fmt(float(values.mean()), 2, signed=True), fmt(float(np.abs(values).mean()), 2),
-            fmt(float(values.std(ddof=1)) if len(values) > 1 else math.nan, 2),
-            fmt(float(np.abs(values).max()), 2))
+    return (
+        fmt(float(values.mean()), 2, signed=True),
+        fmt(float(np.abs(values).mean()), 2),
+        fmt(float(values.std(ddof=1)) if len(values) > 1 else math.nan, 2),
+        fmt(float(np.abs(values).max()), 2),
+    )
 
 
 def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
@@ -604,8 +719,11 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         (
             *((m.id, m.definition, engine_label(m.id)) for m in TEMPLATE_MEASURES),
             ("upper_third_mm", "t139 (centre of hairline) to the engine's glabella", engine_label("upper_third_mm")),
-            ("visible iris diameter", "mean of |t4-t8| and |t12-t16|",
-             "MediaPipe iris contour (469-471, 474-476) x contour-to-visible ratio"),
+            (
+                "visible iris diameter",
+                "mean of |t4-t8| and |t12-t16|",
+                "MediaPipe iris contour (469-471, 474-476) x contour-to-visible ratio",
+            ),
         ),
         "Template points are placed in a frame with the pupils level (roll removed); the engine measures in "
         "its head frame (roll, yaw and pitch removed using the mesh depth). t55, the bottom-centre of the "
@@ -614,7 +732,8 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
     iris_row = _agreement_row("visible iris diameter (px)", Unit.PX, result.iris_px)
     tables["placement"] = _agreement_table(
         "(a) Landmark placement: template measurement on the engine's scale vs the engine",
-        result.placement, result.units,
+        result.placement,
+        result.units,
         "Both sides use the engine's mm per pixel, so only where the points are differs. Lengths in mm, "
         "canthal tilt in degrees, ratios unitless; the iris row is in pixels of the photo (the engine's "
         "visible-iris estimate against the hand-placed width). ICC(2,1): two-way random, absolute "
@@ -625,11 +744,25 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
     stated = np.array([p.engine_scale_sigma for p in photos]) * 100.0
     tables["calibration"] = ResultTable(
         "(b) Calibration: engine mm/px vs hand-placed-iris mm/px",
-        ("n", "engine mm/px (mean)", "template-iris mm/px (mean)", "bias %", "mean |error| %", "SD %",
-         "max |error| %", "engine's stated 1σ % (mean)"),
-        ((str(len(photos)), fmt(float(np.mean([p.engine_mm_per_px for p in photos])), 4),
-          fmt(float(np.mean([p.template_mm_per_px for p in photos])), 4), *_pct(result.scale_error_pct),
-          fmt(float(stated.mean()), 2)),),
+        (
+            "n",
+            "engine mm/px (mean)",
+            "template-iris mm/px (mean)",
+            "bias %",
+            "mean |error| %",
+            "SD %",
+            "max |error| %",
+            "engine's stated 1σ % (mean)",
+        ),
+        (
+            (
+                str(len(photos)),
+                fmt(float(np.mean([p.engine_mm_per_px for p in photos])), 4),
+                fmt(float(np.mean([p.template_mm_per_px for p in photos])), 4),
+                *_pct(result.scale_error_pct),
+                fmt(float(stated.mean()), 2),
+            ),
+        ),
         "Error = engine mm/px ÷ template-iris mm/px − 1. Both scales assume the same population iris "
         "diameter, so this is the error of finding the visible iris, not of the population assumption. "
         "The engine's stated 1σ is the scale uncertainty it reports with every measurement (population "
@@ -640,7 +773,8 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
     )
     tables["end_to_end"] = _agreement_table(
         "(c) End to end: template measurement on the template's own iris scale vs the engine",
-        result.end_to_end, result.units,
+        result.end_to_end,
+        result.units,
         "Placement and calibration errors together, as a user of the engine would see them against a "
         "manual measurement with the same iris ruler.",
     )
@@ -651,27 +785,59 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
             reasons[p.hairline_reason] = reasons.get(p.hairline_reason, 0) + 1
     tables["hairline"] = ResultTable(
         "Hairline: engine-detected trichion vs template t139 (upper third to the engine's glabella)",
-        ("photos", "hairline found", "n compared", "bias mm", "MAD mm", "median |difference| mm", "SD mm",
-         "ICC(2,1)"),
-        ((str(len(photos)), f"{found} ({found / len(photos):.0%})" if photos else "0",
-          str(result.upper_third.n), fmt(result.upper_third.bias, 2, signed=True), fmt(result.upper_third.mad, 2),
-          fmt(_median_abs_difference([p.upper_third_template_mm for p in photos],
-                                     [p.upper_third_engine_mm for p in photos]), 2),
-          fmt(result.upper_third.sd_difference, 2), fmt(result.upper_third.icc_a1, 3)),),
-        "Not found: " + ("; ".join(f"{reason} ({count})" for reason, count in sorted(reasons.items()))
-                         if reasons else "none") + ". Positive bias = the engine's hairline lies farther up. "
+        ("photos", "hairline found", "n compared", "bias mm", "MAD mm", "median |difference| mm", "SD mm", "ICC(2,1)"),
+        (
+            (
+                str(len(photos)),
+                f"{found} ({found / len(photos):.0%})" if photos else "0",
+                str(result.upper_third.n),
+                fmt(result.upper_third.bias, 2, signed=True),
+                fmt(result.upper_third.mad, 2),
+                fmt(
+                    _median_abs_difference(
+                        [p.upper_third_template_mm for p in photos], [p.upper_third_engine_mm for p in photos]
+                    ),
+                    2,
+                ),
+                fmt(result.upper_third.sd_difference, 2),
+                fmt(result.upper_third.icc_a1, 3),
+            ),
+        ),
+        "Not found: "
+        + ("; ".join(f"{reason} ({count})" for reason, count in sorted(reasons.items())) if reasons else "none")
+        + ". Positive bias = the engine's hairline lies farther up. "
         "With a fringe the engine stops at the fringe's lower edge while the template marks the (hidden) "
         "hairline, so large differences are expected there.",
     )
-    gaps_t = np.array([(p.template_iris_units[_T.LOWER_LIP_INNER, 1] - p.template_iris_units[_T.UPPER_LIP_INNER, 1])
-                       for p in photos]) * iris_mm
-    gaps_m = np.array([(p.mesh_iris_units[Landmark.STOMION_LOWER, 1] - p.mesh_iris_units[Landmark.STOMION_UPPER, 1])
-                       for p in photos]) * iris_mm
+    gaps_t = (
+        np.array(
+            [
+                (p.template_iris_units[_T.LOWER_LIP_INNER, 1] - p.template_iris_units[_T.UPPER_LIP_INNER, 1])
+                for p in photos
+            ]
+        )
+        * iris_mm
+    )
+    gaps_m = (
+        np.array(
+            [
+                (p.mesh_iris_units[Landmark.STOMION_LOWER, 1] - p.mesh_iris_units[Landmark.STOMION_UPPER, 1])
+                for p in photos
+            ]
+        )
+        * iris_mm
+    )
     tables["lips"] = ResultTable(
         "Lip contact at the midline (neutral, lips closed)",
         ("photos", "template gap t96→t101 mm (mean)", "mesh gap 13→14 mm (mean)", "mesh gap − template gap mm"),
-        ((str(len(photos)), fmt(float(gaps_t.mean()), 2), fmt(float(gaps_m.mean()), 2),
-          fmt(float((gaps_m - gaps_t).mean()), 2, signed=True)),),
+        (
+            (
+                str(len(photos)),
+                fmt(float(gaps_t.mean()), 2),
+                fmt(float(gaps_m.mean()), 2),
+                fmt(float((gaps_m - gaps_t).mean()), 2, signed=True),
+            ),
+        ),
         "Vertical distance between the inner upper- and lower-lip midline points, in the levelled frame, "
         "≈ mm via the population iris diameter. The engine's stomion is the midpoint of 13 and 14; a mesh gap "
         "on closed lips moves it down by half the gap, lengthening the upper vermilion and shortening the lower.",
@@ -682,38 +848,65 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         "Calibration constants measured here",
         ("constant", "norms file", "measured", "SD", "n", "notes"),
         (
-            ("mediapipe_iris_contour_to_visible_ratio",
-             f"{fmt(result.toml_ratio, 3)} (SD {fmt(result.toml_ratio_sd, 3)})", fmt(r.mean, 3), fmt(r.sd, 3),
-             str(r.n),
-             f"SE {fmt(r.sd / math.sqrt(r.n) if r.n else math.nan, 4)}; leave-one-out ratio "
-             f"{fmt(float(r.loo_ratios.min()), 3)}-{fmt(float(r.loo_ratios.max()), 3)}; leave-one-out "
-             f"scale error mean |e| {fmt(float(np.abs(loo).mean()), 2)} %, RMS "
-             f"{fmt(float(np.sqrt(np.mean(loo**2))), 2)} %, max |e| {fmt(float(np.abs(loo).max()), 2)} %"),
-            ("landmark_sigma_iris_diameters", fmt(result.toml_sigma, 3), fmt(result.sigma_pooled, 3), "",
-             f"{len(photos)} x {len(SIGMA_PAIRS)}",
-             "pooled per-coordinate SD about each pair's mean offset; RMS with the mean offsets kept: "
-             f"{fmt(result.sigma_rms, 3)}"),
+            (
+                "mediapipe_iris_contour_to_visible_ratio",
+                f"{fmt(result.toml_ratio, 3)} (SD {fmt(result.toml_ratio_sd, 3)})",
+                fmt(r.mean, 3),
+                fmt(r.sd, 3),
+                str(r.n),
+                f"SE {fmt(r.sd / math.sqrt(r.n) if r.n else math.nan, 4)}; leave-one-out ratio "
+                f"{fmt(float(r.loo_ratios.min()), 3)}-{fmt(float(r.loo_ratios.max()), 3)}; leave-one-out "
+                f"scale error mean |e| {fmt(float(np.abs(loo).mean()), 2)} %, RMS "
+                f"{fmt(float(np.sqrt(np.mean(loo**2))), 2)} %, max |e| {fmt(float(np.abs(loo).max()), 2)} %",
+            ),
+            (
+                "landmark_sigma_iris_diameters",
+                fmt(result.toml_sigma, 3),
+                fmt(result.sigma_pooled, 3),
+                "",
+                f"{len(photos)} x {len(SIGMA_PAIRS)}",
+                "pooled per-coordinate SD about each pair's mean offset; RMS with the mean offsets kept: "
+                f"{fmt(result.sigma_rms, 3)}",
+            ),
         ),
         "Ratio = hand-placed visible iris width (mean of both eyes) ÷ MediaPipe iris contour width (3-D "
         "distance 469-471 and 474-476, mean of both eyes), averaged over faces. Sigma pairs (template:mesh): "
-        + ", ".join(f"{int(tp)}:{int(lm)}" for tp, lm in SIGMA_PAIRS) + ".",
+        + ", ".join(f"{int(tp)}:{int(lm)}" for tp, lm in SIGMA_PAIRS)
+        + ".",
     )
     rows = []
     for tp, lm in SIGMA_PAIRS + DIAGNOSTIC_PAIRS:
         off = landmark_offsets(photos, tp, lm)
         distance = np.linalg.norm(off, axis=1)
         best, best_distance = nearest_vertex(photos, tp)
-        rows.append((f"t{int(tp)} {tp.name.lower()}", f"{int(lm)} {lm.name.lower()}",
-                     fmt(float(off[:, 0].mean()), 3, signed=True), fmt(float(off[:, 1].mean()), 3, signed=True),
-                     fmt(float(off[:, 0].std(ddof=1)) if len(off) > 1 else math.nan, 3),
-                     fmt(float(off[:, 1].std(ddof=1)) if len(off) > 1 else math.nan, 3),
-                     fmt(float(distance.mean()), 3), fmt(float(distance.mean()) * iris_mm, 2),
-                     f"{best} ({fmt(best_distance, 3)})",
-                     "yes" if (tp, lm) in SIGMA_PAIRS else "diagnostic"))
+        rows.append(
+            (
+                f"t{int(tp)} {tp.name.lower()}",
+                f"{int(lm)} {lm.name.lower()}",
+                fmt(float(off[:, 0].mean()), 3, signed=True),
+                fmt(float(off[:, 1].mean()), 3, signed=True),
+                fmt(float(off[:, 0].std(ddof=1)) if len(off) > 1 else math.nan, 3),
+                fmt(float(off[:, 1].std(ddof=1)) if len(off) > 1 else math.nan, 3),
+                fmt(float(distance.mean()), 3),
+                fmt(float(distance.mean()) * iris_mm, 2),
+                f"{best} ({fmt(best_distance, 3)})",
+                "yes" if (tp, lm) in SIGMA_PAIRS else "diagnostic",
+            )
+        )
     tables["offsets"] = ResultTable(
         "Landmark offsets, MediaPipe minus template (visible-iris diameters)",
-        ("template point", "mesh vertex", "mean dx", "mean dy", "SD dx", "SD dy", "mean distance",
-         "≈ mm", "nearest vertex on average (distance)", "in sigma"),
+        (
+            "template point",
+            "mesh vertex",
+            "mean dx",
+            "mean dy",
+            "SD dx",
+            "SD dy",
+            "mean distance",
+            "≈ mm",
+            "nearest vertex on average (distance)",
+            "in sigma",
+        ),
         tuple(rows),
         "Frame with the pupils level: +dx toward the subject's left, +dy down; unit = the face's own "
         "hand-placed visible iris width (≈ mm column: times the population iris diameter). The nearest "
@@ -721,8 +914,6 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         "engine's choice may be worth revisiting (or the two annotations define the point differently).",
     )
     return tables
-
-
 
 
 def report_markdown(result: MeasurementEval, tables: dict[str, ResultTable], *, header: str) -> str:
@@ -734,12 +925,18 @@ def report_markdown(result: MeasurementEval, tables: dict[str, ResultTable], *, 
         "",
         header,
         f"- photos: {len(photos)} analysed"
-        + (f", {len(result.failures)} refused by the engine: "
-           + "; ".join(f"{name} ({why})" for name, why in result.failures) if result.failures else ", none refused"),
+        + (
+            f", {len(result.failures)} refused by the engine: "
+            + "; ".join(f"{name} ({why})" for name, why in result.failures)
+            if result.failures
+            else ", none refused"
+        ),
     ]
     if photos:
-        lines.append(f"- pose as estimated by the engine: |yaw| ≤ {pose[:, 0].max():.1f}°, "
-                     f"|pitch| ≤ {pose[:, 1].max():.1f}°, |roll| ≤ {pose[:, 2].max():.1f}°")
+        lines.append(
+            f"- pose as estimated by the engine: |yaw| ≤ {pose[:, 0].max():.1f}°, "
+            f"|pitch| ≤ {pose[:, 1].max():.1f}°, |roll| ≤ {pose[:, 2].max():.1f}°"
+        )
     lines += [
         "",
         "Each measurement is recomputed from the hand-placed 189-point template, independently of the "
@@ -751,9 +948,7 @@ def report_markdown(result: MeasurementEval, tables: dict[str, ResultTable], *, 
     return "\n".join(lines) + "\n"
 
 
-def run_measurement_eval(
-    dataset: Path, *, write: Path | None, limit: int | None, console: Console
-) -> MeasurementEval:
+def run_measurement_eval(dataset: Path, *, write: Path | None, limit: int | None, console: Console) -> MeasurementEval:
     """Run the London measurement evaluation, print it, and optionally write it into a markdown file.
 
     Parameters
@@ -782,8 +977,14 @@ def run_measurement_eval(
 
     compared: list[PhotoComparison] = []
     failures: list[tuple[str, str]] = []
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=console, transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
     with FaceLandmarker() as landmarker, progress:
         task = progress.add_task("London photos", total=len(photos))
         for photo in photos:

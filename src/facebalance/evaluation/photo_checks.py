@@ -41,8 +41,10 @@ def evaluate_pose(dataset: Path, *, console: Console | None = None) -> PoseEval:
             faces = landmarker.detect(load_image(dataset / name).rgb)
             gt = {k: AFLW_SIGN[k] * float(truth[name][k]) for k in AFLW_SIGN}
             if len(faces) != 1:
-                beyond.append(f"{name} (yaw {gt['yaw_deg']:+.0f}, pitch {gt['pitch_deg']:+.0f}: "
-                              f"{'no face found' if not faces else f'{len(faces)} faces'})")
+                beyond.append(
+                    f"{name} (yaw {gt['yaw_deg']:+.0f}, pitch {gt['pitch_deg']:+.0f}: "
+                    f"{'no face found' if not faces else f'{len(faces)} faces'})"
+                )
                 continue
             rows.append((name, gt, faces[0].pose.as_dict()))
     errors = {k: [abs(p[k] - g[k]) for _, g, p in rows] for k in AFLW_SIGN}
@@ -52,8 +54,12 @@ def evaluate_pose(dataset: Path, *, console: Console | None = None) -> PoseEval:
 
 def run_pose_eval(dataset: Path, *, write: Path | None, console: Console) -> PoseEval:
     result = evaluate_pose(dataset, console=console)
-    table = Table("angle", "MAE deg", "correlation", title=f"Head pose vs AFLW2000-3D ({result.n_measured} of "
-                  f"{result.n_images} images measured)")
+    table = Table(
+        "angle",
+        "MAE deg",
+        "correlation",
+        title=f"Head pose vs AFLW2000-3D ({result.n_measured} of {result.n_images} images measured)",
+    )
     for k in AFLW_SIGN:
         table.add_row(k, f"{result.mae_deg[k]:.2f}", f"{result.correlation[k]:.3f}")
     console.print(table)
@@ -61,16 +67,26 @@ def run_pose_eval(dataset: Path, *, write: Path | None, console: Console) -> Pos
         console.print(f"[yellow]beyond the landmarker's range:[/] {b}")
     if write is not None:
         lines = [
-            "## Head pose against AFLW2000-3D", "",
-            run_header(command_line("pose", dataset, write=write, limit=None)), "",
+            "## Head pose against AFLW2000-3D",
+            "",
+            run_header(command_line("pose", dataset, write=write, limit=None)),
+            "",
             f"{result.n_images} images with ground-truth pitch/yaw/roll; {result.n_measured} measured. AFLW's yaw "
             "sign is the opposite of facebalance's (positive yaw = the patient turned to their left); pitch and roll "
-            "agree. Ground-truth angles come from a 3-D model fit and are themselves approximate.", "",
-            "| angle | MAE (deg) | correlation |", "|---|---|---|",
-            *[f"| {k} | {result.mae_deg[k]:.2f} | {result.correlation[k]:.3f} |" for k in AFLW_SIGN], "",
-            "| image | truth yaw / pitch / roll | measured yaw / pitch / roll |", "|---|---|---|",
-            *[f"| {n} | {g['yaw_deg']:+.1f} / {g['pitch_deg']:+.1f} / {g['roll_deg']:+.1f} | "
-              f"{p['yaw_deg']:+.1f} / {p['pitch_deg']:+.1f} / {p['roll_deg']:+.1f} |" for n, g, p in result.rows], "",
+            "agree. Ground-truth angles come from a 3-D model fit and are themselves approximate.",
+            "",
+            "| angle | MAE (deg) | correlation |",
+            "|---|---|---|",
+            *[f"| {k} | {result.mae_deg[k]:.2f} | {result.correlation[k]:.3f} |" for k in AFLW_SIGN],
+            "",
+            "| image | truth yaw / pitch / roll | measured yaw / pitch / roll |",
+            "|---|---|---|",
+            *[
+                f"| {n} | {g['yaw_deg']:+.1f} / {g['pitch_deg']:+.1f} / {g['roll_deg']:+.1f} | "
+                f"{p['yaw_deg']:+.1f} / {p['pitch_deg']:+.1f} / {p['roll_deg']:+.1f} |"
+                for n, g, p in result.rows
+            ],
+            "",
             "Reported as beyond the landmarker's range (not guessed): "
             + ("; ".join(result.beyond_range) if result.beyond_range else "none"),
         ]
@@ -129,8 +145,13 @@ def evaluate_photo_checks(dataset: Path, *, limit: int | None = None, console: C
 
                         buf = io.BytesIO()
                         image.filter(ImageFilter.GaussianBlur(radius)).save(buf, format="PNG")
-                        r = check_photo(buf.getvalue(), protocol=protocol, landmarker=landmarker,
-                                        view_id="frontal_rest", name=path.name)
+                        r = check_photo(
+                            buf.getvalue(),
+                            protocol=protocol,
+                            landmarker=landmarker,
+                            view_id="frontal_rest",
+                            name=path.name,
+                        )
                         focus = next((c for c in r.checks if c.name == "focus"), None)
                         if focus is not None and focus.value is not None:
                             blurred[radius].append(focus.value)
@@ -147,19 +168,28 @@ def run_photo_check_eval(dataset: Path, *, write: Path | None, limit: int | None
         f"as frontal_smile for smiling photos: {r.smile_identified} of {r.smiling_total}",
         f"Focus (Laplacian variance, face at 400 px): sharp photos min {min(r.focus_sharp):.1f}, median "
         f"{np.median(r.focus_sharp):.1f}",
-        *[f"Gaussian blur {k:g} px: max {max(v):.1f}, median {np.median(v):.1f}; failed the focus check "
-          f"{r.blur_failed[k]} of {len(v)}" for k, v in r.focus_blurred.items() if v],
+        *[
+            f"Gaussian blur {k:g} px: max {max(v):.1f}, median {np.median(v):.1f}; failed the focus check "
+            f"{r.blur_failed[k]} of {len(v)}"
+            for k, v in r.focus_blurred.items()
+            if v
+        ],
     ]
     for line in lines:
         console.print(line)
     if write is not None:
-        section = "\n".join([
-            "## Photo quality checks on the London set", "",
-            run_header(command_line("photo-checks", dataset, write=write, limit=limit)), "",
-            "Every photo is checked as a `frontal_rest` view. The expression and eyes thresholds in "
-            "`session/data/protocol_default.toml` were chosen on this same set (no held-out data): the balanced "
-            "accuracy below is an optimistic estimate.", "",
-            *[f"- {line}" for line in lines],
-        ])
+        section = "\n".join(
+            [
+                "## Photo quality checks on the London set",
+                "",
+                run_header(command_line("photo-checks", dataset, write=write, limit=limit)),
+                "",
+                "Every photo is checked as a `frontal_rest` view. The expression and eyes thresholds in "
+                "`session/data/protocol_default.toml` were chosen on this same set (no held-out data): the balanced "
+                "accuracy below is an optimistic estimate.",
+                "",
+                *[f"- {line}" for line in lines],
+            ]
+        )
         write_section(write, "eval-photo-checks", section)
     return r

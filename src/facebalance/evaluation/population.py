@@ -84,17 +84,19 @@ def run_population_eval(dataset: Path, *, write: Path | None, limit: int | None,
         console.print(f"[yellow]not analysed[/] {f}")
     if write is None:
         return
-    section = "\n".join([
-        "## Population statistics of engine measurements (London set)",
-        "",
-        run_header(command_line("population", dataset, write=write, limit=limit)),
-        "",
-        "Used as `review = \"measured\"` norms where no published norm has the same definition.",
-        "",
-        "| measurement | sex | n | mean | SD |",
-        "|---|---|---|---|---|",
-        *rows,
-        "",
-        f"Photos not analysed: {len(failures)}" + ("" if not failures else ": " + "; ".join(failures)),
-    ])
+    section = "\n".join(
+        [
+            "## Population statistics of engine measurements (London set)",
+            "",
+            run_header(command_line("population", dataset, write=write, limit=limit)),
+            "",
+            'Used as `review = "measured"` norms where no published norm has the same definition.',
+            "",
+            "| measurement | sex | n | mean | SD |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+            f"Photos not analysed: {len(failures)}" + ("" if not failures else ": " + "; ".join(failures)),
+        ]
+    )
     write_section(write, "eval-population", section)

@@ -97,8 +97,10 @@ class NormSet:
         try:
             return self.references[id_]
         except KeyError:
-            raise NormsError(f"The norm set {self.name!r} has no reference value {id_!r}.",
-                             hint="Use a norm set derived from facebalance-default.") from None
+            raise NormsError(
+                f"The norm set {self.name!r} has no reference value {id_!r}.",
+                hint="Use a norm set derived from facebalance-default.",
+            ) from None
 
     def layered_over(self, base: NormSet) -> NormSet:
         """This set's entries on top of ``base``: same (measurement, sex, ethnicity) replaces."""
@@ -142,33 +144,40 @@ def parse_norm_set(text: str, *, origin: str = "<string>") -> NormSet:
             raise NormsError(f"{where}: needs mean and sd, or low/high.", hint="Add the reference value.")
         if has_mean and float(e["sd"]) <= 0:
             raise NormsError(f"{where}: sd must be positive.", hint="Fix the entry.")
-        norms.append(Norm(
-            measurement=str(_require(e, "measurement", where)),
-            sex=str(e.get("sex", "any")),
-            ethnicity=str(e.get("ethnicity", "any")),
-            population=str(_require(e, "population", where)),
-            source=source,
-            review=review,
-            mean=float(e["mean"]) if "mean" in e else None,
-            sd=float(e["sd"]) if "sd" in e else None,
-            low=float(e["low"]) if "low" in e else None,
-            high=float(e["high"]) if "high" in e else None,
-            note=str(e.get("note", "")),
-        ))
+        norms.append(
+            Norm(
+                measurement=str(_require(e, "measurement", where)),
+                sex=str(e.get("sex", "any")),
+                ethnicity=str(e.get("ethnicity", "any")),
+                population=str(_require(e, "population", where)),
+                source=source,
+                review=review,
+                mean=float(e["mean"]) if "mean" in e else None,
+                sd=float(e["sd"]) if "sd" in e else None,
+                low=float(e["low"]) if "low" in e else None,
+                high=float(e["high"]) if "high" in e else None,
+                note=str(e.get("note", "")),
+            )
+        )
     references = {}
     for e in doc.get("reference", []):
         where = f"{origin} reference {e.get('id', '?')}"
         references[str(_require(e, "id", where))] = Reference(
-            id=str(e["id"]), value=float(_require(e, "value", where)), source=str(_require(e, "source", where)),
-            review=str(e.get("review", "cited")), population=str(e.get("population", "")),
+            id=str(e["id"]),
+            value=float(_require(e, "value", where)),
+            source=str(_require(e, "source", where)),
+            review=str(e.get("review", "cited")),
+            population=str(e.get("population", "")),
             sd=float(e["sd"]) if "sd" in e else None,
         )
     thresholds = {}
     for e in doc.get("threshold", []):
         where = f"{origin} threshold {e.get('measurement', '?')}"
         thresholds[str(_require(e, "measurement", where))] = Threshold(
-            measurement=str(e["measurement"]), noticed_at=float(_require(e, "noticed_at", where)),
-            source=str(_require(e, "source", where)), review=str(e.get("review", "cited")),
+            measurement=str(e["measurement"]),
+            noticed_at=float(_require(e, "noticed_at", where)),
+            source=str(_require(e, "source", where)),
+            review=str(e.get("review", "cited")),
         )
     return NormSet(name=name, version=version, norms=tuple(norms), references=references, thresholds=thresholds)
 
@@ -189,13 +198,23 @@ def load_default_norm_set() -> NormSet:
         combined = part if combined is None else _merge(combined, part)
     if combined is None:
         raise NormsError("No default norm files are installed.", hint="Reinstall facebalance.")
-    return NormSet(name="facebalance-default", version=combined.version, norms=combined.norms,
-                   references=combined.references, thresholds=combined.thresholds)
+    return NormSet(
+        name="facebalance-default",
+        version=combined.version,
+        norms=combined.norms,
+        references=combined.references,
+        thresholds=combined.thresholds,
+    )
 
 
 def _merge(a: NormSet, b: NormSet) -> NormSet:
-    return NormSet(name=a.name, version=max(a.version, b.version), norms=a.norms + b.norms,
-                   references={**a.references, **b.references}, thresholds={**a.thresholds, **b.thresholds})
+    return NormSet(
+        name=a.name,
+        version=max(a.version, b.version),
+        norms=a.norms + b.norms,
+        references={**a.references, **b.references},
+        thresholds={**a.thresholds, **b.thresholds},
+    )
 
 
 def load_norm_set(path: str | Path | None = None) -> NormSet:

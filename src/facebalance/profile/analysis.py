@@ -115,8 +115,12 @@ def _profile_score(mask: np.ndarray) -> float:
         lm = locate_landmarks(run, noise_px=0.5)
     except (ProfileNotReadable, HeadCutOff, NoPersonFound):
         return 0.0
-    core = (ProfilePoint.PRONASALE, ProfilePoint.SUBNASALE, ProfilePoint.LABRALE_SUPERIUS,
-            ProfilePoint.SOFT_TISSUE_POGONION)
+    core = (
+        ProfilePoint.PRONASALE,
+        ProfilePoint.SUBNASALE,
+        ProfilePoint.LABRALE_SUPERIUS,
+        ProfilePoint.SOFT_TISSUE_POGONION,
+    )
     # Mostly whether the core points exist at all (the back of the head has no nose, lips or chin); their
     # confidence, low on a coarse mask anyway, only breaks ties.
     located = [lm.points[p].confidence for p in core if p in lm.points]
@@ -202,7 +206,8 @@ def _check_view(faces: list[FaceMesh]) -> View:
         raise NotAProfileView(
             "The photo is a frontal view, not a profile.",
             hint="Give a lateral photo (the head turned 90 degrees, nose to one side of the frame), or analyse "
-                 "this photo with `facebalance analyze`.")
+            "this photo with `facebalance analyze`.",
+        )
     return view
 
 
@@ -273,9 +278,10 @@ def analyze_profile(
     try:
         person = segmenter.segment(rgb)
         if (person.confidence >= 0.5).mean() < MIN_PERSON_FRACTION:
-            raise NoPersonFound("No person was found against the backdrop.",
-                                hint="Use a lateral photo of the patient's head and shoulders against a plain "
-                                     "backdrop.")
+            raise NoPersonFound(
+                "No person was found against the backdrop.",
+                hint="Use a lateral photo of the patient's head and shoulders against a plain backdrop.",
+            )
         if facing is None:
             if mesh_view in ("profile_left", "profile_right"):
                 facing = "left" if mesh_view == "profile_left" else "right"
@@ -285,7 +291,8 @@ def analyze_profile(
                 raise NotAProfileView(
                     "The photo is neither a frontal view nor a readable profile (a three-quarter view, or the "
                     "face outline is hidden).",
-                    hint="Retake the profile at 90 degrees with the nose, lips and chin clear against the backdrop.")
+                    hint="Retake the profile at 90 degrees with the nose, lips and chin clear against the backdrop.",
+                )
         if facing == "left":
             # Segment the mirrored photo, so a left profile is read exactly as its mirror image would be.
             person = segmenter.segment(np.ascontiguousarray(rgb[:, ::-1]))
@@ -301,45 +308,62 @@ def analyze_profile(
         raise BusyBackdrop(
             f"The backdrop behind the profile is not plain (detail {texture:.0f}, at most {BUSY_BACKDROP_TEXTURE:.0f} "
             "for tracing the outline).",
-            hint="Retake the profile in front of a plain, evenly lit backdrop, as for clinical photography.")
+            hint="Retake the profile in front of a plain, evenly lit backdrop, as for clinical photography.",
+        )
     coarse = outline_from_mask(mask, scale=person.scale)
     search = max(4.0, 2.0 * max(rgb.shape[:2]) / MODEL_GRID_PX)
     outline = refine_outline(rgb, coarse, search_px=search, mirrored=facing == "left")
     if outline.edge_found_fraction < MIN_EDGE_FOUND_FRACTION:
         raise BusyBackdrop(
             f"The head's edge could be traced on only {outline.edge_found_fraction:.0%} of the outline.",
-            hint="Retake the profile against a plain backdrop that contrasts with the skin and hair.")
+            hint="Retake the profile against a plain backdrop that contrasts with the skin and hair.",
+        )
 
     scale_source: ScaleSource | None = scale
     if scale_source is None and frontal is not None:
-        scale_source = FrontalReference(frontal.assessment.measurements,
-                                        frontal.assessment.calibration.relative_uncertainty)
+        scale_source = FrontalReference(
+            frontal.assessment.measurements, frontal.assessment.calibration.relative_uncertainty
+        )
     if isinstance(scale_source, RulerDistance):
         scale_source = _ruler_to_canonical(scale_source, image, facing)
     alar = None
     if alar_crease_px is not None:
         alar = _original_to_canonical(np.array(alar_crease_px, dtype=np.float64), image, facing)
-    assessment = assess_profile(outline, norms=norm_set, patient=PatientContext(sex=sex, ethnicity=ethnicity),
-                                scale=scale_source, tilt_deg=tilt_deg, alar_crease_xy=alar)
+    assessment = assess_profile(
+        outline,
+        norms=norm_set,
+        patient=PatientContext(sex=sex, ethnicity=ethnicity),
+        scale=scale_source,
+        tilt_deg=tilt_deg,
+        alar_crease_xy=alar,
+    )
     lm = assessment.landmarks
     upper = lm.points.get(ProfilePoint.GLABELLA) or lm.points[ProfilePoint.SOFT_TISSUE_NASION]
     lower = lm.points.get(ProfilePoint.MENTON) or lm.points.get(ProfilePoint.SOFT_TISSUE_POGONION)
-    face = lm.outline[upper.index: (lower.index if lower else len(lm.outline)) + 1]
+    face = lm.outline[upper.index : (lower.index if lower else len(lm.outline)) + 1]
     if touches_front_edge(face, rgb.shape[1]):
-        raise HeadCutOff("The face is cut off at the edge of the photo it looks toward.",
-                         hint="Retake the profile with space in front of the nose.")
+        raise HeadCutOff(
+            "The face is cut off at the edge of the photo it looks toward.",
+            hint="Retake the profile with space in front of the nose.",
+        )
     lowest = float(outline.points_px[:, 1].max())
     chin_room = lowest - float(assessment.landmarks.xy(ProfilePoint.PRONASALE)[1])
-    if ProfilePoint.SOFT_TISSUE_POGONION not in assessment.landmarks.points and lowest >= rgb.shape[0] - 2 - search \
-            and chin_room < 1.5 * assessment.landmarks.scale_px:
-        raise HeadCutOff("The chin is cut off at the bottom edge of the photo.",
-                         hint="Retake the profile with the chin and the front of the neck in the frame.")
+    if (
+        ProfilePoint.SOFT_TISSUE_POGONION not in assessment.landmarks.points
+        and lowest >= rgb.shape[0] - 2 - search
+        and chin_room < 1.5 * assessment.landmarks.scale_px
+    ):
+        raise HeadCutOff(
+            "The chin is cut off at the bottom edge of the photo.",
+            hint="Retake the profile with the chin and the front of the neck in the frame.",
+        )
     if frontal is not None and scale is not None:
         assessment.warnings.append("A known distance was given: it was used instead of the frontal photo's scale.")
     name = Path(source).name if isinstance(source, str | os.PathLike) else "<upload>"
     view: Literal["profile_left", "profile_right"] = "profile_left" if facing == "left" else "profile_right"
-    return ProfileAnalysis(source_name=name, image=image, view=view, assessment=assessment, norms=norm_set,
-                           backdrop_texture=texture)
+    return ProfileAnalysis(
+        source_name=name, image=image, view=view, assessment=assessment, norms=norm_set, backdrop_texture=texture
+    )
 
 
 def _original_to_canonical(xy: np.ndarray, image: LoadedImage, facing: Facing) -> np.ndarray:

@@ -12,9 +12,18 @@ from facebalance.profile.landmarks import ProfilePoint as P
 
 #: Short labels drawn beside each landmark.
 ABBREVIATIONS: dict[P, str] = {
-    P.GLABELLA: "G", P.SOFT_TISSUE_NASION: "N'", P.PRONASALE: "Prn", P.COLUMELLA: "Cm", P.SUBNASALE: "Sn",
-    P.LABRALE_SUPERIUS: "Ls", P.STOMION: "Sto", P.LABRALE_INFERIUS: "Li", P.LABIOMENTAL_FOLD: "B'",
-    P.SOFT_TISSUE_POGONION: "Pog'", P.MENTON: "Me'", P.CERVICAL_POINT: "C",
+    P.GLABELLA: "G",
+    P.SOFT_TISSUE_NASION: "N'",
+    P.PRONASALE: "Prn",
+    P.COLUMELLA: "Cm",
+    P.SUBNASALE: "Sn",
+    P.LABRALE_SUPERIUS: "Ls",
+    P.STOMION: "Sto",
+    P.LABRALE_INFERIUS: "Li",
+    P.LABIOMENTAL_FOLD: "B'",
+    P.SOFT_TISSUE_POGONION: "Pog'",
+    P.MENTON: "Me'",
+    P.CERVICAL_POINT: "C",
 }
 
 #: Reference lines: name, colour, the points it joins (a polyline), and whether it is extended past its ends.
@@ -87,8 +96,7 @@ def render_profile_annotated(result: ProfileAnalysis, *, max_side_px: int = 1600
         x, y = to_img(lp.xy)[0]
         d.ellipse([x - r, y - r, x + r, y + r], fill=(*_POINT, 255), outline=(255, 255, 255, 255))
         dx = -r - d.textlength(label, font=font) - 2 if result.facing == "right" else r + 2
-        d.text((x + dx, y - r), label, fill=(255, 255, 255, 255), font=font, stroke_width=2,
-               stroke_fill=(0, 0, 0, 255))
+        d.text((x + dx, y - r), label, fill=(255, 255, 255, 255), font=font, stroke_width=2, stroke_fill=(0, 0, 0, 255))
     # Legend, top corner away from the face.
     lx = 10 if result.facing == "right" else img.size[0] - 10 - max(d.textlength(n, font=font) for n, _ in legend) - 30
     ly = 10.0

@@ -83,24 +83,41 @@ def assess_profile(
     warnings: list[str] = []
     profile_scale = None
     if scale is not None:
-        tilt_sigma = norms.references["profile_head_tilt_sigma_deg"].value if (
-            "profile_head_tilt_sigma_deg" in norms.references) else 5.0
-        profile_scale = resolve_scale(landmarks, scale, definition_sigma_mm=definition_sigmas(norms),
-                                      tilt_sigma_deg=tilt_sigma)
+        tilt_sigma = (
+            norms.references["profile_head_tilt_sigma_deg"].value
+            if ("profile_head_tilt_sigma_deg" in norms.references)
+            else 5.0
+        )
+        profile_scale = resolve_scale(
+            landmarks, scale, definition_sigma_mm=definition_sigmas(norms), tilt_sigma_deg=tilt_sigma
+        )
     else:
         warnings.append(f"Millimetre measurements not made: {NO_SCALE_REASON}.")
-    measured = measure_profile(landmarks, calibration=profile_scale.calibration if profile_scale else None,
-                               alar_crease_xy=alar_crease_xy)
+    measured = measure_profile(
+        landmarks, calibration=profile_scale.calibration if profile_scale else None, alar_crease_xy=alar_crease_xy
+    )
     by_id = {m.id: m for m in measured}
-    comparisons = {mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=patient.ethnicity))
-                   for mid, m in by_id.items()}
+    comparisons = {
+        mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=patient.ethnicity))
+        for mid, m in by_id.items()
+    }
     findings = derive_profile_findings(by_id, comparisons, norms)
     for p in CLINICAL_POINTS:
         lp = landmarks.points.get(p)
         if lp is None:
             warnings.append(f"{p.value.replace('_', ' ').capitalize()} not located: {landmarks.missing.get(p, '')}.")
         elif lp.confidence < LOW_CONFIDENCE:
-            warnings.append(f"{p.value.replace('_', ' ').capitalize()} located with low confidence "
-                            f"({lp.confidence:.2f}, {lp.method}); check it on the annotated image.")
-    return ProfileAssessment(outline=outline, landmarks=landmarks, scale=profile_scale, measurements=by_id,
-                             comparisons=comparisons, findings=findings, patient=patient, warnings=warnings)
+            warnings.append(
+                f"{p.value.replace('_', ' ').capitalize()} located with low confidence "
+                f"({lp.confidence:.2f}, {lp.method}); check it on the annotated image."
+            )
+    return ProfileAssessment(
+        outline=outline,
+        landmarks=landmarks,
+        scale=profile_scale,
+        measurements=by_id,
+        comparisons=comparisons,
+        findings=findings,
+        patient=patient,
+        warnings=warnings,
+    )

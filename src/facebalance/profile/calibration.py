@@ -75,10 +75,15 @@ class SharedDistance:
 
 #: The distances carried over, with the norm-set reference holding each one's definition uncertainty.
 SHARED_DISTANCES: tuple[SharedDistance, ...] = (
-    SharedDistance("midface_height_mm", ProfilePoint.SOFT_TISSUE_NASION, ProfilePoint.SUBNASALE,
-                   "profile_carry_over_nasion_subnasale_sigma_mm"),
-    SharedDistance("lower_third_mm", ProfilePoint.SUBNASALE, ProfilePoint.MENTON,
-                   "profile_carry_over_subnasale_menton_sigma_mm"),
+    SharedDistance(
+        "midface_height_mm",
+        ProfilePoint.SOFT_TISSUE_NASION,
+        ProfilePoint.SUBNASALE,
+        "profile_carry_over_nasion_subnasale_sigma_mm",
+    ),
+    SharedDistance(
+        "lower_third_mm", ProfilePoint.SUBNASALE, ProfilePoint.MENTON, "profile_carry_over_subnasale_menton_sigma_mm"
+    ),
 )
 
 
@@ -95,12 +100,18 @@ def scale_from_points(
     """
     length_px = float(np.hypot(*(np.asarray(b_px, dtype=np.float64) - np.asarray(a_px, dtype=np.float64))))
     if length_px <= 0 or distance_mm <= 0:
-        raise CalibrationError("A known distance must be positive in both pixels and millimetres.",
-                               hint="Give two distinct points and the true distance, e.g. --known-mm 50.")
+        raise CalibrationError(
+            "A known distance must be positive in both pixels and millimetres.",
+            hint="Give two distinct points and the true distance, e.g. --known-mm 50.",
+        )
     rel = math.hypot(sigma_mm / distance_mm, math.sqrt(2.0) * point_sigma_px / length_px)
     return ProfileScale(
-        Calibration(distance_mm / length_px, rel, CalibrationMethod.KNOWN_DISTANCE,
-                    f"ruler {distance_mm:g} ± {sigma_mm:g} mm over {length_px:.1f} px"),
+        Calibration(
+            distance_mm / length_px,
+            rel,
+            CalibrationMethod.KNOWN_DISTANCE,
+            f"ruler {distance_mm:g} ± {sigma_mm:g} mm over {length_px:.1f} px",
+        ),
         ScaleMethod.KNOWN_DISTANCE,
         f"a ruler of {distance_mm:g} mm in the midsagittal plane, {length_px:.1f} px on the photo",
     )
@@ -116,18 +127,27 @@ def scale_from_landmark_distance(
     """
     for p in (a, b):
         if p not in landmarks.points:
-            raise CalibrationError(f"The {p.value.replace('_', ' ')} was not located on this profile, so the "
-                                   "known distance cannot be used.", hint="Use a ruler in the photo instead.")
+            raise CalibrationError(
+                f"The {p.value.replace('_', ' ')} was not located on this profile, so the "
+                "known distance cannot be used.",
+                hint="Use a ruler in the photo instead.",
+            )
     pa, pb = landmarks.points[a], landmarks.points[b]
     length_px = float(np.hypot(*(pb.xy - pa.xy)))
     if length_px <= 0 or distance_mm <= 0:
-        raise CalibrationError("A known distance must be positive in both pixels and millimetres.",
-                               hint="Give the caliper distance in mm, e.g. --known-mm 52.")
+        raise CalibrationError(
+            "A known distance must be positive in both pixels and millimetres.",
+            hint="Give the caliper distance in mm, e.g. --known-mm 52.",
+        )
     rel = math.hypot(sigma_mm / distance_mm, math.hypot(pa.sigma_px, pb.sigma_px) / length_px)
     what = f"{a.value.replace('_', ' ')} to {b.value.replace('_', ' ')}"
     return ProfileScale(
-        Calibration(distance_mm / length_px, rel, CalibrationMethod.KNOWN_DISTANCE,
-                    f"caliper {what} {distance_mm:g} ± {sigma_mm:g} mm over {length_px:.1f} px"),
+        Calibration(
+            distance_mm / length_px,
+            rel,
+            CalibrationMethod.KNOWN_DISTANCE,
+            f"caliper {what} {distance_mm:g} ± {sigma_mm:g} mm over {length_px:.1f} px",
+        ),
         ScaleMethod.LANDMARK_DISTANCE,
         f"{what} measured on the patient: {distance_mm:g} mm, {length_px:.1f} px on the photo",
     )
@@ -206,7 +226,8 @@ def scale_from_frontal(
     if not logs:
         raise CalibrationError(
             "The frontal photo and the profile share no measured distance (nasion-subnasale or subnasale-menton).",
-            hint="Give a known distance instead (--known-mm), or a frontal photo where these were measured.")
+            hint="Give a known distance instead (--known-mm), or a frontal photo where these were measured.",
+        )
     w = 1.0 / np.array(variances)
     x = np.array(logs)
     mean = float((w * x).sum() / w.sum())
@@ -264,9 +285,15 @@ def resolve_scale(
 ) -> ProfileScale:
     """The :class:`ProfileScale` for one scale source (see the module docstring for each method)."""
     if isinstance(source, RulerDistance):
-        return scale_from_points(np.array(source.a_px), np.array(source.b_px), source.distance_mm,
-                                 sigma_mm=source.sigma_mm)
+        return scale_from_points(
+            np.array(source.a_px), np.array(source.b_px), source.distance_mm, sigma_mm=source.sigma_mm
+        )
     if isinstance(source, LandmarkDistance):
         return scale_from_landmark_distance(landmarks, source.a, source.b, source.distance_mm, sigma_mm=source.sigma_mm)
-    return scale_from_frontal(landmarks, source.measurements, frontal_relative_uncertainty=source.relative_uncertainty,
-                              definition_sigma_mm=definition_sigma_mm, tilt_sigma_deg=tilt_sigma_deg)
+    return scale_from_frontal(
+        landmarks,
+        source.measurements,
+        frontal_relative_uncertainty=source.relative_uncertainty,
+        definition_sigma_mm=definition_sigma_mm,
+        tilt_sigma_deg=tilt_sigma_deg,
+    )

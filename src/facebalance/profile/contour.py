@@ -106,15 +106,19 @@ def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
     region = _largest_region(np.asarray(mask, dtype=bool))
     h, w = region.shape
     if region.sum() < MIN_PERSON_FRACTION * h * w:
-        raise NoPersonFound("No person was found against the backdrop.",
-                            hint="Use a lateral photo of the patient's head and shoulders against a plain backdrop.")
+        raise NoPersonFound(
+            "No person was found against the backdrop.",
+            hint="Use a lateral photo of the patient's head and shoulders against a plain backdrop.",
+        )
     contours, _ = cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     boundary = max(contours, key=len)[:, 0, :].astype(np.float64)
     ys = boundary[:, 1]
     top = ys.min()
     if top <= TOP_MARGIN * h:
-        raise HeadCutOff("The top of the head is cut off at the top edge of the photo.",
-                         hint="Retake the profile with the whole head, crown to neck, in the frame.")
+        raise HeadCutOff(
+            "The top of the head is cut off at the top edge of the photo.",
+            hint="Retake the profile with the whole head, crown to neck, in the frame.",
+        )
     # The crown: the middle of the topmost run of boundary points.
     tops = np.flatnonzero(ys == top)
     crown = int(tops[len(tops) // 2])
@@ -204,8 +208,9 @@ def refine_outline(
     sy = pts[:, 1:2] + normals[:, 1:2] * t[None, :]
     if mirrored:
         sx = (w - 1) - sx
-    samples = cv2.remap(rgb, sx.astype(np.float32), sy.astype(np.float32), cv2.INTER_LINEAR,
-                        borderMode=cv2.BORDER_REPLICATE)
+    samples = cv2.remap(
+        rgb, sx.astype(np.float32), sy.astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     lab = cv2.cvtColor(samples.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
     quarter = max(1, len(t) // 4)
     backdrop = np.median(lab[:, -quarter:], axis=1)
@@ -239,5 +244,9 @@ def refine_outline(
     refined = pts + normals * final[:, None]
     residual = (offsets - med)[agree]
     noise = float(1.4826 * np.median(np.abs(residual))) if residual.size else 1.0
-    return TracedOutline(points_px=refined, noise_px=max(0.3, noise), source="photo",
-                         edge_found_fraction=float(agree.mean()) if len(agree) else 0.0)
+    return TracedOutline(
+        points_px=refined,
+        noise_px=max(0.3, noise),
+        source="photo",
+        edge_found_fraction=float(agree.mean()) if len(agree) else 0.0,
+    )

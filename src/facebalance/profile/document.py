@@ -39,9 +39,13 @@ def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
     for p, lp in lm.points.items():
         xy = result.to_original_px(lp.xy)[0]
         landmarks[p.value] = {
-            "x": round(float(xy[0]), 1), "y": round(float(xy[1]), 1),
-            "sigma_px": round(lp.sigma_px * to_full, 2), "confidence": lp.confidence, "method": lp.method,
-            "kind": DEFINITIONS[p].kind, "definition": DEFINITIONS[p].definition,
+            "x": round(float(xy[0]), 1),
+            "y": round(float(xy[1]), 1),
+            "sigma_px": round(lp.sigma_px * to_full, 2),
+            "confidence": lp.confidence,
+            "method": lp.method,
+            "kind": DEFINITIONS[p].kind,
+            "definition": DEFINITIONS[p].definition,
         }
     step = max(1, math.ceil(len(a.outline.points_px) / OUTLINE_POINTS))
     outline = result.to_original_px(a.outline.points_px[::step])
@@ -62,10 +66,12 @@ def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
         "frame": {
             "tilt_deg": lm.frame.tilt_deg,
             "axes": "u anterior (the way the face looks), v inferior; image axes when tilt_deg = 0 "
-                    "(photo in natural head position, Frankfort plane level)",
+            "(photo in natural head position, Frankfort plane level)",
             "scale_px": _num(lm.scale_px * to_full, 1),
         },
-        "calibration": None if scale is None else {
+        "calibration": None
+        if scale is None
+        else {
             "method": scale.method.value,
             "mm_per_px_original": _num(scale.calibration.mm_per_px / to_full, 6),
             "relative_uncertainty": _num(scale.calibration.relative_uncertainty, 5),
@@ -83,13 +89,22 @@ def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
         "measurements": measurements,
         "findings": [
             {
-                "id": f.finding.id, "kind": f.finding.kind, "zones": [z.value for z in f.finding.zones],
-                "measurements": list(f.finding.measurements), "value": _num(f.finding.value),
-                "uncertainty": _num(f.finding.uncertainty), "unit": f.finding.unit, "norm": f.finding.norm,
-                "source": f.finding.source, "deviation": _num(f.finding.deviation, 3),
-                "severity": f.finding.severity, "beyond_uncertainty": f.finding.beyond_uncertainty,
-                "sentence": f.finding.sentence, "intervention": f.intervention or None,
-                "points": list(f.finding.points), "status": "proposed",
+                "id": f.finding.id,
+                "kind": f.finding.kind,
+                "zones": [z.value for z in f.finding.zones],
+                "measurements": list(f.finding.measurements),
+                "value": _num(f.finding.value),
+                "uncertainty": _num(f.finding.uncertainty),
+                "unit": f.finding.unit,
+                "norm": f.finding.norm,
+                "source": f.finding.source,
+                "deviation": _num(f.finding.deviation, 3),
+                "severity": f.finding.severity,
+                "beyond_uncertainty": f.finding.beyond_uncertainty,
+                "sentence": f.finding.sentence,
+                "intervention": f.intervention or None,
+                "points": list(f.finding.points),
+                "status": "proposed",
             }
             for f in a.findings
         ],

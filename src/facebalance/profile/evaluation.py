@@ -98,8 +98,13 @@ def evaluate_image(image_path: Path, annotators: list[str], dataset: Path) -> Im
 
 def _stats(errors: list[float], fractions: list[float]) -> dict[str, Any]:
     if not errors:
-        return {"n": 0, "mean_px": None, "median_px": None, "mean_fraction_sn_pog": None,
-                "median_fraction_sn_pog": None}
+        return {
+            "n": 0,
+            "mean_px": None,
+            "median_px": None,
+            "mean_fraction_sn_pog": None,
+            "median_fraction_sn_pog": None,
+        }
     return {
         "n": len(errors),
         "mean_px": round(float(np.mean(errors)), 2),
@@ -111,8 +116,11 @@ def _stats(errors: list[float], fractions: list[float]) -> dict[str, Any]:
 
 def _sn_pog(result: ImageResult) -> float | None:
     sn = [a[ProfilePoint.SUBNASALE] for a in result.annotations.values() if ProfilePoint.SUBNASALE in a]
-    pog = [a[ProfilePoint.SOFT_TISSUE_POGONION] for a in result.annotations.values()
-           if ProfilePoint.SOFT_TISSUE_POGONION in a]
+    pog = [
+        a[ProfilePoint.SOFT_TISSUE_POGONION]
+        for a in result.annotations.values()
+        if ProfilePoint.SOFT_TISSUE_POGONION in a
+    ]
     if not sn or not pog:
         return None
     d = float(np.hypot(*(np.mean(pog, axis=0) - np.mean(sn, axis=0))))
@@ -142,7 +150,8 @@ def summarise(results: list[ImageResult], annotators: list[str], dataset: Path) 
             # Median signed offset (located minus annotated; x anterior, y down): a definitional bias shows
             # here, random error does not.
             entry[f"vs_{a}"]["median_offset_px"] = (
-                [round(float(v), 1) for v in np.median(offsets, axis=0)] if offsets else None)
+                [round(float(v), 1) for v in np.median(offsets, axis=0)] if offsets else None
+            )
         inter: list[float] = []
         inter_fractions: list[float] = []
         if len(annotators) >= 2:
@@ -228,12 +237,22 @@ def markdown_section(summary: dict[str, Any], header: str) -> str:
             e = entry[f"vs_{a}"]
             row += [cell(e["mean_px"], 1), cell(e["median_px"], 1), cell(e["mean_fraction_sn_pog"], 3)]
         i = entry["inter_annotator"]
-        row += [cell(i["mean_px"], 1), cell(i["median_px"], 1), cell(i["mean_fraction_sn_pog"], 3),
-                str(entry["not_located"])]
+        row += [
+            cell(i["mean_px"], 1),
+            cell(i["median_px"], 1),
+            cell(i["mean_fraction_sn_pog"], 3),
+            str(entry["not_located"]),
+        ]
         lines.append("| " + " | ".join(row) + " |")
-    lines += ["", "Median signed offset of the located point from each annotator's (x anterior, y down, px): "
-              + "; ".join(f"{name} " + ", ".join(f"{a} {entry[f'vs_{a}']['median_offset_px']}" for a in annotators)
-                          for name, entry in summary["landmarks"].items()) + "."]
+    lines += [
+        "",
+        "Median signed offset of the located point from each annotator's (x anterior, y down, px): "
+        + "; ".join(
+            f"{name} " + ", ".join(f"{a} {entry[f'vs_{a}']['median_offset_px']}" for a in annotators)
+            for name, entry in summary["landmarks"].items()
+        )
+        + ".",
+    ]
     if summary["unreadable_images"]:
         lines += ["", "Not readable: " + "; ".join(f"{k} ({v})" for k, v in summary["unreadable_images"].items())]
     return "\n".join(lines)

@@ -65,15 +65,24 @@ def parse_profile_relations(text: str) -> tuple[str, tuple[ProfileRelation, ...]
         rid = str(e.get("id", "?"))
         for key in ("when", "sentence", "intervention", "source"):
             if not e.get(key):
-                raise NormsError(f"Profile rule {rid!r} has no {key}.",
-                                 hint="Every rule explains itself and cites its basis.")
+                raise NormsError(
+                    f"Profile rule {rid!r} has no {key}.", hint="Every rule explains itself and cites its basis."
+                )
         conditions = []
         for c in e["when"]:
             if c.get("side") not in ("above", "below", "within"):
                 raise NormsError(f"Profile rule {rid!r}: side must be above, below or within.", hint="Fix the rule.")
             conditions.append(ProfileCondition(str(c["measurement"]), c["side"]))
-        relations.append(ProfileRelation(rid, tuple(conditions), str(e["sentence"]), str(e["intervention"]),
-                                         str(e["source"]), str(e.get("review", "working"))))
+        relations.append(
+            ProfileRelation(
+                rid,
+                tuple(conditions),
+                str(e["sentence"]),
+                str(e["intervention"]),
+                str(e["source"]),
+                str(e.get("review", "working")),
+            )
+        )
     return str(doc.get("meta", {}).get("version", "unversioned")), tuple(relations)
 
 
@@ -108,8 +117,7 @@ def derive_profile_findings(
         Sorted by severity (marked first), relationship findings after norm findings of the same severity.
     """
     base = rules or load_finding_rules()
-    bands_only = FindingRules(version=base.version, z=base.z, range=base.range, asymmetry=base.asymmetry,
-                              relations=())
+    bands_only = FindingRules(version=base.version, z=base.z, range=base.range, asymmetry=base.asymmetry, relations=())
     norm_findings = derive_findings(measurements, comparisons, norms, bands_only)
     by_measurement = {f.measurements[0]: f for f in norm_findings}
     out = [ProfileFinding(f) for f in norm_findings]
@@ -122,17 +130,28 @@ def derive_profile_findings(
         severities = [by_measurement[m.id].severity for m in used if m.id in by_measurement]
         severity = max(severities, key=_ORDER.index) if severities else "mild"
         first = used[0]
-        out.append(ProfileFinding(
-            Finding(
-                id=rel.id, kind="relationship", zones=(Zone.PROFILE,), measurements=tuple(m.id for m in used),
-                value=first.value, uncertainty=first.uncertainty, unit=first.unit.value, norm="", source=rel.source,
-                deviation=None, severity=severity,
-                beyond_uncertainty=all(comparisons[c.measurement].beyond_uncertainty for c in rel.when
-                                       if c.side != "within"),
-                sentence=f"{sentence} {rel.intervention}",
-                points=tuple(p for m in used for p in m.points),
-            ),
-            intervention=rel.intervention,
-        ))
+        out.append(
+            ProfileFinding(
+                Finding(
+                    id=rel.id,
+                    kind="relationship",
+                    zones=(Zone.PROFILE,),
+                    measurements=tuple(m.id for m in used),
+                    value=first.value,
+                    uncertainty=first.uncertainty,
+                    unit=first.unit.value,
+                    norm="",
+                    source=rel.source,
+                    deviation=None,
+                    severity=severity,
+                    beyond_uncertainty=all(
+                        comparisons[c.measurement].beyond_uncertainty for c in rel.when if c.side != "within"
+                    ),
+                    sentence=f"{sentence} {rel.intervention}",
+                    points=tuple(p for m in used for p in m.points),
+                ),
+                intervention=rel.intervention,
+            )
+        )
     out.sort(key=lambda f: (-_ORDER.index(f.finding.severity), f.finding.kind != "norm", f.finding.id))
     return out

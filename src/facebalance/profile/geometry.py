@@ -225,9 +225,9 @@ def close_narrow_notches(points: np.ndarray, width: float, max_arc: float) -> np
         close = np.flatnonzero(d < width)
         if close.size:
             j = lo + int(close[-1])
-            if depth_under_chord(pts[i + 1:j], pts[i], pts[j]).max() > width:
-                t = (arc[i + 1:j] - arc[i]) / (arc[j] - arc[i])
-                pts[i + 1:j] = pts[i] + t[:, None] * (pts[j] - pts[i])
+            if depth_under_chord(pts[i + 1 : j], pts[i], pts[j]).max() > width:
+                t = (arc[i + 1 : j] - arc[i]) / (arc[j] - arc[i])
+                pts[i + 1 : j] = pts[i] + t[:, None] * (pts[j] - pts[i])
                 i = j
                 continue
         i += 1

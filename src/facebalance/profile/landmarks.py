@@ -112,34 +112,69 @@ class PointDefinition:
     definition: str
 
 
-DEFINITIONS: dict[ProfilePoint, PointDefinition] = {d.point: d for d in (
-    PointDefinition(ProfilePoint.GLABELLA, "extremum", "Most anterior point of the forehead within 0.8 S above N'."),
-    PointDefinition(ProfilePoint.SOFT_TISSUE_NASION, "pocket",
-                    "Deepest point of the nasofrontal concavity under its convex-hull edge."),
-    PointDefinition(ProfilePoint.PRONASALE, "extremum", "Most anterior point of the nose (max u)."),
-    PointDefinition(ProfilePoint.COLUMELLA, "tangent",
-                    "Contact point of the tangent from subnasale to the lower border of the nose."),
-    PointDefinition(ProfilePoint.SUBNASALE, "corner",
-                    "Sharpest concave corner between pronasale and labrale superius (columella-lip junction)."),
-    PointDefinition(ProfilePoint.LABRALE_SUPERIUS, "extremum", "Most anterior point of the upper lip."),
-    PointDefinition(ProfilePoint.STOMION, "extremum", "Most posterior point between the lips."),
-    PointDefinition(ProfilePoint.LABRALE_INFERIUS, "extremum", "Most anterior point of the lower lip."),
-    PointDefinition(ProfilePoint.LABIOMENTAL_FOLD, "extremum",
-                    "Most posterior point between lower lip and chin (soft-tissue B point)."),
-    PointDefinition(ProfilePoint.SOFT_TISSUE_POGONION, "extremum", "Most anterior point of the chin."),
-    PointDefinition(ProfilePoint.MENTON, "tangent",
-                    "Lowest point of the chin: where its tangent first comes within 15 deg of the horizontal."),
-    PointDefinition(ProfilePoint.CERVICAL_POINT, "corner",
-                    "Innermost point of the angle between the submental line and the neck."),
-    PointDefinition(ProfilePoint.FOREHEAD_TANGENT, "tangent",
-                    "Contact point of the tangent from N' to the forehead (upper arm of the nasofrontal angle)."),
-    PointDefinition(ProfilePoint.DORSUM_TANGENT, "tangent",
-                    "Contact point of the tangent from N' to the nasal dorsum (lower arm of the nasofrontal angle)."),
-    PointDefinition(ProfilePoint.S_CURVE_MIDPOINT, "arc",
-                    "Midpoint by arc length of the outline from subnasale to pronasale (Steiner's S-line point)."),
-    PointDefinition(ProfilePoint.NECK_TANGENT, "arc",
-                    "Outline point 0.6 S below the cervical point (direction of the neck line)."),
-)}
+DEFINITIONS: dict[ProfilePoint, PointDefinition] = {
+    d.point: d
+    for d in (
+        PointDefinition(
+            ProfilePoint.GLABELLA, "extremum", "Most anterior point of the forehead within 0.8 S above N'."
+        ),
+        PointDefinition(
+            ProfilePoint.SOFT_TISSUE_NASION,
+            "pocket",
+            "Deepest point of the nasofrontal concavity under its convex-hull edge.",
+        ),
+        PointDefinition(ProfilePoint.PRONASALE, "extremum", "Most anterior point of the nose (max u)."),
+        PointDefinition(
+            ProfilePoint.COLUMELLA,
+            "tangent",
+            "Contact point of the tangent from subnasale to the lower border of the nose.",
+        ),
+        PointDefinition(
+            ProfilePoint.SUBNASALE,
+            "corner",
+            "Sharpest concave corner between pronasale and labrale superius (columella-lip junction).",
+        ),
+        PointDefinition(ProfilePoint.LABRALE_SUPERIUS, "extremum", "Most anterior point of the upper lip."),
+        PointDefinition(ProfilePoint.STOMION, "extremum", "Most posterior point between the lips."),
+        PointDefinition(ProfilePoint.LABRALE_INFERIUS, "extremum", "Most anterior point of the lower lip."),
+        PointDefinition(
+            ProfilePoint.LABIOMENTAL_FOLD,
+            "extremum",
+            "Most posterior point between lower lip and chin (soft-tissue B point).",
+        ),
+        PointDefinition(ProfilePoint.SOFT_TISSUE_POGONION, "extremum", "Most anterior point of the chin."),
+        PointDefinition(
+            ProfilePoint.MENTON,
+            "tangent",
+            "Lowest point of the chin: where its tangent first comes within 15 deg of the horizontal.",
+        ),
+        PointDefinition(
+            ProfilePoint.CERVICAL_POINT,
+            "corner",
+            "Innermost point of the angle between the submental line and the neck.",
+        ),
+        PointDefinition(
+            ProfilePoint.FOREHEAD_TANGENT,
+            "tangent",
+            "Contact point of the tangent from N' to the forehead (upper arm of the nasofrontal angle).",
+        ),
+        PointDefinition(
+            ProfilePoint.DORSUM_TANGENT,
+            "tangent",
+            "Contact point of the tangent from N' to the nasal dorsum (lower arm of the nasofrontal angle).",
+        ),
+        PointDefinition(
+            ProfilePoint.S_CURVE_MIDPOINT,
+            "arc",
+            "Midpoint by arc length of the outline from subnasale to pronasale (Steiner's S-line point).",
+        ),
+        PointDefinition(
+            ProfilePoint.NECK_TANGENT,
+            "arc",
+            "Outline point 0.6 S below the cervical point (direction of the neck line).",
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -288,7 +323,7 @@ def _prominence(f: np.ndarray, i: int, peaks: list[int], lo: int, hi: int) -> fl
     higher_right = [p for p in peaks if p > i and f[p] > f[i]]
     left = max(higher_left) if higher_left else lo
     right = min(higher_right) if higher_right else hi
-    left_col = float(f[left:i + 1].min())
+    left_col = float(f[left : i + 1].min())
     right_col = float(f[i:right].min()) if right > i else float(f[i])
     return float(f[i]) - max(left_col, right_col)
 
@@ -340,12 +375,25 @@ class _Locator:
         """A length in pixels as a number of outline samples."""
         return max(1, round(length_px / self.spacing))
 
-    def put(self, p: ProfilePoint, i: int, *, sigma_along: float, prominence: float, threshold: float,
-            method: str = "primary") -> None:
+    def put(
+        self,
+        p: ProfilePoint,
+        i: int,
+        *,
+        sigma_along: float,
+        prominence: float,
+        threshold: float,
+        method: str = "primary",
+    ) -> None:
         sigma = math.hypot(self.noise, sigma_along / math.sqrt(12.0))
-        self.points[p] = LocatedPoint(p, self.pts[i].copy(), int(i), sigma,
-                                      _confidence(prominence, threshold, sigma, self.scale,
-                                                  fallback=method != "primary"), method)
+        self.points[p] = LocatedPoint(
+            p,
+            self.pts[i].copy(),
+            int(i),
+            sigma,
+            _confidence(prominence, threshold, sigma, self.scale, fallback=method != "primary"),
+            method,
+        )
 
     # -- coarse pass: the nose and the nasion give the scale ----------------------------------------------
     def coarse(self) -> None:
@@ -357,11 +405,13 @@ class _Locator:
         margin = max(2, n // 50)
         upper = v0 <= v0.min() + 0.75 * float(np.ptp(v0))
         allowed = np.zeros(n, dtype=bool)
-        allowed[margin:n - margin] = True
+        allowed[margin : n - margin] = True
         allowed &= upper
         if not allowed.any():
-            raise ProfileNotReadable("The profile outline is too short to hold a face.",
-                                     hint="Use a lateral photo showing the whole head from the crown to the neck.")
+            raise ProfileNotReadable(
+                "The profile outline is too short to hold a face.",
+                hint="Use a lateral photo showing the whole head from the crown to the neck.",
+            )
         i_prn = int(np.flatnonzero(allowed)[np.argmax(u0[allowed])])
         # Pockets of the outline above the nose, under the hull edges that bridge them; N' is in the first
         # substantial one going up from the nose (a supratip hollow is shallow, hair pockets lie higher).
@@ -385,12 +435,15 @@ class _Locator:
         if best is None:
             raise ProfileNotReadable(
                 "No nasofrontal angle (the hollow between forehead and nose) was found on the outline.",
-                hint="Use a true lateral (90 degree) photo with the forehead and nose against a plain backdrop.")
+                hint="Use a true lateral (90 degree) photo with the forehead and nose against a plain backdrop.",
+            )
         self.i_prn0, self.i_n0, self.pocket = i_prn, best[1], (best[2], best[3])
         self.scale = float(np.hypot(*(pts0[i_prn] - pts0[best[1]])))
         if self.scale < 0.05 * extent:
-            raise ProfileNotReadable("The nose found on the outline is implausibly small.",
-                                     hint="Use a true lateral photo of the face against a plain backdrop.")
+            raise ProfileNotReadable(
+                "The nose found on the outline is implausibly small.",
+                hint="Use a true lateral photo of the face against a plain backdrop.",
+            )
 
     # -- fine pass --------------------------------------------------------------------------------------
     def fine(self) -> None:
@@ -407,8 +460,13 @@ class _Locator:
         w = self.arc(0.3 * S)
         lo, hi = max(0, self.i_prn0 - w), min(n, self.i_prn0 + w + 1)
         i_prn = lo + int(np.argmax(u[lo:hi]))
-        self.put(ProfilePoint.PRONASALE, i_prn, sigma_along=_ambiguity_px(u, i_prn, self.noise, self.spacing, lo, hi),
-                 prominence=S, threshold=self.tau)
+        self.put(
+            ProfilePoint.PRONASALE,
+            i_prn,
+            sigma_along=_ambiguity_px(u, i_prn, self.noise, self.spacing, lo, hi),
+            prominence=S,
+            threshold=self.tau,
+        )
 
         # Nasion: deepest point under the hull edge of the coarse pocket.
         a, b = self.pocket
@@ -420,25 +478,34 @@ class _Locator:
         i_n = int(seg[j])
         full = np.full(n, -np.inf)
         full[seg] = depth
-        self.put(ProfilePoint.SOFT_TISSUE_NASION, i_n,
-                 sigma_along=_ambiguity_px(full, i_n, self.noise, self.spacing, int(seg[0]), int(seg[-1]) + 1),
-                 prominence=float(depth[j]), threshold=self.tau)
+        self.put(
+            ProfilePoint.SOFT_TISSUE_NASION,
+            i_n,
+            sigma_along=_ambiguity_px(full, i_n, self.noise, self.spacing, int(seg[0]), int(seg[-1]) + 1),
+            prominence=float(depth[j]),
+            threshold=self.tau,
+        )
 
         # Glabella: most anterior forehead point within the window above N'.
         lo = max(0, i_n - self.arc(GLABELLA_WINDOW_S * S))
         if i_n - lo >= 3:
             i_g = lo + int(np.argmax(u[lo:i_n]))
             interior = i_g > lo + 1
-            self.put(ProfilePoint.GLABELLA, i_g,
-                     sigma_along=_ambiguity_px(u, i_g, self.noise, self.spacing, lo, i_n),
-                     prominence=float(u[i_g] - u[i_n]), threshold=self.tau,
-                     method="primary" if interior else "window edge: forehead without a glabellar prominence")
+            self.put(
+                ProfilePoint.GLABELLA,
+                i_g,
+                sigma_along=_ambiguity_px(u, i_g, self.noise, self.spacing, lo, i_n),
+                prominence=float(u[i_g] - u[i_n]),
+                threshold=self.tau,
+                method="primary" if interior else "window edge: forehead without a glabellar prominence",
+            )
         else:
             self.missing[ProfilePoint.GLABELLA] = "the outline ends above the nasion"
 
         # Tangents from N' to the forehead and to the dorsum (the arms of the nasofrontal angle).
-        self._tangent_from(ProfilePoint.FOREHEAD_TANGENT, i_n, max(0, i_n - self.arc(S)), i_n - self.arc(0.1 * S),
-                           upward=True)
+        self._tangent_from(
+            ProfilePoint.FOREHEAD_TANGENT, i_n, max(0, i_n - self.arc(S)), i_n - self.arc(0.1 * S), upward=True
+        )
         self._tangent_from(ProfilePoint.DORSUM_TANGENT, i_n, i_n + self.arc(0.1 * S), i_prn + 1, upward=False)
 
         self._lower_face(i_prn)
@@ -452,8 +519,13 @@ class _Locator:
         ang = np.arctan2(d[:, 0], -d[:, 1] if upward else d[:, 1])
         j = int(np.argmax(ang))
         r = float(np.hypot(*d[j]))
-        self.put(p, lo + j, sigma_along=_ambiguity_px(ang, j, self.noise / max(r, 1.0), self.spacing, 0, len(ang)),
-                 prominence=self.tau * 3, threshold=self.tau)
+        self.put(
+            p,
+            lo + j,
+            sigma_along=_ambiguity_px(ang, j, self.noise / max(r, 1.0), self.spacing, 0, len(ang)),
+            prominence=self.tau * 3,
+            threshold=self.tau,
+        )
 
     def _tangent_angle(self) -> np.ndarray:
         """Direction of the outline at each sample in the frame, degrees: 0 = straight down, -90 = backward."""
@@ -529,12 +601,13 @@ class _Locator:
         if i_pog is not None:
             self._put_extremum(ProfilePoint.SOFT_TISSUE_POGONION, i_pog, u, maximum=True, method=pog_method)
         if i_ls is not None and i_li is not None:
-            self._put_extremum(ProfilePoint.STOMION, i_ls + int(np.argmin(u[i_ls:i_li + 1])), u, maximum=False)
+            self._put_extremum(ProfilePoint.STOMION, i_ls + int(np.argmin(u[i_ls : i_li + 1])), u, maximum=False)
         elif ProfilePoint.STOMION not in self.missing:
             self.missing[ProfilePoint.STOMION] = "needs both lips"
         if i_li is not None and i_pog is not None and i_pog > i_li:
-            self._put_extremum(ProfilePoint.LABIOMENTAL_FOLD, i_li + int(np.argmin(u[i_li:i_pog + 1])), u,
-                               maximum=False)
+            self._put_extremum(
+                ProfilePoint.LABIOMENTAL_FOLD, i_li + int(np.argmin(u[i_li : i_pog + 1])), u, maximum=False
+            )
         else:
             self.missing.setdefault(ProfilePoint.LABIOMENTAL_FOLD, "needs the lower lip and the chin")
         if i_pog is not None:
@@ -544,10 +617,16 @@ class _Locator:
         f = u if maximum else -u
         w = self.arc(0.3 * self.scale)
         lo, hi = max(0, i - w), min(len(f), i + w + 1)
-        left = f[i] - float(f[lo:i + 1].min())
+        left = f[i] - float(f[lo : i + 1].min())
         right = f[i] - float(f[i:hi].min())
-        self.put(p, i, sigma_along=_ambiguity_px(f, i, self.noise, self.spacing, lo, hi),
-                 prominence=min(left, right), threshold=self.tau, method=method)
+        self.put(
+            p,
+            i,
+            sigma_along=_ambiguity_px(f, i, self.noise, self.spacing, lo, hi),
+            prominence=min(left, right),
+            threshold=self.tau,
+            method=method,
+        )
 
     def _chin_fallback(self, start: int, end: int) -> int | None:
         """Contact point of the support line tilted down by the smallest angle that touches the chin.
@@ -586,9 +665,13 @@ class _Locator:
         i_sn = int(seg[j])
         full = np.full(len(self.pts), -np.inf)
         full[seg] = depth
-        self.put(ProfilePoint.SUBNASALE, i_sn,
-                 sigma_along=_ambiguity_px(full, i_sn, self.noise, self.spacing, int(seg[0]), int(seg[-1]) + 1),
-                 prominence=float(depth[j]), threshold=self.tau)
+        self.put(
+            ProfilePoint.SUBNASALE,
+            i_sn,
+            sigma_along=_ambiguity_px(full, i_sn, self.noise, self.spacing, int(seg[0]), int(seg[-1]) + 1),
+            prominence=float(depth[j]),
+            threshold=self.tau,
+        )
         # Columella: tangent from Sn to the lower border of the nose (all of it lies above the tangent).
         hi_c = i_sn - self.arc(0.06 * S)
         if hi_c - i_prn >= 2:
@@ -597,16 +680,27 @@ class _Locator:
             elevation = np.arctan2(-d[:, 1], d[:, 0])
             jj = int(np.argmin(elevation))
             r = float(np.hypot(*d[jj]))
-            self.put(ProfilePoint.COLUMELLA, int(seg_c[jj]),
-                     sigma_along=_ambiguity_px(-elevation, jj, self.noise / max(r, 1.0), self.spacing, 0, len(seg_c)),
-                     prominence=self.tau * 3, threshold=self.tau)
+            self.put(
+                ProfilePoint.COLUMELLA,
+                int(seg_c[jj]),
+                sigma_along=_ambiguity_px(-elevation, jj, self.noise / max(r, 1.0), self.spacing, 0, len(seg_c)),
+                prominence=self.tau * 3,
+                threshold=self.tau,
+            )
         else:
             self.missing[ProfilePoint.COLUMELLA] = "the columella is too short on the outline"
         # Steiner's S-line point: midpoint by arc length between Sn and Prn.
         mid = (i_prn + i_sn) // 2
-        self.put(ProfilePoint.S_CURVE_MIDPOINT, mid, sigma_along=float(np.hypot(
-            self.points[ProfilePoint.SUBNASALE].sigma_px, self.points[ProfilePoint.PRONASALE].sigma_px)) / 2,
-            prominence=self.tau * 3, threshold=self.tau)
+        self.put(
+            ProfilePoint.S_CURVE_MIDPOINT,
+            mid,
+            sigma_along=float(
+                np.hypot(self.points[ProfilePoint.SUBNASALE].sigma_px, self.points[ProfilePoint.PRONASALE].sigma_px)
+            )
+            / 2,
+            prominence=self.tau * 3,
+            threshold=self.tau,
+        )
 
     def _menton_and_neck(self, i_pog: int) -> None:
         S, n = self.scale, len(self.pts)
@@ -623,8 +717,13 @@ class _Locator:
         tol = math.degrees(self.noise / max(0.1 * S, 1.0))
         lo, hi = max(i_pog, i_me - self.arc(0.3 * S)), min(stop, i_me + self.arc(0.3 * S))
         closeness = -np.abs(phi - (-MENTON_TANGENT_DEG))
-        self.put(ProfilePoint.MENTON, i_me, sigma_along=_ambiguity_px(closeness, i_me, tol, self.spacing, lo, hi),
-                 prominence=self.tau * 3, threshold=self.tau)
+        self.put(
+            ProfilePoint.MENTON,
+            i_me,
+            sigma_along=_ambiguity_px(closeness, i_me, tol, self.spacing, lo, hi),
+            prominence=self.tau * 3,
+            threshold=self.tau,
+        )
         k = self.arc(CERVICAL_ARM_S * S)
         lo, hi = i_me + self.arc(0.2 * S), min(n, i_me + self.arc(1.6 * S))
         corner = _sharpest_concave_corner(self.pts, lo, hi, k)
@@ -637,9 +736,13 @@ class _Locator:
         depth = depth_under_chord(self.pts[seg], self.pts[a], self.pts[b])
         full = np.full(n, -np.inf)
         full[seg] = depth
-        self.put(ProfilePoint.CERVICAL_POINT, i_c,
-                 sigma_along=_ambiguity_px(full, i_c, self.noise, self.spacing, int(seg[0]), int(seg[-1]) + 1),
-                 prominence=float(depth.max()), threshold=self.tau)
+        self.put(
+            ProfilePoint.CERVICAL_POINT,
+            i_c,
+            sigma_along=_ambiguity_px(full, i_c, self.noise, self.spacing, int(seg[0]), int(seg[-1]) + 1),
+            prominence=float(depth.max()),
+            threshold=self.tau,
+        )
         i_neck = i_c + self.arc(0.6 * S)
         if i_neck < n:
             self.put(ProfilePoint.NECK_TANGENT, i_neck, sigma_along=0.0, prominence=self.tau * 3, threshold=self.tau)
@@ -688,8 +791,10 @@ def locate_landmarks(
     """
     pts = np.asarray(outline_px, dtype=np.float64)
     if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) < 20 or not np.isfinite(pts).all():
-        raise ProfileNotReadable("The profile outline is empty or malformed.",
-                                 hint="Use a lateral photo of the head against a plain backdrop.")
+        raise ProfileNotReadable(
+            "The profile outline is empty or malformed.",
+            hint="Use a lateral photo of the head against a plain backdrop.",
+        )
     extent = float(np.ptp(pts[:, 1]))
     spacing = max(1.0, extent / 1500.0)
     outline = resample_polyline(pts, spacing)
@@ -699,5 +804,10 @@ def locate_landmarks(
     for p in ProfilePoint:
         if p not in loc.points:
             loc.missing.setdefault(p, "not located")
-    return ProfileLandmarks(outline=loc.pts, frame=loc.frame, points=loc.points, scale_px=loc.scale,
-                            missing={p: r for p, r in loc.missing.items() if p not in loc.points})
+    return ProfileLandmarks(
+        outline=loc.pts,
+        frame=loc.frame,
+        points=loc.points,
+        scale_px=loc.scale,
+        missing={p: r for p, r in loc.missing.items() if p not in loc.points},
+    )

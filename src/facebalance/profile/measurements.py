@@ -43,8 +43,9 @@ from facebalance.zones.base import Measurement, Unit, Zone, not_measurable
 
 ZONE = Zone.PROFILE
 #: Why a millimetre quantity is missing when no scale was given.
-NO_SCALE_REASON = ("no millimetre scale: give a known distance (--known-mm) or the same session's frontal "
-                   "photo (--frontal)")
+NO_SCALE_REASON = (
+    "no millimetre scale: give a known distance (--known-mm) or the same session's frontal photo (--frontal)"
+)
 #: Step of the numerical derivatives, pixels.
 _STEP_PX = 0.25
 
@@ -103,48 +104,118 @@ ALAR_CREASE = "alar_crease"
 
 #: Lengths (mm) and angles (deg) measured on every profile, in report order.
 SPECS: tuple[Spec, ...] = (
-    Spec("e_line_upper_lip_mm", "Upper lip to Ricketts' E-line (Prn-Pog'; negative = behind)", Unit.MM,
-         (P.LABRALE_SUPERIUS, P.PRONASALE, P.SOFT_TISSUE_POGONION),
-         _line(P.PRONASALE, P.SOFT_TISSUE_POGONION, P.LABRALE_SUPERIUS)),
-    Spec("e_line_lower_lip_mm", "Lower lip to Ricketts' E-line (Prn-Pog'; negative = behind)", Unit.MM,
-         (P.LABRALE_INFERIUS, P.PRONASALE, P.SOFT_TISSUE_POGONION),
-         _line(P.PRONASALE, P.SOFT_TISSUE_POGONION, P.LABRALE_INFERIUS)),
-    Spec("s_line_upper_lip_mm", "Upper lip to Steiner's S-line (columella S-curve midpoint to Pog')", Unit.MM,
-         (P.LABRALE_SUPERIUS, P.S_CURVE_MIDPOINT, P.SOFT_TISSUE_POGONION),
-         _line(P.S_CURVE_MIDPOINT, P.SOFT_TISSUE_POGONION, P.LABRALE_SUPERIUS)),
-    Spec("s_line_lower_lip_mm", "Lower lip to Steiner's S-line (columella S-curve midpoint to Pog')", Unit.MM,
-         (P.LABRALE_INFERIUS, P.S_CURVE_MIDPOINT, P.SOFT_TISSUE_POGONION),
-         _line(P.S_CURVE_MIDPOINT, P.SOFT_TISSUE_POGONION, P.LABRALE_INFERIUS)),
-    Spec("burstone_upper_lip_mm", "Upper lip to Burstone's Sn-Pog' line (positive = ahead)", Unit.MM,
-         (P.LABRALE_SUPERIUS, P.SUBNASALE, P.SOFT_TISSUE_POGONION),
-         _line(P.SUBNASALE, P.SOFT_TISSUE_POGONION, P.LABRALE_SUPERIUS)),
-    Spec("burstone_lower_lip_mm", "Lower lip to Burstone's Sn-Pog' line (positive = ahead)", Unit.MM,
-         (P.LABRALE_INFERIUS, P.SUBNASALE, P.SOFT_TISSUE_POGONION),
-         _line(P.SUBNASALE, P.SOFT_TISSUE_POGONION, P.LABRALE_INFERIUS)),
-    Spec("riedel_deviation_mm", "Lower lip to the Ls-Pog' line (Riedel plane; 0 = lips and chin on one line)",
-         Unit.MM, (P.LABRALE_INFERIUS, P.LABRALE_SUPERIUS, P.SOFT_TISSUE_POGONION),
-         _line(P.LABRALE_SUPERIUS, P.SOFT_TISSUE_POGONION, P.LABRALE_INFERIUS)),
-    Spec("mentolabial_sulcus_depth_mm", "Labiomental fold behind the Li-Pog' line (mentolabial sulcus depth)",
-         Unit.MM, (P.LABIOMENTAL_FOLD, P.LABRALE_INFERIUS, P.SOFT_TISSUE_POGONION),
-         lambda q: -signed_distance_to_line(q[P.LABIOMENTAL_FOLD], q[P.LABRALE_INFERIUS], q[P.SOFT_TISSUE_POGONION])),
-    Spec("chin_projection_nasion_perpendicular_mm",
-         "Soft-tissue pogonion ahead of the nasion perpendicular (zero meridian; negative = behind)", Unit.MM,
-         (P.SOFT_TISSUE_POGONION, P.SOFT_TISSUE_NASION), _chin_projection),
-    Spec("nasolabial_angle_deg", "Nasolabial angle (columella tangent - Sn - Ls)", Unit.DEG,
-         (P.COLUMELLA, P.SUBNASALE, P.LABRALE_SUPERIUS), _angle(P.COLUMELLA, P.SUBNASALE, P.LABRALE_SUPERIUS)),
-    Spec("nasofrontal_angle_deg", "Nasofrontal angle (forehead tangent - N' - dorsum tangent)", Unit.DEG,
-         (P.FOREHEAD_TANGENT, P.SOFT_TISSUE_NASION, P.DORSUM_TANGENT), _nasofrontal),
-    Spec("facial_convexity_deg", "Facial convexity (180 - angle G-Sn-Pog'; positive = convex)", Unit.DEG,
-         (P.GLABELLA, P.SUBNASALE, P.SOFT_TISSUE_POGONION), _facial_convexity),
-    Spec("mentocervical_angle_deg", "Mentocervical angle (facial plane G-Pog' to the submental line Me'-C)",
-         Unit.DEG, (P.GLABELLA, P.SOFT_TISSUE_POGONION, P.MENTON, P.CERVICAL_POINT), _mentocervical),
-    Spec("cervicomental_angle_deg", "Cervicomental angle (submental line to neck line at C)", Unit.DEG,
-         (P.MENTON, P.CERVICAL_POINT, P.NECK_TANGENT), _angle(P.MENTON, P.CERVICAL_POINT, P.NECK_TANGENT)),
-    Spec("lower_lip_chin_angle_deg", "Lower lip-chin angle (Li - B' - Pog', the mentolabial angle)", Unit.DEG,
-         (P.LABRALE_INFERIUS, P.LABIOMENTAL_FOLD, P.SOFT_TISSUE_POGONION),
-         _angle(P.LABRALE_INFERIUS, P.LABIOMENTAL_FOLD, P.SOFT_TISSUE_POGONION)),
-    Spec("goode_ratio", "Nasal tip projection, Goode ratio (tip projection from the N'-alar crease line / N'-Prn)",
-         Unit.RATIO, (P.PRONASALE, P.SOFT_TISSUE_NASION, ALAR_CREASE), _goode),
+    Spec(
+        "e_line_upper_lip_mm",
+        "Upper lip to Ricketts' E-line (Prn-Pog'; negative = behind)",
+        Unit.MM,
+        (P.LABRALE_SUPERIUS, P.PRONASALE, P.SOFT_TISSUE_POGONION),
+        _line(P.PRONASALE, P.SOFT_TISSUE_POGONION, P.LABRALE_SUPERIUS),
+    ),
+    Spec(
+        "e_line_lower_lip_mm",
+        "Lower lip to Ricketts' E-line (Prn-Pog'; negative = behind)",
+        Unit.MM,
+        (P.LABRALE_INFERIUS, P.PRONASALE, P.SOFT_TISSUE_POGONION),
+        _line(P.PRONASALE, P.SOFT_TISSUE_POGONION, P.LABRALE_INFERIUS),
+    ),
+    Spec(
+        "s_line_upper_lip_mm",
+        "Upper lip to Steiner's S-line (columella S-curve midpoint to Pog')",
+        Unit.MM,
+        (P.LABRALE_SUPERIUS, P.S_CURVE_MIDPOINT, P.SOFT_TISSUE_POGONION),
+        _line(P.S_CURVE_MIDPOINT, P.SOFT_TISSUE_POGONION, P.LABRALE_SUPERIUS),
+    ),
+    Spec(
+        "s_line_lower_lip_mm",
+        "Lower lip to Steiner's S-line (columella S-curve midpoint to Pog')",
+        Unit.MM,
+        (P.LABRALE_INFERIUS, P.S_CURVE_MIDPOINT, P.SOFT_TISSUE_POGONION),
+        _line(P.S_CURVE_MIDPOINT, P.SOFT_TISSUE_POGONION, P.LABRALE_INFERIUS),
+    ),
+    Spec(
+        "burstone_upper_lip_mm",
+        "Upper lip to Burstone's Sn-Pog' line (positive = ahead)",
+        Unit.MM,
+        (P.LABRALE_SUPERIUS, P.SUBNASALE, P.SOFT_TISSUE_POGONION),
+        _line(P.SUBNASALE, P.SOFT_TISSUE_POGONION, P.LABRALE_SUPERIUS),
+    ),
+    Spec(
+        "burstone_lower_lip_mm",
+        "Lower lip to Burstone's Sn-Pog' line (positive = ahead)",
+        Unit.MM,
+        (P.LABRALE_INFERIUS, P.SUBNASALE, P.SOFT_TISSUE_POGONION),
+        _line(P.SUBNASALE, P.SOFT_TISSUE_POGONION, P.LABRALE_INFERIUS),
+    ),
+    Spec(
+        "riedel_deviation_mm",
+        "Lower lip to the Ls-Pog' line (Riedel plane; 0 = lips and chin on one line)",
+        Unit.MM,
+        (P.LABRALE_INFERIUS, P.LABRALE_SUPERIUS, P.SOFT_TISSUE_POGONION),
+        _line(P.LABRALE_SUPERIUS, P.SOFT_TISSUE_POGONION, P.LABRALE_INFERIUS),
+    ),
+    Spec(
+        "mentolabial_sulcus_depth_mm",
+        "Labiomental fold behind the Li-Pog' line (mentolabial sulcus depth)",
+        Unit.MM,
+        (P.LABIOMENTAL_FOLD, P.LABRALE_INFERIUS, P.SOFT_TISSUE_POGONION),
+        lambda q: -signed_distance_to_line(q[P.LABIOMENTAL_FOLD], q[P.LABRALE_INFERIUS], q[P.SOFT_TISSUE_POGONION]),
+    ),
+    Spec(
+        "chin_projection_nasion_perpendicular_mm",
+        "Soft-tissue pogonion ahead of the nasion perpendicular (zero meridian; negative = behind)",
+        Unit.MM,
+        (P.SOFT_TISSUE_POGONION, P.SOFT_TISSUE_NASION),
+        _chin_projection,
+    ),
+    Spec(
+        "nasolabial_angle_deg",
+        "Nasolabial angle (columella tangent - Sn - Ls)",
+        Unit.DEG,
+        (P.COLUMELLA, P.SUBNASALE, P.LABRALE_SUPERIUS),
+        _angle(P.COLUMELLA, P.SUBNASALE, P.LABRALE_SUPERIUS),
+    ),
+    Spec(
+        "nasofrontal_angle_deg",
+        "Nasofrontal angle (forehead tangent - N' - dorsum tangent)",
+        Unit.DEG,
+        (P.FOREHEAD_TANGENT, P.SOFT_TISSUE_NASION, P.DORSUM_TANGENT),
+        _nasofrontal,
+    ),
+    Spec(
+        "facial_convexity_deg",
+        "Facial convexity (180 - angle G-Sn-Pog'; positive = convex)",
+        Unit.DEG,
+        (P.GLABELLA, P.SUBNASALE, P.SOFT_TISSUE_POGONION),
+        _facial_convexity,
+    ),
+    Spec(
+        "mentocervical_angle_deg",
+        "Mentocervical angle (facial plane G-Pog' to the submental line Me'-C)",
+        Unit.DEG,
+        (P.GLABELLA, P.SOFT_TISSUE_POGONION, P.MENTON, P.CERVICAL_POINT),
+        _mentocervical,
+    ),
+    Spec(
+        "cervicomental_angle_deg",
+        "Cervicomental angle (submental line to neck line at C)",
+        Unit.DEG,
+        (P.MENTON, P.CERVICAL_POINT, P.NECK_TANGENT),
+        _angle(P.MENTON, P.CERVICAL_POINT, P.NECK_TANGENT),
+    ),
+    Spec(
+        "lower_lip_chin_angle_deg",
+        "Lower lip-chin angle (Li - B' - Pog', the mentolabial angle)",
+        Unit.DEG,
+        (P.LABRALE_INFERIUS, P.LABIOMENTAL_FOLD, P.SOFT_TISSUE_POGONION),
+        _angle(P.LABRALE_INFERIUS, P.LABIOMENTAL_FOLD, P.SOFT_TISSUE_POGONION),
+    ),
+    Spec(
+        "goode_ratio",
+        "Nasal tip projection, Goode ratio (tip projection from the N'-alar crease line / N'-Prn)",
+        Unit.RATIO,
+        (P.PRONASALE, P.SOFT_TISSUE_NASION, ALAR_CREASE),
+        _goode,
+    ),
 )
 
 #: Measurement ids in report order.
@@ -247,9 +318,14 @@ def measure_profile(
         names = tuple(str(p) for p in spec.points)
         missing = [n for n in names if n not in points]
         if missing:
-            reason = ("the alar crease is inside the silhouette: place it on the photo (--alar-crease X,Y) to "
-                      "measure the Goode ratio") if missing == [ALAR_CREASE] else (
-                "not located on the profile: " + ", ".join(missing))
+            reason = (
+                (
+                    "the alar crease is inside the silhouette: place it on the photo (--alar-crease X,Y) to "
+                    "measure the Goode ratio"
+                )
+                if missing == [ALAR_CREASE]
+                else ("not located on the profile: " + ", ".join(missing))
+            )
             out.append(not_measurable(spec.id, ZONE, spec.unit, spec.label, reason))
             continue
         if spec.unit is Unit.MM and calibration is None:

@@ -62,8 +62,8 @@ class PersonMask:
 class PersonSegmenter(MediaPipeTask):
     """Person / backdrop segmentation. Use as a context manager::
 
-        with PersonSegmenter() as segmenter:
-            mask = segmenter.segment(rgb)
+    with PersonSegmenter() as segmenter:
+        mask = segmenter.segment(rgb)
     """
 
     model = SELFIE_SEGMENTATION

@@ -17,10 +17,14 @@ def print_profile_summary(result: ProfileAnalysis, console: Console) -> None:
         scale = "no millimetre scale"
     else:
         cal = a.scale.calibration
-        scale = (f"scale {cal.mm_per_px / result.image.scale_to_full:.4f} mm/px (±{cal.relative_uncertainty:.1%}, "
-                 f"{a.scale.method.value})")
-    console.print(f"{scale}   outline on edge {a.outline.edge_found_fraction:.0%}   "
-                  f"norms: {result.norms.name} ({a.patient.sex or 'sex not given'})")
+        scale = (
+            f"scale {cal.mm_per_px / result.image.scale_to_full:.4f} mm/px (±{cal.relative_uncertainty:.1%}, "
+            f"{a.scale.method.value})"
+        )
+    console.print(
+        f"{scale}   outline on edge {a.outline.edge_found_fraction:.0%}   "
+        f"norms: {result.norms.name} ({a.patient.sex or 'sex not given'})"
+    )
     table = Table("measurement", "value", "norm", "status", box=None, pad_edge=False)
     for mid, m in a.measurements.items():
         c = a.comparisons[mid]

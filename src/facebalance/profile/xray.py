@@ -73,8 +73,9 @@ def _rough_tip(mag: np.ndarray, gx: np.ndarray, threshold: float, margin: int) -
                 xs[k] = x
                 break
     if (xs < 0).all():
-        raise ProfileNotReadable("No skin edge was found on the X-ray.",
-                                 hint="Check the image is a lateral cephalogram.")
+        raise ProfileNotReadable(
+            "No skin edge was found on the X-ray.", hint="Check the image is a lateral cephalogram."
+        )
     # A 9-row running median removes single-row spikes (a bright wire, a label).
     padded = np.pad(xs, 4, mode="edge")
     med = np.median(np.lib.stride_tricks.sliding_window_view(padded, 9), axis=1)
@@ -114,7 +115,7 @@ def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> T
     gy = (cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) / 8.0).astype(np.float32)
     mag = np.hypot(gx, gy)
     margin = max(2, int(BORDER_MARGIN * w))
-    background = float(np.median(mag[:, int(0.8 * w): w - margin]))
+    background = float(np.median(mag[:, int(0.8 * w) : w - margin]))
     threshold = max(0.3, EDGE_FACTOR * background)
     tip_x, tip_y = _rough_tip(mag, gx, threshold, margin)
     cx, cy = tip_x - 0.33 * h, tip_y - 0.2 * h
@@ -149,8 +150,10 @@ def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> T
         r_edge[k] = radii[j] + offset
     valid = np.isfinite(r_edge)
     if valid.sum() < 50:
-        raise ProfileNotReadable("The skin edge of the X-ray could not be traced.",
-                                 hint="Check the image is a lateral cephalogram with the soft tissue visible.")
+        raise ProfileNotReadable(
+            "The skin edge of the X-ray could not be traced.",
+            hint="Check the image is a lateral cephalogram with the soft tissue visible.",
+        )
     # Isolated outliers (an inner edge where the skin edge was missed): far from the running median.
     window = OUTLIER_WINDOW_RAYS
     padded = np.pad(r_edge, window // 2, mode="edge")
@@ -164,8 +167,10 @@ def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> T
     max_gap = max(3, round(math.radians(MAX_GAP_DEG) / step))
     idx = np.flatnonzero(valid)
     if idx.size < 50:
-        raise ProfileNotReadable("The skin edge of the X-ray could not be traced.",
-                                 hint="Check the image is a lateral cephalogram with the soft tissue visible.")
+        raise ProfileNotReadable(
+            "The skin edge of the X-ray could not be traced.",
+            hint="Check the image is a lateral cephalogram with the soft tissue visible.",
+        )
     # A run breaks at a gap of more than MAX_GAP_DEG or where the radius jumps further than the skin can:
     # a surface meeting the rays at 10 degrees, plus the lips' notch (a ray grazing the upper lip lands on
     # the lower one), not a jump to the film edge.
@@ -173,8 +178,9 @@ def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> T
     breaks = np.flatnonzero((np.diff(idx) > max_gap) | jump)
     starts = np.concatenate([[idx[0]], idx[breaks + 1]])
     ends = np.concatenate([idx[breaks], [idx[-1]]])
-    distance = np.where((starts <= tip_k) & (ends >= tip_k), 0, np.minimum(np.abs(starts - tip_k),
-                                                                           np.abs(ends - tip_k)) + 1)
+    distance = np.where(
+        (starts <= tip_k) & (ends >= tip_k), 0, np.minimum(np.abs(starts - tip_k), np.abs(ends - tip_k)) + 1
+    )
     run = int(np.argmin(distance))
     ks = np.arange(starts[run], ends[run] + 1)
     # Second look at the rays of the run left without a skin edge: the strongest outward fall near the
@@ -198,8 +204,9 @@ def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> T
     pts = np.column_stack([cx + np.cos(th) * r, cy + np.sin(th) * r])
     pts, found = _cut_relator_and_film_edge(pts, np.isin(ks, keep), int(np.clip(tip_k - ks[0], 0, len(ks) - 1)), h)
     noise = float(np.median(np.abs(pts - gaussian_smooth(pts, 3.0)).sum(axis=1))) * 1.4826
-    return TracedOutline(points_px=pts, noise_px=max(0.3, noise), source="xray",
-                         edge_found_fraction=float(found.mean()))
+    return TracedOutline(
+        points_px=pts, noise_px=max(0.3, noise), source="xray", edge_found_fraction=float(found.mean())
+    )
 
 
 def _cut_relator_and_film_edge(
@@ -231,5 +238,3 @@ def _cut_relator_and_film_edge(
     bottom = np.flatnonzero(pts[tip:, 1] >= height * (1.0 - BORDER_MARGIN))
     stop = tip + int(bottom[0]) if bottom.size else len(pts)
     return pts[start:stop], found[start:stop]
-
-

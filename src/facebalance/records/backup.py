@@ -42,9 +42,13 @@ PG_NAME = "database.pgdump"
 PHOTOS = "photos"
 #: Columns that name a file in the photo store (empty values mean "no file").
 FILE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("clinic_photo", "stored_name"), ("clinic_assessment", "annotated_name"),
-    ("clinic_comparison", "side_by_side_name"), ("clinic_comparison", "blink_before_name"),
-    ("clinic_comparison", "blink_after_name"), ("clinic_comparison", "overlay_name"))
+    ("clinic_photo", "stored_name"),
+    ("clinic_assessment", "annotated_name"),
+    ("clinic_comparison", "side_by_side_name"),
+    ("clinic_comparison", "blink_before_name"),
+    ("clinic_comparison", "blink_after_name"),
+    ("clinic_comparison", "overlay_name"),
+)
 
 
 class BackupError(FacebalanceError):
@@ -60,9 +64,15 @@ class Manifest:
     files: dict[str, str]  # stored name -> sha256
 
     def as_dict(self) -> dict[str, Any]:
-        return {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "created": self.created,
-                "database": self.database, "database_file": self.database_file,
-                "database_sha256": self.database_sha256, "files": dict(sorted(self.files.items()))}
+        return {
+            "schema": SCHEMA,
+            "schema_version": SCHEMA_VERSION,
+            "created": self.created,
+            "database": self.database,
+            "database_file": self.database_file,
+            "database_sha256": self.database_sha256,
+            "files": dict(sorted(self.files.items())),
+        }
 
 
 def sha256_of(path: Path) -> str:
@@ -92,8 +102,10 @@ def _copy_files(names: Iterable[str], photo_dir: Path, dest: Path) -> dict[str, 
     for name in sorted(set(names)):
         source = photo_dir / _safe_name(name)
         if not source.is_file():
-            raise BackupError(f"The photo file {name} named by the database is missing.",
-                              hint="Run facebalance_integrity to find and repair it before backing up.")
+            raise BackupError(
+                f"The photo file {name} named by the database is missing.",
+                hint="Run facebalance_integrity to find and repair it before backing up.",
+            )
         target = dest / PHOTOS / name
         shutil.copy2(source, target)
         out[name] = sha256_of(target)
@@ -137,8 +149,7 @@ def backup_sqlite(db_path: Path, photo_dir: Path, dest: Path, *, now: datetime) 
         source.execute("COMMIT")
     finally:
         source.close()
-    return _write_manifest(dest, Manifest(now.isoformat(), "sqlite", SQLITE_NAME, sha256_of(dest / SQLITE_NAME),
-                                          files))
+    return _write_manifest(dest, Manifest(now.isoformat(), "sqlite", SQLITE_NAME, sha256_of(dest / SQLITE_NAME), files))
 
 
 def pg_tool(name: str) -> str:
@@ -147,8 +158,10 @@ def pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
     if not candidates:
         raise BackupError(f"{name} is not installed.", hint="Install the PostgreSQL client tools (postgresql-client).")
     return str(candidates[-1])
@@ -159,8 +172,14 @@ def _pg_env(database_url: str) -> dict[str, str]:
     from psycopg.conninfo import conninfo_to_dict
 
     params = conninfo_to_dict(database_url)
-    names = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD", "dbname": "PGDATABASE",
-             "sslmode": "PGSSLMODE"}
+    names = {
+        "host": "PGHOST",
+        "port": "PGPORT",
+        "user": "PGUSER",
+        "password": "PGPASSWORD",
+        "dbname": "PGDATABASE",
+        "sslmode": "PGSSLMODE",
+    }
     env = dict(os.environ)
     env.update({names[k]: str(v) for k, v in params.items() if k in names and v is not None})
     return env
@@ -199,15 +218,17 @@ def read_manifest(src: Path) -> Manifest:
         raise BackupError(f"{src} has no readable {MANIFEST}: not a complete backup ({exc}).") from None
     if doc.get("schema") != SCHEMA:
         raise BackupError(f"{src / MANIFEST} is not a facebalance backup manifest.")
-    manifest = Manifest(doc["created"], doc["database"], doc["database_file"], doc["database_sha256"],
-                        dict(doc["files"]))
+    manifest = Manifest(
+        doc["created"], doc["database"], doc["database_file"], doc["database_sha256"], dict(doc["files"])
+    )
     if sha256_of(src / _safe_name(manifest.database_file)) != manifest.database_sha256:
         raise BackupError(f"The database copy in {src} does not match its checksum.", hint="Use another backup.")
     for name, digest in manifest.files.items():
         path = src / PHOTOS / _safe_name(name)
         if not path.is_file() or sha256_of(path) != digest:
-            raise BackupError(f"The photo {name} in {src} is missing or does not match its checksum.",
-                              hint="Use another backup.")
+            raise BackupError(
+                f"The photo {name} in {src} is missing or does not match its checksum.", hint="Use another backup."
+            )
     return manifest
 
 
@@ -247,7 +268,16 @@ def restore_postgres(src: Path, database_url: str, photo_dir: Path) -> Manifest:
     if row is not None and row[0]:
         raise BackupError("There is already a database (it has tables).", hint="Restore into an empty database.")
     _restore_photos(src, manifest, photo_dir)
-    _run_pg([pg_restore, "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction",
-             f"--dbname={_pg_env(database_url).get('PGDATABASE', '')}", str(src / manifest.database_file)],
-            database_url)
+    _run_pg(
+        [
+            pg_restore,
+            "--no-owner",
+            "--no-acl",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={_pg_env(database_url).get('PGDATABASE', '')}",
+            str(src / manifest.database_file),
+        ],
+        database_url,
+    )
     return manifest

@@ -39,8 +39,17 @@ def deviation_chart(measurements: Mapping[str, Mapping[str, Any]]) -> bytes | No
     ax.axvspan(-1, 1, color="#d9ead3", label="±1 SD of the norm")
     ax.axvline(0, color="#6a8f5f", linewidth=0.8)
     ys = range(len(rows))
-    ax.errorbar([r[1] for r in rows], list(ys), xerr=[r[2] for r in rows], fmt="o", color="#1f4e79",
-                markersize=3.5, capsize=2, linewidth=0.8, label="measured (±1σ)")
+    ax.errorbar(
+        [r[1] for r in rows],
+        list(ys),
+        xerr=[r[2] for r in rows],
+        fmt="o",
+        color="#1f4e79",
+        markersize=3.5,
+        capsize=2,
+        linewidth=0.8,
+        label="measured (±1σ)",
+    )
     ax.set_yticks(list(ys), [r[0] for r in rows], fontsize=6.5)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_xlabel("deviation from the norm (SD)", fontsize=7)

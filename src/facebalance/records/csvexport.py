@@ -12,8 +12,23 @@ from collections.abc import Iterable
 
 from facebalance.records.record import PatientRecord
 
-COLUMNS = ("patient_id", "sex", "birth_year", "analysis_id", "taken", "measurement_id", "zone", "value",
-           "uncertainty", "unit", "norm_mean", "norm_sd", "norm_status", "norm_deviation", "norm_source")
+COLUMNS = (
+    "patient_id",
+    "sex",
+    "birth_year",
+    "analysis_id",
+    "taken",
+    "measurement_id",
+    "zone",
+    "value",
+    "uncertainty",
+    "unit",
+    "norm_mean",
+    "norm_sd",
+    "norm_status",
+    "norm_deviation",
+    "norm_source",
+)
 
 
 def _cell(x: float | None) -> str:
@@ -30,9 +45,23 @@ def measurements_csv(records: Iterable[PatientRecord]) -> str:
         for a in sorted(rec.analyses, key=lambda a: a.taken):
             for m in a.measurements:
                 n = m.norm
-                writer.writerow([
-                    p.id, p.sex, p.birth_date.year, a.id, a.taken.isoformat(), m.id, m.zone, _cell(m.value),
-                    _cell(m.uncertainty), m.unit, _cell(n.mean if n else None), _cell(n.sd if n else None),
-                    n.status if n else "", _cell(n.deviation if n else None), n.source if n else "",
-                ])
+                writer.writerow(
+                    [
+                        p.id,
+                        p.sex,
+                        p.birth_date.year,
+                        a.id,
+                        a.taken.isoformat(),
+                        m.id,
+                        m.zone,
+                        _cell(m.value),
+                        _cell(m.uncertainty),
+                        m.unit,
+                        _cell(n.mean if n else None),
+                        _cell(n.sd if n else None),
+                        n.status if n else "",
+                        _cell(n.deviation if n else None),
+                        n.source if n else "",
+                    ]
+                )
     return out.getvalue()

@@ -173,8 +173,13 @@ def _b64(data: bytes) -> str:
 
 
 def _patient(p: Demographics) -> dict[str, Any]:
-    return {"resourceType": "Patient", "id": p.id, "name": [{"family": p.family_name, "given": [p.given_name]}],
-            "gender": p.sex, "birthDate": p.birth_date.isoformat()}
+    return {
+        "resourceType": "Patient",
+        "id": p.id,
+        "name": [{"family": p.family_name, "given": [p.given_name]}],
+        "gender": p.sex,
+        "birthDate": p.birth_date.isoformat(),
+    }
 
 
 def observation_id(analysis_id: str, measurement_id: str) -> str:
@@ -188,8 +193,9 @@ def _observation(a: AnalysisRecord, m: Measurement, patient: str) -> dict[str, A
         "id": observation_id(a.id, m.id),
         "identifier": [{"system": ANALYSIS_SYSTEM, "value": f"{a.id}/{m.id}"}],
         "status": "final",
-        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                                  "code": "exam"}]}],
+        "category": [
+            {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "exam"}]}
+        ],
         "code": {"coding": [{"system": MEASUREMENT_SYSTEM, "code": m.id, "display": m.label}], "text": m.label},
         "subject": _ref(patient),
         "effectiveDateTime": a.taken.isoformat(),
@@ -198,16 +204,24 @@ def _observation(a: AnalysisRecord, m: Measurement, patient: str) -> dict[str, A
     if a.photo_id:
         obs["derivedFrom"] = [_ref(a.photo_id)]
     if m.value is None:
-        obs["dataAbsentReason"] = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
-                                               "code": "error"}], "text": m.reason or "not measurable"}
+        obs["dataAbsentReason"] = {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "error"}],
+            "text": m.reason or "not measurable",
+        }
         # The unit is kept with the absent value so the re-import knows it.
         obs["extension"] = [{"url": EXT_NOT_MEASURABLE, "valueString": m.unit}]
     else:
-        quantity: dict[str, Any] = {"value": m.value, "unit": m.unit, "system": UCUM,
-                                    "code": UCUM_CODES.get(m.unit, "1")}
+        quantity: dict[str, Any] = {
+            "value": m.value,
+            "unit": m.unit,
+            "system": UCUM,
+            "code": UCUM_CODES.get(m.unit, "1"),
+        }
         if m.uncertainty is not None:
-            quantity["extension"] = [{"url": UNCERTAINTY, "valueDecimal": m.uncertainty},
-                                     {"url": UNCERTAINTY_TYPE, "valueCode": "N"}]
+            quantity["extension"] = [
+                {"url": UNCERTAINTY, "valueDecimal": m.uncertainty},
+                {"url": UNCERTAINTY_TYPE, "valueCode": "N"},
+            ]
         obs["valueQuantity"] = quantity
     if m.reason and m.value is not None:
         obs["note"] = [{"text": m.reason}]
@@ -233,20 +247,42 @@ def _media(p: PhotoRecord, patient: str) -> dict[str, Any]:
     content: dict[str, Any] = {"contentType": p.content_type, "size": p.size_bytes, "title": p.view_id}
     if p.data is not None:
         content["data"] = _b64(p.data)
-    return {"resourceType": "Media", "id": p.id, "status": "completed",
-            "identifier": [{"system": SHA256_SYSTEM, "value": p.sha256}],
-            "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/media-type", "code": "image"}]},
-            "view": {"coding": [{"system": VIEW_SYSTEM, "code": p.view_id}]},
-            "subject": _ref(patient), "createdDateTime": p.taken.isoformat(), "width": p.width_px,
-            "height": p.height_px, "content": content}
+    return {
+        "resourceType": "Media",
+        "id": p.id,
+        "status": "completed",
+        "identifier": [{"system": SHA256_SYSTEM, "value": p.sha256}],
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/media-type", "code": "image"}]},
+        "view": {"coding": [{"system": VIEW_SYSTEM, "code": p.view_id}]},
+        "subject": _ref(patient),
+        "createdDateTime": p.taken.isoformat(),
+        "width": p.width_px,
+        "height": p.height_px,
+        "content": content,
+    }
 
 
 def _document(d: DocumentRecord, patient: str) -> dict[str, Any]:
-    return {"resourceType": "DocumentReference", "id": d.id, "status": "current",
-            "type": {"coding": [{"system": DOCUMENT_SYSTEM, "code": d.kind}], "text": d.title},
-            "subject": _ref(patient), "date": d.created.isoformat(), "description": d.title,
-            "content": [{"attachment": {"contentType": d.content_type, "data": _b64(d.data), "title": d.title,
-                                        "size": len(d.data), "creation": d.created.isoformat()}}]}
+    return {
+        "resourceType": "DocumentReference",
+        "id": d.id,
+        "status": "current",
+        "type": {"coding": [{"system": DOCUMENT_SYSTEM, "code": d.kind}], "text": d.title},
+        "subject": _ref(patient),
+        "date": d.created.isoformat(),
+        "description": d.title,
+        "content": [
+            {
+                "attachment": {
+                    "contentType": d.content_type,
+                    "data": _b64(d.data),
+                    "title": d.title,
+                    "size": len(d.data),
+                    "creation": d.created.isoformat(),
+                }
+            }
+        ],
+    }
 
 
 def _care_plan(p: PlanRecord, patient: str) -> dict[str, Any]:
@@ -262,12 +298,22 @@ def _care_plan(p: PlanRecord, patient: str) -> dict[str, Any]:
             detail["scheduledPeriod"] = {"start": item["date"]}
         activities.append({"detail": detail})
     plan: dict[str, Any] = {
-        "resourceType": "CarePlan", "id": p.id, "status": "active" if p.status == "accepted" else "draft",
-        "intent": "plan", "title": "Facial balancing treatment plan", "subject": _ref(patient),
+        "resourceType": "CarePlan",
+        "id": p.id,
+        "status": "active" if p.status == "accepted" else "draft",
+        "intent": "plan",
+        "title": "Facial balancing treatment plan",
+        "subject": _ref(patient),
         "created": p.created.isoformat(),
-        "extension": [{"url": EXT_PLAN_DOCUMENT, "valueAttachment": {
-            "contentType": "application/json",
-            "data": _b64(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8"))}}],
+        "extension": [
+            {
+                "url": EXT_PLAN_DOCUMENT,
+                "valueAttachment": {
+                    "contentType": "application/json",
+                    "data": _b64(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8")),
+                },
+            }
+        ],
     }
     if doc.get("summary"):
         plan["description"] = doc["summary"]
@@ -282,25 +328,41 @@ def _procedure(t: TreatmentRecord, patient: str) -> dict[str, Any]:
     from facebalance.records.treatments import SITES
 
     proc: dict[str, Any] = {
-        "resourceType": "Procedure", "id": t.id, "status": "completed",
-        "code": {"coding": [{"system": MODALITY_SYSTEM, "code": t.modality}],
-                 "text": f"{t.modality} {t.area}: {t.product} {t.total_amount:g} {t.unit}".strip()},
-        "subject": _ref(patient), "performedDateTime": t.performed_on.isoformat(),
+        "resourceType": "Procedure",
+        "id": t.id,
+        "status": "completed",
+        "code": {
+            "coding": [{"system": MODALITY_SYSTEM, "code": t.modality}],
+            "text": f"{t.modality} {t.area}: {t.product} {t.total_amount:g} {t.unit}".strip(),
+        },
+        "subject": _ref(patient),
+        "performedDateTime": t.performed_on.isoformat(),
         "extension": [{"url": EXT_TREATMENT, "extension": _encode_fields(t, skip=_PROCEDURE_FIELDS)}],
     }
     if t.plan_id:
         proc["basedOn"] = [_ref(t.plan_id)]
     sites = sorted({s.site for s in t.sites})
     if sites:
-        proc["bodySite"] = [{"coding": [{"system": SITE_SYSTEM, "code": s,
-                                         "display": SITES[s].label if s in SITES else s}]} for s in sites]
+        proc["bodySite"] = [
+            {"coding": [{"system": SITE_SYSTEM, "code": s, "display": SITES[s].label if s in SITES else s}]}
+            for s in sites
+        ]
     if t.adverse_events:
-        proc["complication"] = [{"text": f"{e.kind} ({e.severity}) from {e.onset.isoformat()}"}
-                                for e in t.adverse_events]
+        proc["complication"] = [
+            {"text": f"{e.kind} ({e.severity}) from {e.onset.isoformat()}"} for e in t.adverse_events
+        ]
     if t.follow_ups:
-        proc["followUp"] = [{"text": f"review {f.on.isoformat()}" + (
-            f": movement returned after {f.movement_returned_weeks:g} weeks"
-            if f.movement_returned_weeks is not None else "")} for f in t.follow_ups]
+        proc["followUp"] = [
+            {
+                "text": f"review {f.on.isoformat()}"
+                + (
+                    f": movement returned after {f.movement_returned_weeks:g} weeks"
+                    if f.movement_returned_weeks is not None
+                    else ""
+                )
+            }
+            for f in t.follow_ups
+        ]
     if t.clinician:
         proc["performer"] = [{"actor": {"display": t.clinician}}]
     if t.note:
@@ -333,8 +395,9 @@ def validate_bundle(doc: Mapping[str, Any]) -> dict[str, Any]:
     try:
         from fhir.resources.R4B.bundle import Bundle
     except ImportError as exc:  # pragma: no cover - dependency missing
-        raise FhirError("FHIR validation needs the fhir.resources package.",
-                        hint="pip install 'fhir.resources>=8'") from exc
+        raise FhirError(
+            "FHIR validation needs the fhir.resources package.", hint="pip install 'fhir.resources>=8'"
+        ) from exc
     try:
         bundle = Bundle.model_validate(doc)
     except ValueError as exc:
@@ -381,15 +444,17 @@ def _measurement(obs: Mapping[str, Any]) -> tuple[str, Measurement]:
         unit_ext = _ext(obs, EXT_NOT_MEASURABLE)
         unit = "" if unit_ext is None else str(unit_ext["valueString"])
         reason = obs.get("dataAbsentReason", {}).get("text", "")
-        return analysis_id, Measurement(mid, label, zone, unit, None, None, norm,
-                                        "" if reason == "not measurable" else reason)
+        return analysis_id, Measurement(
+            mid, label, zone, unit, None, None, norm, "" if reason == "not measurable" else reason
+        )
     unc = None
     for e in q.get("extension", []):
         if e.get("url") == UNCERTAINTY:
             unc = float(e["valueDecimal"])
     notes = obs.get("note", [])
-    return analysis_id, Measurement(mid, label, zone, q.get("unit", ""), _float(q.get("value")), unc, norm,
-                                    notes[0]["text"] if notes else "")
+    return analysis_id, Measurement(
+        mid, label, zone, q.get("unit", ""), _float(q.get("value")), unc, norm, notes[0]["text"] if notes else ""
+    )
 
 
 def record_from_bundle(doc: Mapping[str, Any]) -> PatientRecord:
@@ -404,15 +469,25 @@ def record_from_bundle(doc: Mapping[str, Any]) -> PatientRecord:
     if len(patients) != 1:
         raise FhirError(f"The Bundle holds {len(patients)} patients; one is expected.")
     p = patients[0]
-    demographics = Demographics(p["id"], p["name"][0]["given"][0], p["name"][0]["family"],
-                                date.fromisoformat(p["birthDate"]), p["gender"])
+    demographics = Demographics(
+        p["id"], p["name"][0]["given"][0], p["name"][0]["family"], date.fromisoformat(p["birthDate"]), p["gender"]
+    )
     photos = []
     for m in by_type.get("Media", []):
         c = m["content"]
-        photos.append(PhotoRecord(
-            m["id"], _code(m.get("view"), VIEW_SYSTEM), datetime.fromisoformat(m["createdDateTime"]),
-            c["contentType"], m["identifier"][0]["value"], int(c["size"]), int(m["width"]), int(m["height"]),
-            base64.b64decode(c["data"]) if "data" in c else None))
+        photos.append(
+            PhotoRecord(
+                m["id"],
+                _code(m.get("view"), VIEW_SYSTEM),
+                datetime.fromisoformat(m["createdDateTime"]),
+                c["contentType"],
+                m["identifier"][0]["value"],
+                int(c["size"]),
+                int(m["width"]),
+                int(m["height"]),
+                base64.b64decode(c["data"]) if "data" in c else None,
+            )
+        )
     analyses: dict[str, tuple[datetime, str, list[Measurement]]] = {}
     for obs in by_type.get("Observation", []):
         aid, measurement = _measurement(obs)
@@ -423,27 +498,48 @@ def record_from_bundle(doc: Mapping[str, Any]) -> PatientRecord:
         attachment = (_ext(cp, EXT_PLAN_DOCUMENT) or {}).get("valueAttachment")
         if attachment is None:
             raise FhirError(f"CarePlan {cp['id']} carries no facebalance plan document.")
-        plans.append(PlanRecord(cp["id"], datetime.fromisoformat(cp["created"]),
-                                "accepted" if cp["status"] == "active" else "proposed",
-                                json.loads(base64.b64decode(attachment["data"]))))
+        plans.append(
+            PlanRecord(
+                cp["id"],
+                datetime.fromisoformat(cp["created"]),
+                "accepted" if cp["status"] == "active" else "proposed",
+                json.loads(base64.b64decode(attachment["data"])),
+            )
+        )
     treatments = []
     for proc in by_type.get("Procedure", []):
         ext = _ext(proc, EXT_TREATMENT)
         if ext is None:
             raise FhirError(f"Procedure {proc['id']} carries no facebalance treatment extension.")
         plan_id = _id_of(proc["basedOn"][0]) if proc.get("basedOn") else ""
-        treatments.append(_decode_fields(TreatmentRecord, ext.get("extension", []), id=proc["id"],
-                                         patient_id=_id_of(proc["subject"]),
-                                         performed_on=date.fromisoformat(proc["performedDateTime"]),
-                                         plan_id=plan_id))
+        treatments.append(
+            _decode_fields(
+                TreatmentRecord,
+                ext.get("extension", []),
+                id=proc["id"],
+                patient_id=_id_of(proc["subject"]),
+                performed_on=date.fromisoformat(proc["performedDateTime"]),
+                plan_id=plan_id,
+            )
+        )
     documents = []
     for d in by_type.get("DocumentReference", []):
         att = d["content"][0]["attachment"]
-        documents.append(DocumentRecord(d["id"], _code(d.get("type"), DOCUMENT_SYSTEM), d.get("description", ""),
-                                        datetime.fromisoformat(d["date"]), att["contentType"],
-                                        base64.b64decode(att["data"])))
+        documents.append(
+            DocumentRecord(
+                d["id"],
+                _code(d.get("type"), DOCUMENT_SYSTEM),
+                d.get("description", ""),
+                datetime.fromisoformat(d["date"]),
+                att["contentType"],
+                base64.b64decode(att["data"]),
+            )
+        )
     return PatientRecord(
         demographics,
         tuple(AnalysisRecord(aid, taken, photo, tuple(ms)) for aid, (taken, photo, ms) in analyses.items()),
-        tuple(plans), tuple(treatments), tuple(photos), tuple(documents),
+        tuple(plans),
+        tuple(treatments),
+        tuple(photos),
+        tuple(documents),
     )

@@ -24,8 +24,9 @@ def escape_text(text: str) -> str:
     >>> escape_text("a, b; c\\d\ne")
     'a\\, b\\; c\\\\d\\ne'
     """
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -45,12 +46,19 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def recall_calendar(entries: Iterable[RecallEntry], *, clinic: str, stamp: datetime, domain: str = "facebalance"
-                    ) -> bytes:
+def recall_calendar(
+    entries: Iterable[RecallEntry], *, clinic: str, stamp: datetime, domain: str = "facebalance"
+) -> bytes:
     """The iCalendar bytes of ``entries``; ``stamp`` (UTC) is the ``DTSTAMP`` of every event."""
     stamp_text = stamp.strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape_text(f'{clinic} recalls')}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(f'{clinic} recalls')}",
+    ]
     for e in entries:
         uid = hashlib.sha256(e.key.encode("utf-8")).hexdigest()[:32]
         lines += [

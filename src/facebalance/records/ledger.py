@@ -61,8 +61,13 @@ def history_documents(records: Iterable[TreatmentRecord]) -> list[dict[str, Any]
     out = []
     for t in prior_treatments(records):
         entry: dict[str, Any] = {
-            "date": t.date.isoformat(), "modality": t.modality, "area": t.area, "amount": t.amount,
-            "product": t.product, "clinic": t.clinic, "disliked": t.disliked,
+            "date": t.date.isoformat(),
+            "modality": t.modality,
+            "area": t.area,
+            "amount": t.amount,
+            "product": t.product,
+            "clinic": t.clinic,
+            "disliked": t.disliked,
         }
         if t.satisfied is not None:
             entry["satisfied"] = t.satisfied
@@ -107,17 +112,25 @@ def treatment_ledger(
     """
     history = prior_treatments(records, before=on)
     label_months = {t.area: t.durability_months[1] for t in data.catalog.treatments.values() if t.modality == "ha"}
-    filler = filler_ledger(history, on=on, persistence_years=data.rules.ledger_persistence_years,
-                           label_months=label_months)
+    filler = filler_ledger(
+        history, on=on, persistence_years=data.rules.ledger_persistence_years, label_months=label_months
+    )
     by_year: dict[str, dict[int, float]] = defaultdict(dict)
     for t in history:
         if t.modality in FILLERS:
             year = by_year[t.area]
             year[t.date.year] = round(year.get(t.date.year, 0.0) + t.amount, 2)
-    toxin = tuple(ToxinEntry(t.date, t.area, t.amount, t.product, t.movement_returned_weeks)
-                  for t in history if t.modality == "toxin")
+    toxin = tuple(
+        ToxinEntry(t.date, t.area, t.amount, t.product, t.movement_returned_weeks)
+        for t in history
+        if t.modality == "toxin"
+    )
     cadence = None
     if toxin:
-        cadence = toxin_cadence(history, rules=data.rules.cadence, high_exercise=high_exercise,
-                                large_muscle=any(e.area == "masseter" for e in toxin))
+        cadence = toxin_cadence(
+            history,
+            rules=data.rules.cadence,
+            high_exercise=high_exercise,
+            large_muscle=any(e.area == "masseter" for e in toxin),
+        )
     return TreatmentLedger(on, history, filler, {a: dict(y) for a, y in by_year.items()}, toxin, cadence)

@@ -91,9 +91,13 @@ def _environment() -> Any:
     from jinja2 import ChainableUndefined, Environment, PackageLoader, select_autoescape
 
     # Lenient about missing keys: a plan document of an older version or a refused plan lacks sections.
-    env = Environment(loader=PackageLoader("facebalance.records", "templates"),
-                      autoescape=select_autoescape(["html"]), undefined=ChainableUndefined, trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("facebalance.records", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(money=_money, num=_num, day=_day, percent=_percent)
     return env
 
@@ -130,15 +134,29 @@ def plan_html(
     visits = [dict(v, item_docs=[items[k] for k in v.get("items", []) if k in items]) for v in plan.get("visits", [])]
     chart = charts.timeline_chart(
         [(f"Visit {v['index'] + 1}", date.fromisoformat(v["date"])) for v in plan.get("visits", [])],
-        [(m["label"][:40], date.fromisoformat(m["due_from"]), date.fromisoformat(m["due_until"]))
-         for m in plan.get("maintenance", [])],
+        [
+            (m["label"][:40], date.fromisoformat(m["due_from"]), date.fromisoformat(m["due_until"]))
+            for m in plan.get("maintenance", [])
+        ],
     )
-    return str(_environment().get_template("plan.html").render(
-        css=_css(), letterhead=letterhead, patient=patient, plan=plan, visits=visits, items=list(items.values()),
-        zones=findings_by_zone(analysis), photos=photos, goals=goals, prepared_on=prepared_on,
-        chart=None if chart is None else Picture("Your visits and when to come back", chart),
-        surgical=[r for r in plan.get("referrals", [])],
-    ))
+    return str(
+        _environment()
+        .get_template("plan.html")
+        .render(
+            css=_css(),
+            letterhead=letterhead,
+            patient=patient,
+            plan=plan,
+            visits=visits,
+            items=list(items.values()),
+            zones=findings_by_zone(analysis),
+            photos=photos,
+            goals=goals,
+            prepared_on=prepared_on,
+            chart=None if chart is None else Picture("Your visits and when to come back", chart),
+            surgical=[r for r in plan.get("referrals", [])],
+        )
+    )
 
 
 def report_html(
@@ -158,12 +176,22 @@ def report_html(
     for mid, m in analysis.get("measurements", {}).items():
         by_zone.setdefault(m.get("zone", ""), []).append((mid, m))
     chart = charts.deviation_chart(analysis.get("measurements", {}))
-    return str(_environment().get_template("report.html").render(
-        css=_css(), letterhead=letterhead, patient=patient, a=analysis, photos=photos, quality=quality,
-        zones=[(ZONES.get(z, z), rows) for z, rows in by_zone.items()], clinician=clinician,
-        prepared_on=prepared_on,
-        chart=None if chart is None else Picture("Measurements against their norms (deviation in SD)", chart),
-    ))
+    return str(
+        _environment()
+        .get_template("report.html")
+        .render(
+            css=_css(),
+            letterhead=letterhead,
+            patient=patient,
+            a=analysis,
+            photos=photos,
+            quality=quality,
+            zones=[(ZONES.get(z, z), rows) for z, rows in by_zone.items()],
+            clinician=clinician,
+            prepared_on=prepared_on,
+            chart=None if chart is None else Picture("Measurements against their norms (deviation in SD)", chart),
+        )
+    )
 
 
 def load_weasyprint() -> Any:
@@ -182,8 +210,10 @@ def load_weasyprint() -> Any:
         import weasyprint
     except (ImportError, OSError) as exc:
         # OSError: the Python package is there but the system Pango/HarfBuzz libraries are not.
-        raise PdfUnavailable(f"PDF output needs WeasyPrint and its system libraries: {exc}",
-                             hint="pip install weasyprint; apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
+        raise PdfUnavailable(
+            f"PDF output needs WeasyPrint and its system libraries: {exc}",
+            hint="pip install weasyprint; apt-get install libpango-1.0-0 libpangoft2-1.0-0",
+        ) from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = before
     return weasyprint
@@ -235,8 +265,9 @@ def overflowing_boxes(document: Any, *, tolerance_px: float = 0.5) -> list[str]:
                 bottom = box.position_y + box.margin_height()
                 if right > width + tolerance_px or bottom > height + tolerance_px:
                     tag = getattr(box, "element_tag", "") or type(box).__name__
-                    problems.append(f"page {number}: {tag} ends at x={right:.0f}, y={bottom:.0f} "
-                                    f"(page {width:.0f}x{height:.0f})")
+                    problems.append(
+                        f"page {number}: {tag} ends at x={right:.0f}, y={bottom:.0f} (page {width:.0f}x{height:.0f})"
+                    )
             for child in getattr(box, "children", ()):
                 walk(child)
 

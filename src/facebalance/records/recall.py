@@ -67,11 +67,18 @@ def _planned_visit(history: PatientHistory) -> list[RecallEntry]:
                 continue
             on = date.fromisoformat(visit["date"])
             what = ", ".join(labels.get(k, k) for k in missing)
-            out.append(RecallEntry(
-                f"{plan_id}:visit{visit['index']}", history.patient_id, history.patient_name, "planned_visit",
-                f"Planned visit {visit['index'] + 1}", on, on + timedelta(days=PLANNED_VISIT_WINDOW_DAYS),
-                f"Visit {visit['index'] + 1} of the accepted plan, planned for {on.isoformat()}: {what}.",
-            ))
+            out.append(
+                RecallEntry(
+                    f"{plan_id}:visit{visit['index']}",
+                    history.patient_id,
+                    history.patient_name,
+                    "planned_visit",
+                    f"Planned visit {visit['index'] + 1}",
+                    on,
+                    on + timedelta(days=PLANNED_VISIT_WINDOW_DAYS),
+                    f"Visit {visit['index'] + 1} of the accepted plan, planned for {on.isoformat()}: {what}.",
+                )
+            )
             break  # only the next visit of each plan is recalled; later ones follow from it
     return out
 
@@ -85,12 +92,19 @@ def patient_recalls(history: PatientHistory, *, on: date, data: PlanningData) ->
         last = max(e.on for e in ledger.toxin)
         due = ledger.cadence.next_after(last)
         areas = sorted({e.area for e in ledger.toxin if e.on == last})
-        out.append(RecallEntry(
-            f"{history.patient_id}:toxin:{last.isoformat()}", history.patient_id, history.patient_name, "toxin",
-            f"Toxin ({', '.join(areas)})", due, due + timedelta(days=TOXIN_WINDOW_DAYS),
-            f"Toxin due from {due.isoformat()}: {ledger.cadence.weeks:g} weeks after {last.isoformat()}. "
-            f"{ledger.cadence.sentence}",
-        ))
+        out.append(
+            RecallEntry(
+                f"{history.patient_id}:toxin:{last.isoformat()}",
+                history.patient_id,
+                history.patient_name,
+                "toxin",
+                f"Toxin ({', '.join(areas)})",
+                due,
+                due + timedelta(days=TOXIN_WINDOW_DAYS),
+                f"Toxin due from {due.isoformat()}: {ledger.cadence.weeks:g} weeks after {last.isoformat()}. "
+                f"{ledger.cadence.sentence}",
+            )
+        )
     dissolved: dict[str, date] = {}
     for r in records:
         if r.modality == "hyaluronidase":
@@ -108,12 +122,19 @@ def patient_recalls(history: PatientHistory, *, on: date, data: PlanningData) ->
         t = match[0]
         low, high = t.durability_months
         start, end = add_months(r.performed_on, low), add_months(r.performed_on, high)
-        out.append(RecallEntry(
-            f"{history.patient_id}:{modality}:{area}:{r.performed_on.isoformat()}", history.patient_id,
-            history.patient_name, "filler_maintenance", f"Review {t.label}", start, end,
-            f"{t.label} given on {r.performed_on.isoformat()} lasts about {low:g}-{high:g} months: review between "
-            f"{start.isoformat()} and {end.isoformat()} and touch up only what has faded.",
-        ))
+        out.append(
+            RecallEntry(
+                f"{history.patient_id}:{modality}:{area}:{r.performed_on.isoformat()}",
+                history.patient_id,
+                history.patient_name,
+                "filler_maintenance",
+                f"Review {t.label}",
+                start,
+                end,
+                f"{t.label} given on {r.performed_on.isoformat()} lasts about {low:g}-{high:g} months: review between "
+                f"{start.isoformat()} and {end.isoformat()} and touch up only what has faded.",
+            )
+        )
     return sorted(out, key=lambda e: (e.due_from, e.key))
 
 

@@ -122,12 +122,32 @@ def analysis_record(analysis_id: str, taken: datetime, photo_id: str, doc: Mappi
     out = []
     for mid, m in doc.get("measurements", {}).items():
         n = m.get("norm")
-        norm = None if n is None else Norm(
-            _opt(n.get("mean")), _opt(n.get("sd")), _opt(n.get("low")), _opt(n.get("high")), str(n.get("sex", "")),
-            str(n.get("population", "")), str(n.get("source", "")), str(n.get("review", "")),
-            str(n.get("status", "")), _opt(n.get("deviation")),
+        norm = (
+            None
+            if n is None
+            else Norm(
+                _opt(n.get("mean")),
+                _opt(n.get("sd")),
+                _opt(n.get("low")),
+                _opt(n.get("high")),
+                str(n.get("sex", "")),
+                str(n.get("population", "")),
+                str(n.get("source", "")),
+                str(n.get("review", "")),
+                str(n.get("status", "")),
+                _opt(n.get("deviation")),
+            )
         )
-        out.append(Measurement(mid, str(m.get("label", mid)), str(m.get("zone", "")), str(m.get("unit", "")),
-                               _opt(m.get("value")), _opt(m.get("uncertainty")), norm,
-                               str(m.get("not_measurable_reason", ""))))
+        out.append(
+            Measurement(
+                mid,
+                str(m.get("label", mid)),
+                str(m.get("zone", "")),
+                str(m.get("unit", "")),
+                _opt(m.get("value")),
+                _opt(m.get("uncertainty")),
+                norm,
+                str(m.get("not_measurable_reason", "")),
+            )
+        )
     return AnalysisRecord(analysis_id, taken, photo_id, tuple(out))

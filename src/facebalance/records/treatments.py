@@ -27,8 +27,16 @@ EventSeverity = Literal["mild", "moderate", "severe"]
 DEPTHS: tuple[Depth, ...] = ("intradermal", "subcutaneous", "deep_fat", "supraperiosteal", "intramuscular")
 TECHNIQUES: tuple[Technique, ...] = ("needle", "cannula")
 EVENT_KINDS: tuple[str, ...] = (
-    "bruising", "swelling", "tenderness", "nodule", "asymmetry", "ptosis", "infection", "vascular_occlusion",
-    "hypersensitivity", "other",
+    "bruising",
+    "swelling",
+    "tenderness",
+    "nodule",
+    "asymmetry",
+    "ptosis",
+    "infection",
+    "vascular_occlusion",
+    "hypersensitivity",
+    "other",
 )
 EVENT_SEVERITIES: tuple[EventSeverity, ...] = ("mild", "moderate", "severe")
 DIAGRAM_VIEWBOX = (0.0, 0.0, 200.0, 260.0)
@@ -47,33 +55,38 @@ class FaceSite:
 
 def _pair(stem: str, label: str, area: str, x_right: float, y: float) -> tuple[FaceSite, FaceSite]:
     # The patient's right is drawn on the viewer's left: mirror about the diagram's midline x = 100.
-    return (FaceSite(f"{stem}_right", f"{label}, right", area, x_right, y),
-            FaceSite(f"{stem}_left", f"{label}, left", area, 200.0 - x_right, y))
+    return (
+        FaceSite(f"{stem}_right", f"{label}, right", area, x_right, y),
+        FaceSite(f"{stem}_left", f"{label}, left", area, 200.0 - x_right, y),
+    )
 
 
 #: The standard named sites of the face diagram (the charting page draws them, the FHIR export codes them).
-SITES: Mapping[str, FaceSite] = {s.id: s for s in (
-    FaceSite("frontalis_centre", "Frontalis, centre", "forehead", 100, 52),
-    *_pair("frontalis", "Frontalis", "forehead", 76, 56),
-    FaceSite("procerus", "Procerus", "glabella", 100, 93),
-    *_pair("corrugator", "Corrugator", "glabella", 86, 86),
-    *_pair("brow_tail", "Brow tail (orbicularis)", "brow", 58, 80),
-    *_pair("crows_feet", "Lateral orbicularis (crow's feet)", "crows_feet", 46, 104),
-    *_pair("temple", "Temple", "temple", 36, 78),
-    *_pair("tear_trough", "Tear trough", "tear_trough", 78, 117),
-    *_pair("cheek", "Zygomatic cheek", "midface", 58, 132),
-    FaceSite("nasal_dorsum", "Nasal dorsum", "nose", 100, 126),
-    *_pair("nasolabial", "Nasolabial fold", "nasolabial", 80, 160),
-    FaceSite("upper_lip", "Upper lip vermilion", "lips", 100, 177),
-    FaceSite("lower_lip", "Lower lip vermilion", "lips", 100, 191),
-    *_pair("dao", "Depressor anguli oris", "mouth_corners", 78, 204),
-    *_pair("marionette", "Marionette line", "marionette", 86, 197),
-    FaceSite("pogonion", "Chin (pogonion)", "chin", 100, 222),
-    FaceSite("mentalis", "Mentalis", "chin", 100, 209),
-    *_pair("jawline", "Pre-jowl jawline", "jawline", 62, 212),
-    *_pair("mandible_angle", "Mandibular angle", "jawline", 40, 186),
-    *_pair("masseter", "Masseter", "masseter", 44, 166),
-)}
+SITES: Mapping[str, FaceSite] = {
+    s.id: s
+    for s in (
+        FaceSite("frontalis_centre", "Frontalis, centre", "forehead", 100, 52),
+        *_pair("frontalis", "Frontalis", "forehead", 76, 56),
+        FaceSite("procerus", "Procerus", "glabella", 100, 93),
+        *_pair("corrugator", "Corrugator", "glabella", 86, 86),
+        *_pair("brow_tail", "Brow tail (orbicularis)", "brow", 58, 80),
+        *_pair("crows_feet", "Lateral orbicularis (crow's feet)", "crows_feet", 46, 104),
+        *_pair("temple", "Temple", "temple", 36, 78),
+        *_pair("tear_trough", "Tear trough", "tear_trough", 78, 117),
+        *_pair("cheek", "Zygomatic cheek", "midface", 58, 132),
+        FaceSite("nasal_dorsum", "Nasal dorsum", "nose", 100, 126),
+        *_pair("nasolabial", "Nasolabial fold", "nasolabial", 80, 160),
+        FaceSite("upper_lip", "Upper lip vermilion", "lips", 100, 177),
+        FaceSite("lower_lip", "Lower lip vermilion", "lips", 100, 191),
+        *_pair("dao", "Depressor anguli oris", "mouth_corners", 78, 204),
+        *_pair("marionette", "Marionette line", "marionette", 86, 197),
+        FaceSite("pogonion", "Chin (pogonion)", "chin", 100, 222),
+        FaceSite("mentalis", "Mentalis", "chin", 100, 209),
+        *_pair("jawline", "Pre-jowl jawline", "jawline", 62, 212),
+        *_pair("mandible_angle", "Mandibular angle", "jawline", 40, 186),
+        *_pair("masseter", "Masseter", "masseter", 44, 166),
+    )
+}
 
 
 def unit_of(modality: str) -> str:

@@ -35,8 +35,11 @@ def named_points_px(result: PhotoAnalysis) -> dict[str, list[float]]:
     pts = result.mesh.landmarks_px[:, :2] * scale
     out = {lm.name.lower(): [round(float(pts[lm][0]), 1), round(float(pts[lm][1]), 1)] for lm in Landmark}
     right, left = alare_indices(frame)
-    extra = {"alare_right": pts[right], "alare_left": pts[left],
-             "stomion": (pts[Landmark.STOMION_UPPER] + pts[Landmark.STOMION_LOWER]) / 2}
+    extra = {
+        "alare_right": pts[right],
+        "alare_left": pts[left],
+        "stomion": (pts[Landmark.STOMION_UPPER] + pts[Landmark.STOMION_LOWER]) / 2,
+    }
     for name, xy in extra.items():
         out[name] = [round(float(xy[0]), 1), round(float(xy[1]), 1)]
     hair = result.assessment.hairline.point_px
@@ -66,11 +69,23 @@ def measurements_document(
         threshold = norms.thresholds.get(mid)
         if threshold is not None:
             entry["threshold"] = {"noticed_at_mm": threshold.noticed_at, "source": threshold.source}
-        entry["norm"] = None if c.norm is None else {
-            "mean": c.norm.mean, "sd": c.norm.sd, "low": c.norm.low, "high": c.norm.high,
-            "sex": c.norm.sex, "population": c.norm.population, "source": c.norm.source, "review": c.norm.review,
-            "status": c.status, "deviation": _num(c.deviation, 3), "beyond_uncertainty": c.beyond_uncertainty,
-        }
+        entry["norm"] = (
+            None
+            if c.norm is None
+            else {
+                "mean": c.norm.mean,
+                "sd": c.norm.sd,
+                "low": c.norm.low,
+                "high": c.norm.high,
+                "sex": c.norm.sex,
+                "population": c.norm.population,
+                "source": c.norm.source,
+                "review": c.norm.review,
+                "status": c.status,
+                "deviation": _num(c.deviation, 3),
+                "beyond_uncertainty": c.beyond_uncertainty,
+            }
+        )
         out[mid] = entry
     return out
 
@@ -105,10 +120,20 @@ def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
         "measurements": measurements,
         "findings": [
             {
-                "id": f.id, "kind": f.kind, "zones": [z.value for z in f.zones], "measurements": list(f.measurements),
-                "value": _num(f.value), "uncertainty": _num(f.uncertainty), "unit": f.unit, "norm": f.norm,
-                "source": f.source, "deviation": _num(f.deviation, 3), "severity": f.severity,
-                "beyond_uncertainty": f.beyond_uncertainty, "sentence": f.sentence, "points": list(f.points),
+                "id": f.id,
+                "kind": f.kind,
+                "zones": [z.value for z in f.zones],
+                "measurements": list(f.measurements),
+                "value": _num(f.value),
+                "uncertainty": _num(f.uncertainty),
+                "unit": f.unit,
+                "norm": f.norm,
+                "source": f.source,
+                "deviation": _num(f.deviation, 3),
+                "severity": f.severity,
+                "beyond_uncertainty": f.beyond_uncertainty,
+                "sentence": f.sentence,
+                "points": list(f.points),
                 "status": "proposed",
             }
             for f in a.findings

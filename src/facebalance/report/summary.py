@@ -15,10 +15,12 @@ def print_summary(result: PhotoAnalysis, console: Console) -> None:
     a = result.assessment
     p = a.pose
     console.rule(f"[bold]{result.source_name}[/]")
-    console.print(f"pose yaw {p.yaw_deg:+.1f}°, pitch {p.pitch_deg:+.1f}°, roll {p.roll_deg:+.1f}°   "
-                  f"scale {a.calibration.mm_per_px / result.image.scale_to_full:.4f} mm/px "
-                  f"(±{a.calibration.relative_uncertainty:.1%}, {a.calibration.method.value})   "
-                  f"norms: {result.norms.name} ({a.patient.sex or 'sex not given'})")
+    console.print(
+        f"pose yaw {p.yaw_deg:+.1f}°, pitch {p.pitch_deg:+.1f}°, roll {p.roll_deg:+.1f}°   "
+        f"scale {a.calibration.mm_per_px / result.image.scale_to_full:.4f} mm/px "
+        f"(±{a.calibration.relative_uncertainty:.1%}, {a.calibration.method.value})   "
+        f"norms: {result.norms.name} ({a.patient.sex or 'sex not given'})"
+    )
     table = Table("zone", "measurement", "value", "norm", "status", box=None, pad_edge=False)
     for zone in Zone:
         for mid, m in a.measurements.items():

@@ -155,15 +155,21 @@ class Similarity:
         c, s = math.cos(a), math.sin(a)
         tx, ty = self.translation_px
         # x_after = R^T (x_before - t) / scale
-        return Similarity(scale=1.0 / self.scale, rotation_deg=-self.rotation_deg,
-                          translation_px=(-(c * tx + s * ty) / self.scale, -(-s * tx + c * ty) / self.scale))
+        return Similarity(
+            scale=1.0 / self.scale,
+            rotation_deg=-self.rotation_deg,
+            translation_px=(-(c * tx + s * ty) / self.scale, -(-s * tx + c * ty) / self.scale),
+        )
 
     @classmethod
     def from_matrix(cls, matrix: np.ndarray) -> Similarity:
         """The similarity of a 2 x 3 matrix ``[[a, -b, tx], [b, a, ty]]``."""
         a, b = float(matrix[0, 0]), float(matrix[1, 0])
-        return cls(scale=math.hypot(a, b), rotation_deg=math.degrees(math.atan2(b, a)),
-                   translation_px=(float(matrix[0, 2]), float(matrix[1, 2])))
+        return cls(
+            scale=math.hypot(a, b),
+            rotation_deg=math.degrees(math.atan2(b, a)),
+            translation_px=(float(matrix[0, 2]), float(matrix[1, 2])),
+        )
 
 
 def estimate_similarity(source_xy: np.ndarray, target_xy: np.ndarray) -> Similarity:
@@ -203,8 +209,11 @@ def estimate_similarity(source_xy: np.ndarray, target_xy: np.ndarray) -> Similar
     rotation = u @ np.diag(d) @ vt
     scale = float((sv * d).sum()) / var_s
     t = mu_d - scale * rotation @ mu_s
-    return Similarity(scale=scale, rotation_deg=math.degrees(math.atan2(rotation[1, 0], rotation[0, 0])),
-                      translation_px=(float(t[0]), float(t[1])))
+    return Similarity(
+        scale=scale,
+        rotation_deg=math.degrees(math.atan2(rotation[1, 0], rotation[0, 0])),
+        translation_px=(float(t[0]), float(t[1])),
+    )
 
 
 def _fit_quality(similarity: Similarity, source_xy: np.ndarray, target_xy: np.ndarray) -> tuple[float, float]:
@@ -309,13 +318,16 @@ def _features_in_stable_region(
     x, y, w, h = cv2.boundingRect(mask)
     if w == 0 or h == 0:
         return np.empty((0, 2)), None
-    keypoints, descriptors = sift.detectAndCompute(_gray(rgb[y:y + h, x:x + w]), mask[y:y + h, x:x + w])
+    keypoints, descriptors = sift.detectAndCompute(_gray(rgb[y : y + h, x : x + w]), mask[y : y + h, x : x + w])
     points = np.array([k.pt for k in keypoints], dtype=np.float64).reshape(-1, 2) + np.array([x, y], dtype=np.float64)
     return points, descriptors
 
 
 def _refine_with_features(
-    before_rgb: np.ndarray, after_rgb: np.ndarray, before_px: np.ndarray, after_px: np.ndarray,
+    before_rgb: np.ndarray,
+    after_rgb: np.ndarray,
+    before_px: np.ndarray,
+    after_px: np.ndarray,
     initial: Similarity,
 ) -> tuple[Similarity, np.ndarray, np.ndarray] | str:
     """Refined similarity with its inlier pairs (after, before), or the reason it was not possible."""
@@ -337,8 +349,12 @@ def _refine_with_features(
     if len(src) < MIN_FEATURE_INLIERS:
         return f"{len(src)} feature matches agree with the landmarks, {MIN_FEATURE_INLIERS} needed"
     matrix, inliers = cv2.estimateAffinePartial2D(
-        src.astype(np.float32), dst.astype(np.float32), method=cv2.RANSAC,
-        ransacReprojThreshold=max(1.0, FEATURE_RANSAC_IRIS_DIAMETERS * iris), maxIters=5000, confidence=0.999,
+        src.astype(np.float32),
+        dst.astype(np.float32),
+        method=cv2.RANSAC,
+        ransacReprojThreshold=max(1.0, FEATURE_RANSAC_IRIS_DIAMETERS * iris),
+        maxIters=5000,
+        confidence=0.999,
     )
     if matrix is None or inliers is None or int(inliers.sum()) < MIN_FEATURE_INLIERS:
         return "the feature matches do not agree on one similarity"
@@ -348,8 +364,10 @@ def _refine_with_features(
     stable_after = after_px[list(ALIGNMENT_POINTS), :2]
     disagreement = float(np.hypot(*(refined.apply(stable_after) - initial.apply(stable_after)).T).max())
     if disagreement > gate:
-        return (f"the feature fit moves the stable points {disagreement:.1f} px from the landmark fit "
-                f"(more than {gate:.1f} px)")
+        return (
+            f"the feature fit moves the stable points {disagreement:.1f} px from the landmark fit "
+            f"(more than {gate:.1f} px)"
+        )
     return refined, src[keep], dst[keep]
 
 
@@ -374,9 +392,12 @@ def align_photos(before: PhotoAnalysis, after: PhotoAnalysis, *, refine: bool = 
     to_full = before.image.scale_to_full
     landmark_rms, landmark_scale_rel = _fit_quality(initial, after_px[idx, :2], before_px[idx, :2])
     alignment = Alignment(
-        similarity=initial, method=AlignmentMethod.LANDMARKS, residual_rms_px=landmark_rms * to_full,
+        similarity=initial,
+        method=AlignmentMethod.LANDMARKS,
+        residual_rms_px=landmark_rms * to_full,
         landmark_residual_rms_px=landmark_rms * to_full,
-        scale_relative_sigma=max(landmark_scale_rel, LANDMARK_SCALE_FLOOR), points=tuple(ALIGNMENT_POINTS),
+        scale_relative_sigma=max(landmark_scale_rel, LANDMARK_SCALE_FLOOR),
+        points=tuple(ALIGNMENT_POINTS),
     )
     if not refine:
         return alignment
@@ -386,8 +407,12 @@ def align_photos(before: PhotoAnalysis, after: PhotoAnalysis, *, refine: bool = 
     similarity, src, dst = refined
     rms, scale_rel = _fit_quality(similarity, src, dst)
     return Alignment(
-        similarity=similarity, method=AlignmentMethod.FEATURES, residual_rms_px=rms * to_full,
-        landmark_residual_rms_px=landmark_rms * to_full, scale_relative_sigma=scale_rel, points=tuple(idx),
+        similarity=similarity,
+        method=AlignmentMethod.FEATURES,
+        residual_rms_px=rms * to_full,
+        landmark_residual_rms_px=landmark_rms * to_full,
+        scale_relative_sigma=scale_rel,
+        points=tuple(idx),
         feature_inliers=len(src),
     )
 
@@ -412,8 +437,14 @@ def warp_after(after_rgb: np.ndarray, similarity: Similarity, before_shape: tupl
         Areas the after photo does not cover are :data:`FILL_RGB`.
     """
     height, width = before_shape[:2]
-    return cv2.warpAffine(np.ascontiguousarray(after_rgb), similarity.matrix, (width, height),
-                          flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=FILL_RGB)
+    return cv2.warpAffine(
+        np.ascontiguousarray(after_rgb),
+        similarity.matrix,
+        (width, height),
+        flags=cv2.INTER_CUBIC,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=FILL_RGB,
+    )
 
 
 def overlay(before_rgb: np.ndarray, after_aligned_rgb: np.ndarray, *, after_weight: float = 0.5) -> np.ndarray:
@@ -488,8 +519,9 @@ def aligned_pictures(before: PhotoAnalysis, after: PhotoAnalysis, alignment: Ali
         before=before.image.rgb,
         after_aligned=warped,
         overlay=overlay(before.image.rgb, warped),
-        side_by_side=side_by_side(before.image.rgb, warped,
-                                  (f"Before: {before.source_name}", f"After (aligned): {after.source_name}")),
+        side_by_side=side_by_side(
+            before.image.rgb, warped, (f"Before: {before.source_name}", f"After (aligned): {after.source_name}")
+        ),
     )
 
 
@@ -542,11 +574,19 @@ def _sample(field_xy: np.ndarray, points_xy: np.ndarray) -> np.ndarray:
     """Bilinear samples (N, 2) of a flow field (H, W, 2) at points (N, 2); zero outside."""
     map_x = np.ascontiguousarray(points_xy[:, 0:1], dtype=np.float32)
     map_y = np.ascontiguousarray(points_xy[:, 1:2], dtype=np.float32)
-    return np.column_stack([
-        cv2.remap(np.ascontiguousarray(field_xy[..., k]), map_x, map_y, cv2.INTER_LINEAR,
-                  borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)[:, 0]
-        for k in range(2)
-    ]).astype(np.float64)
+    return np.column_stack(
+        [
+            cv2.remap(
+                np.ascontiguousarray(field_xy[..., k]),
+                map_x,
+                map_y,
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=0.0,
+            )[:, 0]
+            for k in range(2)
+        ]
+    ).astype(np.float64)
 
 
 def track_points(before: PhotoAnalysis, after: PhotoAnalysis, alignment: Alignment) -> Tracking:
@@ -597,8 +637,11 @@ def track_points(before: PhotoAnalysis, after: PhotoAnalysis, alignment: Alignme
     round_trip = np.hypot(*(q + _sample(backward, q) - p).T)
     stable = list(ALIGNMENT_POINTS)
     stable_rms = float(np.sqrt(((q[stable] - p[stable]) ** 2).sum(axis=1).mean()))
-    sigma = max(TRACK_SIGMA_FLOOR_IRIS_DIAMETERS * iris_b, stable_rms / math.sqrt(2.0),
-                float(np.sqrt((round_trip**2).mean())) / 2.0)
+    sigma = max(
+        TRACK_SIGMA_FLOOR_IRIS_DIAMETERS * iris_b,
+        stable_rms / math.sqrt(2.0),
+        float(np.sqrt((round_trip**2).mean())) / 2.0,
+    )
     tracked_after = alignment.similarity.inverse().apply(q + offset)
     points = np.column_stack([tracked_after, after.mesh.landmarks_px[:, 2]])
 
@@ -610,14 +653,24 @@ def track_points(before: PhotoAnalysis, after: PhotoAnalysis, alignment: Alignme
     if not inside:
         reason = "part of the face lies outside the before photo"
     elif p95 > TRACK_FORWARD_BACKWARD_GATE_IRIS_DIAMETERS:
-        reason = (f"the optical flow is not consistent (95th percentile round trip {p95:.3f} iris diameters, "
-                  f"limit {TRACK_FORWARD_BACKWARD_GATE_IRIS_DIAMETERS}); the photos may differ in light or "
-                  "expression")
+        reason = (
+            f"the optical flow is not consistent (95th percentile round trip {p95:.3f} iris diameters, "
+            f"limit {TRACK_FORWARD_BACKWARD_GATE_IRIS_DIAMETERS}); the photos may differ in light or "
+            "expression"
+        )
     elif float(from_mesh.max()) > TRACK_MESH_GATE_IRIS_DIAMETERS:
-        reason = (f"a tracked point lies {float(from_mesh.max()):.2f} iris diameters from the after photo's own "
-                  f"mesh (limit {TRACK_MESH_GATE_IRIS_DIAMETERS})")
-    return Tracking(points_after_px=points, forward_backward_px=round_trip, stable_motion_rms_px=stable_rms,
-                    sigma_px=sigma, reliable=not reason, reason=reason)
+        reason = (
+            f"a tracked point lies {float(from_mesh.max()):.2f} iris diameters from the after photo's own "
+            f"mesh (limit {TRACK_MESH_GATE_IRIS_DIAMETERS})"
+        )
+    return Tracking(
+        points_after_px=points,
+        forward_backward_px=round_trip,
+        stable_motion_rms_px=stable_rms,
+        sigma_px=sigma,
+        reliable=not reason,
+        reason=reason,
+    )
 
 
 def reassess_with_points(analysis: PhotoAnalysis, landmarks_px: np.ndarray) -> PhotoAnalysis:
@@ -635,8 +688,13 @@ def reassess_with_points(analysis: PhotoAnalysis, landmarks_px: np.ndarray) -> P
         The irises at those points disagree.
     """
     assessment = assess_face(
-        analysis.image.rgb, landmarks_px, rotation_in_image_axes(analysis.mesh.transformation), analysis.mesh.pose,
-        norms=analysis.norms, rules=analysis.rules, patient=analysis.assessment.patient,
+        analysis.image.rgb,
+        landmarks_px,
+        rotation_in_image_axes(analysis.mesh.transformation),
+        analysis.mesh.pose,
+        norms=analysis.norms,
+        rules=analysis.rules,
+        patient=analysis.assessment.patient,
         px_scale_to_full=analysis.image.scale_to_full,
     )
     return replace(analysis, mesh=replace(analysis.mesh, landmarks_px=landmarks_px), assessment=assessment)
@@ -706,8 +764,12 @@ def _landmark_part(m: Measurement, cal: Calibration) -> float:
 
 
 def measurement_changes(
-    before: PhotoAnalysis, after: PhotoAnalysis, *, mode: ComparisonMode = ComparisonMode.EACH_PHOTO,
-    alignment: Alignment | None = None, tracking_sigma_px: float | None = None,
+    before: PhotoAnalysis,
+    after: PhotoAnalysis,
+    *,
+    mode: ComparisonMode = ComparisonMode.EACH_PHOTO,
+    alignment: Alignment | None = None,
+    tracking_sigma_px: float | None = None,
 ) -> tuple[MeasurementChange, ...]:
     """Every measurement of both analyses with its change and the change's uncertainty.
 
@@ -802,8 +864,17 @@ def measurement_changes(
         if mb.value is None or ma.value is None or mb.uncertainty is None or ma.uncertainty is None:
             which = "before" if mb.value is None else "after"
             reason = (mb.reason if mb.value is None else ma.reason) or "not measured"
-            out.append(MeasurementChange(**base, before=mb.value, after=ma.value, delta=None, sigma_delta=None,
-                                         changed=None, reason=f"not measurable on the {which} photo: {reason}"))
+            out.append(
+                MeasurementChange(
+                    **base,
+                    before=mb.value,
+                    after=ma.value,
+                    delta=None,
+                    sigma_delta=None,
+                    changed=None,
+                    reason=f"not measurable on the {which} photo: {reason}",
+                )
+            )
             continue
         vb, va, sb, sa = mb.value, ma.value, mb.uncertainty, ma.uncertainty
         carried = tracked and not IMAGE_DETECTED_POINTS.intersection(mb.points + ma.points)
@@ -821,8 +892,17 @@ def measurement_changes(
                 sigma = math.sqrt(landmark_sq + (delta * cal_b.relative_uncertainty) ** 2 + (va * s_rel) ** 2)
         elif mb.unit is Unit.PX:
             if s is None:
-                out.append(MeasurementChange(**base, before=vb, after=va, delta=None, sigma_delta=None, changed=None,
-                                             reason="pixel values need the alignment to be compared"))
+                out.append(
+                    MeasurementChange(
+                        **base,
+                        before=vb,
+                        after=va,
+                        delta=None,
+                        sigma_delta=None,
+                        changed=None,
+                        reason="pixel values need the alignment to be compared",
+                    )
+                )
                 continue
             s_full = s * before.image.scale_to_full / after.image.scale_to_full
             va, sa = va * s_full, sa * s_full
@@ -831,8 +911,16 @@ def measurement_changes(
         else:
             delta = va - vb
             sigma = t_over_c * sa if carried else math.hypot(sb, sa)
-        out.append(MeasurementChange(**base, before=vb, after=va, delta=delta, sigma_delta=sigma,
-                                     changed=bool(abs(delta) > CHANGE_SIGMAS * sigma)))
+        out.append(
+            MeasurementChange(
+                **base,
+                before=vb,
+                after=va,
+                delta=delta,
+                sigma_delta=sigma,
+                changed=bool(abs(delta) > CHANGE_SIGMAS * sigma),
+            )
+        )
     return tuple(out)
 
 
@@ -868,25 +956,37 @@ class BeforeAfter:
 def _comparison_warnings(before: PhotoAnalysis, after: PhotoAnalysis, alignment: Alignment) -> list[str]:
     warnings: list[str] = []
     pb, pa = before.assessment.pose, after.assessment.pose
-    for name, vb, va in (("yaw", pb.yaw_deg, pa.yaw_deg), ("pitch", pb.pitch_deg, pa.pitch_deg),
-                         ("roll", pb.roll_deg, pa.roll_deg)):
+    for name, vb, va in (
+        ("yaw", pb.yaw_deg, pa.yaw_deg),
+        ("pitch", pb.pitch_deg, pa.pitch_deg),
+        ("roll", pb.roll_deg, pa.roll_deg),
+    ):
         if abs(va - vb) > POSE_WARN_DEG:
-            warnings.append(f"The head {name} differs by {abs(va - vb):.1f} deg between the photos (more than "
-                            f"{POSE_WARN_DEG:g}); changes may come from the pose, not the treatment.")
+            warnings.append(
+                f"The head {name} differs by {abs(va - vb):.1f} deg between the photos (more than "
+                f"{POSE_WARN_DEG:g}); changes may come from the pose, not the treatment."
+            )
     iris_full = _mean_iris_px(before.mesh.landmarks_px) * before.image.scale_to_full
     if alignment.residual_rms_px > RESIDUAL_WARN_IRIS_DIAMETERS * iris_full:
-        warnings.append(f"The stable region aligns only to {alignment.residual_rms_px:.1f} px RMS; the photos may "
-                        "not show the same view or expression.")
+        warnings.append(
+            f"The stable region aligns only to {alignment.residual_rms_px:.1f} px RMS; the photos may "
+            "not show the same view or expression."
+        )
     if before.assessment.calibration.method is not after.assessment.calibration.method:
-        warnings.append("The two photos are calibrated differently (iris and known distance); the population "
-                        "part of the iris uncertainty does not cancel.")
+        warnings.append(
+            "The two photos are calibrated differently (iris and known distance); the population "
+            "part of the iris uncertainty does not cancel."
+        )
     if alignment.note:
         warnings.append(f"Alignment: {alignment.note}.")
     return warnings
 
 
 def compare_analyses(
-    before: PhotoAnalysis, after: PhotoAnalysis, *, mode: ComparisonMode = ComparisonMode.TRACKED,
+    before: PhotoAnalysis,
+    after: PhotoAnalysis,
+    *,
+    mode: ComparisonMode = ComparisonMode.TRACKED,
     refine: bool = True,
 ) -> BeforeAfter:
     """Align two analysed photos and tabulate what changed.
@@ -925,11 +1025,16 @@ def compare_analyses(
             used = ComparisonMode.EACH_PHOTO
             warnings.append(f"Tracking not used ({reason}); each photo's own mesh and calibration were compared.")
     return BeforeAfter(
-        before_name=before.source_name, after_name=after.source_name, alignment=alignment, mode=used,
+        before_name=before.source_name,
+        after_name=after.source_name,
+        alignment=alignment,
+        mode=used,
         requested_mode=mode,
-        changes=measurement_changes(before, after_measured, mode=used, alignment=alignment,
-                                    tracking_sigma_px=tracking_sigma),
-        tracking=tracking, warnings=warnings,
+        changes=measurement_changes(
+            before, after_measured, mode=used, alignment=alignment, tracking_sigma_px=tracking_sigma
+        ),
+        tracking=tracking,
+        warnings=warnings,
     )
 
 
@@ -967,19 +1072,30 @@ def comparison_document(result: BeforeAfter, *, before_scale_to_full: float = 1.
             "feature_inliers": result.alignment.feature_inliers,
             "note": result.alignment.note or None,
         },
-        "tracking": None if tracking is None else {
+        "tracking": None
+        if tracking is None
+        else {
             "reliable": tracking.reliable,
             "reason": tracking.reason or None,
             "sigma_px": _num(tracking.sigma_px * before_scale_to_full, 3),
             "stable_motion_rms_px": _num(tracking.stable_motion_rms_px * before_scale_to_full, 3),
-            "forward_backward_p95_px": _num(float(np.percentile(tracking.forward_backward_px, 95))
-                                            * before_scale_to_full, 3),
+            "forward_backward_p95_px": _num(
+                float(np.percentile(tracking.forward_backward_px, 95)) * before_scale_to_full, 3
+            ),
         },
         "change_sigmas": CHANGE_SIGMAS,
         "changes": [
-            {"id": c.id, "unit": c.unit, "label": c.label, "before": _num(c.before), "after": _num(c.after),
-             "delta": _num(c.delta), "sigma_delta": _num(c.sigma_delta), "changed": c.changed,
-             **({"reason": c.reason} if c.reason else {})}
+            {
+                "id": c.id,
+                "unit": c.unit,
+                "label": c.label,
+                "before": _num(c.before),
+                "after": _num(c.after),
+                "delta": _num(c.delta),
+                "sigma_delta": _num(c.sigma_delta),
+                "changed": c.changed,
+                **({"reason": c.reason} if c.reason else {}),
+            }
             for c in result.changes
         ],
         "warnings": list(result.warnings),

@@ -96,27 +96,55 @@ def check_photo(
     try:
         image = load_image(source)
     except FacebalanceError as exc:
-        return PhotoCheck(label, target, "unknown", "the file could not be read", None,
-                          [Check("file", "fail", None, None, f"{exc.message} {exc.hint}".strip())])
+        return PhotoCheck(
+            label,
+            target,
+            "unknown",
+            "the file could not be read",
+            None,
+            [Check("file", "fail", None, None, f"{exc.message} {exc.hint}".strip())],
+        )
     rgb = image.rgb
     faces = landmarker.detect(rgb)
     if len(faces) > 1:
-        return PhotoCheck(label, target, "unknown", f"{len(faces)} faces", None,
-                          [Check("face", "fail", float(len(faces)), 1.0,
-                                 f"{len(faces)} faces are in the photo; photograph the patient alone")])
+        return PhotoCheck(
+            label,
+            target,
+            "unknown",
+            f"{len(faces)} faces",
+            None,
+            [
+                Check(
+                    "face",
+                    "fail",
+                    float(len(faces)),
+                    1.0,
+                    f"{len(faces)} faces are in the photo; photograph the patient alone",
+                )
+            ],
+        )
     if not faces:
         # A true profile has no face mesh: read the view from the person's silhouette instead.
         from facebalance.profile.analysis import detect_view
 
         silhouette = detect_view(rgb, landmarker=landmarker)
-        identified, reason = identify_view(None, None, protocol,
-                                           silhouette_view=silhouette if silhouette.startswith("profile") else None)
+        identified, reason = identify_view(
+            None, None, protocol, silhouette_view=silhouette if silhouette.startswith("profile") else None
+        )
         known = {v.id for v in protocol.views}
         chosen = target or (identified if identified in known else None)
         view = protocol.view(chosen) if chosen else None
-        checks = [Check("face", "fail" if view is None or view.mesh else "skip", None, None,
-                        "no face was found; face the patient to the camera, well lit" if view is None or view.mesh
-                        else "profile view: no face mesh expected")]
+        checks = [
+            Check(
+                "face",
+                "fail" if view is None or view.mesh else "skip",
+                None,
+                None,
+                "no face was found; face the patient to the camera, well lit"
+                if view is None or view.mesh
+                else "profile view: no face mesh expected",
+            )
+        ]
         if view is not None and not view.mesh:
             checks.append(backdrop_check(rgb, view, protocol))
         return PhotoCheck(label, target, identified, reason, None, checks)
@@ -140,8 +168,16 @@ def check_photo(
         backdrop_check(rgb, view, protocol),
     ]
     if target is not None and identified not in (target, "unknown"):
-        checks.insert(0, Check("view", "fail", None, target,
-                               f"this photo looks like {identified} ({reason}), but it was taken for {target}"))
+        checks.insert(
+            0,
+            Check(
+                "view",
+                "fail",
+                None,
+                target,
+                f"this photo looks like {identified} ({reason}), but it was taken for {target}",
+            ),
+        )
     h, w = rgb.shape[:2]
     centre = (float(pts[:, 0].mean() / w), float(pts[:, 1].mean() / h))
     return PhotoCheck(label, target, identified, reason, face.pose, checks, iris_full, centre)
@@ -152,8 +188,9 @@ def check_session(
 ) -> list[PhotoCheck]:
     """Check every photo of a session, then their consistency with each other."""
     results = [check_photo(s, protocol=protocol, landmarker=landmarker, view_id=view_id) for s in sources]
-    for result, check in zip(results, consistency_checks([r.iris_px for r in results],
-                                                         [r.centre for r in results], protocol), strict=True):
+    for result, check in zip(
+        results, consistency_checks([r.iris_px for r in results], [r.centre for r in results], protocol), strict=True
+    ):
         result.checks.append(check)
     return results
 

@@ -64,8 +64,10 @@ class Protocol:
         try:
             return self.checks[check][key]
         except KeyError:
-            raise ProtocolError(f"The protocol's [checks.{check}] has no {key!r}.",
-                                hint="Start from the default protocol file and edit its values.") from None
+            raise ProtocolError(
+                f"The protocol's [checks.{check}] has no {key!r}.",
+                hint="Start from the default protocol file and edit its values.",
+            ) from None
 
 
 def parse_protocol(text: str, *, origin: str = "<string>") -> Protocol:
@@ -77,20 +79,27 @@ def parse_protocol(text: str, *, origin: str = "<string>") -> Protocol:
     views = []
     for i, v in enumerate(doc.get("view", [])):
         try:
-            views.append(ViewSpec(
-                id=str(v["id"]), label=str(v.get("label", v["id"])), required=bool(v.get("required", False)),
-                mesh=bool(v.get("mesh", True)), yaw_deg=float(v["yaw_deg"]),
-                yaw_tolerance_deg=float(v["yaw_tolerance_deg"]),
-                pitch_deg=float(v["pitch_deg"]) if "pitch_deg" in v else None,
-                pitch_tolerance_deg=float(v["pitch_tolerance_deg"]) if "pitch_tolerance_deg" in v else None,
-                roll_deg=float(v["roll_deg"]) if "roll_deg" in v else None,
-                roll_tolerance_deg=float(v["roll_tolerance_deg"]) if "roll_tolerance_deg" in v else None,
-                expression=str(v.get("expression", "neutral")), eyes=str(v.get("eyes", "open")),
-                backdrop=bool(v.get("backdrop", False)),
-            ))
+            views.append(
+                ViewSpec(
+                    id=str(v["id"]),
+                    label=str(v.get("label", v["id"])),
+                    required=bool(v.get("required", False)),
+                    mesh=bool(v.get("mesh", True)),
+                    yaw_deg=float(v["yaw_deg"]),
+                    yaw_tolerance_deg=float(v["yaw_tolerance_deg"]),
+                    pitch_deg=float(v["pitch_deg"]) if "pitch_deg" in v else None,
+                    pitch_tolerance_deg=float(v["pitch_tolerance_deg"]) if "pitch_tolerance_deg" in v else None,
+                    roll_deg=float(v["roll_deg"]) if "roll_deg" in v else None,
+                    roll_tolerance_deg=float(v["roll_tolerance_deg"]) if "roll_tolerance_deg" in v else None,
+                    expression=str(v.get("expression", "neutral")),
+                    eyes=str(v.get("eyes", "open")),
+                    backdrop=bool(v.get("backdrop", False)),
+                )
+            )
         except KeyError as exc:
-            raise ProtocolError(f"{origin}: view #{i + 1} lacks {exc}.", hint="Every view needs id, yaw_deg and "
-                                "yaw_tolerance_deg.") from None
+            raise ProtocolError(
+                f"{origin}: view #{i + 1} lacks {exc}.", hint="Every view needs id, yaw_deg and yaw_tolerance_deg."
+            ) from None
     if not views:
         raise ProtocolError(f"{origin} defines no views.", hint="Add [[view]] tables.")
     checks = {k: dict(v) for k, v in doc.get("checks", {}).items()}
@@ -102,12 +111,19 @@ def parse_protocol(text: str, *, origin: str = "<string>") -> Protocol:
     }
     for v in views:
         if v.expression not in ("neutral", "any") and v.expression not in expressions:
-            raise ProtocolError(f"{origin}: view {v.id} needs expression {v.expression!r}, which is not defined.",
-                                hint="Add an [expressions.NAME] table.")
+            raise ProtocolError(
+                f"{origin}: view {v.id} needs expression {v.expression!r}, which is not defined.",
+                hint="Add an [expressions.NAME] table.",
+            )
     meta = doc.get("meta", {})
-    return Protocol(name=str(meta.get("name", Path(origin).stem)), version=str(meta.get("version", "unversioned")),
-                    views=tuple(views), checks=checks, expressions=expressions,
-                    sources={k: str(v) for k, v in doc.get("sources", {}).items()})
+    return Protocol(
+        name=str(meta.get("name", Path(origin).stem)),
+        version=str(meta.get("version", "unversioned")),
+        views=tuple(views),
+        checks=checks,
+        expressions=expressions,
+        sources={k: str(v) for k, v in doc.get("sources", {}).items()},
+    )
 
 
 def load_protocol(path: str | Path | None = None) -> Protocol:

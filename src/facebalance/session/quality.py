@@ -35,8 +35,13 @@ class Check:
 
     def as_dict(self) -> dict[str, Any]:
         value = None if self.value is None else round(float(self.value), 4)
-        return {"name": self.name, "status": self.status, "value": value, "threshold": self.threshold,
-                "message": self.message}
+        return {
+            "name": self.name,
+            "status": self.status,
+            "value": value,
+            "threshold": self.threshold,
+            "message": self.message,
+        }
 
 
 def worst(checks: list[Check]) -> Status:
@@ -78,8 +83,9 @@ def pose_check(pose: HeadPose, view: ViewSpec) -> Check:
         status = _grade(abs(delta) - view.roll_tolerance_deg, (POSE_WARN_BAND - 1) * view.roll_tolerance_deg)
         if status != "pass":
             side = "right" if delta > 0 else "left"
-            problems.append((status, f"level the head: tilt it {abs(delta):.0f} degrees toward the patient's "
-                                     f"{side} shoulder"))
+            problems.append(
+                (status, f"level the head: tilt it {abs(delta):.0f} degrees toward the patient's {side} shoulder")
+            )
     threshold = f"yaw {view.yaw_deg:+g} ± {view.yaw_tolerance_deg:g} deg"
     if view.pitch_deg is not None:
         threshold += f", pitch {view.pitch_deg:+g} ± {view.pitch_tolerance_deg:g}"
@@ -100,13 +106,23 @@ def face_size_check(iris_diameter_px: float, protocol: Protocol, *, iris_diamete
     fail, warn = protocol.limit("face_size", "fail_below_px"), protocol.limit("face_size", "warn_below_px")
     mm_per_px = iris_diameter_mm / iris_diameter_px if iris_diameter_px > 0 else float("inf")
     if iris_diameter_px < fail:
-        return Check("face_size", "fail", iris_diameter_px, fail,
-                     f"the face is too small: the iris is {iris_diameter_px:.0f} px (about {mm_per_px:.1f} mm per "
-                     "pixel); move closer or zoom in so the face fills the frame")
+        return Check(
+            "face_size",
+            "fail",
+            iris_diameter_px,
+            fail,
+            f"the face is too small: the iris is {iris_diameter_px:.0f} px (about {mm_per_px:.1f} mm per "
+            "pixel); move closer or zoom in so the face fills the frame",
+        )
     if iris_diameter_px < warn:
-        return Check("face_size", "warn", iris_diameter_px, warn,
-                     f"the face is small: the iris is {iris_diameter_px:.0f} px (about {mm_per_px:.2f} mm per "
-                     "pixel); move closer for millimetre-level measurements")
+        return Check(
+            "face_size",
+            "warn",
+            iris_diameter_px,
+            warn,
+            f"the face is small: the iris is {iris_diameter_px:.0f} px (about {mm_per_px:.2f} mm per "
+            "pixel); move closer for millimetre-level measurements",
+        )
     return Check("face_size", "pass", iris_diameter_px, warn, f"iris {iris_diameter_px:.0f} px across")
 
 
@@ -122,11 +138,22 @@ def framing_check(landmarks_px: np.ndarray, image_size_px: tuple[int, int], prot
     tight = [side for side, gap in gaps.items() if 0 <= gap < margin]
     smallest = float(min(gaps.values()) / size)
     if cut:
-        return Check("framing", "fail", smallest, 0.0, f"the face is cut off at the {' and '.join(cut)} edge; "
-                     "step back or re-aim so the whole head is in the frame")
+        return Check(
+            "framing",
+            "fail",
+            smallest,
+            0.0,
+            f"the face is cut off at the {' and '.join(cut)} edge; "
+            "step back or re-aim so the whole head is in the frame",
+        )
     if tight:
-        return Check("framing", "warn", smallest, protocol.limit("framing", "margin_fraction"),
-                     f"the face is close to the {' and '.join(tight)} edge; leave some space around the head")
+        return Check(
+            "framing",
+            "warn",
+            smallest,
+            protocol.limit("framing", "margin_fraction"),
+            f"the face is close to the {' and '.join(tight)} edge; leave some space around the head",
+        )
     return Check("framing", "pass", smallest, protocol.limit("framing", "margin_fraction"), "whole face in frame")
 
 
@@ -143,7 +170,7 @@ def focus_value(rgb: np.ndarray, landmarks_px: np.ndarray) -> float:
     x0, y0 = np.floor(landmarks_px[:, :2].min(axis=0)).astype(int)
     x1, y1 = np.ceil(landmarks_px[:, :2].max(axis=0)).astype(int)
     h, w = rgb.shape[:2]
-    crop = rgb[max(0, y0):min(h, y1), max(0, x0):min(w, x1)]
+    crop = rgb[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
     if crop.size == 0:
         return 0.0
     gray = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
@@ -156,8 +183,13 @@ def focus_check(rgb: np.ndarray, landmarks_px: np.ndarray, protocol: Protocol) -
     value = focus_value(rgb, landmarks_px)
     fail, warn = protocol.limit("focus", "fail_below"), protocol.limit("focus", "warn_below")
     if value < fail:
-        return Check("focus", "fail", value, fail, "the face is out of focus or blurred by movement; focus on the "
-                     "eyes, steady the camera and retake")
+        return Check(
+            "focus",
+            "fail",
+            value,
+            fail,
+            "the face is out of focus or blurred by movement; focus on the eyes, steady the camera and retake",
+        )
     if value < warn:
         return Check("focus", "warn", value, warn, "the face is slightly soft; check focus on the eyes")
     return Check("focus", "pass", value, warn, "sharp")
@@ -180,8 +212,10 @@ def exposure_check(rgb: np.ndarray, landmarks_px: np.ndarray, protocol: Protocol
     warn, fail = protocol.limit("exposure", "warn_above_fraction"), protocol.limit("exposure", "fail_above_fraction")
     value = max(highlights, shadows)
     if highlights >= shadows:
-        what = (f"{highlights:.0%} of the face is blown out (clipped highlights); reduce the flash or exposure, "
-                "or move the light back")
+        what = (
+            f"{highlights:.0%} of the face is blown out (clipped highlights); reduce the flash or exposure, "
+            "or move the light back"
+        )
     else:
         what = f"{shadows:.0%} of the face is in crushed shadow; add fill light or increase exposure"
     status = _grade(value - warn, fail - warn) if value > warn else "pass"
@@ -200,8 +234,10 @@ def corner_raise(frame: HeadFrame) -> float:
 
 def expression_scores(blendshapes: dict[str, float], frame: HeadFrame, protocol: Protocol) -> dict[str, float]:
     """Score of each protocol expression (mean of its blendshapes), plus the smile's corner raise."""
-    scores = {name: float(np.mean([blendshapes.get(b, 0.0) for b in spec.blendshapes]))
-              for name, spec in protocol.expressions.items()}
+    scores = {
+        name: float(np.mean([blendshapes.get(b, 0.0) for b in spec.blendshapes]))
+        for name, spec in protocol.expressions.items()
+    }
     scores["corner_raise"] = corner_raise(frame)
     return scores
 
@@ -215,22 +251,42 @@ def expression_check(blendshapes: dict[str, float], frame: HeadFrame, view: View
         value = scores[view.expression]
         if value >= spec.shown_at:
             return Check("expression", "pass", value, spec.shown_at, f"{view.expression.replace('_', ' ')} shown")
-        return Check("expression", "fail", value, spec.shown_at,
-                     f"the {view.expression.replace('_', ' ')} is not shown clearly; ask for a fuller "
-                     f"{view.expression.replace('_', ' ')} and retake")
+        return Check(
+            "expression",
+            "fail",
+            value,
+            spec.shown_at,
+            f"the {view.expression.replace('_', ' ')} is not shown clearly; ask for a fuller "
+            f"{view.expression.replace('_', ' ')} and retake",
+        )
     smile, raise_ = scores.get("smile", 0.0), scores["corner_raise"]
     lim = protocol.checks["expression"]
     others = {b: blendshapes.get(b, 0.0) for b in lim["other_blendshapes"]}
     other_name, other_value = max(others.items(), key=lambda kv: kv[1]) if others else ("", 0.0)
     if smile > lim["smile_blendshape_fail"] or raise_ > lim["corner_raise_fail"]:
-        return Check("expression", "fail", smile, lim["smile_blendshape_fail"],
-                     "the patient is smiling; ask for a relaxed, neutral face with the lips lightly closed")
+        return Check(
+            "expression",
+            "fail",
+            smile,
+            lim["smile_blendshape_fail"],
+            "the patient is smiling; ask for a relaxed, neutral face with the lips lightly closed",
+        )
     if other_value > lim["other_blendshape_fail"]:
-        return Check("expression", "fail", other_value, lim["other_blendshape_fail"],
-                     f"the face is not at rest ({other_name}); ask the patient to relax the face and retake")
+        return Check(
+            "expression",
+            "fail",
+            other_value,
+            lim["other_blendshape_fail"],
+            f"the face is not at rest ({other_name}); ask the patient to relax the face and retake",
+        )
     if smile > lim["smile_blendshape_warn"] or raise_ > lim["corner_raise_warn"]:
-        return Check("expression", "warn", smile, lim["smile_blendshape_warn"],
-                     "a slight smile may be present; check the face is at rest")
+        return Check(
+            "expression",
+            "warn",
+            smile,
+            lim["smile_blendshape_warn"],
+            "a slight smile may be present; check the face is at rest",
+        )
     return Check("expression", "pass", smile, lim["smile_blendshape_warn"], "neutral expression")
 
 
@@ -240,11 +296,17 @@ def eyes_open_check(blendshapes: dict[str, float], view: ViewSpec, protocol: Pro
         return Check("eyes_open", "skip", blink, None, f"eyes {view.eyes} for this view")
     warn, fail = protocol.limit("eyes_open", "warn_above"), protocol.limit("eyes_open", "fail_above")
     if blink > fail:
-        return Check("eyes_open", "fail", blink, fail, "the eyes are closed or half closed; retake with the eyes "
-                     "open, looking at the lens")
+        return Check(
+            "eyes_open",
+            "fail",
+            blink,
+            fail,
+            "the eyes are closed or half closed; retake with the eyes open, looking at the lens",
+        )
     if blink > warn:
-        return Check("eyes_open", "warn", blink, warn, "the eyes are narrowed; ask the patient to open the eyes "
-                     "naturally")
+        return Check(
+            "eyes_open", "warn", blink, warn, "the eyes are narrowed; ask the patient to open the eyes naturally"
+        )
     return Check("eyes_open", "pass", blink, warn, "eyes open")
 
 
@@ -259,15 +321,21 @@ def backdrop_check(rgb: np.ndarray, view: ViewSpec, protocol: Protocol) -> Check
     sd = float(border.std())
     warn, fail = protocol.limit("backdrop", "warn_above_sd"), protocol.limit("backdrop", "fail_above_sd")
     if sd > fail:
-        return Check("backdrop", "fail", sd, fail, "the backdrop is busy or unevenly lit; use a plain, evenly lit "
-                     "backdrop behind the head")
+        return Check(
+            "backdrop",
+            "fail",
+            sd,
+            fail,
+            "the backdrop is busy or unevenly lit; use a plain, evenly lit backdrop behind the head",
+        )
     if sd > warn:
         return Check("backdrop", "warn", sd, warn, "the backdrop is not uniform; even out the background light")
     return Check("backdrop", "pass", sd, warn, "plain backdrop")
 
 
-def identify_view(pose: HeadPose | None, scores: dict[str, float] | None, protocol: Protocol,
-                  *, silhouette_view: str | None = None) -> tuple[str, str]:
+def identify_view(
+    pose: HeadPose | None, scores: dict[str, float] | None, protocol: Protocol, *, silhouette_view: str | None = None
+) -> tuple[str, str]:
     """Which protocol view a photo shows, from the head pose and expression (or the silhouette).
 
     Returns ``(view_id, reason)``; ``view_id`` is ``"unknown"`` when nothing fits.
@@ -282,8 +350,12 @@ def identify_view(pose: HeadPose | None, scores: dict[str, float] | None, protoc
         return "unknown", f"yaw {pose.yaw_deg:+.0f} deg matches no view of the protocol"
     same_pose = [v for v in candidates if v.yaw_deg == best.yaw_deg]
     if scores is not None:
-        shown = [v for v in same_pose if v.expression in protocol.expressions
-                 and scores.get(v.expression, 0.0) >= protocol.expressions[v.expression].shown_at]
+        shown = [
+            v
+            for v in same_pose
+            if v.expression in protocol.expressions
+            and scores.get(v.expression, 0.0) >= protocol.expressions[v.expression].shown_at
+        ]
         if shown:
             chosen = max(shown, key=lambda v: scores.get(v.expression, 0.0))
             return chosen.id, f"yaw {pose.yaw_deg:+.0f} deg, {chosen.expression.replace('_', ' ')} shown"
@@ -292,8 +364,9 @@ def identify_view(pose: HeadPose | None, scores: dict[str, float] | None, protoc
     return chosen.id, f"yaw {pose.yaw_deg:+.0f} deg, no expression shown"
 
 
-def consistency_checks(iris_px: list[float | None], centres: list[tuple[float, float] | None],
-                       protocol: Protocol) -> list[Check]:
+def consistency_checks(
+    iris_px: list[float | None], centres: list[tuple[float, float] | None], protocol: Protocol
+) -> list[Check]:
     """Same distance and framing across one session: each photo against the session's median."""
     sizes = [s for s in iris_px if s]
     median_size = float(np.median(sizes)) if sizes else None
@@ -311,16 +384,30 @@ def consistency_checks(iris_px: list[float | None], centres: list[tuple[float, f
         status = _grade(abs(rel) - warn, fail - warn)
         closer = "farther from" if rel > 0 else "closer to"
         if status != "pass":
-            out.append(Check("consistency", status, rel, fail if status == "fail" else warn,
-                             f"the face is {abs(rel):.0%} {'larger' if rel > 0 else 'smaller'} than in the session's "
-                             f"other photos; keep the same camera distance and zoom (stand {closer} the patient)"))
+            out.append(
+                Check(
+                    "consistency",
+                    status,
+                    rel,
+                    fail if status == "fail" else warn,
+                    f"the face is {abs(rel):.0%} {'larger' if rel > 0 else 'smaller'} than in the session's "
+                    f"other photos; keep the same camera distance and zoom (stand {closer} the patient)",
+                )
+            )
             continue
         offset = None
         if centre is not None and median_centre is not None:
             offset = float(np.hypot(*(np.array(centre) - median_centre)))
         if offset is not None and offset > centre_warn:
-            out.append(Check("consistency", "warn", offset, centre_warn,
-                             "the face sits elsewhere in the frame than in the session's other photos; centre it"))
+            out.append(
+                Check(
+                    "consistency",
+                    "warn",
+                    offset,
+                    centre_warn,
+                    "the face sits elsewhere in the frame than in the session's other photos; centre it",
+                )
+            )
             continue
         out.append(Check("consistency", "pass", rel, warn, "same distance and framing as the session"))
     return out

@@ -304,9 +304,7 @@ def _verify_png(data: bytes) -> None:
             while decompressor.unconsumed_tail:
                 decompressor.decompress(decompressor.unconsumed_tail, _PNG_INFLATE_PIECE_BYTES)
     except zlib.error as exc:
-        raise CorruptImage(
-            f"The PNG image data is corrupt ({exc}).", hint="Upload the original file again."
-        ) from None
+        raise CorruptImage(f"The PNG image data is corrupt ({exc}).", hint="Upload the original file again.") from None
 
 
 def _register_heif() -> None:
@@ -356,8 +354,7 @@ def open_image(data: bytes, fmt: str) -> Image.Image:
             image = Image.open(io.BytesIO(data), formats=[fmt])
     except Image.DecompressionBombError:
         raise ImageTooLarge(
-            f"The image header claims more pixels than can be decoded safely; the limit is "
-            f"{MAX_PIXELS / 1e6:.0f} MP.",
+            f"The image header claims more pixels than can be decoded safely; the limit is {MAX_PIXELS / 1e6:.0f} MP.",
             hint="Resize the photo, or export it from the camera at a normal resolution.",
         ) from None
     except UnidentifiedImageError:
@@ -366,9 +363,7 @@ def open_image(data: bytes, fmt: str) -> Image.Image:
             hint="Re-export the photo from the camera or photo library and upload it again.",
         ) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise CorruptImage(
-            f"The image could not be read ({exc}).", hint="Re-export or retake the photo."
-        ) from None
+        raise CorruptImage(f"The image could not be read ({exc}).", hint="Re-export or retake the photo.") from None
     try:
         check_size_limits(*image.size)
     except Exception:

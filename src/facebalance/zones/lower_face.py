@@ -36,23 +36,73 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
     zone = Zone.LOWER_FACE
     p = frame.point
     sto = stomion(frame)
-    upper_lip = length("upper_lip_height_mm", zone, "Upper lip height (subnasale to stomion)", p(Landmark.SUBNASALE),
-                       sto, ("subnasale", "stomion"), calibration)
-    lower_part = length("lower_face_lower_part_mm", zone, "Stomion to menton", sto, p(Landmark.MENTON),
-                        ("stomion", "menton"), calibration)
-    upper_verm = length("upper_vermilion_height_mm", zone, "Upper vermilion height (labrale superius to stomion)",
-                        p(Landmark.LABRALE_SUPERIUS), sto, ("labrale_superius", "stomion"), calibration)
-    lower_verm = length("lower_vermilion_height_mm", zone, "Lower vermilion height (stomion to labrale inferius)",
-                        sto, p(Landmark.LABRALE_INFERIUS), ("stomion", "labrale_inferius"), calibration)
-    mouth = length("mouth_width_mm", zone, "Mouth width (cheilion to cheilion)", p(Landmark.CHEILION_RIGHT),
-                   p(Landmark.CHEILION_LEFT), ("cheilion_right", "cheilion_left"), calibration)
+    upper_lip = length(
+        "upper_lip_height_mm",
+        zone,
+        "Upper lip height (subnasale to stomion)",
+        p(Landmark.SUBNASALE),
+        sto,
+        ("subnasale", "stomion"),
+        calibration,
+    )
+    lower_part = length(
+        "lower_face_lower_part_mm",
+        zone,
+        "Stomion to menton",
+        sto,
+        p(Landmark.MENTON),
+        ("stomion", "menton"),
+        calibration,
+    )
+    upper_verm = length(
+        "upper_vermilion_height_mm",
+        zone,
+        "Upper vermilion height (labrale superius to stomion)",
+        p(Landmark.LABRALE_SUPERIUS),
+        sto,
+        ("labrale_superius", "stomion"),
+        calibration,
+    )
+    lower_verm = length(
+        "lower_vermilion_height_mm",
+        zone,
+        "Lower vermilion height (stomion to labrale inferius)",
+        sto,
+        p(Landmark.LABRALE_INFERIUS),
+        ("stomion", "labrale_inferius"),
+        calibration,
+    )
+    mouth = length(
+        "mouth_width_mm",
+        zone,
+        "Mouth width (cheilion to cheilion)",
+        p(Landmark.CHEILION_RIGHT),
+        p(Landmark.CHEILION_LEFT),
+        ("cheilion_right", "cheilion_left"),
+        calibration,
+    )
     alar_right, alar_left = alare_points(frame)
-    alar = length("alar_width_mm", zone, "Alar width", alar_right, alar_left, ("alare_right", "alare_left"),
-                  calibration)
-    bigonial = length("bigonial_width_mm", zone, "Bigonial width (gonion proxies)", p(Landmark.GONION_RIGHT),
-                      p(Landmark.GONION_LEFT), ("gonion_right", "gonion_left"), calibration)
-    bizygomatic = length("bizygomatic_width_mm", zone, "Bizygomatic width", p(Landmark.ZYGION_RIGHT),
-                         p(Landmark.ZYGION_LEFT), ("zygion_right", "zygion_left"), calibration)
+    alar = length(
+        "alar_width_mm", zone, "Alar width", alar_right, alar_left, ("alare_right", "alare_left"), calibration
+    )
+    bigonial = length(
+        "bigonial_width_mm",
+        zone,
+        "Bigonial width (gonion proxies)",
+        p(Landmark.GONION_RIGHT),
+        p(Landmark.GONION_LEFT),
+        ("gonion_right", "gonion_left"),
+        calibration,
+    )
+    bizygomatic = length(
+        "bizygomatic_width_mm",
+        zone,
+        "Bizygomatic width",
+        p(Landmark.ZYGION_RIGHT),
+        p(Landmark.ZYGION_LEFT),
+        ("zygion_right", "zygion_left"),
+        calibration,
+    )
     gap = p(Landmark.STOMION_LOWER)[1] - p(Landmark.STOMION_UPPER)[1]
     out = [
         upper_lip,
@@ -60,21 +110,42 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
         ratio("lower_face_ratio", zone, "Subnasale-stomion / stomion-menton", upper_lip, lower_part, calibration),
         upper_verm,
         lower_verm,
-        ratio("upper_to_lower_lip_ratio", zone, "Upper / lower vermilion height", upper_verm, lower_verm,
-              calibration),
+        ratio("upper_to_lower_lip_ratio", zone, "Upper / lower vermilion height", upper_verm, lower_verm, calibration),
         mouth,
         ratio("mouth_to_alar_width_ratio", zone, "Mouth width / alar width", mouth, alar, calibration),
-        length("chin_height_mm", zone, "Chin height (labiomental fold to menton)", p(Landmark.LABIOMENTAL_FOLD),
-               p(Landmark.MENTON), ("labiomental_fold", "menton"), calibration),
+        length(
+            "chin_height_mm",
+            zone,
+            "Chin height (labiomental fold to menton)",
+            p(Landmark.LABIOMENTAL_FOLD),
+            p(Landmark.MENTON),
+            ("labiomental_fold", "menton"),
+            calibration,
+        ),
         bigonial,
-        ratio("bigonial_to_bizygomatic_ratio", zone, "Bigonial / bizygomatic width", bigonial, bizygomatic,
-              calibration),
-        signed_length("interlabial_gap_mm", zone, "Interlabial gap at the midline (0 = lips closed)",
-                      max(0.0, float(gap)), ("stomion_upper", "stomion_lower"), calibration),
+        ratio(
+            "bigonial_to_bizygomatic_ratio", zone, "Bigonial / bizygomatic width", bigonial, bizygomatic, calibration
+        ),
+        signed_length(
+            "interlabial_gap_mm",
+            zone,
+            "Interlabial gap at the midline (0 = lips closed)",
+            max(0.0, float(gap)),
+            ("stomion_upper", "stomion_lower"),
+            calibration,
+        ),
     ]
     for side, corner in (("right", Landmark.CHEILION_RIGHT), ("left", Landmark.CHEILION_LEFT)):
         angle, sigma = tilt_deg(sto, p(corner), calibration)
-        out.append(Measurement(f"commissure_tilt_{side}_deg", zone, angle, sigma, Unit.DEG,
-                               f"Commissure tilt from stomion; negative = corner turned down ({side})",
-                               ("stomion", f"cheilion_{side}")))
+        out.append(
+            Measurement(
+                f"commissure_tilt_{side}_deg",
+                zone,
+                angle,
+                sigma,
+                Unit.DEG,
+                f"Commissure tilt from stomion; negative = corner turned down ({side})",
+                ("stomion", f"cheilion_{side}"),
+            )
+        )
     return out

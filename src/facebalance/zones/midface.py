@@ -37,22 +37,55 @@ def measure_midface(frame: HeadFrame, *, calibration: Calibration) -> list[Measu
     """
     zone = Zone.MIDFACE
     p = frame.point
-    intercanthal = length("intercanthal_width_mm", zone, "Intercanthal width (medial canthi)",
-                          p(Landmark.MEDIAL_CANTHUS_RIGHT), p(Landmark.MEDIAL_CANTHUS_LEFT),
-                          ("medial_canthus_right", "medial_canthus_left"), calibration)
-    ipd = length("interpupillary_distance_mm", zone, "Interpupillary distance",
-                 p(Landmark.PUPIL_RIGHT), p(Landmark.PUPIL_LEFT), ("pupil_right", "pupil_left"), calibration)
+    intercanthal = length(
+        "intercanthal_width_mm",
+        zone,
+        "Intercanthal width (medial canthi)",
+        p(Landmark.MEDIAL_CANTHUS_RIGHT),
+        p(Landmark.MEDIAL_CANTHUS_LEFT),
+        ("medial_canthus_right", "medial_canthus_left"),
+        calibration,
+    )
+    ipd = length(
+        "interpupillary_distance_mm",
+        zone,
+        "Interpupillary distance",
+        p(Landmark.PUPIL_RIGHT),
+        p(Landmark.PUPIL_LEFT),
+        ("pupil_right", "pupil_left"),
+        calibration,
+    )
     alar_right, alar_left = alare_points(frame)
-    alar = length("alar_width_mm", zone, "Alar width (widest alae)", alar_right, alar_left,
-                  ("alare_right", "alare_left"), calibration)
+    alar = length(
+        "alar_width_mm",
+        zone,
+        "Alar width (widest alae)",
+        alar_right,
+        alar_left,
+        ("alare_right", "alare_left"),
+        calibration,
+    )
     return [
         intercanthal,
         ipd,
         alar,
         ratio("alar_to_intercanthal_ratio", zone, "Alar width / intercanthal width", alar, intercanthal, calibration),
-        length("bizygomatic_width_mm", zone, "Bizygomatic width (zygion proxies)", p(Landmark.ZYGION_RIGHT),
-               p(Landmark.ZYGION_LEFT), ("zygion_right", "zygion_left"), calibration),
-        length("midface_height_mm", zone, "Midface height (soft-tissue nasion to subnasale)",
-               p(Landmark.SOFT_TISSUE_NASION), p(Landmark.SUBNASALE), ("soft_tissue_nasion", "subnasale"),
-               calibration),
+        length(
+            "bizygomatic_width_mm",
+            zone,
+            "Bizygomatic width (zygion proxies)",
+            p(Landmark.ZYGION_RIGHT),
+            p(Landmark.ZYGION_LEFT),
+            ("zygion_right", "zygion_left"),
+            calibration,
+        ),
+        length(
+            "midface_height_mm",
+            zone,
+            "Midface height (soft-tissue nasion to subnasale)",
+            p(Landmark.SOFT_TISSUE_NASION),
+            p(Landmark.SUBNASALE),
+            ("soft_tissue_nasion", "subnasale"),
+            calibration,
+        ),
     ]

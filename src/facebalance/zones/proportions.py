@@ -53,41 +53,89 @@ def measure_proportions(
     """
     zone = Zone.PROPORTIONS
     p = frame.point
-    middle = length("middle_third_mm", zone, "Middle third (glabella to subnasale)", p(Landmark.GLABELLA),
-                    p(Landmark.SUBNASALE), ("glabella", "subnasale"), calibration)
-    lower = length("lower_third_mm", zone, "Lower third (subnasale to menton)", p(Landmark.SUBNASALE),
-                   p(Landmark.MENTON), ("subnasale", "menton"), calibration)
-    out = [middle, lower, ratio("lower_to_middle_third_ratio", zone, "Lower third / middle third", lower, middle,
-                                calibration)]
+    middle = length(
+        "middle_third_mm",
+        zone,
+        "Middle third (glabella to subnasale)",
+        p(Landmark.GLABELLA),
+        p(Landmark.SUBNASALE),
+        ("glabella", "subnasale"),
+        calibration,
+    )
+    lower = length(
+        "lower_third_mm",
+        zone,
+        "Lower third (subnasale to menton)",
+        p(Landmark.SUBNASALE),
+        p(Landmark.MENTON),
+        ("subnasale", "menton"),
+        calibration,
+    )
+    out = [
+        middle,
+        lower,
+        ratio("lower_to_middle_third_ratio", zone, "Lower third / middle third", lower, middle, calibration),
+    ]
     if trichion_xy is None:
         reason = hairline_reason or "the hairline was not found"
         out.append(not_measurable("upper_third_mm", zone, Unit.MM, "Upper third (trichion to glabella)", reason))
-        out.append(not_measurable("upper_to_middle_third_ratio", zone, Unit.RATIO, "Upper third / middle third",
-                                  reason))
+        out.append(
+            not_measurable("upper_to_middle_third_ratio", zone, Unit.RATIO, "Upper third / middle third", reason)
+        )
     else:
-        upper = length("upper_third_mm", zone, f"Upper third (trichion to glabella; {HAIRLINE_CAVEAT})",
-                       trichion_xy, p(Landmark.GLABELLA), ("trichion", "glabella"), calibration)
-        upper = replace(upper, uncertainty=float(np.hypot(upper.uncertainty or 0.0,
-                                                          trichion_sigma_px * calibration.mm_per_px)))
+        upper = length(
+            "upper_third_mm",
+            zone,
+            f"Upper third (trichion to glabella; {HAIRLINE_CAVEAT})",
+            trichion_xy,
+            p(Landmark.GLABELLA),
+            ("trichion", "glabella"),
+            calibration,
+        )
+        upper = replace(
+            upper, uncertainty=float(np.hypot(upper.uncertainty or 0.0, trichion_sigma_px * calibration.mm_per_px))
+        )
         out.append(upper)
-        out.append(ratio("upper_to_middle_third_ratio", zone, "Upper third / middle third", upper, middle,
-                         calibration))
+        out.append(ratio("upper_to_middle_third_ratio", zone, "Upper third / middle third", upper, middle, calibration))
 
-    xs = [p(Landmark.ZYGION_RIGHT), p(Landmark.LATERAL_CANTHUS_RIGHT), p(Landmark.MEDIAL_CANTHUS_RIGHT),
-          p(Landmark.MEDIAL_CANTHUS_LEFT), p(Landmark.LATERAL_CANTHUS_LEFT), p(Landmark.ZYGION_LEFT)]
-    names = ["zygion_right", "lateral_canthus_right", "medial_canthus_right", "medial_canthus_left",
-             "lateral_canthus_left", "zygion_left"]
+    xs = [
+        p(Landmark.ZYGION_RIGHT),
+        p(Landmark.LATERAL_CANTHUS_RIGHT),
+        p(Landmark.MEDIAL_CANTHUS_RIGHT),
+        p(Landmark.MEDIAL_CANTHUS_LEFT),
+        p(Landmark.LATERAL_CANTHUS_LEFT),
+        p(Landmark.ZYGION_LEFT),
+    ]
+    names = [
+        "zygion_right",
+        "lateral_canthus_right",
+        "medial_canthus_right",
+        "medial_canthus_left",
+        "lateral_canthus_left",
+        "zygion_left",
+    ]
     width_px = float(xs[-1][0] - xs[0][0])
     fifth_ids = ["fifth_lateral_right", "fifth_eye_right", "fifth_central", "fifth_eye_left", "fifth_lateral_left"]
     for i, id_ in enumerate(fifth_ids):
         span = float(xs[i + 1][0] - xs[i][0])
         frac = span / width_px
-        sigma = float(np.hypot(np.sqrt(2) * calibration.point_sigma_px / width_px,
-                               frac * np.sqrt(2) * calibration.point_sigma_px / width_px))
+        sigma = float(
+            np.hypot(
+                np.sqrt(2) * calibration.point_sigma_px / width_px,
+                frac * np.sqrt(2) * calibration.point_sigma_px / width_px,
+            )
+        )
         out.append(
             # Horizontal spans only: fifths are defined by vertical lines through the points.
-            _fraction(f"{id_}_fraction", zone, f"Vertical fifth {id_.removeprefix('fifth_').replace('_', ' ')} "
-                      "as a fraction of face width (ideal 0.2)", frac, sigma, (names[i], names[i + 1]))
+            _fraction(
+                f"{id_}_fraction",
+                zone,
+                f"Vertical fifth {id_.removeprefix('fifth_').replace('_', ' ')} "
+                "as a fraction of face width (ideal 0.2)",
+                frac,
+                sigma,
+                (names[i], names[i + 1]),
+            )
         )
     return out
 

@@ -58,32 +58,70 @@ def measure_symmetry(
         assert left.uncertainty is not None and right.uncertainty is not None
         # Both sides share the scale; the difference keeps the landmark noise of both.
         sigma = (2 * calibration.point_sigma_px**2 * 2) ** 0.5 * calibration.mm_per_px
-        out.append(Measurement(id_, zone, left.value - right.value, sigma, Unit.MM, label,
-                               left.points + right.points))
+        out.append(Measurement(id_, zone, left.value - right.value, sigma, Unit.MM, label, left.points + right.points))
 
     # Heights of the mouth corners relative to the interpupillary line (y down -> below is positive).
     corner_right, corner_left = p(Landmark.CHEILION_RIGHT), p(Landmark.CHEILION_LEFT)
-    out.append(signed_length("commissure_height_asymmetry_mm", zone,
-                             "Mouth-corner height, left minus right (positive = left corner higher)",
-                             float(corner_right[1] - corner_left[1]), ("cheilion_right", "cheilion_left"),
-                             calibration))
+    out.append(
+        signed_length(
+            "commissure_height_asymmetry_mm",
+            zone,
+            "Mouth-corner height, left minus right (positive = left corner higher)",
+            float(corner_right[1] - corner_left[1]),
+            ("cheilion_right", "cheilion_left"),
+            calibration,
+        )
+    )
     alar_right, alar_left = alare_points(frame)
-    out.append(signed_length("alar_asymmetry_mm", zone, "Ala distance from the midline, left minus right",
-                             float((alar_left[0] - mid) - (mid - alar_right[0])), ("alare_right", "alare_left"),
-                             calibration))
+    out.append(
+        signed_length(
+            "alar_asymmetry_mm",
+            zone,
+            "Ala distance from the midline, left minus right",
+            float((alar_left[0] - mid) - (mid - alar_right[0])),
+            ("alare_right", "alare_left"),
+            calibration,
+        )
+    )
     gon_right, gon_left = p(Landmark.GONION_RIGHT), p(Landmark.GONION_LEFT)
-    out.append(signed_length("jaw_asymmetry_mm", zone, "Jaw-angle distance from the midline, left minus right",
-                             float((gon_left[0] - mid) - (mid - gon_right[0])), ("gonion_right", "gonion_left"),
-                             calibration))
-    out.append(signed_length("nasal_tip_deviation_mm", zone,
-                             "Nasal tip deviation from the facial midline (positive = toward the patient's left)",
-                             float(p(Landmark.PRONASALE)[0] - mid), ("pronasale", "medial_canthi_midpoint"),
-                             calibration))
-    out.append(signed_length("chin_deviation_mm", zone,
-                             "Chin deviation from the facial midline (positive = toward the patient's left)",
-                             float(p(Landmark.SOFT_TISSUE_POGONION)[0] - mid),
-                             ("soft_tissue_pogonion", "medial_canthi_midpoint"), calibration))
-    out.append(signed_length("stomion_deviation_mm", zone,
-                             "Lip midline deviation from the facial midline (positive = toward the patient's left)",
-                             float(stomion(frame)[0] - mid), ("stomion", "medial_canthi_midpoint"), calibration))
+    out.append(
+        signed_length(
+            "jaw_asymmetry_mm",
+            zone,
+            "Jaw-angle distance from the midline, left minus right",
+            float((gon_left[0] - mid) - (mid - gon_right[0])),
+            ("gonion_right", "gonion_left"),
+            calibration,
+        )
+    )
+    out.append(
+        signed_length(
+            "nasal_tip_deviation_mm",
+            zone,
+            "Nasal tip deviation from the facial midline (positive = toward the patient's left)",
+            float(p(Landmark.PRONASALE)[0] - mid),
+            ("pronasale", "medial_canthi_midpoint"),
+            calibration,
+        )
+    )
+    out.append(
+        signed_length(
+            "chin_deviation_mm",
+            zone,
+            "Chin deviation from the facial midline (positive = toward the patient's left)",
+            float(p(Landmark.SOFT_TISSUE_POGONION)[0] - mid),
+            ("soft_tissue_pogonion", "medial_canthi_midpoint"),
+            calibration,
+        )
+    )
+    out.append(
+        signed_length(
+            "stomion_deviation_mm",
+            zone,
+            "Lip midline deviation from the facial midline (positive = toward the patient's left)",
+            float(stomion(frame)[0] - mid),
+            ("stomion", "medial_canthi_midpoint"),
+            calibration,
+        )
+    )
     return out

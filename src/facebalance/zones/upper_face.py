@@ -29,10 +29,22 @@ from facebalance.zones.base import (
 )
 
 _SIDES = {
-    "right": (Landmark.PUPIL_RIGHT, Landmark.MEDIAL_CANTHUS_RIGHT, Landmark.LATERAL_CANTHUS_RIGHT,
-              Landmark.UPPER_LID_RIGHT, Landmark.LOWER_LID_RIGHT, BROW_UPPER_RIGHT),
-    "left": (Landmark.PUPIL_LEFT, Landmark.MEDIAL_CANTHUS_LEFT, Landmark.LATERAL_CANTHUS_LEFT,
-             Landmark.UPPER_LID_LEFT, Landmark.LOWER_LID_LEFT, BROW_UPPER_LEFT),
+    "right": (
+        Landmark.PUPIL_RIGHT,
+        Landmark.MEDIAL_CANTHUS_RIGHT,
+        Landmark.LATERAL_CANTHUS_RIGHT,
+        Landmark.UPPER_LID_RIGHT,
+        Landmark.LOWER_LID_RIGHT,
+        BROW_UPPER_RIGHT,
+    ),
+    "left": (
+        Landmark.PUPIL_LEFT,
+        Landmark.MEDIAL_CANTHUS_LEFT,
+        Landmark.LATERAL_CANTHUS_LEFT,
+        Landmark.UPPER_LID_LEFT,
+        Landmark.LOWER_LID_LEFT,
+        BROW_UPPER_LEFT,
+    ),
 }
 
 
@@ -85,18 +97,23 @@ def measure_upper_face(
         brow = brow_margins[side] if brow_margins else frame.points_px[list(brow_idx), :2]
         brow_pts = (f"brow_upper_margin_{side}",)
         heights: dict[str, Measurement] = {}
-        for where, x, extra in (("", pupil[0], "mid_pupil_vertical"), ("medial_", medial[0], f"medial_canthus_{side}"),
-                                ("lateral_", lateral[0], f"lateral_canthus_{side}")):
+        for where, x, extra in (
+            ("", pupil[0], "mid_pupil_vertical"),
+            ("medial_", medial[0], f"medial_canthus_{side}"),
+            ("lateral_", lateral[0], f"lateral_canthus_{side}"),
+        ):
             mid = "mid-pupil" if not where else where.rstrip("_")
             id_ = f"brow_height_{where}{side}_mm"
             label = f"Brow height above the pupil at the {mid} point ({side})"
             y = polyline_y_at(brow, float(x))
             if y is None:
-                heights[where] = not_measurable(id_, zone, Unit.MM, label,
-                                                "the brow margin does not reach over this point")
+                heights[where] = not_measurable(
+                    id_, zone, Unit.MM, label, "the brow margin does not reach over this point"
+                )
             else:
-                heights[where] = signed_length(id_, zone, label, pupil[1] - y, (f"pupil_{side}", extra, *brow_pts),
-                                               calibration)
+                heights[where] = signed_length(
+                    id_, zone, label, pupil[1] - y, (f"pupil_{side}", extra, *brow_pts), calibration
+                )
             out.append(heights[where])
 
         medial_h, lateral_h = heights["medial_"], heights["lateral_"]
@@ -104,26 +121,72 @@ def measure_upper_face(
         drop_label = f"Lateral brow drop: medial minus lateral brow height ({side}); positive = tail lower"
         if medial_h.value is not None and lateral_h.value is not None:
             assert medial_h.uncertainty is not None and lateral_h.uncertainty is not None
-            sigma = float(np.hypot(calibration.point_sigma_px * calibration.mm_per_px * np.sqrt(2.0),
-                                   abs(medial_h.value - lateral_h.value) * calibration.relative_uncertainty))
-            out.append(Measurement(drop_id, zone, medial_h.value - lateral_h.value, sigma, Unit.MM, drop_label,
-                                   (f"medial_canthus_{side}", f"lateral_canthus_{side}", *brow_pts)))
+            sigma = float(
+                np.hypot(
+                    calibration.point_sigma_px * calibration.mm_per_px * np.sqrt(2.0),
+                    abs(medial_h.value - lateral_h.value) * calibration.relative_uncertainty,
+                )
+            )
+            out.append(
+                Measurement(
+                    drop_id,
+                    zone,
+                    medial_h.value - lateral_h.value,
+                    sigma,
+                    Unit.MM,
+                    drop_label,
+                    (f"medial_canthus_{side}", f"lateral_canthus_{side}", *brow_pts),
+                )
+            )
         else:
             out.append(not_measurable(drop_id, zone, Unit.MM, drop_label, "a brow height was not measurable"))
 
         apex = brow_apex_fraction(brow, float(medial[0]), float(lateral[0]))
         apex_sigma = calibration.point_sigma_px / abs(float(lateral[0] - medial[0]))
-        out.append(Measurement(f"brow_apex_position_{side}", zone, apex, float(apex_sigma), Unit.FRACTION,
-                               f"Brow apex along the eye, 0 = medial canthus, 1 = lateral canthus ({side})",
-                               (f"medial_canthus_{side}", f"lateral_canthus_{side}", *brow_pts)))
+        out.append(
+            Measurement(
+                f"brow_apex_position_{side}",
+                zone,
+                apex,
+                float(apex_sigma),
+                Unit.FRACTION,
+                f"Brow apex along the eye, 0 = medial canthus, 1 = lateral canthus ({side})",
+                (f"medial_canthus_{side}", f"lateral_canthus_{side}", *brow_pts),
+            )
+        )
 
         tilt, tilt_sigma = tilt_deg(medial, lateral, calibration)
-        out.append(Measurement(f"canthal_tilt_{side}_deg", zone, tilt, tilt_sigma, Unit.DEG,
-                               f"Canthal tilt, lateral canthus above medial is positive ({side})",
-                               (f"medial_canthus_{side}", f"lateral_canthus_{side}")))
-        out.append(length(f"palpebral_fissure_width_{side}_mm", zone, f"Palpebral fissure width ({side})",
-                          medial, lateral, (f"medial_canthus_{side}", f"lateral_canthus_{side}"), calibration))
-        out.append(length(f"palpebral_fissure_height_{side}_mm", zone, f"Palpebral fissure height ({side})",
-                          frame.point(upper_i), frame.point(lower_i), (f"upper_lid_{side}", f"lower_lid_{side}"),
-                          calibration))
+        out.append(
+            Measurement(
+                f"canthal_tilt_{side}_deg",
+                zone,
+                tilt,
+                tilt_sigma,
+                Unit.DEG,
+                f"Canthal tilt, lateral canthus above medial is positive ({side})",
+                (f"medial_canthus_{side}", f"lateral_canthus_{side}"),
+            )
+        )
+        out.append(
+            length(
+                f"palpebral_fissure_width_{side}_mm",
+                zone,
+                f"Palpebral fissure width ({side})",
+                medial,
+                lateral,
+                (f"medial_canthus_{side}", f"lateral_canthus_{side}"),
+                calibration,
+            )
+        )
+        out.append(
+            length(
+                f"palpebral_fissure_height_{side}_mm",
+                zone,
+                f"Palpebral fissure height ({side})",
+                frame.point(upper_i),
+                frame.point(lower_i),
+                (f"upper_lid_{side}", f"lower_lid_{side}"),
+                calibration,
+            )
+        )
     return out

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,237 +16,420 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('at', models.DateTimeField()),
-                ('actor_id', models.BigIntegerField(null=True)),
-                ('actor', models.CharField(default='', max_length=150)),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('action', models.CharField(max_length=30)),
-                ('object_type', models.CharField(default='', max_length=40)),
-                ('object_id', models.CharField(default='', max_length=64)),
-                ('detail', models.JSONField(default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("at", models.DateTimeField()),
+                ("actor_id", models.BigIntegerField(null=True)),
+                ("actor", models.CharField(default="", max_length=150)),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("action", models.CharField(max_length=30)),
+                ("object_type", models.CharField(default="", max_length=40)),
+                ("object_id", models.CharField(default="", max_length=64)),
+                ("detail", models.JSONField(default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ('seq',),
+                "ordering": ("seq",),
             },
         ),
         migrations.CreateModel(
-            name='Clinic',
+            name="Clinic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('protocol_toml', models.TextField(blank=True, default='')),
-                ('norms_toml', models.TextField(blank=True, default='')),
-                ('prices_toml', models.TextField(blank=True, default='')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("protocol_toml", models.TextField(blank=True, default="")),
+                ("norms_toml", models.TextField(blank=True, default="")),
+                ("prices_toml", models.TextField(blank=True, default="")),
             ],
         ),
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(db_index=True, max_length=150)),
-                ('address', models.CharField(db_index=True, max_length=64)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("username", models.CharField(db_index=True, max_length=150)),
+                ("address", models.CharField(db_index=True, max_length=64)),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='ApiKey',
+            name="ApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100)),
-                ('prefix', models.CharField(db_index=True, max_length=12)),
-                ('key_sha256', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_keys', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=100)),
+                ("prefix", models.CharField(db_index=True, max_length=12)),
+                ("key_sha256", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_keys",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('analysis', models.JSONField()),
-                ('annotated_name', models.CharField(blank=True, default='', max_length=80)),
-                ('grades', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("analysis", models.JSONField()),
+                ("annotated_name", models.CharField(blank=True, default="", max_length=80)),
+                ("grades", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
+                "ordering": ("-created_at",),
             },
         ),
         migrations.CreateModel(
-            name='FindingReview',
+            name="FindingReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('finding_id', models.CharField(max_length=120)),
-                ('decision', models.CharField(choices=[('confirm', 'Confirm'), ('edit', 'Edit'), ('reject', 'Reject')], max_length=10)),
-                ('sentence', models.TextField(blank=True, default='')),
-                ('severity', models.CharField(blank=True, default='', max_length=20)),
-                ('note', models.TextField(blank=True, default='')),
-                ('reviewed_at', models.DateTimeField(auto_now_add=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='clinic.assessment')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("finding_id", models.CharField(max_length=120)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("confirm", "Confirm"), ("edit", "Edit"), ("reject", "Reject")], max_length=10
+                    ),
+                ),
+                ("sentence", models.TextField(blank=True, default="")),
+                ("severity", models.CharField(blank=True, default="", max_length=20)),
+                ("note", models.TextField(blank=True, default="")),
+                ("reviewed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reviews", to="clinic.assessment"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-reviewed_at', '-id'),
+                "ordering": ("-reviewed_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('provider', 'Provider'), ('front_desk', 'Front desk'), ('clinic_admin', 'Clinic admin')], max_length=20)),
-                ('totp_secret', models.CharField(blank=True, default='', max_length=64)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='clinic.clinic')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("provider", "Provider"),
+                            ("front_desk", "Front desk"),
+                            ("clinic_admin", "Clinic admin"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("totp_secret", models.CharField(blank=True, default="", max_length=64)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="clinic.clinic"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('given_name', models.CharField(max_length=120)),
-                ('family_name', models.CharField(max_length=120)),
-                ('date_of_birth', models.DateField()),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male')], max_length=10)),
-                ('ethnicity', models.CharField(blank=True, default='', max_length=60)),
-                ('photo_attribution', models.TextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='patients', to='clinic.clinic')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("given_name", models.CharField(max_length=120)),
+                ("family_name", models.CharField(max_length=120)),
+                ("date_of_birth", models.DateField()),
+                ("sex", models.CharField(choices=[("female", "Female"), ("male", "Male")], max_length=10)),
+                ("ethnicity", models.CharField(blank=True, default="", max_length=60)),
+                ("photo_attribution", models.TextField(blank=True, default="")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="patients", to="clinic.clinic"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ('family_name', 'given_name'),
+                "ordering": ("family_name", "given_name"),
             },
         ),
         migrations.CreateModel(
-            name='Intake',
+            name="Intake",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('history', models.TextField(blank=True, default='')),
-                ('allergies', models.TextField(blank=True, default='', help_text='One per line.')),
-                ('medications', models.TextField(blank=True, default='', help_text='One per line.')),
-                ('conditions', models.TextField(blank=True, default='', help_text='One per line.')),
-                ('pregnancy', models.CharField(choices=[('no', 'No'), ('yes', 'Yes'), ('possible', 'Possibly / trying'), ('na', 'Not applicable')], default='no', max_length=10)),
-                ('breastfeeding', models.BooleanField(default=False)),
-                ('anticoagulants', models.BooleanField(default=False)),
-                ('keloid_history', models.BooleanField(default=False)),
-                ('herpes_labialis_history', models.BooleanField(default=False)),
-                ('goals', models.TextField(blank=True, default='', help_text="In the patient's own words.")),
-                ('bddq_q1_concerned', models.BooleanField(null=True)),
-                ('bddq_q2_preoccupied', models.BooleanField(null=True)),
-                ('bddq_q3_distress', models.PositiveSmallIntegerField(null=True)),
-                ('bddq_q4_social', models.PositiveSmallIntegerField(null=True)),
-                ('bddq_q5_work_school', models.PositiveSmallIntegerField(null=True)),
-                ('bddq_q6_avoidance', models.PositiveSmallIntegerField(null=True)),
-                ('bddq_q7_impairment', models.BooleanField(null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='intakes', to='clinic.patient')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("history", models.TextField(blank=True, default="")),
+                ("allergies", models.TextField(blank=True, default="", help_text="One per line.")),
+                ("medications", models.TextField(blank=True, default="", help_text="One per line.")),
+                ("conditions", models.TextField(blank=True, default="", help_text="One per line.")),
+                (
+                    "pregnancy",
+                    models.CharField(
+                        choices=[
+                            ("no", "No"),
+                            ("yes", "Yes"),
+                            ("possible", "Possibly / trying"),
+                            ("na", "Not applicable"),
+                        ],
+                        default="no",
+                        max_length=10,
+                    ),
+                ),
+                ("breastfeeding", models.BooleanField(default=False)),
+                ("anticoagulants", models.BooleanField(default=False)),
+                ("keloid_history", models.BooleanField(default=False)),
+                ("herpes_labialis_history", models.BooleanField(default=False)),
+                ("goals", models.TextField(blank=True, default="", help_text="In the patient's own words.")),
+                ("bddq_q1_concerned", models.BooleanField(null=True)),
+                ("bddq_q2_preoccupied", models.BooleanField(null=True)),
+                ("bddq_q3_distress", models.PositiveSmallIntegerField(null=True)),
+                ("bddq_q4_social", models.PositiveSmallIntegerField(null=True)),
+                ("bddq_q5_work_school", models.PositiveSmallIntegerField(null=True)),
+                ("bddq_q6_avoidance", models.PositiveSmallIntegerField(null=True)),
+                ("bddq_q7_impairment", models.BooleanField(null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="intakes", to="clinic.patient"
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
+                "ordering": ("-created_at",),
             },
         ),
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('view_id', models.CharField(max_length=40)),
-                ('stored_name', models.CharField(max_length=80, unique=True)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size_bytes', models.PositiveIntegerField()),
-                ('width_px', models.PositiveIntegerField()),
-                ('height_px', models.PositiveIntegerField()),
-                ('checks', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('pass', 'Pass'), ('warn', 'Warning'), ('fail', 'Fail')], max_length=4)),
-                ('accepted_reason', models.TextField(blank=True, default='')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("view_id", models.CharField(max_length=40)),
+                ("stored_name", models.CharField(max_length=80, unique=True)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size_bytes", models.PositiveIntegerField()),
+                ("width_px", models.PositiveIntegerField()),
+                ("height_px", models.PositiveIntegerField()),
+                ("checks", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(choices=[("pass", "Pass"), ("warn", "Warning"), ("fail", "Fail")], max_length=4),
+                ),
+                ("accepted_reason", models.TextField(blank=True, default="")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-uploaded_at',),
+                "ordering": ("-uploaded_at",),
             },
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='photo',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clinic.photo'),
+            model_name="assessment",
+            name="photo",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clinic.photo"),
         ),
         migrations.CreateModel(
-            name='PhotoSession',
+            name="PhotoSession",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('protocol_name', models.CharField(max_length=120)),
-                ('protocol_version', models.CharField(max_length=40)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='photo_sessions', to='clinic.patient')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("protocol_name", models.CharField(max_length=120)),
+                ("protocol_version", models.CharField(max_length=40)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="photo_sessions", to="clinic.patient"
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
+                "ordering": ("-created_at",),
             },
         ),
         migrations.AddField(
-            model_name='photo',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='photos', to='clinic.photosession'),
+            model_name="photo",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="photos", to="clinic.photosession"
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='clinic.photosession'),
+            model_name="assessment",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="assessments", to="clinic.photosession"
+            ),
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('document', models.JSONField()),
-                ('edits', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted by the patient')], default='proposed', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='clinic.assessment')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('intake', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='clinic.intake')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='clinic.patient')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("document", models.JSONField()),
+                ("edits", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("proposed", "Proposed"), ("accepted", "Accepted by the patient")],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="clinic.assessment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "intake",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="clinic.intake",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="plans", to="clinic.patient"
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
+                "ordering": ("-created_at",),
             },
         ),
         migrations.CreateModel(
-            name='PriorTreatment',
+            name="PriorTreatment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(help_text='When')),
-                ('clinic_name', models.CharField(blank=True, default='', max_length=200, verbose_name='where')),
-                ('modality', models.CharField(choices=[('toxin', 'Botulinum toxin (U)'), ('ha', 'Hyaluronic acid filler (mL)'), ('plla', 'Poly-L-lactic acid (vials)'), ('caha', 'Calcium hydroxylapatite (mL)'), ('hyaluronidase', 'Hyaluronidase (U)')], max_length=20, verbose_name='what')),
-                ('product', models.CharField(blank=True, default='', max_length=120)),
-                ('area', models.CharField(max_length=60)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='how much')),
-                ('satisfied', models.BooleanField(null=True)),
-                ('intake', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prior_treatments', to='clinic.intake')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(help_text="When")),
+                ("clinic_name", models.CharField(blank=True, default="", max_length=200, verbose_name="where")),
+                (
+                    "modality",
+                    models.CharField(
+                        choices=[
+                            ("toxin", "Botulinum toxin (U)"),
+                            ("ha", "Hyaluronic acid filler (mL)"),
+                            ("plla", "Poly-L-lactic acid (vials)"),
+                            ("caha", "Calcium hydroxylapatite (mL)"),
+                            ("hyaluronidase", "Hyaluronidase (U)"),
+                        ],
+                        max_length=20,
+                        verbose_name="what",
+                    ),
+                ),
+                ("product", models.CharField(blank=True, default="", max_length=120)),
+                ("area", models.CharField(max_length=60)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=7, verbose_name="how much")),
+                ("satisfied", models.BooleanField(null=True)),
+                (
+                    "intake",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="prior_treatments", to="clinic.intake"
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-date',),
+                "ordering": ("-date",),
             },
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'family_name'], name='clinic_pati_clinic__147902_idx'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "family_name"], name="clinic_pati_clinic__147902_idx"),
         ),
     ]

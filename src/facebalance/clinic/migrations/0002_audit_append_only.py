@@ -23,10 +23,14 @@ POSTGRES = [
     "CREATE TRIGGER clinic_auditevent_append_only BEFORE UPDATE OR DELETE ON clinic_auditevent "
     "FOR EACH ROW EXECUTE FUNCTION clinic_auditevent_refuse()",
 ]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS clinic_auditevent_no_update",
-               "DROP TRIGGER IF EXISTS clinic_auditevent_no_delete"]
-POSTGRES_DROP = ["DROP TRIGGER IF EXISTS clinic_auditevent_append_only ON clinic_auditevent",
-                 "DROP FUNCTION IF EXISTS clinic_auditevent_refuse()"]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS clinic_auditevent_no_update",
+    "DROP TRIGGER IF EXISTS clinic_auditevent_no_delete",
+]
+POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS clinic_auditevent_append_only ON clinic_auditevent",
+    "DROP FUNCTION IF EXISTS clinic_auditevent_refuse()",
+]
 
 
 def _run(statements: dict[str, list[str]]) -> Any:
@@ -40,6 +44,7 @@ def _run(statements: dict[str, list[str]]) -> Any:
 class Migration(migrations.Migration):
     dependencies = (("clinic", "0001_initial"),)
     operations = (
-        migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-                             _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP})),
+        migrations.RunPython(
+            _run({"sqlite": SQLITE, "postgresql": POSTGRES}), _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP})
+        ),
     )

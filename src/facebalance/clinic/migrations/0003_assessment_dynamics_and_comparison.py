@@ -8,36 +8,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0002_audit_append_only'),
+        ("clinic", "0002_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='dynamics',
+            model_name="assessment",
+            name="dynamics",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.CreateModel(
-            name='Comparison',
+            name="Comparison",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('view_id', models.CharField(max_length=40)),
-                ('document', models.JSONField(default=dict)),
-                ('side_by_side_name', models.CharField(blank=True, default='', max_length=80)),
-                ('blink_before_name', models.CharField(blank=True, default='', max_length=80)),
-                ('blink_after_name', models.CharField(blank=True, default='', max_length=80)),
-                ('overlay_name', models.CharField(blank=True, default='', max_length=80)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('after_photo', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clinic.photo')),
-                ('before_photo', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clinic.photo')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comparisons', to='clinic.patient')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("view_id", models.CharField(max_length=40)),
+                ("document", models.JSONField(default=dict)),
+                ("side_by_side_name", models.CharField(blank=True, default="", max_length=80)),
+                ("blink_before_name", models.CharField(blank=True, default="", max_length=80)),
+                ("blink_after_name", models.CharField(blank=True, default="", max_length=80)),
+                ("overlay_name", models.CharField(blank=True, default="", max_length=80)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "after_photo",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clinic.photo"),
+                ),
+                (
+                    "before_photo",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clinic.photo"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="comparisons", to="clinic.patient"
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
+                "ordering": ("-created_at",),
             },
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0003_assessment_dynamics_and_comparison'),
+        ("clinic", "0003_assessment_dynamics_and_comparison"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='photo',
-            name='stored_name',
+            model_name="photo",
+            name="stored_name",
             field=models.CharField(blank=True, max_length=80, null=True, unique=True),
         ),
     ]

@@ -21,30 +21,55 @@ from facebalance.records.web.models import TreatmentVisit
 
 def treatment_record(v: TreatmentVisit) -> TreatmentRecord:
     return TreatmentRecord(
-        id=str(v.pk), patient_id=str(v.patient_id), performed_on=v.performed_on, modality=v.modality,  # type: ignore[arg-type]
-        area=v.area, product=v.product, lot=v.lot, expiry=v.expiry,
-        sites=tuple(InjectionSite(s.site, float(s.x), float(s.y), float(s.amount), s.depth, s.technique, s.note)  # type: ignore[arg-type]
-                    for s in v.sites.all()),
-        plan_id="" if v.plan_id is None else str(v.plan_id), plan_item=v.plan_item,
-        clinician=v.source_clinician or v.clinician.get_username(), clinic=v.source_clinic or v.patient.clinic.name,
-        adverse_events=tuple(AdverseEvent(e.kind, e.severity, e.onset, e.resolved, e.action)  # type: ignore[arg-type]
-                             for e in v.adverse_events.all()),
-        follow_ups=tuple(FollowUp(f.on, None if f.movement_returned_weeks is None else float(f.movement_returned_weeks),
-                                  f.satisfied, f.note) for f in v.follow_ups.all()),
-        disliked=v.disliked, note=v.note,
+        id=str(v.pk),
+        patient_id=str(v.patient_id),
+        performed_on=v.performed_on,
+        modality=v.modality,  # type: ignore[arg-type]
+        area=v.area,
+        product=v.product,
+        lot=v.lot,
+        expiry=v.expiry,
+        sites=tuple(
+            InjectionSite(s.site, float(s.x), float(s.y), float(s.amount), s.depth, s.technique, s.note)  # type: ignore[arg-type]
+            for s in v.sites.all()
+        ),
+        plan_id="" if v.plan_id is None else str(v.plan_id),
+        plan_item=v.plan_item,
+        clinician=v.source_clinician or v.clinician.get_username(),
+        clinic=v.source_clinic or v.patient.clinic.name,
+        adverse_events=tuple(
+            AdverseEvent(e.kind, e.severity, e.onset, e.resolved, e.action)  # type: ignore[arg-type]
+            for e in v.adverse_events.all()
+        ),
+        follow_ups=tuple(
+            FollowUp(
+                f.on,
+                None if f.movement_returned_weeks is None else float(f.movement_returned_weeks),
+                f.satisfied,
+                f.note,
+            )
+            for f in v.follow_ups.all()
+        ),
+        disliked=v.disliked,
+        note=v.note,
     )
 
 
 def treatment_records(patient: Patient) -> list[TreatmentRecord]:
-    visits = (TreatmentVisit.objects.filter(patient=patient).select_related("clinician", "patient__clinic")
-              .prefetch_related("sites", "adverse_events", "follow_ups").order_by("performed_on", "created_at"))
+    visits = (
+        TreatmentVisit.objects.filter(patient=patient)
+        .select_related("clinician", "patient__clinic")
+        .prefetch_related("sites", "adverse_events", "follow_ups")
+        .order_by("performed_on", "created_at")
+    )
     return [treatment_record(v) for v in visits]
 
 
 def patient_history(patient: Patient) -> PatientHistory:
     plans = tuple((str(p.pk), p.document) for p in patient.plans.filter(status=PlanStatus.ACCEPTED))
-    return PatientHistory(str(patient.pk), f"{patient.given_name} {patient.family_name}",
-                          tuple(treatment_records(patient)), plans)
+    return PatientHistory(
+        str(patient.pk), f"{patient.given_name} {patient.family_name}", tuple(treatment_records(patient)), plans
+    )
 
 
 def analyses(patient: Patient) -> Iterable[tuple[Assessment, AnalysisRecord]]:
@@ -57,12 +82,26 @@ def patient_record(patient: Patient) -> PatientRecord:
     photos = []
     for session in patient.photo_sessions.all():
         for p in session.photos.all():
-            photos.append(PhotoRecord(str(p.pk), p.view_id, p.uploaded_at.astimezone(UTC), "image/jpeg", p.sha256,
-                                      p.size_bytes, p.width_px, p.height_px))
-    plans = [PlanRecord(str(p.pk), p.created_at.astimezone(UTC), p.status, p.document)
-             for p in Plan.objects.filter(patient=patient).order_by("created_at")]
+            photos.append(
+                PhotoRecord(
+                    str(p.pk),
+                    p.view_id,
+                    p.uploaded_at.astimezone(UTC),
+                    "image/jpeg",
+                    p.sha256,
+                    p.size_bytes,
+                    p.width_px,
+                    p.height_px,
+                )
+            )
+    plans = [
+        PlanRecord(str(p.pk), p.created_at.astimezone(UTC), p.status, p.document)
+        for p in Plan.objects.filter(patient=patient).order_by("created_at")
+    ]
     return PatientRecord(
         Demographics(str(patient.pk), patient.given_name, patient.family_name, patient.date_of_birth, patient.sex),
-        analyses=tuple(r for _, r in analyses(patient)), plans=tuple(plans),
-        treatments=tuple(treatment_records(patient)), photos=tuple(photos),
+        analyses=tuple(r for _, r in analyses(patient)),
+        plans=tuple(plans),
+        treatments=tuple(treatment_records(patient)),
+        photos=tuple(photos),
     )

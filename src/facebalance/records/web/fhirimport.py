@@ -63,7 +63,7 @@ def parse(data: bytes) -> PatientRecord:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ImportRefused(f"The file is not JSON: {exc}.") from None
     if not isinstance(doc, dict) or doc.get("resourceType") != "Bundle":
-        raise ImportRefused("The file is not a FHIR Bundle (resourceType must be \"Bundle\").")
+        raise ImportRefused('The file is not a FHIR Bundle (resourceType must be "Bundle").')
     try:
         validated = fhir.validate_bundle(doc)
     except fhir.FhirError as exc:
@@ -73,8 +73,9 @@ def parse(data: bytes) -> PatientRecord:
     except fhir.FhirError as exc:
         raise ImportRefused(exc.message) from None
     except (KeyError, IndexError, ValueError, TypeError) as exc:
-        raise ImportRefused("The Bundle is valid FHIR but not a facebalance patient record: "
-                            f"{type(exc).__name__} {exc}.") from None
+        raise ImportRefused(
+            f"The Bundle is valid FHIR but not a facebalance patient record: {type(exc).__name__} {exc}."
+        ) from None
     check(record)
     return record
 
@@ -109,16 +110,23 @@ def check(record: PatientRecord) -> None:
         what = f"Procedure {t.id}"
         _need(t.modality in Modality.values, f"{what}: {t.modality!r} is not a modality this clinic charts.")
         _need(bool(t.product and t.lot), f"{what}: the product and its lot number are required.")
-        for value, limit, field in ((t.area, 60, "area"), (t.product, 120, "product"), (t.lot, 60, "lot"),
-                                    (t.plan_item, 80, "plan item"), (t.clinician, 150, "clinician"),
-                                    (t.clinic, 200, "clinic")):
+        for value, limit, field in (
+            (t.area, 60, "area"),
+            (t.product, 120, "product"),
+            (t.lot, 60, "lot"),
+            (t.plan_item, 80, "plan item"),
+            (t.clinician, 150, "clinician"),
+            (t.clinic, 200, "clinic"),
+        ):
             _fits(value, limit, f"{what}: the {field}")
         _need(not t.plan_id or t.plan_id in plans, f"{what} is based on a CarePlan that is not in the Bundle.")
         for s in t.sites:
             _need(s.site in SITES, f"{what}: {s.site!r} is not a standard injection site.")
             _need(s.depth in DEPTHS and s.technique in TECHNIQUES, f"{what}: unknown depth or technique.")
-            _need(0 < s.amount <= 1000 and 0 <= s.x <= 200 and 0 <= s.y <= 260,
-                  f"{what}: a site's amount or place is out of range.")
+            _need(
+                0 < s.amount <= 1000 and 0 <= s.x <= 200 and 0 <= s.y <= 260,
+                f"{what}: a site's amount or place is out of range.",
+            )
         for e in t.adverse_events:
             _need(e.severity in EVENT_SEVERITIES, f"{what}: unknown adverse-event severity {e.severity!r}.")
             _fits(e.kind, 30, f"{what}: the adverse-event kind")
@@ -133,14 +141,35 @@ def _analysis_document(a: AnalysisRecord) -> dict[str, Any]:
     for m in a.measurements:
         n = m.norm
         measurements[m.id] = {
-            "label": m.label, "zone": m.zone, "unit": m.unit, "value": m.value, "uncertainty": m.uncertainty,
-            "norm": None if n is None else {"mean": n.mean, "sd": n.sd, "low": n.low, "high": n.high, "sex": n.sex,
-                                            "population": n.population, "source": n.source, "review": n.review,
-                                            "status": n.status, "deviation": n.deviation},
+            "label": m.label,
+            "zone": m.zone,
+            "unit": m.unit,
+            "value": m.value,
+            "uncertainty": m.uncertainty,
+            "norm": None
+            if n is None
+            else {
+                "mean": n.mean,
+                "sd": n.sd,
+                "low": n.low,
+                "high": n.high,
+                "sex": n.sex,
+                "population": n.population,
+                "source": n.source,
+                "review": n.review,
+                "status": n.status,
+                "deviation": n.deviation,
+            },
             "not_measurable_reason": m.reason,
         }
-    return {"schema": "facebalance.frontal_analysis", "schema_version": "1.0", "measurements": measurements,
-            "findings": [], "warnings": [], "imported": {"format": "fhir", "analysis": a.id}}
+    return {
+        "schema": "facebalance.frontal_analysis",
+        "schema_version": "1.0",
+        "measurements": measurements,
+        "findings": [],
+        "warnings": [],
+        "imported": {"format": "fhir", "analysis": a.id},
+    }
 
 
 def import_record(record: PatientRecord, *, membership: Membership, user: Any) -> Patient:
@@ -149,23 +178,45 @@ def import_record(record: PatientRecord, *, membership: Membership, user: Any) -
     now = timezone.now()
     d = record.patient
     with transaction.atomic():
-        patient = Patient.objects.create(clinic=membership.clinic, given_name=d.given_name, family_name=d.family_name,
-                                         date_of_birth=d.birth_date, sex=d.sex, created_by=user)
+        patient = Patient.objects.create(
+            clinic=membership.clinic,
+            given_name=d.given_name,
+            family_name=d.family_name,
+            date_of_birth=d.birth_date,
+            sex=d.sex,
+            created_by=user,
+        )
         photos: dict[str, Photo] = {}
         if record.photos or record.analyses:
-            session = PhotoSession.objects.create(patient=patient, created_by=user, protocol_name=IMPORTED_PROTOCOL,
-                                                  protocol_version="-", completed_at=now)
+            session = PhotoSession.objects.create(
+                patient=patient,
+                created_by=user,
+                protocol_name=IMPORTED_PROTOCOL,
+                protocol_version="-",
+                completed_at=now,
+            )
             for ph in record.photos:
                 row = Photo.objects.create(
-                    session=session, view_id=ph.view_id, stored_name=None, sha256=ph.sha256,
-                    size_bytes=ph.size_bytes, width_px=ph.width_px, height_px=ph.height_px,
+                    session=session,
+                    view_id=ph.view_id,
+                    stored_name=None,
+                    sha256=ph.sha256,
+                    size_bytes=ph.size_bytes,
+                    width_px=ph.width_px,
+                    height_px=ph.height_px,
                     checks={"imported": "fhir", "source_id": ph.id, "message": NO_PIXELS},
-                    status=CheckStatus.FAIL, uploaded_by=user)
+                    status=CheckStatus.FAIL,
+                    uploaded_by=user,
+                )
                 Photo.objects.filter(pk=row.pk).update(uploaded_at=ph.taken)
                 photos[ph.id] = row
         for a in record.analyses:
-            row = Assessment.objects.create(session=photos[a.photo_id].session, photo=photos[a.photo_id],
-                                            analysis=_analysis_document(a), created_by=user)
+            row = Assessment.objects.create(
+                session=photos[a.photo_id].session,
+                photo=photos[a.photo_id],
+                analysis=_analysis_document(a),
+                created_by=user,
+            )
             Assessment.objects.filter(pk=row.pk).update(created_at=a.taken)
         plans: dict[str, Plan] = {}
         for pl in record.plans:
@@ -174,21 +225,68 @@ def import_record(record: PatientRecord, *, membership: Membership, user: Any) -
             plans[pl.id] = row
         for t in record.treatments:
             visit = TreatmentVisit.objects.create(
-                patient=patient, plan=plans.get(t.plan_id), plan_item=t.plan_item, performed_on=t.performed_on,
-                modality=t.modality, area=t.area, product=t.product, lot=t.lot, expiry=t.expiry, disliked=t.disliked,
-                note=t.note, clinician=user, source_clinician=t.clinician, source_clinic=t.clinic)
-            InjectionSite.objects.bulk_create([
-                InjectionSite(visit=visit, site=s.site, x=s.x, y=s.y, amount=Decimal(str(s.amount)), depth=s.depth,
-                              technique=s.technique, note=s.note) for s in t.sites])
+                patient=patient,
+                plan=plans.get(t.plan_id),
+                plan_item=t.plan_item,
+                performed_on=t.performed_on,
+                modality=t.modality,
+                area=t.area,
+                product=t.product,
+                lot=t.lot,
+                expiry=t.expiry,
+                disliked=t.disliked,
+                note=t.note,
+                clinician=user,
+                source_clinician=t.clinician,
+                source_clinic=t.clinic,
+            )
+            InjectionSite.objects.bulk_create(
+                [
+                    InjectionSite(
+                        visit=visit,
+                        site=s.site,
+                        x=s.x,
+                        y=s.y,
+                        amount=Decimal(str(s.amount)),
+                        depth=s.depth,
+                        technique=s.technique,
+                        note=s.note,
+                    )
+                    for s in t.sites
+                ]
+            )
             for e in t.adverse_events:
-                AdverseEvent.objects.create(visit=visit, kind=e.kind, severity=e.severity, onset=e.onset,
-                                            resolved=e.resolved, action=e.action, recorded_by=user)
+                AdverseEvent.objects.create(
+                    visit=visit,
+                    kind=e.kind,
+                    severity=e.severity,
+                    onset=e.onset,
+                    resolved=e.resolved,
+                    action=e.action,
+                    recorded_by=user,
+                )
             for f in t.follow_ups:
                 FollowUp.objects.create(
-                    visit=visit, on=f.on, satisfied=f.satisfied, note=f.note, recorded_by=user,
-                    movement_returned_weeks=None if f.movement_returned_weeks is None
-                    else Decimal(str(f.movement_returned_weeks)))
-        audit.record("create", user=user, clinic_id=membership.clinic_id, obj=patient, detail={
-            "import": "fhir", "photos": len(record.photos), "analyses": len(record.analyses),
-            "plans": len(record.plans), "treatments": len(record.treatments)})
+                    visit=visit,
+                    on=f.on,
+                    satisfied=f.satisfied,
+                    note=f.note,
+                    recorded_by=user,
+                    movement_returned_weeks=None
+                    if f.movement_returned_weeks is None
+                    else Decimal(str(f.movement_returned_weeks)),
+                )
+        audit.record(
+            "create",
+            user=user,
+            clinic_id=membership.clinic_id,
+            obj=patient,
+            detail={
+                "import": "fhir",
+                "photos": len(record.photos),
+                "analyses": len(record.analyses),
+                "plans": len(record.plans),
+                "treatments": len(record.treatments),
+            },
+        )
     return patient

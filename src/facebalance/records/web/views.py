@@ -44,7 +44,8 @@ def _m(request: HttpRequest) -> Membership:
 def _visit(pk: Any, membership: Membership) -> TreatmentVisit:
     try:
         return TreatmentVisit.objects.select_related("patient__clinic", "plan", "clinician").get(
-            pk=pk, patient__clinic=membership.clinic)
+            pk=pk, patient__clinic=membership.clinic
+        )
     except (TreatmentVisit.DoesNotExist, ValueError, TypeError):
         raise Http404("No treatment with that id.") from None
 
@@ -99,8 +100,9 @@ def _sites(post: Any) -> list[dict[str, Any]]:
         amount = _decimal(amounts[i - 1], f"Site {i} amount")
         if amount <= 0:
             raise ChartError(f"Site {i}: the amount must be above zero.")
-        out.append({"site": name, "x": x, "y": y, "amount": amount, "depth": depths[i - 1],
-                    "technique": techniques[i - 1]})
+        out.append(
+            {"site": name, "x": x, "y": y, "amount": amount, "depth": depths[i - 1], "technique": techniques[i - 1]}
+        )
     return out
 
 
@@ -132,8 +134,9 @@ def chart_new(request: HttpRequest, patient_id: str) -> HttpResponse:
             if post.get("plan_item"):
                 plan_id, _, plan_item = post["plan_item"].partition("/")
                 plan = scoped(Plan, plan_id, membership)
-                if plan.patient_id != patient.pk or plan_item not in {i.get("key") for i in
-                                                                     plan.document.get("items", [])}:
+                if plan.patient_id != patient.pk or plan_item not in {
+                    i.get("key") for i in plan.document.get("items", [])
+                }:
                     raise ChartError("That plan item is not in this patient's plan.")
             sites = _sites(post)
         except ChartError as exc:
@@ -141,21 +144,49 @@ def chart_new(request: HttpRequest, patient_id: str) -> HttpResponse:
         else:
             with transaction.atomic():
                 visit = TreatmentVisit.objects.create(
-                    patient=patient, plan=plan, plan_item=plan_item, performed_on=performed_on, modality=modality,
-                    area=area, product=product[:120], lot=lot[:60], expiry=expiry, clinician=request.user,
-                    note=post.get("note", "")[:4000])
+                    patient=patient,
+                    plan=plan,
+                    plan_item=plan_item,
+                    performed_on=performed_on,
+                    modality=modality,
+                    area=area,
+                    product=product[:120],
+                    lot=lot[:60],
+                    expiry=expiry,
+                    clinician=request.user,
+                    note=post.get("note", "")[:4000],
+                )
                 InjectionSite.objects.bulk_create([InjectionSite(visit=visit, **s) for s in sites])
-                audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=visit,
-                             detail={"patient": str(patient.pk), "sites": len(sites)})
+                audit.record(
+                    "create",
+                    user=request.user,
+                    clinic_id=patient.clinic_id,
+                    obj=visit,
+                    detail={"patient": str(patient.pk), "sites": len(sites)},
+                )
             return redirect("records:treatment", visit_id=visit.pk)
-    plan_items = [(f"{p.pk}/{i['key']}",
-                   f"{i.get('label', i['key'])} · visit {i.get('visit', 0) + 1} · {i.get('date', '')}")
-                  for p in plans for i in p.document.get("items", [])]
-    return render(request, "records/chart_new.html", {
-        "patient": patient, "error": error, "sites": list(SITES.values()), "modalities": Modality.choices,
-        "areas": sorted({s.area for s in SITES.values()}), "depths": DEPTHS, "techniques": TECHNIQUES,
-        "plan_items": plan_items, "today": timezone.localdate().isoformat(), "post": request.POST,
-    }, status=422 if error else 200)
+    plan_items = [
+        (f"{p.pk}/{i['key']}", f"{i.get('label', i['key'])} · visit {i.get('visit', 0) + 1} · {i.get('date', '')}")
+        for p in plans
+        for i in p.document.get("items", [])
+    ]
+    return render(
+        request,
+        "records/chart_new.html",
+        {
+            "patient": patient,
+            "error": error,
+            "sites": list(SITES.values()),
+            "modalities": Modality.choices,
+            "areas": sorted({s.area for s in SITES.values()}),
+            "depths": DEPTHS,
+            "techniques": TECHNIQUES,
+            "plan_items": plan_items,
+            "today": timezone.localdate().isoformat(),
+            "post": request.POST,
+        },
+        status=422 if error else 200,
+    )
 
 
 @clinic_view("plan.view")
@@ -163,11 +194,19 @@ def chart_new(request: HttpRequest, patient_id: str) -> HttpResponse:
 def treatment_detail(request: HttpRequest, visit_id: str) -> HttpResponse:
     visit = _visit(visit_id, _m(request))
     audit.record("view", user=request.user, clinic_id=visit.patient.clinic_id, obj=visit)
-    return render(request, "records/treatment.html", {
-        "visit": visit, "patient": visit.patient, "record": convert.treatment_record(visit),
-        "sites": list(SITES.values()), "event_kinds": EVENT_KINDS, "severities": EVENT_SEVERITIES,
-        "today": timezone.localdate().isoformat(),
-    })
+    return render(
+        request,
+        "records/treatment.html",
+        {
+            "visit": visit,
+            "patient": visit.patient,
+            "record": convert.treatment_record(visit),
+            "sites": list(SITES.values()),
+            "event_kinds": EVENT_KINDS,
+            "severities": EVENT_SEVERITIES,
+            "today": timezone.localdate().isoformat(),
+        },
+    )
 
 
 @clinic_view("plan.edit")
@@ -182,14 +221,26 @@ def follow_up_new(request: HttpRequest, visit_id: str) -> HttpResponse:
         if weeks is not None and (visit.modality != "toxin" or not 1 <= weeks <= 52):
             raise ChartError("Movement returning is recorded for toxin only, as 1-52 weeks.")
     except ChartError as exc:
-        return render(request, "clinic/message.html", {"title": "Follow-up not recorded", "message": str(exc)},
-                      status=422)
+        return render(
+            request, "clinic/message.html", {"title": "Follow-up not recorded", "message": str(exc)}, status=422
+        )
     satisfied = {"yes": True, "no": False}.get(request.POST.get("satisfied", ""))
     with transaction.atomic():
-        follow = FollowUp.objects.create(visit=visit, on=on, movement_returned_weeks=weeks, satisfied=satisfied,
-                                         note=request.POST.get("note", "")[:4000], recorded_by=request.user)
-        audit.record("create", user=request.user, clinic_id=visit.patient.clinic_id, obj=follow,
-                     detail={"treatment": str(visit.pk)})
+        follow = FollowUp.objects.create(
+            visit=visit,
+            on=on,
+            movement_returned_weeks=weeks,
+            satisfied=satisfied,
+            note=request.POST.get("note", "")[:4000],
+            recorded_by=request.user,
+        )
+        audit.record(
+            "create",
+            user=request.user,
+            clinic_id=visit.patient.clinic_id,
+            obj=follow,
+            detail={"treatment": str(visit.pk)},
+        )
     return redirect("records:treatment", visit_id=visit.pk)
 
 
@@ -204,13 +255,24 @@ def adverse_event_new(request: HttpRequest, visit_id: str) -> HttpResponse:
         onset = _date(request.POST.get("onset", ""), "The onset date")
         resolved = _date(request.POST.get("resolved", ""), "The resolution date", required=False)
     except ChartError as exc:
-        return render(request, "clinic/message.html", {"title": "Event not recorded", "message": str(exc)},
-                      status=422)
+        return render(request, "clinic/message.html", {"title": "Event not recorded", "message": str(exc)}, status=422)
     with transaction.atomic():
-        event = AdverseEvent.objects.create(visit=visit, kind=kind, severity=severity, onset=onset, resolved=resolved,
-                                            action=request.POST.get("action", "")[:4000], recorded_by=request.user)
-        audit.record("create", user=request.user, clinic_id=visit.patient.clinic_id, obj=event,
-                     detail={"treatment": str(visit.pk), "kind": kind, "severity": severity})
+        event = AdverseEvent.objects.create(
+            visit=visit,
+            kind=kind,
+            severity=severity,
+            onset=onset,
+            resolved=resolved,
+            action=request.POST.get("action", "")[:4000],
+            recorded_by=request.user,
+        )
+        audit.record(
+            "create",
+            user=request.user,
+            clinic_id=visit.patient.clinic_id,
+            obj=event,
+            detail={"treatment": str(visit.pk), "kind": kind, "severity": severity},
+        )
     return redirect("records:treatment", visit_id=visit.pk)
 
 
@@ -224,12 +286,24 @@ def patient_ledger(request: HttpRequest, patient_id: str) -> HttpResponse:
     ledger = treatment_ledger(records, on=today, data=_data())
     audit.record("view", user=request.user, clinic_id=patient.clinic_id, obj=patient, detail={"page": "ledger"})
     years = sorted({y for per_area in ledger.filler_ml_by_year.values() for y in per_area})
-    filler_rows = [(area, [per_area.get(y) for y in years], ledger.filler.present_ml(area))
-                   for area, per_area in sorted(ledger.filler_ml_by_year.items())]
+    filler_rows = [
+        (area, [per_area.get(y) for y in years], ledger.filler.present_ml(area))
+        for area, per_area in sorted(ledger.filler_ml_by_year.items())
+    ]
     visits = TreatmentVisit.objects.filter(patient=patient).select_related("clinician")
-    return render(request, "records/ledger.html", {
-        "patient": patient, "visits": visits, "ledger": ledger, "years": years, "filler_rows": filler_rows,
-        "plans": patient.plans.all(), "assessments": Assessment.objects.filter(session__patient=patient)})
+    return render(
+        request,
+        "records/ledger.html",
+        {
+            "patient": patient,
+            "visits": visits,
+            "ledger": ledger,
+            "years": years,
+            "filler_rows": filler_rows,
+            "plans": patient.plans.all(),
+            "assessments": Assessment.objects.filter(session__patient=patient),
+        },
+    )
 
 
 def _recalls(membership: Membership, on: date) -> list[Any]:
@@ -243,8 +317,13 @@ def recall_page(request: HttpRequest) -> HttpResponse:
     membership = _m(request)
     today = timezone.localdate()
     entries = _recalls(membership, today)
-    audit.record("view", user=request.user, clinic_id=membership.clinic_id, object_type="recall_list",
-                 detail={"entries": len(entries)})
+    audit.record(
+        "view",
+        user=request.user,
+        clinic_id=membership.clinic_id,
+        object_type="recall_list",
+        detail={"entries": len(entries)},
+    )
     return render(request, "records/recalls.html", {"entries": entries, "today": today})
 
 
@@ -253,10 +332,19 @@ def recall_page(request: HttpRequest) -> HttpResponse:
 def recall_ics(request: HttpRequest) -> HttpResponse:
     membership = _m(request)
     entries = _recalls(membership, timezone.localdate())
-    audit.record("export", user=request.user, clinic_id=membership.clinic_id, object_type="recall_list",
-                 detail={"format": "ics", "entries": len(entries)})
-    body = ical.recall_calendar(entries, clinic=membership.clinic.name, stamp=datetime.now(UTC),
-                                domain=request.get_host().split(":")[0] or "facebalance")
+    audit.record(
+        "export",
+        user=request.user,
+        clinic_id=membership.clinic_id,
+        object_type="recall_list",
+        detail={"format": "ics", "entries": len(entries)},
+    )
+    body = ical.recall_calendar(
+        entries,
+        clinic=membership.clinic.name,
+        stamp=datetime.now(UTC),
+        domain=request.get_host().split(":")[0] or "facebalance",
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="recalls.ics"'
     return response
@@ -295,10 +383,15 @@ def plan_pdf(request: HttpRequest, plan_id: str) -> HttpResponse:
     membership = _m(request)
     plan = scoped(Plan, plan_id, membership)
     audit.record("print", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan)
-    html = pdf.plan_html(letterhead=_letterhead(membership), patient=_header(plan.patient), plan=plan.document,
-                         analysis=None if plan.assessment is None else plan.assessment.analysis,
-                         photos=_annotated(plan.assessment), goals=plan.intake.goals if plan.intake else "",
-                         prepared_on=timezone.localdate())
+    html = pdf.plan_html(
+        letterhead=_letterhead(membership),
+        patient=_header(plan.patient),
+        plan=plan.document,
+        analysis=None if plan.assessment is None else plan.assessment.analysis,
+        photos=_annotated(plan.assessment),
+        goals=plan.intake.goals if plan.intake else "",
+        prepared_on=timezone.localdate(),
+    )
     return _pdf_response(html, "treatment-plan.pdf")
 
 
@@ -309,11 +402,19 @@ def assessment_pdf(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = scoped(Assessment, assessment_id, membership)
     patient = assessment.session.patient
     audit.record("print", user=request.user, clinic_id=patient.clinic_id, obj=assessment)
-    quality = [dict(p.checks, view_id=p.view_id, status=p.status, accepted_reason=p.accepted_reason)
-               for p in assessment.session.photos.all()]
-    html = pdf.report_html(letterhead=_letterhead(membership), patient=_header(patient), analysis=assessment.analysis,
-                           photos=_annotated(assessment), quality=quality, clinician=request.user.get_username(),
-                           prepared_on=timezone.localdate())
+    quality = [
+        dict(p.checks, view_id=p.view_id, status=p.status, accepted_reason=p.accepted_reason)
+        for p in assessment.session.photos.all()
+    ]
+    html = pdf.report_html(
+        letterhead=_letterhead(membership),
+        patient=_header(patient),
+        analysis=assessment.analysis,
+        photos=_annotated(assessment),
+        quality=quality,
+        clinician=request.user.get_username(),
+        prepared_on=timezone.localdate(),
+    )
     return _pdf_response(html, "assessment-report.pdf")
 
 
@@ -336,8 +437,13 @@ def fhir_export(request: HttpRequest, patient_id: str) -> HttpResponse:
 def measurements_csv(request: HttpRequest) -> HttpResponse:
     membership = _m(request)
     records = [convert.patient_record(p) for p in scoped_queryset(Patient, membership)]
-    audit.record("export", user=request.user, clinic_id=membership.clinic_id, object_type="measurements",
-                 detail={"format": "csv", "patients": len(records)})
+    audit.record(
+        "export",
+        user=request.user,
+        clinic_id=membership.clinic_id,
+        object_type="measurements",
+        detail={"format": "csv", "patients": len(records)},
+    )
     response = HttpResponse(csvexport.measurements_csv(records), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="measurements.csv"'
     return response

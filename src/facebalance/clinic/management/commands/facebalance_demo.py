@@ -46,8 +46,10 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         removed = photostore.sweep()
         if removed.part_files or removed.files_without_row:
-            self.stdout.write(f"photo store: removed {len(removed.part_files)} partial and "
-                              f"{len(removed.files_without_row)} uncommitted file(s) left by an interrupted upload")
+            self.stdout.write(
+                f"photo store: removed {len(removed.part_files)} partial and "
+                f"{len(removed.files_without_row)} uncommitted file(s) left by an interrupted upload"
+            )
         photo_dir: Path = options["photos"] or default_photo_dir()
         try:
             users = seed(photo_dir)
@@ -80,20 +82,25 @@ def seed(photo_dir: Path) -> dict[str, tuple[str, str]]:
     if not Patient.objects.filter(clinic=clinic).exists():
         with transaction.atomic():
             patient = Patient.objects.create(
-                clinic=clinic, given_name="Sample", family_name="Patient", date_of_birth=date(1994, 5, 17),
-                sex="female", ethnicity="white", created_by=provider,
+                clinic=clinic,
+                given_name="Sample",
+                family_name="Patient",
+                date_of_birth=date(1994, 5, 17),
+                sex="female",
+                ethnicity="white",
+                created_by=provider,
                 photo_attribution="Photos: Face Research Lab London Set, subject 001 (DeBruine L, Jones B, 2017, "
                 "doi:10.6084/m9.figshare.5047666), CC BY 4.0, https://creativecommons.org/licenses/by/4.0/.\n\n"
                 + attribution,
             )
             audit.record("create", user=provider, clinic_id=clinic.pk, obj=patient, detail={"demo": True})
             protocol = engine.clinic_protocol(clinic)
-            session = PhotoSession.objects.create(patient=patient, created_by=provider,
-                                                  protocol_name=protocol.name, protocol_version=protocol.version)
+            session = PhotoSession.objects.create(
+                patient=patient, created_by=provider, protocol_name=protocol.name, protocol_version=protocol.version
+            )
             audit.record("create", user=provider, clinic_id=clinic.pk, obj=session, detail={"demo": True})
         for view_id, name in SAMPLE_PHOTOS.items():
             path = photo_dir / name
             if path.is_file():
                 services.add_photo(session, view_id, path.read_bytes(), user=provider)
-    return {"provider": (PROVIDER, provider_pw), "front desk": (FRONT_DESK, desk_pw),
-            "clinic admin": (ADMIN, admin_pw)}
+    return {"provider": (PROVIDER, provider_pw), "front desk": (FRONT_DESK, desk_pw), "clinic admin": (ADMIN, admin_pw)}

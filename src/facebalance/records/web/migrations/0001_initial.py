@@ -9,89 +9,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clinic', '0002_audit_append_only'),
+        ("clinic", "0002_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TreatmentVisit',
+            name="TreatmentVisit",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('plan_item', models.CharField(blank=True, default='', max_length=80)),
-                ('performed_on', models.DateField()),
-                ('modality', models.CharField(choices=[('toxin', 'Botulinum toxin (U)'), ('ha', 'Hyaluronic acid filler (mL)'), ('plla', 'Poly-L-lactic acid (vials)'), ('caha', 'Calcium hydroxylapatite (mL)'), ('hyaluronidase', 'Hyaluronidase (U)')], max_length=20)),
-                ('area', models.CharField(max_length=60)),
-                ('product', models.CharField(max_length=120)),
-                ('lot', models.CharField(max_length=60)),
-                ('expiry', models.DateField(blank=True, null=True)),
-                ('disliked', models.BooleanField(default=False)),
-                ('note', models.TextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('clinician', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='treatments', to='clinic.patient')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='treatments', to='clinic.plan')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("plan_item", models.CharField(blank=True, default="", max_length=80)),
+                ("performed_on", models.DateField()),
+                (
+                    "modality",
+                    models.CharField(
+                        choices=[
+                            ("toxin", "Botulinum toxin (U)"),
+                            ("ha", "Hyaluronic acid filler (mL)"),
+                            ("plla", "Poly-L-lactic acid (vials)"),
+                            ("caha", "Calcium hydroxylapatite (mL)"),
+                            ("hyaluronidase", "Hyaluronidase (U)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("area", models.CharField(max_length=60)),
+                ("product", models.CharField(max_length=120)),
+                ("lot", models.CharField(max_length=60)),
+                ("expiry", models.DateField(blank=True, null=True)),
+                ("disliked", models.BooleanField(default=False)),
+                ("note", models.TextField(blank=True, default="")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "clinician",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="treatments", to="clinic.patient"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="treatments",
+                        to="clinic.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-performed_on', '-created_at'),
+                "ordering": ("-performed_on", "-created_at"),
             },
         ),
         migrations.CreateModel(
-            name='InjectionSite',
+            name="InjectionSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site', models.CharField(max_length=40)),
-                ('x', models.FloatField()),
-                ('y', models.FloatField()),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=7)),
-                ('depth', models.CharField(choices=[('intradermal', 'intradermal'), ('subcutaneous', 'subcutaneous'), ('deep_fat', 'deep_fat'), ('supraperiosteal', 'supraperiosteal'), ('intramuscular', 'intramuscular')], max_length=20)),
-                ('technique', models.CharField(choices=[('needle', 'needle'), ('cannula', 'cannula')], max_length=10)),
-                ('note', models.CharField(blank=True, default='', max_length=200)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='records.treatmentvisit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("site", models.CharField(max_length=40)),
+                ("x", models.FloatField()),
+                ("y", models.FloatField()),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=7)),
+                (
+                    "depth",
+                    models.CharField(
+                        choices=[
+                            ("intradermal", "intradermal"),
+                            ("subcutaneous", "subcutaneous"),
+                            ("deep_fat", "deep_fat"),
+                            ("supraperiosteal", "supraperiosteal"),
+                            ("intramuscular", "intramuscular"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("technique", models.CharField(choices=[("needle", "needle"), ("cannula", "cannula")], max_length=10)),
+                ("note", models.CharField(blank=True, default="", max_length=200)),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="sites", to="records.treatmentvisit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('movement_returned_weeks', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('satisfied', models.BooleanField(null=True)),
-                ('note', models.TextField(blank=True, default='')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='records.treatmentvisit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on", models.DateField()),
+                ("movement_returned_weeks", models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
+                ("satisfied", models.BooleanField(null=True)),
+                ("note", models.TextField(blank=True, default="")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="records.treatmentvisit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('on', 'id'),
+                "ordering": ("on", "id"),
             },
         ),
         migrations.CreateModel(
-            name='AdverseEvent',
+            name="AdverseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30)),
-                ('severity', models.CharField(choices=[('mild', 'mild'), ('moderate', 'moderate'), ('severe', 'severe')], max_length=10)),
-                ('onset', models.DateField()),
-                ('resolved', models.DateField(blank=True, null=True)),
-                ('action', models.TextField(blank=True, default='')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='adverse_events', to='records.treatmentvisit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=30)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("mild", "mild"), ("moderate", "moderate"), ("severe", "severe")], max_length=10
+                    ),
+                ),
+                ("onset", models.DateField()),
+                ("resolved", models.DateField(blank=True, null=True)),
+                ("action", models.TextField(blank=True, default="")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adverse_events",
+                        to="records.treatmentvisit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('onset', 'id'),
+                "ordering": ("onset", "id"),
             },
         ),
         migrations.AddIndex(
-            model_name='treatmentvisit',
-            index=models.Index(fields=['patient', 'performed_on'], name='records_tre_patient_b3396c_idx'),
+            model_name="treatmentvisit",
+            index=models.Index(fields=["patient", "performed_on"], name="records_tre_patient_b3396c_idx"),
         ),
     ]

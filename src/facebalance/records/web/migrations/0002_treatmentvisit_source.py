@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0001_initial'),
+        ("records", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='treatmentvisit',
-            name='source_clinic',
-            field=models.CharField(blank=True, default='', max_length=200),
+            model_name="treatmentvisit",
+            name="source_clinic",
+            field=models.CharField(blank=True, default="", max_length=200),
         ),
         migrations.AddField(
-            model_name='treatmentvisit',
-            name='source_clinician',
-            field=models.CharField(blank=True, default='', max_length=150),
+            model_name="treatmentvisit",
+            name="source_clinician",
+            field=models.CharField(blank=True, default="", max_length=150),
         ),
     ]
