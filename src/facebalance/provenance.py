@@ -1,0 +1,133 @@
+"""Where every clinical number comes from: one :class:`Provenance` type and one loader for data tables.
+
+Norms, finding rules, movement rules, the photo protocol and the planner's catalog, prices, rules and
+safety tables are TOML files whose rows each carry a ``source`` (the citation, or how the value was
+obtained) and a ``review`` status. They are all read through :func:`read_table_file` /
+:func:`parse_table_text` and :meth:`Provenance.of_row`, so the review states and the checks are the same
+everywhere.
+
+Review states
+-------------
+``cited``
+    Taken from the cited publication.
+``derived``
+    Computed from cited values (the source says how).
+``measured``
+    Measured by this project on a named data set (``facebalance eval ...``), not a clinical norm.
+``working``
+    A working default awaiting the clinic's medical lead.
+``clinic``
+    The clinic's own value, from its own file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from facebalance.errors import FacebalanceError
+
+Review = Literal["cited", "derived", "measured", "working", "clinic"]
+REVIEW_STATES: frozenset[str] = frozenset({"cited", "derived", "measured", "working", "clinic"})
+
+
+class DataFileError(FacebalanceError):
+    """A packaged or clinic data file is malformed, or one of its numbers has no source."""
+
+    code = "data_file"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The basis of one clinical number: its citation (or method) and its review status."""
+
+    source: str
+    review: Review
+
+    @classmethod
+    def of_row(
+        cls,
+        row: Mapping[str, Any],
+        where: str,
+        *,
+        default_review: Review | None = None,
+        error: type[FacebalanceError] = DataFileError,
+        source_key: str = "source",
+        review_key: str = "review",
+    ) -> Provenance:
+        """The provenance of a table row, after checking it has a source and a known review status.
+
+        >>> Provenance.of_row({"source": "Farkas 1994", "review": "cited"}, "norm #1")
+        Provenance(source='Farkas 1994', review='cited')
+        >>> Provenance.of_row({"source": ""}, "norm #2")
+        Traceback (most recent call last):
+        ...
+        facebalance.provenance.DataFileError: norm #2 has no source. Cite the basis of every number, or mark it working.
+        """
+        source = str(row.get(source_key, "")).strip()
+        if not source:
+            raise error(f"{where} has no {source_key}.", hint="Cite the basis of every number, or mark it working.")
+        raw = row.get(review_key, default_review)
+        if raw is None:
+            raise error(f"{where} has no {review_key} status.", hint=f"Use one of {', '.join(sorted(REVIEW_STATES))}.")
+        review = str(raw)
+        if review not in REVIEW_STATES:
+            raise error(
+                f"{where} has review status {review!r}.", hint=f"Use one of {', '.join(sorted(REVIEW_STATES))}."
+            )
+        return cls(source=source, review=cast(Review, review))
+
+
+def parse_table_text(
+    text: str, *, origin: str = "<string>", error: type[FacebalanceError] = DataFileError
+) -> dict[str, Any]:
+    """A TOML document parsed, or ``error`` naming the file and the syntax problem."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{origin} is not valid TOML: {exc}.", hint="Fix the file's syntax.") from None
+
+
+def read_table_file(path: Path, *, error: type[FacebalanceError] = DataFileError) -> dict[str, Any]:
+    """A clinic's TOML file parsed, or ``error`` saying why it cannot be read."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"Cannot read {path}: {exc}.", hint="Pass a readable UTF-8 TOML file.") from None
+    return parse_table_text(text, origin=str(path), error=error)
+
+
+def packaged_table(package: str, name: str, *, error: type[FacebalanceError] = DataFileError) -> dict[str, Any]:
+    """The packaged ``data/NAME`` TOML file of ``package`` (e.g. ``facebalance.planning``), parsed."""
+    text = resources.files(package).joinpath(f"data/{name}").read_text("utf-8")
+    return parse_table_text(text, origin=f"{package}/data/{name}", error=error)
+
+
+def table_rows(
+    doc: Mapping[str, Any], table: str, *, origin: str, error: type[FacebalanceError] = DataFileError
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each row of the array of tables ``[[table]]`` with a ``where`` label for messages.
+
+    >>> doc = {"rule": [{"id": "a"}, {"id": "b"}]}
+    >>> [where for where, _ in table_rows(doc, "rule", origin="rules.toml")]
+    ['rules.toml rule #1 (a)', 'rules.toml rule #2 (b)']
+    """
+    rows = doc.get(table, [])
+    if not isinstance(rows, list):
+        raise error(f"{origin}: {table!r} must be an array of tables ([[{table}]]).", hint="Fix the file.")
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise error(f"{origin}: {table} #{i + 1} is not a table.", hint="Fix the file.")
+        label = row.get("id", row.get("measurement", row.get("name")))
+        yield (f"{origin} {table} #{i + 1}" + (f" ({label})" if label is not None else "")), row
+
+
+def require(row: Mapping[str, Any], key: str, where: str, *, error: type[FacebalanceError] = DataFileError) -> Any:
+    """``row[key]``, or ``error`` naming the row and the missing key."""
+    if key not in row:
+        raise error(f"{where}: missing {key!r}.", hint="Add it to the row.")
+    return row[key]
