@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shared_data import BUNDLED_LONDON, SHARED, SHARED_DATA, shared_path  # noqa: F401  (re-exported)
+from tests.shared_data import BUNDLED_LONDON, SHARED, SHARED_DATA, shared_path  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="session")

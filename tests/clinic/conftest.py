@@ -15,7 +15,7 @@ else:
 
     configure()
 
-from clinic.clinic_records import ClinicRecords, make_clinic
+from tests.clinic.clinic_records import ClinicRecords, make_clinic
 
 
 @pytest.fixture(autouse=True)

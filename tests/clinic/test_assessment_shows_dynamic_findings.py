@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
 from facebalance.clinic.models import Assessment, AuditEvent, FindingReview, Patient, PhotoSession
+from tests.clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
 
 
 @pytest.mark.django_db

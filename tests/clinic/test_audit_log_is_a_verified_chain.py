@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.db import connection
 from django.test import Client
 
-from clinic.clinic_records import ClinicRecords
 from facebalance.clinic import audit
 from facebalance.clinic.models import AuditEvent
+from tests.clinic.clinic_records import ClinicRecords
 
 
 def drop_guards() -> None:

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from clinic.clinic_records import BAD_IMAGES, ClinicRecords
 from facebalance.clinic import photostore
 from facebalance.clinic.api import issue_key
 from facebalance.clinic.models import Photo
+from tests.clinic.clinic_records import BAD_IMAGES, ClinicRecords
 
 #: Files the README says are handled (stored clean), not refused.
 SANITISED = {

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from clinic.clinic_records import LONDON, ClinicRecords, upload
 from facebalance.clinic import photostore
 from facebalance.clinic.models import AuditEvent, Comparison, Patient, PhotoSession
+from tests.clinic.clinic_records import LONDON, ClinicRecords, upload
 
 
 @pytest.mark.django_db

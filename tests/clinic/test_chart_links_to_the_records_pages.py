@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from clinic.clinic_records import ClinicRecords
+from tests.clinic.clinic_records import ClinicRecords
 
 
 def _links(records: ClinicRecords) -> dict[str, str]:

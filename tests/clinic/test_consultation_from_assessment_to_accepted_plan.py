@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
 from facebalance.clinic.models import Assessment, FindingReview, Intake, Photo, PhotoSession, Plan
+from tests.clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
 
 INTAKE = {
     "goals": "I look tired and my chin feels weak",

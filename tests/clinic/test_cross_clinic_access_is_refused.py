@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from clinic.clinic_records import ClinicRecords
 from facebalance.clinic import urls as clinic_urls
 from facebalance.clinic.api import api, issue_key
 from facebalance.clinic.models import FindingReview, Membership, Photo, Plan
+from tests.clinic.clinic_records import ClinicRecords
 
 REFUSED = {403, 404, 405}
 

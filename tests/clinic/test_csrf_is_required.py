@@ -6,8 +6,8 @@ import re
 
 from django.test import Client
 
-from clinic.clinic_records import ClinicRecords
 from facebalance.clinic.models import FindingReview, Patient
+from tests.clinic.clinic_records import ClinicRecords
 
 
 def token(client: Client, url: str) -> str:

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from clinic.clinic_records import LONDON
 from facebalance.clinic.models import Patient, Photo
+from tests.clinic.clinic_records import LONDON
 
 
 @pytest.mark.django_db

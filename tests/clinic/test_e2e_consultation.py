@@ -47,10 +47,10 @@ sync_api = pytest.importorskip(
 
 from django.db import connection  # noqa: E402
 
-from clinic.clinic_records import LONDON, REPO  # noqa: E402
 from facebalance.clinic import audit  # noqa: E402
 from facebalance.clinic.models import Assessment, Patient, Photo, Plan  # noqa: E402
-from shared_data import shared_path  # noqa: E402
+from tests.clinic.clinic_records import LONDON, REPO  # noqa: E402
+from tests.shared_data import shared_path  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 CHROMIUM_ARGS = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from clinic.clinic_records import ClinicRecords
 from facebalance.clinic.models import AuditEvent
+from tests.clinic.clinic_records import ClinicRecords
 
 
 def test_it_locks_a_user_name_after_five_failures(clinic_a: ClinicRecords) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.test import Client
 
-from clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
 from facebalance.clinic import photostore
 from facebalance.clinic.models import Photo
+from tests.clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
 
 
 def test_a_good_frontal_photo_passes_and_is_stored_clean(clinic_a: ClinicRecords) -> None:

@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from clinic.clinic_records import ClinicRecords
 from facebalance.clinic.api import issue_key
 from facebalance.clinic.models import AuditEvent, Plan
+from tests.clinic.clinic_records import ClinicRecords
 
 HTMX = {"HX-Request": "true"}
 #: Grades that give a two-visit plan: toxin and cheek filler first, then the chin (midface before lower face).

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.test import Client, RequestFactory
 
-from clinic.clinic_records import ClinicRecords
 from facebalance.clinic import urls
 from facebalance.clinic.middleware import DenyByDefaultMiddleware
+from tests.clinic.clinic_records import ClinicRecords
 
 
 def test_pages_carry_the_headers(clinic_a: ClinicRecords) -> None:

@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from clinic.clinic_records import ClinicRecords
+from tests.clinic.clinic_records import ClinicRecords
 
 
 def login(client: Client) -> None:

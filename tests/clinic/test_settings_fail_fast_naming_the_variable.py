@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic.clinic_records import REPO
 from facebalance.clinic.config import SETTINGS_DOC, ConfigError, load_config
+from tests.clinic.clinic_records import REPO
 
 GOOD = {"FACEBALANCE_SECRET_KEY": "k" * 40}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyotp
 from django.test import Client
 
-from clinic.clinic_records import ClinicRecords
 from facebalance.clinic.models import Membership
+from tests.clinic.clinic_records import ClinicRecords
 
 
 def test_the_password_alone_is_not_enough(clinic_a: ClinicRecords) -> None:

@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from clinic.clinic_records import LONDON, REPO, ClinicRecords
 from facebalance.clinic import photostore
 from facebalance.clinic.models import Photo
+from tests.clinic.clinic_records import LONDON, REPO, ClinicRecords
 
 #: Runs an upload through the real pipeline in a second process, which SIGKILLs itself at one step.
 CHILD = r"""

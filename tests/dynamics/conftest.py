@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from dynamics_videos import face_crop
 
 from facebalance.dynamics.tracker import PhotoFaceObserver
+from tests.dynamics.dynamics_videos import face_crop
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from dynamics_videos import write_video
 from typer.testing import CliRunner
 
 from facebalance.cli import app
@@ -24,6 +23,7 @@ from facebalance.dynamics.errors import (
 )
 from facebalance.dynamics.video import VideoLimits, VideoReader
 from facebalance.errors import FacebalanceError
+from tests.dynamics.dynamics_videos import write_video
 
 
 def _grey(n: int, size: int = 240) -> list[np.ndarray]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from facebalance.dynamics.evaluation import SECTION, run_smile_eval
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 
 def test_it_measures_each_pair_and_writes_its_section(tmp_path: Path) -> None:

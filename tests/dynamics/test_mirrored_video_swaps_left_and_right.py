@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from dynamics_videos import one_sided_frames, read_frames, write_video
 
 from facebalance.dynamics.assess import assess_video
 from facebalance.dynamics.results import DynamicsResult
-from shared_data import shared_path
+from tests.dynamics.dynamics_videos import one_sided_frames, read_frames, write_video
+from tests.shared_data import shared_path
 
 #: "Exactly": equal up to floating-point rounding.
 _EXACT = 1e-6

@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from facebalance.cli import app
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 #: A broad smile moves each corner several millimetres (London pairs: median about 6 mm, docs/validation.md).
 _SMILE_MM = 3.0

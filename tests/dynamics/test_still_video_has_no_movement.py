@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from dynamics_videos import write_video
 
 from facebalance.dynamics.assess import assess_video
+from tests.dynamics.dynamics_videos import write_video
 
 #: A still picture tracked frame to frame: the mesh may settle by a few hundredths of a pixel.
 _STILL_MM = 0.05

@@ -12,7 +12,7 @@ from facebalance.dynamics.metrics import MovementScale
 from facebalance.dynamics.points import SIDES
 from facebalance.dynamics.teeth import tooth_and_gum_show
 from facebalance.vision import FaceLandmarker
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 SCALE = MovementScale(Calibration(0.1, 0.03, CalibrationMethod.KNOWN_DISTANCE, "test"), noise_px=0.5)
 SKIN, LIP, GUM, TOOTH, CAVITY = (205, 160, 140), (150, 70, 80), (235, 130, 150), (240, 238, 228), (40, 20, 25)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from photo_variants import Analyse, png_bytes
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
 from facebalance.vision import FaceLandmarker
+from tests.engine.photo_variants import Analyse, png_bytes
 
 
 @pytest.fixture(scope="session")

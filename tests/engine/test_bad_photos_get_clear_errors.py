@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from photo_variants import png_bytes
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -22,7 +21,8 @@ from facebalance.errors import (
     PoseOutOfRange,
 )
 from facebalance.vision import FaceLandmarker
-from shared_data import shared_path
+from tests.engine.photo_variants import png_bytes
+from tests.shared_data import shared_path
 
 
 def assert_clear(exc: FacebalanceError) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from photo_variants import Analyse, sigma, values
 from PIL import Image, ImageOps
 
 from facebalance.analysis import PhotoAnalysis
+from tests.engine.photo_variants import Analyse, sigma, values
 
 # MediaPipe is not exactly mirror-equivariant: on the bundled photos its left/right disagreement with
 # itself is up to about 1.2 mm, within one landmark's localisation noise; tolerances are each

@@ -4,11 +4,11 @@ is said so."""
 from __future__ import annotations
 
 import pytest
-from photo_variants import png_bytes
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
 from facebalance.vision import FaceLandmarker
+from tests.engine.photo_variants import png_bytes
 
 
 def test_it_calibrates_from_a_measured_interpupillary_distance(ada: PhotoAnalysis, landmarker: FaceLandmarker) -> None:

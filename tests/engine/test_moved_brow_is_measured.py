@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from photo_variants import Analyse, as_array, values
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis
 from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, Landmark
+from tests.engine.photo_variants import Analyse, as_array, values
 
 SHIFT_PX = 12
 #: One landmark's localisation noise (about 1 mm; see the norms data's landmark_sigma_iris_diameters).

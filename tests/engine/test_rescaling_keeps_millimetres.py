@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from photo_variants import Analyse, sigma, values
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis
+from tests.engine.photo_variants import Analyse, sigma, values
 
 KEYS = [
     "intercanthal_width_mm",

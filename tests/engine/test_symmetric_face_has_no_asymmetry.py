@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from photo_variants import Analyse, as_array, sigma, values
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis
+from tests.engine.photo_variants import Analyse, as_array, sigma, values
 
 ASYMMETRIES = [
     "brow_height_asymmetry_mm",

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from facebalance.evaluation.lfpw import REGIONS, LandmarkEval, run_landmark_eval
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 IMAGES = 3
 #: MediaPipe on LFPW is around 0.05; a wrong mapping or a missed 1-index shift is far above this bound.

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from facebalance.evaluation.london import MeasurementEval, run_measurement_eval
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 PHOTOS = 3
 #: Loose sanity bounds: a broken mapping or unit error lands far outside them.

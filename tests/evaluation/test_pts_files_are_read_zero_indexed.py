@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from facebalance.evaluation.lfpw import IBUG_POINT_COUNT, read_pts
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 
 def _write_pts(path: Path, points: np.ndarray) -> None:

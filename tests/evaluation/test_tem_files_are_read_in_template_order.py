@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from facebalance.evaluation.london import TEMPLATE_POINT_COUNT, TemplatePoint, read_tem
-from shared_data import BUNDLED_LONDON
+from tests.shared_data import BUNDLED_LONDON
 
 
 def test_it_reads_the_points_and_ignores_what_follows(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from facebalance.evaluation.london import (
     read_tem,
     template_measurements,
 )
-from shared_data import BUNDLED_LONDON
+from tests.shared_data import BUNDLED_LONDON
 
 MM_PER_PX = 0.3
 #: Rotation leaves lengths, ratios and angles equal up to floating point.

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from planning_personas import intake, plan_for, weeks_before_start
-
 from facebalance.planning import Intake, plan_document
 from facebalance.planning.edit import EditResult, PlanEdit, edit_plan
+from tests.planning.planning_personas import intake, plan_for, weeks_before_start
 
 #: Iris, 30: thin lips whose lower lip sits 0.6 mm behind the E-line: the guard trims lip filler to 0.6 mL.
 IRIS: dict[str, Any] = {

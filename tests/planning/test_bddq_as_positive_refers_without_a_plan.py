@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from planning_personas import LENA, POSITIVE_BDDQ_AS, intake, plan_for
 
 from facebalance.planning import BddqAs, IntakeError
 from facebalance.planning.safety import bddq_as_positive, load_safety_rules
+from tests.planning.planning_personas import LENA, POSITIVE_BDDQ_AS, intake, plan_for
 
 RULE = load_safety_rules().bddq_as
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planning_personas import intake, plan_for
+from tests.planning.planning_personas import intake, plan_for
 
 WANTS_IT_ALL: dict[str, object] = {
     "concerns": [{"area": "lips", "text": "thin lips"}],

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from planning_personas import intake, plan_for
 
 from facebalance.planning.intake import MedicalHistory
 from facebalance.planning.safety import Contraindication, load_safety_rules
+from tests.planning.planning_personas import intake, plan_for
 
 SAFETY = load_safety_rules()
 #: A patient with a candidate of every modality: toxin, HA (lips, chin), PLLA, CaHA, hyaluronidase.

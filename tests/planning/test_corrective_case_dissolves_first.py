@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from planning_personas import MAYA, START, intake, plan_for
+from tests.planning.planning_personas import MAYA, START, intake, plan_for
 
 
 def test_it_dissolves_at_the_first_visit_and_refills_no_sooner_than_two_weeks_later() -> None:

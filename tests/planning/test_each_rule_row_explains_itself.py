@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from planning_personas import intake, plan_for
 
 from facebalance.planning import FindingInput
 from facebalance.planning.rules import Condition, Evidence, Indication, Relation, load_planning_rules
 from facebalance.planning.scales import load_scales
+from tests.planning.planning_personas import intake, plan_for
 
 RULES = load_planning_rules()
 SCALES = load_scales()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planning_personas import LENA, intake, plan_for
+from tests.planning.planning_personas import LENA, intake, plan_for
 
 
 def test_it_flags_an_unrealistic_expectation_in_the_clinics_words() -> None:

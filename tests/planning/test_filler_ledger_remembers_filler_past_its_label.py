@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from planning_personas import intake, plan_for
-
 from facebalance.planning import PriorTreatment
 from facebalance.planning.ledger import filler_ledger
+from tests.planning.planning_personas import intake, plan_for
 
 LIPS_EVERY_YEAR: list[dict[str, Any]] = [
     {"date": d, "modality": "ha", "area": "lips", "amount": 1.0, "satisfied": True}

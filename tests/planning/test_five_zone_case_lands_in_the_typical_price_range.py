@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from planning_personas import NORA, START, intake, plan_for
-
 from facebalance.planning.pricing import PriceRange
+from tests.planning.planning_personas import NORA, START, intake, plan_for
 
 
 def test_it_sequences_the_five_zones_over_four_visits_two_weeks_apart() -> None:

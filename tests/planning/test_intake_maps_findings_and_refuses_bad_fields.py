@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from planning_personas import intake, plan_for
 
 from facebalance.planning import IntakeError, findings_from_frontal, parse_intake
+from tests.planning.planning_personas import intake, plan_for
 
 
 def test_it_maps_frontal_findings_with_their_values_and_skips_rejected_ones() -> None:

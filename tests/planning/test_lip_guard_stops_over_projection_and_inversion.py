@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from planning_personas import intake, plan_for
-
 from facebalance.planning.ledger import LOWER_LIP_E_LINE, LOWER_VERMILION, UPPER_VERMILION, lip_guard
 from facebalance.planning.rules import load_planning_rules
+from tests.planning.planning_personas import intake, plan_for
 
 LIPS = load_planning_rules().lips
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from planning_personas import LENA, START, intake, plan_for
+from tests.planning.planning_personas import LENA, START, intake, plan_for
 
 
 def test_it_plans_the_chin_at_the_first_visit_and_the_lips_two_weeks_later() -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from planning_personas import START, intake, plan_for
 
 from facebalance.planning import Plan
 from facebalance.planning.catalog import load_catalog
@@ -17,6 +16,7 @@ from facebalance.planning.intake import Intake
 from facebalance.planning.ledger import filler_ledger
 from facebalance.planning.rules import load_planning_rules
 from facebalance.planning.scales import load_scales
+from tests.planning.planning_personas import START, intake, plan_for
 
 CATALOG = load_catalog()
 RULES = load_planning_rules()

@@ -7,9 +7,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from planning_personas import LENA, MAYA, NORA, POSITIVE_BDDQ_AS, intake, plan_for
 
 from facebalance.planning import PLAN_SCHEMA, PLAN_SCHEMA_VERSION, plan_document, plan_schema
+from tests.planning.planning_personas import LENA, MAYA, NORA, POSITIVE_BDDQ_AS, intake, plan_for
 
 SCENARIOS: dict[str, dict[str, Any]] = {
     "proposed": NORA,

@@ -3,10 +3,9 @@ edited plan carries each as a caution flag, said again by the edit's sentence.""
 
 from __future__ import annotations
 
-from plan_edit_personas import BEA, edit, planned
-from planning_personas import LENA, NORA
-
 from facebalance.planning import plan_document
+from tests.planning.plan_edit_personas import BEA, edit, planned
+from tests.planning.planning_personas import LENA, NORA
 
 
 def _caution_flags(result: object) -> dict[str, str]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from planning_personas import plan_for
-from test_no_plan_breaks_a_clinical_rule import broken_rules, patients
 
 from facebalance.planning import Intake, plan_document
 from facebalance.planning.edit import PlanEdit, PlanEditError, check_state, edit_choices, edit_plan
+from tests.planning.planning_personas import plan_for
+from tests.planning.test_no_plan_breaks_a_clinical_rule import broken_rules, patients
 
 SOFT = {"too many visits": "edit_visits", "over budget": "edit_budget"}
 

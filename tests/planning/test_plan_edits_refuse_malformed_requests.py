@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from plan_edit_personas import edit, planned
-from planning_personas import LENA, NORA, POSITIVE_BDDQ_AS, intake, plan_for
 
 from facebalance.planning import PlanningError, plan_document
 from facebalance.planning.edit import PlanEdit, PlanEditError, edit_plan
+from tests.planning.plan_edit_personas import edit, planned
+from tests.planning.planning_personas import LENA, NORA, POSITIVE_BDDQ_AS, intake, plan_for
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from plan_edit_personas import IRIS, JADE, KIRA, OLGA, PIA, edit, planned
-from planning_personas import LENA, NORA
+
+from tests.planning.plan_edit_personas import IRIS, JADE, KIRA, OLGA, PIA, edit, planned
+from tests.planning.planning_personas import LENA, NORA
 
 #: persona, edit, the gate that refuses it, words its message must contain.
 REFUSALS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [

@@ -7,12 +7,12 @@ import itertools
 from datetime import date
 
 import jsonschema
-from plan_edit_personas import BEA, JADE, TESS, edit, item_keys, planned
-from planning_personas import LENA, NORA
 
 from facebalance.planning import plan_document, plan_schema
 from facebalance.planning.edit import EDIT_FLAG
 from facebalance.planning.rules import load_planning_rules
+from tests.planning.plan_edit_personas import BEA, JADE, TESS, edit, item_keys, planned
+from tests.planning.planning_personas import LENA, NORA
 
 LIMITS = load_planning_rules().limits
 TOXIN_UNIT_USD = (14.0, 22.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planning_personas import NORA, intake, plan_for
+from tests.planning.planning_personas import NORA, intake, plan_for
 
 
 def test_it_defers_the_whole_plan_during_pregnancy() -> None:

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from planning_personas import START, intake, plan_for
 
 from facebalance.planning import PriorTreatment
 from facebalance.planning.cadence import toxin_cadence
 from facebalance.planning.rules import load_planning_rules
+from tests.planning.planning_personas import START, intake, plan_for
 
 RULES = load_planning_rules().cadence
 

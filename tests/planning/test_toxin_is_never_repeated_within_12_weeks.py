@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from planning_personas import START, intake, plan_for, weeks_before_start
+from tests.planning.planning_personas import START, intake, plan_for, weeks_before_start
 
 LAST_SESSION = weeks_before_start(8)
 EIGHT_WEEKS_ON: dict[str, object] = {

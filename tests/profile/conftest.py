@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from synthetic_profiles import ColourKeySegmenter, SyntheticProfile, mirrored, png_bytes, render_profile
 
 from facebalance.profile.analysis import ProfileAnalysis, analyze_profile
 from facebalance.profile.calibration import RulerDistance
 from facebalance.profile.segmentation import PersonSegmenter
 from facebalance.vision import FaceLandmarker
+from tests.profile.synthetic_profiles import ColourKeySegmenter, SyntheticProfile, mirrored, png_bytes, render_profile
 
 #: A 60 mm ruler drawn vertically in the photo, at the synthetic scale (6 px/mm).
 RULER_60MM = RulerDistance((100.0, 100.0), (100.0, 460.0), 60.0, 0.1)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from synthetic_profiles import ColourKeySegmenter, FixedMaskSegmenter, SyntheticProfile, png_bytes
 
 from facebalance.errors import FacebalanceError, FaceCutOff, NoFaceFound, PoseOutOfRange
 from facebalance.profile.analysis import analyze_profile
 from facebalance.profile.errors import BusyBackdrop, HeadCutOff, NoPersonFound, NotAProfileView
 from facebalance.profile.segmentation import PersonSegmenter
 from facebalance.vision import FaceLandmarker
+from tests.profile.synthetic_profiles import ColourKeySegmenter, FixedMaskSegmenter, SyntheticProfile, png_bytes
 
 
 def busy(profile: SyntheticProfile) -> np.ndarray:

@@ -15,7 +15,7 @@ from facebalance.profile.evaluation import ISBI_SOFT_TISSUE, ImageResult, read_l
 from facebalance.profile.landmarks import ProfilePoint
 from facebalance.profile.xray import outline_from_cephalogram
 from facebalance.vision import load_image
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 #: Five images keep the test fast; the full run is `facebalance eval profile` (docs/validation.md).
 FEW = 5

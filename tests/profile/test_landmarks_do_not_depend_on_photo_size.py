@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from synthetic_profiles import PROFILE_MM
 
 from facebalance.profile.geometry import resample_polyline
 from facebalance.profile.landmarks import CLINICAL_POINTS, ProfileLandmarks, locate_landmarks
+from tests.profile.synthetic_profiles import PROFILE_MM
 
 #: Positions agree within this (mm at the designed scale): the smoothing and the outline's sampling
 #: scale with S, and the remaining difference is the sampling grid's phase, well under the 1 mm a clinician

@@ -6,13 +6,13 @@ import math
 
 import numpy as np
 import pytest
-from synthetic_profiles import PROFILE_MM, expected_values
 
 from facebalance.anatomy.calibration import Calibration, CalibrationMethod
 from facebalance.profile.frame import ProfileFrame
 from facebalance.profile.landmarks import LocatedPoint, ProfileLandmarks, ProfilePoint
 from facebalance.profile.measurements import MEASUREMENT_IDS, NO_SCALE_REASON, measure_profile
 from facebalance.zones.base import Zone
+from tests.profile.synthetic_profiles import PROFILE_MM, expected_values
 
 EXACT = 1e-9
 #: Construction points of the designed profile: its columella is straight, its forehead tangent touches

@@ -5,13 +5,13 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from synthetic_profiles import SyntheticProfile, coarse_mask, expected_values
 
 from facebalance.anatomy.calibration import Calibration, CalibrationMethod
 from facebalance.profile.analysis import ProfileAnalysis
 from facebalance.profile.contour import TracedOutline, outline_from_mask, refine_outline
 from facebalance.profile.landmarks import ProfileLandmarks, ProfilePoint, locate_landmarks
 from facebalance.profile.measurements import measure_profile
+from tests.profile.synthetic_profiles import SyntheticProfile, coarse_mask, expected_values
 
 #: The drawn head has sharp polyline corners; the landmark step smooths the outline by about 0.5 mm, which
 #: moves a corner's extremum by up to about 0.4 mm along the outline. Hence these tolerances.

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from synthetic_profiles import ColourKeySegmenter, SyntheticProfile
 
 from facebalance.profile import detect_view
 from facebalance.profile.analysis import facing_from_mask
 from facebalance.profile.segmentation import PersonSegmenter
 from facebalance.vision import FaceLandmarker
+from tests.profile.synthetic_profiles import ColourKeySegmenter, SyntheticProfile
 
 
 def test_it_calls_a_studio_frontal_photo_frontal(

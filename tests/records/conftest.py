@@ -32,13 +32,13 @@ def photo_store(tmp_path: Path, settings: Any) -> Path:
 
 @pytest.fixture
 def clinic_a(db: Any, photo_store: Path) -> Any:
-    from clinic.clinic_records import make_clinic
+    from tests.clinic.clinic_records import make_clinic
 
     return make_clinic("Harbour Clinic", "harbour")
 
 
 @pytest.fixture
 def clinic_b(db: Any, photo_store: Path) -> Any:
-    from clinic.clinic_records import make_clinic
+    from tests.clinic.clinic_records import make_clinic
 
     return make_clinic("Hill Clinic", "hill")

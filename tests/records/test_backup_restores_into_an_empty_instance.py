@@ -29,8 +29,8 @@ def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 def running_clinic(transactional_db: Any, photo_store: Path) -> Any:
     from django.db import connection
 
-    from clinic.clinic_records import make_clinic
-    from records.test_web_cross_clinic_access_is_refused import _visit
+    from tests.clinic.clinic_records import make_clinic
+    from tests.records.test_web_cross_clinic_access_is_refused import _visit
 
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite backup path; PostgreSQL uses pg_dump (docs/records.md)")
@@ -141,8 +141,8 @@ def _pg_rows(url: str) -> dict[str, list[str]]:
 def postgres_clinic(transactional_db: Any, photo_store: Path) -> Any:
     from django.db import connection
 
-    from clinic.clinic_records import make_clinic
-    from records.test_web_cross_clinic_access_is_refused import _visit
+    from tests.clinic.clinic_records import make_clinic
+    from tests.records.test_web_cross_clinic_access_is_refused import _visit
 
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL=postgres://... (make test-postgres)")

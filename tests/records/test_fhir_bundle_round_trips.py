@@ -19,7 +19,7 @@ from facebalance.records.record import (
     PlanRecord,
     analysis_record,
 )
-from records.personas import DANA, dana_history
+from tests.records.personas import DANA, dana_history
 
 pytest.importorskip("fhir.resources", reason="FHIR validation needs fhir.resources")
 

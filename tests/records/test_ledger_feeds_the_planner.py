@@ -9,7 +9,7 @@ import pytest
 from facebalance.planning import BddqAs, Intake, PlanningData, build_plan
 from facebalance.planning.ledger import filler_ledger
 from facebalance.records.ledger import history_documents, prior_treatments, treatment_ledger
-from records.personas import dana_history, eli_history
+from tests.records.personas import dana_history, eli_history
 
 ML = 1e-9
 

@@ -6,7 +6,7 @@ import csv
 import io
 
 from facebalance.records.csvexport import COLUMNS, measurements_csv
-from records.test_fhir_bundle_round_trips import dana_record
+from tests.records.test_fhir_bundle_round_trips import dana_record
 
 
 def test_it_writes_one_row_per_measurement_without_names() -> None:

@@ -10,7 +10,7 @@ from facebalance.planning import PlanningData
 from facebalance.planning.timeline import add_months
 from facebalance.records.ledger import treatment_ledger
 from facebalance.records.recall import PatientHistory, due_entries, patient_recalls, recall_list
-from records.personas import DANA, ELI, dana_history, eli_history, glabella, lips
+from tests.records.personas import DANA, ELI, dana_history, eli_history, glabella, lips
 
 TODAY = date(2025, 12, 1)
 

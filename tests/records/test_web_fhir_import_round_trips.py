@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from records.test_web_charting_flow import _chart, _plan_with_item
+from tests.records.test_web_charting_flow import _chart, _plan_with_item
 
 pytest.importorskip("fhir.resources")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -21,7 +21,7 @@ from facebalance.records.pdf import (
     render,
     report_html,
 )
-from records.documents import DemoDocuments, demo_documents
+from tests.records.documents import DemoDocuments, demo_documents
 
 LETTERHEAD = Letterhead("Demo clinic", ("1 Harbour Street", "Bristol BS1 4RN"), "0117 000 0000", "hello@demo.test")
 PATIENT = PatientHeader("Sample Patient", date(1991, 5, 17), "c1d2e3f4")

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from batch_archive import build_archive
 from typer.testing import CliRunner
 
 from facebalance.batch import BatchSummary, read_rows
 from facebalance.batch_bench import SECTION, BatchRun, render_section, run_bench_batch
 from facebalance.cli import app
 from facebalance.evaluation.common import write_section
+from tests.session.batch_archive import build_archive
 
 
 def test_it_analyses_a_folder_into_parquet_and_exits_1_when_some_failed(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from batch_archive import GOOD, NOT_A_PHOTO, TRUNCATED, build_archive
 
 from facebalance.batch import (
     BatchSummary,
@@ -19,6 +18,7 @@ from facebalance.batch import (
     read_rows,
     run_batch,
 )
+from tests.session.batch_archive import GOOD, NOT_A_PHOTO, TRUNCATED, build_archive
 
 #: Every file the counting task was called with, in this process (the batch runs here with workers=1).
 CALLS: list[str] = []

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from batch_archive import build_archive
 
 from facebalance.batch import (
     BatchError,
@@ -17,6 +16,7 @@ from facebalance.batch import (
     read_rows,
     run_batch,
 )
+from tests.session.batch_archive import build_archive
 
 distributed = pytest.importorskip("distributed")
 

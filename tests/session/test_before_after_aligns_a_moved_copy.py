@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from before_after_photos import apply_matrix, moved_copy, png_bytes, similarity_matrix
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
@@ -19,6 +18,7 @@ from facebalance.session.compare import (
     compare_analyses,
 )
 from facebalance.vision import FaceLandmarker
+from tests.session.before_after_photos import apply_matrix, moved_copy, png_bytes, similarity_matrix
 
 #: The copy: 0.9 times the size, turned 3 deg, shifted 30 px right and 20 px up.
 COPY_SCALE = 0.9

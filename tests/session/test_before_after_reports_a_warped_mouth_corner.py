@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from before_after_photos import LocalPush, png_bytes
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
 from facebalance.anatomy.landmarks import Landmark
 from facebalance.session.compare import BeforeAfter, ComparisonMode, MeasurementChange, compare_analyses
 from facebalance.vision import FaceLandmarker
+from tests.session.before_after_photos import LocalPush, png_bytes
 
 #: How far the corner is pushed along the mouth line, and how wide the push is (pixels of the photo).
 PUSH_PX = 10.0

@@ -17,7 +17,7 @@ from facebalance.session.protocol import load_protocol, parse_protocol
 from facebalance.session.quality import pose_check
 from facebalance.vision import FaceLandmarker
 from facebalance.vision.pose import HeadPose
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 PROTOCOL = load_protocol()
 LONDON = Path(__file__).parents[1] / "data" / "london"

@@ -22,7 +22,7 @@ from facebalance.errors import (
     UnsupportedImageFormat,
 )
 from facebalance.vision import load_image
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 
 class Refusal(NamedTuple):

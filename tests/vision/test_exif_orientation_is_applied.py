@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from facebalance.vision import load_image
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 #: Tag of each orientation file (EXIF 2.32: 2 mirrored, 3 upside down, 6 and 8 turned a quarter).
 ORIENTATION_FILES: dict[int, str] = {tag: f"pillow_hopper_orientation_{tag}.jpg" for tag in (2, 3, 6, 8)}

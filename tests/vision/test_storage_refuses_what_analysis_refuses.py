@@ -11,7 +11,7 @@ import pytest
 from facebalance.errors import ImageInputError
 from facebalance.vision import load_image
 from facebalance.vision.storage import reencode_for_storage
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 REFUSED_FILES: tuple[str, ...] = (
     "fuzzdb_lottapixel.jpg",

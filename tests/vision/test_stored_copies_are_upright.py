@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from facebalance.vision.storage import reencode_for_storage
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 ORIENTATION_TAG = 0x0112
 ORIENTATION_FILES: dict[int, str] = {tag: f"pillow_hopper_orientation_{tag}.jpg" for tag in (2, 3, 6, 8)}

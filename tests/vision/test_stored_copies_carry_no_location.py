@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from facebalance.vision.storage import reencode_for_storage
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 GPS_IFD = 0x8825
 GPS_FILES: tuple[str, ...] = ("pillow_exif_gps.jpg", "pillow_empty_gps_ifd.jpg")

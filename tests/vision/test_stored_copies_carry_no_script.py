@@ -13,7 +13,7 @@ from PIL import Image
 
 from facebalance.vision import load_image
 from facebalance.vision.storage import reencode_for_storage
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 POLYGLOT = "fuzzdb_POC_phpinfo-metadata.jpg"
 SCRIPT = b"<?php phpinfo(); ?>"
