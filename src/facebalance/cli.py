@@ -37,6 +37,10 @@ def analyze(
         Path | None, typer.Option(help="Write NAME.json and NAME.png per photo into this folder.")
     ] = None,
     norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(help="Clinic finding rules (TOML: severity bands, relations) layered over the default."),
+    ] = None,
     ipd_mm: Annotated[
         float | None,
         typer.Option(help="Interpupillary distance measured in clinic, mm; replaces the iris calibration."),
@@ -56,6 +60,7 @@ def analyze(
 
     With ``--out results.csv|.parquet`` (or a folder among the paths) it runs as a batch over many photos."""
     from facebalance.analysis import analyze_photo
+    from facebalance.findings import load_finding_rules
     from facebalance.norms import load_norm_set
     from facebalance.report.output import OutputTargets
     from facebalance.vision import FaceLandmarker
@@ -75,6 +80,7 @@ def analyze(
             sex=sex,
             ethnicity=ethnicity,
             norms=norms,
+            rules=rules,
             ipd_mm=ipd_mm,
             console=console,
         )
@@ -83,6 +89,7 @@ def analyze(
         raise typer.BadParameter("--json and --annotate take one photo; use --out-dir for several", param_hint="--json")
     try:
         norm_set = load_norm_set(norms)
+        rule_set = load_finding_rules(rules)
     except FacebalanceError as exc:
         raise _fail(exc) from None
     outputs = OutputTargets(json_out, annotate, out_dir, None if quiet else console)
@@ -91,7 +98,13 @@ def analyze(
         for photo in photos:
             try:
                 result = analyze_photo(
-                    photo, sex=sex, ethnicity=ethnicity, norms=norm_set, known_ipd_mm=ipd_mm, landmarker=landmarker
+                    photo,
+                    sex=sex,
+                    ethnicity=ethnicity,
+                    norms=norm_set,
+                    rules=rule_set,
+                    known_ipd_mm=ipd_mm,
+                    landmarker=landmarker,
                 )
             except (NoFaceFound, PoseOutOfRange) as exc:
                 # No frontal face: a lateral photo takes the profile path (silhouette, not the face mesh).
