@@ -214,8 +214,8 @@ def eval_profile(
 ) -> None:
     """Profile landmark accuracy on cephalograms against two annotators (JSON summary on stdout)."""
     from facebalance.evaluation.common import run_header, write_section
-    from facebalance.profile.evaluation import markdown_section, run_profile_eval
-    from facebalance.profile.evaluation import predictions as prediction_table
+    from facebalance.evaluation.profile import markdown_section, run_profile_eval
+    from facebalance.evaluation.profile import predictions as prediction_table
     from facebalance.report.output import write_atomic
 
     try:
