@@ -10,6 +10,7 @@ its entries replacing the default's for the same measurement, sex and ethnicity.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -216,7 +217,7 @@ def _merge(a: NormSet, b: NormSet) -> NormSet:
     )
 
 
-def load_norm_set(path: str | Path | None = None) -> NormSet:
+def load_norm_set(path: str | os.PathLike[str] | None = None) -> NormSet:
     """The default norm set, or a clinic's file layered over it."""
     default = load_default_norm_set()
     if path is None:

@@ -60,7 +60,8 @@ def render_profile_annotated(result: ProfileAnalysis, *, max_side_px: int = 1600
     d = ImageDraw.Draw(overlay)
 
     def to_img(xy: np.ndarray) -> np.ndarray:
-        return result.to_analysed_px(xy) * shrink
+        scaled: np.ndarray = result.to_analysed_px(xy) * shrink
+        return scaled
 
     outline = to_img(a.outline.points_px)
     d.line([tuple(p) for p in outline], fill=(*_OUTLINE, 200), width=width)

@@ -6,6 +6,7 @@ each file is written whole or not at all.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,28 +48,32 @@ class OutputTargets:
         from facebalance.report.document import analysis_document, profile_document
         from facebalance.report.summary import print_profile_summary, print_summary
 
-        document: Callable[[Any], dict[str, Any]]
-        picture: Callable[[Any], bytes]
-        summary: Callable[[Any, Console], None]
+        document: dict[str, Any]
+        picture: Callable[[], bytes]
+        summary: Callable[[Console], None]
         if isinstance(result, PhotoAnalysis):
             from facebalance.report.annotate import render_annotated
 
-            document, picture, summary = analysis_document, render_annotated, print_summary
+            document = analysis_document(result)
+            picture = functools.partial(render_annotated, result)
+            summary = functools.partial(print_summary, result)
         else:
             from facebalance.report.annotate_profile import render_profile_annotated
 
-            document, picture, summary = profile_document, render_profile_annotated, print_profile_summary
+            document = profile_document(result)
+            picture = functools.partial(render_profile_annotated, result)
+            summary = functools.partial(print_profile_summary, result)
 
         targets: list[tuple[Path | None, Path | None]] = [(self.json_out, self.annotate)]
         if self.out_dir is not None:
             targets.append((self.out_dir / f"{stem}.json", self.out_dir / f"{stem}.png"))
-        text = json.dumps(document(result), indent=2, ensure_ascii=False).encode()
+        text = json.dumps(document, indent=2, ensure_ascii=False).encode()
         png: bytes | None = None
         for json_path, png_path in targets:
             if json_path is not None:
                 write_atomic(json_path, text)
             if png_path is not None:
-                png = png if png is not None else picture(result)
+                png = png if png is not None else picture()
                 write_atomic(png_path, png)
         if self.console is not None:
-            summary(result, self.console)
+            summary(self.console)

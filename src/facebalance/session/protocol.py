@@ -123,10 +123,10 @@ def protocol_from_table(doc: Mapping[str, Any], *, origin: str, default_review: 
     expressions = {
         k: ExpressionSpec(tuple(v["blendshapes"]), float(v["shown_at"])) for k, v in doc.get("expressions", {}).items()
     }
-    for v in views:
-        if v.expression not in ("neutral", "any") and v.expression not in expressions:
+    for view in views:
+        if view.expression not in ("neutral", "any") and view.expression not in expressions:
             raise ProtocolError(
-                f"{origin}: view {v.id} needs expression {v.expression!r}, which is not defined.",
+                f"{origin}: view {view.id} needs expression {view.expression!r}, which is not defined.",
                 hint="Add an [expressions.NAME] table.",
             )
     meta = doc.get("meta", {})
