@@ -119,6 +119,8 @@ def analyze_photo(
     ethnicity: str | None = None,
     norms: NormSet | None = None,
     norms_path: str | os.PathLike[str] | None = None,
+    rules: FindingRules | None = None,
+    rules_path: str | os.PathLike[str] | None = None,
     known_ipd_mm: float | None = None,
     landmarker: FaceLandmarker | None = None,
 ) -> PhotoAnalysis:
@@ -134,6 +136,9 @@ def analyze_photo(
         Selects population-specific norms where the norm set has them.
     norms, norms_path
         A loaded norm set, or a clinic TOML file layered over the default.
+    rules, rules_path
+        Loaded finding rules, or a clinic rule file (TOML) layered over the default
+        (:func:`facebalance.findings.load_finding_rules`).
     known_ipd_mm : float, optional
         Interpupillary distance measured in clinic; replaces the iris calibration.
     landmarker : FaceLandmarker, optional
@@ -148,7 +153,7 @@ def analyze_photo(
         raise ValueError(f"sex must be 'female', 'male' or None, not {sex!r}")
     image = load_image(source)
     norm_set = norms or load_norm_set(norms_path)
-    rules = load_finding_rules()
+    rules = rules or load_finding_rules(rules_path)
     if landmarker is None:
         with FaceLandmarker() as own:
             faces = own.detect(image.rgb)

@@ -185,6 +185,7 @@ def analyze_row(
     sex: str | None = None,
     ethnicity: str | None = None,
     norms_path: Path | None = None,
+    rules_path: Path | None = None,
     known_ipd_mm: float | None = None,
 ) -> Row:
     """Analyse one frontal photo and flatten the analysis document into one row.
@@ -213,6 +214,7 @@ def analyze_row(
         sex=sex,
         ethnicity=ethnicity,
         norms_path=norms_path,
+        rules_path=rules_path,
         known_ipd_mm=known_ipd_mm,
         landmarker=worker_landmarker(),
     )
@@ -784,11 +786,17 @@ def analyze_task(
     sex: str | None = None,
     ethnicity: str | None = None,
     norms_path: Path | None = None,
+    rules_path: Path | None = None,
     known_ipd_mm: float | None = None,
 ) -> Task:
     """:func:`analyze_row` with these options bound, picklable for worker processes."""
     return functools.partial(
-        analyze_row, sex=sex, ethnicity=ethnicity, norms_path=norms_path, known_ipd_mm=known_ipd_mm
+        analyze_row,
+        sex=sex,
+        ethnicity=ethnicity,
+        norms_path=norms_path,
+        rules_path=rules_path,
+        known_ipd_mm=known_ipd_mm,
     )
 
 

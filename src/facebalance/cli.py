@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +37,10 @@ def analyze(
         Path | None, typer.Option(help="Write NAME.json and NAME.png per photo into this folder.")
     ] = None,
     norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(help="Clinic finding rules (TOML: severity bands, relations) layered over the default."),
+    ] = None,
     ipd_mm: Annotated[
         float | None,
         typer.Option(help="Interpupillary distance measured in clinic, mm; replaces the iris calibration."),
@@ -57,10 +60,9 @@ def analyze(
 
     With ``--out results.csv|.parquet`` (or a folder among the paths) it runs as a batch over many photos."""
     from facebalance.analysis import analyze_photo
+    from facebalance.findings import load_finding_rules
     from facebalance.norms import load_norm_set
-    from facebalance.report.annotate import render_annotated
-    from facebalance.report.document import analysis_document
-    from facebalance.report.summary import print_summary
+    from facebalance.report.output import OutputTargets
     from facebalance.vision import FaceLandmarker
 
     if sex is not None and sex not in ("female", "male"):
@@ -78,6 +80,7 @@ def analyze(
             sex=sex,
             ethnicity=ethnicity,
             norms=norms,
+            rules=rules,
             ipd_mm=ipd_mm,
             console=console,
         )
@@ -86,14 +89,22 @@ def analyze(
         raise typer.BadParameter("--json and --annotate take one photo; use --out-dir for several", param_hint="--json")
     try:
         norm_set = load_norm_set(norms)
+        rule_set = load_finding_rules(rules)
     except FacebalanceError as exc:
         raise _fail(exc) from None
+    outputs = OutputTargets(json_out, annotate, out_dir, None if quiet else console)
     failures = 0
     with FaceLandmarker() as landmarker:
         for photo in photos:
             try:
                 result = analyze_photo(
-                    photo, sex=sex, ethnicity=ethnicity, norms=norm_set, known_ipd_mm=ipd_mm, landmarker=landmarker
+                    photo,
+                    sex=sex,
+                    ethnicity=ethnicity,
+                    norms=norm_set,
+                    rules=rule_set,
+                    known_ipd_mm=ipd_mm,
+                    landmarker=landmarker,
                 )
             except (NoFaceFound, PoseOutOfRange) as exc:
                 # No frontal face: a lateral photo takes the profile path (silhouette, not the face mesh).
@@ -101,16 +112,7 @@ def analyze(
 
                 if photo_view(photo, landmarker=landmarker).startswith("profile"):
                     ok = analyze_profile_photo(
-                        photo,
-                        sex=sex,
-                        ethnicity=ethnicity,
-                        norms=norm_set,
-                        json_out=json_out,
-                        annotate=annotate,
-                        out_dir=out_dir,
-                        quiet=quiet,
-                        landmarker=landmarker,
-                        out=console,
+                        photo, sex=sex, ethnicity=ethnicity, norms=norm_set, outputs=outputs, landmarker=landmarker
                     )
                     failures += not ok
                 else:
@@ -121,28 +123,9 @@ def analyze(
                 failures += 1
                 _fail(exc, photo.name)
                 continue
-            doc = analysis_document(result)
-            targets: list[tuple[Path | None, Path | None]] = [(json_out, annotate)]
-            if out_dir is not None:
-                out_dir.mkdir(parents=True, exist_ok=True)
-                targets.append((out_dir / f"{photo.stem}.json", out_dir / f"{photo.stem}.png"))
-            for j, png in targets:
-                if j is not None:
-                    _write_atomic(j, json.dumps(doc, indent=2, ensure_ascii=False).encode())
-                if png is not None:
-                    _write_atomic(png, render_annotated(result))
-            if not quiet:
-                print_summary(result, console)
+            outputs.write(result, stem=photo.stem)
     if failures:
         raise typer.Exit(code=2)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 @eval_app.command("measurements")

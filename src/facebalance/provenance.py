@@ -22,6 +22,7 @@ Review states
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -82,6 +83,29 @@ class Provenance:
         return cls(source=source, review=cast(Review, review))
 
 
+class Sourced:
+    """A data row that keeps its provenance in two fields, ``source`` and ``review`` (a mixin for frozen
+    dataclasses such as norms, thresholds, severity bands and rules).
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Limit(Sourced):
+    ...     value: float
+    ...     source: str
+    ...     review: str
+    >>> Limit(3.0, "Farkas 1994", "cited").provenance
+    Provenance(source='Farkas 1994', review='cited')
+    """
+
+    source: str
+    review: str
+
+    @property
+    def provenance(self) -> Provenance:
+        """The row's :class:`Provenance`."""
+        return Provenance(self.source, cast(Review, self.review))
+
+
 def parse_table_text(
     text: str, *, origin: str = "<string>", error: type[FacebalanceError] = DataFileError
 ) -> dict[str, Any]:
@@ -92,8 +116,13 @@ def parse_table_text(
         raise error(f"{origin} is not valid TOML: {exc}.", hint="Fix the file's syntax.") from None
 
 
-def read_table_file(path: Path, *, error: type[FacebalanceError] = DataFileError) -> dict[str, Any]:
-    """A clinic's TOML file parsed, or ``error`` saying why it cannot be read."""
+def read_table_file(
+    path: str | os.PathLike[str], *, error: type[FacebalanceError] = DataFileError, kind: str = "data file"
+) -> dict[str, Any]:
+    """A clinic's TOML file parsed, or ``error`` saying why it cannot be read (``kind`` names the file in
+    messages: "norm file", "rule file" ...)."""
+    if not Path(path).is_file():
+        raise error(f"{kind[:1].upper()}{kind[1:]} {path} does not exist.", hint=f"Give the path of a TOML {kind}.")
     try:
         text = Path(path).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from facebalance.cli import app
-from facebalance.profile.evaluation import ISBI_SOFT_TISSUE, ImageResult, read_labelme, run_profile_eval
+from facebalance.evaluation.profile import ISBI_SOFT_TISSUE, ImageResult, read_labelme, run_profile_eval
 from facebalance.profile.landmarks import ProfilePoint
 from facebalance.profile.xray import outline_from_cephalogram
 from facebalance.vision import load_image

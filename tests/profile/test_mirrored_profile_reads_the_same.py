@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from facebalance.profile.analysis import ProfileAnalysis
-from facebalance.profile.document import profile_document
+from facebalance.report.document import profile_document
 
 #: The mirrored photo is sampled at mirrored coordinates (float32 maps): differences are rounding only.
 MIRROR_TOLERANCE = 1e-3

@@ -9,9 +9,11 @@ import pytest
 from PIL import Image
 
 from facebalance.profile.analysis import ProfileAnalysis
-from facebalance.profile.annotate import render_profile_annotated
-from facebalance.profile.document import SCHEMA, SCHEMA_VERSION, profile_document
 from facebalance.profile.measurements import MEASUREMENT_IDS
+from facebalance.report.annotate_profile import render_profile_annotated
+from facebalance.report.document import PROFILE_SCHEMA as SCHEMA
+from facebalance.report.document import PROFILE_SCHEMA_VERSION as SCHEMA_VERSION
+from facebalance.report.document import profile_document
 
 
 def test_it_carries_schema_and_measurements(dana_right: ProfileAnalysis) -> None:

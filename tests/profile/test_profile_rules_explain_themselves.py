@@ -6,13 +6,9 @@ import pytest
 
 from facebalance.errors import NormsError
 from facebalance.findings import NormComparison, compare_to_norm
+from facebalance.findings import Relation as ProfileRelation
 from facebalance.norms import load_norm_set
-from facebalance.profile.findings import (
-    ProfileRelation,
-    derive_profile_findings,
-    load_profile_relations,
-    parse_profile_relations,
-)
+from facebalance.profile.findings import derive_profile_findings, load_profile_relations, parse_profile_relations
 from facebalance.profile.measurements import MEASUREMENT_IDS, SPECS
 from facebalance.zones.base import Measurement, Zone
 

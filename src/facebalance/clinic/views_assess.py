@@ -134,7 +134,7 @@ def dynamic_assessment(session: PhotoSession, protocol: Protocol, norms: NormSet
     if not series:
         return {"status": "no_expression_photos"}
     from facebalance.dynamics import DynamicsOptions, assess_photos
-    from facebalance.dynamics.document import dynamics_document
+    from facebalance.report.dynamics import dynamics_document
 
     try:
         result = assess_photos(

@@ -44,6 +44,7 @@ def run_analyze_batch(
     sex: str | None = None,
     ethnicity: str | None = None,
     norms: Path | None = None,
+    rules: Path | None = None,
     ipd_mm: float | None = None,
     progress: bool = True,
     console: Console | None = None,
@@ -56,12 +57,14 @@ def run_analyze_batch(
     ------
     typer.Exit
         Code 1 when some photos failed (their rows say why; the table is complete), code 2 when the batch
-        could not run (no photos, bad output name, unreadable previous results, no scheduler, bad norms).
+        could not run (no photos, bad output name, unreadable previous results, no scheduler, bad norms or
+        rules).
     typer.BadParameter
         Contradictory or invalid options.
     """
     from facebalance.batch import analyze_task, collect_photos, output_format, run_batch
     from facebalance.errors import FacebalanceError
+    from facebalance.findings import load_finding_rules
     from facebalance.norms import load_norm_set
 
     console = console or Console()
@@ -75,8 +78,11 @@ def run_analyze_batch(
         raise typer.BadParameter("at least 1", param_hint="--workers")
     try:
         output_format(out)
+        # Fail here, once, rather than in every worker.
         if norms is not None:
-            load_norm_set(norms)  # fail here, once, rather than in every worker
+            load_norm_set(norms)
+        if rules is not None:
+            load_finding_rules(rules)
         files = collect_photos(paths)
     except FacebalanceError as exc:
         raise _fail(exc) from None
@@ -85,7 +91,7 @@ def run_analyze_batch(
             "[bold red]error[/] no photos (.jpg, .jpeg, .png, .webp, .heic, .heif) found at the given paths"
         )
         raise typer.Exit(code=2)
-    task = analyze_task(sex=sex, ethnicity=ethnicity, norms_path=norms, known_ipd_mm=ipd_mm)
+    task = analyze_task(sex=sex, ethnicity=ethnicity, norms_path=norms, rules_path=rules, known_ipd_mm=ipd_mm)
     try:
         summary = run_batch(
             files, task, out=out, workers=workers, scheduler=scheduler, resume=resume, progress=progress
@@ -120,6 +126,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         sex: Annotated[str | None, typer.Option(help="Patients' sex for sex-specific norms: female or male.")] = None,
         ethnicity: Annotated[str | None, typer.Option(help="Population for population-specific norms.")] = None,
         norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
+        rules: Annotated[
+            Path | None, typer.Option(help="Clinic finding rules (TOML) layered over the default.")
+        ] = None,
         quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     ) -> None:
         """Analyse many photos into one CSV/Parquet table (one row per photo, failures recorded, resumable)."""
@@ -132,6 +141,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             sex=sex,
             ethnicity=ethnicity,
             norms=norms,
+            rules=rules,
             progress=not quiet,
         )
 

@@ -32,12 +32,6 @@ def _is_video(path: Path) -> bool:
         return True  # let the video reader say what is wrong with the path
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def _summary(result: object, console: Console) -> None:
     from facebalance.dynamics.results import DynamicsResult
 
@@ -114,12 +108,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Dynamic assessment (zone 5): segment the expressions, measure each movement per side with its
         uncertainty, left/right asymmetry and compensation signs; writes OUT/dynamics.json and charts."""
         from facebalance.dynamics.assess import DynamicsOptions, assess_photos, assess_video
-        from facebalance.dynamics.charts import peaks_chart, sides_chart, signals_chart
-        from facebalance.dynamics.document import dynamics_document
         from facebalance.dynamics.findings import load_movement_rules
         from facebalance.dynamics.script import load_script
         from facebalance.errors import FacebalanceError
         from facebalance.norms import load_norm_set
+        from facebalance.report.dynamics import dynamics_document
+        from facebalance.report.dynamics_charts import peaks_chart, sides_chart, signals_chart
+        from facebalance.report.output import write_atomic
 
         console = Console()
         try:
@@ -153,11 +148,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             raise _fail(exc.message, exc.hint) from None
         out.mkdir(parents=True, exist_ok=True)
         document = dynamics_document(result)
-        _write_atomic(out / "dynamics.json", json.dumps(document, indent=2, ensure_ascii=False).encode())
+        write_atomic(out / "dynamics.json", json.dumps(document, indent=2, ensure_ascii=False).encode())
         if charts:
-            _write_atomic(out / "signals.png", signals_chart(result))
-            _write_atomic(out / "sides.png", sides_chart(result))
-            _write_atomic(out / "peaks.png", peaks_chart(result))
+            write_atomic(out / "signals.png", signals_chart(result))
+            write_atomic(out / "sides.png", sides_chart(result))
+            write_atomic(out / "peaks.png", peaks_chart(result))
         if not quiet:
             _summary(result, console)
             charts_text = " and signals.png, sides.png, peaks.png" if charts else ""

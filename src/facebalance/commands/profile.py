@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from facebalance.analysis import PhotoAnalysis
     from facebalance.norms import NormSet
     from facebalance.profile.calibration import ScaleSource
+    from facebalance.report.output import OutputTargets
     from facebalance.vision import FaceLandmarker
 
 console = Console()
@@ -36,14 +37,6 @@ def _numbers(text: str, count: int, option: str) -> tuple[float, ...]:
     if len(values) != count:
         raise typer.BadParameter(f"give {count} comma-separated numbers", param_hint=option)
     return values
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def scale_option(
@@ -77,26 +70,19 @@ def analyze_profile_photo(
     sex: str | None,
     ethnicity: str | None,
     norms: NormSet,
-    json_out: Path | None = None,
-    annotate: Path | None = None,
-    out_dir: Path | None = None,
-    quiet: bool = False,
+    outputs: OutputTargets,
     scale: ScaleSource | None = None,
     frontal: PhotoAnalysis | None = None,
     alar_crease: tuple[float, float] | None = None,
     tilt_deg: float = 0.0,
     facing: str | None = None,
     landmarker: FaceLandmarker | None = None,
-    out: Console | None = None,
 ) -> bool:
     """Analyse one profile photo and write its outputs; ``False`` (after printing the error) on failure.
 
     Shared by ``facebalance profile`` and by ``facebalance analyze`` when it finds a lateral photo.
     """
     from facebalance.profile.analysis import analyze_profile
-    from facebalance.profile.annotate import render_profile_annotated
-    from facebalance.profile.document import profile_document
-    from facebalance.profile.summary import print_profile_summary
 
     try:
         result = analyze_profile(
@@ -114,17 +100,7 @@ def analyze_profile_photo(
     except FacebalanceError as exc:
         _fail(exc, photo.name)
         return False
-    doc = profile_document(result)
-    targets: list[tuple[Path | None, Path | None]] = [(json_out, annotate)]
-    if out_dir is not None:
-        targets.append((out_dir / f"{photo.stem}.json", out_dir / f"{photo.stem}.png"))
-    for j, png in targets:
-        if j is not None:
-            _write_atomic(j, json.dumps(doc, indent=2, ensure_ascii=False).encode())
-        if png is not None:
-            _write_atomic(png, render_profile_annotated(result))
-    if not quiet:
-        print_profile_summary(result, out or console)
+    outputs.write(result, stem=photo.stem)
     return True
 
 
@@ -186,6 +162,7 @@ def profile(
     """Analyse lateral photos: profile outline, soft-tissue landmarks, E-line, angles, findings."""
     from facebalance.analysis import analyze_photo
     from facebalance.norms import load_norm_set
+    from facebalance.report.output import OutputTargets
     from facebalance.vision import FaceLandmarker
 
     if sex is not None and sex not in ("female", "male"):
@@ -216,10 +193,7 @@ def profile(
                 sex=sex,
                 ethnicity=ethnicity,
                 norms=norm_set,
-                json_out=json_out,
-                annotate=annotate,
-                out_dir=out_dir,
-                quiet=quiet,
+                outputs=OutputTargets(json_out, annotate, out_dir, None if quiet else console),
                 scale=scale,
                 frontal=frontal_result,
                 alar_crease=(crease[0], crease[1]) if crease else None,
@@ -240,15 +214,16 @@ def eval_profile(
 ) -> None:
     """Profile landmark accuracy on cephalograms against two annotators (JSON summary on stdout)."""
     from facebalance.evaluation.common import run_header, write_section
-    from facebalance.profile.evaluation import markdown_section, run_profile_eval
-    from facebalance.profile.evaluation import predictions as prediction_table
+    from facebalance.evaluation.profile import markdown_section, run_profile_eval
+    from facebalance.evaluation.profile import predictions as prediction_table
+    from facebalance.report.output import write_atomic
 
     try:
         summary, results = run_profile_eval(dataset, limit=limit)
     except FileNotFoundError as exc:
         raise typer.BadParameter(str(exc), param_hint="--dataset") from None
     if predictions is not None:
-        _write_atomic(predictions, json.dumps(prediction_table(results), indent=2).encode())
+        write_atomic(predictions, json.dumps(prediction_table(results), indent=2).encode())
     if write is not None:
         parts = ["facebalance", "eval", "profile", "--dataset", str(dataset)]
         if write is not None:

@@ -1,61 +1,23 @@
-"""Turn measurements into findings (pure functions; rules come from ``data/rules.toml``)."""
+"""Turn measurements into findings (pure functions; rules come from :mod:`facebalance.findings.rules`).
+
+One engine for every view: norm deviations graded by the severity bands, noticeable asymmetries against
+the norm set's thresholds, and relationship rules (:func:`relation_findings`), which the frontal analysis
+and the profile analysis both use with their own rule tables.
+"""
 
 from __future__ import annotations
 
-import functools
-import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any, Literal
+from typing import Literal
 
-from facebalance.errors import NormsError
+from facebalance.findings.rules import SEVERITIES, FindingRules, Relation, Severity
+from facebalance.findings.rules import SeverityBands as SeverityBands  # re-exported: the movement rules use it
 from facebalance.norms import Norm, NormSet, Threshold
 from facebalance.zones.base import Measurement, Zone
 
 Status = Literal["within", "above", "below", "no_norm", "not_measured"]
-Severity = Literal["mild", "moderate", "marked"]
-_ORDER: tuple[Severity, ...] = ("mild", "moderate", "marked")
-
-
-@dataclass(frozen=True)
-class SeverityBands:
-    mild: float
-    moderate: float
-    marked: float
-    source: str
-
-    def grade(self, size: float) -> Severity | None:
-        if size >= self.marked:
-            return "marked"
-        if size >= self.moderate:
-            return "moderate"
-        if size >= self.mild:
-            return "mild"
-        return None
-
-
-@dataclass(frozen=True)
-class Condition:
-    measurement: str
-    side: Literal["above", "below"]
-
-
-@dataclass(frozen=True)
-class Relation:
-    id: str
-    zones: tuple[Zone, ...]
-    when: tuple[Condition, ...]
-    sentence: str
-    source: str
-
-
-@dataclass(frozen=True)
-class FindingRules:
-    version: str
-    z: SeverityBands
-    range: SeverityBands
-    asymmetry: SeverityBands
-    relations: tuple[Relation, ...]
+_ORDER = SEVERITIES
 
 
 @dataclass(frozen=True)
@@ -93,38 +55,6 @@ class Finding:
     points: tuple[str, ...]
 
 
-def _bands(doc: dict[str, Any], key: str) -> SeverityBands:
-    e = doc["severity"][key]
-    return SeverityBands(float(e["mild"]), float(e["moderate"]), float(e["marked"]), str(e["source"]))
-
-
-@functools.lru_cache(maxsize=1)
-def load_finding_rules() -> FindingRules:
-    """The packaged findings rules, parsed once per process (frozen dataclasses and tuples)."""
-    text = resources.files("facebalance.findings").joinpath("data/rules.toml").read_text("utf-8")
-    doc = tomllib.loads(text)
-    relations = []
-    for e in doc.get("relation", []):
-        if not e.get("source"):
-            raise NormsError(f"Relation {e.get('id')!r} has no source.", hint="Cite the basis of the rule.")
-        relations.append(
-            Relation(
-                id=str(e["id"]),
-                zones=tuple(Zone(z) for z in e["zones"]),
-                when=tuple(Condition(str(c["measurement"]), c["side"]) for c in e["when"]),
-                sentence=str(e["sentence"]),
-                source=str(e["source"]),
-            )
-        )
-    return FindingRules(
-        version=str(doc["meta"]["version"]),
-        z=_bands(doc, "z"),
-        range=_bands(doc, "range"),
-        asymmetry=_bands(doc, "asymmetry"),
-        relations=tuple(relations),
-    )
-
-
 def compare_to_norm(m: Measurement, norm: Norm | None) -> NormComparison:
     """Place one measurement against its norm.
 
@@ -159,6 +89,22 @@ def compare_to_norm(m: Measurement, norm: Norm | None) -> NormComparison:
 
 def _fmt(value: float, unit: str) -> str:
     return f"{value:.2f}" if unit in ("ratio", "fraction") else f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class _Value:
+    """A measured value for a rule sentence: ``{id}`` writes it as :func:`_fmt` does, ``{id:+.1f}`` as asked.
+
+    >>> from facebalance.zones.base import Unit
+    >>> "{0} / {0:+.1f}".format(_Value(3.14159, Unit.MM.value))
+    '3.1 / +3.1'
+    """
+
+    value: float
+    unit: str
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec) if spec else _fmt(self.value, self.unit)
 
 
 def _norm_finding(m: Measurement, c: NormComparison, rules: FindingRules) -> Finding | None:
@@ -248,34 +194,52 @@ def derive_findings(
             f = _norm_finding(m, comparisons[mid], rules)
         if f is not None:
             findings.append(f)
-    for rel in rules.relations:
+    findings.extend(f for _, f in relation_findings(rules.relations, measurements, comparisons, rules))
+    findings.sort(key=lambda f: (-_ORDER.index(f.severity), f.zones[0].value, f.id))
+    return findings
+
+
+def relation_findings(
+    relations: Iterable[Relation],
+    measurements: Mapping[str, Measurement],
+    comparisons: Mapping[str, NormComparison],
+    rules: FindingRules,
+) -> list[tuple[Relation, Finding]]:
+    """The relationship rules that fire, each with its finding, in rule order.
+
+    A rule fires when every condition holds: its measurement was compared and lies on the named side of
+    its norm. The finding's severity is the worst of its measurements' norm findings (``mild`` when none
+    grades), and it is beyond the measurement uncertainty when every condition off the norm is. The
+    sentence is the rule's, its placeholders filled with the values, followed by the intervention order
+    the rule proposes, if any.
+    """
+    fired: list[tuple[Relation, Finding]] = []
+    for rel in relations:
         hits = [comparisons.get(c.measurement) for c in rel.when]
         if not all(h is not None and h.status == c.side for h, c in zip(hits, rel.when, strict=True)):
             continue
-        values = {c.measurement: measurements[c.measurement].value for c in rel.when}
-        sentence = rel.sentence.format(**{k: _fmt(v or 0.0, measurements[k].unit.value) for k, v in values.items()})
-        worst = max(
-            (_norm_finding(measurements[c.measurement], comparisons[c.measurement], rules) for c in rel.when),
-            key=lambda f: _ORDER.index(f.severity) if f else -1,
+        used = [measurements[c.measurement] for c in rel.when]
+        sentence = rel.sentence.format(**{m.id: _Value(m.value or 0.0, m.unit.value) for m in used})
+        graded = [_norm_finding(m, comparisons[m.id], rules) for m in used]
+        severities = [f.severity for f in graded if f is not None]
+        first = used[0]
+        finding = Finding(
+            id=rel.id,
+            kind="relationship",
+            zones=rel.zones,
+            measurements=tuple(dict.fromkeys(m.id for m in used)),
+            value=first.value,
+            uncertainty=first.uncertainty,
+            unit=first.unit.value,
+            norm="",
+            source=rel.source,
+            deviation=None,
+            severity=max(severities, key=_ORDER.index) if severities else "mild",
+            beyond_uncertainty=all(
+                comparisons[c.measurement].beyond_uncertainty for c in rel.when if c.side != "within"
+            ),
+            sentence=f"{sentence} {rel.intervention}" if rel.intervention else sentence,
+            points=tuple(p for m in used for p in m.points),
         )
-        first = measurements[rel.when[0].measurement]
-        findings.append(
-            Finding(
-                id=rel.id,
-                kind="relationship",
-                zones=rel.zones,
-                measurements=tuple(values),
-                value=first.value,
-                uncertainty=first.uncertainty,
-                unit=first.unit.value,
-                norm="",
-                source=rel.source,
-                deviation=None,
-                severity=worst.severity if worst else "mild",
-                beyond_uncertainty=all(comparisons[c.measurement].beyond_uncertainty for c in rel.when),
-                sentence=sentence,
-                points=tuple(p for c in rel.when for p in measurements[c.measurement].points),
-            )
-        )
-    findings.sort(key=lambda f: (-_ORDER.index(f.severity), f.zones[0].value, f.id))
-    return findings
+        fired.append((rel, finding))
+    return fired

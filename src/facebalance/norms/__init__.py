@@ -1,28 +1,30 @@
 """Reference values with their sources, selected by the patient's sex and (where the data has it) ethnicity.
 
-Norm sets are TOML files (see ``data/frontal_default.toml`` for the format). The core only reads them
-through :func:`load_norm_set`; a clinic's own file is layered over the default with
-:meth:`NormSet.layered_over`, its entries replacing the default's for the same measurement, sex and
-ethnicity.
+Norm sets are TOML files (see ``data/frontal_default.toml`` for the format), read with the one table
+loader of :mod:`facebalance.provenance`: every norm, reference value and threshold carries a ``source`` and
+a ``review`` status (:class:`~facebalance.provenance.Provenance`). The core only reads them through
+:func:`load_norm_set`; a clinic's own file is layered over the default with :meth:`NormSet.layered_over`,
+its entries replacing the default's for the same measurement, sex and ethnicity.
 """
 
 from __future__ import annotations
 
 import functools
-import tomllib
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from facebalance.errors import NormsError
+from facebalance.provenance import Provenance, Review, Sourced, parse_table_text, read_table_file, require, table_rows
 
 Sex = Literal["female", "male"]
-_REVIEW_STATES = {"cited", "derived", "working", "measured"}
 
 
 @dataclass(frozen=True)
-class Norm:
+class Norm(Sourced):
     """A reference value for one measurement: mean and SD, or an acceptable range (low/high)."""
 
     measurement: str
@@ -30,7 +32,7 @@ class Norm:
     ethnicity: str
     population: str
     source: str
-    review: str
+    review: Review
     mean: float | None = None
     sd: float | None = None
     low: float | None = None
@@ -47,23 +49,25 @@ class Norm:
 
 
 @dataclass(frozen=True)
-class Reference:
+class Reference(Sourced):
+    """A reference value the measurements use (e.g. the iris diameter), not a norm to compare against."""
+
     id: str
     value: float
     source: str
-    review: str
+    review: Review
     population: str = ""
     sd: float | None = None
 
 
 @dataclass(frozen=True)
-class Threshold:
+class Threshold(Sourced):
     """The size at which an asymmetry is noticed by lay observers."""
 
     measurement: str
     noticed_at: float
     source: str
-    review: str
+    review: Review
 
 
 @dataclass(frozen=True)
@@ -115,29 +119,23 @@ class NormSet:
         )
 
 
-def _require(entry: dict[str, Any], key: str, where: str) -> Any:
-    if key not in entry:
-        raise NormsError(f"{where}: missing {key!r}.", hint="Every entry needs a value and a source.")
-    return entry[key]
+def _provenance(row: dict[str, Any], where: str) -> Provenance:
+    # Rows without a review status are taken as cited (the norm files' long-standing default).
+    return Provenance.of_row(row, where, default_review="cited", error=NormsError)
 
 
 def parse_norm_set(text: str, *, origin: str = "<string>") -> NormSet:
     """Parse and validate a norm-set TOML document (every number must have a source)."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise NormsError(f"{origin} is not valid TOML: {exc}.", hint="Fix the file's syntax.") from None
+    return norm_set_from_table(parse_table_text(text, origin=origin, error=NormsError), origin=origin)
+
+
+def norm_set_from_table(doc: Mapping[str, Any], *, origin: str) -> NormSet:
+    """A norm set from a parsed TOML document, validated (every number must have a source)."""
     meta = doc.get("meta", {})
     name, version = str(meta.get("name", Path(origin).stem)), str(meta.get("version", "unversioned"))
     norms = []
-    for i, e in enumerate(doc.get("norm", [])):
-        where = f"{origin} norm #{i + 1} ({e.get('measurement', '?')})"
-        source = str(_require(e, "source", where)).strip()
-        if not source:
-            raise NormsError(f"{where}: empty source.", hint="Cite where the value comes from.")
-        review = str(e.get("review", "cited"))
-        if review not in _REVIEW_STATES:
-            raise NormsError(f"{where}: review must be one of {sorted(_REVIEW_STATES)}.", hint="Fix the entry.")
+    for where, e in table_rows(doc, "norm", origin=origin, error=NormsError):
+        basis = _provenance(e, where)
         has_mean = "mean" in e and "sd" in e
         has_range = "low" in e or "high" in e
         if not (has_mean or has_range):
@@ -146,12 +144,12 @@ def parse_norm_set(text: str, *, origin: str = "<string>") -> NormSet:
             raise NormsError(f"{where}: sd must be positive.", hint="Fix the entry.")
         norms.append(
             Norm(
-                measurement=str(_require(e, "measurement", where)),
+                measurement=str(require(e, "measurement", where, error=NormsError)),
                 sex=str(e.get("sex", "any")),
                 ethnicity=str(e.get("ethnicity", "any")),
-                population=str(_require(e, "population", where)),
-                source=source,
-                review=review,
+                population=str(require(e, "population", where, error=NormsError)),
+                source=basis.source,
+                review=basis.review,
                 mean=float(e["mean"]) if "mean" in e else None,
                 sd=float(e["sd"]) if "sd" in e else None,
                 low=float(e["low"]) if "low" in e else None,
@@ -160,24 +158,26 @@ def parse_norm_set(text: str, *, origin: str = "<string>") -> NormSet:
             )
         )
     references = {}
-    for e in doc.get("reference", []):
-        where = f"{origin} reference {e.get('id', '?')}"
-        references[str(_require(e, "id", where))] = Reference(
-            id=str(e["id"]),
-            value=float(_require(e, "value", where)),
-            source=str(_require(e, "source", where)),
-            review=str(e.get("review", "cited")),
+    for where, e in table_rows(doc, "reference", origin=origin, error=NormsError):
+        rid = str(require(e, "id", where, error=NormsError))
+        basis = _provenance(e, where)
+        references[rid] = Reference(
+            id=rid,
+            value=float(require(e, "value", where, error=NormsError)),
+            source=basis.source,
+            review=basis.review,
             population=str(e.get("population", "")),
             sd=float(e["sd"]) if "sd" in e else None,
         )
     thresholds = {}
-    for e in doc.get("threshold", []):
-        where = f"{origin} threshold {e.get('measurement', '?')}"
-        thresholds[str(_require(e, "measurement", where))] = Threshold(
-            measurement=str(e["measurement"]),
-            noticed_at=float(_require(e, "noticed_at", where)),
-            source=str(_require(e, "source", where)),
-            review=str(e.get("review", "cited")),
+    for where, e in table_rows(doc, "threshold", origin=origin, error=NormsError):
+        measurement = str(require(e, "measurement", where, error=NormsError))
+        basis = _provenance(e, where)
+        thresholds[measurement] = Threshold(
+            measurement=measurement,
+            noticed_at=float(require(e, "noticed_at", where, error=NormsError)),
+            source=basis.source,
+            review=basis.review,
         )
     return NormSet(name=name, version=version, norms=tuple(norms), references=references, thresholds=thresholds)
 
@@ -217,12 +217,10 @@ def _merge(a: NormSet, b: NormSet) -> NormSet:
     )
 
 
-def load_norm_set(path: str | Path | None = None) -> NormSet:
+def load_norm_set(path: str | os.PathLike[str] | None = None) -> NormSet:
     """The default norm set, or a clinic's file layered over it."""
     default = load_default_norm_set()
     if path is None:
         return default
-    p = Path(path)
-    if not p.is_file():
-        raise NormsError(f"Norm file {p} does not exist.", hint="Give the path of a TOML norm set.")
-    return parse_norm_set(p.read_text("utf-8"), origin=str(p)).layered_over(default)
+    doc = read_table_file(path, error=NormsError, kind="norm file")
+    return norm_set_from_table(doc, origin=str(path)).layered_over(default)

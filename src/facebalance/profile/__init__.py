@@ -8,8 +8,11 @@ The face mesh does not work on a true 90 degree profile, so the profile has its 
 * :mod:`~facebalance.profile.landmarks` - the pure landmark step shared by both;
 * :mod:`~facebalance.profile.measurements`, :mod:`~facebalance.profile.calibration`,
   :mod:`~facebalance.profile.findings` - pure measurement, scale and findings;
-* :mod:`~facebalance.profile.analysis` - :func:`analyze_profile` and :func:`detect_view`;
-* :mod:`~facebalance.profile.document`, :mod:`~facebalance.profile.annotate` - JSON and the annotated image.
+* :mod:`~facebalance.profile.analysis` - :func:`analyze_profile` and :func:`detect_view`.
+
+The JSON document, the annotated image and the terminal summary are written by the report layer
+(:mod:`facebalance.report.document`, :mod:`facebalance.report.annotate_profile`,
+:mod:`facebalance.report.summary`).
 
 Nothing here loads a model at import; the names below are imported on first use.
 """

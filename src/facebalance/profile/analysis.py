@@ -6,12 +6,15 @@ cut-off head, traces and refines the profile outline on the full-resolution phot
 pure :func:`facebalance.profile.assessment.assess_profile`.
 
 :func:`detect_view` tells a frontal photo from a left or right profile, for the CLI's ``analyze`` to pick
-the path.
+the path. The yaw limits between the views are the photo protocol's ``[checks.view_detection]``
+(:mod:`facebalance.session.protocol`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
@@ -26,6 +29,7 @@ from facebalance.profile.assessment import ProfileAssessment, assess_profile
 from facebalance.profile.calibration import FrontalReference, RulerDistance, ScaleSource
 from facebalance.profile.contour import (
     MIN_PERSON_FRACTION,
+    TracedOutline,
     backdrop_texture,
     outline_from_mask,
     refine_outline,
@@ -41,6 +45,8 @@ from facebalance.profile.errors import (
 from facebalance.profile.frame import Facing, mirror_x
 from facebalance.profile.landmarks import ProfilePoint, locate_landmarks
 from facebalance.profile.segmentation import PersonMask, PersonSegmenter
+from facebalance.session.protocol import Protocol as PhotoProtocol
+from facebalance.session.protocol import load_protocol
 from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
 
 View = Literal["frontal", "profile_left", "profile_right", "unknown"]
@@ -50,10 +56,6 @@ View = Literal["frontal", "profile_left", "profile_right", "unknown"]
 PROFILE_DECODE_LONG_SIDE_PX = 6000
 #: Longer side of the copy the face landmarker looks at (to tell a frontal photo from a profile).
 VIEW_CHECK_LONG_SIDE_PX = 1280
-#: A face mesh turned less than this is a frontal (or near-frontal) photo.
-FRONTAL_MAX_YAW_DEG = 30.0
-#: A face mesh turned at least this far is a profile, looking the way its yaw says.
-PROFILE_MIN_YAW_DEG = 60.0
 #: Backdrop detail (see contour.backdrop_texture) above which the backdrop is too busy to trace against.
 BUSY_BACKDROP_TEXTURE = 6.0
 #: Least fraction of the outline that must sit on a found edge.
@@ -145,13 +147,57 @@ def facing_from_mask(mask: np.ndarray) -> tuple[Facing | None, float]:
     return (best if score >= MIN_PROFILE_SCORE else None), score
 
 
-def _mesh_view(faces: list[FaceMesh]) -> View:
+@dataclass(frozen=True)
+class ViewLimits:
+    """Yaw limits between the views, from the photo protocol's ``[checks.view_detection]``.
+
+    A face mesh turned at most ``frontal_max_yaw_deg`` is a frontal (or near-frontal) photo; one turned
+    at least ``profile_min_yaw_deg`` is a profile, looking the way its yaw says.
+    """
+
+    frontal_max_yaw_deg: float
+    profile_min_yaw_deg: float
+
+    @classmethod
+    def of(cls, protocol: PhotoProtocol | None = None) -> ViewLimits:
+        """The limits of ``protocol`` (the default protocol when not given).
+
+        >>> ViewLimits.of()
+        ViewLimits(frontal_max_yaw_deg=30.0, profile_min_yaw_deg=60.0)
+        """
+        p = protocol or load_protocol()
+        return cls(
+            float(p.limit("view_detection", "frontal_max_yaw_deg")),
+            float(p.limit("view_detection", "profile_min_yaw_deg")),
+        )
+
+
+def _faces(rgb: np.ndarray, landmarker: FaceLandmarker | None) -> list[FaceMesh]:
+    """The face meshes on a reduced copy of the photo (enough to read the head's yaw)."""
+    small = _reduced(rgb, VIEW_CHECK_LONG_SIDE_PX)
+    if landmarker is None:
+        with FaceLandmarker() as own:
+            return own.detect(small)
+    return landmarker.detect(small)
+
+
+@contextmanager
+def _open_segmenter(segmenter: Segmenter | None) -> Iterator[Segmenter]:
+    """The caller's segmenter, or one opened here and closed after use."""
+    if segmenter is not None:
+        yield segmenter
+        return
+    with PersonSegmenter() as own:
+        yield own
+
+
+def _mesh_view(faces: list[FaceMesh], limits: ViewLimits) -> View:
     if not faces:
         return "unknown"
     yaw = min((f.pose.yaw_deg for f in faces), key=abs)
-    if abs(yaw) <= FRONTAL_MAX_YAW_DEG:
+    if abs(yaw) <= limits.frontal_max_yaw_deg:
         return "frontal"
-    if abs(yaw) >= PROFILE_MIN_YAW_DEG:
+    if abs(yaw) >= limits.profile_min_yaw_deg:
         # Positive yaw: the patient turned to their left, the nose points to the image right.
         return "profile_right" if yaw > 0 else "profile_left"
     return "unknown"
@@ -162,35 +208,29 @@ def detect_view(
     *,
     landmarker: FaceLandmarker | None = None,
     segmenter: Segmenter | None = None,
+    limits: ViewLimits | None = None,
 ) -> View:
     """Whether an RGB photo is frontal, a left or right profile, or neither.
 
-    A face mesh turned less than :data:`FRONTAL_MAX_YAW_DEG` is frontal. Otherwise (no mesh, which is the
-    usual case on a true 90 degree profile, or a turned one) the person is segmented and both sides of the
-    silhouette are read as a profile (:func:`facing_from_mask`). ``"profile_right"``: the nose points to
-    the image right (the patient's right side faces the camera).
+    A face mesh turned at most :attr:`ViewLimits.frontal_max_yaw_deg` is frontal. Otherwise (no mesh,
+    which is the usual case on a true 90 degree profile, or a turned one) the person is segmented and both
+    sides of the silhouette are read as a profile (:func:`facing_from_mask`). ``"profile_right"``: the nose
+    points to the image right (the patient's right side faces the camera).
 
     Parameters
     ----------
     rgb : ndarray of shape (H, W, 3), uint8
     landmarker, segmenter : optional
         Open models to reuse; opened and closed here otherwise.
+    limits : ViewLimits, optional
+        The yaw limits; the default photo protocol's when not given.
     """
-    small = _reduced(rgb, VIEW_CHECK_LONG_SIDE_PX)
-    if landmarker is None:
-        with FaceLandmarker() as own:
-            faces = own.detect(small)
-    else:
-        faces = landmarker.detect(small)
-    mesh_view = _mesh_view(faces)
+    mesh_view = _mesh_view(_faces(rgb, landmarker), limits or ViewLimits.of())
     if mesh_view == "frontal":
         return "frontal"
     # The segmenter reduces the photo to its own grid; it gets the photo as analyze_profile gives it.
-    if segmenter is None:
-        with PersonSegmenter() as own_segmenter:
-            person = own_segmenter.segment(rgb)
-    else:
-        person = segmenter.segment(rgb)
+    with _open_segmenter(segmenter) as seg:
+        person = seg.segment(rgb)
     mask = person.confidence >= 0.5
     if mask.mean() < MIN_PERSON_FRACTION:
         return "unknown"
@@ -200,8 +240,8 @@ def detect_view(
     return "profile_right" if facing == "right" else "profile_left"
 
 
-def _check_view(faces: list[FaceMesh]) -> View:
-    view = _mesh_view(faces)
+def _check_view(faces: list[FaceMesh], limits: ViewLimits) -> View:
+    view = _mesh_view(faces, limits)
     if view == "frontal":
         raise NotAProfileView(
             "The photo is a frontal view, not a profile.",
@@ -225,6 +265,7 @@ def analyze_profile(
     facing: Facing | None = None,
     landmarker: FaceLandmarker | None = None,
     segmenter: Segmenter | None = None,
+    limits: ViewLimits | None = None,
 ) -> ProfileAnalysis:
     """Analyse one lateral (profile) clinical photo.
 
@@ -250,6 +291,8 @@ def analyze_profile(
         Which way the nose points; found from the photo when not given.
     landmarker, segmenter : optional
         Open models to reuse across photos.
+    limits : ViewLimits, optional
+        The yaw limits between the views; the default photo protocol's when not given.
 
     Raises
     ------
@@ -261,44 +304,60 @@ def analyze_profile(
         raise ValueError(f"sex must be 'female', 'male' or None, not {sex!r}")
     image = load_image(source, long_side_px=PROFILE_DECODE_LONG_SIDE_PX)
     norm_set = norms or load_norm_set(Path(norms_path) if norms_path is not None else None)
-    rgb = image.rgb
-    small = _reduced(rgb, VIEW_CHECK_LONG_SIDE_PX)
-    if landmarker is None:
-        with FaceLandmarker() as own:
-            faces = own.detect(small)
-    else:
-        faces = landmarker.detect(small)
-    mesh_view = _check_view(faces)
+    mesh_view = _check_view(_faces(image.rgb, landmarker), limits or ViewLimits.of())
+    with _open_segmenter(segmenter) as seg:
+        facing, person = _segment_person(image.rgb, seg, mesh_view, facing)
+    outline, texture, search_px = _trace_outline(image.rgb, person, facing)
+    assessment = assess_profile(
+        outline,
+        norms=norm_set,
+        patient=PatientContext(sex=sex, ethnicity=ethnicity),
+        scale=_canonical_scale(scale, frontal, image, facing),
+        tilt_deg=tilt_deg,
+        alar_crease_xy=None
+        if alar_crease_px is None
+        else _original_to_canonical(np.array(alar_crease_px, dtype=np.float64), image, facing),
+    )
+    _check_head_in_frame(assessment, outline, image.rgb.shape, search_px)
+    if frontal is not None and scale is not None:
+        assessment.warnings.append("A known distance was given: it was used instead of the frontal photo's scale.")
+    name = Path(source).name if isinstance(source, str | os.PathLike) else "<upload>"
+    view: Literal["profile_left", "profile_right"] = "profile_left" if facing == "left" else "profile_right"
+    return ProfileAnalysis(
+        source_name=name, image=image, view=view, assessment=assessment, norms=norm_set, backdrop_texture=texture
+    )
 
-    own_segmenter = None
-    if segmenter is None:
-        own_segmenter = PersonSegmenter()
-        own_segmenter.open()
-        segmenter = own_segmenter
-    try:
-        person = segmenter.segment(rgb)
-        if (person.confidence >= 0.5).mean() < MIN_PERSON_FRACTION:
-            raise NoPersonFound(
-                "No person was found against the backdrop.",
-                hint="Use a lateral photo of the patient's head and shoulders against a plain backdrop.",
-            )
+
+def _segment_person(
+    rgb: np.ndarray, segmenter: Segmenter, mesh_view: View, facing: Facing | None
+) -> tuple[Facing, PersonMask]:
+    """The person against the backdrop and the way the face looks (given, from the mesh, or from the
+    silhouette); a left profile is segmented mirrored, so it is read exactly as its mirror image would be."""
+    person = segmenter.segment(rgb)
+    if (person.confidence >= 0.5).mean() < MIN_PERSON_FRACTION:
+        raise NoPersonFound(
+            "No person was found against the backdrop.",
+            hint="Use a lateral photo of the patient's head and shoulders against a plain backdrop.",
+        )
+    if facing is None:
+        if mesh_view in ("profile_left", "profile_right"):
+            facing = "left" if mesh_view == "profile_left" else "right"
+        else:
+            facing, _ = facing_from_mask(person.confidence >= 0.5)
         if facing is None:
-            if mesh_view in ("profile_left", "profile_right"):
-                facing = "left" if mesh_view == "profile_left" else "right"
-            else:
-                facing, _ = facing_from_mask(person.confidence >= 0.5)
-            if facing is None:
-                raise NotAProfileView(
-                    "The photo is neither a frontal view nor a readable profile (a three-quarter view, or the "
-                    "face outline is hidden).",
-                    hint="Retake the profile at 90 degrees with the nose, lips and chin clear against the backdrop.",
-                )
-        if facing == "left":
-            # Segment the mirrored photo, so a left profile is read exactly as its mirror image would be.
-            person = segmenter.segment(np.ascontiguousarray(rgb[:, ::-1]))
-    finally:
-        if own_segmenter is not None:
-            own_segmenter.close()
+            raise NotAProfileView(
+                "The photo is neither a frontal view nor a readable profile (a three-quarter view, or the "
+                "face outline is hidden).",
+                hint="Retake the profile at 90 degrees with the nose, lips and chin clear against the backdrop.",
+            )
+    if facing == "left":
+        person = segmenter.segment(np.ascontiguousarray(rgb[:, ::-1]))
+    return facing, person
+
+
+def _trace_outline(rgb: np.ndarray, person: PersonMask, facing: Facing) -> tuple[TracedOutline, float, float]:
+    """The profile outline refined on the full-resolution photo (canonical: face toward +x), the backdrop's
+    texture and the edge search distance in pixels; refuses a busy backdrop or an untraceable edge."""
     mask = person.confidence >= 0.5
     grid = cv2.resize(rgb, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_AREA)
     if facing == "left":
@@ -311,59 +370,51 @@ def analyze_profile(
             hint="Retake the profile in front of a plain, evenly lit backdrop, as for clinical photography.",
         )
     coarse = outline_from_mask(mask, scale=person.scale)
-    search = max(4.0, 2.0 * max(rgb.shape[:2]) / MODEL_GRID_PX)
-    outline = refine_outline(rgb, coarse, search_px=search, mirrored=facing == "left")
+    search_px = max(4.0, 2.0 * max(rgb.shape[:2]) / MODEL_GRID_PX)
+    outline = refine_outline(rgb, coarse, search_px=search_px, mirrored=facing == "left")
     if outline.edge_found_fraction < MIN_EDGE_FOUND_FRACTION:
         raise BusyBackdrop(
             f"The head's edge could be traced on only {outline.edge_found_fraction:.0%} of the outline.",
             hint="Retake the profile against a plain backdrop that contrasts with the skin and hair.",
         )
+    return outline, texture, search_px
 
-    scale_source: ScaleSource | None = scale
-    if scale_source is None and frontal is not None:
-        scale_source = FrontalReference(
-            frontal.assessment.measurements, frontal.assessment.calibration.relative_uncertainty
-        )
-    if isinstance(scale_source, RulerDistance):
-        scale_source = _ruler_to_canonical(scale_source, image, facing)
-    alar = None
-    if alar_crease_px is not None:
-        alar = _original_to_canonical(np.array(alar_crease_px, dtype=np.float64), image, facing)
-    assessment = assess_profile(
-        outline,
-        norms=norm_set,
-        patient=PatientContext(sex=sex, ethnicity=ethnicity),
-        scale=scale_source,
-        tilt_deg=tilt_deg,
-        alar_crease_xy=alar,
-    )
+
+def _canonical_scale(
+    scale: ScaleSource | None, frontal: PhotoAnalysis | None, image: LoadedImage, facing: Facing
+) -> ScaleSource | None:
+    """The scale source in canonical pixels: the given one, else the frontal photo's carried over."""
+    if scale is None and frontal is not None:
+        return FrontalReference(frontal.assessment.measurements, frontal.assessment.calibration.relative_uncertainty)
+    if isinstance(scale, RulerDistance):
+        return _ruler_to_canonical(scale, image, facing)
+    return scale
+
+
+def _check_head_in_frame(
+    assessment: ProfileAssessment, outline: TracedOutline, shape: tuple[int, ...], search_px: float
+) -> None:
+    """Refuse a face cut off at the edge it looks toward, or a chin cut off at the bottom edge."""
     lm = assessment.landmarks
     upper = lm.points.get(ProfilePoint.GLABELLA) or lm.points[ProfilePoint.SOFT_TISSUE_NASION]
     lower = lm.points.get(ProfilePoint.MENTON) or lm.points.get(ProfilePoint.SOFT_TISSUE_POGONION)
     face = lm.outline[upper.index : (lower.index if lower else len(lm.outline)) + 1]
-    if touches_front_edge(face, rgb.shape[1]):
+    if touches_front_edge(face, shape[1]):
         raise HeadCutOff(
             "The face is cut off at the edge of the photo it looks toward.",
             hint="Retake the profile with space in front of the nose.",
         )
     lowest = float(outline.points_px[:, 1].max())
-    chin_room = lowest - float(assessment.landmarks.xy(ProfilePoint.PRONASALE)[1])
+    chin_room = lowest - float(lm.xy(ProfilePoint.PRONASALE)[1])
     if (
-        ProfilePoint.SOFT_TISSUE_POGONION not in assessment.landmarks.points
-        and lowest >= rgb.shape[0] - 2 - search
-        and chin_room < 1.5 * assessment.landmarks.scale_px
+        ProfilePoint.SOFT_TISSUE_POGONION not in lm.points
+        and lowest >= shape[0] - 2 - search_px
+        and chin_room < 1.5 * lm.scale_px
     ):
         raise HeadCutOff(
             "The chin is cut off at the bottom edge of the photo.",
             hint="Retake the profile with the chin and the front of the neck in the frame.",
         )
-    if frontal is not None and scale is not None:
-        assessment.warnings.append("A known distance was given: it was used instead of the frontal photo's scale.")
-    name = Path(source).name if isinstance(source, str | os.PathLike) else "<upload>"
-    view: Literal["profile_left", "profile_right"] = "profile_left" if facing == "left" else "profile_right"
-    return ProfileAnalysis(
-        source_name=name, image=image, view=view, assessment=assessment, norms=norm_set, backdrop_texture=texture
-    )
 
 
 def _original_to_canonical(xy: np.ndarray, image: LoadedImage, facing: Facing) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 The profile counterpart of :func:`facebalance.assessment.assess_face`: arrays and dataclasses in,
 dataclasses out. Photos reach it through :func:`facebalance.profile.analysis.analyze_profile`;
-cephalograms through :mod:`facebalance.profile.evaluation`.
+cephalograms through :mod:`facebalance.evaluation.profile`.
 """
 
 from __future__ import annotations

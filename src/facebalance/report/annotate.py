@@ -1,4 +1,7 @@
-"""The annotated photo: named points, facial midline, thirds, fifths and measurement callouts."""
+"""The annotated frontal photo: named points, facial midline, thirds, fifths and measurement callouts.
+
+The profile photo's picture is :mod:`facebalance.report.annotate_profile`.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ _THIRDS = (255, 215, 0)
 _TEXT_BG = (0, 0, 0, 160)
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+def label_font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """Pillow's default font at ``size`` pixels (unsized on Pillow < 10.1)."""
     try:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow < 10.1 has no sized default font
@@ -38,7 +42,7 @@ def render_annotated(result: PhotoAnalysis, *, max_side_px: int = 1600) -> bytes
     iris_px = float(np.mean([a.iris_diameter_left_px, a.iris_diameter_right_px]))
     r = max(2.0, iris_px / 12)
     width = max(1, int(iris_px / 20))
-    font = _font(max(12, int(iris_px / 2.6)))
+    font = label_font(max(12, int(iris_px / 2.6)))
     overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
     d = ImageDraw.Draw(overlay)
 

@@ -1,31 +1,106 @@
-"""The versioned JSON document of one analysis.
+"""The versioned JSON documents of the frontal and profile analyses: one header, one measurement and
+finding layout.
 
-Stable ids: ``measurements.<id>.value``, ``.uncertainty`` (one sigma), ``.unit``. ``left``/``right`` in
-ids are the patient's sides. Coordinates of named points are pixels of the original photo (upright).
-Bump :data:`SCHEMA_VERSION` on any incompatible change.
+Frontal (schema ``facebalance.frontal_analysis``): stable ids ``measurements.<id>.value``,
+``.uncertainty`` (one sigma), ``.unit``; ``left``/``right`` in ids are the patient's sides; coordinates of
+named points are pixels of the original photo (upright).
+
+Profile (schema ``facebalance.profile_analysis``): the same measurement entries (ids in
+:data:`facebalance.profile.measurements.MEASUREMENT_IDS`); point coordinates are pixels of the original
+photo as taken (upright, not mirrored).
+
+Bump the schema's version (:data:`SCHEMA_VERSION`, :data:`PROFILE_SCHEMA_VERSION`) on any incompatible
+change.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from facebalance import __version__
-from facebalance.analysis import PhotoAnalysis
 from facebalance.anatomy.landmarks import Landmark
-from facebalance.findings import NormComparison
-from facebalance.norms import NormSet
-from facebalance.zones.base import Measurement
+from facebalance.profile.landmarks import DEFINITIONS
 from facebalance.zones.midface import alare_indices
 
+if TYPE_CHECKING:
+    from facebalance.analysis import PhotoAnalysis
+    from facebalance.assessment import PatientContext
+    from facebalance.findings import Finding, NormComparison
+    from facebalance.norms import NormSet
+    from facebalance.profile.analysis import ProfileAnalysis
+    from facebalance.vision import LoadedImage
+    from facebalance.zones.base import Measurement
+
+SCHEMA = "facebalance.frontal_analysis"
 SCHEMA_VERSION = "1.0"
+PROFILE_SCHEMA = "facebalance.profile_analysis"
+PROFILE_SCHEMA_VERSION = "1.0"
+#: The profile outline is written with at most this many points (enough to redraw it).
+OUTLINE_POINTS = 400
+DISCLAIMER = "Clinical decision support: every finding is a proposal for a clinician to confirm."
 
 
-def _num(x: float | None, digits: int = 4) -> float | None:
+def rounded(x: float | None, digits: int = 4) -> float | None:
+    """``x`` rounded for a document; ``None`` for a missing or non-finite value.
+
+    >>> rounded(1.234567), rounded(float("nan")), rounded(None)
+    (1.2346, None, None)
+    """
     if x is None or not math.isfinite(x):
         return None
     return round(float(x), digits)
+
+
+def document_header(
+    schema: str, version: str, *, name: str, image: LoadedImage, view: str, patient: PatientContext
+) -> dict[str, Any]:
+    """The opening keys every analysis document shares: schema, versions, the input photo, view, patient."""
+    return {
+        "schema": schema,
+        "schema_version": version,
+        "facebalance_version": __version__,
+        "input": {
+            "name": name,
+            "format": image.format,
+            "size_px": list(image.full_size_px),
+            "analysed_size_px": list(image.size_px),
+            "exif_orientation_applied": image.exif_orientation,
+        },
+        "view": view,
+        "patient": {"sex": patient.sex, "ethnicity": patient.ethnicity},
+    }
+
+
+def finding_entry(f: Finding, *, intervention: str | None = None) -> dict[str, Any]:
+    """One proposed finding.
+
+    ``intervention`` is given for the profile's findings: the intervention order a relationship rule
+    proposes (``""`` for none, written as ``null``); the frontal document has no such key.
+    """
+    entry: dict[str, Any] = {
+        "id": f.id,
+        "kind": f.kind,
+        "zones": [z.value for z in f.zones],
+        "measurements": list(f.measurements),
+        "value": rounded(f.value),
+        "uncertainty": rounded(f.uncertainty),
+        "unit": f.unit,
+        "norm": f.norm,
+        "source": f.source,
+        "deviation": rounded(f.deviation, 3),
+        "severity": f.severity,
+        "beyond_uncertainty": f.beyond_uncertainty,
+        "sentence": f.sentence,
+    }
+    if intervention is not None:
+        entry["intervention"] = intervention or None
+    entry["points"] = list(f.points)
+    entry["status"] = "proposed"
+    return entry
 
 
 def named_points_px(result: PhotoAnalysis) -> dict[str, list[float]]:
@@ -57,8 +132,8 @@ def measurements_document(
     for mid, m in measurements.items():
         c = comparisons[mid]
         entry: dict[str, Any] = {
-            "value": _num(m.value),
-            "uncertainty": _num(m.uncertainty),
+            "value": rounded(m.value),
+            "uncertainty": rounded(m.uncertainty),
             "unit": m.unit.value,
             "zone": m.zone.value,
             "label": m.label,
@@ -82,7 +157,7 @@ def measurements_document(
                 "source": c.norm.source,
                 "review": c.norm.review,
                 "status": c.status,
-                "deviation": _num(c.deviation, 3),
+                "deviation": rounded(c.deviation, 3),
                 "beyond_uncertainty": c.beyond_uncertainty,
             }
         )
@@ -91,55 +166,87 @@ def measurements_document(
 
 
 def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
-    """The JSON-ready dict for one analysis."""
+    """The JSON-ready dict for one frontal analysis."""
     a = result.assessment
     measurements = measurements_document(a.measurements, a.comparisons, result.norms)
     return {
-        "schema": "facebalance.frontal_analysis",
-        "schema_version": SCHEMA_VERSION,
-        "facebalance_version": __version__,
-        "input": {
-            "name": result.source_name,
-            "format": result.image.format,
-            "size_px": list(result.image.full_size_px),
-            "analysed_size_px": list(result.image.size_px),
-            "exif_orientation_applied": result.image.exif_orientation,
-        },
-        "view": "frontal",
-        "patient": {"sex": a.patient.sex, "ethnicity": a.patient.ethnicity},
+        **document_header(
+            SCHEMA, SCHEMA_VERSION, name=result.source_name, image=result.image, view="frontal", patient=a.patient
+        ),
         "pose": a.pose.as_dict(),
         "calibration": {
             "method": a.calibration.method.value,
-            "mm_per_px_original": _num(a.calibration.mm_per_px / result.image.scale_to_full, 6),
-            "relative_uncertainty": _num(a.calibration.relative_uncertainty, 5),
-            "landmark_sigma_mm": _num(a.calibration.point_sigma_px * a.calibration.mm_per_px, 3),
+            "mm_per_px_original": rounded(a.calibration.mm_per_px / result.image.scale_to_full, 6),
+            "relative_uncertainty": rounded(a.calibration.relative_uncertainty, 5),
+            "landmark_sigma_mm": rounded(a.calibration.point_sigma_px * a.calibration.mm_per_px, 3),
             "detail": a.calibration.detail,
         },
         "norm_set": {"name": result.norms.name, "version": result.norms.version},
         "rules_version": result.rules.version,
         "measurements": measurements,
-        "findings": [
-            {
-                "id": f.id,
-                "kind": f.kind,
-                "zones": [z.value for z in f.zones],
-                "measurements": list(f.measurements),
-                "value": _num(f.value),
-                "uncertainty": _num(f.uncertainty),
-                "unit": f.unit,
-                "norm": f.norm,
-                "source": f.source,
-                "deviation": _num(f.deviation, 3),
-                "severity": f.severity,
-                "beyond_uncertainty": f.beyond_uncertainty,
-                "sentence": f.sentence,
-                "points": list(f.points),
-                "status": "proposed",
-            }
-            for f in a.findings
-        ],
+        "findings": [finding_entry(f) for f in a.findings],
         "hairline": {"found": a.hairline.point_px is not None, "reason": a.hairline.reason or None},
         "points_px": named_points_px(result),
         "warnings": list(a.warnings),
-        "disclaimer": "Clinical decision support: every finding is a proposal for a clinician to confirm.",
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
+    """The JSON-ready dict for one profile analysis."""
+    a = result.assessment
+    lm = a.landmarks
+    to_full = result.image.scale_to_full
+    measurements = measurements_document(a.measurements, a.comparisons, result.norms)
+    landmarks: dict[str, Any] = {}
+    for p, lp in lm.points.items():
+        xy = result.to_original_px(lp.xy)[0]
+        landmarks[p.value] = {
+            "x": round(float(xy[0]), 1),
+            "y": round(float(xy[1]), 1),
+            "sigma_px": round(lp.sigma_px * to_full, 2),
+            "confidence": lp.confidence,
+            "method": lp.method,
+            "kind": DEFINITIONS[p].kind,
+            "definition": DEFINITIONS[p].definition,
+        }
+    step = max(1, math.ceil(len(a.outline.points_px) / OUTLINE_POINTS))
+    outline = result.to_original_px(a.outline.points_px[::step])
+    scale = a.scale
+    return {
+        **document_header(
+            PROFILE_SCHEMA,
+            PROFILE_SCHEMA_VERSION,
+            name=result.source_name,
+            image=result.image,
+            view=result.view,
+            patient=a.patient,
+        ),
+        "frame": {
+            "tilt_deg": lm.frame.tilt_deg,
+            "axes": "u anterior (the way the face looks), v inferior; image axes when tilt_deg = 0 "
+            "(photo in natural head position, Frankfort plane level)",
+            "scale_px": rounded(lm.scale_px * to_full, 1),
+        },
+        "calibration": None
+        if scale is None
+        else {
+            "method": scale.method.value,
+            "mm_per_px_original": rounded(scale.calibration.mm_per_px / to_full, 6),
+            "relative_uncertainty": rounded(scale.calibration.relative_uncertainty, 5),
+            "detail": scale.detail,
+        },
+        "norm_set": {"name": result.norms.name, "version": result.norms.version},
+        "outline": {
+            "points_px": np.round(outline, 1).tolist(),
+            "noise_px": rounded(a.outline.noise_px * to_full, 2),
+            "edge_found_fraction": rounded(a.outline.edge_found_fraction, 3),
+            "backdrop_texture": rounded(result.backdrop_texture, 2),
+        },
+        "landmarks": landmarks,
+        "landmarks_missing": {p.value: reason for p, reason in lm.missing.items()},
+        "measurements": measurements,
+        "findings": [finding_entry(f.finding, intervention=f.intervention) for f in a.findings],
+        "warnings": list(a.warnings),
+        "disclaimer": DISCLAIMER,
     }

@@ -1,18 +1,20 @@
 """The photo protocol: which views a session needs, their target poses and the quality thresholds.
 
-Loaded from TOML (``data/protocol_default.toml``; a clinic may supply its own file). Pure data classes;
-the checks live in :mod:`facebalance.session.quality`.
+Loaded from TOML (``data/protocol_default.toml``; a clinic may supply its own file) with the one table
+loader of :mod:`facebalance.provenance`: every ``[checks.NAME]`` table cites its ``source`` and carries a
+``review`` status. Pure data classes; the checks live in :mod:`facebalance.session.quality`.
 """
 
 from __future__ import annotations
 
-import tomllib
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from facebalance.errors import FacebalanceError
+from facebalance.provenance import Provenance, Review, packaged_table, parse_table_text, read_table_file, table_rows
 
 
 class ProtocolError(FacebalanceError):
@@ -52,6 +54,8 @@ class Protocol:
     checks: dict[str, dict[str, Any]]
     expressions: dict[str, ExpressionSpec]
     sources: dict[str, str] = field(default_factory=dict)
+    #: The basis of each ``[checks.NAME]`` table's thresholds, by check name.
+    provenance: dict[str, Provenance] = field(default_factory=dict)
 
     def view(self, view_id: str) -> ViewSpec:
         for v in self.views:
@@ -70,14 +74,21 @@ class Protocol:
             ) from None
 
 
-def parse_protocol(text: str, *, origin: str = "<string>") -> Protocol:
-    """Parse and validate a protocol TOML document."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProtocolError(f"{origin} is not valid TOML: {exc}.", hint="Fix the file's syntax.") from None
+def parse_protocol(text: str, *, origin: str = "<string>", default_review: Review = "working") -> Protocol:
+    """Parse and validate a protocol TOML document (see :func:`protocol_from_table`)."""
+    doc = parse_table_text(text, origin=origin, error=ProtocolError)
+    return protocol_from_table(doc, origin=origin, default_review=default_review)
+
+
+def protocol_from_table(doc: Mapping[str, Any], *, origin: str, default_review: Review = "working") -> Protocol:
+    """A protocol from a parsed TOML document, validated.
+
+    Every view needs ``id``, ``yaw_deg`` and ``yaw_tolerance_deg``; every ``[checks.NAME]`` table a
+    ``source`` (and a ``review`` status, ``default_review`` when it gives none); every expression a view
+    asks for must be defined.
+    """
     views = []
-    for i, v in enumerate(doc.get("view", [])):
+    for where, v in table_rows(doc, "view", origin=origin, error=ProtocolError):
         try:
             views.append(
                 ViewSpec(
@@ -98,21 +109,24 @@ def parse_protocol(text: str, *, origin: str = "<string>") -> Protocol:
             )
         except KeyError as exc:
             raise ProtocolError(
-                f"{origin}: view #{i + 1} lacks {exc}.", hint="Every view needs id, yaw_deg and yaw_tolerance_deg."
+                f"{where} lacks {exc}.", hint="Every view needs id, yaw_deg and yaw_tolerance_deg."
             ) from None
     if not views:
         raise ProtocolError(f"{origin} defines no views.", hint="Add [[view]] tables.")
     checks = {k: dict(v) for k, v in doc.get("checks", {}).items()}
-    for name, entries in checks.items():
-        if "source" not in entries:
-            raise ProtocolError(f"{origin}: [checks.{name}] has no source.", hint="Say where its thresholds come from.")
+    provenance = {
+        name: Provenance.of_row(
+            entries, f"{origin} [checks.{name}]", default_review=default_review, error=ProtocolError
+        )
+        for name, entries in checks.items()
+    }
     expressions = {
         k: ExpressionSpec(tuple(v["blendshapes"]), float(v["shown_at"])) for k, v in doc.get("expressions", {}).items()
     }
-    for v in views:
-        if v.expression not in ("neutral", "any") and v.expression not in expressions:
+    for view in views:
+        if view.expression not in ("neutral", "any") and view.expression not in expressions:
             raise ProtocolError(
-                f"{origin}: view {v.id} needs expression {v.expression!r}, which is not defined.",
+                f"{origin}: view {view.id} needs expression {view.expression!r}, which is not defined.",
                 hint="Add an [expressions.NAME] table.",
             )
     meta = doc.get("meta", {})
@@ -123,15 +137,15 @@ def parse_protocol(text: str, *, origin: str = "<string>") -> Protocol:
         checks=checks,
         expressions=expressions,
         sources={k: str(v) for k, v in doc.get("sources", {}).items()},
+        provenance=provenance,
     )
 
 
-def load_protocol(path: str | Path | None = None) -> Protocol:
-    """The default protocol, or a clinic's own file."""
+def load_protocol(path: str | os.PathLike[str] | None = None) -> Protocol:
+    """The default protocol, or a clinic's own file (its checks without a review status count as the
+    clinic's own values)."""
     if path is None:
-        text = resources.files("facebalance.session").joinpath("data/protocol_default.toml").read_text("utf-8")
-        return parse_protocol(text, origin="protocol_default.toml")
-    p = Path(path)
-    if not p.is_file():
-        raise ProtocolError(f"Protocol file {p} does not exist.", hint="Give the path of a protocol TOML file.")
-    return parse_protocol(p.read_text("utf-8"), origin=str(p))
+        doc = packaged_table("facebalance.session", "protocol_default.toml", error=ProtocolError)
+        return protocol_from_table(doc, origin="protocol_default.toml")
+    doc = read_table_file(path, error=ProtocolError, kind="protocol file")
+    return protocol_from_table(doc, origin=str(path), default_review="clinic")

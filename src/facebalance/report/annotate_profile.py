@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from facebalance.profile.analysis import ProfileAnalysis
 from facebalance.profile.landmarks import ProfilePoint as P
+from facebalance.report.annotate import label_font
 
 #: Short labels drawn beside each landmark.
 ABBREVIATIONS: dict[P, str] = {
@@ -41,13 +42,6 @@ _POINT = (255, 64, 64)
 _PERPENDICULAR = (230, 230, 230)
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1 has no sized default font
-        return ImageFont.load_default()
-
-
 def render_profile_annotated(result: ProfileAnalysis, *, max_side_px: int = 1600) -> bytes:
     """PNG bytes of the analysed profile photo with outline, landmarks and reference lines (no EXIF)."""
     rgb = result.image.rgb
@@ -61,12 +55,13 @@ def render_profile_annotated(result: ProfileAnalysis, *, max_side_px: int = 1600
     s_px = lm.scale_px * shrink
     width = max(1, round(s_px / 120))
     r = max(2.0, s_px / 60)
-    font = _font(max(11, round(s_px / 9)))
+    font = label_font(max(11, round(s_px / 9)))
     overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
     d = ImageDraw.Draw(overlay)
 
     def to_img(xy: np.ndarray) -> np.ndarray:
-        return result.to_analysed_px(xy) * shrink
+        scaled: np.ndarray = result.to_analysed_px(xy) * shrink
+        return scaled
 
     outline = to_img(a.outline.points_px)
     d.line([tuple(p) for p in outline], fill=(*_OUTLINE, 200), width=width)

@@ -16,21 +16,15 @@ For a photo series the times are the photo indices.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from facebalance.dynamics.asymmetry import Asymmetry
 from facebalance.dynamics.metrics import MovementMetric
 from facebalance.dynamics.results import DynamicFinding, DynamicsResult, ExpressionResult
+from facebalance.report.document import rounded
 
 SCHEMA = "facebalance.dynamics"
 SCHEMA_VERSION = "1.0"
-
-
-def _num(value: float | None, digits: int = 3) -> float | None:
-    if value is None or not math.isfinite(value):
-        return None
-    return round(float(value), digits)
 
 
 def metric_entry(metric: MovementMetric, asymmetry: Asymmetry | None) -> dict[str, Any]:
@@ -45,20 +39,20 @@ def metric_entry(metric: MovementMetric, asymmetry: Asymmetry | None) -> dict[st
     values = side("value")
     sigmas = side("sigma")
     entry: dict[str, Any] = {
-        "left": _num(values["left"]),
-        "right": _num(values["right"]),
-        "asymmetry_index": _num(asymmetry.index) if asymmetry is not None else None,
+        "left": rounded(values["left"], 3),
+        "right": rounded(values["right"], 3),
+        "asymmetry_index": rounded(asymmetry.index, 3) if asymmetry is not None else None,
         "unit": metric.unit,
         "label": metric.label,
-        "uncertainty": {k: _num(v) for k, v in sigmas.items()},
+        "uncertainty": {k: rounded(v, 3) for k, v in sigmas.items()},
         "source": side("source"),
     }
     if asymmetry is not None:
         entry.update(
             {
-                "difference_left_minus_right": _num(asymmetry.difference),
-                "difference_uncertainty": _num(asymmetry.sigma),
-                "noticed_at": _num(asymmetry.noticed_at),
+                "difference_left_minus_right": rounded(asymmetry.difference, 3),
+                "difference_uncertainty": rounded(asymmetry.sigma, 3),
+                "noticed_at": rounded(asymmetry.noticed_at, 3),
                 "noticeable": asymmetry.noticeable,
                 "noticeable_beyond_uncertainty": asymmetry.beyond_uncertainty,
             }
@@ -73,13 +67,13 @@ def expression_entry(expression: ExpressionResult) -> dict[str, Any]:
         "name": expression.name,
         "label": expression.label,
         "kind": expression.kind.value,
-        "start_s": _num(expression.start_s),
-        "end_s": _num(expression.end_s),
-        "peak_s": _num(expression.peak_s),
+        "start_s": rounded(expression.start_s, 3),
+        "end_s": rounded(expression.end_s, 3),
+        "peak_s": rounded(expression.peak_s, 3),
         "start_frame": expression.start_index,
         "end_frame": expression.end_index,
         "peak_frame": expression.peak_index,
-        "peak_activation": _num(expression.peak_activation),
+        "peak_activation": rounded(expression.peak_activation, 3),
         "primary": expression.primary,
         "warnings": list(expression.warnings),
         "metrics": {m.id: metric_entry(m, expression.asymmetries.get(m.id)) for m in expression.metrics},
@@ -95,8 +89,8 @@ def finding_entry(f: DynamicFinding) -> dict[str, Any]:
         "severity": f.severity,
         "sentence": f.sentence,
         "action": f.action,
-        "value": _num(f.value),
-        "uncertainty": _num(f.uncertainty),
+        "value": rounded(f.value, 3),
+        "uncertainty": rounded(f.uncertainty, 3),
         "unit": f.unit,
         "threshold": f.norm,
         "beyond_uncertainty": f.beyond_uncertainty,
@@ -119,17 +113,17 @@ def dynamics_document(result: DynamicsResult) -> dict[str, Any]:
         "script": {"name": result.script_name, "version": result.script_version},
         "frames": result.frame_count,
         "usable_frames": result.usable_frame_count,
-        "fps": _num(result.fps, 3),
-        "duration_s": _num(result.duration_s, 3),
+        "fps": rounded(result.fps, 3),
+        "duration_s": rounded(result.duration_s, 3),
         "frame_size_px": list(result.frame_size_px),
         "calibration": {
-            "mm_per_px": _num(cal.mm_per_px, 5),
-            "relative_uncertainty": _num(cal.relative_uncertainty, 4),
+            "mm_per_px": rounded(cal.mm_per_px, 5),
+            "relative_uncertainty": rounded(cal.relative_uncertainty, 4),
             "method": cal.method.value,
             "detail": cal.detail,
         },
         "rest": expression_entry(result.rest),
-        "rest_blendshapes": {k: _num(v) for k, v in result.rest_blendshapes.items()},
+        "rest_blendshapes": {k: rounded(v, 3) for k, v in result.rest_blendshapes.items()},
         "expressions": [expression_entry(e) for e in result.expressions],
         "missing_expressions": list(result.missing),
         "findings": [finding_entry(f) for f in result.findings],
