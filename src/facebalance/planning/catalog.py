@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError
 
 ModalityKind = Literal["neuromodulator", "filler", "biostimulator", "enzyme"]
@@ -117,12 +117,12 @@ def _modality(row: Mapping[str, Any]) -> Modality:
         unit=str(row["unit"]),
         reversible=bool(row["reversible"]),
         reversal=str(row["reversal"]),
-        reversal_source=require_source(dict(row), where, key="reversal_source", review_key="reversal_review"),
+        reversal_source=source_of(row, where, key="reversal_source"),
         onset_days=int(row["onset_days"]),
         peak_days=int(row["peak_days"]),
         settled_days=int(row["settled_days"]),
         visible_days=int(row["visible_days"]),
-        timing_source=require_source(dict(row), where, key="timing_source", review_key="timing_review"),
+        timing_source=source_of(row, where, key="timing_source"),
     )
 
 
@@ -133,7 +133,7 @@ def parse_catalog(doc: Mapping[str, Any]) -> Catalog:
     for row in doc["area"]:
         cap_source = ""
         if "visit_cap_ml" in row or "cumulative_cap_ml" in row:
-            cap_source = require_source(row, f"area {row['id']!r}", key="cap_source", review_key="cap_review")
+            cap_source = source_of(row, f"area {row['id']!r}", key="cap_source")
         areas[row["id"]] = Area(
             id=row["id"],
             label=row["label"],
@@ -162,10 +162,10 @@ def parse_catalog(doc: Mapping[str, Any]) -> Catalog:
             dose_high=float(row["dose_high"]),
             per=row["per"],
             price=row["price"],
-            source=require_source(row, where),
+            source=source_of(row, where),
             review=row["review"],
             durability_months=(float(low), float(high)),
-            durability_source=require_source(row, where, key="durability_source", review_key="durability_review"),
+            durability_source=source_of(row, where, key="durability_source"),
             points=int(row.get("points", 1)),
             sessions=int(row.get("sessions", 1)),
             high_risk=bool(row.get("high_risk", False)),

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any, Literal
 
 from facebalance import __version__
-from facebalance.planning._data import packaged_text
 from facebalance.planning.cadence import ToxinCadence
+from facebalance.planning.datafiles import packaged_text
 from facebalance.planning.pricing import PriceRange
 from facebalance.planning.safety import ScreenResult
 from facebalance.planning.timeline import ItemTimeline, MaintenanceEntry

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError
 from facebalance.planning.intake import FindingInput, Severity
 from facebalance.planning.scales import Scale
@@ -282,7 +282,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
                 unless_any=_conditions(row.get("unless_any"), where),
                 concerns=frozenset(row.get("concerns", [])),
                 rationale=row["rationale"],
-                source=require_source(row, where),
+                source=source_of(row, where),
             )
         )
     relations = []
@@ -296,7 +296,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
                 id=row["id"],
                 kind=row["kind"],
                 sentence=row["sentence"],
-                source=require_source(row, where),
+                source=source_of(row, where),
                 first=row.get("first", ""),
                 then=row.get("then", ""),
                 min_gap_days=int(row.get("min_gap_days", 0)),
@@ -313,7 +313,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
             match=row.get("match", ""),
             min_gap_days=int(row["min_gap_days"]),
             sentence=row["sentence"],
-            source=require_source(row, f"sequence {row.get('id')!r}"),
+            source=source_of(row, f"sequence {row.get('id')!r}"),
         )
         for row in doc.get("sequence", [])
     ]
@@ -323,12 +323,12 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
             _conditions(row["when_any"], row["id"]),
             row["to"],
             row["sentence"],
-            require_source(row, f"referral {row['id']!r}"),
+            source_of(row, f"referral {row['id']!r}"),
         )
         for row in doc.get("referral", [])
     ]
     flags = [
-        RiskFlag(row["id"], known(row["treatment"], row["id"]), row["sentence"], require_source(row, row["id"]))
+        RiskFlag(row["id"], known(row["treatment"], row["id"]), row["sentence"], source_of(row, row["id"]))
         for row in doc.get("flag", [])
     ]
     v, lim, led, lips, cad = doc["value"], doc["limits"], doc["ledger"], doc["lips"], doc["toxin_cadence"]
@@ -338,7 +338,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
         value=ValueWeights(
             {"mild": v["severity_mild"], "moderate": v["severity_moderate"], "marked": v["severity_marked"]},
             float(v["concern_bonus"]),
-            require_source(v, "[value]"),
+            source_of(v, "[value]"),
         ),
         limits=Limits(
             max_visits=int(lim["max_visits"]),
@@ -349,17 +349,17 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
             visit_cap_plla_vials=int(lim["visit_cap_plla_vials"]),
             plla_session_gap_days=(int(lim["plla_session_gap_days"][0]), int(lim["plla_session_gap_days"][1])),
             toxin_min_interval_days=int(lim["toxin_min_interval_days"]),
-            source=require_source(lim, "[limits]"),
+            source=source_of(lim, "[limits]"),
         ),
         ledger_persistence_years=float(led["persistence_years"]),
-        ledger_source=require_source(led, "[ledger]"),
+        ledger_source=source_of(led, "[ledger]"),
         lips=LipRules(
             float(lips["upper_e_line_mm"]),
             float(lips["lower_e_line_mm"]),
             float(lips["projection_gain_mm_per_ml"]),
             float(lips["vermilion_gain_mm_per_ml"]),
             float(lips["inverted_ratio"]),
-            require_source(lips, "[lips]"),
+            source_of(lips, "[lips]"),
         ),
         cadence=CadenceRules(
             float(cad["prior_weeks"]),
@@ -368,7 +368,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
             float(cad["high_exercise_factor"]),
             float(cad["low_dose_factor"]),
             float(cad["large_muscle_factor"]),
-            require_source(cad, "[toxin_cadence]"),
+            source_of(cad, "[toxin_cadence]"),
         ),
         indications=tuple(indications),
         relations=tuple(relations),
