@@ -209,7 +209,8 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
             c.release_day = release
             c.flags.append(
                 f"Last toxin on {last_toxin.isoformat()}: not before "
-                f"{(intake.start_date + timedelta(days=release)).isoformat()} (12-week minimum interval)."
+                f"{(intake.start_date + timedelta(days=release)).isoformat()} "
+                f"({data.rules.limits.toxin_min_interval_weeks:g}-week minimum interval)."
             )
     deferred = sorted({h.rule.sentence for h in hits if h.rule.action == "defer"})
     return _Shaped(candidates, omissions, notes, referrals, flags, dissolving, deferred, ledger)
@@ -453,7 +454,7 @@ def assemble_plan(
         (_planned_item(k, schedule, problem, by_key, intake, data) for k in schedule.selected),
         key=lambda i: (
             i.visit,
-            _ORDER_IN_VISIT.get(data.catalog.modalities[i.modality].kind, 9),
+            data.rules.order_in_visit(data.catalog.modalities[i.modality].kind),
             REGION_ORDER.index(i.region),
             catalog_order[i.treatment],
             i.key,
@@ -495,10 +496,6 @@ def assemble_plan(
         ),
         data_versions=data.versions,
     )
-
-
-#: Within a visit: toxin first (filler is placed on relaxed muscle), dissolving before refilling.
-_ORDER_IN_VISIT = {"enzyme": 0, "neuromodulator": 1, "filler": 2, "biostimulator": 3}
 
 
 def _pricing(planned: Sequence[PlannedItem], visits: Sequence[Visit], intake: Intake, data: PlanningData) -> Pricing:
@@ -558,7 +555,7 @@ def _maintenance(
                 "toxin",
                 "Toxin (all planned toxin areas)",
                 due,
-                due + timedelta(days=28),
+                due + timedelta(days=data.rules.cadence.due_window_days),
                 f"Next toxin from {due.isoformat()} ({cadence.weeks:g} weeks after {last_toxin.isoformat()}; "
                 f"never sooner than {cadence.floor_weeks:g} weeks).",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
-from facebalance.planning.candidates import Candidate
+from facebalance.planning.candidates import PLLA_SESSIONS, Candidate
 from facebalance.planning.catalog import REGION_ORDER
 from facebalance.planning.content import PlanningData
 from facebalance.planning.intake import Intake
@@ -74,7 +74,8 @@ def omission_sentence(
         release = ""
         if c.release_day > 0:
             on = intake.start_date + timedelta(days=c.release_day)
-            release = f"; toxin is not given before {on.isoformat()} (12 weeks after the last session)"
+            weeks = problem.toxin_min_interval_days / 7
+            release = f"; toxin is not given before {on.isoformat()} ({weeks:g} weeks after the last session)"
         return (
             f"{label} omitted: timing. It cannot be given within the {problem.horizon_days}-day planning window"
             f"{release}. It belongs in the maintenance calendar."
@@ -92,6 +93,15 @@ def omission_sentence(
     return f"{label} omitted: no schedule satisfies the sequencing and safety rules with it."
 
 
+def rule_sentences(data: PlanningData) -> dict[str, str]:
+    """Every rule's sentence by id: the sequences, the relations and the PLLA sessions of the limits."""
+    return (
+        {s.id: s.sentence for s in data.rules.sequences}
+        | {r.id: r.sentence for r in data.rules.relations}
+        | {PLLA_SESSIONS: f"PLLA sessions are {data.rules.limits.plla_session_gap_text} apart."}
+    )
+
+
 def when_sentence(
     key: str,
     schedule: Schedule,
@@ -103,11 +113,7 @@ def when_sentence(
     """Why the item sits at its visit: the precedences, release date or same-visit rule that place it."""
     visit = schedule.visit_of[key]
     reasons = []
-    seq_sentence = (
-        {s.id: s.sentence for s in data.rules.sequences}
-        | {r.id: r.sentence for r in data.rules.relations}
-        | {"plla_sessions": "PLLA sessions are 4-6 weeks apart."}
-    )
+    seq_sentence = rule_sentences(data)
     for link in problem.links:
         if link.after == key and link.before in schedule.visit_of and link.min_gap_days > 0:
             reasons.append(
@@ -118,7 +124,7 @@ def when_sentence(
     if c.release_day > 0 and schedule.day_of(key) >= c.release_day:
         reasons.append(
             f"not before {(intake.start_date + timedelta(days=c.release_day)).isoformat()}: toxin never sooner than "
-            "12 weeks after the last session"
+            f"{problem.toxin_min_interval_days / 7:g} weeks after the last session"
         )
     for pair in problem.same_visit:
         if pair.a == key:

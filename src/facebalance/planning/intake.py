@@ -139,12 +139,13 @@ class Preferences:
 
     ``budget_usd`` of ``None`` means no stated budget. ``budget_basis`` says which end of each price range
     the budget is checked against: ``"high"`` (the default: the quote never exceeds the budget) or
-    ``"mid"``. ``lip_upper_share`` overrides the catalogue's share of lip filler for the upper lip.
+    ``"mid"``. ``max_visits`` of ``None`` means the planning rules' default (``[limits] max_visits``).
+    ``lip_upper_share`` overrides the catalogue's share of lip filler for the upper lip.
     """
 
     budget_usd: float | None = None
     budget_basis: BudgetBasis = "high"
-    max_visits: int = 4
+    max_visits: int | None = None
     prefers_gradual: bool = False
     lip_upper_share: float | None = None
 
@@ -286,8 +287,10 @@ def _preferences(doc: Mapping[str, Any]) -> Preferences:
     basis = doc.get("budget_basis", "high")
     if basis not in ("high", "mid"):
         raise IntakeError(f"preferences.budget_basis = {basis!r}.", hint="Use high or mid.")
-    max_visits = doc.get("max_visits", 4)
-    if isinstance(max_visits, bool) or not isinstance(max_visits, int) or not 1 <= max_visits <= 6:
+    max_visits = doc.get("max_visits")
+    if max_visits is not None and (
+        isinstance(max_visits, bool) or not isinstance(max_visits, int) or not 1 <= max_visits <= 6
+    ):
         raise IntakeError(f"preferences.max_visits = {max_visits!r}.", hint="Use 1 to 6 (2-4 is typical).")
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int | float) or budget < 0):
         raise IntakeError(f"preferences.budget_usd = {budget!r}.", hint="A number of dollars, or leave it out.")

@@ -7,14 +7,13 @@ present unless the area was dissolved afterwards. Caps apply to what may still b
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from facebalance.planning.catalog import Area
 from facebalance.planning.intake import PriorTreatment
-from facebalance.planning.rules import LipRules
+from facebalance.planning.rules import LipRules, floor_to_step
 
 _DAYS_PER_YEAR = 365.25
 #: Measurement ids the lip guard reads (profile ids come from the profile analysis or the clinician).
@@ -151,7 +150,7 @@ def lip_guard(
 
     Examples
     --------
-    >>> r = LipRules(-4.0, -2.0, 1.5, 2.0, 1.0, "src")
+    >>> r = LipRules(-4.0, -2.0, 1.5, 2.0, 1.0, 0.63, 0.1, "src")
     >>> lip_guard({LOWER_LIP_E_LINE: -0.5}, dose_low_ml=0.5, dose_high_ml=1.0, upper_share=0.4, rules=r).dose_high_ml
     0.5
     >>> lip_guard({LOWER_LIP_E_LINE: 0.5}, dose_low_ml=0.5, dose_high_ml=1.0, upper_share=0.4, rules=r).dose_high_ml
@@ -176,7 +175,7 @@ def lip_guard(
         else:
             sentences.append(
                 f"Lip ratio guard: predicted upper:lower vermilion ratio {ratio(share):.2f} after "
-                f"{dose_high_ml:g} mL (not inverted; canon 0.63)."
+                f"{dose_high_ml:g} mL (not inverted; canon {rules.canon_ratio:g})."
             )
     else:
         sentences.append("Lip ratio guard: vermilion heights not measured; check the upper:lower ratio clinically.")
@@ -197,8 +196,8 @@ def lip_guard(
             )
     if not checked_e_line:
         sentences.append("E-line guard: lip position to the E-line not measured; check the profile before lip filler.")
-    # Doses are drawn in 0.1 mL steps: round the ceiling down, never up past the line.
-    ceiling = math.floor(ceiling * 10 + 1e-9) / 10 if ceiling < dose_high_ml else dose_high_ml
+    # Doses are drawn in steps: round the ceiling down, never up past the line.
+    ceiling = floor_to_step(ceiling, rules.dose_step_ml) if ceiling < dose_high_ml else dose_high_ml
     if ceiling < dose_low_ml:
         return LipDecision(None, share, tuple(sentences))
     return LipDecision(ceiling, share, tuple(sentences))

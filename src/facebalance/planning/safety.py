@@ -16,6 +16,7 @@ from typing import Any, Literal
 from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError, IntakeError
 from facebalance.planning.intake import BddqAs, ClinicianOverride, Intake, MedicalHistory
+from facebalance.planning.timeline import DAYS_PER_MONTH
 
 Action = Literal["defer", "exclude", "caution"]
 
@@ -231,7 +232,7 @@ def contraindications_for(medical: MedicalHistory, rules: SafetyRules) -> tuple[
 
 
 def _months_between(a: date, b: date) -> float:
-    return (b - a).days / 30.4375
+    return (b - a).days / DAYS_PER_MONTH
 
 
 def repeat_treatment_flags(intake: Intake, rules: RepeatRule) -> tuple[str, ...]:

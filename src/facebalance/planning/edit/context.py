@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from facebalance.planning.candidates import Candidate, solver_problem
+from facebalance.planning.candidates import PLLA_SESSIONS, Candidate, solver_problem
 from facebalance.planning.content import PlanningData
 from facebalance.planning.edit.model import EDIT_FLAG, PlanEditError
 from facebalance.planning.engine import Shaping, shape_candidates
+from facebalance.planning.explain import rule_sentences
 from facebalance.planning.intake import FindingInput, Intake
 from facebalance.planning.plan import PLAN_SCHEMA
 from facebalance.planning.solver import SolverProblem
@@ -113,12 +114,9 @@ def dose_unit(c: Candidate, data: PlanningData) -> str:
 
 
 def rule_sentence(rule: str, data: PlanningData) -> str:
-    sentences = (
-        {s.id: s.sentence for s in data.rules.sequences}
-        | {r.id: r.sentence for r in data.rules.relations}
-        | {"plla_sessions": "PLLA sessions are 4-6 weeks apart, each after the one before."}
-    )
-    return sentences.get(rule, "")
+    sentence = rule_sentences(data).get(rule, "")
+    # An edit can move a session before the one it follows: say that the order is part of the rule.
+    return sentence.removesuffix(".") + ", each after the one before." if rule == PLLA_SESSIONS else sentence
 
 
 def because(rule: str, data: PlanningData) -> str:

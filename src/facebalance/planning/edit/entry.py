@@ -133,7 +133,7 @@ def edit_choices(
                 low,
                 high,
                 *dose_bounds(c),
-                0.1 if unit == "mL" else 1.0,
+                ctx.data.rules.doses.step_for(unit),
                 unit,
                 products,
             )

@@ -71,7 +71,7 @@ def preference_violations(visit_of: Mapping[str, int], problem: SolverProblem, c
                 f"patient's budget of ${problem.budget:,}.",
             )
         )
-    n = len(set(visit_of.values()))
-    if n > prefs.max_visits:
-        out.append(Violation("visits", "soft", f"{n} visits: more than the {prefs.max_visits} the patient wants."))
+    n, wanted = len(set(visit_of.values())), ctx.data.rules.limits.max_visits_for(prefs)
+    if n > wanted:
+        out.append(Violation("visits", "soft", f"{n} visits: more than the {wanted} the patient wants."))
     return out

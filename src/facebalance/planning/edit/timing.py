@@ -41,12 +41,14 @@ def timing_violations(
         if len(toxins) > 1
         else ""
     )
+    limits = ctx.data.rules.limits
     return schedule, [
         Violation(
             "timing",
             "hard",
             "No dates keep every interval of this schedule (visits at least "
-            f"{problem.min_visit_gap_days} days apart, the waits between dependent steps, PLLA sessions 4-6 weeks "
-            f"apart, toxin never sooner than 12 weeks after the last).{detail}",
+            f"{problem.min_visit_gap_days} days apart, the waits between dependent steps, PLLA sessions "
+            f"{limits.plla_session_gap_text} apart, toxin never sooner than {limits.toxin_min_interval_weeks:g} "
+            f"weeks after the last).{detail}",
         )
     ]
