@@ -33,6 +33,7 @@ from facebalance.planning.candidates import (
 )
 from facebalance.planning.catalog import REGION_ORDER
 from facebalance.planning.content import PlanningData
+from facebalance.planning.documents import PlanStatus
 from facebalance.planning.errors import IntakeError
 from facebalance.planning.explain import lower_first, omission_sentence, summary_sentence, visit_purpose, when_sentence
 from facebalance.planning.intake import FindingInput, Intake
@@ -40,11 +41,9 @@ from facebalance.planning.ledger import FillerLedger, filler_ledger
 from facebalance.planning.plan import (
     Flag,
     LedgerRow,
-    MaintenanceEntry,
     Omission,
     Plan,
     PlannedItem,
-    PlanStatus,
     Pricing,
     PricingRow,
     Referral,
@@ -61,7 +60,7 @@ from facebalance.planning.safety import (
     screen_bddq_as,
 )
 from facebalance.planning.solver import Schedule, SolverProblem, explain_omissions, solve
-from facebalance.planning.timeline import add_months, item_timeline
+from facebalance.planning.timeline import MaintenanceEntry, add_months, item_timeline
 
 __all__ = ["PlanningData", "Shaping", "assemble_plan", "build_plan", "shape_candidates"]
 

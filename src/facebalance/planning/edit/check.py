@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from facebalance.planning.candidates import Candidate, solver_item
 from facebalance.planning.content import PlanningData
+from facebalance.planning.documents import PlanDocument
 from facebalance.planning.edit.context import EditContext, PlanState, read_context, read_state
 from facebalance.planning.edit.dose_gates import dose_violations
 from facebalance.planning.edit.limit_gates import area_cap_violations, preference_violations, visit_cap_violations
@@ -81,7 +81,7 @@ def check(state: PlanState, ctx: EditContext) -> Checked:
 
 
 def check_state(
-    document: Mapping[str, Any],
+    document: PlanDocument,
     *,
     findings: Sequence[FindingInput],
     intake: Intake,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from facebalance.planning.candidates import PLLA_SESSIONS, Candidate, solver_problem
 from facebalance.planning.content import PlanningData
+from facebalance.planning.documents import PlanDocument
 from facebalance.planning.edit.model import EDIT_FLAG, PlanEditError
 from facebalance.planning.engine import Shaping, shape_candidates
 from facebalance.planning.explain import rule_sentences
@@ -33,7 +33,7 @@ class EditContext:
     shaping: Shaping
     problem: SolverProblem
     by_key: dict[str, Candidate]
-    document: Mapping[str, Any]
+    document: PlanDocument
 
     @property
     def data(self) -> PlanningData:
@@ -52,7 +52,7 @@ class EditContext:
 
 
 def read_context(
-    document: Mapping[str, Any],
+    document: PlanDocument,
     findings: Sequence[FindingInput],
     intake: Intake,
     measurements: Mapping[str, float] | None,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from facebalance.planning.content import PlanningData
+from facebalance.planning.documents import PlanDocument
 from facebalance.planning.edit.changes import apply_edit, other_products
 from facebalance.planning.edit.check import Checked, check
 from facebalance.planning.edit.context import EditContext, dose_bounds, dose_unit, read_context, read_state
@@ -35,7 +35,7 @@ def _omissions(ctx: EditContext, checked: Checked, visit_of: Mapping[str, int]) 
     ]
 
 
-def _date_shifts(document: Mapping[str, Any], plan: Plan) -> str:
+def _date_shifts(document: PlanDocument, plan: Plan) -> str:
     """A sentence naming the visits whose date the edit moved (intervals can push later visits)."""
     before = [v.get("date") for v in document.get("visits", [])]
     moved = [
@@ -47,7 +47,7 @@ def _date_shifts(document: Mapping[str, Any], plan: Plan) -> str:
 
 
 def edit_plan(
-    document: Mapping[str, Any],
+    document: PlanDocument,
     edit: PlanEdit,
     *,
     findings: Sequence[FindingInput],
@@ -107,7 +107,7 @@ def edit_plan(
 
 
 def edit_choices(
-    document: Mapping[str, Any],
+    document: PlanDocument,
     *,
     findings: Sequence[FindingInput],
     intake: Intake,
@@ -153,7 +153,7 @@ def edit_choices(
     return EditChoices(tuple(items), tuple(additions), len(set(state.visit_of.values())))
 
 
-def plan_start(document: Mapping[str, Any]) -> date:
+def plan_start(document: PlanDocument) -> date:
     """The plan's start date (the planner's clock, which an edit's intake must share)."""
     try:
         return date.fromisoformat(str(document["start_date"]))

@@ -7,8 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from facebalance.planning.documents import (
+    AddChoiceDocument,
+    EditChoicesDocument,
+    EditResultDocument,
+    ItemChoiceDocument,
+    PlanEditRequest,
+    ViolationDocument,
+)
 from facebalance.planning.errors import PlanningError
-from facebalance.planning.plan import Plan
+from facebalance.planning.plan import Plan, plan_document
 
 EditKind = Literal["drop", "add", "dose", "product", "move"]
 Level = Literal["hard", "soft"]
@@ -80,11 +88,17 @@ class PlanEdit:
             treatment if kind == "product" else None,
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "key": self.key}
-        for name in ("visit", "dose_low", "dose_high", "treatment"):
-            if getattr(self, name) is not None:
-                out[name] = getattr(self, name)
+    def as_dict(self) -> PlanEditRequest:
+        """The edit's JSON form (what :meth:`parse` reads)."""
+        out: PlanEditRequest = {"kind": self.kind, "key": self.key}
+        if self.visit is not None:
+            out["visit"] = self.visit
+        if self.dose_low is not None:
+            out["dose_low"] = self.dose_low
+        if self.dose_high is not None:
+            out["dose_high"] = self.dose_high
+        if self.treatment is not None:
+            out["treatment"] = self.treatment
         return out
 
 
@@ -95,6 +109,9 @@ class Violation:
     gate: str
     level: Level
     message: str
+
+    def as_document(self) -> ViolationDocument:
+        return {"gate": self.gate, "level": self.level, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,15 @@ class EditResult:
     sentence: str
     violations: tuple[Violation, ...]
     plan: Plan | None
+
+    def as_document(self) -> EditResultDocument:
+        """The result's JSON form, with the new plan document (``None`` when refused)."""
+        return {
+            "applied": self.applied,
+            "sentence": self.sentence,
+            "violations": [v.as_document() for v in self.violations],
+            "document": None if self.plan is None else plan_document(self.plan),
+        }
 
 
 @dataclass(frozen=True)
@@ -126,6 +152,20 @@ class ItemChoice:
     unit: str
     products: tuple[tuple[str, str], ...]
 
+    def as_document(self) -> ItemChoiceDocument:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "visit": self.visit,
+            "dose_low": self.dose_low,
+            "dose_high": self.dose_high,
+            "dose_min": self.dose_min,
+            "dose_max": self.dose_max,
+            "dose_step": self.dose_step,
+            "unit": self.unit,
+            "products": self.products,
+        }
+
 
 @dataclass(frozen=True)
 class AddChoice:
@@ -135,9 +175,20 @@ class AddChoice:
     label: str
     reason: str
 
+    def as_document(self) -> AddChoiceDocument:
+        return {"key": self.key, "label": self.label, "reason": self.reason}
+
 
 @dataclass(frozen=True)
 class EditChoices:
     items: tuple[ItemChoice, ...]
     additions: tuple[AddChoice, ...]
     visits: int
+
+    def as_document(self) -> EditChoicesDocument:
+        """The choices' JSON form: the items by key, the additions, the number of visits."""
+        return {
+            "items": {i.key: i.as_document() for i in self.items},
+            "additions": [a.as_document() for a in self.additions],
+            "visits": self.visits,
+        }
