@@ -234,10 +234,8 @@ def list_patients(request: HttpRequest) -> Any:
 @api.post("/patients/search", response=list[PatientOut])
 def search_patients(request: HttpRequest, body: SearchIn) -> Any:
     """Search by name (a POST, so that names stay out of URLs and access logs)."""
-    from facebalance.clinic.views import _search
-
     m = _member(request, "patient.view")
-    return list(_search(scoped_queryset(Patient, m), body.q.strip()[:120])[:200])
+    return list(services.search_patients(scoped_queryset(Patient, m), body.q.strip()[:120])[:200])
 
 
 @api.post("/patients", response={201: PatientOut})
