@@ -459,13 +459,7 @@ def assemble_plan(
             i.key,
         ),
     )
-    visits = []
-    for v, day in enumerate(schedule.visit_days):
-        keys = tuple(i.key for i in planned if i.visit == v)
-        price = sum((i.price for i in planned if i.visit == v), ZERO)
-        visits.append(
-            Visit(v, day, intake.start_date + timedelta(days=day), keys, price, visit_purpose(keys, by_key, data))
-        )
+    visits = _visits(planned, schedule, by_key, intake, data)
     pricing = _pricing(planned, visits, intake, data)
     cadence = _cadence(intake, [by_key[k] for k in schedule.selected], data)
     omissions = sorted(omissions, key=lambda o: o.treatment)
@@ -495,6 +489,24 @@ def assemble_plan(
         ),
         data_versions=data.versions,
     )
+
+
+def _visits(
+    planned: Sequence[PlannedItem],
+    schedule: Schedule,
+    by_key: Mapping[str, Candidate],
+    intake: Intake,
+    data: PlanningData,
+) -> list[Visit]:
+    """The schedule's visits: date, items, price and purpose."""
+    visits = []
+    for v, day in enumerate(schedule.visit_days):
+        keys = tuple(i.key for i in planned if i.visit == v)
+        price = sum((i.price for i in planned if i.visit == v), ZERO)
+        visits.append(
+            Visit(v, day, intake.start_date + timedelta(days=day), keys, price, visit_purpose(keys, by_key, data))
+        )
+    return visits
 
 
 def _pricing(planned: Sequence[PlannedItem], visits: Sequence[Visit], intake: Intake, data: PlanningData) -> Pricing:

@@ -23,6 +23,24 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _displaced(reason: OmissionReason, c: Candidate, items: Mapping[str, Candidate]) -> tuple[str, str]:
+    """The items an omitted candidate would displace, and why they rank higher (``("", "")`` when none)."""
+    if not reason.displaced:
+        return "", ""
+    top = max(reason.displaced, key=lambda k: items[k].value)
+    drop = ", ".join(lower_first(_label(k, items)) for k in reason.displaced)
+    total = sum(items[k].value for k in reason.displaced)
+    if items[top].value < c.value:
+        return drop, f" Together they are worth more ({total:.1f} vs {c.value:.1f} points)."
+    ranked = (
+        f" {items[top].label} ranked higher ({items[top].value:.1f} vs {c.value:.1f} points) because "
+        f"{lower_first(items[top].rationale)}"
+    )
+    if len(reason.displaced) > 1:
+        ranked += f" Together the items it would displace are worth {total:.1f} points."
+    return drop, ranked
+
+
 def omission_sentence(
     reason: OmissionReason,
     c: Candidate,
@@ -35,21 +53,7 @@ def omission_sentence(
     """The sentence for a treatment the solver left out: the limit, what it would displace, and why."""
     basis = intake.preferences.budget_basis
     label = c.label
-    if reason.displaced:
-        top = max(reason.displaced, key=lambda k: items[k].value)
-        drop = ", ".join(lower_first(_label(k, items)) for k in reason.displaced)
-        total = sum(items[k].value for k in reason.displaced)
-        if items[top].value >= c.value:
-            ranked = (
-                f" {items[top].label} ranked higher ({items[top].value:.1f} vs {c.value:.1f} points) because "
-                f"{lower_first(items[top].rationale)}"
-            )
-            if len(reason.displaced) > 1:
-                ranked += f" Together the items it would displace are worth {total:.1f} points."
-        else:
-            ranked = f" Together they are worth more ({total:.1f} vs {c.value:.1f} points)."
-    else:
-        drop, ranked = "", ""
+    drop, ranked = _displaced(reason, c, items)
     if reason.kind == "budget":
         budget = f"${problem.budget:,}" if problem.budget is not None else "the budget"
         if drop:
