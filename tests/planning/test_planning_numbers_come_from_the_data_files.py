@@ -49,6 +49,19 @@ def test_it_offers_filler_doses_in_the_rules_step() -> None:
     assert shipped["toxin_glabella"].dose_step == finer["toxin_glabella"].dose_step == 1.0
 
 
+def test_it_values_each_later_session_of_a_course_by_the_rules_factor() -> None:
+    gradual = intake(
+        patient={"age_years": 52},
+        grades={"midface_volume_deficit": 4, "temple_hollowing": 3},
+        concerns=[{"area": "gaunt"}],
+        preferences={"prefers_gradual": True},
+    )
+    for factor in (0.5, 0.8):
+        plan = build_plan([], gradual, data=data_with(value={"later_session_factor": factor}))
+        first, second = plan.item("plla_course").value, next(i for i in plan.items if i.key == "plla_course#2").value
+        assert second == pytest.approx(first * factor)
+
+
 def test_it_opens_the_toxin_maintenance_window_for_the_rules_days() -> None:
     for days in (28, 10):
         plan = build_plan([], intake(**NORA), data=data_with(toxin_cadence={"due_window_days": days}))

@@ -328,12 +328,13 @@ def expand(
     forbids: list[Pair] = []
     lo_gap, hi_gap = data.rules.limits.plla_session_gap_days
     steps = data.rules.doses
+    later = data.rules.value.later_session_factor
     for c in candidates.values():
         if c.treatment.sessions > 1:
             n = c.treatment.sessions
             for s in range(1, n + 1):
                 key = f"{c.key}#{s}"
-                items.append(replace(c, key=key, group=key, session=s, sessions=n, value=c.value / 2 ** (s - 1)))
+                items.append(replace(c, key=key, group=key, session=s, sessions=n, value=c.value * later ** (s - 1)))
                 if s > 1:
                     prev = f"{c.key}#{s - 1}"
                     links.append(Link(prev, key, lo_gap, PLLA_SESSIONS, hi_gap))

@@ -198,6 +198,7 @@ class RiskFlag:
 class ValueWeights:
     severity: Mapping[Severity, float]
     concern_bonus: float
+    later_session_factor: float
     source: str
 
 
@@ -469,6 +470,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
     value = ValueWeights(
         {"mild": v["severity_mild"], "moderate": v["severity_moderate"], "marked": v["severity_marked"]},
         float(v["concern_bonus"]),
+        float(v["later_session_factor"]),
         source_of(v, "[value]"),
     )
     source_of(doc["visit_order"], "[visit_order]")
