@@ -24,10 +24,11 @@ analyze: install
 	$(VENV)/bin/facebalance analyze tests/data/london/001_03.jpg tests/data/london/042_03.jpg \
 		tests/data/london/030_03.jpg --out-dir out
 
-## Lint and every test (tests needing ../shared skip with a reason when it is absent).
+## Lint, type check (strict on the planner) and every test (tests needing ../shared skip with a reason when it is absent).
 test: install
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy --strict -p facebalance.planning
 	$(PY) -m pytest -q
 
 ## The clinic suite on a throwaway PostgreSQL server (127.0.0.1, temporary folder; installed if missing).
@@ -53,4 +54,4 @@ eval: install
 	$(VENV)/bin/facebalance eval landmarks --dataset ../shared/data/lfpw_train_subset
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache

@@ -344,8 +344,8 @@ def test_a_whole_consultation_in_the_browser(
 
 def chart_first_item(page: Any, walk: Walk, base: str, patient: Any, plan: Any) -> None:
     from facebalance.clinic.models import Modality
+    from facebalance.clinic.records.models import TreatmentVisit
     from facebalance.records.treatments import SITES
-    from facebalance.records.web.models import TreatmentVisit
 
     expect = sync_api.expect
     item = min(plan.document["items"], key=lambda i: (i.get("visit", 0), plan.document["items"].index(i)))

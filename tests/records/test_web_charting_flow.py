@@ -54,7 +54,7 @@ def _chart(client: Any, records: Any, plan: Any, on: date) -> Any:
 
 def test_a_provider_charts_follows_up_and_the_recall_follows(client: Any, clinic_a: Any) -> None:
     from facebalance.clinic import audit
-    from facebalance.records.web.models import TreatmentVisit
+    from facebalance.clinic.records.models import TreatmentVisit
 
     client.force_login(clinic_a.provider)
     page = client.get(f"/records/patients/{clinic_a.patient.pk}/treatments/new/")
@@ -116,7 +116,7 @@ def test_a_provider_charts_follows_up_and_the_recall_follows(client: Any, clinic
 def test_a_bad_chart_is_refused_with_the_reason(
     client: Any, clinic_a: Any, change: dict[str, Any], message: str
 ) -> None:
-    from facebalance.records.web.models import TreatmentVisit
+    from facebalance.clinic.records.models import TreatmentVisit
 
     client.force_login(clinic_a.provider)
     form = {
@@ -142,8 +142,8 @@ def test_the_fhir_export_round_trips_the_clinics_record(client: Any, clinic_a: A
     pytest.importorskip("fhir.resources")
     import json
 
+    from facebalance.clinic.records.convert import patient_record
     from facebalance.records.fhir import record_from_bundle
-    from facebalance.records.web.convert import patient_record
 
     client.force_login(clinic_a.provider)
     _chart(client, clinic_a, _plan_with_item(clinic_a), date(2025, 6, 2))

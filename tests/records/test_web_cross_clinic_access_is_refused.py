@@ -8,7 +8,7 @@ from typing import Any
 
 
 def _visit(records: Any) -> Any:
-    from facebalance.records.web.models import InjectionSite, TreatmentVisit
+    from facebalance.clinic.records.models import InjectionSite, TreatmentVisit
 
     visit = TreatmentVisit.objects.create(
         patient=records.patient,
@@ -26,7 +26,7 @@ def _visit(records: Any) -> Any:
 
 
 def test_another_clinics_records_are_not_found(client: Any, clinic_a: Any, clinic_b: Any) -> None:
-    from facebalance.records.web.models import AdverseEvent, FollowUp, TreatmentVisit
+    from facebalance.clinic.records.models import AdverseEvent, FollowUp, TreatmentVisit
 
     theirs = _visit(clinic_b)
     client.force_login(clinic_a.provider)

@@ -42,7 +42,7 @@ def _drop_patient(data: bytes) -> bytes:
 
 def _counts() -> dict[str, int]:
     from facebalance.clinic.models import Assessment, Patient, Photo, PhotoSession, Plan
-    from facebalance.records.web.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
+    from facebalance.clinic.records.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
 
     return {
         m.__name__: m.objects.count()
@@ -51,7 +51,7 @@ def _counts() -> dict[str, int]:
 
 
 def _record_with_treatments(client: Any, records: Any) -> bytes:
-    from facebalance.records.web.models import TreatmentVisit
+    from facebalance.clinic.records.models import TreatmentVisit
 
     client.force_login(records.provider)
     assert _chart(client, records, _plan_with_item(records), date(2025, 6, 2)).status_code == 302

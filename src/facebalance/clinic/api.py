@@ -170,13 +170,16 @@ class PlanOut(Schema):
     id: UUID
     patient_id: UUID
     status: str
+    #: The ``facebalance.treatment_plan`` 1.0 document (:class:`facebalance.planning.documents.PlanDocument`; its
+    #: JSON Schema is ``facebalance.planning.plan_schema()``), passed through as stored.
     document: dict[str, Any]
     created_at: datetime
     accepted_at: datetime | None
 
 
 class PlanEditIn(Schema):
-    """One change to a proposed plan (visits 0-based; see facebalance.planning.edit.PlanEdit)."""
+    """One change to a proposed plan (visits 0-based): the engine's
+    :class:`~facebalance.planning.documents.PlanEditRequest` with the revision the client saw."""
 
     kind: str
     key: str
@@ -231,10 +234,8 @@ def list_patients(request: HttpRequest) -> Any:
 @api.post("/patients/search", response=list[PatientOut])
 def search_patients(request: HttpRequest, body: SearchIn) -> Any:
     """Search by name (a POST, so that names stay out of URLs and access logs)."""
-    from facebalance.clinic.views import _search
-
     m = _member(request, "patient.view")
-    return list(_search(scoped_queryset(Patient, m), body.q.strip()[:120])[:200])
+    return list(services.search_patients(scoped_queryset(Patient, m), body.q.strip()[:120])[:200])
 
 
 @api.post("/patients", response={201: PatientOut})
@@ -413,7 +414,7 @@ def edit_plan(request: HttpRequest, plan_id: UUID, body: PlanEditIn) -> Any:
     edit = body.dict(exclude_none=True)
     revision = edit.pop("revision", None)
     plan, result, status = apply_edit(str(plan_id), request.user, m, edit, "" if revision is None else str(revision))
-    out = {
+    out: dict[str, Any] = {
         "applied": result["applied"],
         "sentence": result["sentence"],
         "violations": result["violations"],

@@ -180,7 +180,7 @@ class Photo(models.Model):
     session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="photos")
     view_id = models.CharField(max_length=40)
     #: Server-generated file name under the photo store (never the uploaded name); ``None`` for a photo
-    #: imported from a FHIR Bundle without its pixels (the metadata only: it never counts, see records/web).
+    #: imported from a FHIR Bundle without its pixels (the metadata only: it never counts, see clinic/records).
     stored_name = models.CharField(max_length=80, unique=True, null=True, blank=True)
     sha256 = models.CharField(max_length=64)
     size_bytes = models.PositiveIntegerField()

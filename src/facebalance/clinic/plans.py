@@ -3,7 +3,8 @@
 Everything the plan page needs goes through this module, which speaks the engine's documented JSON forms:
 the ``facebalance.intake`` 1.0 document and the frontal analysis document in, the ``facebalance.treatment_plan``
 1.0 document out; a plan edit is ``{"kind", "key", "visit", "dose_low", "dose_high", "treatment"}``
-(:class:`facebalance.planning.edit.PlanEdit`). A change of the engine's Python API changes only this file.
+(:class:`facebalance.planning.edit.PlanEdit`). The documents are typed by the engine
+(:mod:`facebalance.planning.documents`). A change of the engine's Python API changes only this file.
 
 Plans are priced with the clinic's own price list (``Clinic.prices_toml``) layered over the default.
 """
@@ -11,13 +12,34 @@ Plans are priced with the clinic's own price list (``Clinic.prices_toml``) layer
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from facebalance.clinic.models import Intake, Patient, Pregnancy
 from facebalance.errors import FacebalanceError
-from facebalance.planning.edit import EDIT_FLAG
+from facebalance.planning import (
+    FindingInput,
+    PlanningData,
+    build_plan,
+    findings_from_dynamics,
+    findings_from_frontal,
+    parse_intake,
+    plan_document,
+)
+from facebalance.planning import Intake as PlannerIntake
+from facebalance.planning.documents import (
+    DynamicFindingRow,
+    EditChoicesDocument,
+    EditResultDocument,
+    IntakeDocument,
+    PlanDocument,
+)
+from facebalance.planning.edit import EDIT_FLAG, PlanEdit
+from facebalance.planning.edit import edit_choices as engine_choices
+from facebalance.planning.edit import edit_plan as engine_edit
+from facebalance.planning.edit import plan_start as engine_plan_start
+from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
 
 __all__ = [
     "EDIT_FLAG",
@@ -48,9 +70,9 @@ def age_years(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str, int], start: date) -> dict[str, Any]:
+def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str, int], start: date) -> IntakeDocument:
     """The ``facebalance.intake`` 1.0 document of a clinic intake (see docs/planning.md)."""
-    doc: dict[str, Any] = {
+    doc: IntakeDocument = {
         "schema": "facebalance.intake",
         "start_date": start.isoformat(),
         "patient": {
@@ -102,11 +124,8 @@ def check_price_list(text: str) -> None:
     _data(text)
 
 
-def _data(prices_toml: str) -> Any:
+def _data(prices_toml: str) -> PlanningData:
     """The engine's planning data with the clinic's price list layered over the default."""
-    from facebalance.planning.content import PlanningData
-    from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
-
     if not prices_toml.strip():
         return PlanningData.default()
     try:
@@ -125,41 +144,23 @@ def _data(prices_toml: str) -> Any:
     return PlanningData.default(prices=layer_price_lists(load_price_list(), clinic))
 
 
-def dynamic_finding_inputs(rows: list[dict[str, Any]]) -> tuple[Any, ...]:
-    """The reviewed dynamic findings (``Assessment.dynamic_findings`` rows) as the planner's findings: the
-    engine's rule id (``dynamic.dao_pull_strong``), severity, the movement value and the sentence."""
-    from facebalance.planning.intake import FindingInput
-
-    out = []
-    for row in rows:
-        value = row.get("value")
-        metrics = [str(m) for m in row.get("measurements", [])]
-        values = {metrics[0]: float(value)} if metrics and isinstance(value, int | float) else {}
-        severity = row.get("severity") if row.get("severity") in ("mild", "moderate", "marked") else "mild"
-        out.append(
-            FindingInput(
-                id=str(row.get("rule") or row.get("id")),
-                zone="symmetry",
-                severity=severity,
-                source="dynamic",
-                values=values,
-                sentence=str(row.get("sentence", "")),
-            )
-        )
-    return tuple(out)
+def dynamic_finding_inputs(rows: list[DynamicFindingRow]) -> tuple[FindingInput, ...]:
+    """The reviewed dynamic findings (``Assessment.dynamic_findings`` rows) as the planner's findings
+    (:func:`facebalance.planning.findings_from_dynamics`: the engine's rule id, severity, value, sentence)."""
+    return findings_from_dynamics(rows)
 
 
-def _inputs(analysis: dict[str, Any], intake_doc: dict[str, Any]) -> tuple[Any, Any, Any]:
+def _inputs(
+    analysis: Mapping[str, Any], intake_doc: IntakeDocument
+) -> tuple[tuple[FindingInput, ...], dict[str, float], PlannerIntake]:
     """Frontal findings (and, under ``dynamic_findings``, the reviewed dynamic ones), measurements, intake."""
-    from facebalance.planning import findings_from_frontal, parse_intake
-
     frontal = {k: v for k, v in analysis.items() if k != "dynamic_findings"}
     findings, measurements = findings_from_frontal(frontal)
-    findings = (*findings, *dynamic_finding_inputs(list(analysis.get("dynamic_findings", []))))
+    findings = (*findings, *findings_from_dynamics(list(analysis.get("dynamic_findings", []))))
     return findings, measurements, parse_intake(intake_doc)
 
 
-def generate_plan(analysis: dict[str, Any], intake_doc: dict[str, Any], *, prices_toml: str = "") -> dict[str, Any]:
+def generate_plan(analysis: Mapping[str, Any], intake_doc: IntakeDocument, *, prices_toml: str = "") -> PlanDocument:
     """The plan document for reviewed findings (rejected ones marked ``status: rejected``) and an intake.
 
     Raises
@@ -167,35 +168,32 @@ def generate_plan(analysis: dict[str, Any], intake_doc: dict[str, Any], *, price
     PlanUnavailable
         When the engine refuses the input (its message and hint are kept).
     """
-    from facebalance.planning import build_plan, plan_document
-
     try:
         findings, measurements, intake = _inputs(analysis, intake_doc)
         plan = build_plan(findings, intake, measurements=measurements, data=_data(prices_toml))
-        return dict(plan_document(plan))
+        return plan_document(plan)
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
 
 
-def plan_start(document: dict[str, Any]) -> date:
+def plan_start(document: PlanDocument) -> date:
     """The plan's start date: an edit is checked against the intake as of that date."""
-    from facebalance.planning.edit import plan_start as start
-
     try:
-        return start(document)
+        return engine_plan_start(document)
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
 
 
 def edit_plan(
-    document: dict[str, Any],
-    edit: dict[str, Any],
-    analysis: dict[str, Any],
-    intake_doc: dict[str, Any],
+    document: PlanDocument,
+    edit: Mapping[str, Any],
+    analysis: Mapping[str, Any],
+    intake_doc: IntakeDocument,
     *,
     prices_toml: str = "",
-) -> dict[str, Any]:
-    """Apply one edit, re-checked by the engine's gates and re-priced.
+) -> EditResultDocument:
+    """Apply one edit (its JSON form, :class:`~facebalance.planning.documents.PlanEditRequest`, as received: the
+    engine checks it), re-checked by the engine's gates and re-priced.
 
     Returns ``{"applied", "sentence", "violations": [{"gate", "level", "message"}], "document"}`` where
     ``document`` is the new plan document (``None`` when the edit is refused by a hard gate).
@@ -205,10 +203,6 @@ def edit_plan(
     PlanUnavailable
         When the request is not an edit of this plan (unknown item, no such visit...) or the inputs fail.
     """
-    from facebalance.planning import plan_document
-    from facebalance.planning.edit import PlanEdit
-    from facebalance.planning.edit import edit_plan as engine_edit
-
     try:
         findings, measurements, intake = _inputs(analysis, intake_doc)
         result = engine_edit(
@@ -221,17 +215,12 @@ def edit_plan(
         )
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
-    return {
-        "applied": result.applied,
-        "sentence": result.sentence,
-        "violations": [asdict(v) for v in result.violations],
-        "document": None if result.plan is None else dict(plan_document(result.plan)),
-    }
+    return result.as_document()
 
 
 def edit_choices(
-    document: dict[str, Any], analysis: dict[str, Any], intake_doc: dict[str, Any], *, prices_toml: str = ""
-) -> dict[str, Any]:
+    document: PlanDocument, analysis: Mapping[str, Any], intake_doc: IntakeDocument, *, prices_toml: str = ""
+) -> EditChoicesDocument:
     """What may be changed: ``{"items": {key: {dose_min, dose_max, dose_step, unit, products}},
     "additions": [{key, label, reason}], "visits": n}``.
 
@@ -240,8 +229,6 @@ def edit_choices(
     PlanUnavailable
         When the plan cannot be edited (not proposed, or its inputs no longer give it).
     """
-    from facebalance.planning.edit import edit_choices as engine_choices
-
     try:
         findings, measurements, intake = _inputs(analysis, intake_doc)
         choices = engine_choices(
@@ -249,8 +236,4 @@ def edit_choices(
         )
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
-    return {
-        "items": {i.key: asdict(i) for i in choices.items},
-        "additions": [asdict(a) for a in choices.additions],
-        "visits": choices.visits,
-    }
+    return choices.as_document()

@@ -11,5 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("facebalance.clinic.urls")),
-    path("records/", include("facebalance.records.web.urls")),
+    path("records/", include("facebalance.clinic.records.urls")),
 ]

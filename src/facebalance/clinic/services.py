@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from facebalance.clinic import audit, engine, photostore
-from facebalance.clinic.models import CheckStatus, Photo, PhotoSession
+from facebalance.clinic.models import CheckStatus, Patient, Photo, PhotoSession
 from facebalance.session.photo_check import check_photo
+
+#: Words of a patient search that count (given or family name contains each).
+SEARCH_WORDS = 4
+
+
+def search_patients(patients: QuerySet[Patient], q: str) -> QuerySet[Patient]:
+    """The patients whose given or family name contains each of the query's first words (case-insensitive)."""
+    for word in q.split()[:SEARCH_WORDS]:
+        patients = patients.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return patients
 
 
 def add_photo(session: PhotoSession, view_id: str, data: bytes, *, user: Any) -> Photo:

@@ -24,7 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "facebalance.clinic.apps.ClinicAppConfig",
-    "facebalance.records.web.apps.RecordsConfig",
+    "facebalance.clinic.records.apps.RecordsConfig",
 ]
 
 MIDDLEWARE = [

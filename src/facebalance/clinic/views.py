@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,12 +30,6 @@ def _is_htmx(request: HttpRequest) -> bool:
 # --- 1. patients -------------------------------------------------------------------------------------
 
 
-def _search(patients: QuerySet[Patient], q: str) -> QuerySet[Patient]:
-    for word in q.split()[:4]:
-        patients = patients.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-    return patients
-
-
 @clinic_view("patient.view")
 @require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
@@ -45,7 +38,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.POST or None)
     q = form.cleaned_data["q"].strip() if request.method == "POST" and form.is_valid() else ""
     if q:
-        patients = _search(patients, q)
+        patients = services.search_patients(patients, q)
     ctx = {"patients": patients[:200], "form": form, "q": q}
     if _is_htmx(request):
         return render(request, "clinic/_patient_rows.html", ctx)

@@ -20,6 +20,7 @@ from facebalance.clinic.models import Assessment, Membership, Plan, PlanStatus
 from facebalance.clinic.views_assess import reviewed_findings
 from facebalance.errors import FacebalanceError
 from facebalance.norms import parse_norm_set
+from facebalance.planning.documents import EditChoicesDocument, EditResultDocument, IntakeDocument, PlanDocument
 from facebalance.session.protocol import parse_protocol
 
 
@@ -27,7 +28,7 @@ def _m(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined,no-any-return]
 
 
-def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], dict[str, Any]]:
+def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], IntakeDocument]:
     """The analysis (as reviewed) and the intake document a plan was made from, as of the plan's start date."""
     if plan.assessment is None:
         raise plans.PlanUnavailable(
@@ -89,11 +90,11 @@ def _editable(plan: Plan) -> bool:
     return plan.status == PlanStatus.PROPOSED and plan.document.get("status") == "proposed"
 
 
-def _plan_context(request: HttpRequest, plan: Plan, *, result: dict[str, Any] | None = None) -> dict[str, Any]:
+def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocument | None = None) -> dict[str, Any]:
     """The plan page's context: visits with their items, and what may be edited (for a provider)."""
-    doc = plan.document
+    doc: PlanDocument = plan.document
     items = {i.get("key", i.get("treatment")): i for i in doc.get("items", [])}
-    choices: dict[str, Any] | None = None
+    choices: EditChoicesDocument | None = None
     unavailable = ""
     if _editable(plan) and allowed(_m(request), "plan.edit"):
         try:
@@ -108,7 +109,7 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: dict[str, Any] | 
         for key in v.get("items", []):
             if key not in items:
                 continue
-            choice = (choices or {}).get("items", {}).get(key)
+            choice = choices["items"].get(key) if choices is not None else None
             targets = [(x, f"Visit {x + 1}") for x in range(n) if x != v["index"]] + [(n, "a new visit")]
             rows.append({"item": items[key], "choice": choice, "targets": targets})
         visits.append(dict(v, rows=rows))
@@ -136,7 +137,9 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
 
 
 def _edit_request(post: Any) -> dict[str, Any]:
-    """The edit as the engine reads it, from the form (visits are shown 1-based, sent 0-based)."""
+    """The edit as the engine reads it (:class:`~facebalance.planning.documents.PlanEditRequest`), from the form
+    (visits are shown 1-based, sent 0-based). A dose that is not a number is passed on for the engine to refuse.
+    """
 
     def number(name: str) -> float | str | None:
         raw = post.get(name, "").strip()
@@ -161,7 +164,7 @@ def _edit_request(post: Any) -> dict[str, Any]:
 
 def apply_edit(
     plan_id: str, user: Any, membership: Membership, edit: dict[str, Any], revision: str = ""
-) -> tuple[Plan, dict[str, Any], int]:
+) -> tuple[Plan, EditResultDocument, int]:
     """One change to a proposed plan, re-checked by the engine's gates and re-priced, saved with who and when.
 
     Returns the plan (as saved), the engine's answer (``applied``, ``sentence``, ``violations``) and an HTTP
@@ -207,6 +210,7 @@ def apply_edit(
             return plan, {"applied": False, "violations": [], "sentence": f"{exc.message} {exc.hint}".strip()}, 422
         if not result["applied"]:
             return plan, result, 422
+        assert "document" in result and result["document"] is not None
         plan.document = result["document"]
         plan.edits = [
             *plan.edits,

@@ -2,7 +2,8 @@
 
 A pure library: its only I/O is reading its own packaged data files (catalogue, prices, rules, scales,
 safety; every number with its source). :func:`build_plan` is the entry point; the CLI is
-``facebalance plan ASSESSMENT.json --intake FILE``. See docs/planning.md.
+``facebalance plan ASSESSMENT.json --intake FILE``. Its JSON documents (plan, intake, dynamic findings, plan
+edits) are typed in :mod:`facebalance.planning.documents`. See docs/planning.md.
 
 Examples
 --------
@@ -15,6 +16,7 @@ Examples
 ('proposed', ('ha_chin',), '2026-12-01')
 """
 
+from facebalance.planning.documents import DynamicFindingRow, IntakeDocument, PlanDocument
 from facebalance.planning.engine import PlanningData, build_plan
 from facebalance.planning.errors import ClinicalDataError, IntakeError, PlanningError
 from facebalance.planning.intake import (
@@ -26,6 +28,7 @@ from facebalance.planning.intake import (
     MedicalHistory,
     Preferences,
     PriorTreatment,
+    findings_from_dynamics,
     findings_from_frontal,
     parse_intake,
 )
@@ -38,16 +41,20 @@ __all__ = [
     "ClinicalDataError",
     "ClinicianOverride",
     "Concern",
+    "DynamicFindingRow",
     "FindingInput",
     "Intake",
+    "IntakeDocument",
     "IntakeError",
     "MedicalHistory",
     "Plan",
+    "PlanDocument",
     "PlanningData",
     "PlanningError",
     "Preferences",
     "PriorTreatment",
     "build_plan",
+    "findings_from_dynamics",
     "findings_from_frontal",
     "parse_intake",
     "plan_document",

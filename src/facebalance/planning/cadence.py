@@ -10,12 +10,14 @@ dosing).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from facebalance.planning.intake import PriorTreatment
 from facebalance.planning.rules import CadenceRules
+from facebalance.planning.timeline import DAYS_PER_MONTH
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def toxin_cadence(
     Examples
     --------
     >>> from datetime import date
-    >>> r = CadenceRules(15, 2, 12, 0.9, 0.9, 0.9, "src")
+    >>> r = CadenceRules(15, 2, 12, 0.9, 0.9, 0.9, 28, "src")
     >>> h = [PriorTreatment(date(2026, m, 1), "toxin", "glabella", 20, movement_returned_weeks=10) for m in (1, 4, 7)]
     >>> c = toxin_cadence(h, rules=r)
     >>> c.estimate_weeks, c.weeks
@@ -87,6 +89,31 @@ def toxin_cadence(
             adjustments.append(f"{why} (x{f:g})")
     estimate = round(posterior * factor, 1)
     weeks = float(max(rules.floor_weeks, estimate))
+    sentence = _sentence(observed, posterior, estimate, weeks, adjustments, rules)
+    return ToxinCadence(weeks, estimate, rules.floor_weeks, rules.prior_weeks, observed, tuple(adjustments), sentence)
+
+
+def _months_text(weeks: float) -> str:
+    """``'3-4 months'`` for 15 weeks: the months a number of weeks falls between.
+
+    >>> _months_text(15), _months_text(30.4375 * 3 / 7)
+    ('3-4 months', '3 months')
+    """
+    months = weeks * 7 / DAYS_PER_MONTH
+    low, high = math.floor(months + 1e-9), math.ceil(months - 1e-9)
+    return f"{low} months" if low == high else f"{low}-{high} months"
+
+
+def _sentence(
+    observed: tuple[float, ...],
+    posterior: float,
+    estimate: float,
+    weeks: float,
+    adjustments: list[str],
+    rules: CadenceRules,
+) -> str:
+    """The cadence in words: the observations or the prior, the adjustments, the interval and any warning."""
+    n = len(observed)
     parts = []
     if n:
         listed = ", ".join(f"{w:g}" for w in observed)
@@ -95,15 +122,16 @@ def toxin_cadence(
             f"{rules.prior_weeks:g}-week prior (worth {rules.prior_strength:g} sessions): {posterior:.1f} weeks."
         )
     else:
-        parts.append(f"No observed return of movement on record: the {rules.prior_weeks:g}-week prior (3-4 months).")
+        parts.append(
+            f"No observed return of movement on record: the {rules.prior_weeks:g}-week prior "
+            f"({_months_text(rules.prior_weeks)})."
+        )
     if adjustments:
         parts.append(f"Shortened for {', '.join(adjustments)}: {estimate:g} weeks.")
     parts.append(f"Toxin every {weeks:g} weeks; never sooner than {rules.floor_weeks:g} weeks.")
     if estimate < rules.floor_weeks or (n and sum(observed) / n < rules.floor_weeks):
         parts.append(
-            "The toxin wears off before 12 weeks: review the dose per point (or the product) rather than "
-            "injecting more often, which raises the risk of neutralising antibodies."
+            f"The toxin wears off before {rules.floor_weeks:g} weeks: review the dose per point (or the product) "
+            "rather than injecting more often, which raises the risk of neutralising antibodies."
         )
-    return ToxinCadence(
-        weeks, estimate, rules.floor_weeks, rules.prior_weeks, observed, tuple(adjustments), " ".join(parts)
-    )
+    return " ".join(parts)

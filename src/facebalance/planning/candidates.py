@@ -31,10 +31,9 @@ from facebalance.planning.scales import Scale, validate_grades
 from facebalance.planning.solver import ExclusiveSet, Link, Pair, SolverItem, SolverProblem
 
 DISSOLVE = "hyaluronidase"
+#: The rule id of the gap between the sessions of a PLLA course (``[limits] plla_session_gap_days``).
+PLLA_SESSIONS = "plla_sessions"
 FILLERS = ("ha", "caha", "plla")
-#: Dissolving filler the patient dislikes outranks every indication (priority 10, marked severity).
-_CORRECTIVE_PRIORITY = 10
-_CORRECTIVE_SEVERITY = 1.5
 
 
 @dataclass
@@ -66,10 +65,6 @@ class Candidate:
         if self.sessions > 1:
             return f"{self.treatment.label}, session {self.session} of {self.sessions}"
         return self.treatment.label
-
-
-def _round_dose(x: float) -> float:
-    return math.floor(x * 10 + 0.5) / 10
 
 
 def evidence_from(findings: Sequence[FindingInput], intake: Intake, scales: Mapping[str, Scale]) -> Evidence:
@@ -190,7 +185,8 @@ def corrective(intake: Intake, candidates: dict[str, Candidate], data: PlanningD
     dissolve = data.catalog.treatments[DISSOLVE]
     for area, whats in sorted(areas.items()):
         key = f"{DISSOLVE}:{area}"
-        value = _CORRECTIVE_PRIORITY * _CORRECTIVE_SEVERITY
+        corrective = data.rules.corrective
+        value = corrective.priority * data.rules.value.severity[corrective.severity]
         candidates[key] = Candidate(
             key,
             dissolve,
@@ -299,9 +295,9 @@ def apply_guards(
                 "still be present)."
             )
             c.dose_high = ceiling
-        if c.treatment.id == "ha_lips":
+        if c.treatment.lip_upper_share is not None:
             share = intake.preferences.lip_upper_share
-            share = share if share is not None else (c.treatment.lip_upper_share or 0.4)
+            share = share if share is not None else c.treatment.lip_upper_share
             decision = lip_guard(
                 measurements, dose_low_ml=c.dose_low, dose_high_ml=c.dose_high, upper_share=share, rules=data.rules.lips
             )
@@ -331,16 +327,18 @@ def expand(
     requires: list[Pair] = []
     forbids: list[Pair] = []
     lo_gap, hi_gap = data.rules.limits.plla_session_gap_days
+    steps = data.rules.doses
+    later = data.rules.value.later_session_factor
     for c in candidates.values():
         if c.treatment.sessions > 1:
             n = c.treatment.sessions
             for s in range(1, n + 1):
                 key = f"{c.key}#{s}"
-                items.append(replace(c, key=key, group=key, session=s, sessions=n, value=c.value / 2 ** (s - 1)))
+                items.append(replace(c, key=key, group=key, session=s, sessions=n, value=c.value * later ** (s - 1)))
                 if s > 1:
                     prev = f"{c.key}#{s - 1}"
-                    links.append(Link(prev, key, lo_gap, "plla_sessions", hi_gap))
-                    requires.append(Pair(key, prev, "plla_sessions"))
+                    links.append(Link(prev, key, lo_gap, PLLA_SESSIONS, hi_gap))
+                    requires.append(Pair(key, prev, PLLA_SESSIONS))
         else:
             items.append(c)
     for rel in data.rules.relations:
@@ -349,12 +347,12 @@ def expand(
         first_keys = [i.key for i in items if i.treatment.id == rel.first]
         base = next(i for i in items if i.key == rel.then)
         if rel.then_dose_factor < 1.0:
-            low = max(0.1, _round_dose(base.dose_low * rel.then_dose_factor))
+            low = max(steps.step_ml, steps.round_ml(base.dose_low * rel.then_dose_factor))
             variant = replace(
                 base,
                 key=f"{base.key}@after_{rel.first}",
                 dose_low=low,
-                dose_high=max(low, _round_dose(base.dose_high * rel.then_dose_factor)),
+                dose_high=max(low, steps.round_ml(base.dose_high * rel.then_dose_factor)),
                 rules=[*base.rules, rel.id],
                 flags=[*base.flags, rel.sentence],
             )
@@ -488,7 +486,7 @@ def solver_problem(
         same_visit=tuple(same_visit),
         forbids=tuple(forbids),
         exclusive=tuple(exclusive),
-        max_visits=intake.preferences.max_visits,
+        max_visits=lim.max_visits_for(intake.preferences),
         min_visit_gap_days=lim.min_visit_gap_days,
         horizon_days=lim.horizon_days,
         visit_caps={

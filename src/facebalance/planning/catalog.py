@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError
 
 ModalityKind = Literal["neuromodulator", "filler", "biostimulator", "enzyme"]
@@ -18,7 +18,10 @@ REGION_ORDER: tuple[Region, ...] = ("upper_face", "midface", "lower_face")
 
 @dataclass(frozen=True)
 class Modality:
-    """A kind of product, with its timing (days after the injection) and reversibility."""
+    """A kind of product, with its timing (days after the injection) and reversibility.
+
+    ``visible_delay_per_session_months``: for a course of sessions (PLLA), how much later the result shows for
+    each session still to come."""
 
     id: str
     label: str
@@ -32,6 +35,7 @@ class Modality:
     settled_days: int
     visible_days: int
     timing_source: str
+    visible_delay_per_session_months: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,9 @@ class Treatment:
     """A modality at a site, with its per-visit dose range and how long its result lasts.
 
     ``dose_low``/``dose_high`` are per ``per`` (total, side or point); :attr:`total_dose` gives the visit
-    total. ``area = "*"`` (hyaluronidase) is instantiated per area by the planner.
+    total. ``area = "*"`` (hyaluronidase) is instantiated per area by the planner. ``lip_upper_share`` (every
+    filler of the lips has one) is the share of the dose for the upper lip: such a treatment goes through the
+    lip guard.
     """
 
     id: str
@@ -117,12 +123,13 @@ def _modality(row: Mapping[str, Any]) -> Modality:
         unit=str(row["unit"]),
         reversible=bool(row["reversible"]),
         reversal=str(row["reversal"]),
-        reversal_source=require_source(dict(row), where, key="reversal_source", review_key="reversal_review"),
+        reversal_source=source_of(row, where, key="reversal_source"),
         onset_days=int(row["onset_days"]),
         peak_days=int(row["peak_days"]),
         settled_days=int(row["settled_days"]),
         visible_days=int(row["visible_days"]),
-        timing_source=require_source(dict(row), where, key="timing_source", review_key="timing_review"),
+        timing_source=source_of(row, where, key="timing_source"),
+        visible_delay_per_session_months=float(row.get("visible_delay_per_session_months", 0.0)),
     )
 
 
@@ -133,7 +140,7 @@ def parse_catalog(doc: Mapping[str, Any]) -> Catalog:
     for row in doc["area"]:
         cap_source = ""
         if "visit_cap_ml" in row or "cumulative_cap_ml" in row:
-            cap_source = require_source(row, f"area {row['id']!r}", key="cap_source", review_key="cap_review")
+            cap_source = source_of(row, f"area {row['id']!r}", key="cap_source")
         areas[row["id"]] = Area(
             id=row["id"],
             label=row["label"],
@@ -151,6 +158,14 @@ def parse_catalog(doc: Mapping[str, Any]) -> Catalog:
             raise ClinicalDataError(f"{where} names unknown area {row['area']!r}.")
         if not 0 < row["dose_low"] <= row["dose_high"]:
             raise ClinicalDataError(f"{where} has dose {row['dose_low']}-{row['dose_high']}.")
+        share = row.get("lip_upper_share")
+        if (row["area"] == "lips" and modalities[row["modality"]].kind == "filler" and share is None) or (
+            share is not None and not 0 <= share <= 1
+        ):
+            raise ClinicalDataError(
+                f"{where} has lip_upper_share {share!r}.",
+                hint="A filler of the lips names the share of its dose for the upper lip (0-1), for the lip guard.",
+            )
         low, high = row["durability_months"]
         treatments[row["id"]] = Treatment(
             id=row["id"],
@@ -162,15 +177,15 @@ def parse_catalog(doc: Mapping[str, Any]) -> Catalog:
             dose_high=float(row["dose_high"]),
             per=row["per"],
             price=row["price"],
-            source=require_source(row, where),
+            source=source_of(row, where),
             review=row["review"],
             durability_months=(float(low), float(high)),
-            durability_source=require_source(row, where, key="durability_source", review_key="durability_review"),
+            durability_source=source_of(row, where, key="durability_source"),
             points=int(row.get("points", 1)),
             sessions=int(row.get("sessions", 1)),
             high_risk=bool(row.get("high_risk", False)),
             large_muscle=bool(row.get("large_muscle", False)),
-            lip_upper_share=row.get("lip_upper_share"),
+            lip_upper_share=None if share is None else float(share),
         )
     meta = doc["meta"]
     return Catalog(str(meta["name"]), str(meta["version"]), modalities, areas, treatments)

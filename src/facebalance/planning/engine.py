@@ -33,6 +33,7 @@ from facebalance.planning.candidates import (
 )
 from facebalance.planning.catalog import REGION_ORDER
 from facebalance.planning.content import PlanningData
+from facebalance.planning.documents import PlanStatus
 from facebalance.planning.errors import IntakeError
 from facebalance.planning.explain import lower_first, omission_sentence, summary_sentence, visit_purpose, when_sentence
 from facebalance.planning.intake import FindingInput, Intake
@@ -40,11 +41,9 @@ from facebalance.planning.ledger import FillerLedger, filler_ledger
 from facebalance.planning.plan import (
     Flag,
     LedgerRow,
-    MaintenanceEntry,
     Omission,
     Plan,
     PlannedItem,
-    PlanStatus,
     Pricing,
     PricingRow,
     Referral,
@@ -61,7 +60,7 @@ from facebalance.planning.safety import (
     screen_bddq_as,
 )
 from facebalance.planning.solver import Schedule, SolverProblem, explain_omissions, solve
-from facebalance.planning.timeline import add_months, item_timeline
+from facebalance.planning.timeline import MaintenanceEntry, add_months, item_timeline
 
 __all__ = ["PlanningData", "Shaping", "assemble_plan", "build_plan", "shape_candidates"]
 
@@ -209,7 +208,8 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
             c.release_day = release
             c.flags.append(
                 f"Last toxin on {last_toxin.isoformat()}: not before "
-                f"{(intake.start_date + timedelta(days=release)).isoformat()} (12-week minimum interval)."
+                f"{(intake.start_date + timedelta(days=release)).isoformat()} "
+                f"({data.rules.limits.toxin_min_interval_weeks:g}-week minimum interval)."
             )
     deferred = sorted({h.rule.sentence for h in hits if h.rule.action == "defer"})
     return _Shaped(candidates, omissions, notes, referrals, flags, dissolving, deferred, ledger)
@@ -453,19 +453,13 @@ def assemble_plan(
         (_planned_item(k, schedule, problem, by_key, intake, data) for k in schedule.selected),
         key=lambda i: (
             i.visit,
-            _ORDER_IN_VISIT.get(data.catalog.modalities[i.modality].kind, 9),
+            data.rules.order_in_visit(data.catalog.modalities[i.modality].kind),
             REGION_ORDER.index(i.region),
             catalog_order[i.treatment],
             i.key,
         ),
     )
-    visits = []
-    for v, day in enumerate(schedule.visit_days):
-        keys = tuple(i.key for i in planned if i.visit == v)
-        price = sum((i.price for i in planned if i.visit == v), ZERO)
-        visits.append(
-            Visit(v, day, intake.start_date + timedelta(days=day), keys, price, visit_purpose(keys, by_key, data))
-        )
+    visits = _visits(planned, schedule, by_key, intake, data)
     pricing = _pricing(planned, visits, intake, data)
     cadence = _cadence(intake, [by_key[k] for k in schedule.selected], data)
     omissions = sorted(omissions, key=lambda o: o.treatment)
@@ -497,8 +491,22 @@ def assemble_plan(
     )
 
 
-#: Within a visit: toxin first (filler is placed on relaxed muscle), dissolving before refilling.
-_ORDER_IN_VISIT = {"enzyme": 0, "neuromodulator": 1, "filler": 2, "biostimulator": 3}
+def _visits(
+    planned: Sequence[PlannedItem],
+    schedule: Schedule,
+    by_key: Mapping[str, Candidate],
+    intake: Intake,
+    data: PlanningData,
+) -> list[Visit]:
+    """The schedule's visits: date, items, price and purpose."""
+    visits = []
+    for v, day in enumerate(schedule.visit_days):
+        keys = tuple(i.key for i in planned if i.visit == v)
+        price = sum((i.price for i in planned if i.visit == v), ZERO)
+        visits.append(
+            Visit(v, day, intake.start_date + timedelta(days=day), keys, price, visit_purpose(keys, by_key, data))
+        )
+    return visits
 
 
 def _pricing(planned: Sequence[PlannedItem], visits: Sequence[Visit], intake: Intake, data: PlanningData) -> Pricing:
@@ -558,7 +566,7 @@ def _maintenance(
                 "toxin",
                 "Toxin (all planned toxin areas)",
                 due,
-                due + timedelta(days=28),
+                due + timedelta(days=data.rules.cadence.due_window_days),
                 f"Next toxin from {due.isoformat()} ({cadence.weeks:g} weeks after {last_toxin.isoformat()}; "
                 f"never sooner than {cadence.floor_weeks:g} weeks).",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
-from facebalance.planning.candidates import Candidate
+from facebalance.planning.candidates import PLLA_SESSIONS, Candidate
 from facebalance.planning.catalog import REGION_ORDER
 from facebalance.planning.content import PlanningData
 from facebalance.planning.intake import Intake
@@ -23,6 +23,24 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _displaced(reason: OmissionReason, c: Candidate, items: Mapping[str, Candidate]) -> tuple[str, str]:
+    """The items an omitted candidate would displace, and why they rank higher (``("", "")`` when none)."""
+    if not reason.displaced:
+        return "", ""
+    top = max(reason.displaced, key=lambda k: items[k].value)
+    drop = ", ".join(lower_first(_label(k, items)) for k in reason.displaced)
+    total = sum(items[k].value for k in reason.displaced)
+    if items[top].value < c.value:
+        return drop, f" Together they are worth more ({total:.1f} vs {c.value:.1f} points)."
+    ranked = (
+        f" {items[top].label} ranked higher ({items[top].value:.1f} vs {c.value:.1f} points) because "
+        f"{lower_first(items[top].rationale)}"
+    )
+    if len(reason.displaced) > 1:
+        ranked += f" Together the items it would displace are worth {total:.1f} points."
+    return drop, ranked
+
+
 def omission_sentence(
     reason: OmissionReason,
     c: Candidate,
@@ -35,21 +53,7 @@ def omission_sentence(
     """The sentence for a treatment the solver left out: the limit, what it would displace, and why."""
     basis = intake.preferences.budget_basis
     label = c.label
-    if reason.displaced:
-        top = max(reason.displaced, key=lambda k: items[k].value)
-        drop = ", ".join(lower_first(_label(k, items)) for k in reason.displaced)
-        total = sum(items[k].value for k in reason.displaced)
-        if items[top].value >= c.value:
-            ranked = (
-                f" {items[top].label} ranked higher ({items[top].value:.1f} vs {c.value:.1f} points) because "
-                f"{lower_first(items[top].rationale)}"
-            )
-            if len(reason.displaced) > 1:
-                ranked += f" Together the items it would displace are worth {total:.1f} points."
-        else:
-            ranked = f" Together they are worth more ({total:.1f} vs {c.value:.1f} points)."
-    else:
-        drop, ranked = "", ""
+    drop, ranked = _displaced(reason, c, items)
     if reason.kind == "budget":
         budget = f"${problem.budget:,}" if problem.budget is not None else "the budget"
         if drop:
@@ -74,7 +78,8 @@ def omission_sentence(
         release = ""
         if c.release_day > 0:
             on = intake.start_date + timedelta(days=c.release_day)
-            release = f"; toxin is not given before {on.isoformat()} (12 weeks after the last session)"
+            weeks = problem.toxin_min_interval_days / 7
+            release = f"; toxin is not given before {on.isoformat()} ({weeks:g} weeks after the last session)"
         return (
             f"{label} omitted: timing. It cannot be given within the {problem.horizon_days}-day planning window"
             f"{release}. It belongs in the maintenance calendar."
@@ -92,6 +97,15 @@ def omission_sentence(
     return f"{label} omitted: no schedule satisfies the sequencing and safety rules with it."
 
 
+def rule_sentences(data: PlanningData) -> dict[str, str]:
+    """Every rule's sentence by id: the sequences, the relations and the PLLA sessions of the limits."""
+    return (
+        {s.id: s.sentence for s in data.rules.sequences}
+        | {r.id: r.sentence for r in data.rules.relations}
+        | {PLLA_SESSIONS: f"PLLA sessions are {data.rules.limits.plla_session_gap_text} apart."}
+    )
+
+
 def when_sentence(
     key: str,
     schedule: Schedule,
@@ -103,11 +117,7 @@ def when_sentence(
     """Why the item sits at its visit: the precedences, release date or same-visit rule that place it."""
     visit = schedule.visit_of[key]
     reasons = []
-    seq_sentence = (
-        {s.id: s.sentence for s in data.rules.sequences}
-        | {r.id: r.sentence for r in data.rules.relations}
-        | {"plla_sessions": "PLLA sessions are 4-6 weeks apart."}
-    )
+    seq_sentence = rule_sentences(data)
     for link in problem.links:
         if link.after == key and link.before in schedule.visit_of and link.min_gap_days > 0:
             reasons.append(
@@ -118,7 +128,7 @@ def when_sentence(
     if c.release_day > 0 and schedule.day_of(key) >= c.release_day:
         reasons.append(
             f"not before {(intake.start_date + timedelta(days=c.release_day)).isoformat()}: toxin never sooner than "
-            "12 weeks after the last session"
+            f"{problem.toxin_min_interval_days / 7:g} weeks after the last session"
         )
     for pair in problem.same_visit:
         if pair.a == key:

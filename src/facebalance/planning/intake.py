@@ -1,7 +1,8 @@
 """What the planner is given: findings, clinician grades, and the patient's intake.
 
 Everything here is a frozen dataclass, built from plain mappings (parsed JSON or TOML) by
-:func:`parse_intake` and :func:`findings_from_frontal`. Nothing here reads files: the CLI does.
+:func:`parse_intake`, :func:`findings_from_frontal` and :func:`findings_from_dynamics` (their documents are
+typed in :mod:`facebalance.planning.documents`). Nothing here reads files: the CLI does.
 
 ``left``/``right`` in finding ids are the patient's sides. Dates are ISO ``YYYY-MM-DD``; the plan's
 ``start_date`` is the planner's clock (it never reads today's date itself).
@@ -10,11 +11,12 @@ Everything here is a frozen dataclass, built from plain mappings (parsed JSON or
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, cast
 
+from facebalance.planning.documents import DynamicFindingRow
 from facebalance.planning.errors import IntakeError
 
 FindingSource = Literal["frontal", "profile", "dynamic", "clinician"]
@@ -139,12 +141,13 @@ class Preferences:
 
     ``budget_usd`` of ``None`` means no stated budget. ``budget_basis`` says which end of each price range
     the budget is checked against: ``"high"`` (the default: the quote never exceeds the budget) or
-    ``"mid"``. ``lip_upper_share`` overrides the catalogue's share of lip filler for the upper lip.
+    ``"mid"``. ``max_visits`` of ``None`` means the planning rules' default (``[limits] max_visits``).
+    ``lip_upper_share`` overrides the catalogue's share of lip filler for the upper lip.
     """
 
     budget_usd: float | None = None
     budget_basis: BudgetBasis = "high"
-    max_visits: int = 4
+    max_visits: int | None = None
     prefers_gradual: bool = False
     lip_upper_share: float | None = None
 
@@ -286,8 +289,10 @@ def _preferences(doc: Mapping[str, Any]) -> Preferences:
     basis = doc.get("budget_basis", "high")
     if basis not in ("high", "mid"):
         raise IntakeError(f"preferences.budget_basis = {basis!r}.", hint="Use high or mid.")
-    max_visits = doc.get("max_visits", 4)
-    if isinstance(max_visits, bool) or not isinstance(max_visits, int) or not 1 <= max_visits <= 6:
+    max_visits = doc.get("max_visits")
+    if max_visits is not None and (
+        isinstance(max_visits, bool) or not isinstance(max_visits, int) or not 1 <= max_visits <= 6
+    ):
         raise IntakeError(f"preferences.max_visits = {max_visits!r}.", hint="Use 1 to 6 (2-4 is typical).")
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int | float) or budget < 0):
         raise IntakeError(f"preferences.budget_usd = {budget!r}.", hint="A number of dollars, or leave it out.")
@@ -400,3 +405,41 @@ def findings_from_frontal(doc: Mapping[str, Any]) -> tuple[tuple[FindingInput, .
             )
         )
     return tuple(findings), measured
+
+
+def findings_from_dynamics(rows: Iterable[DynamicFindingRow]) -> tuple[FindingInput, ...]:
+    """The planner's findings of the dynamic (movement) findings, as the dynamic assessment document writes
+    them or as a clinician's review left them.
+
+    Each becomes a ``dynamic`` finding under the engine's rule id (``rule`` of a reviewed row, else ``id``:
+    ``dynamic.dao_pull_strong``, which the planning rules read), zone ``symmetry``, its severity (``mild``
+    when it has none the planner knows), the movement value under its first measurement id, and its sentence.
+    Findings the clinician marked ``"rejected"`` are left out.
+
+    Examples
+    --------
+    >>> row = {"id": "dynamic-dao", "rule": "dynamic.dao_pull_strong", "severity": "moderate",
+    ...        "measurements": ["commissure_depression_mm"], "value": 2.4}
+    >>> (f,) = findings_from_dynamics([row])
+    >>> f.id, f.source, f.severity, dict(f.values)
+    ('dynamic.dao_pull_strong', 'dynamic', 'moderate', {'commissure_depression_mm': 2.4})
+    """
+    out = []
+    for row in rows:
+        if row.get("status") == "rejected":
+            continue
+        value = row.get("value")
+        metrics = [str(m) for m in row.get("measurements", [])]
+        values = {metrics[0]: float(value)} if metrics and isinstance(value, int | float) else {}
+        severity = row.get("severity", "mild")
+        out.append(
+            FindingInput(
+                id=str(row.get("rule") or row.get("id")),
+                zone="symmetry",
+                severity=severity if severity in _SEVERITIES else "mild",
+                source="dynamic",
+                values=values,
+                sentence=str(row.get("sentence", "")),
+            )
+        )
+    return tuple(out)

@@ -7,14 +7,13 @@ present unless the area was dissolved afterwards. Caps apply to what may still b
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from facebalance.planning.catalog import Area
 from facebalance.planning.intake import PriorTreatment
-from facebalance.planning.rules import LipRules
+from facebalance.planning.rules import LipRules, floor_to_step
 
 _DAYS_PER_YEAR = 365.25
 #: Measurement ids the lip guard reads (profile ids come from the profile analysis or the clinician).
@@ -151,35 +150,51 @@ def lip_guard(
 
     Examples
     --------
-    >>> r = LipRules(-4.0, -2.0, 1.5, 2.0, 1.0, "src")
+    >>> r = LipRules(-4.0, -2.0, 1.5, 2.0, 1.0, 0.63, 0.1, "src")
     >>> lip_guard({LOWER_LIP_E_LINE: -0.5}, dose_low_ml=0.5, dose_high_ml=1.0, upper_share=0.4, rules=r).dose_high_ml
     0.5
     >>> lip_guard({LOWER_LIP_E_LINE: 0.5}, dose_low_ml=0.5, dose_high_ml=1.0, upper_share=0.4, rules=r).dose_high_ml
     """
-    sentences: list[str] = []
-    ceiling = dose_high_ml
-    share = upper_share
+    share, sentences = _ratio_guard(measurements, dose_high_ml, upper_share, rules)
+    ceiling, e_line = _e_line_guard(measurements, dose_high_ml, share, rules)
+    sentences += e_line
+    # Doses are drawn in steps: round the ceiling down, never up past the line.
+    ceiling = floor_to_step(ceiling, rules.dose_step_ml) if ceiling < dose_high_ml else dose_high_ml
+    if ceiling < dose_low_ml:
+        return LipDecision(None, share, tuple(sentences))
+    return LipDecision(ceiling, share, tuple(sentences))
+
+
+def _ratio_guard(
+    measurements: Mapping[str, float], dose_high_ml: float, upper_share: float, rules: LipRules
+) -> tuple[float, list[str]]:
+    """The upper-lip share that keeps the upper:lower vermilion ratio from inverting, and what was checked."""
     upper_h, lower_h = measurements.get(UPPER_VERMILION), measurements.get(LOWER_VERMILION)
-    if upper_h is not None and lower_h is not None and lower_h > 0:
-        gain = rules.vermilion_gain_mm_per_ml * dose_high_ml
+    if upper_h is None or lower_h is None or not lower_h > 0:
+        return upper_share, ["Lip ratio guard: vermilion heights not measured; check the upper:lower ratio clinically."]
+    gain = rules.vermilion_gain_mm_per_ml * dose_high_ml
 
-        def ratio(s: float) -> float:
-            return (upper_h + gain * s) / (lower_h + gain * (1 - s))
+    def ratio(s: float) -> float:
+        return (upper_h + gain * s) / (lower_h + gain * (1 - s))
 
-        if ratio(share) > rules.inverted_ratio:
-            share = 0.0
-            sentences.append(
-                f"Lip ratio guard: with {upper_share:.0%} to the upper lip the upper:lower vermilion ratio would be "
-                f"{(upper_h + gain * upper_share) / (lower_h + gain * (1 - upper_share)):.2f} (inverted, above "
-                f"{rules.inverted_ratio:g}); filler goes to the lower lip only (predicted {ratio(0.0):.2f})."
-            )
-        else:
-            sentences.append(
-                f"Lip ratio guard: predicted upper:lower vermilion ratio {ratio(share):.2f} after "
-                f"{dose_high_ml:g} mL (not inverted; canon 0.63)."
-            )
-    else:
-        sentences.append("Lip ratio guard: vermilion heights not measured; check the upper:lower ratio clinically.")
+    if ratio(upper_share) > rules.inverted_ratio:
+        return 0.0, [
+            f"Lip ratio guard: with {upper_share:.0%} to the upper lip the upper:lower vermilion ratio would be "
+            f"{(upper_h + gain * upper_share) / (lower_h + gain * (1 - upper_share)):.2f} (inverted, above "
+            f"{rules.inverted_ratio:g}); filler goes to the lower lip only (predicted {ratio(0.0):.2f})."
+        ]
+    return upper_share, [
+        f"Lip ratio guard: predicted upper:lower vermilion ratio {ratio(upper_share):.2f} after "
+        f"{dose_high_ml:g} mL (not inverted; canon {rules.canon_ratio:g})."
+    ]
+
+
+def _e_line_guard(
+    measurements: Mapping[str, float], dose_high_ml: float, share: float, rules: LipRules
+) -> tuple[float, list[str]]:
+    """The largest dose that keeps each lip receiving filler behind the E-line, and what was checked."""
+    ceiling = dose_high_ml
+    sentences: list[str] = []
     checked_e_line = False
     for mid, key, s in ((UPPER_LIP_E_LINE, "upper", share), (LOWER_LIP_E_LINE, "lower", 1 - share)):
         position = measurements.get(mid)
@@ -197,8 +212,4 @@ def lip_guard(
             )
     if not checked_e_line:
         sentences.append("E-line guard: lip position to the E-line not measured; check the profile before lip filler.")
-    # Doses are drawn in 0.1 mL steps: round the ceiling down, never up past the line.
-    ceiling = math.floor(ceiling * 10 + 1e-9) / 10 if ceiling < dose_high_ml else dose_high_ml
-    if ceiling < dose_low_ml:
-        return LipDecision(None, share, tuple(sentences))
-    return LipDecision(ceiling, share, tuple(sentences))
+    return ceiling, sentences

@@ -10,19 +10,31 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from facebalance import __version__
-from facebalance.planning._data import packaged_text
 from facebalance.planning.cadence import ToxinCadence
+from facebalance.planning.datafiles import packaged_text
+from facebalance.planning.documents import (
+    CadenceDocument,
+    FlagLevel,
+    ItemDocument,
+    LedgerRowDocument,
+    MaintenanceDocument,
+    MoneyDocument,
+    PlanDocument,
+    PlanStatus,
+    PricingDocument,
+    ScreeningDocument,
+    SolverDocument,
+    VisitDocument,
+)
 from facebalance.planning.pricing import PriceRange
 from facebalance.planning.safety import ScreenResult
 from facebalance.planning.timeline import ItemTimeline, MaintenanceEntry
 
 PLAN_SCHEMA = "facebalance.treatment_plan"
 PLAN_SCHEMA_VERSION = "1.0"
-PlanStatus = Literal["proposed", "refer", "deferred", "nothing_to_treat"]
-FlagLevel = Literal["info", "caution", "high"]
 DISCLAIMER = (
     "Clinical decision support: a proposed plan for the treating clinician to review, change and sign. "
     "Doses, products and prices are ranges, not a prescription."
@@ -186,7 +198,7 @@ class Plan:
 # --- the JSON document -------------------------------------------------------------------------------
 
 
-def _money(p: PriceRange) -> dict[str, float]:
+def _money(p: PriceRange) -> MoneyDocument:
     return {"low": round(p.low, 2), "high": round(p.high, 2)}
 
 
@@ -194,7 +206,7 @@ def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def _item_doc(i: PlannedItem) -> dict[str, Any]:
+def _item_doc(i: PlannedItem) -> ItemDocument:
     t = i.timeline
     return {
         "key": i.key,
@@ -228,11 +240,103 @@ def _item_doc(i: PlannedItem) -> dict[str, Any]:
     }
 
 
-def plan_document(plan: Plan) -> dict[str, Any]:
+def _screening_doc(s: ScreenResult) -> ScreeningDocument:
+    return {
+        "bddq_as_recorded": s.recorded,
+        "bddq_as_positive": s.positive,
+        "proceed": s.proceed,
+        "sentence": s.sentence,
+        "override": None if s.override is None else {"clinician": s.override.clinician, "reason": s.override.reason},
+    }
+
+
+def _visit_doc(v: Visit) -> VisitDocument:
+    return {
+        "index": v.index,
+        "day": v.day,
+        "date": v.date.isoformat(),
+        "items": list(v.items),
+        "price": _money(v.price),
+        "purpose": v.purpose,
+    }
+
+
+def _pricing_doc(p: Pricing | None) -> PricingDocument | None:
+    if p is None:
+        return None
+    return {
+        "rows": [
+            {
+                "visit": r.visit,
+                "item": r.item,
+                "quantity": r.quantity,
+                "unit_price": r.unit_price,
+                "price": _money(r.price),
+            }
+            for r in p.rows
+        ],
+        "visit_totals": [_money(v) for v in p.visit_totals],
+        "total": _money(p.total),
+        "typical": _money(p.typical),
+        "within_typical": p.within_typical,
+        "budget_usd": p.budget_usd,
+        "budget_basis": p.budget_basis,
+        "notes": list(p.notes),
+        "price_list": p.price_list,
+    }
+
+
+def _maintenance_doc(m: MaintenanceEntry) -> MaintenanceDocument:
+    return {
+        "treatment": m.treatment,
+        "label": m.label,
+        "due_from": m.due_from.isoformat(),
+        "due_until": m.due_until.isoformat(),
+        "sentence": m.sentence,
+    }
+
+
+def _cadence_doc(c: ToxinCadence | None) -> CadenceDocument | None:
+    if c is None:
+        return None
+    return {
+        "weeks": c.weeks,
+        "estimate_weeks": c.estimate_weeks,
+        "floor_weeks": c.floor_weeks,
+        "prior_weeks": c.prior_weeks,
+        "observed_weeks": list(c.observed_weeks),
+        "adjustments": list(c.adjustments),
+        "sentence": c.sentence,
+    }
+
+
+def _ledger_doc(r: LedgerRow) -> LedgerRowDocument:
+    return {
+        "area": r.area,
+        "present_ml": round(r.present_ml, 2),
+        "label_expired_ml": round(r.label_expired_ml, 2),
+        "planned_ml_high": round(r.planned_ml_high, 2),
+        "cap_ml": r.cap_ml,
+    }
+
+
+def _solver_doc(s: SolverSummary | None) -> SolverDocument | None:
+    if s is None:
+        return None
+    return {
+        "engine": "OR-Tools CP-SAT",
+        "status": s.status,
+        "value": round(s.value, 2),
+        "visits_used": s.visits_used,
+        "max_visits": s.max_visits,
+        "budget_usd": s.budget_usd,
+        "budget_basis": s.budget_basis,
+        "cost_on_basis": round(s.cost_on_basis, 2),
+    }
+
+
+def plan_document(plan: Plan) -> PlanDocument:
     """The JSON-ready dict of a plan (validates against ``data/plan.schema.json``)."""
-    c = plan.toxin_cadence
-    p = plan.pricing
-    s = plan.solver
     return {
         "schema": PLAN_SCHEMA,
         "schema_version": PLAN_SCHEMA_VERSION,
@@ -240,26 +344,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "status": plan.status,
         "start_date": plan.start_date.isoformat(),
         "summary": plan.summary,
-        "screening": {
-            "bddq_as_recorded": plan.screening.recorded,
-            "bddq_as_positive": plan.screening.positive,
-            "proceed": plan.screening.proceed,
-            "sentence": plan.screening.sentence,
-            "override": None
-            if plan.screening.override is None
-            else {"clinician": plan.screening.override.clinician, "reason": plan.screening.override.reason},
-        },
-        "visits": [
-            {
-                "index": v.index,
-                "day": v.day,
-                "date": v.date.isoformat(),
-                "items": list(v.items),
-                "price": _money(v.price),
-                "purpose": v.purpose,
-            }
-            for v in plan.visits
-        ],
+        "screening": _screening_doc(plan.screening),
+        "visits": [_visit_doc(v) for v in plan.visits],
         "items": [_item_doc(i) for i in plan.items],
         "omissions": [
             {"treatment": o.treatment, "label": o.label, "reason": o.reason, "sentence": o.sentence}
@@ -268,71 +354,11 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "flags": [{"id": f.id, "level": f.level, "sentence": f.sentence, "source": f.source} for f in plan.flags],
         "referrals": [{"id": r.id, "to": r.to, "sentence": r.sentence, "source": r.source} for r in plan.referrals],
         "notes": list(plan.notes),
-        "pricing": None
-        if p is None
-        else {
-            "rows": [
-                {
-                    "visit": r.visit,
-                    "item": r.item,
-                    "quantity": r.quantity,
-                    "unit_price": r.unit_price,
-                    "price": _money(r.price),
-                }
-                for r in p.rows
-            ],
-            "visit_totals": [_money(v) for v in p.visit_totals],
-            "total": _money(p.total),
-            "typical": _money(p.typical),
-            "within_typical": p.within_typical,
-            "budget_usd": p.budget_usd,
-            "budget_basis": p.budget_basis,
-            "notes": list(p.notes),
-            "price_list": p.price_list,
-        },
-        "maintenance": [
-            {
-                "treatment": m.treatment,
-                "label": m.label,
-                "due_from": m.due_from.isoformat(),
-                "due_until": m.due_until.isoformat(),
-                "sentence": m.sentence,
-            }
-            for m in plan.maintenance
-        ],
-        "toxin_cadence": None
-        if c is None
-        else {
-            "weeks": c.weeks,
-            "estimate_weeks": c.estimate_weeks,
-            "floor_weeks": c.floor_weeks,
-            "prior_weeks": c.prior_weeks,
-            "observed_weeks": list(c.observed_weeks),
-            "adjustments": list(c.adjustments),
-            "sentence": c.sentence,
-        },
-        "ledger": [
-            {
-                "area": r.area,
-                "present_ml": round(r.present_ml, 2),
-                "label_expired_ml": round(r.label_expired_ml, 2),
-                "planned_ml_high": round(r.planned_ml_high, 2),
-                "cap_ml": r.cap_ml,
-            }
-            for r in plan.ledger
-        ],
-        "solver": None
-        if s is None
-        else {
-            "engine": "OR-Tools CP-SAT",
-            "status": s.status,
-            "value": round(s.value, 2),
-            "visits_used": s.visits_used,
-            "max_visits": s.max_visits,
-            "budget_usd": s.budget_usd,
-            "budget_basis": s.budget_basis,
-            "cost_on_basis": round(s.cost_on_basis, 2),
-        },
+        "pricing": _pricing_doc(plan.pricing),
+        "maintenance": [_maintenance_doc(m) for m in plan.maintenance],
+        "toxin_cadence": _cadence_doc(plan.toxin_cadence),
+        "ledger": [_ledger_doc(r) for r in plan.ledger],
+        "solver": _solver_doc(plan.solver),
         "data_versions": dict(plan.data_versions),
         "disclaimer": DISCLAIMER,
     }

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError
 
 BudgetBasis = Literal["high", "mid"]
@@ -102,7 +102,7 @@ def parse_price_list(doc: Mapping[str, Any]) -> PriceList:
             low=float(row["low"]),
             high=float(row["high"]),
             increment=float(row.get("increment", 1)),
-            source=require_source(row, where),
+            source=source_of(row, where),
         )
     typical = doc.get("typical", {})
     meta = doc.get("meta", {})
@@ -113,7 +113,7 @@ def parse_price_list(doc: Mapping[str, Any]) -> PriceList:
         rows=rows,
         typical_plan=PriceRange(float(typical.get("plan_low", 0)), float(typical.get("plan_high", 0))),
         typical_toxin_units=(int(typical.get("toxin_units_low", 0)), int(typical.get("toxin_units_high", 0))),
-        typical_source=require_source(typical, "[typical]") if typical else "",
+        typical_source=source_of(typical, "[typical]") if typical else "",
     )
 
 

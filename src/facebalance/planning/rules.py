@@ -10,13 +10,14 @@ region, midface before lower face). Matching is pure: :meth:`Condition.holds` on
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError
-from facebalance.planning.intake import FindingInput, Severity
+from facebalance.planning.intake import FindingInput, Preferences, Severity
 from facebalance.planning.scales import Scale
 
 RelationKind = Literal["precedence", "suppress", "same_visit", "exclusive", "note"]
@@ -197,6 +198,16 @@ class RiskFlag:
 class ValueWeights:
     severity: Mapping[Severity, float]
     concern_bonus: float
+    later_session_factor: float
+    source: str
+
+
+@dataclass(frozen=True)
+class CorrectiveValue:
+    """How a dissolve-first item is valued: as an indication of this priority at this severity."""
+
+    priority: int
+    severity: Severity
     source: str
 
 
@@ -212,6 +223,60 @@ class Limits:
     toxin_min_interval_days: int
     source: str
 
+    def max_visits_for(self, preferences: Preferences) -> int:
+        """The visits the patient wants, or :attr:`max_visits` when they stated no preference."""
+        return self.max_visits if preferences.max_visits is None else preferences.max_visits
+
+    @property
+    def toxin_min_interval_weeks(self) -> float:
+        return self.toxin_min_interval_days / 7
+
+    @property
+    def plla_session_gap_text(self) -> str:
+        """``'4-6 weeks'``: the PLLA session gap in words."""
+        low, high = self.plla_session_gap_days
+        return f"{low / 7:g}-{high / 7:g} weeks"
+
+
+def floor_to_step(ml: float, step_ml: float) -> float:
+    """``ml`` down to a whole number of ``step_ml`` steps (``step_ml`` divides 1 mL).
+
+    >>> floor_to_step(0.888, 0.1), floor_to_step(0.3, 0.1)
+    (0.8, 0.3)
+    """
+    per_ml = round(1 / step_ml)
+    return math.floor(ml * per_ml + 1e-9) / per_ml
+
+
+@dataclass(frozen=True)
+class DoseSteps:
+    """The steps doses are chosen in: ``step_ml`` for filler (mL), ``step_units`` for toxin units and vials.
+
+    >>> steps = DoseSteps(0.1, 1.0, "src")
+    >>> steps.round_ml(0.35), steps.floor_ml(0.99), steps.step_for("mL"), steps.step_for("U")
+    (0.4, 0.9, 0.1, 1.0)
+    """
+
+    step_ml: float
+    step_units: float
+    source: str
+
+    @property
+    def per_ml(self) -> int:
+        """Steps in one mL (10 for 0.1 mL steps): doses are counted in whole steps."""
+        return round(1 / self.step_ml)
+
+    def round_ml(self, ml: float) -> float:
+        """``ml`` to the nearest step (halves up)."""
+        return math.floor(ml * self.per_ml + 0.5) / self.per_ml
+
+    def floor_ml(self, ml: float) -> float:
+        """``ml`` down to a step (a ceiling is never rounded up past its limit)."""
+        return floor_to_step(ml, self.step_ml)
+
+    def step_for(self, unit: str) -> float:
+        return self.step_ml if unit == "mL" else self.step_units
+
 
 @dataclass(frozen=True)
 class LipRules:
@@ -220,6 +285,8 @@ class LipRules:
     projection_gain_mm_per_ml: float
     vermilion_gain_mm_per_ml: float
     inverted_ratio: float
+    canon_ratio: float
+    dose_step_ml: float
     source: str
 
 
@@ -231,6 +298,7 @@ class CadenceRules:
     high_exercise_factor: float
     low_dose_factor: float
     large_muscle_factor: float
+    due_window_days: int
     source: str
 
 
@@ -239,7 +307,10 @@ class PlanningRules:
     name: str
     version: str
     value: ValueWeights
+    corrective: CorrectiveValue
     limits: Limits
+    doses: DoseSteps
+    visit_order: tuple[str, ...]
     ledger_persistence_years: float
     ledger_source: str
     lips: LipRules
@@ -250,6 +321,10 @@ class PlanningRules:
     referrals: tuple[Referral, ...]
     flags: tuple[RiskFlag, ...]
 
+    def order_in_visit(self, kind: str) -> int:
+        """Where a modality kind comes within one visit (kinds not listed come last)."""
+        return self.visit_order.index(kind) if kind in self.visit_order else len(self.visit_order)
+
 
 def _selector(row: Mapping[str, Any]) -> Selector:
     def s(key: str) -> frozenset[str]:
@@ -257,6 +332,116 @@ def _selector(row: Mapping[str, Any]) -> Selector:
         return frozenset([v] if isinstance(v, str) else v)
 
     return Selector(str(row.get("treatment", "")), s("kind"), s("region"), s("area"))
+
+
+Known = Callable[[str, str], str]
+
+
+def _indication(row: Mapping[str, Any], known: Known) -> Indication:
+    where = f"indication {row.get('id')!r}"
+    if not 1 <= int(row["priority"]) <= 10:
+        raise ClinicalDataError(f"{where} priority {row['priority']} is outside 1-10.")
+    return Indication(
+        id=row["id"],
+        treatment=known(row["treatment"], where),
+        priority=int(row["priority"]),
+        when_any=_conditions(row.get("when_any"), where),
+        when_all=_conditions(row.get("when_all"), where),
+        unless_any=_conditions(row.get("unless_any"), where),
+        concerns=frozenset(row.get("concerns", [])),
+        rationale=row["rationale"],
+        source=source_of(row, where),
+    )
+
+
+def _relation(row: Mapping[str, Any], known: Known) -> Relation:
+    where = f"relation {row.get('id')!r}"
+    for tid in [row.get("first", ""), row.get("then", ""), *row.get("treatments", [])]:
+        if tid:
+            known(tid, where)
+    return Relation(
+        id=row["id"],
+        kind=row["kind"],
+        sentence=row["sentence"],
+        source=source_of(row, where),
+        first=row.get("first", ""),
+        then=row.get("then", ""),
+        min_gap_days=int(row.get("min_gap_days", 0)),
+        then_dose_factor=float(row.get("then_dose_factor", 1.0)),
+        treatments=tuple(row.get("treatments", [])),
+        when_any=_conditions(row.get("when_any"), where),
+    )
+
+
+def _sequence(row: Mapping[str, Any]) -> Sequence:
+    return Sequence(
+        id=row["id"],
+        first=_selector(row["first"]),
+        then=_selector(row["then"]),
+        match=row.get("match", ""),
+        min_gap_days=int(row["min_gap_days"]),
+        sentence=row["sentence"],
+        source=source_of(row, f"sequence {row.get('id')!r}"),
+    )
+
+
+def _limits(lim: Mapping[str, Any]) -> Limits:
+    return Limits(
+        max_visits=int(lim["max_visits"]),
+        min_visit_gap_days=int(lim["min_visit_gap_days"]),
+        horizon_days=int(lim["horizon_days"]),
+        visit_cap_syringes=int(lim["visit_cap_syringes"]),
+        visit_cap_toxin_units=int(lim["visit_cap_toxin_units"]),
+        visit_cap_plla_vials=int(lim["visit_cap_plla_vials"]),
+        plla_session_gap_days=(int(lim["plla_session_gap_days"][0]), int(lim["plla_session_gap_days"][1])),
+        toxin_min_interval_days=int(lim["toxin_min_interval_days"]),
+        source=source_of(lim, "[limits]"),
+    )
+
+
+def _doses(row: Mapping[str, Any]) -> DoseSteps:
+    steps = DoseSteps(float(row["step_ml"]), float(row["step_units"]), source_of(row, "[doses]"))
+    if not 0 < steps.step_ml <= 1 or abs(steps.per_ml * steps.step_ml - 1) > 1e-9 or steps.step_units <= 0:
+        raise ClinicalDataError(
+            f"[doses] step_ml = {steps.step_ml}, step_units = {steps.step_units}.",
+            hint="step_ml must divide 1 mL into whole steps (0.1, 0.05...); step_units must be positive.",
+        )
+    return steps
+
+
+def _corrective(row: Mapping[str, Any], value: ValueWeights) -> CorrectiveValue:
+    if not 1 <= int(row["priority"]) <= 10 or row["severity"] not in value.severity:
+        raise ClinicalDataError(
+            f"[corrective] priority {row['priority']}, severity {row['severity']!r}.",
+            hint=f"A priority of 1-10 and a severity of [value]: {', '.join(value.severity)}.",
+        )
+    return CorrectiveValue(int(row["priority"]), row["severity"], source_of(row, "[corrective]"))
+
+
+def _lips(lips: Mapping[str, Any], steps: DoseSteps) -> LipRules:
+    return LipRules(
+        float(lips["upper_e_line_mm"]),
+        float(lips["lower_e_line_mm"]),
+        float(lips["projection_gain_mm_per_ml"]),
+        float(lips["vermilion_gain_mm_per_ml"]),
+        float(lips["inverted_ratio"]),
+        float(lips["canon_ratio"]),
+        steps.step_ml,
+        source_of(lips, "[lips]"),
+    )
+
+
+def _cadence(cad: Mapping[str, Any]) -> CadenceRules:
+    return CadenceRules(
+        float(cad["prior_weeks"]),
+        float(cad["prior_strength"]),
+        float(cad["floor_weeks"]),
+        float(cad["high_exercise_factor"]),
+        float(cad["low_dose_factor"]),
+        float(cad["large_muscle_factor"]),
+        int(cad["due_window_days"]),
+        source_of(cad, "[toxin_cadence]"),
+    )
 
 
 def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> PlanningRules:
@@ -267,112 +452,44 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
             raise ClinicalDataError(f"{where} names unknown treatment {tid!r}.", hint="Use a catalogue id.")
         return tid
 
-    indications = []
-    for row in doc.get("indication", []):
-        where = f"indication {row.get('id')!r}"
-        if not 1 <= int(row["priority"]) <= 10:
-            raise ClinicalDataError(f"{where} priority {row['priority']} is outside 1-10.")
-        indications.append(
-            Indication(
-                id=row["id"],
-                treatment=known(row["treatment"], where),
-                priority=int(row["priority"]),
-                when_any=_conditions(row.get("when_any"), where),
-                when_all=_conditions(row.get("when_all"), where),
-                unless_any=_conditions(row.get("unless_any"), where),
-                concerns=frozenset(row.get("concerns", [])),
-                rationale=row["rationale"],
-                source=require_source(row, where),
-            )
-        )
-    relations = []
-    for row in doc.get("relation", []):
-        where = f"relation {row.get('id')!r}"
-        for tid in [row.get("first", ""), row.get("then", ""), *row.get("treatments", [])]:
-            if tid:
-                known(tid, where)
-        relations.append(
-            Relation(
-                id=row["id"],
-                kind=row["kind"],
-                sentence=row["sentence"],
-                source=require_source(row, where),
-                first=row.get("first", ""),
-                then=row.get("then", ""),
-                min_gap_days=int(row.get("min_gap_days", 0)),
-                then_dose_factor=float(row.get("then_dose_factor", 1.0)),
-                treatments=tuple(row.get("treatments", [])),
-                when_any=_conditions(row.get("when_any"), where),
-            )
-        )
-    sequences = [
-        Sequence(
-            id=row["id"],
-            first=_selector(row["first"]),
-            then=_selector(row["then"]),
-            match=row.get("match", ""),
-            min_gap_days=int(row["min_gap_days"]),
-            sentence=row["sentence"],
-            source=require_source(row, f"sequence {row.get('id')!r}"),
-        )
-        for row in doc.get("sequence", [])
-    ]
     referrals = [
         Referral(
             row["id"],
             _conditions(row["when_any"], row["id"]),
             row["to"],
             row["sentence"],
-            require_source(row, f"referral {row['id']!r}"),
+            source_of(row, f"referral {row['id']!r}"),
         )
         for row in doc.get("referral", [])
     ]
     flags = [
-        RiskFlag(row["id"], known(row["treatment"], row["id"]), row["sentence"], require_source(row, row["id"]))
+        RiskFlag(row["id"], known(row["treatment"], row["id"]), row["sentence"], source_of(row, row["id"]))
         for row in doc.get("flag", [])
     ]
-    v, lim, led, lips, cad = doc["value"], doc["limits"], doc["ledger"], doc["lips"], doc["toxin_cadence"]
+    v, led = doc["value"], doc["ledger"]
+    value = ValueWeights(
+        {"mild": v["severity_mild"], "moderate": v["severity_moderate"], "marked": v["severity_marked"]},
+        float(v["concern_bonus"]),
+        float(v["later_session_factor"]),
+        source_of(v, "[value]"),
+    )
+    source_of(doc["visit_order"], "[visit_order]")
+    steps = _doses(doc["doses"])
     return PlanningRules(
         name=doc["meta"]["name"],
         version=doc["meta"]["version"],
-        value=ValueWeights(
-            {"mild": v["severity_mild"], "moderate": v["severity_moderate"], "marked": v["severity_marked"]},
-            float(v["concern_bonus"]),
-            require_source(v, "[value]"),
-        ),
-        limits=Limits(
-            max_visits=int(lim["max_visits"]),
-            min_visit_gap_days=int(lim["min_visit_gap_days"]),
-            horizon_days=int(lim["horizon_days"]),
-            visit_cap_syringes=int(lim["visit_cap_syringes"]),
-            visit_cap_toxin_units=int(lim["visit_cap_toxin_units"]),
-            visit_cap_plla_vials=int(lim["visit_cap_plla_vials"]),
-            plla_session_gap_days=(int(lim["plla_session_gap_days"][0]), int(lim["plla_session_gap_days"][1])),
-            toxin_min_interval_days=int(lim["toxin_min_interval_days"]),
-            source=require_source(lim, "[limits]"),
-        ),
+        value=value,
+        corrective=_corrective(doc["corrective"], value),
+        limits=_limits(doc["limits"]),
+        doses=steps,
+        visit_order=tuple(str(k) for k in doc["visit_order"]["kinds"]),
         ledger_persistence_years=float(led["persistence_years"]),
-        ledger_source=require_source(led, "[ledger]"),
-        lips=LipRules(
-            float(lips["upper_e_line_mm"]),
-            float(lips["lower_e_line_mm"]),
-            float(lips["projection_gain_mm_per_ml"]),
-            float(lips["vermilion_gain_mm_per_ml"]),
-            float(lips["inverted_ratio"]),
-            require_source(lips, "[lips]"),
-        ),
-        cadence=CadenceRules(
-            float(cad["prior_weeks"]),
-            float(cad["prior_strength"]),
-            float(cad["floor_weeks"]),
-            float(cad["high_exercise_factor"]),
-            float(cad["low_dose_factor"]),
-            float(cad["large_muscle_factor"]),
-            require_source(cad, "[toxin_cadence]"),
-        ),
-        indications=tuple(indications),
-        relations=tuple(relations),
-        sequences=tuple(sequences),
+        ledger_source=source_of(led, "[ledger]"),
+        lips=_lips(doc["lips"], steps),
+        cadence=_cadence(doc["toxin_cadence"]),
+        indications=tuple(_indication(row, known) for row in doc.get("indication", [])),
+        relations=tuple(_relation(row, known) for row in doc.get("relation", [])),
+        sequences=tuple(_sequence(row) for row in doc.get("sequence", [])),
         referrals=tuple(referrals),
         flags=tuple(flags),
     )

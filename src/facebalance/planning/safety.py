@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError, IntakeError
 from facebalance.planning.intake import BddqAs, ClinicianOverride, Intake, MedicalHistory
+from facebalance.planning.timeline import DAYS_PER_MONTH
 
 Action = Literal["defer", "exclude", "caution"]
 
@@ -96,7 +97,7 @@ def parse_safety_rules(doc: Mapping[str, Any]) -> SafetyRules:
                 modalities=frozenset(row["modalities"]),
                 action=row["action"],
                 sentence=row["sentence"],
-                source=require_source(row, where),
+                source=source_of(row, where),
             )
         )
     r = doc["repeat_treatment"]
@@ -107,20 +108,20 @@ def parse_safety_rules(doc: Mapping[str, Any]) -> SafetyRules:
             int(b["override_min_chars"]),
             b["refer_to"],
             b["rule"],
-            require_source(b, "[bddq_as]"),
+            source_of(b, "[bddq_as]"),
         ),
         min_age_years=int(doc["eligibility"]["min_age_years"]),
-        eligibility_source=require_source(doc["eligibility"], "[eligibility]"),
+        eligibility_source=source_of(doc["eligibility"], "[eligibility]"),
         contraindications=tuple(contraindications),
         expectations={
-            row["id"]: ExpectationRule(row["id"], row["sentence"], require_source(row, row["id"]))
+            row["id"]: ExpectationRule(row["id"], row["sentence"], source_of(row, row["id"]))
             for row in doc.get("expectation", [])
         },
         repeat=RepeatRule(
             int(r["window_months"]),
             int(r["max_filler_sessions_same_area"]),
             int(r["max_dissatisfied_sessions_same_area"]),
-            require_source(r, "[repeat_treatment]"),
+            source_of(r, "[repeat_treatment]"),
         ),
     )
 
@@ -231,7 +232,7 @@ def contraindications_for(medical: MedicalHistory, rules: SafetyRules) -> tuple[
 
 
 def _months_between(a: date, b: date) -> float:
-    return (b - a).days / 30.4375
+    return (b - a).days / DAYS_PER_MONTH
 
 
 def repeat_treatment_flags(intake: Intake, rules: RepeatRule) -> tuple[str, ...]:

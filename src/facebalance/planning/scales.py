@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from facebalance.planning._data import packaged_toml, require_source
+from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import IntakeError
 
 Direction = Literal["deficit_high", "deficit_low"]
@@ -59,7 +59,7 @@ def load_scales() -> Mapping[str, Scale]:
             max=int(row["max"]),
             direction=row["direction"],
             anchors=tuple(str(a) for a in row["anchors"]),
-            source=require_source(row, where),
+            source=source_of(row, where),
             review=str(row["review"]),
         )
     return scales

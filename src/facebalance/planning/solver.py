@@ -150,6 +150,20 @@ class _Model:
         self.day = [m.new_int_var(0, horizon, f"day[{v}]") for v in self.k]
         self.used = [m.new_bool_var(f"used[{v}]") for v in self.k]
         self.t = {k: m.new_int_var(0, horizon, f"t[{k}]") for k in keys}
+        # The constraints are added in a fixed order: with one worker and a fixed seed the solve is repeatable.
+        self._visits(keys)
+        self._pairs(relax)
+        self._toxin_spacing()
+        self._caps(relax)
+        if force_group is not None:
+            m.add(sum(self.sel[i.key] for i in p.items if i.group == force_group) >= 1)
+        self.value = sum(i.value * self.sel[i.key] for i in p.items)
+        self.cost = sum(i.cost * self.sel[i.key] for i in p.items)
+
+    def _visits(self, keys: list[str]) -> None:
+        """Each selected item at one visit, on its visit's day, after its release day; visits used in order and
+        at least the minimum gap apart."""
+        p, m = self.p, self.m
         by_key = {i.key: i for i in p.items}
         for key in keys:
             m.add(sum(self.at[key]) == self.sel[key])
@@ -165,6 +179,10 @@ class _Model:
                 m.add(self.used[v] >= self.used[nxt])
                 m.add(self.day[nxt] >= self.day[v] + p.min_visit_gap_days).only_enforce_if(self.used[nxt])
                 m.add(self.day[nxt] == self.day[v]).only_enforce_if(self.used[nxt].Not())
+
+    def _pairs(self, relax: frozenset[Family]) -> None:
+        """Precedence links, requires, same visit, forbids, one item per group, exclusive sets."""
+        p, m = self.p, self.m
         for link in p.links:
             both = [self.sel[link.before], self.sel[link.after]]
             m.add(self.t[link.after] >= self.t[link.before] + link.min_gap_days).only_enforce_if(both)
@@ -187,6 +205,10 @@ class _Model:
         if "exclusive" not in relax:
             for ex in p.exclusive:
                 m.add(sum(self.sel[k] for k in ex.keys) <= 1)
+
+    def _toxin_spacing(self) -> None:
+        """Two toxin items share a visit or are at least ``toxin_min_interval_days`` apart."""
+        p, m = self.p, self.m
         toxins = [i.key for i in p.items if i.is_toxin]
         for x, a in enumerate(toxins):
             for b in toxins[x + 1 :]:
@@ -197,6 +219,10 @@ class _Model:
                 gap = p.toxin_min_interval_days
                 m.add(self.t[b] - self.t[a] >= gap).only_enforce_if([*apart, later])
                 m.add(self.t[a] - self.t[b] >= gap).only_enforce_if([*apart, later.Not()])
+
+    def _caps(self, relax: frozenset[Family]) -> None:
+        """Per-visit resource caps, cumulative area caps and the budget (each unless relaxed)."""
+        p, m = self.p, self.m
         if "visit_caps" not in relax:
             for resource, cap in p.visit_caps.items():
                 for v in self.k:
@@ -206,10 +232,6 @@ class _Model:
                 m.add(sum(i.area_ml_centi * self.sel[i.key] for i in p.items if i.area == area) <= cap)
         if p.budget is not None and "budget" not in relax:
             m.add(sum(i.cost * self.sel[i.key] for i in p.items) <= p.budget)
-        if force_group is not None:
-            m.add(sum(self.sel[i.key] for i in p.items if i.group == force_group) >= 1)
-        self.value = sum(i.value * self.sel[i.key] for i in p.items)
-        self.cost = sum(i.cost * self.sel[i.key] for i in p.items)
 
     def _solver(self) -> cp_model.CpSolver:
         s = cp_model.CpSolver()

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from facebalance.planning.catalog import Modality, Treatment
 
-_DAYS_PER_MONTH = 30.4375
+#: The mean month (365.25 / 12 days): a calendar constant, not a clinical one.
+DAYS_PER_MONTH = 30.4375
 
 
 def add_months(d: date, months: float) -> date:
@@ -22,7 +23,7 @@ def add_months(d: date, months: float) -> date:
     >>> add_months(date(2026, 1, 1), 12).isoformat()
     '2027-01-01'
     """
-    return d + timedelta(days=round(months * _DAYS_PER_MONTH))
+    return d + timedelta(days=round(months * DAYS_PER_MONTH))
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def item_timeline(treatment: Treatment, modality: Modality, given_on: date, *, s
             f"about {modality.visible_days // 30} months{after}, lasting about {low / 12:g}-{high / 12:g} years."
         )
         if sessions_left:
-            visible = add_months(visible, 1.5 * sessions_left)
+            visible = add_months(visible, modality.visible_delay_per_session_months * sessions_left)
     else:
         sentence = (
             f"Volume is visible at once; swelling settles and the result is judged at {modality.settled_days} days; "

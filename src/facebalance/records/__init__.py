@@ -4,8 +4,8 @@ Pure builders over plain data (analysis and plan documents, :class:`TreatmentRec
 the treatment ledger in the planner's input types (:mod:`.ledger`), the recall list (:mod:`.recall`) and
 its iCalendar file (:mod:`.ical`), the FHIR Bundle and its import (:mod:`.fhir`), CSV of measurements
 (:mod:`.csvexport`), the written plan and assessment report PDFs (:mod:`.pdf`), and database + photo
-backups (:mod:`.backup`). The Django app that charts treatments lives in :mod:`facebalance.records.web`
-and is the only part that imports Django. See docs/records.md.
+backups (:mod:`.backup`). Nothing here imports Django or the clinic: the Django app that charts treatments
+is part of the clinic app, :mod:`facebalance.clinic.records` (app label ``records``). See docs/records.md.
 """
 
 from facebalance.records.treatments import (

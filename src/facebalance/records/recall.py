@@ -23,8 +23,6 @@ from facebalance.records.treatments import TreatmentRecord
 RecallKind = Literal["toxin", "filler_maintenance", "planned_visit"]
 #: Days a planned visit stays "due" after its planned date before it reads as overdue.
 PLANNED_VISIT_WINDOW_DAYS = 14
-#: The toxin recall window, as the planner's maintenance calendar writes it.
-TOXIN_WINDOW_DAYS = 28
 _MAINTAINED = ("ha", "caha", "plla")
 
 
@@ -100,7 +98,8 @@ def patient_recalls(history: PatientHistory, *, on: date, data: PlanningData) ->
                 "toxin",
                 f"Toxin ({', '.join(areas)})",
                 due,
-                due + timedelta(days=TOXIN_WINDOW_DAYS),
+                # The planner's maintenance window (rules.toml [toxin_cadence] due_window_days).
+                due + timedelta(days=data.rules.cadence.due_window_days),
                 f"Toxin due from {due.isoformat()}: {ledger.cadence.weeks:g} weeks after {last.isoformat()}. "
                 f"{ledger.cadence.sentence}",
             )

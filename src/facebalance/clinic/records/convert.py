@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC
 
 from facebalance.clinic.models import Assessment, Patient, Plan, PlanStatus
+from facebalance.clinic.records.models import TreatmentVisit
 from facebalance.records.recall import PatientHistory
 from facebalance.records.record import (
     AnalysisRecord,
@@ -16,7 +17,6 @@ from facebalance.records.record import (
     analysis_record,
 )
 from facebalance.records.treatments import AdverseEvent, FollowUp, InjectionSite, TreatmentRecord
-from facebalance.records.web.models import TreatmentVisit
 
 
 def treatment_record(v: TreatmentVisit) -> TreatmentRecord:

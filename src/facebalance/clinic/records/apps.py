@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 
 class RecordsConfig(AppConfig):
-    name = "facebalance.records.web"
+    name = "facebalance.clinic.records"
     label = "records"
     verbose_name = "facebalance treatment records"
     default_auto_field = "django.db.models.BigAutoField"

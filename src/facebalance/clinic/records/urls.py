@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from facebalance.records.web import views
+from facebalance.clinic.records import views
 
 app_name = "records"
 

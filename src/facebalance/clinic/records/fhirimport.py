@@ -39,10 +39,10 @@ from facebalance.clinic.models import (
     PlanStatus,
     Sex,
 )
+from facebalance.clinic.records.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
 from facebalance.records import fhir
 from facebalance.records.record import AnalysisRecord, PatientRecord
 from facebalance.records.treatments import DEPTHS, EVENT_SEVERITIES, SITES, TECHNIQUES
-from facebalance.records.web.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
 
 #: The largest Bundle accepted (the export without embedded pixels is a few hundred kB).
 MAX_BUNDLE_BYTES = 20 * 1024 * 1024

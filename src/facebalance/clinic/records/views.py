@@ -24,14 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from facebalance.clinic import audit, photostore
 from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
 from facebalance.clinic.models import Assessment, Membership, Modality, Patient, Plan
+from facebalance.clinic.records import convert, fhirimport
+from facebalance.clinic.records.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
 from facebalance.errors import FacebalanceError
 from facebalance.planning import PlanningData
 from facebalance.records import csvexport, fhir, ical, pdf
 from facebalance.records.ledger import treatment_ledger
 from facebalance.records.recall import recall_list
 from facebalance.records.treatments import DEPTHS, EVENT_KINDS, EVENT_SEVERITIES, SITES, TECHNIQUES
-from facebalance.records.web import convert, fhirimport
-from facebalance.records.web.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
 
 #: Sites charted per visit at most (a full-face toxin session has about 30 points).
 MAX_SITES = 60
