@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from planning_personas import intake
-
 from facebalance.planning import DynamicFindingRow, build_plan, findings_from_dynamics
+from tests.planning.planning_personas import intake
 
 DAO_PULL: DynamicFindingRow = {
     "id": "dynamic.dao_pull_strong",

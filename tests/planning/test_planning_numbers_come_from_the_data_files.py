@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from planning_personas import MAYA, NORA, intake
 
 from facebalance.planning import build_plan, plan_document
 from facebalance.planning.catalog import load_catalog, parse_catalog
@@ -21,6 +20,7 @@ from facebalance.planning.edit import edit_choices
 from facebalance.planning.errors import ClinicalDataError
 from facebalance.planning.rules import parse_planning_rules
 from facebalance.planning.timeline import DAYS_PER_MONTH, item_timeline
+from tests.planning.planning_personas import MAYA, NORA, intake
 
 TREATMENTS = frozenset(load_catalog().treatments)
 
