@@ -78,6 +78,12 @@ class Landmark(IntEnum):
     GONION_LEFT = 397
 
 
+#: Ends of each iris contour's horizontal diameter, (lateral, medial), patient's right then left: the image
+#: scale every view calibrates on (:func:`facebalance.geometry.iris.iris_diameters_px`).
+IRIS_DIAMETER_ENDS: tuple[tuple[int, int], tuple[int, int]] = (
+    (Landmark.IRIS_RIGHT_LATERAL, Landmark.IRIS_RIGHT_MEDIAL),
+    (Landmark.IRIS_LEFT_LATERAL, Landmark.IRIS_LEFT_MEDIAL),
+)
 #: Upper margin of each brow, ordered lateral -> medial.
 BROW_UPPER_RIGHT: tuple[int, ...] = (70, 63, 105, 66, 107)
 BROW_UPPER_LEFT: tuple[int, ...] = (300, 293, 334, 296, 336)

@@ -26,8 +26,8 @@ import numpy as np
 
 from facebalance.anatomy.calibration import Calibration, calibrate_from_iris
 from facebalance.anatomy.frame import HeadFrame, head_frame
-from facebalance.anatomy.landmarks import FACE_OVAL
-from facebalance.assessment import iris_diameters_px, iris_reference, visible_iris_diameter_px
+from facebalance.anatomy.landmarks import FACE_OVAL, IRIS_DIAMETER_ENDS
+from facebalance.assessment import iris_reference, visible_iris_diameter_px
 from facebalance.dynamics.asymmetry import compare_sides
 from facebalance.dynamics.errors import NoFaceInRecording, PhotoSeriesError
 from facebalance.dynamics.findings import MovementRules, derive_movement_findings, load_movement_rules
@@ -54,9 +54,10 @@ from facebalance.dynamics.tracker import (
     VideoFaceTracker,
 )
 from facebalance.dynamics.video import VideoLimits, VideoReader
+from facebalance.geometry.iris import iris_diameters_px
+from facebalance.geometry.pose import head_pose_from_rotation
 from facebalance.norms import NormSet, load_default_norm_set
 from facebalance.vision.landmarker import MESH_POINT_COUNT
-from facebalance.vision.pose import HeadPose, head_pose_from_matrix
 
 #: Most photos in one expression series (the protocol has seven).
 MAX_PHOTOS = 24
@@ -241,13 +242,6 @@ def _rest_run(rest: np.ndarray, index: int) -> tuple[int, int]:
     return start, end
 
 
-def _pose_of(rotation: np.ndarray) -> HeadPose:
-    flip = np.diag([1.0, -1.0, -1.0])
-    matrix = np.eye(4)
-    matrix[:3, :3] = flip @ rotation @ flip
-    return head_pose_from_matrix(matrix)
-
-
 def assess_recording(
     recording: Recording,
     fetch: Callable[[Sequence[int]], dict[int, np.ndarray]],
@@ -400,7 +394,9 @@ def assess_recording(
 
     ref_points = landmarks[reference]
     residual, transforms = _align_all(landmarks, usable, ref_points)
-    frame: HeadFrame = head_frame(ref_points, recording.rotations[reference], _pose_of(recording.rotations[reference]))
+    frame: HeadFrame = head_frame(
+        ref_points, recording.rotations[reference], head_pose_from_rotation(recording.rotations[reference])
+    )
     # Every frame keeps only the vertices the signals read, in the head frame (compact columns).
     head = np.full((count, len(SIGNAL_VERTICES), 2), np.nan)
     for i in np.flatnonzero(usable):
@@ -545,7 +541,12 @@ def _calibrate(
     landmarks: np.ndarray, transforms: list[Affine3 | None], at_rest: np.ndarray, norms: NormSet
 ) -> Calibration:
     """Iris calibration from the median iris diameters over the rest frames (pixels of the reference frame)."""
-    diameters = np.array([iris_diameters_px(_aligned(landmarks, transforms, int(i))) for i in np.flatnonzero(at_rest)])
+    diameters = np.array(
+        [
+            iris_diameters_px(_aligned(landmarks, transforms, int(i)), IRIS_DIAMETER_ENDS)
+            for i in np.flatnonzero(at_rest)
+        ]
+    )
     right, left = np.median(diameters, axis=0)
     return calibrate_from_iris(float(right), float(left), iris_reference(norms))
 

@@ -32,7 +32,8 @@ from PIL import Image
 
 from facebalance.dynamics.mirror import mesh_mirror_map, mirror_landmarks
 from facebalance.dynamics.points import ANCHOR_POINTS
-from facebalance.dynamics.stabilise import Similarity, align
+from facebalance.dynamics.stabilise import align
+from facebalance.geometry.similarity import Similarity
 
 #: Half-size of the registered patch, in visible-iris diameters (about 6 mm): enough texture, small
 #: enough that a point moving differently from its neighbours is still followed.

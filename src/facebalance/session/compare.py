@@ -49,9 +49,17 @@ from PIL import Image, ImageDraw, ImageFont
 
 from facebalance.analysis import PhotoAnalysis
 from facebalance.anatomy.calibration import Calibration, CalibrationMethod, IrisReference
-from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, STABLE_POINTS, Landmark
+from facebalance.anatomy.landmarks import (
+    BROW_UPPER_LEFT,
+    BROW_UPPER_RIGHT,
+    IRIS_DIAMETER_ENDS,
+    STABLE_POINTS,
+    Landmark,
+)
 from facebalance.assessment import assess_face, iris_reference
 from facebalance.errors import FacebalanceError
+from facebalance.geometry.iris import mean_iris_diameter_px
+from facebalance.geometry.similarity import Similarity, umeyama
 from facebalance.vision.pose import rotation_in_image_axes
 from facebalance.zones.base import Measurement, Unit
 
@@ -118,104 +126,6 @@ class AlignmentMethod(StrEnum):
     FEATURES = "landmarks_and_features"
 
 
-@dataclass(frozen=True)
-class Similarity:
-    """``x_before = scale * R(rotation) @ x_after + translation``, in pixels of the analysed images.
-
-    Attributes
-    ----------
-    scale : float
-        Before pixels per after pixel.
-    rotation_deg : float
-        Counter-clockwise in a y-up sense; with image y down a positive angle turns clockwise on screen.
-    translation_px : tuple of float
-        ``(tx, ty)`` in before pixels.
-    """
-
-    scale: float
-    rotation_deg: float
-    translation_px: tuple[float, float]
-
-    @property
-    def matrix(self) -> np.ndarray:
-        """The 2 x 3 affine matrix (``cv2.warpAffine``'s convention: source = after, destination = before)."""
-        a = math.radians(self.rotation_deg)
-        c, s = self.scale * math.cos(a), self.scale * math.sin(a)
-        return np.array([[c, -s, self.translation_px[0]], [s, c, self.translation_px[1]]], dtype=np.float64)
-
-    def apply(self, points_xy: np.ndarray) -> np.ndarray:
-        """Map after-image points of shape (N, 2) to before-image points (N, 2)."""
-        pts = np.atleast_2d(np.asarray(points_xy, dtype=np.float64))[:, :2]
-        m = self.matrix
-        return pts @ m[:, :2].T + m[:, 2]
-
-    def inverse(self) -> Similarity:
-        """The similarity taking before-image points back to after-image points."""
-        a = math.radians(self.rotation_deg)
-        c, s = math.cos(a), math.sin(a)
-        tx, ty = self.translation_px
-        # x_after = R^T (x_before - t) / scale
-        return Similarity(
-            scale=1.0 / self.scale,
-            rotation_deg=-self.rotation_deg,
-            translation_px=(-(c * tx + s * ty) / self.scale, -(-s * tx + c * ty) / self.scale),
-        )
-
-    @classmethod
-    def from_matrix(cls, matrix: np.ndarray) -> Similarity:
-        """The similarity of a 2 x 3 matrix ``[[a, -b, tx], [b, a, ty]]``."""
-        a, b = float(matrix[0, 0]), float(matrix[1, 0])
-        return cls(
-            scale=math.hypot(a, b),
-            rotation_deg=math.degrees(math.atan2(b, a)),
-            translation_px=(float(matrix[0, 2]), float(matrix[1, 2])),
-        )
-
-
-def estimate_similarity(source_xy: np.ndarray, target_xy: np.ndarray) -> Similarity:
-    """Least-squares similarity taking ``source`` points onto ``target`` points (Umeyama 1991).
-
-    Parameters
-    ----------
-    source_xy, target_xy : ndarray of shape (N, 2)
-        Corresponding points, N >= 2 and not all coincident; pixels.
-
-    Returns
-    -------
-    Similarity
-        ``target ~ scale * R @ source + t``; a reflection is never returned.
-
-    Examples
-    --------
-    >>> src = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 5.0]])
-    >>> truth = Similarity(scale=2.0, rotation_deg=30.0, translation_px=(3.0, -4.0))
-    >>> est = estimate_similarity(src, truth.apply(src))
-    >>> round(est.scale, 6), round(est.rotation_deg, 6), tuple(round(v, 6) for v in est.translation_px)
-    (2.0, 30.0, (3.0, -4.0))
-    """
-    src = np.asarray(source_xy, dtype=np.float64)[:, :2]
-    dst = np.asarray(target_xy, dtype=np.float64)[:, :2]
-    if src.shape != dst.shape or len(src) < 2:
-        raise ValueError(f"need two equal (N >= 2, 2) point sets, got {src.shape} and {dst.shape}")
-    mu_s, mu_d = src.mean(axis=0), dst.mean(axis=0)
-    s0, d0 = src - mu_s, dst - mu_d
-    var_s = float((s0**2).sum()) / len(src)
-    if var_s <= 0:
-        raise ValueError("the source points coincide; a similarity is undefined")
-    u, sv, vt = np.linalg.svd(d0.T @ s0 / len(src))
-    d = np.ones(2)
-    if np.linalg.det(u) * np.linalg.det(vt) < 0:
-        d[1] = -1.0
-    rotation = u @ np.diag(d) @ vt
-    scale = float((sv * d).sum()) / var_s
-    t = mu_d - scale * rotation @ mu_s
-    return Similarity(
-        scale=scale,
-        rotation_deg=math.degrees(math.atan2(rotation[1, 0], rotation[0, 0])),
-        translation_px=(float(t[0]), float(t[1])),
-    )
-
-
 def _fit_quality(similarity: Similarity, source_xy: np.ndarray, target_xy: np.ndarray) -> tuple[float, float]:
     """Residual RMS (target pixels, 2-D) and the one-sigma relative scale uncertainty of the fit.
 
@@ -268,9 +178,8 @@ class Alignment:
 
 
 def _mean_iris_px(landmarks_px: np.ndarray) -> float:
-    right = np.linalg.norm(landmarks_px[Landmark.IRIS_RIGHT_LATERAL, :2] - landmarks_px[Landmark.IRIS_RIGHT_MEDIAL, :2])
-    left = np.linalg.norm(landmarks_px[Landmark.IRIS_LEFT_LATERAL, :2] - landmarks_px[Landmark.IRIS_LEFT_MEDIAL, :2])
-    return float(right + left) / 2.0
+    """The mean iris diameter as it appears in the photo (x, y only), pixels."""
+    return mean_iris_diameter_px(landmarks_px, IRIS_DIAMETER_ENDS, in_image_plane=True)
 
 
 def stable_region_mask(shape: tuple[int, ...], landmarks_px: np.ndarray) -> np.ndarray:
@@ -360,7 +269,7 @@ def _refine_with_features(
         return "the feature matches do not agree on one similarity"
     keep = inliers.ravel().astype(bool)
     # A least-squares fit on the inliers (RANSAC's own refinement stops early on well-posed sets).
-    refined = estimate_similarity(src[keep], dst[keep])
+    refined = umeyama(src[keep], dst[keep])
     stable_after = after_px[list(ALIGNMENT_POINTS), :2]
     disagreement = float(np.hypot(*(refined.apply(stable_after) - initial.apply(stable_after)).T).max())
     if disagreement > gate:
@@ -388,7 +297,7 @@ def align_photos(before: PhotoAnalysis, after: PhotoAnalysis, *, refine: bool = 
     """
     before_px, after_px = before.mesh.landmarks_px, after.mesh.landmarks_px
     idx = list(ALIGNMENT_POINTS)
-    initial = estimate_similarity(after_px[idx, :2], before_px[idx, :2])
+    initial = umeyama(after_px[idx, :2], before_px[idx, :2])
     to_full = before.image.scale_to_full
     landmark_rms, landmark_scale_rel = _fit_quality(initial, after_px[idx, :2], before_px[idx, :2])
     alignment = Alignment(
@@ -1065,7 +974,7 @@ def comparison_document(result: BeforeAfter, *, before_scale_to_full: float = 1.
             "scale": _num(sim.scale, 6),
             "scale_relative_sigma": _num(result.alignment.scale_relative_sigma, 6),
             "rotation_deg": _num(sim.rotation_deg, 4),
-            "translation_px": [_num(v, 3) for v in sim.translation_px],
+            "translation_px": [_num(float(v), 3) for v in sim.translation],
             "matrix_after_to_before": [[_num(v, 6) for v in row] for row in sim.matrix.tolist()],
             "residual_rms_px": _num(result.alignment.residual_rms_px, 3),
             "landmark_residual_rms_px": _num(result.alignment.landmark_residual_rms_px, 3),
@@ -1118,7 +1027,6 @@ __all__ = [
     "aligned_pictures",
     "compare_analyses",
     "comparison_document",
-    "estimate_similarity",
     "measurement_changes",
     "overlay",
     "png_bytes",

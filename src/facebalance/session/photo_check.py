@@ -15,6 +15,7 @@ from typing import Any
 from facebalance.anatomy.frame import head_frame
 from facebalance.assessment import iris_reference, visible_iris_diameter_px
 from facebalance.errors import FacebalanceError
+from facebalance.geometry.pose import HeadPose
 from facebalance.norms import load_norm_set
 from facebalance.session.protocol import Protocol, ViewSpec
 from facebalance.session.quality import (
@@ -33,7 +34,7 @@ from facebalance.session.quality import (
     worst,
 )
 from facebalance.vision import FaceLandmarker, load_image
-from facebalance.vision.pose import HeadPose, rotation_in_image_axes
+from facebalance.vision.pose import rotation_in_image_axes
 
 
 @dataclass

@@ -14,8 +14,8 @@ import numpy as np
 
 from facebalance.anatomy.frame import HeadFrame
 from facebalance.anatomy.landmarks import FACE_OVAL, Landmark
+from facebalance.geometry.pose import HeadPose
 from facebalance.session.protocol import Protocol, ViewSpec
-from facebalance.vision.pose import HeadPose
 
 Status = Literal["pass", "warn", "fail", "skip"]
 #: Beyond tolerance but within this multiple of it, a pose is a warning rather than a failure.

@@ -17,8 +17,9 @@ from typing import Any, Self
 
 import numpy as np
 
+from facebalance.geometry.pose import HeadPose
 from facebalance.vision.models import FACE_LANDMARKER, VendoredModel, read_verified
-from facebalance.vision.pose import HeadPose, head_pose_from_matrix
+from facebalance.vision.pose import head_pose_from_matrix
 
 #: Number of points in the face mesh with iris refinement.
 MESH_POINT_COUNT = 478
