@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from facebalance.analysis import PhotoAnalysis
+    from facebalance.photo import PhotoAnalysis
 
 
 def analyze_photo(*args: Any, **kwargs: Any) -> PhotoAnalysis:
@@ -20,4 +20,13 @@ def analyze_photo(*args: Any, **kwargs: Any) -> PhotoAnalysis:
     return _analyze(*args, **kwargs)
 
 
-__all__ = ["__version__", "analyze_photo"]
+def __getattr__(name: str) -> Any:
+    # The result type without importing the image stack with the package: resolved on first use.
+    if name == "PhotoAnalysis":
+        from facebalance.photo import PhotoAnalysis
+
+        return PhotoAnalysis
+    raise AttributeError(f"module 'facebalance' has no attribute {name!r}")
+
+
+__all__ = ["PhotoAnalysis", "__version__", "analyze_photo"]

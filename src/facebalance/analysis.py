@@ -8,17 +8,17 @@ pure :func:`facebalance.assessment.assess_face`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from facebalance.anatomy.landmarks import IRIS_DIAMETER_ENDS
-from facebalance.assessment import Assessment, PatientContext, assess_face
+from facebalance.assessment import PatientContext, assess_face
 from facebalance.errors import FaceCutOff, FaceTooSmall, MultipleFaces, NoFaceFound, PoseOutOfRange
-from facebalance.findings import FindingRules, load_finding_rules
+from facebalance.findings import load_finding_rules
 from facebalance.geometry.iris import mean_iris_diameter_px
 from facebalance.geometry.pose import HeadPose
 from facebalance.norms import NormSet, load_norm_set
+from facebalance.photo import PhotoAnalysis
 from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
 from facebalance.vision.pose import rotation_in_image_axes
 
@@ -36,18 +36,6 @@ MIN_IRIS_DIAMETER_PX = 15.0
 #: How far (as a fraction of face width) a mesh point may fall outside the frame before the face counts
 #: as cut off; the mesh extrapolates slightly beyond visible skin at the jaw.
 CUT_OFF_TOLERANCE = 0.01
-
-
-@dataclass(frozen=True)
-class PhotoAnalysis:
-    """One analysed photo: the input's description and the assessment."""
-
-    source_name: str
-    image: LoadedImage
-    mesh: FaceMesh
-    assessment: Assessment
-    norms: NormSet
-    rules: FindingRules
 
 
 def _turn_message(pose: HeadPose) -> str:

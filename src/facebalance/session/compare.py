@@ -47,7 +47,6 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from facebalance.analysis import PhotoAnalysis
 from facebalance.anatomy.calibration import Calibration, CalibrationMethod, IrisReference
 from facebalance.anatomy.landmarks import (
     BROW_UPPER_LEFT,
@@ -60,6 +59,7 @@ from facebalance.assessment import assess_face, iris_reference
 from facebalance.errors import FacebalanceError
 from facebalance.geometry.iris import mean_iris_diameter_px
 from facebalance.geometry.similarity import Similarity, umeyama
+from facebalance.photo import PhotoAnalysis
 from facebalance.vision.pose import rotation_in_image_axes
 from facebalance.zones.base import Measurement, Unit
 
