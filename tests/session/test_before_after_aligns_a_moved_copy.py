@@ -11,7 +11,7 @@ from before_after_photos import apply_matrix, moved_copy, png_bytes, similarity_
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
-from facebalance.session.compare import (
+from facebalance.beforeafter import (
     AlignmentMethod,
     BeforeAfter,
     ComparisonMode,

@@ -12,7 +12,7 @@ from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
 from facebalance.anatomy.landmarks import Landmark
-from facebalance.session.compare import BeforeAfter, ComparisonMode, MeasurementChange, compare_analyses
+from facebalance.beforeafter import BeforeAfter, ComparisonMode, MeasurementChange, compare_analyses
 from facebalance.vision import FaceLandmarker
 
 #: How far the corner is pushed along the mouth line, and how wide the push is (pixels of the photo).

@@ -31,6 +31,7 @@ from facebalance.session.quality import (
     framing_check,
     identify_view,
     pose_check,
+    pose_warn_band,
     worst,
 )
 from facebalance.vision import FaceLandmarker, load_image
@@ -159,7 +160,7 @@ def check_photo(
     reference = iris_reference(load_norm_set())
     iris_full = visible_iris_diameter_px(pts, reference) * image.scale_to_full
     checks = [
-        pose_check(face.pose, view),
+        pose_check(face.pose, view, warn_band=pose_warn_band(protocol)),
         face_size_check(iris_full, protocol, iris_diameter_mm=reference.diameter_mm),
         framing_check(pts, image.size_px, protocol),
         focus_check(rgb, pts, protocol),
