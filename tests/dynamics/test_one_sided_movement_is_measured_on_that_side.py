@@ -10,8 +10,8 @@ from dynamics_videos import one_sided_frames, warp_region, write_video
 from PIL import Image
 
 from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.landmarks import Landmark as MotionPoint
 from facebalance.dynamics.assess import assess_photos, assess_video
-from facebalance.dynamics.points import MotionPoint
 
 #: The moved side: within this fraction of the true size plus _ABS_MM (registration and the head-motion fit).
 _REL = 0.05

@@ -26,13 +26,12 @@ import numpy as np
 
 from facebalance.anatomy.calibration import Calibration, calibrate_from_iris
 from facebalance.anatomy.frame import HeadFrame, head_frame
-from facebalance.anatomy.landmarks import FACE_OVAL, IRIS_DIAMETER_ENDS
+from facebalance.anatomy.landmarks import FACE_OVAL, IRIS_DIAMETER_ENDS, REGISTERED_POINTS
 from facebalance.assessment import iris_reference, visible_iris_diameter_px
 from facebalance.dynamics.asymmetry import compare_sides
 from facebalance.dynamics.errors import NoFaceInRecording, PhotoSeriesError
 from facebalance.dynamics.findings import MovementRules, derive_movement_findings, load_movement_rules
 from facebalance.dynamics.metrics import FacePoints, MovementScale, metrics_for, rest_metrics
-from facebalance.dynamics.points import REGISTERED_POINTS
 from facebalance.dynamics.refine import Affine3, refine_points
 from facebalance.dynamics.results import DynamicsResult, ExpressionResult, TimeSeries
 from facebalance.dynamics.script import ExpressionKind, Script, load_script

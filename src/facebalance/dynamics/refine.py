@@ -30,8 +30,8 @@ from typing import Literal
 import numpy as np
 from PIL import Image
 
+from facebalance.anatomy.landmarks import ANCHOR_POINTS
 from facebalance.dynamics.mirror import mesh_mirror_map, mirror_landmarks
-from facebalance.dynamics.points import ANCHOR_POINTS
 from facebalance.dynamics.stabilise import align
 from facebalance.geometry.similarity import Similarity
 

@@ -21,10 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from facebalance.anatomy.hairline import srgb_to_lab
-from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.landmarks import SIDES, Landmark
 from facebalance.dynamics.metrics import MovementMetric, MovementScale, SideValue
 from facebalance.dynamics.mirror import mirror_landmarks
-from facebalance.dynamics.points import SIDES
 
 #: A tooth sample is at least this much lighter (L*) than the lip, with chroma at most this.
 TOOTH_LIGHTER_THAN_LIP = 18.0
