@@ -29,7 +29,7 @@ def test_it_reads_every_limit_with_its_source_and_review() -> None:
     [
         ('id = "pose_warn_deg"', 'id = "pose_warning"', "unknown limit 'pose_warning'"),
         ('id = "pose_warn_deg"', 'id = "change_sigmas"', "given twice"),
-        ("value = 2.0", "value = -2.0", "positive number"),
+        ("value = 2.0", "value = -2.0", "change_sigmas must be positive"),
         ('id = "track_crop_margin"\nvalue = 0.15', 'id = "track_crop_margin"', "missing 'value'"),
         ('review = "measured"', 'review = "guessed"', "review status 'guessed'"),
     ],

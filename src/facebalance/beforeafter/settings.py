@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, fields
 from typing import Any
 
-from facebalance.provenance import DataFileError, Provenance, packaged_table, require, table_rows
+from facebalance.provenance import DataFileError, Provenance, number_rows, packaged_table
 
 
 @dataclass(frozen=True)
@@ -73,28 +73,29 @@ LIMIT_IDS: tuple[str, ...] = tuple(
 
 
 def parse_settings(doc: dict[str, Any], *, origin: str) -> BeforeAfterSettings:
-    """Check a parsed settings document (every limit once, numeric, with a source) and build the settings."""
-    values: dict[str, float] = {}
-    provenance: dict[str, Provenance] = {}
-    for where, row in table_rows(doc, "limit", origin=origin):
-        limit_id = str(require(row, "id", where))
-        if limit_id not in LIMIT_IDS:
-            raise DataFileError(f"{where}: unknown limit {limit_id!r}.", hint=f"Use one of {', '.join(LIMIT_IDS)}.")
-        if limit_id in values:
-            raise DataFileError(f"{where}: {limit_id} is given twice.", hint="Keep one row per limit.")
-        value = require(row, "value", where)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise DataFileError(f"{where}: value must be a positive number, not {value!r}.", hint="Fix the row.")
-        values[limit_id] = value
-        provenance[limit_id] = Provenance.of_row(row, where)
-    missing = [i for i in LIMIT_IDS if i not in values]
-    if missing:
-        raise DataFileError(f"{origin} lacks {', '.join(missing)}.", hint="Add a [[limit]] row for each.")
+    """Check a parsed settings document (every limit once, a positive number, with a source) and build it."""
+    rows = number_rows(doc, "limit", LIMIT_IDS, origin=origin)
+    for limit_id, (value, _) in rows.items():
+        if value <= 0:
+            raise DataFileError(f"{origin}: {limit_id} must be positive, not {value}.", hint="Fix the row.")
+    v = {k: float(value) for k, (value, _) in rows.items()}
     return BeforeAfterSettings(
-        **{k: float(v) for k, v in values.items() if k != "min_feature_inliers"},
-        min_feature_inliers=int(values["min_feature_inliers"]),
+        change_sigmas=v["change_sigmas"],
+        pose_warn_deg=v["pose_warn_deg"],
+        residual_warn_iris_diameters=v["residual_warn_iris_diameters"],
+        landmark_scale_floor=v["landmark_scale_floor"],
+        min_feature_inliers=int(v["min_feature_inliers"]),
+        feature_ratio=v["feature_ratio"],
+        feature_gate_iris_diameters=v["feature_gate_iris_diameters"],
+        feature_ransac_iris_diameters=v["feature_ransac_iris_diameters"],
+        brow_band_iris_diameters=v["brow_band_iris_diameters"],
+        iris_disc_iris_diameters=v["iris_disc_iris_diameters"],
+        track_sigma_floor_iris_diameters=v["track_sigma_floor_iris_diameters"],
+        track_forward_backward_gate_iris_diameters=v["track_forward_backward_gate_iris_diameters"],
+        track_mesh_gate_iris_diameters=v["track_mesh_gate_iris_diameters"],
+        track_crop_margin=v["track_crop_margin"],
         version=str(doc.get("meta", {}).get("version", "unversioned")),
-        provenance=provenance,
+        provenance={k: provenance for k, (_, provenance) in rows.items()},
     )
 
 

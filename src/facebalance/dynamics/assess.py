@@ -31,6 +31,7 @@ from facebalance.assessment import iris_reference, visible_iris_diameter_px
 from facebalance.dynamics.asymmetry import compare_sides
 from facebalance.dynamics.errors import NoFaceInRecording, PhotoSeriesError
 from facebalance.dynamics.findings import MovementRules, derive_movement_findings, load_movement_rules
+from facebalance.dynamics.limits import default_limits
 from facebalance.dynamics.metrics import FacePoints, MovementScale, metrics_for, rest_metrics
 from facebalance.dynamics.refine import Affine3, refine_points
 from facebalance.dynamics.results import DynamicsResult, ExpressionResult, TimeSeries
@@ -58,15 +59,11 @@ from facebalance.geometry.pose import head_pose_from_rotation
 from facebalance.norms import NormSet, load_default_norm_set
 from facebalance.vision.landmarker import MESH_POINT_COUNT
 
-#: Most photos in one expression series (the protocol has seven).
-MAX_PHOTOS = 24
 #: Floor of a point's frame-to-frame noise, pixels: sub-pixel registration and mesh precision. A perfectly
 #: still recording would otherwise report zero position noise.
 NOISE_FLOOR_PX = 0.25
 #: Refinements of the rest baseline of the activations.
 BASELINE_PASSES = 3
-#: Below this visible-iris size (pixels) the result carries a resolution warning.
-LOW_IRIS_PX = 20.0
 
 #: Called with (frames done, frames expected or None) while a video is read.
 Progress = Callable[[int, int | None], None]
@@ -407,7 +404,7 @@ def assess_recording(
 
     calibration = _calibrate(landmarks, transforms, at_rest, norms)
     iris_px = _visible_iris_px(ref_points, norms)
-    if iris_px < LOW_IRIS_PX:
+    if iris_px < default_limits().low_iris_px:
         warnings.append(
             f"The iris spans only {iris_px:.0f} px (1 px = {calibration.mm_per_px:.2f} mm): movements "
             "of a few millimetres are near the resolution; film closer or at a higher resolution."
@@ -626,7 +623,7 @@ def assess_photos(
     Raises
     ------
     PhotoSeriesError
-        Fewer than two photos, or more than :data:`MAX_PHOTOS`.
+        Fewer than two photos, or more than the limit (:attr:`DynamicsLimits.max_photos`).
     ImageInputError, MultipleFaces
         A photo cannot be read or shows several faces.
     NoFaceInRecording
@@ -639,9 +636,10 @@ def assess_photos(
             "A photo series needs at least two photos: rest and one expression.",
             hint="Give the rest photo and the expression photos together.",
         )
-    if len(files) > MAX_PHOTOS:
+    max_photos = default_limits().max_photos
+    if len(files) > max_photos:
         raise PhotoSeriesError(
-            f"{len(files)} photos were given; a series holds at most {MAX_PHOTOS}.",
+            f"{len(files)} photos were given; a series holds at most {max_photos}.",
             hint="Give one photo per expression of the script.",
         )
     opts = options or DynamicsOptions()
