@@ -25,7 +25,7 @@ import numpy as np
 from facebalance.dynamics.mirror import mirror_blendshape_names, mirror_landmarks, mirror_rotation
 from facebalance.errors import MultipleFaces
 from facebalance.geometry.pose import HeadPose, head_pose_from_rotation, nearest_rotation
-from facebalance.vision.landmarker import MESH_POINT_COUNT, _native_stderr_silenced
+from facebalance.vision.landmarker import MESH_POINT_COUNT, native_stderr_silenced
 from facebalance.vision.models import FACE_LANDMARKER, read_verified
 from facebalance.vision.pose import rotation_in_image_axes
 
@@ -251,7 +251,7 @@ class _Adapter:
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         count = 2 if self.options.symmetrise else 1
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             self._tasks = [_Task(self.options, video=self._video, max_faces=self._max_faces) for _ in range(count)]
             # The first inference initialises the XNNPACK delegate, which logs; do it here, silenced. In VIDEO
             # mode it uses timestamp 0, so real frames start at 1 ms.
@@ -261,7 +261,7 @@ class _Adapter:
     def close(self) -> None:
         if not self._tasks:
             return
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             for task in self._tasks:
                 task.close()
         self._tasks = []

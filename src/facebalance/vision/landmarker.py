@@ -62,8 +62,12 @@ class FaceMesh:
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null while the native graph starts or stops."""
+def native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null while the native graph starts or stops.
+
+    MediaPipe's native code logs to the process's stderr directly (not through Python), so every adapter
+    that starts or stops a graph (this landmarker, the dynamics tracker) wraps that in this context.
+    """
     try:
         sys.stderr.flush()
         saved = os.dup(2)
@@ -118,14 +122,14 @@ class MediaPipeTask:
         model = read_verified(self.model)
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             self._task = self._create(model)
             self._warm_up()
 
     def close(self) -> None:
         if self._task is None:
             return
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             self._task.close()
         self._task = None
 
