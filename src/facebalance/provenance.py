@@ -139,10 +139,13 @@ def number_rows(
     ids: Sequence[str],
     *,
     origin: str,
+    positive: bool = False,
+    counts: Sequence[str] = (),
     error: type[FacebalanceError] = DataFileError,
 ) -> dict[str, tuple[float, Provenance]]:
     """The rows ``[[table]]`` of named numbers (``id``, ``value``, ``source``, ``review``), each of ``ids``
-    exactly once, as ``id -> (value, provenance)``.
+    exactly once, as ``id -> (value, provenance)``; with ``positive`` every value above zero, and the ids
+    in ``counts`` whole numbers (returned as ``int``).
 
     >>> doc = {"limit": [{"id": "a", "value": 2.0, "source": "Farkas 1994", "review": "cited"}]}
     >>> number_rows(doc, "limit", ("a",), origin="limits.toml")
@@ -162,7 +165,11 @@ def number_rows(
         value = require(row, "value", where, error=error)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise error(f"{where}: value must be a number, not {value!r}.", hint="Fix the row.")
-        found[key] = (value, Provenance.of_row(row, where, error=error))
+        if key in counts and value != int(value):
+            raise error(f"{where}: {key} must be a whole number, not {value}.", hint="Fix the row.")
+        if positive and value <= 0:
+            raise error(f"{where}: {key} must be positive, not {value}.", hint="Fix the row.")
+        found[key] = (int(value) if key in counts else float(value), Provenance.of_row(row, where, error=error))
     missing = [key for key in ids if key not in found]
     if missing:
         raise error(f"{origin} lacks {', '.join(missing)}.", hint=f"Add a [[{table}]] row for each.")

@@ -27,7 +27,7 @@ def test_it_reads_every_limit_with_its_source_and_review() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("value = 24", "value = 2.5", "max_photos must be a positive whole number"),
+        ("value = 24", "value = 2.5", "max_photos must be a whole number"),
         ("value = 18.0", "value = -18.0", "tooth_lighter_than_lip must be positive"),
         ('id = "tooth_max_chroma"', 'id = "tooth_colour"', "unknown limit 'tooth_colour'"),
         (

@@ -9,8 +9,7 @@ import numpy as np
 from dynamics_videos import one_sided_frames, warp_region, write_video
 from PIL import Image
 
-from facebalance.anatomy.landmarks import Landmark
-from facebalance.anatomy.landmarks import Landmark as MotionPoint
+from facebalance.anatomy.landmarks import Landmark, MotionPoint
 from facebalance.dynamics.assess import assess_photos, assess_video
 
 #: The moved side: within this fraction of the true size plus _ABS_MM (registration and the head-motion fit).

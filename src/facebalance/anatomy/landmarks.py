@@ -9,10 +9,11 @@ non-mirrored photo.
 
 Each entry gives the clinical definition and why that vertex (or group) is used. Groups (brow margins,
 alar rims) are resolved to a point by the measurement that needs them, e.g. "the most lateral alar point".
-Points that only the movement assessment follows (the middle of the brow, points on the lips between the
-midline and the corner, the lower nasal dorsum) are here too, with :class:`SidePoints` naming each side's
-set (:data:`SIDES`). Canonical-model positions quoted below are MediaPipe's canonical face model (cm, x
-toward the patient's left).
+:class:`Landmark` holds the anatomical points every frontal analysis reports. Points that only the movement
+assessment follows (the middle of the brow, points on the lips between the midline and the corner, the
+lower nasal dorsum) are :class:`MotionPoint`, with :class:`SidePoints` naming each side's set
+(:data:`SIDES`). Canonical-model positions quoted below are MediaPipe's canonical face model (cm, x toward
+the patient's left).
 
 References
 ----------
@@ -55,23 +56,12 @@ class Landmark(IntEnum):
     BROW_TAIL_RIGHT = 70
     BROW_MEDIAL_LEFT = 336
     BROW_TAIL_LEFT = 300
-    #: Middle of the brow's upper margin (third of five brow-top vertices), canonical x = -/+3.99, above the
-    #: lateral iris: where frontalis lifts the brow most (movement).
-    BROW_MIDDLE_RIGHT = 105
-    BROW_MIDDLE_LEFT = 334
 
     # Midline.
     FOREHEAD_MESH_TOP = 10
-    #: Midline forehead vertex between the mesh top (10) and glabella: forehead skin in every photo, the
-    #: hairline search's skin sample (with the mesh top).
-    FOREHEAD_MIDDLE = 151
     GLABELLA = 9
     SOFT_TISSUE_NASION = 168
     NASAL_DORSUM = 6
-    #: Nasal dorsum below the bridge, rigid with the skull for every expression assessed here (movement
-    #: anchors).
-    NASAL_DORSUM_MIDDLE = 197
-    NASAL_DORSUM_LOWER = 195
     PRONASALE = 1
     SUBNASALE = 94
     LABRALE_SUPERIUS = 0
@@ -85,6 +75,21 @@ class Landmark(IntEnum):
     # Mouth.
     CHEILION_RIGHT = 61
     CHEILION_LEFT = 291
+
+    # Lateral face outline proxies.
+    ZYGION_RIGHT = 234
+    ZYGION_LEFT = 454
+    GONION_RIGHT = 172
+    GONION_LEFT = 397
+
+
+class MotionPoint(IntEnum):
+    """Vertices only the movement assessment follows, patient's right/left."""
+
+    #: Middle of the brow's upper margin (third of five brow-top vertices), canonical x = -/+3.99, above the
+    #: lateral iris: where frontalis lifts the brow most.
+    BROW_MIDDLE_RIGHT = 105
+    BROW_MIDDLE_LEFT = 334
     #: Peak of Cupid's bow on the upper vermilion border (philtral column), canonical x = -/+0.71. Upper-lip
     #: elevation on smiling is read here: it is where levator labii superioris lifts the lip.
     CUPIDS_BOW_PEAK_RIGHT = 37
@@ -100,13 +105,14 @@ class Landmark(IntEnum):
     #: Inner (free) edge of the lower lip over the canine, canonical x = -/+1.54.
     LOWER_LIP_INNER_CANINE_RIGHT = 88
     LOWER_LIP_INNER_CANINE_LEFT = 318
+    #: Nasal dorsum below the bridge (midline), rigid with the skull for every expression assessed here.
+    DORSUM_MIDDLE = 197
+    DORSUM_LOWER = 195
 
-    # Lateral face outline proxies.
-    ZYGION_RIGHT = 234
-    ZYGION_LEFT = 454
-    GONION_RIGHT = 172
-    GONION_LEFT = 397
 
+#: Midline forehead vertex between the mesh top (:attr:`Landmark.FOREHEAD_MESH_TOP`) and glabella: forehead
+#: skin in every photo, the lower end of the hairline search's skin sample.
+FOREHEAD_MIDDLE = 151
 
 #: Ends of each iris contour's horizontal diameter, (lateral, medial), patient's right then left: the image
 #: scale every view calibrates on (:func:`facebalance.geometry.iris.iris_diameters_px`).
@@ -187,28 +193,28 @@ SIDES: dict[str, SidePoints] = {
     "right": SidePoints(
         cheilion=Landmark.CHEILION_RIGHT,
         brow_medial=Landmark.BROW_MEDIAL_RIGHT,
-        brow_middle=Landmark.BROW_MIDDLE_RIGHT,
+        brow_middle=MotionPoint.BROW_MIDDLE_RIGHT,
         brow_tail=Landmark.BROW_TAIL_RIGHT,
         upper_lid=Landmark.UPPER_LID_RIGHT,
         lower_lid=Landmark.LOWER_LID_RIGHT,
         pupil=Landmark.PUPIL_RIGHT,
-        cupids_bow_peak=Landmark.CUPIDS_BOW_PEAK_RIGHT,
-        upper_lip_inner_canine=Landmark.UPPER_LIP_INNER_CANINE_RIGHT,
-        lower_lip_paramedian=Landmark.LOWER_LIP_PARAMEDIAN_RIGHT,
-        lower_lip_inner_canine=Landmark.LOWER_LIP_INNER_CANINE_RIGHT,
+        cupids_bow_peak=MotionPoint.CUPIDS_BOW_PEAK_RIGHT,
+        upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_RIGHT,
+        lower_lip_paramedian=MotionPoint.LOWER_LIP_PARAMEDIAN_RIGHT,
+        lower_lip_inner_canine=MotionPoint.LOWER_LIP_INNER_CANINE_RIGHT,
     ),
     "left": SidePoints(
         cheilion=Landmark.CHEILION_LEFT,
         brow_medial=Landmark.BROW_MEDIAL_LEFT,
-        brow_middle=Landmark.BROW_MIDDLE_LEFT,
+        brow_middle=MotionPoint.BROW_MIDDLE_LEFT,
         brow_tail=Landmark.BROW_TAIL_LEFT,
         upper_lid=Landmark.UPPER_LID_LEFT,
         lower_lid=Landmark.LOWER_LID_LEFT,
         pupil=Landmark.PUPIL_LEFT,
-        cupids_bow_peak=Landmark.CUPIDS_BOW_PEAK_LEFT,
-        upper_lip_inner_canine=Landmark.UPPER_LIP_INNER_CANINE_LEFT,
-        lower_lip_paramedian=Landmark.LOWER_LIP_PARAMEDIAN_LEFT,
-        lower_lip_inner_canine=Landmark.LOWER_LIP_INNER_CANINE_LEFT,
+        cupids_bow_peak=MotionPoint.CUPIDS_BOW_PEAK_LEFT,
+        upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_LEFT,
+        lower_lip_paramedian=MotionPoint.LOWER_LIP_PARAMEDIAN_LEFT,
+        lower_lip_inner_canine=MotionPoint.LOWER_LIP_INNER_CANINE_LEFT,
     ),
 }
 #: Points whose movement is read from the image where the tissue keeps its look
@@ -226,8 +232,8 @@ REGISTERED_POINTS: tuple[int, ...] = tuple(
 ANCHOR_POINTS: tuple[int, ...] = (
     int(Landmark.SOFT_TISSUE_NASION),
     int(Landmark.NASAL_DORSUM),
-    int(Landmark.NASAL_DORSUM_MIDDLE),
-    int(Landmark.NASAL_DORSUM_LOWER),
+    int(MotionPoint.DORSUM_MIDDLE),
+    int(MotionPoint.DORSUM_LOWER),
     int(Landmark.MEDIAL_CANTHUS_RIGHT),
     int(Landmark.MEDIAL_CANTHUS_LEFT),
 )

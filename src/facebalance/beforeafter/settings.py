@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, fields
 from typing import Any
 
-from facebalance.provenance import DataFileError, Provenance, number_rows, packaged_table
+from facebalance.provenance import Provenance, number_rows, packaged_table
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,8 @@ LIMIT_IDS: tuple[str, ...] = tuple(
 
 def parse_settings(doc: dict[str, Any], *, origin: str) -> BeforeAfterSettings:
     """Check a parsed settings document (every limit once, a positive number, with a source) and build it."""
-    rows = number_rows(doc, "limit", LIMIT_IDS, origin=origin)
-    for limit_id, (value, _) in rows.items():
-        if value <= 0:
-            raise DataFileError(f"{origin}: {limit_id} must be positive, not {value}.", hint="Fix the row.")
-    v = {k: float(value) for k, (value, _) in rows.items()}
+    rows = number_rows(doc, "limit", LIMIT_IDS, origin=origin, positive=True, counts=("min_feature_inliers",))
+    v = {k: value for k, (value, _) in rows.items()}
     return BeforeAfterSettings(
         change_sigmas=v["change_sigmas"],
         pose_warn_deg=v["pose_warn_deg"],

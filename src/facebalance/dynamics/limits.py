@@ -59,12 +59,8 @@ _COUNTS = ("max_photos", "min_run_px")
 
 def parse_limits(doc: dict[str, Any], *, origin: str) -> DynamicsLimits:
     """Check a parsed limits document (every limit once, positive, with a source) and build the limits."""
-    rows = number_rows(doc, "limit", LIMIT_IDS, origin=origin, error=ScriptError)
-    for limit_id, (value, _) in rows.items():
-        if value <= 0 or (limit_id in _COUNTS and value != int(value)):
-            kind = "a positive whole number" if limit_id in _COUNTS else "positive"
-            raise ScriptError(f"{origin}: {limit_id} must be {kind}, not {value}.", hint="Fix the row.")
-    v = {k: float(value) for k, (value, _) in rows.items()}
+    rows = number_rows(doc, "limit", LIMIT_IDS, origin=origin, positive=True, counts=_COUNTS, error=ScriptError)
+    v = {k: value for k, (value, _) in rows.items()}
     return DynamicsLimits(
         max_photos=int(v["max_photos"]),
         low_iris_px=v["low_iris_px"],
