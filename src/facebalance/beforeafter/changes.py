@@ -187,16 +187,7 @@ def measurement_changes(
     if mode is ComparisonMode.TRACKED and tracking_sigma_px is None:
         raise ValueError("mode tracked needs tracking_sigma_px")
     change_sigmas = (settings or default_settings()).change_sigmas
-    cal_b, cal_a = before.assessment.calibration, after.assessment.calibration
-    shared = cal_b.method is CalibrationMethod.IRIS_DIAMETER and cal_a.method is CalibrationMethod.IRIS_DIAMETER
-    p, own_b = _scale_parts(cal_b, iris_reference(before.norms), shared)
-    _, own_a = _scale_parts(cal_a, iris_reference(after.norms), shared)
-    s = alignment.similarity.scale if alignment is not None else None
-    s_rel = alignment.scale_relative_sigma if alignment is not None else 0.0
-    tracked = mode is ComparisonMode.TRACKED
-    t_over_c = 1.0
-    if tracked and tracking_sigma_px is not None and cal_b.point_sigma_px > 0:
-        t_over_c = min(1.0, tracking_sigma_px / cal_b.point_sigma_px)
+    model = _ChangeModel.of(before, after, mode, alignment, tracking_sigma_px)
     out: list[MeasurementChange] = []
     after_measurements = after.assessment.measurements
     for mid, mb in before.assessment.measurements.items():
@@ -204,64 +195,110 @@ def measurement_changes(
         if ma is None:
             continue
         base = {"id": mid, "unit": mb.unit.value, "label": mb.label}
-        if mb.value is None or ma.value is None or mb.uncertainty is None or ma.uncertainty is None:
-            which = "before" if mb.value is None else "after"
-            reason = (mb.reason if mb.value is None else ma.reason) or "not measured"
+        change = model.change(mb, ma)
+        if isinstance(change, str):
             out.append(
                 MeasurementChange(
-                    **base,
-                    before=mb.value,
-                    after=ma.value,
-                    delta=None,
-                    sigma_delta=None,
-                    changed=None,
-                    reason=f"not measurable on the {which} photo: {reason}",
+                    **base, before=mb.value, after=ma.value, delta=None, sigma_delta=None, changed=None, reason=change
                 )
             )
             continue
-        vb, va, sb, sa = mb.value, ma.value, mb.uncertainty, ma.uncertainty
-        carried = tracked and not IMAGE_DETECTED_POINTS.intersection(mb.points + ma.points)
-        if mb.unit is Unit.MM:
-            lb, la = _landmark_part(mb, cal_b), _landmark_part(ma, cal_a)
-            if mode is ComparisonMode.EACH_PHOTO:
-                delta = va - vb
-                sigma = math.sqrt(lb**2 + la**2 + (vb * own_b) ** 2 + (va * own_a) ** 2 + (delta * p) ** 2)
-            else:
-                assert s is not None
-                f = s * cal_b.mm_per_px / cal_a.mm_per_px
-                va, la = va * f, la * f
-                delta = va - vb
-                landmark_sq = (t_over_c * la) ** 2 if carried else lb**2 + la**2
-                sigma = math.sqrt(landmark_sq + (delta * cal_b.relative_uncertainty) ** 2 + (va * s_rel) ** 2)
-        elif mb.unit is Unit.PX:
-            if s is None:
-                out.append(
-                    MeasurementChange(
-                        **base,
-                        before=vb,
-                        after=va,
-                        delta=None,
-                        sigma_delta=None,
-                        changed=None,
-                        reason="pixel values need the alignment to be compared",
-                    )
-                )
-                continue
-            s_full = s * before.image.scale_to_full / after.image.scale_to_full
-            va, sa = va * s_full, sa * s_full
-            delta = va - vb
-            sigma = math.sqrt(sb**2 + sa**2 + (va * s_rel) ** 2)
-        else:
-            delta = va - vb
-            sigma = t_over_c * sa if carried else math.hypot(sb, sa)
+        after_value, delta, sigma = change
         out.append(
             MeasurementChange(
                 **base,
-                before=vb,
-                after=va,
+                before=mb.value,
+                after=after_value,
                 delta=delta,
                 sigma_delta=sigma,
                 changed=bool(abs(delta) > change_sigmas * sigma),
             )
         )
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class _ChangeModel:
+    """What the uncertainty of a change depends on, for one pair of photos and one mode (symbols as in
+    :func:`measurement_changes`)."""
+
+    mode: ComparisonMode
+    cal_b: Calibration
+    cal_a: Calibration
+    p: float
+    own_b: float
+    own_a: float
+    s: float | None
+    s_rel: float
+    t_over_c: float
+    to_full_b: float
+    to_full_a: float
+
+    @classmethod
+    def of(
+        cls,
+        before: PhotoAnalysis,
+        after: PhotoAnalysis,
+        mode: ComparisonMode,
+        alignment: Alignment | None,
+        tracking_sigma_px: float | None,
+    ) -> _ChangeModel:
+        cal_b, cal_a = before.assessment.calibration, after.assessment.calibration
+        shared = cal_b.method is CalibrationMethod.IRIS_DIAMETER and cal_a.method is CalibrationMethod.IRIS_DIAMETER
+        p, own_b = _scale_parts(cal_b, iris_reference(before.norms), shared)
+        _, own_a = _scale_parts(cal_a, iris_reference(after.norms), shared)
+        t_over_c = 1.0
+        if mode is ComparisonMode.TRACKED and tracking_sigma_px is not None and cal_b.point_sigma_px > 0:
+            t_over_c = min(1.0, tracking_sigma_px / cal_b.point_sigma_px)
+        return cls(
+            mode=mode,
+            cal_b=cal_b,
+            cal_a=cal_a,
+            p=p,
+            own_b=own_b,
+            own_a=own_a,
+            s=alignment.similarity.scale if alignment is not None else None,
+            s_rel=alignment.scale_relative_sigma if alignment is not None else 0.0,
+            t_over_c=t_over_c,
+            to_full_b=before.image.scale_to_full,
+            to_full_a=after.image.scale_to_full,
+        )
+
+    def change(self, mb: Measurement, ma: Measurement) -> tuple[float, float, float] | str:
+        """``(after value, delta, sigma_delta)`` of one measurement, or why it cannot be compared."""
+        if mb.value is None or ma.value is None or mb.uncertainty is None or ma.uncertainty is None:
+            which = "before" if mb.value is None else "after"
+            reason = (mb.reason if mb.value is None else ma.reason) or "not measured"
+            return f"not measurable on the {which} photo: {reason}"
+        vb, va, sb, sa = mb.value, ma.value, mb.uncertainty, ma.uncertainty
+        carried = self.mode is ComparisonMode.TRACKED and not IMAGE_DETECTED_POINTS.intersection(mb.points + ma.points)
+        if mb.unit is Unit.MM:
+            return self._length(mb, ma, carried)
+        if mb.unit is Unit.PX:
+            if self.s is None:
+                return "pixel values need the alignment to be compared"
+            s_full = self.s * self.to_full_b / self.to_full_a
+            va, sa = va * s_full, sa * s_full
+            delta = va - vb
+            return va, delta, math.sqrt(sb**2 + sa**2 + (va * self.s_rel) ** 2)
+        delta = va - vb
+        return va, delta, self.t_over_c * sa if carried else math.hypot(sb, sa)
+
+    def _length(self, mb: Measurement, ma: Measurement, carried: bool) -> tuple[float, float, float]:
+        """A length's change in mm: each photo's scale, or the after value on the before photo's scale."""
+        vb, va = float(mb.value or 0.0), float(ma.value or 0.0)
+        lb, la = _landmark_part(mb, self.cal_b), _landmark_part(ma, self.cal_a)
+        if self.mode is ComparisonMode.EACH_PHOTO:
+            delta = va - vb
+            own_b, own_a, p = self.own_b, self.own_a, self.p
+            return va, delta, math.sqrt(lb**2 + la**2 + (vb * own_b) ** 2 + (va * own_a) ** 2 + (delta * p) ** 2)
+        assert self.s is not None
+        f = self.s * self.cal_b.mm_per_px / self.cal_a.mm_per_px
+        va, la = va * f, la * f
+        delta = va - vb
+        landmark_sq = (self.t_over_c * la) ** 2 if carried else lb**2 + la**2
+        return (
+            va,
+            delta,
+            math.sqrt(landmark_sq + (delta * self.cal_b.relative_uncertainty) ** 2 + (va * self.s_rel) ** 2),
+        )
