@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from facebalance.bench import (
+from facebalance.bench.frontal import (
     BENCH_FRAME_PX,
     STAGE_LABELS,
     TARGET_END_TO_END_MS,

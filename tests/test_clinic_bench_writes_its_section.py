@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from facebalance.clinic_bench import BenchError, DatabaseRun, Samples, measure_database, render_section, summarise
+from facebalance.bench.clinic import BenchError, DatabaseRun, Samples, measure_database, render_section, summarise
 from facebalance.evaluation.common import write_section
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

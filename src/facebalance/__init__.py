@@ -19,14 +19,19 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from facebalance.analysis import analyze_photo
+    from facebalance.photo import PhotoAnalysis
 
-__all__ = ["__version__", "analyze_photo"]
+__all__ = ["PhotoAnalysis", "__version__", "analyze_photo"]
 
 
 def __getattr__(name: str) -> Any:
-    # PEP 562: the analysis module (and the vision stack under it) loads on first use only.
+    # PEP 562: the analysis module (and the vision stack under it) and the result type load on first use only.
     if name == "analyze_photo":
         from facebalance.analysis import analyze_photo
 
         return analyze_photo
+    if name == "PhotoAnalysis":
+        from facebalance.photo import PhotoAnalysis
+
+        return PhotoAnalysis
     raise AttributeError(f"module 'facebalance' has no attribute {name!r}")

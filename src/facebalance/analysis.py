@@ -8,18 +8,19 @@ pure :func:`facebalance.assessment.assess_face`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
-
-from facebalance.assessment import Assessment, PatientContext, assess_face, iris_diameters_px
+from facebalance.anatomy.landmarks import IRIS_DIAMETER_ENDS
+from facebalance.assessment import PatientContext, assess_face
 from facebalance.errors import FaceCutOff, FaceTooSmall, MultipleFaces, NoFaceFound, PoseOutOfRange
 from facebalance.findings import FindingRules, load_finding_rules
+from facebalance.geometry.iris import mean_iris_diameter_px
+from facebalance.geometry.pose import HeadPose
 from facebalance.norms import NormSet, load_norm_set
+from facebalance.photo import PhotoAnalysis
 from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
-from facebalance.vision.pose import HeadPose, rotation_in_image_axes
+from facebalance.vision.pose import rotation_in_image_axes
 
 #: Frontal analysis limits. Beyond them the head-frame correction (from the mesh's depth estimate) is
 #: no longer trusted for millimetre work. Clinic photo protocols are stricter (|yaw| <= 5 deg).
@@ -35,18 +36,6 @@ MIN_IRIS_DIAMETER_PX = 15.0
 #: How far (as a fraction of face width) a mesh point may fall outside the frame before the face counts
 #: as cut off; the mesh extrapolates slightly beyond visible skin at the jaw.
 CUT_OFF_TOLERANCE = 0.01
-
-
-@dataclass(frozen=True)
-class PhotoAnalysis:
-    """One analysed photo: the input's description and the assessment."""
-
-    source_name: str
-    image: LoadedImage
-    mesh: FaceMesh
-    assessment: Assessment
-    norms: NormSet
-    rules: FindingRules
 
 
 def _turn_message(pose: HeadPose) -> str:
@@ -96,7 +85,7 @@ def check_face(faces: list[FaceMesh], image: LoadedImage) -> FaceMesh:
             f"The face is cut off at the {' and '.join(edges)} edge of the photo.",
             hint="Retake the photo with the whole face, forehead to chin and ear to ear, in the frame.",
         )
-    iris = float(np.mean(iris_diameters_px(pts))) * image.scale_to_full
+    iris = mean_iris_diameter_px(pts, IRIS_DIAMETER_ENDS) * image.scale_to_full
     if iris < MIN_IRIS_DIAMETER_PX:
         raise FaceTooSmall(
             f"The face is too small to measure: the iris is {iris:.0f} px across, at least "

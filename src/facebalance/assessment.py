@@ -19,10 +19,11 @@ from facebalance.anatomy.calibration import (
 )
 from facebalance.anatomy.frame import HeadFrame, head_frame, image_to_head
 from facebalance.anatomy.hairline import HairlineResult, find_hairline
-from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, Landmark
+from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, IRIS_DIAMETER_ENDS, Landmark
 from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
+from facebalance.geometry.iris import iris_diameters_px, mean_iris_diameter_px
+from facebalance.geometry.pose import HeadPose
 from facebalance.norms import NormSet
-from facebalance.vision.pose import HeadPose
 from facebalance.zones import (
     Measurement,
     Unit,
@@ -61,18 +62,10 @@ class Assessment:
     warnings: list[str] = field(default_factory=list)
 
 
-def iris_diameters_px(landmarks_px: np.ndarray) -> tuple[float, float]:
-    """Horizontal diameters of the iris contours (right, left) in pixels, 3-D so that yaw does not shrink them."""
-    right = float(np.linalg.norm(landmarks_px[Landmark.IRIS_RIGHT_LATERAL] - landmarks_px[Landmark.IRIS_RIGHT_MEDIAL]))
-    left = float(np.linalg.norm(landmarks_px[Landmark.IRIS_LEFT_LATERAL] - landmarks_px[Landmark.IRIS_LEFT_MEDIAL]))
-    return right, left
-
-
 def visible_iris_diameter_px(landmarks_px: np.ndarray, reference: IrisReference) -> float:
-    """The visible (white-to-white) iris diameter in pixels: the mean of both contours, corrected to what a
-    person would mark (``reference.contour_to_visible_ratio``)."""
-    right, left = iris_diameters_px(landmarks_px)
-    return (right + left) / 2.0 * reference.contour_to_visible_ratio
+    """The visible (white-to-white) iris diameter in pixels: the mean of both contours (3-D, so that yaw does
+    not shrink them), corrected to what a person would mark (``reference.contour_to_visible_ratio``)."""
+    return mean_iris_diameter_px(landmarks_px, IRIS_DIAMETER_ENDS) * reference.contour_to_visible_ratio
 
 
 def iris_reference(norms: NormSet) -> IrisReference:
@@ -121,7 +114,7 @@ def assess_face(
         pixels of the original photo.
     """
     frame = head_frame(landmarks_px, rotation, pose)
-    right_px, left_px = iris_diameters_px(landmarks_px)
+    right_px, left_px = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
     reference = iris_reference(norms)
     warnings: list[str] = []
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)

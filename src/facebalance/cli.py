@@ -169,7 +169,7 @@ def bench(
     write: Annotated[Path | None, typer.Option(help="Write the results into this markdown file.")] = None,
 ) -> None:
     """Time the engine: one 24 MP JPEG end to end, and batch throughput."""
-    from facebalance.bench import run_bench
+    from facebalance.bench.frontal import run_bench
 
     run_bench(write=write, console=console)
 

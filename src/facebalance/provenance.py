@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -160,3 +160,46 @@ def require(row: Mapping[str, Any], key: str, where: str, *, error: type[Facebal
     if key not in row:
         raise error(f"{where}: missing {key!r}.", hint="Add it to the row.")
     return row[key]
+
+
+def number_rows(
+    doc: Mapping[str, Any],
+    table: str,
+    ids: Sequence[str],
+    *,
+    origin: str,
+    positive: bool = False,
+    counts: Sequence[str] = (),
+    error: type[FacebalanceError] = DataFileError,
+) -> dict[str, tuple[float, Provenance]]:
+    """The rows ``[[table]]`` of named numbers (``id``, ``value``, ``source``, ``review``), each of ``ids``
+    exactly once, as ``id -> (value, provenance)``; with ``positive`` every value above zero, and the ids
+    in ``counts`` whole numbers (returned as ``int``).
+
+    >>> doc = {"limit": [{"id": "a", "value": 2.0, "source": "Farkas 1994", "review": "cited"}]}
+    >>> number_rows(doc, "limit", ("a",), origin="limits.toml")
+    {'a': (2.0, Provenance(source='Farkas 1994', review='cited'))}
+    >>> number_rows(doc, "limit", ("a", "b"), origin="limits.toml")
+    Traceback (most recent call last):
+    ...
+    facebalance.provenance.DataFileError: limits.toml lacks b. Add a [[limit]] row for each.
+    """
+    found: dict[str, tuple[float, Provenance]] = {}
+    for where, row in table_rows(doc, table, origin=origin, error=error):
+        key = str(require(row, "id", where, error=error))
+        if key not in ids:
+            raise error(f"{where}: unknown {table} {key!r}.", hint=f"Use one of {', '.join(ids)}.")
+        if key in found:
+            raise error(f"{where}: {key} is given twice.", hint=f"Keep one row per {table}.")
+        value = require(row, "value", where, error=error)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise error(f"{where}: value must be a number, not {value!r}.", hint="Fix the row.")
+        if key in counts and value != int(value):
+            raise error(f"{where}: {key} must be a whole number, not {value}.", hint="Fix the row.")
+        if positive and value <= 0:
+            raise error(f"{where}: {key} must be positive, not {value}.", hint="Fix the row.")
+        found[key] = (int(value) if key in counts else float(value), Provenance.of_row(row, where, error=error))
+    missing = [key for key in ids if key not in found]
+    if missing:
+        raise error(f"{origin} lacks {', '.join(missing)}.", hint=f"Add a [[{table}]] row for each.")
+    return found

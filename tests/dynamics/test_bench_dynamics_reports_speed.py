@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from facebalance.dynamics.bench import LongRunResult, RealTimeResult, build_clip, render_section
+from facebalance.bench.dynamics import LongRunResult, RealTimeResult, build_clip, render_section
 from facebalance.dynamics.video import VideoReader
 from facebalance.evaluation.common import write_section
 

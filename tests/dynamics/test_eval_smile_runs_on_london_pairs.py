@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from facebalance.dynamics.evaluation import SECTION, run_smile_eval
+from facebalance.evaluation.smile import SECTION, run_smile_eval
 from tests.shared_data import shared_path
 
 

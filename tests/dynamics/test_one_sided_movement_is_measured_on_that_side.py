@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.landmarks import Landmark, MotionPoint
 from facebalance.dynamics.assess import assess_photos, assess_video
-from facebalance.dynamics.points import MotionPoint
 from tests.dynamics.dynamics_videos import one_sided_frames, warp_region, write_video
 
 #: The moved side: within this fraction of the true size plus _ABS_MM (registration and the head-motion fit).

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from facebalance.anatomy.calibration import Calibration, CalibrationMethod
+from facebalance.anatomy.landmarks import SIDES
 from facebalance.dynamics.metrics import MovementScale
-from facebalance.dynamics.points import SIDES
 from facebalance.dynamics.teeth import tooth_and_gum_show
 from facebalance.vision import FaceLandmarker
 from tests.shared_data import shared_path

@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from facebalance.batch import BatchSummary, read_rows
-from facebalance.batch_bench import SECTION, BatchRun, render_section, run_bench_batch
+from facebalance.bench.batch import SECTION, BatchRun, render_section, run_bench_batch
 from facebalance.cli import app
 from facebalance.evaluation.common import write_section
 from tests.session.batch_archive import build_archive

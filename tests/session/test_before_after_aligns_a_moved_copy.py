@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
-from facebalance.session.compare import (
+from facebalance.beforeafter import (
     AlignmentMethod,
     BeforeAfter,
     ComparisonMode,

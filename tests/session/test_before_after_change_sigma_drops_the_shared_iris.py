@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
-from facebalance.session.compare import ComparisonMode, align_photos, measurement_changes
+from facebalance.beforeafter import ComparisonMode, align_photos, measurement_changes
 from facebalance.vision import FaceLandmarker
 
 #: Rüfer 2005 as carried by the default norm set: visible iris 11.71 +- 0.42 mm.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from facebalance.analysis import analyze_photo
-from facebalance.session.compare import ComparisonMode, compare_analyses
+from facebalance.beforeafter import ComparisonMode, compare_analyses
 from facebalance.vision import FaceLandmarker
 
 LONDON = Path(__file__).parents[1] / "data" / "london"

@@ -11,7 +11,7 @@ from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis, analyze_photo
 from facebalance.anatomy.landmarks import Landmark
-from facebalance.session.compare import BeforeAfter, ComparisonMode, MeasurementChange, compare_analyses
+from facebalance.beforeafter import BeforeAfter, ComparisonMode, MeasurementChange, compare_analyses
 from facebalance.vision import FaceLandmarker
 from tests.session.before_after_photos import LocalPush, png_bytes
 

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from facebalance.cli import app
 from facebalance.errors import FacebalanceError
+from facebalance.geometry.pose import HeadPose
 from facebalance.session.photo_check import check_photo, check_session
 from facebalance.session.protocol import load_protocol, parse_protocol
 from facebalance.session.quality import pose_check
 from facebalance.vision import FaceLandmarker
-from facebalance.vision.pose import HeadPose
 from tests.shared_data import shared_path
 
 PROTOCOL = load_protocol()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facebalance.anatomy.landmarks import Landmark
-from facebalance.vision.pose import HeadPose
+from facebalance.geometry.pose import HeadPose
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Finding the hairline (trichion) in the image, because the face mesh stops below it.
 
-Walk from the top of the mesh (vertex 10, still forehead skin) straight up the head's midline, sampling a
-band across the midline at each step. The forehead between vertices 151 and 10 gives the skin model
-(colour in CIE Lab and texture, with their spread). Each row scores its dissimilarity to skin from:
+Walk from the top of the mesh (``Landmark.FOREHEAD_MESH_TOP``, still forehead skin) straight up the head's
+midline, sampling a band across the midline at each step. The forehead between ``FOREHEAD_MIDDLE``
+and the mesh top gives the skin model (colour in CIE Lab and texture, with their spread). Each row scores
+its dissimilarity to skin from:
 chroma (a*, b*), *darkening* only (so that a shiny, specular forehead does not read as hair), and
 *added* texture (hair is fine-grained, skin is smooth). The hairline is the first row from which the
 score stays above a threshold for a sustained stretch. If that stretch looks like the photo's backdrop
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facebalance.anatomy.frame import HeadFrame
-from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.landmarks import FOREHEAD_MIDDLE, Landmark
 
 #: Dissimilarity (in skin-spread units) above which a row is not forehead skin.
 NOT_SKIN_SCORE = 3.5
@@ -98,7 +99,7 @@ def find_hairline(
     across = np.array([-up_xy[1], up_xy[0]])
     image_pts = frame.points_px @ frame.rotation.T + frame.origin_px
     start = image_pts[Landmark.GLABELLA, :2]
-    forehead_lo = image_pts[151, :2]  # mid-forehead vertex
+    forehead_lo = image_pts[FOREHEAD_MIDDLE, :2]
     forehead_hi = image_pts[Landmark.FOREHEAD_MESH_TOP, :2]
     half = BAND_HALF_WIDTH_IRIS_DIAMETERS * iris_diameter_px
 

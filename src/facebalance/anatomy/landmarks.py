@@ -9,6 +9,11 @@ non-mirrored photo.
 
 Each entry gives the clinical definition and why that vertex (or group) is used. Groups (brow margins,
 alar rims) are resolved to a point by the measurement that needs them, e.g. "the most lateral alar point".
+:class:`Landmark` holds the anatomical points every frontal analysis reports. Points that only the movement
+assessment follows (the middle of the brow, points on the lips between the midline and the corner, the
+lower nasal dorsum) are :class:`MotionPoint`, with :class:`SidePoints` naming each side's set
+(:data:`SIDES`). Canonical-model positions quoted below are MediaPipe's canonical face model (cm, x toward
+the patient's left).
 
 References
 ----------
@@ -78,6 +83,43 @@ class Landmark(IntEnum):
     GONION_LEFT = 397
 
 
+class MotionPoint(IntEnum):
+    """Vertices only the movement assessment follows, patient's right/left."""
+
+    #: Middle of the brow's upper margin (third of five brow-top vertices), canonical x = -/+3.99, above the
+    #: lateral iris: where frontalis lifts the brow most.
+    BROW_MIDDLE_RIGHT = 105
+    BROW_MIDDLE_LEFT = 334
+    #: Peak of Cupid's bow on the upper vermilion border (philtral column), canonical x = -/+0.71. Upper-lip
+    #: elevation on smiling is read here: it is where levator labii superioris lifts the lip.
+    CUPIDS_BOW_PEAK_RIGHT = 37
+    CUPIDS_BOW_PEAK_LEFT = 267
+    #: Inner (free) edge of the upper lip over the lateral incisor / canine, canonical x = -/+1.47: the column
+    #: where tooth and gum show are read.
+    UPPER_LIP_INNER_CANINE_RIGHT = 80
+    UPPER_LIP_INNER_CANINE_LEFT = 310
+    #: Outer border of the lower lip beside the midline, canonical x = -/+0.70: where depressor labii
+    #: inferioris pulls the lip down.
+    LOWER_LIP_PARAMEDIAN_RIGHT = 84
+    LOWER_LIP_PARAMEDIAN_LEFT = 314
+    #: Inner (free) edge of the lower lip over the canine, canonical x = -/+1.54.
+    LOWER_LIP_INNER_CANINE_RIGHT = 88
+    LOWER_LIP_INNER_CANINE_LEFT = 318
+    #: Nasal dorsum below the bridge (midline), rigid with the skull for every expression assessed here.
+    DORSUM_MIDDLE = 197
+    DORSUM_LOWER = 195
+
+
+#: Midline forehead vertex between the mesh top (:attr:`Landmark.FOREHEAD_MESH_TOP`) and glabella: forehead
+#: skin in every photo, the lower end of the hairline search's skin sample.
+FOREHEAD_MIDDLE = 151
+
+#: Ends of each iris contour's horizontal diameter, (lateral, medial), patient's right then left: the image
+#: scale every view calibrates on (:func:`facebalance.geometry.iris.iris_diameters_px`).
+IRIS_DIAMETER_ENDS: tuple[tuple[int, int], tuple[int, int]] = (
+    (Landmark.IRIS_RIGHT_LATERAL, Landmark.IRIS_RIGHT_MEDIAL),
+    (Landmark.IRIS_LEFT_LATERAL, Landmark.IRIS_LEFT_MEDIAL),
+)
 #: Upper margin of each brow, ordered lateral -> medial.
 BROW_UPPER_RIGHT: tuple[int, ...] = (70, 63, 105, 66, 107)
 BROW_UPPER_LEFT: tuple[int, ...] = (300, 293, 334, 296, 336)
@@ -127,6 +169,74 @@ FACE_OVAL: tuple[int, ...] = (
 )
 #: Points the treatments discussed here do not move, used for alignment and the head frame.
 STABLE_POINTS: tuple[int, ...] = (33, 133, 362, 263, 168, 6, 10, 151, 9, 234, 454)
+
+
+@dataclass(frozen=True)
+class SidePoints:
+    """The points of one side of the face that the movement measurements follow (mesh indices)."""
+
+    cheilion: int
+    brow_medial: int
+    brow_middle: int
+    brow_tail: int
+    upper_lid: int
+    lower_lid: int
+    pupil: int
+    cupids_bow_peak: int
+    upper_lip_inner_canine: int
+    lower_lip_paramedian: int
+    lower_lip_inner_canine: int
+
+
+#: Each side's followed points, patient's right first.
+SIDES: dict[str, SidePoints] = {
+    "right": SidePoints(
+        cheilion=Landmark.CHEILION_RIGHT,
+        brow_medial=Landmark.BROW_MEDIAL_RIGHT,
+        brow_middle=MotionPoint.BROW_MIDDLE_RIGHT,
+        brow_tail=Landmark.BROW_TAIL_RIGHT,
+        upper_lid=Landmark.UPPER_LID_RIGHT,
+        lower_lid=Landmark.LOWER_LID_RIGHT,
+        pupil=Landmark.PUPIL_RIGHT,
+        cupids_bow_peak=MotionPoint.CUPIDS_BOW_PEAK_RIGHT,
+        upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_RIGHT,
+        lower_lip_paramedian=MotionPoint.LOWER_LIP_PARAMEDIAN_RIGHT,
+        lower_lip_inner_canine=MotionPoint.LOWER_LIP_INNER_CANINE_RIGHT,
+    ),
+    "left": SidePoints(
+        cheilion=Landmark.CHEILION_LEFT,
+        brow_medial=Landmark.BROW_MEDIAL_LEFT,
+        brow_middle=MotionPoint.BROW_MIDDLE_LEFT,
+        brow_tail=Landmark.BROW_TAIL_LEFT,
+        upper_lid=Landmark.UPPER_LID_LEFT,
+        lower_lid=Landmark.LOWER_LID_LEFT,
+        pupil=Landmark.PUPIL_LEFT,
+        cupids_bow_peak=MotionPoint.CUPIDS_BOW_PEAK_LEFT,
+        upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_LEFT,
+        lower_lip_paramedian=MotionPoint.LOWER_LIP_PARAMEDIAN_LEFT,
+        lower_lip_inner_canine=MotionPoint.LOWER_LIP_INNER_CANINE_LEFT,
+    ),
+}
+#: Points whose movement is read from the image where the tissue keeps its look
+#: (:mod:`facebalance.dynamics.refine`): textured skin or hair whose displacement the face mesh, a global
+#: shape model, under-reads when one side moves alone. The lids are not here: a closing lid changes its
+#: look entirely, and the mesh follows lids well.
+REGISTERED_POINTS: tuple[int, ...] = tuple(
+    int(p)
+    for s in SIDES.values()
+    for p in (s.cheilion, s.brow_medial, s.brow_middle, s.brow_tail, s.cupids_bow_peak, s.lower_lip_paramedian)
+)
+#: Points registered in the image to correct the head-motion fit: the nasal bridge and dorsum and the
+#: medial canthi, rigid with the skull for every expression assessed here and textured enough to register
+#: (the forehead, also "stable", is too smooth and moves with frontalis).
+ANCHOR_POINTS: tuple[int, ...] = (
+    int(Landmark.SOFT_TISSUE_NASION),
+    int(Landmark.NASAL_DORSUM),
+    int(MotionPoint.DORSUM_MIDDLE),
+    int(MotionPoint.DORSUM_LOWER),
+    int(Landmark.MEDIAL_CANTHUS_RIGHT),
+    int(Landmark.MEDIAL_CANTHUS_LEFT),
+)
 
 
 @dataclass(frozen=True)
@@ -183,13 +293,34 @@ LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
         "some faces, so lateral-brow measurements are read at the lateral canthus, not at the tail.",
     ),
     LandmarkDefinition(
+        "brow middle (right, left; movement)",
+        "105, 334",
+        "Middle of the brow's upper margin, above the lateral iris.",
+        "Third of the five brow-top vertices: where frontalis lifts the brow most; its rise is read from the "
+        "image where the tissue keeps its look (dynamics/refine.py).",
+    ),
+    LandmarkDefinition(
         "glabella", "9", "Most prominent midline point between the brows.", "Midline vertex between the brow heads."
+    ),
+    LandmarkDefinition(
+        "mid-forehead",
+        "151",
+        "Midline of the forehead between glabella and the top of the mesh.",
+        "Midline vertex always on forehead skin: with vertex 10 it gives the hairline search its skin sample "
+        "(anatomy/hairline.py).",
     ),
     LandmarkDefinition(
         "soft-tissue nasion",
         "168",
         "Deepest point of the nasofrontal angle, midline.",
         "Midline vertex at the level of the upper lids, the bridge's deepest point on the mesh.",
+    ),
+    LandmarkDefinition(
+        "nasal dorsum (bridge, middle, lower; movement anchors)",
+        "6, 197, 195",
+        "Midline of the nasal dorsum below soft-tissue nasion.",
+        "Rigid with the skull for every expression assessed and textured enough to register: with nasion and "
+        "the medial canthi they correct the head-motion fit of a recording (dynamics/refine.py).",
     ),
     LandmarkDefinition("pronasale", "1", "Most projecting point of the nasal tip.", "Nose-tip vertex."),
     LandmarkDefinition(
@@ -208,6 +339,24 @@ LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
         "on the London set, and are excluded.",
     ),
     LandmarkDefinition("cheilion (right, left)", "61, 291", "Corner of the mouth.", "Vertex at the lip commissure."),
+    LandmarkDefinition(
+        "Cupid's bow peak (right, left; movement)",
+        "37, 267",
+        "Peak of the upper vermilion border at the philtral column.",
+        "Upper-lip elevation on smiling is read here: where levator labii superioris lifts the lip.",
+    ),
+    LandmarkDefinition(
+        "lip inner edge over the canine (upper, lower; right, left; movement)",
+        "80/88, 310/318",
+        "Free edge of the upper and the lower lip over the lateral incisor and canine.",
+        "The column along which tooth and gum show are read from the pixels on smiling (dynamics/teeth.py).",
+    ),
+    LandmarkDefinition(
+        "lower lip paramedian (right, left; movement)",
+        "84, 314",
+        "Outer border of the lower lip beside the midline.",
+        "Where depressor labii inferioris pulls the lip down.",
+    ),
     LandmarkDefinition(
         "labrale superius",
         "0",

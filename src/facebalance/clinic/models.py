@@ -269,7 +269,7 @@ class FindingReview(models.Model):
 
 class Comparison(models.Model):
     """Before/after: two photos of one view from two sessions of a patient, aligned on stable anatomy
-    (``facebalance.session.compare``); the pictures are files in the photo store, served by an authorised view."""
+    (``facebalance.beforeafter``); the pictures are files in the photo store, served by an authorised view."""
 
     #: The stored pictures: kind (in URLs) -> field naming its file.
     PICTURES: ClassVar[dict[str, str]] = {

@@ -1,4 +1,4 @@
-"""Before/after: two photo sessions of one patient compared on one view with ``facebalance.session.compare``
+"""Before/after: two photo sessions of one patient compared on one view with ``facebalance.beforeafter``
 (alignment on stable anatomy, aligned side-by-side, blink pair, overlay, measurement changes with the
 2-sigma flag). Runs in the request like the frontal analysis (two analyses and the alignment, about a second);
 the pictures are stored in the photo store and served only by :func:`comparison_picture`, audited."""
@@ -72,7 +72,7 @@ def compare_new(request: HttpRequest, patient_id: str) -> HttpResponse:
     if context["error"]:
         return render(request, "clinic/compare_new.html", context, status=422)
     assert before is not None and after is not None
-    from facebalance.session.compare import aligned_pictures, compare_analyses, comparison_document, png_bytes
+    from facebalance.beforeafter import aligned_pictures, compare_analyses, comparison_document, png_bytes
 
     norms = engine.clinic_norms(patient.clinic)
     try:

@@ -159,6 +159,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Batch throughput (photos/s) on the London set with 1 and 2 local workers."""
-        from facebalance.batch_bench import DEFAULT_DATASET, run_bench_batch
+        from facebalance.bench.batch import DEFAULT_DATASET, run_bench_batch
 
         run_bench_batch(dataset=dataset or DEFAULT_DATASET, write=write, console=Console())

@@ -39,7 +39,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Load the clinic web app (gunicorn on 127.0.0.1) with concurrent users; latency per page and API call."""
-        from facebalance.clinic_bench import run_bench_clinic
+        from facebalance.bench.clinic import run_bench_clinic
 
         console = Console()
         try:

@@ -14,7 +14,7 @@ from rich.table import Table
 from facebalance.commands import report_error
 
 if TYPE_CHECKING:
-    from facebalance.session.compare import BeforeAfter
+    from facebalance.beforeafter import BeforeAfter
 
 #: The files ``compare`` writes into ``--out``.
 OUTPUT_FILES = ("side_by_side.png", "blink_before.png", "blink_after.png", "overlay.png", "changes.json")
@@ -98,14 +98,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     ) -> None:
         """Align two photos of the same view on stable anatomy and report what changed beyond the noise."""
         from facebalance.analysis import analyze_photo
-        from facebalance.errors import FacebalanceError
-        from facebalance.session.compare import (
+        from facebalance.beforeafter import (
             ComparisonMode,
             aligned_pictures,
             compare_analyses,
             comparison_document,
             png_bytes,
         )
+        from facebalance.errors import FacebalanceError
         from facebalance.vision import FaceLandmarker
 
         if sex is not None and sex not in ("female", "male"):
@@ -153,4 +153,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         for warning in result.warnings:
             console.print(f"[yellow]warning:[/] {escape(warning)}")
         n = len(result.changed)
-        console.print(f"{n} measurement{'s' if n != 1 else ''} changed beyond 2 sigma; wrote {escape(str(out))}/")
+        sigmas = result.settings.change_sigmas
+        console.print(
+            f"{n} measurement{'s' if n != 1 else ''} changed beyond {sigmas:g} sigma; wrote {escape(str(out))}/"
+        )

@@ -165,7 +165,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         limit: Annotated[int | None, typer.Option(help="Only the first N people.")] = None,
     ) -> None:
         """Smile commissure excursion per side on the London neutral/smiling pairs (distribution)."""
-        from facebalance.dynamics.evaluation import run_smile_eval
+        from facebalance.evaluation.smile import run_smile_eval
 
         try:
             run_smile_eval(dataset, write=write, limit=limit, console=Console())
@@ -180,6 +180,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         long_seconds: Annotated[int, typer.Option(help="Length of the long 1080p clip, seconds.")] = 60,
     ) -> None:
         """Time the dynamic assessment: fps on 640x360 video on one core, and a long 1080p clip via the CLI."""
-        from facebalance.dynamics.bench import run_dynamics_bench
+        from facebalance.bench.dynamics import run_dynamics_bench
 
         run_dynamics_bench(write=write, console=Console(), long_seconds=long_seconds)

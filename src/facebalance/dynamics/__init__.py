@@ -8,8 +8,10 @@ limitations: ``docs/dynamics.md``.
 Layout: ``video`` (safe streaming reader), ``tracker`` (MediaPipe VIDEO/IMAGE-mode adapter, mirror
 symmetrised), ``mirror`` (left/right partners of the mesh), ``stabilise`` (head motion removed),
 ``signals``, ``script`` (the guided script, data), ``segment``, ``refine`` (movement read from the image),
-``metrics`` (pure per-expression measurements), ``asymmetry``, ``findings`` (rule rows, data), ``assess``
-(the pipeline), ``evaluation`` (London smiles), ``bench``. Nothing loads at import.
+``metrics`` (pure per-expression measurements), ``asymmetry``, ``findings`` (rule rows, data), ``limits``
+(input and tooth/gum numbers, data), ``assess`` (the pipeline). Its document and charts are written by
+:mod:`facebalance.report`; the London smile evaluation is :mod:`facebalance.evaluation.smile`, the speed
+benchmark :mod:`facebalance.bench.dynamics`. Nothing loads at import.
 """
 
 from facebalance.dynamics.assess import DynamicsOptions, assess_photos, assess_video

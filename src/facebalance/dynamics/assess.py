@@ -26,17 +26,17 @@ import numpy as np
 
 from facebalance.anatomy.calibration import Calibration, calibrate_from_iris
 from facebalance.anatomy.frame import HeadFrame, head_frame
-from facebalance.anatomy.landmarks import FACE_OVAL
-from facebalance.assessment import iris_diameters_px, iris_reference, visible_iris_diameter_px
+from facebalance.anatomy.landmarks import FACE_OVAL, IRIS_DIAMETER_ENDS, REGISTERED_POINTS
+from facebalance.assessment import iris_reference, visible_iris_diameter_px
 from facebalance.dynamics.asymmetry import compare_sides
 from facebalance.dynamics.errors import NoFaceInRecording, PhotoSeriesError
 from facebalance.dynamics.findings import MovementRules, derive_movement_findings, load_movement_rules
+from facebalance.dynamics.limits import default_limits
 from facebalance.dynamics.metrics import FacePoints, MovementScale, metrics_for, rest_metrics
-from facebalance.dynamics.points import REGISTERED_POINTS
 from facebalance.dynamics.refine import Affine3, refine_points
 from facebalance.dynamics.results import DynamicsResult, ExpressionResult, TimeSeries
-from facebalance.dynamics.script import ExpressionKind, Script, load_script
-from facebalance.dynamics.segment import Segmentation, segment_photos, segment_video
+from facebalance.dynamics.script import ExpressionKind, Script, SegmentationSettings, load_script
+from facebalance.dynamics.segment import Segment, Segmentation, segment_photos, segment_video
 from facebalance.dynamics.signals import (
     SIGNAL_VERTICES,
     movement_signals,
@@ -54,19 +54,16 @@ from facebalance.dynamics.tracker import (
     VideoFaceTracker,
 )
 from facebalance.dynamics.video import VideoLimits, VideoReader
+from facebalance.geometry.iris import iris_diameters_px
+from facebalance.geometry.pose import head_pose_from_rotation
 from facebalance.norms import NormSet, load_default_norm_set
 from facebalance.vision.landmarker import MESH_POINT_COUNT
-from facebalance.vision.pose import HeadPose, head_pose_from_matrix
 
-#: Most photos in one expression series (the protocol has seven).
-MAX_PHOTOS = 24
 #: Floor of a point's frame-to-frame noise, pixels: sub-pixel registration and mesh precision. A perfectly
 #: still recording would otherwise report zero position noise.
 NOISE_FLOOR_PX = 0.25
 #: Refinements of the rest baseline of the activations.
 BASELINE_PASSES = 3
-#: Below this visible-iris size (pixels) the result carries a resolution warning.
-LOW_IRIS_PX = 20.0
 
 #: Called with (frames done, frames expected or None) while a video is read.
 Progress = Callable[[int, int | None], None]
@@ -241,11 +238,394 @@ def _rest_run(rest: np.ndarray, index: int) -> tuple[int, int]:
     return start, end
 
 
-def _pose_of(rotation: np.ndarray) -> HeadPose:
-    flip = np.diag([1.0, -1.0, -1.0])
-    matrix = np.eye(4)
-    matrix[:3, :3] = flip @ rotation @ flip
-    return head_pose_from_matrix(matrix)
+@dataclass
+class _Run:
+    """One assessment's inputs, and the warnings its steps collect (in the order the result shows them)."""
+
+    recording: Recording
+    script: Script
+    norms: NormSet
+    rules: MovementRules
+    photos: bool
+    stems: list[str] | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def settings(self) -> SegmentationSettings:
+        return self.script.segmentation
+
+    @property
+    def count(self) -> int:
+        return len(self.recording.times_s)
+
+    @property
+    def frames_word(self) -> str:
+        return "photo(s)" if self.photos else "frame(s)"
+
+
+@dataclass(frozen=True)
+class _Activity:
+    """Each expression's activation per frame, above the rest baseline.
+
+    Attributes
+    ----------
+    raw : ndarray of shape (F, E)
+        Activation scores (NaN where the face is not usable), expressions in script order.
+    thresholds : ndarray of shape (E,)
+        Each expression's presence threshold.
+    activation : ndarray of shape (F, E)
+        ``raw`` less the first rest baseline, clipped at zero.
+    named_rest : int or None
+        The rest photo of a series (named, or the least animated).
+    provisional : int
+        The frame the head-motion fit is first made against.
+    """
+
+    raw: np.ndarray
+    thresholds: np.ndarray
+    activation: np.ndarray
+    named_rest: int | None
+    provisional: int
+
+
+@dataclass(frozen=True)
+class _Rest:
+    """The rest frames, the reference frame, and the activations against the final baseline."""
+
+    at_rest: np.ndarray
+    reference: int
+    activation: np.ndarray
+    window: int
+    frame_interval_s: float
+
+
+@dataclass(frozen=True)
+class _HeadMotion:
+    """Every usable frame mapped onto the reference frame and into its head frame."""
+
+    landmarks: np.ndarray
+    transforms: list[Affine3 | None]
+    frame: HeadFrame
+    reference: int
+
+    @property
+    def reference_points(self) -> np.ndarray:
+        return np.asarray(self.landmarks[self.reference])
+
+    def mesh(self, index: int) -> np.ndarray:
+        """One frame's full mesh in the head frame, (478, 2)."""
+        return np.asarray(to_head_frame(self.frame, _aligned(self.landmarks, self.transforms, index))[:, :2])
+
+    def signal_points(self, usable: np.ndarray) -> np.ndarray:
+        """The vertices the signals read, in the head frame, every usable frame: (F, len(SIGNAL_VERTICES), 2)."""
+        head = np.full((len(self.landmarks), len(SIGNAL_VERTICES), 2), np.nan)
+        for i in np.flatnonzero(usable):
+            head[i] = to_head_frame(self.frame, _aligned(self.landmarks, self.transforms, int(i), SIGNAL_VERTICES))[
+                :, :2
+            ]
+        return head
+
+
+@dataclass(frozen=True)
+class _Movement:
+    """The recording's scale and movement signals."""
+
+    calibration: Calibration
+    iris_px: float
+    smooth: dict[str, np.ndarray]
+    scale: MovementScale
+    peaks: np.ndarray
+
+
+def _usable_faces(run: _Run) -> np.ndarray:
+    """The frames with a whole face in them; :class:`NoFaceInRecording` when too few, a warning for the rest."""
+    recording, photos, count = run.recording, run.photos, run.count
+    found = recording.found
+    if count == 0 or not found.any():
+        raise NoFaceInRecording(
+            "No face was found in any " + ("photo." if photos else "frame of the video."),
+            hint="Film the patient's face from the front, filling most of the frame.",
+        )
+    if not photos and found.mean() < run.settings.min_face_fraction:
+        raise NoFaceInRecording(
+            f"A face was found in only {found.mean():.0%} of the frames; at least "
+            f"{run.settings.min_face_fraction:.0%} are needed to follow the movement.",
+            hint="Keep the whole face in the frame for the whole recording, facing the camera.",
+        )
+    if not photos and not found.all():
+        lost = np.flatnonzero(~found)
+        run.warnings.append(
+            f"No face was found in {len(lost)} of {count} frames (first at "
+            f"{recording.times_s[lost[0]]:.2f} s); those frames are not measured."
+        )
+    cut_off = found & ~recording.in_frame
+    if cut_off.any():
+        run.warnings.append(
+            f"The face was partly outside the frame in {int(cut_off.sum())} {run.frames_word}; those are not measured."
+        )
+    usable = found & recording.in_frame
+    if not usable.any():
+        raise NoFaceInRecording(
+            "The face is cut off by the edge of the frame throughout.",
+            hint="Frame the whole face, chin to forehead, with a margin on every side.",
+        )
+    return np.asarray(usable)
+
+
+def _named_rest(run: _Run, raw: np.ndarray, thresholds: np.ndarray, usable: np.ndarray) -> int | None:
+    """A photo series' rest photo: the one named for rest, else the least animated one; ``None`` for a video."""
+    if not run.photos:
+        return None
+    if run.stems is not None:
+        from facebalance.dynamics.segment import expression_from_name
+
+        named = [expression_from_name(s, run.script.expressions) for s in run.stems]
+        hits = [i for i, e in enumerate(named) if e is not None and e.kind is ExpressionKind.REST and usable[i]]
+        if hits:
+            return hits[0]
+    return int(np.argmin(np.where(usable, np.nan_to_num(raw / thresholds, nan=np.inf).sum(axis=1), np.inf)))
+
+
+def _activity(run: _Run, usable: np.ndarray) -> _Activity:
+    """Activations above a first rest baseline: the named rest photo's, or a low quantile refined on the calm frames."""
+    specs = run.script.movements
+    thresholds = np.array([e.threshold for e in specs])
+    raw = raw_activations(run.recording.blendshapes.astype(np.float64), specs)
+    raw[~usable] = np.nan
+    named_rest = _named_rest(run, raw, thresholds, usable)
+    if named_rest is not None:
+        baseline = raw[named_rest].copy()
+    else:
+        # An expression also lowers other blendshapes (a smile lowers the brow scores), so the low quantile
+        # alone can sit below rest; it only serves to find the clearly expressive frames, and the baseline is
+        # then the median of the others.
+        baseline = np.nanquantile(raw[usable], run.settings.baseline_quantile, axis=0)
+        for _ in range(BASELINE_PASSES):
+            calm = usable & (np.nan_to_num((raw - baseline) / thresholds, nan=np.inf) < 1.0).all(axis=1)
+            if calm.sum() < 3:
+                break
+            baseline = np.nanmedian(raw[calm], axis=0)
+    activation = np.clip(raw - baseline, 0.0, None)
+    score = np.where(usable, np.nan_to_num(activation / thresholds, nan=np.inf).sum(axis=1), np.inf)
+    provisional = named_rest if named_rest is not None else int(np.argmin(score))
+    return _Activity(raw, thresholds, activation, named_rest, provisional)
+
+
+def _followed_frames(run: _Run, usable_faces: np.ndarray, provisional: int) -> tuple[np.ndarray, list[Affine3 | None]]:
+    """The frames whose stable points fit the provisional frame, with their fits (frame -> provisional)."""
+    landmarks, settings = run.recording.landmarks_px, run.settings
+    residual, transforms = _align_all(landmarks, usable_faces, landmarks[provisional])
+    iris_px = _visible_iris_px(landmarks[provisional], run.norms)
+    usable = usable_faces & (residual <= settings.max_stable_residual_iris * iris_px)
+    if not run.photos and usable.mean() < settings.min_face_fraction:
+        raise NoFaceInRecording(
+            f"The face could be followed in only {usable.mean():.0%} of the frames.",
+            hint="Keep the head still and facing the camera; only the face should move.",
+        )
+    if usable_faces.sum() > usable.sum():
+        run.warnings.append(
+            f"{int(usable_faces.sum() - usable.sum())} {run.frames_word} with a poor face "
+            "track (stable points did not fit) are not measured."
+        )
+    return usable, transforms
+
+
+def _rest_frames(
+    activation: np.ndarray, usable: np.ndarray, thresholds: np.ndarray, window: int, fraction: float
+) -> np.ndarray:
+    """Usable frames whose every smoothed activation is under ``fraction`` of its threshold."""
+    ratio = rolling_median(activation, window) / thresholds
+    return usable & (np.nan_to_num(ratio, nan=np.inf) < fraction).all(axis=1)
+
+
+def _rest(run: _Run, activity: _Activity, usable: np.ndarray, transforms: list[Affine3 | None]) -> _Rest:
+    """The rest frames (baseline refined on them) and the reference: the frame of the longest rest period
+    nearest its median shape, or the least animated frame when there is no rest."""
+    settings, photos, named_rest = run.settings, run.photos, activity.named_rest
+    times = run.recording.times_s
+    dt = float(np.median(np.diff(times))) if run.count > 1 and not photos else 1.0
+    window = 1 if photos else max(1, round(settings.smoothing_s / max(dt, 1e-6))) | 1
+    raw, thresholds, activation = activity.raw, activity.thresholds, activity.activation
+    at_rest = _rest_frames(activation, usable, thresholds, window, settings.rest_fraction)
+    if named_rest is None and at_rest.any():
+        baseline = np.nanmedian(raw[at_rest], axis=0)
+        activation = np.clip(raw - baseline, 0.0, None)
+        at_rest = _rest_frames(activation, usable, thresholds, window, settings.rest_fraction)
+    if named_rest is not None:
+        at_rest[:] = False
+        at_rest[named_rest] = True
+    if at_rest.any():
+        reference = _reference_in_longest_rest(at_rest, run.recording.landmarks_px, transforms)
+    else:
+        reference = activity.provisional
+        run.warnings.append(
+            "No rest period was found: the least animated "
+            + ("photo" if photos else "frame")
+            + " is the reference, so movements are measured from a face that is not fully at rest."
+        )
+        at_rest[reference] = True
+    return _Rest(at_rest, reference, activation, window, dt)
+
+
+def _reference_in_longest_rest(at_rest: np.ndarray, landmarks: np.ndarray, transforms: list[Affine3 | None]) -> int:
+    """The longest rest period (the first on a tie) is the reference; in it, the frame nearest its median shape."""
+    runs = [_rest_run(at_rest, int(i)) for i in np.flatnonzero(at_rest)]
+    start, end = max(dict.fromkeys(runs), key=lambda r: (r[1] - r[0], -r[0]))
+    candidates = np.arange(start, end + 1)
+    shapes = np.stack([_aligned(landmarks, transforms, int(i)) for i in candidates])
+    rest_shape = np.nanmedian(shapes, axis=0)
+    spread = [float(np.sqrt(np.nanmean((shape - rest_shape) ** 2))) for shape in shapes]
+    return int(candidates[int(np.argmin(spread))])
+
+
+def _head_motion(run: _Run, usable: np.ndarray, reference: int) -> _HeadMotion:
+    """Every usable frame fitted onto the reference frame, and the reference's head frame."""
+    landmarks = run.recording.landmarks_px
+    _, transforms = _align_all(landmarks, usable, landmarks[reference])
+    rotation = run.recording.rotations[reference]
+    frame = head_frame(landmarks[reference], rotation, head_pose_from_rotation(rotation))
+    return _HeadMotion(landmarks, transforms, frame, reference)
+
+
+def _movement(run: _Run, motion: _HeadMotion, rest: _Rest, usable: np.ndarray) -> _Movement:
+    """The iris calibration at rest, the smoothed movement signals and each expression's peak signal."""
+    head = motion.signal_points(usable)
+    calibration = _calibrate(motion.landmarks, motion.transforms, rest.at_rest, run.norms)
+    iris_px = _visible_iris_px(motion.reference_points, run.norms)
+    if iris_px < default_limits().low_iris_px:
+        run.warnings.append(
+            f"The iris spans only {iris_px:.0f} px (1 px = {calibration.mm_per_px:.2f} mm): movements "
+            "of a few millimetres are near the resolution; film closer or at a higher resolution."
+        )
+    signals = movement_signals(head, head[rest.reference], compact=True)
+    smooth = {k: rolling_median(np.where(usable, v, np.nan), rest.window) for k, v in signals.items()}
+    for v in smooth.values():
+        v[~usable] = np.nan
+    scale = MovementScale(calibration, _noise_px(head, rest.at_rest, calibration, run.photos))
+    specs = run.script.movements
+    peaks = (
+        np.stack([peak_signal(e.kind, smooth, iris_px) for e in specs], axis=1) if specs else np.zeros((run.count, 0))
+    )
+    return _Movement(calibration, iris_px, smooth, scale, peaks)
+
+
+def _segment(run: _Run, rest: _Rest, usable: np.ndarray, peaks: np.ndarray) -> Segmentation:
+    """The recording cut into the script's expressions (a photo series: one photo each)."""
+    segmentation: Segmentation
+    if run.photos:
+        assert run.stems is not None
+        segmentation = segment_photos(
+            run.stems, np.nan_to_num(rest.activation), usable, run.script, rest_index=rest.reference
+        )
+    else:
+        segmentation = segment_video(run.recording.times_s, rest.activation, usable, peaks, run.script)
+    run.warnings.extend(segmentation.warnings)
+    if segmentation.missing:
+        run.warnings.append("Expected but not found: " + ", ".join(segmentation.missing) + ".")
+    return segmentation
+
+
+@dataclass(frozen=True)
+class _PeakPoints:
+    """A peak frame's followed points in the head frame, where each came from, and the drawn vectors."""
+
+    head_xy: np.ndarray
+    sources: dict[int, str]
+    vectors_px: dict[int, np.ndarray] | None
+    warnings: tuple[str, ...]
+
+
+def _peak_points(motion: _HeadMotion, images: dict[int, np.ndarray], peak: int, iris_px: float) -> _PeakPoints:
+    """The peak's mesh in the head frame, its followed points read from the image where the tissue keeps its look.
+
+    ``vectors_px`` holds each registered point's rest -> peak movement in the peak frame's pixels (for the
+    annotated picture); ``None`` when the peak frame could not be read again.
+    """
+    peak_xy = motion.mesh(peak)
+    reference = motion.reference
+    if peak not in images or reference not in images:
+        return _PeakPoints(peak_xy, {}, None, ("The peak frame could not be read again; the mesh alone was used.",))
+    ref_points = motion.reference_points
+    refined = refine_points(
+        images[reference], ref_points, images[peak], motion.landmarks[peak], REGISTERED_POINTS, iris_px=iris_px
+    )
+    back = motion.transforms[peak]
+    to_peak = back.inverse() if back is not None else None
+    sources: dict[int, str] = {}
+    vectors: dict[int, np.ndarray] = {}
+    for vertex in REGISTERED_POINTS:
+        peak_xy[vertex] = to_head_frame(motion.frame, refined.positions_px[vertex])[:2]
+        sources[vertex] = refined.sources[vertex]
+        if to_peak is not None:
+            ends = np.stack([ref_points[vertex], refined.positions_px[vertex]])
+            vectors[vertex] = to_peak.apply(ends)[:, :2]
+    return _PeakPoints(peak_xy, sources, vectors, ())
+
+
+def _expression(
+    run: _Run, seg: Segment, peak: _PeakPoints, rest_points: FacePoints, image: np.ndarray | None, scale: MovementScale
+) -> ExpressionResult:
+    """One expression's movement measurements at its peak, each with its side-to-side comparison."""
+    spec = run.script.expression(seg.name)
+    metrics = metrics_for(
+        spec.kind, rest_points, FacePoints(peak.head_xy, peak.sources), scale, dao_probe=spec.dao_probe
+    )
+    if spec.kind is ExpressionKind.SMILE and image is not None:
+        metrics = (*metrics, *tooth_and_gum_show(image, run.recording.landmarks_px[seg.peak], scale))
+    return ExpressionResult(
+        name=seg.name,
+        label=spec.label,
+        kind=spec.kind,
+        start_s=seg.start_s,
+        end_s=seg.end_s,
+        peak_s=seg.peak_s,
+        start_index=seg.start,
+        end_index=seg.end,
+        peak_index=seg.peak,
+        peak_activation=seg.peak_activation,
+        metrics=metrics,
+        asymmetries={m.id: compare_sides(m, run.rules.thresholds.get(m.id)) for m in metrics},
+        primary=seg.primary,
+        warnings=(*seg.warnings, *peak.warnings),
+    )
+
+
+def _rest_expression(run: _Run, rest: _Rest, rest_points: FacePoints, calibration: Calibration) -> ExpressionResult:
+    """The rest measurements, over the reference's rest period (a photo series: the rest photo)."""
+    reference, times = rest.reference, _times(run)
+    start, end = (reference, reference) if run.photos else _rest_run(rest.at_rest, reference)
+    measures = rest_metrics(rest_points, calibration)
+    return ExpressionResult(
+        name=run.script.rest.name,
+        label=run.script.rest.label,
+        kind=ExpressionKind.REST,
+        start_s=float(times[start]),
+        end_s=float(times[end]),
+        peak_s=float(times[reference]),
+        start_index=start,
+        end_index=end,
+        peak_index=reference,
+        peak_activation=0.0,
+        metrics=measures,
+        asymmetries={m.id: compare_sides(m, run.rules.thresholds.get(m.id)) for m in measures},
+    )
+
+
+def _times(run: _Run) -> np.ndarray:
+    """Frame times, seconds (a photo series: photo indices)."""
+    return np.asarray(run.recording.times_s if not run.photos else np.arange(run.count, dtype=np.float64))
+
+
+def _time_series(run: _Run, rest: _Rest, movement: _Movement, usable: np.ndarray) -> TimeSeries:
+    """The movement signals in millimetres (eye closure stays a fraction) and the activations, per frame."""
+    mm = movement.calibration.mm_per_px
+    specs = run.script.movements
+    return TimeSeries(
+        times_s=_times(run),
+        usable=usable,
+        movement_mm={k: (v if k.startswith("eye_closure") else v * mm) for k, v in movement.smooth.items()},
+        activation={e.name: np.where(usable, rest.activation[:, i], np.nan) for i, e in enumerate(specs)},
+    )
 
 
 def assess_recording(
@@ -280,245 +660,37 @@ def assess_recording(
     script = options.script or load_script()
     norms = options.norms or load_default_norm_set()
     rules = options.rules or load_movement_rules(norms)
-    settings = script.segmentation
-    photos = input_kind == "photos"
-    count = len(recording.times_s)
-    warnings: list[str] = []
-    found = recording.found
-    if count == 0 or not found.any():
-        raise NoFaceInRecording(
-            "No face was found in any " + ("photo." if photos else "frame of the video."),
-            hint="Film the patient's face from the front, filling most of the frame.",
-        )
-    if not photos and found.mean() < settings.min_face_fraction:
-        raise NoFaceInRecording(
-            f"A face was found in only {found.mean():.0%} of the frames; at least {settings.min_face_fraction:.0%} "
-            "are needed to follow the movement.",
-            hint="Keep the whole face in the frame for the whole recording, facing the camera.",
-        )
-    if not photos and not found.all():
-        lost = np.flatnonzero(~found)
-        warnings.append(
-            f"No face was found in {len(lost)} of {count} frames (first at "
-            f"{recording.times_s[lost[0]]:.2f} s); those frames are not measured."
-        )
-    cut_off = found & ~recording.in_frame
-    if cut_off.any():
-        warnings.append(
-            f"The face was partly outside the frame in {int(cut_off.sum())} "
-            f"{'photo(s)' if photos else 'frame(s)'}; those are not measured."
-        )
-    usable0 = found & recording.in_frame
-    if not usable0.any():
-        raise NoFaceInRecording(
-            "The face is cut off by the edge of the frame throughout.",
-            hint="Frame the whole face, chin to forehead, with a margin on every side.",
-        )
+    run = _Run(recording, script, norms, rules, photos=input_kind == "photos", stems=stems)
+    usable_faces = _usable_faces(run)
+    activity = _activity(run, usable_faces)
+    usable, provisional_fits = _followed_frames(run, usable_faces, activity.provisional)
+    rest = _rest(run, activity, usable, provisional_fits)
+    motion = _head_motion(run, usable, rest.reference)
+    movement = _movement(run, motion, rest, usable)
+    segmentation = _segment(run, rest, usable, movement.peaks)
 
-    specs = script.movements
-    thresholds = np.array([e.threshold for e in specs])
-    landmarks = recording.landmarks_px
-    raw = raw_activations(recording.blendshapes.astype(np.float64), specs)
-    raw[~usable0] = np.nan
-
-    # Rest baseline of every activation: first a low quantile (or a named rest photo), then the median of
-    # the frames at rest under it.
-    named_rest = None
-    if photos and stems is not None:
-        from facebalance.dynamics.segment import expression_from_name
-
-        named = [expression_from_name(s, script.expressions) for s in stems]
-        hits = [i for i, e in enumerate(named) if e is not None and e.kind is ExpressionKind.REST and usable0[i]]
-        named_rest = hits[0] if hits else None
-    if photos and named_rest is None:
-        # A series has one rest photo: the least animated one when none is named.
-        named_rest = int(np.argmin(np.where(usable0, np.nan_to_num(raw / thresholds, nan=np.inf).sum(axis=1), np.inf)))
-    if named_rest is not None:
-        baseline = raw[named_rest].copy()
-    else:
-        # An expression also lowers other blendshapes (a smile lowers the brow scores), so the low quantile
-        # alone can sit below rest; it only serves to find the clearly expressive frames, and the baseline is
-        # then the median of the others.
-        baseline = np.nanquantile(raw[usable0], settings.baseline_quantile, axis=0)
-        for _ in range(BASELINE_PASSES):
-            calm = usable0 & (np.nan_to_num((raw - baseline) / thresholds, nan=np.inf) < 1.0).all(axis=1)
-            if calm.sum() < 3:
-                break
-            baseline = np.nanmedian(raw[calm], axis=0)
-    activation = np.clip(raw - baseline, 0.0, None)
-    score = np.where(usable0, np.nan_to_num(activation / thresholds, nan=np.inf).sum(axis=1), np.inf)
-    provisional = named_rest if named_rest is not None else int(np.argmin(score))
-
-    residual, transforms = _align_all(landmarks, usable0, landmarks[provisional])
-    iris0 = _visible_iris_px(landmarks[provisional], norms)
-    usable = usable0 & (residual <= settings.max_stable_residual_iris * iris0)
-    if not photos and usable.mean() < settings.min_face_fraction:
-        raise NoFaceInRecording(
-            f"The face could be followed in only {usable.mean():.0%} of the frames.",
-            hint="Keep the head still and facing the camera; only the face should move.",
-        )
-    if usable0.sum() > usable.sum():
-        warnings.append(
-            f"{int(usable0.sum() - usable.sum())} {'photo(s)' if photos else 'frame(s)'} with a poor face "
-            "track (stable points did not fit) are not measured."
-        )
-
-    dt = float(np.median(np.diff(recording.times_s))) if count > 1 and not photos else 1.0
-    window = 1 if photos else max(1, round(settings.smoothing_s / max(dt, 1e-6))) | 1
-
-    def rest_frames(act: np.ndarray) -> np.ndarray:
-        ratio = rolling_median(act, window) / thresholds
-        return usable & (np.nan_to_num(ratio, nan=np.inf) < settings.rest_fraction).all(axis=1)
-
-    at_rest = rest_frames(activation)
-    if named_rest is None and at_rest.any():
-        baseline = np.nanmedian(raw[at_rest], axis=0)
-        activation = np.clip(raw - baseline, 0.0, None)
-        at_rest = rest_frames(activation)
-    if named_rest is not None:
-        at_rest[:] = False
-        at_rest[named_rest] = True
-    if at_rest.any():
-        # The longest rest period (the first on a tie) is the reference; in it, the frame nearest its
-        # median shape.
-        runs = [_rest_run(at_rest, int(i)) for i in np.flatnonzero(at_rest)]
-        start, end = max(dict.fromkeys(runs), key=lambda r: (r[1] - r[0], -r[0]))
-        candidates = np.arange(start, end + 1)
-        shapes = np.stack([_aligned(landmarks, transforms, int(i)) for i in candidates])
-        rest_shape = np.nanmedian(shapes, axis=0)
-        spread = [float(np.sqrt(np.nanmean((shape - rest_shape) ** 2))) for shape in shapes]
-        del shapes
-        reference = int(candidates[int(np.argmin(spread))])
-    else:
-        reference = provisional
-        warnings.append(
-            "No rest period was found: the least animated "
-            + ("photo" if photos else "frame")
-            + " is the reference, so movements are measured from a face that is not fully at rest."
-        )
-        at_rest[reference] = True
-
-    ref_points = landmarks[reference]
-    residual, transforms = _align_all(landmarks, usable, ref_points)
-    frame: HeadFrame = head_frame(ref_points, recording.rotations[reference], _pose_of(recording.rotations[reference]))
-    # Every frame keeps only the vertices the signals read, in the head frame (compact columns).
-    head = np.full((count, len(SIGNAL_VERTICES), 2), np.nan)
-    for i in np.flatnonzero(usable):
-        head[i] = to_head_frame(frame, _aligned(landmarks, transforms, int(i), SIGNAL_VERTICES))[:, :2]
-
-    def head_mesh(index: int) -> np.ndarray:
-        """One frame's full mesh in the head frame, (478, 2)."""
-        return np.asarray(to_head_frame(frame, _aligned(landmarks, transforms, index))[:, :2])
-
-    calibration = _calibrate(landmarks, transforms, at_rest, norms)
-    iris_px = _visible_iris_px(ref_points, norms)
-    if iris_px < LOW_IRIS_PX:
-        warnings.append(
-            f"The iris spans only {iris_px:.0f} px (1 px = {calibration.mm_per_px:.2f} mm): movements "
-            "of a few millimetres are near the resolution; film closer or at a higher resolution."
-        )
-
-    rest_xy = head_mesh(reference)
-    signals = movement_signals(head, head[reference], compact=True)
-    smooth = {k: rolling_median(np.where(usable, v, np.nan), window) for k, v in signals.items()}
-    for v in smooth.values():
-        v[~usable] = np.nan
-    noise_px = _noise_px(head, at_rest, calibration, photos)
-    scale = MovementScale(calibration, noise_px)
-    peaks = np.stack([peak_signal(e.kind, smooth, iris_px) for e in specs], axis=1) if specs else np.zeros((count, 0))
-
-    segmentation: Segmentation
-    if photos:
-        assert stems is not None
-        segmentation = segment_photos(stems, np.nan_to_num(activation), usable, script, rest_index=reference)
-    else:
-        segmentation = segment_video(recording.times_s, activation, usable, peaks, script)
-    warnings += list(segmentation.warnings)
-    if segmentation.missing:
-        warnings.append("Expected but not found: " + ", ".join(segmentation.missing) + ".")
-
-    wanted = sorted({reference, *(s.peak for s in segmentation.segments)})
-    images = fetch(wanted)
-    rest_points = FacePoints(rest_xy)
-    thresholds_by_metric = rules.thresholds
+    images = fetch(sorted({rest.reference, *(s.peak for s in segmentation.segments)}))
+    rest_points = FacePoints(motion.mesh(rest.reference))
     expressions: list[ExpressionResult] = []
     vectors: dict[int, dict[int, np.ndarray]] = {}
     vertex_sources: dict[int, dict[int, str]] = {}
     for seg in segmentation.segments:
-        spec = script.expression(seg.name)
-        peak_xy = head_mesh(seg.peak)
-        sources: dict[int, str] = {}
-        seg_warnings = list(seg.warnings)
-        if seg.peak in images and reference in images:
-            refined = refine_points(
-                images[reference], ref_points, images[seg.peak], landmarks[seg.peak], REGISTERED_POINTS, iris_px=iris_px
-            )
-            back = transforms[seg.peak]
-            to_peak = back.inverse() if back is not None else None
-            vectors[seg.peak] = {}
-            for vertex in REGISTERED_POINTS:
-                peak_xy[vertex] = to_head_frame(frame, refined.positions_px[vertex])[:2]
-                sources[vertex] = refined.sources[vertex]
-                if to_peak is not None:
-                    ends = np.stack([ref_points[vertex], refined.positions_px[vertex]])
-                    vectors[seg.peak][vertex] = to_peak.apply(ends)[:, :2]
-        else:
-            seg_warnings.append("The peak frame could not be read again; the mesh alone was used.")
-        vertex_sources[seg.peak] = sources
-        metrics = metrics_for(spec.kind, rest_points, FacePoints(peak_xy, sources), scale, dao_probe=spec.dao_probe)
-        if spec.kind is ExpressionKind.SMILE and seg.peak in images:
-            metrics = (*metrics, *tooth_and_gum_show(images[seg.peak], landmarks[seg.peak], scale))
-        expressions.append(
-            ExpressionResult(
-                name=seg.name,
-                label=spec.label,
-                kind=spec.kind,
-                start_s=seg.start_s,
-                end_s=seg.end_s,
-                peak_s=seg.peak_s,
-                start_index=seg.start,
-                end_index=seg.end,
-                peak_index=seg.peak,
-                peak_activation=seg.peak_activation,
-                metrics=metrics,
-                asymmetries={m.id: compare_sides(m, thresholds_by_metric.get(m.id)) for m in metrics},
-                primary=seg.primary,
-                warnings=tuple(seg_warnings),
-            )
-        )
+        peak = _peak_points(motion, images, seg.peak, movement.iris_px)
+        if peak.vectors_px is not None:
+            vectors[seg.peak] = peak.vectors_px
+        vertex_sources[seg.peak] = peak.sources
+        expressions.append(_expression(run, seg, peak, rest_points, images.get(seg.peak), movement.scale))
 
-    start, end = (reference, reference) if photos else _rest_run(at_rest, reference)
-    times = recording.times_s if not photos else np.arange(count, dtype=np.float64)
-    rest_measures = rest_metrics(rest_points, calibration)
-    rest_result = ExpressionResult(
-        name=script.rest.name,
-        label=script.rest.label,
-        kind=ExpressionKind.REST,
-        start_s=float(times[start]),
-        end_s=float(times[end]),
-        peak_s=float(times[reference]),
-        start_index=start,
-        end_index=end,
-        peak_index=reference,
-        peak_activation=0.0,
-        metrics=rest_measures,
-        asymmetries={m.id: compare_sides(m, thresholds_by_metric.get(m.id)) for m in rest_measures},
-    )
-    rest_scores = np.nanmedian(recording.blendshapes[at_rest].astype(np.float64), axis=0)
+    rest_result = _rest_expression(run, rest, rest_points, movement.calibration)
+    rest_scores = np.nanmedian(recording.blendshapes[rest.at_rest].astype(np.float64), axis=0)
     rest_blendshapes = {n: float(v) for n, v in zip(BLENDSHAPE_NAMES, rest_scores, strict=True)}
     findings = derive_movement_findings(rest_result, tuple(expressions), rest_blendshapes, rules)
-
-    mm = calibration.mm_per_px
-    series = TimeSeries(
-        times_s=times,
-        usable=usable,
-        movement_mm={k: (v if k.startswith("eye_closure") else v * mm) for k, v in smooth.items()},
-        activation={e.name: np.where(usable, activation[:, i], np.nan) for i, e in enumerate(specs)},
-    )
-    duration = float(times[-1] - times[0]) + (dt if not photos else 0.0) if count else 0.0
+    times = _times(run)
+    count = run.count
+    duration = float(times[-1] - times[0]) + (rest.frame_interval_s if not run.photos else 0.0) if count else 0.0
     return DynamicsResult(
         source=source,
-        input_kind="photos" if photos else "video",
+        input_kind="photos" if run.photos else "video",
         script_name=script.name,
         script_version=script.version,
         frame_count=count,
@@ -526,16 +698,16 @@ def assess_recording(
         fps=fps,
         duration_s=duration,
         frame_size_px=recording.frame_size_px,
-        calibration=calibration,
+        calibration=movement.calibration,
         rest=rest_result,
         expressions=tuple(expressions),
         missing=segmentation.missing,
         findings=tuple(findings),
         rest_blendshapes=rest_blendshapes,
-        warnings=tuple(warnings),
-        series=series,
+        warnings=tuple(run.warnings),
+        series=_time_series(run, rest, movement, usable),
         frames=images,
-        frame_points_px={i: landmarks[i].copy() for i in images},
+        frame_points_px={i: recording.landmarks_px[i].copy() for i in images},
         peak_vectors_px=vectors,
         vertex_sources=vertex_sources,
     )
@@ -545,7 +717,12 @@ def _calibrate(
     landmarks: np.ndarray, transforms: list[Affine3 | None], at_rest: np.ndarray, norms: NormSet
 ) -> Calibration:
     """Iris calibration from the median iris diameters over the rest frames (pixels of the reference frame)."""
-    diameters = np.array([iris_diameters_px(_aligned(landmarks, transforms, int(i))) for i in np.flatnonzero(at_rest)])
+    diameters = np.array(
+        [
+            iris_diameters_px(_aligned(landmarks, transforms, int(i)), IRIS_DIAMETER_ENDS)
+            for i in np.flatnonzero(at_rest)
+        ]
+    )
     right, left = np.median(diameters, axis=0)
     return calibrate_from_iris(float(right), float(left), iris_reference(norms))
 
@@ -626,7 +803,7 @@ def assess_photos(
     Raises
     ------
     PhotoSeriesError
-        Fewer than two photos, or more than :data:`MAX_PHOTOS`.
+        Fewer than two photos, or more than the limit (:attr:`DynamicsLimits.max_photos`).
     ImageInputError, MultipleFaces
         A photo cannot be read or shows several faces.
     NoFaceInRecording
@@ -639,9 +816,10 @@ def assess_photos(
             "A photo series needs at least two photos: rest and one expression.",
             hint="Give the rest photo and the expression photos together.",
         )
-    if len(files) > MAX_PHOTOS:
+    max_photos = default_limits().max_photos
+    if len(files) > max_photos:
         raise PhotoSeriesError(
-            f"{len(files)} photos were given; a series holds at most {MAX_PHOTOS}.",
+            f"{len(files)} photos were given; a series holds at most {max_photos}.",
             hint="Give one photo per expression of the script.",
         )
     opts = options or DynamicsOptions()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,12 +22,12 @@ from facebalance.dynamics.script import ExpressionKind
 from facebalance.dynamics.tracker import BLENDSHAPE_NAMES
 from facebalance.findings.engine import SeverityBands
 from facebalance.norms import NormSet
+from facebalance.provenance import Provenance, parse_table_text
 from facebalance.zones.base import Zone
 
 Test = Literal["above", "below", "asymmetry"]
 Side = Literal["right", "left"]
 _TESTS = ("above", "below", "asymmetry")
-_REVIEW_STATES = {"cited", "derived", "working", "measured"}
 
 #: Zone of each expression kind's findings (asymmetry findings add Zone.SYMMETRY).
 _KIND_ZONE = {
@@ -87,21 +86,14 @@ def _need(entry: dict[str, Any], key: str, where: str) -> Any:
 
 
 def _sourced(entry: dict[str, Any], where: str) -> tuple[str, str]:
-    source = str(entry.get("source", "")).strip()
-    review = str(entry.get("review", "working"))
-    if not source:
-        raise ScriptError(f"{where}: every number needs a source.", hint="Cite it or mark it a working default.")
-    if review not in _REVIEW_STATES:
-        raise ScriptError(f"{where}: review must be one of {sorted(_REVIEW_STATES)}.", hint="Fix the entry.")
-    return source, review
+    """The row's source and review status (``working`` when not given), or a :class:`ScriptError`."""
+    provenance = Provenance.of_row(entry, where, default_review="working", error=ScriptError)
+    return provenance.source, provenance.review
 
 
 def parse_rules(text: str, norms: NormSet, *, origin: str = "<string>") -> MovementRules:
     """Parse and validate a movement-rules document against the norm set it borrows thresholds from."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScriptError(f"{origin} is not valid TOML: {exc}.", hint="Fix the file's syntax.") from None
+    doc = parse_table_text(text, origin=origin, error=ScriptError)
     sev = _need(doc, "severity", origin)
     source, _ = _sourced(sev, f"{origin} [severity]")
     bands = SeverityBands(float(sev["mild"]), float(sev["moderate"]), float(sev["marked"]), source)
@@ -109,7 +101,6 @@ def parse_rules(text: str, norms: NormSet, *, origin: str = "<string>") -> Movem
     for e in doc.get("asymmetry", []):
         where = f"{origin} asymmetry {e.get('metric', '?')}"
         metric = str(_need(e, "metric", where))
-        review = str(e.get("review", "working"))
         if "from_norm_threshold" in e:
             borrowed = norms.thresholds.get(str(e["from_norm_threshold"]))
             if borrowed is None:
@@ -117,12 +108,12 @@ def parse_rules(text: str, norms: NormSet, *, origin: str = "<string>") -> Movem
                     f"{where}: the norm set has no threshold {e['from_norm_threshold']!r}.",
                     hint="Name a [[threshold]] of the norm set, or give noticed_at and source.",
                 )
-            thresholds[metric] = NoticedThreshold(
-                metric,
-                borrowed.noticed_at,
-                f"{borrowed.source} (static threshold {borrowed.measurement}, applied to movement)",
-                review,
+            # The number and its citation are the norm set's; the row says only how far it has been reviewed.
+            source, review = _sourced(
+                {**e, "source": f"{borrowed.source} (static threshold {borrowed.measurement}, applied to movement)"},
+                where,
             )
+            thresholds[metric] = NoticedThreshold(metric, borrowed.noticed_at, source, review)
         else:
             src, review = _sourced(e, where)
             thresholds[metric] = NoticedThreshold(metric, float(_need(e, "noticed_at", where)), src, review)

@@ -43,8 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from facebalance.anatomy.calibration import Calibration
-from facebalance.anatomy.landmarks import Landmark
-from facebalance.dynamics.points import SIDES, SidePoints
+from facebalance.anatomy.landmarks import SIDES, Landmark, SidePoints
 from facebalance.dynamics.script import ExpressionKind
 from facebalance.dynamics.signals import OUTWARD, eye_aperture_px
 

@@ -30,9 +30,11 @@ from typing import Literal
 import numpy as np
 from PIL import Image
 
+from facebalance.anatomy.landmarks import ANCHOR_POINTS
 from facebalance.dynamics.mirror import mesh_mirror_map, mirror_landmarks
-from facebalance.dynamics.points import ANCHOR_POINTS
-from facebalance.dynamics.stabilise import Similarity, align
+from facebalance.dynamics.stabilise import align
+from facebalance.geometry.pose import nearest_rotation
+from facebalance.geometry.similarity import Similarity
 
 #: Half-size of the registered patch, in visible-iris diameters (about 6 mm): enough texture, small
 #: enough that a point moving differently from its neighbours is still followed.
@@ -278,8 +280,7 @@ def _corrected_alignment(
             # expression changed their look, or the image is too coarse). Keep the mesh fit.
             return fit, 0
         skew = np.array([[0.0, -wz, wy], [wz, 0.0, -wx], [-wy, wx, 0.0]])
-        u, _, vt = np.linalg.svd(np.eye(3) + skew)
-        linear = (1.0 + s) * (u @ vt)
+        linear = (1.0 + s) * nearest_rotation(np.eye(3) + skew)
         shift = middle - linear @ middle + np.array([tx, ty, 0.0])
         fit = Affine3(linear @ fit.linear, linear @ fit.shift + shift)
     return fit, used

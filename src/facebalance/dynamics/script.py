@@ -8,7 +8,6 @@ and validated here into frozen dataclasses; a malformed file fails fast with a
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -17,8 +16,7 @@ from typing import Any
 
 from facebalance.dynamics.errors import ScriptError
 from facebalance.dynamics.tracker import BLENDSHAPE_NAMES
-
-_REVIEW_STATES = {"cited", "derived", "working", "measured"}
+from facebalance.provenance import Provenance, parse_table_text
 
 
 class ExpressionKind(StrEnum):
@@ -129,15 +127,8 @@ def _positive(value: Any, key: str, where: str, *, allow_zero: bool = False) -> 
 
 
 def _review(entry: dict[str, Any], where: str) -> str:
-    review = str(entry.get("review", "working"))
-    if review not in _REVIEW_STATES:
-        raise ScriptError(f"{where}: review must be one of {sorted(_REVIEW_STATES)}.", hint="Fix the entry.")
-    if not str(entry.get("source", "")).strip():
-        raise ScriptError(
-            f"{where}: every number needs a source.",
-            hint='Cite it, or write "facebalance working default; confirm with the clinic\'s medical lead".',
-        )
-    return review
+    """The entry's review status (``working`` when not given), after checking it has a source."""
+    return Provenance.of_row(entry, where, default_review="working", error=ScriptError).review
 
 
 def parse_script(text: str, *, origin: str = "<string>") -> Script:
@@ -149,10 +140,7 @@ def parse_script(text: str, *, origin: str = "<string>") -> Script:
         Invalid TOML, a missing or out-of-range value, an unknown blendshape or kind, no rest expression, or
         two expressions with one name.
     """
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScriptError(f"{origin} is not valid TOML: {exc}.", hint="Fix the file's syntax.") from None
+    doc = parse_table_text(text, origin=origin, error=ScriptError)
     meta = doc.get("meta", {})
     seg = _need(doc, "segmentation", origin)
     where = f"{origin} [segmentation]"

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from facebalance.dynamics.points import SIDES, SidePoints
+from facebalance.anatomy.landmarks import SIDES, SidePoints
 from facebalance.dynamics.script import ExpressionKind, ExpressionSpec
 from facebalance.dynamics.tracker import blendshape_index
 

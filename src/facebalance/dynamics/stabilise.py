@@ -2,7 +2,8 @@
 
 Movement is the change of a point relative to the skull, so the head's own motion (turning, nodding,
 leaning toward the camera) must come out first. Each frame's mesh is mapped onto the rest frame's mesh by
-the least-squares similarity (rotation, uniform scale, translation; Umeyama 1991 [1]_) fitted on points the
+the least-squares similarity (rotation, uniform scale, translation; Umeyama 1991 [1]_,
+:func:`facebalance.geometry.similarity.umeyama`) fitted on points the
 expressions assessed here hardly move (:data:`facebalance.anatomy.landmarks.STABLE_POINTS`: eye corners,
 nasal bridge, forehead, face outline at the cheekbones). The fit is in 3-D (x, y and the mesh's depth on
 the x scale) so that small head turns are undone too, and it is iteratively reweighted: a stable point
@@ -23,69 +24,12 @@ import numpy as np
 
 from facebalance.anatomy.frame import HeadFrame
 from facebalance.anatomy.landmarks import STABLE_POINTS
+from facebalance.geometry.similarity import Similarity, umeyama
 
 #: Reweighting passes after the first fit.
 ROBUST_ITERATIONS = 3
 #: A point whose residual exceeds this many times the median residual gets weight (this x median / residual).
 ROBUST_CUTOFF = 2.0
-
-
-@dataclass(frozen=True)
-class Similarity:
-    """``target = scale * rotation @ source + translation`` for column vectors.
-
-    Attributes
-    ----------
-    scale : float
-    rotation : ndarray of shape (d, d)
-        Proper rotation (determinant +1).
-    translation : ndarray of shape (d,)
-    """
-
-    scale: float
-    rotation: np.ndarray
-    translation: np.ndarray
-
-    def apply(self, points: np.ndarray) -> np.ndarray:
-        """Map points of shape (..., d)."""
-        return np.asarray(points, dtype=np.float64) @ (self.scale * self.rotation).T + self.translation
-
-
-def umeyama(source: np.ndarray, target: np.ndarray, weights: np.ndarray | None = None) -> Similarity:
-    """The similarity that maps ``source`` onto ``target`` with the least (weighted) squared error.
-
-    Parameters
-    ----------
-    source, target : ndarray of shape (N, d)
-        Corresponding points, N >= d.
-    weights : ndarray of shape (N,), optional
-        Non-negative weights (default: all one).
-
-    Examples
-    --------
-    A square turned by 90 degrees, doubled and shifted is recovered:
-
-    >>> src = np.array([[0.0, 0], [1, 0], [1, 1], [0, 1]])
-    >>> dst = 2 * src @ np.array([[0.0, -1], [1, 0]]).T + [5, 7]
-    >>> t = umeyama(src, dst)
-    >>> round(t.scale, 6), np.round(t.translation, 6).tolist()
-    (2.0, [5.0, 7.0])
-    """
-    src = np.asarray(source, dtype=np.float64)
-    dst = np.asarray(target, dtype=np.float64)
-    w = np.ones(len(src)) if weights is None else np.asarray(weights, dtype=np.float64)
-    w = w / w.sum()
-    mu_src, mu_dst = w @ src, w @ dst
-    s, d = src - mu_src, dst - mu_dst
-    covariance = (d * w[:, None]).T @ s
-    u, sv, vt = np.linalg.svd(covariance)
-    sign = np.ones(src.shape[1])
-    if np.linalg.det(u) * np.linalg.det(vt) < 0:
-        sign[-1] = -1.0
-    rotation = (u * sign) @ vt
-    variance = float((w * (s**2).sum(axis=1)).sum())
-    scale = float((sv * sign).sum() / variance) if variance > 0 else 1.0
-    return Similarity(scale=scale, rotation=rotation, translation=mu_dst - scale * rotation @ mu_src)
 
 
 @dataclass(frozen=True)

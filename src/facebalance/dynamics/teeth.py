@@ -2,13 +2,14 @@
 
 The face mesh has no teeth. Tooth and gum display are judged at the incisors (the canines sit in the
 corner's shadow on most smiles): on each side a short profile is sampled at the central-incisor column,
-:data:`INCISOR_COLUMN_FRACTION` of the way from the lip midline to the canine column (the inner edge of the
-upper lip over the canine), down the mouth's own vertical axis (labrale superius to labrale inferius), from
-just above the upper lip's free edge to the lower lip's. Each sample is classified in CIE Lab against the
+part of the way from the lip midline to the canine column (the inner edge of the upper lip over the
+canine), down the mouth's own vertical axis (labrale superius to labrale inferius), from just above the
+upper lip's free edge to the lower lip's. Each sample is classified in CIE Lab against the
 lips' own colour: *tooth* is much lighter than the lip and nearly colourless, *gum* is pink-red, as
 saturated as the lip but unlike it, and lies between the upper lip and the first tooth. Tooth show is the
 length of the first tooth run; gum show is the gum run above it (0 when the lip covers the gum). A gum
-show of 2 mm or more on a full smile is the usual definition of a gummy smile.
+show of 2 mm or more on a full smile is the usual definition of a gummy smile. The fractions and colour
+thresholds are rows of ``data/limits_default.toml`` (:mod:`facebalance.dynamics.limits`).
 
 References
 ----------
@@ -21,25 +22,10 @@ from __future__ import annotations
 import numpy as np
 
 from facebalance.anatomy.hairline import srgb_to_lab
-from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.landmarks import SIDES, Landmark
+from facebalance.dynamics.limits import DynamicsLimits, default_limits
 from facebalance.dynamics.metrics import MovementMetric, MovementScale, SideValue
 from facebalance.dynamics.mirror import mirror_landmarks
-from facebalance.dynamics.points import SIDES
-
-#: A tooth sample is at least this much lighter (L*) than the lip, with chroma at most this.
-TOOTH_LIGHTER_THAN_LIP = 18.0
-TOOTH_MAX_CHROMA = 28.0
-#: A gum sample keeps at least this fraction of the lip's chroma and is not dark (mouth cavity).
-GUM_MIN_CHROMA_FRACTION = 0.6
-GUM_MIN_LIGHTNESS = 25.0
-#: ... and differs from the lip's own colour by at least this (CIE76 delta E): the lip's inner edge is not gum.
-GUM_MIN_DIFFERENCE_FROM_LIP = 10.0
-#: A run shorter than this (pixels) is noise, not a tooth or a gum band.
-MIN_RUN_PX = 3
-#: Where the incisor column lies, from the lip midline (0) to the canine column (1).
-INCISOR_COLUMN_FRACTION = 0.35
-#: How far above the mesh's lip edge the profile starts, as a fraction of the lip-to-lip opening.
-START_ABOVE_FRACTION = 0.15
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -56,10 +42,13 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
-def show_along_profile(lab: np.ndarray, lip_lab: np.ndarray) -> tuple[float, float]:
+def show_along_profile(
+    lab: np.ndarray, lip_lab: np.ndarray, *, limits: DynamicsLimits | None = None
+) -> tuple[float, float]:
     """Tooth and gum show (pixels) along a profile of Lab samples (top to bottom), given the lip colour.
 
     The profile starts at the upper lip's free edge: everything pink above the first tooth counts as gum.
+    ``limits`` holds the colour thresholds (default: the packaged ``data/limits_default.toml``).
 
     Examples
     --------
@@ -68,33 +57,35 @@ def show_along_profile(lab: np.ndarray, lip_lab: np.ndarray) -> tuple[float, flo
     >>> show_along_profile(column, lip)
     (10.0, 4.0)
     """
+    lim = limits or default_limits()
     lip_chroma = float(np.hypot(lip_lab[1], lip_lab[2]))
     chroma = np.hypot(lab[:, 1], lab[:, 2])
-    tooth = (lab[:, 0] >= lip_lab[0] + TOOTH_LIGHTER_THAN_LIP) & (chroma <= TOOTH_MAX_CHROMA)
-    tooth_runs = [r for r in _runs(tooth) if r[1] - r[0] >= MIN_RUN_PX]
+    tooth = (lab[:, 0] >= lip_lab[0] + lim.tooth_lighter_than_lip) & (chroma <= lim.tooth_max_chroma)
+    tooth_runs = [r for r in _runs(tooth) if r[1] - r[0] >= lim.min_run_px]
     if not tooth_runs:
         return 0.0, 0.0
     top, bottom = tooth_runs[0]
     # Gum: the pink band directly above the first tooth, after the lip (which has the same hue): the lip
     # is the part of the profile above the mesh's free edge, so the band is read below it.
-    differs_from_lip = np.linalg.norm(lab - lip_lab[None, :], axis=1) >= GUM_MIN_DIFFERENCE_FROM_LIP
-    gum = (chroma >= GUM_MIN_CHROMA_FRACTION * lip_chroma) & (lab[:, 0] >= GUM_MIN_LIGHTNESS) & ~tooth
+    differs_from_lip = np.linalg.norm(lab - lip_lab[None, :], axis=1) >= lim.gum_min_difference_from_lip
+    gum = (chroma >= lim.gum_min_chroma_fraction * lip_chroma) & (lab[:, 0] >= lim.gum_min_lightness) & ~tooth
     gum &= differs_from_lip
     i = top - 1
     while i >= 0 and gum[i]:
         i -= 1
     gum_px = float(top - 1 - i)
-    return float(bottom - top), gum_px if gum_px >= MIN_RUN_PX else 0.0
+    return float(bottom - top), gum_px if gum_px >= lim.min_run_px else 0.0
 
 
 def tooth_and_gum_show(
-    rgb: np.ndarray, landmarks_px: np.ndarray, scale: MovementScale
+    rgb: np.ndarray, landmarks_px: np.ndarray, scale: MovementScale, *, limits: DynamicsLimits | None = None
 ) -> tuple[MovementMetric, MovementMetric]:
     """Tooth and gum show per side, the frame and its mirror image averaged (sides swapped back), so that a
     mirrored recording gives exactly the mirrored result like every other movement measurement."""
-    direct = _tooth_and_gum_show_once(rgb, landmarks_px, scale)
+    lim = limits or default_limits()
+    direct = _tooth_and_gum_show_once(rgb, landmarks_px, scale, lim)
     mirrored = _tooth_and_gum_show_once(
-        np.ascontiguousarray(rgb[:, ::-1]), mirror_landmarks(landmarks_px, rgb.shape[1]), scale
+        np.ascontiguousarray(rgb[:, ::-1]), mirror_landmarks(landmarks_px, rgb.shape[1]), scale, lim
     )
     return tuple(_average_swapped(a, b) for a, b in zip(direct, mirrored, strict=True))  # type: ignore[return-value]
 
@@ -109,7 +100,7 @@ def _average_swapped(a: MovementMetric, b: MovementMetric) -> MovementMetric:
 
 
 def _tooth_and_gum_show_once(
-    rgb: np.ndarray, landmarks_px: np.ndarray, scale: MovementScale
+    rgb: np.ndarray, landmarks_px: np.ndarray, scale: MovementScale, limits: DynamicsLimits
 ) -> tuple[MovementMetric, MovementMetric]:
     """Tooth and gum show at each side's canine column on the peak frame of a smile.
 
@@ -121,6 +112,8 @@ def _tooth_and_gum_show_once(
         Its mesh, image pixels.
     scale : MovementScale
         The recording's calibration.
+    limits : DynamicsLimits
+        The sampling fractions and colour thresholds.
     """
     axis = landmarks_px[Landmark.LABRALE_INFERIUS, :2] - landmarks_px[Landmark.LABRALE_SUPERIUS, :2]
     axis = axis / (np.linalg.norm(axis) or 1.0)
@@ -130,20 +123,20 @@ def _tooth_and_gum_show_once(
     reason = ""
     upper_mid = landmarks_px[Landmark.STOMION_UPPER, :2]
     lower_mid = landmarks_px[Landmark.STOMION_LOWER, :2]
-    f = INCISOR_COLUMN_FRACTION
+    f, above, min_run = limits.incisor_column_fraction, limits.start_above_fraction, limits.min_run_px
     for side, pts in SIDES.items():
         upper = upper_mid + f * (landmarks_px[pts.upper_lip_inner_canine, :2] - upper_mid)
         lower = lower_mid + f * (landmarks_px[pts.lower_lip_inner_canine, :2] - lower_mid)
         opening = float(np.dot(lower - upper, axis))
-        if opening < 2 * MIN_RUN_PX:
+        if opening < 2 * min_run:
             teeth[side] = SideValue(0.0, scale.length(1.0)[1], "image")
             gums[side] = SideValue(0.0, scale.length(1.0)[1], "image")
             continue
         # Lip colour: the upper lip's body, halfway between its outer border (Cupid's bow) and its free edge.
         outer = landmarks_px[pts.cupids_bow_peak, :2] + np.array([upper[0] - landmarks_px[pts.cupids_bow_peak, 0], 0])
         lip_at = np.floor((outer + upper) / 2).astype(int)
-        start = upper - START_ABOVE_FRACTION * opening * axis
-        steps = np.arange(0.0, opening * (1 + START_ABOVE_FRACTION), 1.0)
+        start = upper - above * opening * axis
+        steps = np.arange(0.0, opening * (1 + above), 1.0)
         samples = start[None, :] + steps[:, None] * axis[None, :]
         # Pixel i covers [i, i + 1): floor, so that a mirrored frame samples exactly the mirrored pixels.
         xs, ys = np.floor(samples[:, 0]).astype(int), np.floor(samples[:, 1]).astype(int)
@@ -161,8 +154,8 @@ def _tooth_and_gum_show_once(
         patch = rgb[max(0, lip_at[1] - 1) : lip_at[1] + 2, max(0, lip_at[0] - 1) : lip_at[0] + 2].reshape(-1, 3)
         lip_lab = srgb_to_lab(patch).mean(axis=0)
         # Only below the mesh's free edge may gum be counted (above it is lip of the same colour).
-        skip = round(START_ABOVE_FRACTION * opening)
-        tooth_px, gum_px = show_along_profile(lab[skip:], lip_lab)
+        skip = round(above * opening)
+        tooth_px, gum_px = show_along_profile(lab[skip:], lip_lab, limits=limits)
         t_mm, t_sigma = scale.length(tooth_px)
         g_mm, g_sigma = scale.length(gum_px)
         teeth[side] = SideValue(t_mm, t_sigma, "image")

@@ -24,9 +24,10 @@ import numpy as np
 
 from facebalance.dynamics.mirror import mirror_blendshape_names, mirror_landmarks, mirror_rotation
 from facebalance.errors import MultipleFaces
-from facebalance.vision.landmarker import MESH_POINT_COUNT, _native_stderr_silenced
+from facebalance.geometry.pose import HeadPose, head_pose_from_rotation, nearest_rotation
+from facebalance.vision.landmarker import MESH_POINT_COUNT, native_stderr_silenced
 from facebalance.vision.models import FACE_LANDMARKER, read_verified
-from facebalance.vision.pose import HeadPose, head_pose_from_matrix, rotation_in_image_axes
+from facebalance.vision.pose import rotation_in_image_axes
 
 #: The 52 blendshape scores of the Face Landmarker, in the model's output order (ARKit names; ``Left`` and
 #: ``Right`` as the model names them).
@@ -89,8 +90,6 @@ _BLENDSHAPE_INDEX = {name: i for i, name in enumerate(BLENDSHAPE_NAMES)}
 SETTLE_RUNS = 6
 #: Time between those runs, milliseconds (a frame interval at 10 fps).
 SETTLE_STEP_MS = 100
-# Image axes (y down, z into the scene) <-> MediaPipe camera axes (y up, z toward the viewer).
-_CAMERA_FLIP = np.diag([1.0, -1.0, -1.0])
 
 
 @dataclass(frozen=True)
@@ -131,9 +130,7 @@ class Observation:
 
     @property
     def pose(self) -> HeadPose:
-        matrix = np.eye(4)
-        matrix[:3, :3] = _CAMERA_FLIP @ self.rotation @ _CAMERA_FLIP
-        return head_pose_from_matrix(matrix)
+        return head_pose_from_rotation(self.rotation)
 
     def blendshape(self, name: str) -> float:
         return float(self.blendshapes[_BLENDSHAPE_INDEX[name]])
@@ -145,15 +142,6 @@ def blendshape_index(name: str) -> int:
         return _BLENDSHAPE_INDEX[name]
     except KeyError:
         raise KeyError(f"unknown blendshape {name!r}; known: {', '.join(BLENDSHAPE_NAMES)}") from None
-
-
-def _nearest_rotation(matrix: np.ndarray) -> np.ndarray:
-    u, _, vt = np.linalg.svd(matrix)
-    r: np.ndarray = u @ vt
-    if np.linalg.det(r) < 0:
-        u[:, -1] *= -1
-        r = u @ vt
-    return r
 
 
 def combine_mirrored(direct: Observation | None, mirrored: Observation | None, width_px: float) -> Observation | None:
@@ -182,7 +170,7 @@ def combine_mirrored(direct: Observation | None, mirrored: Observation | None, w
     return Observation(
         landmarks_px=(direct.landmarks_px + back.landmarks_px) / 2.0,
         blendshapes=(direct.blendshapes + back.blendshapes) / 2.0,
-        rotation=_nearest_rotation((direct.rotation + back.rotation) / 2.0),
+        rotation=nearest_rotation((direct.rotation + back.rotation) / 2.0),
     )
 
 
@@ -263,7 +251,7 @@ class _Adapter:
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         count = 2 if self.options.symmetrise else 1
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             self._tasks = [_Task(self.options, video=self._video, max_faces=self._max_faces) for _ in range(count)]
             # The first inference initialises the XNNPACK delegate, which logs; do it here, silenced. In VIDEO
             # mode it uses timestamp 0, so real frames start at 1 ms.
@@ -273,7 +261,7 @@ class _Adapter:
     def close(self) -> None:
         if not self._tasks:
             return
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             for task in self._tasks:
                 task.close()
         self._tasks = []

@@ -22,9 +22,9 @@ from typing import BinaryIO, Literal, Protocol
 import cv2
 import numpy as np
 
-from facebalance.analysis import PhotoAnalysis
 from facebalance.assessment import PatientContext
 from facebalance.norms import NormSet, load_norm_set
+from facebalance.photo import PhotoAnalysis
 from facebalance.profile.assessment import ProfileAssessment, assess_profile
 from facebalance.profile.calibration import FrontalReference, RulerDistance, ScaleSource
 from facebalance.profile.contour import (

@@ -1,1 +1,2 @@
-"""The standardized photo session: view protocol, per-photo quality checks, before/after comparison."""
+"""The standardized photo session: view protocol and per-photo quality checks (before/after comparison:
+:mod:`facebalance.beforeafter`)."""

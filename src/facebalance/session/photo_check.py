@@ -15,6 +15,7 @@ from typing import Any
 from facebalance.anatomy.frame import head_frame
 from facebalance.assessment import iris_reference, visible_iris_diameter_px
 from facebalance.errors import FacebalanceError
+from facebalance.geometry.pose import HeadPose
 from facebalance.norms import load_norm_set
 from facebalance.session.protocol import Protocol, ViewSpec
 from facebalance.session.quality import (
@@ -30,10 +31,11 @@ from facebalance.session.quality import (
     framing_check,
     identify_view,
     pose_check,
+    pose_warn_band,
     worst,
 )
 from facebalance.vision import FaceLandmarker, load_image
-from facebalance.vision.pose import HeadPose, rotation_in_image_axes
+from facebalance.vision.pose import rotation_in_image_axes
 
 
 @dataclass
@@ -158,7 +160,7 @@ def check_photo(
     reference = iris_reference(load_norm_set())
     iris_full = visible_iris_diameter_px(pts, reference) * image.scale_to_full
     checks = [
-        pose_check(face.pose, view),
+        pose_check(face.pose, view, warn_band=pose_warn_band(protocol)),
         face_size_check(iris_full, protocol, iris_diameter_mm=reference.diameter_mm),
         framing_check(pts, image.size_px, protocol),
         focus_check(rgb, pts, protocol),

@@ -6,6 +6,7 @@ Messages address the photographer: "turn the head 8 degrees to the patient's lef
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -14,12 +15,10 @@ import numpy as np
 
 from facebalance.anatomy.frame import HeadFrame
 from facebalance.anatomy.landmarks import FACE_OVAL, Landmark
-from facebalance.session.protocol import Protocol, ViewSpec
-from facebalance.vision.pose import HeadPose
+from facebalance.geometry.pose import HeadPose
+from facebalance.session.protocol import Protocol, ViewSpec, load_protocol
 
 Status = Literal["pass", "warn", "fail", "skip"]
-#: Beyond tolerance but within this multiple of it, a pose is a warning rather than a failure.
-POSE_WARN_BAND = 1.5
 _RANK = {"pass": 0, "skip": 0, "warn": 1, "fail": 2}
 
 
@@ -57,8 +56,26 @@ def _grade(excess: float, warn_band: float) -> Status:
     return "warn" if excess <= warn_band else "fail"
 
 
-def pose_check(pose: HeadPose, view: ViewSpec) -> Check:
+@functools.lru_cache(maxsize=1)
+def _packaged_pose_warn_band() -> float:
+    return float(load_protocol().limit("pose", "warn_band"))
+
+
+def pose_warn_band(protocol: Protocol | None = None) -> float:
+    """How far beyond its tolerance a pose is a warning rather than a failure (a multiple of the tolerance).
+
+    The protocol's ``[checks.pose] warn_band``; the packaged protocol's when ``protocol`` is ``None`` or is a
+    clinic file written without one.
+    """
+    if protocol is not None and "warn_band" in protocol.checks.get("pose", {}):
+        return float(protocol.limit("pose", "warn_band"))
+    return _packaged_pose_warn_band()
+
+
+def pose_check(pose: HeadPose, view: ViewSpec, *, warn_band: float | None = None) -> Check:
     """Head pose against the view's target and tolerances.
+
+    ``warn_band`` is :func:`pose_warn_band` (default: the packaged protocol's).
 
     Examples
     --------
@@ -66,21 +83,22 @@ def pose_check(pose: HeadPose, view: ViewSpec) -> Check:
     >>> pose_check(HeadPose(yaw_deg=-8.0, pitch_deg=0.0, roll_deg=0.0), v).message
     "turn the head 8 degrees to the patient's left"
     """
+    band = (warn_band if warn_band is not None else pose_warn_band()) - 1
     problems: list[tuple[Status, str]] = []
     yaw_delta = pose.yaw_deg - view.yaw_deg
-    status = _grade(abs(yaw_delta) - view.yaw_tolerance_deg, (POSE_WARN_BAND - 1) * view.yaw_tolerance_deg)
+    status = _grade(abs(yaw_delta) - view.yaw_tolerance_deg, band * view.yaw_tolerance_deg)
     if status != "pass":
         side = "right" if yaw_delta > 0 else "left"
         problems.append((status, f"turn the head {abs(yaw_delta):.0f} degrees to the patient's {side}"))
     if view.pitch_deg is not None and view.pitch_tolerance_deg is not None:
         delta = pose.pitch_deg - view.pitch_deg
-        status = _grade(abs(delta) - view.pitch_tolerance_deg, (POSE_WARN_BAND - 1) * view.pitch_tolerance_deg)
+        status = _grade(abs(delta) - view.pitch_tolerance_deg, band * view.pitch_tolerance_deg)
         if status != "pass":
             how = "lower the chin" if delta > 0 else "raise the chin"
             problems.append((status, f"{how} {abs(delta):.0f} degrees (Frankfort plane horizontal)"))
     if view.roll_deg is not None and view.roll_tolerance_deg is not None:
         delta = pose.roll_deg - view.roll_deg
-        status = _grade(abs(delta) - view.roll_tolerance_deg, (POSE_WARN_BAND - 1) * view.roll_tolerance_deg)
+        status = _grade(abs(delta) - view.roll_tolerance_deg, band * view.roll_tolerance_deg)
         if status != "pass":
             side = "right" if delta > 0 else "left"
             problems.append(

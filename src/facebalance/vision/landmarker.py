@@ -17,8 +17,9 @@ from typing import Any, Self
 
 import numpy as np
 
+from facebalance.geometry.pose import HeadPose
 from facebalance.vision.models import FACE_LANDMARKER, VendoredModel, read_verified
-from facebalance.vision.pose import HeadPose, head_pose_from_matrix
+from facebalance.vision.pose import head_pose_from_matrix
 
 #: Number of points in the face mesh with iris refinement.
 MESH_POINT_COUNT = 478
@@ -61,8 +62,12 @@ class FaceMesh:
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null while the native graph starts or stops."""
+def native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null while the native graph starts or stops.
+
+    MediaPipe's native code logs to the process's stderr directly (not through Python), so every adapter
+    that starts or stops a graph (this landmarker, the dynamics tracker) wraps that in this context.
+    """
     try:
         sys.stderr.flush()
         saved = os.dup(2)
@@ -117,14 +122,14 @@ class MediaPipeTask:
         model = read_verified(self.model)
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             self._task = self._create(model)
             self._warm_up()
 
     def close(self) -> None:
         if self._task is None:
             return
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             self._task.close()
         self._task = None
 

@@ -13,7 +13,6 @@ in the calling process, without a pool; two are spawned processes.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,11 +23,12 @@ from rich.console import Console
 from rich.table import Table
 
 from facebalance.batch import BatchSummary, analyze_task, run_batch
+from facebalance.bench.common import load_average_text
 
 #: The section of docs/performance.md this bench owns.
 SECTION = "bench-batch"
 #: The shared London set's neutral photos, beside the repository (``../shared``).
-DEFAULT_DATASET = Path(__file__).resolve().parents[3] / "shared" / "data" / "london_frontal" / "neutral"
+DEFAULT_DATASET = Path(__file__).resolve().parents[4] / "shared" / "data" / "london_frontal" / "neutral"
 #: Worker counts compared.
 WORKER_COUNTS = (1, 2)
 
@@ -68,13 +68,6 @@ def measure(
             )
             runs.append(BatchRun(workers=workers, summary=summary))
     return runs
-
-
-def _load_average() -> str:
-    try:
-        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    except (AttributeError, OSError):
-        return "not available"
 
 
 def render_section(
@@ -131,7 +124,7 @@ def run_bench_batch(*, dataset: Path, write: Path | None, console: Console) -> b
         )
         return False
     command = "facebalance bench-batch" + (f" --write {write}" if write is not None else "")
-    load_average = _load_average()
+    load_average = load_average_text()
     runs = measure(photos, console=console)
     console.print(render_table(runs))
     if write is not None:

@@ -34,6 +34,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from facebalance.bench.common import load_average_text
 from facebalance.errors import FacebalanceError
 
 SECTION = "bench-clinic"
@@ -477,13 +478,6 @@ def measure_database(
 # --- the report ------------------------------------------------------------------------------------------
 
 
-def _load_average() -> str:
-    try:
-        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    except (AttributeError, OSError):
-        return "not available"
-
-
 def render_section(
     runs: Sequence[DatabaseRun],
     *,
@@ -571,7 +565,7 @@ def run_bench_clinic(
         import httpx  # noqa: F401
     except ImportError:
         raise BenchError("bench-clinic needs httpx.", hint="pip install httpx (or the dev extra).") from None
-    load_average = _load_average()
+    load_average = load_average_text()
     runs = []
     for url in ([None] if sqlite else []) + list(database_urls):
         run = measure_database(

@@ -19,14 +19,13 @@ How the numbers are taken:
 
 from __future__ import annotations
 
-import contextlib
 import cProfile
 import os
 import platform
 import pstats
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +39,7 @@ from PIL import Image
 from rich.console import Console
 from rich.table import Table
 
+from facebalance.bench.common import current_load_average, pinned_to_one_cpu
 from facebalance.evaluation.common import write_section
 
 #: The end-to-end budget for one 24 MP JPEG on one core, model already loaded.
@@ -80,7 +80,7 @@ THREAD_ENV_VARS = (
     "TF_NUM_INTEROP_THREADS",
 )
 
-_REPO = Path(__file__).resolve().parents[2]
+_REPO = Path(__file__).resolve().parents[3]
 #: The bundled frontal photos; the bench runs from a source checkout (``make bench``).
 BUNDLED_LONDON = _REPO / "tests" / "data" / "london"
 #: The photo the 24 MP frame is built from.
@@ -88,7 +88,7 @@ BENCH_SOURCE_PHOTO = BUNDLED_LONDON / "001_03.jpg"
 #: The three neutral frontal photos (``_03``; ``001_08`` is the same sitter smiling).
 BATCH_PHOTO_GLOB = "*_03.jpg"
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 class Stage(StrEnum):
@@ -294,27 +294,6 @@ def time_stage(
     return summarise(stage, samples)
 
 
-def _allowed_cpus() -> set[int] | None:
-    getter = getattr(os, "sched_getaffinity", None)
-    return set(getter(0)) if getter is not None else None
-
-
-@contextlib.contextmanager
-def pinned_to_one_cpu() -> Iterator[str]:
-    """Run the block on the lowest allowed CPU; yields how (or why not) the process was pinned."""
-    allowed = _allowed_cpus()
-    setter = getattr(os, "sched_setaffinity", None)
-    if allowed is None or setter is None:
-        yield "not pinned (os.sched_setaffinity is not available on this OS)"
-        return
-    cpu = min(allowed)
-    setter(0, {cpu})
-    try:
-        yield f"single-photo stages pinned to CPU {cpu} with os.sched_setaffinity"
-    finally:
-        setter(0, allowed)
-
-
 def _process_threads() -> int | None:
     """Threads of this process (Linux ``/proc``); MediaPipe starts its own pools."""
     try:
@@ -331,14 +310,6 @@ def _version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def current_load_average() -> tuple[float, float, float] | None:
-    """The 1, 5 and 15 minute load averages, where the OS reports them."""
-    try:
-        return os.getloadavg()
-    except (AttributeError, OSError):
-        return None
 
 
 def machine_info(
