@@ -24,11 +24,12 @@ analyze: install
 	$(VENV)/bin/facebalance analyze tests/data/london/001_03.jpg tests/data/london/042_03.jpg \
 		tests/data/london/030_03.jpg --out-dir out
 
-## Lint, type check (strict on the planner) and every test (tests needing ../shared skip with a reason when it is absent).
+## Lint, type check (strict on the core), the import contract (pyproject.toml) and every test (tests needing ../shared skip with a reason when it is absent).
 test: install
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
-	$(VENV)/bin/mypy --strict -p facebalance.planning
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 ## The clinic suite on a throwaway PostgreSQL server (127.0.0.1, temporary folder; installed if missing).

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from facebalance.version import __version__
 
 if TYPE_CHECKING:
     from facebalance.analysis import analyze_photo

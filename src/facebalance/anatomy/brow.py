@@ -60,7 +60,7 @@ def _bilinear(gray: np.ndarray | _LuminanceAtReads, xy: np.ndarray) -> np.ndarra
     fx, fy = x - x0, y - y0
     top = gray[y0, x0] * (1 - fx) + gray[y0, x0 + 1] * fx
     bottom = gray[y0 + 1, x0] * (1 - fx) + gray[y0 + 1, x0 + 1] * fx
-    return top * (1 - fy) + bottom * fy
+    return np.asarray(top * (1 - fy) + bottom * fy)
 
 
 def refine_brow_margin(

@@ -50,7 +50,7 @@ class HeadFrame:
         """Map frontal-plane head-frame points (N, 2) back to image pixels (N, 2), for drawing."""
         pts = np.atleast_2d(np.asarray(points_xy, dtype=np.float64))
         full = np.column_stack([pts, np.zeros(len(pts))])
-        return (full @ self.rotation.T + self.origin_px)[:, :2]
+        return np.asarray((full @ self.rotation.T + self.origin_px)[:, :2])
 
 
 def head_frame(landmarks_px: np.ndarray, rotation: np.ndarray, pose: HeadPose) -> HeadFrame:
@@ -97,4 +97,4 @@ def head_frame(landmarks_px: np.ndarray, rotation: np.ndarray, pose: HeadPose) -
 def image_to_head(frame: HeadFrame, point_px: np.ndarray, depth_px: float = 0.0) -> np.ndarray:
     """Map an image point (x, y), at an assumed depth (image z), into the head frame's (x, y)."""
     p = np.array([point_px[0], point_px[1], depth_px], dtype=np.float64)
-    return ((p - frame.origin_px) @ frame.rotation)[:2]
+    return np.asarray(((p - frame.origin_px) @ frame.rotation)[:2])

@@ -16,8 +16,8 @@ from facebalance.commands import report_error
 from facebalance.errors import FacebalanceError
 
 if TYPE_CHECKING:
-    from facebalance.analysis import PhotoAnalysis
     from facebalance.norms import NormSet
+    from facebalance.photo import PhotoAnalysis
     from facebalance.profile.calibration import ScaleSource
     from facebalance.report.output import OutputTargets
     from facebalance.vision import FaceLandmarker

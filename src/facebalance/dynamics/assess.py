@@ -435,7 +435,7 @@ def _rest_frames(
 ) -> np.ndarray:
     """Usable frames whose every smoothed activation is under ``fraction`` of its threshold."""
     ratio = rolling_median(activation, window) / thresholds
-    return usable & (np.nan_to_num(ratio, nan=np.inf) < fraction).all(axis=1)
+    return np.asarray(usable & (np.nan_to_num(ratio, nan=np.inf) < fraction).all(axis=1))
 
 
 def _rest(run: _Run, activity: _Activity, usable: np.ndarray, transforms: list[Affine3 | None]) -> _Rest:

@@ -115,7 +115,7 @@ def mirror_partners(vertices: np.ndarray) -> np.ndarray:
     """
     reflected = vertices * np.array([-1.0, 1.0, 1.0])
     distance = np.linalg.norm(vertices[:, None, :] - reflected[None, :, :], axis=2)
-    return np.argmin(distance, axis=1)
+    return np.asarray(np.argmin(distance, axis=1))
 
 
 @functools.lru_cache(maxsize=1)

@@ -99,7 +99,7 @@ class Affine3:
 
     def apply(self, points: np.ndarray) -> np.ndarray:
         """Map points of shape (..., 3)."""
-        return np.asarray(points, dtype=np.float64) @ self.linear.T + self.shift
+        return np.asarray(np.asarray(points, dtype=np.float64) @ self.linear.T + self.shift)
 
     def inverse(self) -> Affine3:
         inv = np.linalg.inv(self.linear)

@@ -117,7 +117,7 @@ def movement_signals(
 
 def bilateral(signals: dict[str, np.ndarray], name: str) -> np.ndarray:
     """Mean of the right and left signal ``name`` (symmetric under mirroring)."""
-    return (signals[f"{name}_right"] + signals[f"{name}_left"]) / 2.0
+    return np.asarray((signals[f"{name}_right"] + signals[f"{name}_left"]) / 2.0)
 
 
 def peak_signal(kind: ExpressionKind, signals: dict[str, np.ndarray], iris_px: float) -> np.ndarray:
@@ -132,7 +132,7 @@ def peak_signal(kind: ExpressionKind, signals: dict[str, np.ndarray], iris_px: f
     if kind is ExpressionKind.BROW_RAISE:
         return px("brow_elevation")
     if kind is ExpressionKind.FROWN:
-        return px("brow_medial_descent") + px("glabellar_approach")
+        return np.asarray(px("brow_medial_descent") + px("glabellar_approach"))
     if kind is ExpressionKind.EYE_CLOSURE:
         return bilateral(signals, "eye_closure")
     if kind is ExpressionKind.SMILE:
@@ -140,8 +140,8 @@ def peak_signal(kind: ExpressionKind, signals: dict[str, np.ndarray], iris_px: f
     if kind is ExpressionKind.PUCKER:
         return -px("commissure_lateral")
     if kind is ExpressionKind.EEE:
-        return px("commissure_excursion") + px("lower_lip_depression")
-    return -np.abs(px("commissure_excursion")) - np.abs(px("brow_elevation"))
+        return np.asarray(px("commissure_excursion") + px("lower_lip_depression"))
+    return np.asarray(-np.abs(px("commissure_excursion")) - np.abs(px("brow_elevation")))
 
 
 def raw_activations(blendshapes: np.ndarray, expressions: tuple[ExpressionSpec, ...]) -> np.ndarray:

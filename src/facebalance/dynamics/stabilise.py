@@ -76,4 +76,4 @@ def align(points: np.ndarray, reference: np.ndarray, stable: tuple[int, ...] = S
 
 def to_head_frame(frame: HeadFrame, points_px: np.ndarray) -> np.ndarray:
     """Express reference-image points (..., 3) in the reference's head frame (x to the patient's left, y down)."""
-    return (np.asarray(points_px, dtype=np.float64) - frame.origin_px) @ frame.rotation
+    return np.asarray((np.asarray(points_px, dtype=np.float64) - frame.origin_px) @ frame.rotation)

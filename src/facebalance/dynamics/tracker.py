@@ -199,7 +199,7 @@ class _Task:
     """One MediaPipe Face Landmarker task (VIDEO or IMAGE mode)."""
 
     def __init__(self, options: TrackerOptions, *, video: bool, max_faces: int) -> None:
-        from mediapipe.tasks.python import BaseOptions, vision  # type: ignore[import-untyped]
+        from mediapipe.tasks.python import BaseOptions, vision
 
         mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
         task_options = vision.FaceLandmarkerOptions(
@@ -216,7 +216,7 @@ class _Task:
         self.task: Any = vision.FaceLandmarker.create_from_options(task_options)
 
     def run(self, rgb: np.ndarray, timestamp_ms: int) -> list[Observation]:
-        import mediapipe as mp  # type: ignore[import-untyped]
+        import mediapipe as mp
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         result = self.task.detect_for_video(image, timestamp_ms) if self.video else self.task.detect(image)

@@ -51,7 +51,7 @@ class Similarity:
 
     def apply(self, points: np.ndarray) -> np.ndarray:
         """Map source points of shape (..., d) to target points (..., d)."""
-        return np.asarray(points, dtype=np.float64) @ (self.scale * self.rotation).T + self.translation
+        return np.asarray(np.asarray(points, dtype=np.float64) @ (self.scale * self.rotation).T + self.translation)
 
     def inverse(self) -> Similarity:
         """The similarity taking target points back to source points: ``R^T (x - t) / scale``."""

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from facebalance import __version__
 from facebalance.planning.cadence import ToxinCadence
 from facebalance.planning.datafiles import packaged_text
 from facebalance.planning.documents import (
@@ -32,6 +31,7 @@ from facebalance.planning.documents import (
 from facebalance.planning.pricing import PriceRange
 from facebalance.planning.safety import ScreenResult
 from facebalance.planning.timeline import ItemTimeline, MaintenanceEntry
+from facebalance.version import __version__
 
 PLAN_SCHEMA = "facebalance.treatment_plan"
 PLAN_SCHEMA_VERSION = "1.0"

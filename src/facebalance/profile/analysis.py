@@ -7,7 +7,7 @@ pure :func:`facebalance.profile.assessment.assess_profile`.
 
 :func:`detect_view` tells a frontal photo from a left or right profile, for the CLI's ``analyze`` to pick
 the path. The yaw limits between the views are the photo protocol's ``[checks.view_detection]``
-(:mod:`facebalance.session.protocol`).
+(``session/data/protocol_default.toml``, or the clinic protocol the caller passes).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal, Protocol
+from typing import Any, BinaryIO, Literal, Protocol
 
 import cv2
 import numpy as np
@@ -45,8 +45,7 @@ from facebalance.profile.errors import (
 from facebalance.profile.frame import Facing, mirror_x
 from facebalance.profile.landmarks import ProfilePoint, locate_landmarks
 from facebalance.profile.segmentation import PersonMask, PersonSegmenter
-from facebalance.session.protocol import Protocol as PhotoProtocol
-from facebalance.session.protocol import load_protocol
+from facebalance.provenance import packaged_table
 from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
 
 View = Literal["frontal", "profile_left", "profile_right", "unknown"]
@@ -159,17 +158,26 @@ class ViewLimits:
     profile_min_yaw_deg: float
 
     @classmethod
-    def of(cls, protocol: PhotoProtocol | None = None) -> ViewLimits:
-        """The limits of ``protocol`` (the default protocol when not given).
+    def of(cls, protocol: HasLimits | None = None) -> ViewLimits:
+        """The limits of ``protocol`` (a :class:`facebalance.session.protocol.Protocol`); the packaged
+        default protocol's when not given (read as data: the session layer sits above the profile path).
 
         >>> ViewLimits.of()
         ViewLimits(frontal_max_yaw_deg=30.0, profile_min_yaw_deg=60.0)
         """
-        p = protocol or load_protocol()
-        return cls(
-            float(p.limit("view_detection", "frontal_max_yaw_deg")),
-            float(p.limit("view_detection", "profile_min_yaw_deg")),
-        )
+        if protocol is not None:
+            return cls(
+                float(protocol.limit("view_detection", "frontal_max_yaw_deg")),
+                float(protocol.limit("view_detection", "profile_min_yaw_deg")),
+            )
+        checks = packaged_table("facebalance.session", "protocol_default.toml")["checks"]["view_detection"]
+        return cls(float(checks["frontal_max_yaw_deg"]), float(checks["profile_min_yaw_deg"]))
+
+
+class HasLimits(Protocol):
+    """What :meth:`ViewLimits.of` needs of a photo protocol: its check limits by table and key."""
+
+    def limit(self, check: str, key: str) -> Any: ...
 
 
 def _faces(rgb: np.ndarray, landmarker: FaceLandmarker | None) -> list[FaceMesh]:
@@ -236,7 +244,7 @@ def detect_view(
         return "unknown"
     facing, _ = facing_from_mask(mask)
     if facing is None:
-        return mesh_view if mesh_view != "frontal" else "unknown"
+        return mesh_view
     return "profile_right" if facing == "right" else "profile_left"
 
 

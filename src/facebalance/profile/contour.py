@@ -168,7 +168,7 @@ def _normals(points: np.ndarray) -> np.ndarray:
     smooth = gaussian_smooth(points, 3.0)
     d = np.gradient(smooth, axis=0)
     n = np.column_stack([d[:, 1], -d[:, 0]])
-    return n / np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-9)
+    return np.asarray(n / np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-9))
 
 
 def refine_outline(

@@ -70,7 +70,7 @@ class ProfileFrame:
     def to_image(self, uv: np.ndarray) -> np.ndarray:
         """Frame coordinates (N, 2) or (2,) back to canonical image pixels."""
         pts = np.asarray(uv, dtype=np.float64)
-        return pts[..., :1] * self.anterior + pts[..., 1:2] * self.inferior
+        return np.asarray(pts[..., :1] * self.anterior + pts[..., 1:2] * self.inferior)
 
 
 def mirror_x(points_xy: np.ndarray, width: int) -> np.ndarray:

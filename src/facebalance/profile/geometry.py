@@ -48,7 +48,7 @@ def resample_polyline(points: np.ndarray, spacing: float) -> np.ndarray:
     keep = np.concatenate([[True], seg > 0])
     arc, pts = arc[keep], pts[keep]
     if arc[-1] == 0:
-        return pts[:1].copy()
+        return np.asarray(pts[:1].copy())
     s = np.arange(0.0, arc[-1] + 1e-9, spacing)
     return np.column_stack([np.interp(s, arc, pts[:, 0]), np.interp(s, arc, pts[:, 1])])
 
@@ -95,7 +95,7 @@ def depth_under_chord(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
     [2.0]
     """
     n = outward_normal(a, b)
-    return (np.asarray(a, dtype=np.float64) - np.atleast_2d(points)) @ n
+    return np.asarray((np.asarray(a, dtype=np.float64) - np.atleast_2d(points)) @ n)
 
 
 def signed_distance_to_line(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:

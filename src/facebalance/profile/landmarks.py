@@ -531,7 +531,7 @@ class _Locator:
         """Direction of the outline at each sample in the frame, degrees: 0 = straight down, -90 = backward."""
         du = np.gradient(self.u)
         dv = np.gradient(self.v)
-        return np.degrees(np.arctan2(du, dv))
+        return np.asarray(np.degrees(np.arctan2(du, dv)))
 
     def _submental_start(self, i_prn: int, stop: int) -> int | None:
         """Start of the submental line: the first stretch, well below the nose, where the outline runs

@@ -76,7 +76,7 @@ def timeline_chart(visits: Sequence[tuple[str, date]], windows: Sequence[tuple[s
         ax.barh(y, (end - start).days, left=start, height=0.5, color="#9fc5e8")
         y -= 1
     ax.set_yticks(range(len(labels) - 1, -1, -1), labels, fontsize=6.5)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
     ax.tick_params(axis="x", labelsize=6.5)
     ax.grid(axis="x", color="#dddddd", linewidth=0.5)
     return _png(fig)

@@ -10,8 +10,8 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from facebalance.analysis import PhotoAnalysis
 from facebalance.anatomy.landmarks import Landmark
+from facebalance.photo import PhotoAnalysis
 from facebalance.report.document import named_points_px
 from facebalance.zones.symmetry import midline_x
 

@@ -21,16 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from facebalance import __version__
 from facebalance.anatomy.landmarks import Landmark
 from facebalance.profile.landmarks import DEFINITIONS
+from facebalance.version import __version__
 from facebalance.zones.midface import alare_indices
 
 if TYPE_CHECKING:
-    from facebalance.analysis import PhotoAnalysis
     from facebalance.assessment import PatientContext
     from facebalance.findings import Finding, NormComparison
     from facebalance.norms import NormSet
+    from facebalance.photo import PhotoAnalysis
     from facebalance.profile.analysis import ProfileAnalysis
     from facebalance.vision import LoadedImage
     from facebalance.zones.base import Measurement

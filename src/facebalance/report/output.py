@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from facebalance.analysis import PhotoAnalysis
+    from facebalance.photo import PhotoAnalysis
     from facebalance.profile.analysis import ProfileAnalysis
 
 
@@ -44,7 +44,7 @@ class OutputTargets:
 
         ``stem`` names the files in :attr:`out_dir`.
         """
-        from facebalance.analysis import PhotoAnalysis
+        from facebalance.photo import PhotoAnalysis
         from facebalance.report.document import analysis_document, profile_document
         from facebalance.report.summary import print_profile_summary, print_summary
 

@@ -11,8 +11,8 @@ from rich.table import Table
 from facebalance.zones.base import Zone
 
 if TYPE_CHECKING:
-    from facebalance.analysis import PhotoAnalysis
     from facebalance.findings import Finding, NormComparison
+    from facebalance.photo import PhotoAnalysis
     from facebalance.profile.analysis import ProfileAnalysis
     from facebalance.zones.base import Measurement
 

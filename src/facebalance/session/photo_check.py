@@ -127,28 +127,28 @@ def check_photo(
         )
     if not faces:
         # A true profile has no face mesh: read the view from the person's silhouette instead.
-        from facebalance.profile.analysis import detect_view
+        from facebalance.profile.analysis import ViewLimits, detect_view
 
-        silhouette = detect_view(rgb, landmarker=landmarker)
+        silhouette = detect_view(rgb, landmarker=landmarker, limits=ViewLimits.of(protocol))
         identified, reason = identify_view(
             None, None, protocol, silhouette_view=silhouette if silhouette.startswith("profile") else None
         )
         known = {v.id for v in protocol.views}
         chosen = target or (identified if identified in known else None)
-        view = protocol.view(chosen) if chosen else None
+        meshless = protocol.view(chosen) if chosen else None
         checks = [
             Check(
                 "face",
-                "fail" if view is None or view.mesh else "skip",
+                "fail" if meshless is None or meshless.mesh else "skip",
                 None,
                 None,
                 "no face was found; face the patient to the camera, well lit"
-                if view is None or view.mesh
+                if meshless is None or meshless.mesh
                 else "profile view: no face mesh expected",
             )
         ]
-        if view is not None and not view.mesh:
-            checks.append(backdrop_check(rgb, view, protocol))
+        if meshless is not None and not meshless.mesh:
+            checks.append(backdrop_check(rgb, meshless, protocol))
         return PhotoCheck(label, target, identified, reason, None, checks)
 
     face = faces[0]

@@ -26,7 +26,7 @@ def rotation_in_image_axes(transformation: np.ndarray) -> np.ndarray:
     """
     # The matrix may carry a uniform scale; keep the pure rotation.
     rotation = nearest_rotation(np.asarray(transformation, dtype=np.float64)[:3, :3])
-    return _FLIP @ rotation @ _FLIP
+    return np.asarray(_FLIP @ rotation @ _FLIP)
 
 
 def head_pose_from_matrix(transformation: np.ndarray) -> HeadPose:

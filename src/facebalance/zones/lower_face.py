@@ -20,7 +20,7 @@ from facebalance.zones.midface import alare_points
 
 def stomion(frame: HeadFrame) -> np.ndarray:
     """Midpoint of the inner upper- and lower-lip midline points (lips closed)."""
-    return (frame.point(Landmark.STOMION_UPPER) + frame.point(Landmark.STOMION_LOWER)) / 2.0
+    return np.asarray((frame.point(Landmark.STOMION_UPPER) + frame.point(Landmark.STOMION_LOWER)) / 2.0)
 
 
 def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Measurement]:

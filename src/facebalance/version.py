@@ -1,0 +1,4 @@
+"""The package's version, in a module of its own so that every layer can read it without importing the
+package root (which offers the photo-level API)."""
+
+__version__ = "0.1.0"
