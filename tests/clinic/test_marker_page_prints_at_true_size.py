@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from clinic.clinic_records import ClinicRecords
 from facebalance.vision.marker import find_marker, load_marker_spec
+from tests.clinic.clinic_records import ClinicRecords
 
 PRINT_DPI = 300
 #: The printed square's side against the specification: the PDF and raster pipeline's own rounding.

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from synthetic_eyes import render_eyes
 
 from facebalance.anatomy.calibration import IrisReference, calibrate_from_limbus, limbus_fits_agree
 from facebalance.anatomy.limbus import LimbusSource, fit_limbi
 from facebalance.errors import CalibrationError
+from tests.core.synthetic_eyes import render_eyes
 
 
 def test_a_closed_eye_keeps_the_mesh_estimate_and_says_why() -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from synthetic_eyes import EyeScene, render_eyes, with_mesh_error
 
 from facebalance.anatomy.limbus import EyeOutline, LimbusSource, fit_limbi
+from tests.core.synthetic_eyes import EyeScene, render_eyes, with_mesh_error
 
 #: Largest relative error of a rendered iris's diameter (the aim for real photos is 2 % SD).
 DIAMETER_TOLERANCE = 0.01

@@ -12,7 +12,7 @@ from facebalance.evaluation.marker import composite_marker_photo
 from facebalance.report.document import analysis_document
 from facebalance.vision import FaceLandmarker
 from facebalance.vision.marker import load_marker_spec
-from shared_data import BUNDLED_LONDON
+from tests.shared_data import BUNDLED_LONDON
 
 #: The engine's scale from the marker against the composite's true scale: the marker's own error (the
 #: renders give 0.5 %) with room for the photo's JPEG noise around it.
