@@ -58,8 +58,9 @@ COARSE_RADIUS_RANGE = (0.7, 1.35)
 #: Centres searched by the coarse step: a square grid this far (fraction of the radius) around the mesh's
 #: iris centre, which can sit a third of a radius off on narrow eyes.
 COARSE_CENTRE_RANGE = 0.45
-COARSE_CENTRE_RANGE_VERTICAL = 0.45
-COARSE_CENTRE_STEPS = 11
+COARSE_CENTRE_STEPS = 9
+#: The coarse search uses every n-th ray (the fine step uses them all).
+COARSE_RAY_STEP = 2
 #: Width of the brightness bands compared on either side of a coarse radius, fraction of the radius.
 COARSE_BAND_FRACTION = 0.12
 #: Radial sampling step of the coarse and of the fine search, pixels.
@@ -257,9 +258,10 @@ def _coarse_scores(crop: _EyeCrop, radii: np.ndarray) -> tuple[np.ndarray, np.nd
     sampled = np.concatenate(
         [radii[0] - COARSE_STEP_PX * np.arange(band, 0, -1), radii, radii[-1] + COARSE_STEP_PX * np.arange(1, band + 1)]
     )
+    dirs, sides = crop.dirs[::COARSE_RAY_STEP], crop.side[::COARSE_RAY_STEP]
     # (centres, rays, radii) sample grid, flattened to one remap.
-    x = centres[:, None, None, 0] + crop.dirs[None, :, None, 0] * sampled[None, None, :]
-    y = centres[:, None, None, 1] + crop.dirs[None, :, None, 1] * sampled[None, None, :]
+    x = centres[:, None, None, 0] + dirs[None, :, None, 0] * sampled[None, None, :]
+    y = centres[:, None, None, 1] + dirs[None, :, None, 1] * sampled[None, None, :]
     n_c, n_r, n_s = x.shape
     flat_x, flat_y = x.reshape(n_c * n_r, n_s), y.reshape(n_c * n_r, n_s)
     values = _sample(crop.whiteness, flat_x, flat_y).reshape(n_c, n_r, n_s)
@@ -272,7 +274,7 @@ def _coarse_scores(crop: _EyeCrop, radii: np.ndarray) -> tuple[np.ndarray, np.nd
     step = (outside_mean - inside_mean) / (band * COARSE_STEP_PX)
     valid = ((count[..., i + band + 1] - count[..., i - band]) >= 2 * band + 1).astype(np.float32)
     means, coverages = [], []
-    for on_side in (crop.side, ~crop.side):
+    for on_side in (sides, ~sides):
         v = valid[:, on_side]
         count = v.sum(axis=1)
         means.append((step[:, on_side] * v).sum(axis=1) / np.maximum(count, 1))

@@ -814,10 +814,11 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         "Error = engine mm/px ÷ template-iris mm/px − 1. Both scales assume the same population iris "
         "diameter, so this is the error of finding the visible iris, not of the population assumption. "
         "The engine's stated 1σ is the scale uncertainty it reports with every measurement (population "
-        "iris SD and the two irises' disagreement); the SD column is the part this set can measure. "
+        "iris SD, the limbus fit's or the mesh's spread, the two irises' disagreement); the SD column is the "
+        "part this set can measure. "
         "Largest errors: " + ", ".join(f"{p.name} {e:+.1f} %" for e, p in worst) + ". The contour-to-visible "
-        "ratio the engine used was measured on this same set (in-sample); the leave-one-out figures under "
-        "the calibration constants are the out-of-sample estimate.",
+        "and limbus-to-visible ratios the engine used were measured on this same set (in-sample); the "
+        "leave-one-out figures under the calibration constants are the out-of-sample estimate.",
     )
     tables["end_to_end"] = _agreement_table(
         "(c) End to end: template measurement on the template's own iris scale vs the engine",
@@ -891,42 +892,27 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         "on closed lips moves it down by half the gap, lengthening the upper vermilion and shortening the lower.",
     )
     tables["limbus"] = _limbus_table(result)
-    r = result.ratio
-    loo = r.loo_scale_error_pct
-    lr = result.limbus_ratio
-    limbus_row = (
+    limbus_rows = (
         (
-            (
+            _ratio_row(
                 "limbus_fit_to_visible_ratio",
-                f"{fmt(result.toml_limbus_ratio, 3)} (SD {fmt(result.toml_limbus_ratio_sd, 3)})",
-                fmt(lr.mean, 3),
-                fmt(lr.sd, 3),
-                str(lr.n),
-                f"SE {fmt(lr.sd / math.sqrt(lr.n), 4)}; leave-one-out scale error mean |e| "
-                f"{fmt(float(np.abs(lr.loo_scale_error_pct).mean()), 2)} %, RMS "
-                f"{fmt(float(np.sqrt(np.mean(lr.loo_scale_error_pct**2))), 2)} %, max |e| "
-                f"{fmt(float(np.abs(lr.loo_scale_error_pct).max()), 2)} %; faces with the limbus found in both eyes",
+                result.toml_limbus_ratio,
+                result.toml_limbus_ratio_sd,
+                result.limbus_ratio,
+                "; faces with the limbus found in both eyes",
             ),
         )
-        if lr is not None
+        if result.limbus_ratio is not None
         else ()
     )
     tables["constants"] = ResultTable(
         "Calibration constants measured here",
         ("constant", "norms file", "measured", "SD", "n", "notes"),
         (
-            (
-                "mediapipe_iris_contour_to_visible_ratio",
-                f"{fmt(result.toml_ratio, 3)} (SD {fmt(result.toml_ratio_sd, 3)})",
-                fmt(r.mean, 3),
-                fmt(r.sd, 3),
-                str(r.n),
-                f"SE {fmt(r.sd / math.sqrt(r.n) if r.n else math.nan, 4)}; leave-one-out ratio "
-                f"{fmt(float(r.loo_ratios.min()), 3)}-{fmt(float(r.loo_ratios.max()), 3)}; leave-one-out "
-                f"scale error mean |e| {fmt(float(np.abs(loo).mean()), 2)} %, RMS "
-                f"{fmt(float(np.sqrt(np.mean(loo**2))), 2)} %, max |e| {fmt(float(np.abs(loo).max()), 2)} %",
+            _ratio_row(
+                "mediapipe_iris_contour_to_visible_ratio", result.toml_ratio, result.toml_ratio_sd, result.ratio
             ),
-            *limbus_row,
+            *limbus_rows,
             (
                 "landmark_sigma_iris_diameters",
                 fmt(result.toml_sigma, 3),
@@ -938,7 +924,8 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
             ),
         ),
         "Ratio = hand-placed visible iris width (mean of both eyes) ÷ MediaPipe iris contour width (3-D "
-        "distance 469-471 and 474-476, mean of both eyes), averaged over faces. Sigma pairs (template:mesh): "
+        "distance 469-471 and 474-476, mean of both eyes), averaged over faces; the limbus ratio likewise with "
+        "the limbus fit's diameter, over the faces fitted in both eyes. Sigma pairs (template:mesh): "
         + ", ".join(f"{int(tp)}:{int(lm)}" for tp, lm in SIGMA_PAIRS)
         + ".",
     )
@@ -982,6 +969,24 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         "engine's choice may be worth revisiting (or the two annotations define the point differently).",
     )
     return tables
+
+
+def _ratio_row(
+    constant: str, toml_value: float, toml_sd: float | None, r: RatioEstimate, note: str = ""
+) -> tuple[str, ...]:
+    """One row of the calibration-constants table: the norm file's value against the measured ratio."""
+    loo = r.loo_scale_error_pct
+    return (
+        constant,
+        f"{fmt(toml_value, 3)} (SD {fmt(toml_sd, 3)})",
+        fmt(r.mean, 3),
+        fmt(r.sd, 3),
+        str(r.n),
+        f"SE {fmt(r.sd / math.sqrt(r.n) if r.n else math.nan, 4)}; leave-one-out ratio "
+        f"{fmt(float(r.loo_ratios.min()), 3)}-{fmt(float(r.loo_ratios.max()), 3)}; leave-one-out "
+        f"scale error mean |e| {fmt(float(np.abs(loo).mean()), 2)} %, RMS "
+        f"{fmt(float(np.sqrt(np.mean(loo**2))), 2)} %, max |e| {fmt(float(np.abs(loo).max()), 2)} %{note}",
+    )
 
 
 def _ratio_stats(estimate: np.ndarray, template: np.ndarray) -> tuple[str, ...]:

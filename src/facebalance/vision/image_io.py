@@ -50,9 +50,9 @@ MAX_SIDE_PX = 20_000
 #: Smallest side accepted for analysis; a face photo below this cannot give mm-level measurements.
 MIN_SIDE_PX = 128
 #: Iris diameter (the face mesh's iris contour), in analysed pixels, that the image-refined points need.
-#: The limbus fit is the most demanding of them: on the London set made into 24 MP frames its SD against
-#: hand-placed irises is 1.9 % at a 51 px iris, 1.9 % at 38 px and
-#: rises past 2 % below about 24 px (scripts in docs/validation.md, "Limbus fit").
+#: The limbus fit is the most demanding of them: its agreement with hand-placed irises on the London set
+#: at about 38 px holds nearly unchanged with the photo reduced to about 25 px and degrades at about
+#: 19 px (docs/validation.md, "Visible iris diameter: limbus fit and face mesh vs hand-placed irises").
 ANALYSIS_IRIS_PX = 24.0
 #: A clinically framed frontal photo (head and shoulders or closer) shows the iris at least this many
 #: times smaller than its long side (a 6000 px frame with the face across a quarter of it: iris ~100 px).
