@@ -201,11 +201,11 @@ def _sample(image: np.ndarray, x: np.ndarray, y: np.ndarray, *, border: float | 
 def _aperture_mask(shape: tuple[int, int], eye: EyeOutline, offset: np.ndarray, margin_px: float) -> np.ndarray:
     """1.0 inside the lid polygon shrunk by ``margin_px``, 0.0 outside (float32, the crop's shape)."""
     polygon = np.vstack([eye.upper_lid_px, eye.lower_lid_px[::-1]]) - offset
-    mask = np.zeros(shape, np.uint8)
-    cv2.fillPoly(mask, [np.round(polygon * 16).astype(np.int32)], 255, lineType=cv2.LINE_AA, shift=4)
+    filled = np.zeros(shape, np.uint8)
+    cv2.fillPoly(filled, [np.round(polygon * 16).astype(np.int32)], 255, lineType=cv2.LINE_AA, shift=4)
     size = 2 * max(1, round(margin_px)) + 1
-    mask = cv2.erode(mask, np.ones((size, size), np.uint8))
-    return (mask >= 255).astype(np.float32)
+    eroded = np.asarray(cv2.erode(filled, np.ones((size, size), np.uint8)))
+    return (eroded >= 255).astype(np.float32)
 
 
 @dataclass(frozen=True)

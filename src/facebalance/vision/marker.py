@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -108,7 +109,7 @@ def _dictionary(name: str) -> cv2.aruco.Dictionary:
     return cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, name))
 
 
-def parse_marker_spec(doc: dict, *, origin: str) -> MarkerSpec:
+def parse_marker_spec(doc: dict[str, Any], *, origin: str) -> MarkerSpec:
     """A :class:`MarkerSpec` from a parsed marker TOML document, every number checked for a source."""
     sections = {}
     for name in ("marker", "camera", "depth"):
@@ -275,7 +276,7 @@ def _intersect(a: _EdgeLine, b: _EdgeLine) -> np.ndarray:
     # a.point + s a.direction = b.point + t b.direction
     matrix = np.column_stack([a.direction, -b.direction])
     s, _ = np.linalg.solve(matrix, b.point - a.point)
-    return a.point + s * a.direction
+    return np.asarray(a.point + s * a.direction, dtype=np.float64)
 
 
 def _fit_edge(
@@ -463,10 +464,12 @@ def find_marker(
     if side_px < MIN_SIDE_PX:
         return unusable(f"the calibration marker is only {side_px:.0f} px wide (at least {MIN_SIDE_PX:.0f} px needed)")
     smooth = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), PROFILE_SMOOTHING_PX)
+    lines: list[_EdgeLine] = []
     for _ in range(REFINEMENT_PASSES):
-        lines = _refine_corners(smooth, corners, spec.cells)
-        if lines is None:
+        refined = _refine_corners(smooth, corners, spec.cells)
+        if refined is None:
             return unusable("the calibration marker's edges could not be located (blur, glare or a fold)")
+        lines = refined
         corners = _corners_from_lines(lines)
     side_px = float(np.mean(np.linalg.norm(np.roll(corners, -1, axis=0) - corners, axis=1)))
 
