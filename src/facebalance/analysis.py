@@ -7,12 +7,20 @@ pure :func:`facebalance.assessment.assess_face`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import BinaryIO
 
+from facebalance.anatomy.calibration import Ruler, limbus_fits_agree
 from facebalance.anatomy.landmarks import IRIS_DIAMETER_ENDS
-from facebalance.assessment import PatientContext, assess_face
+from facebalance.assessment import (
+    Assessment,
+    PatientContext,
+    assess_face,
+    iris_reference,
+    visible_iris_diameter_px,
+)
 from facebalance.errors import FaceCutOff, FaceTooSmall, MultipleFaces, NoFaceFound, PoseOutOfRange
 from facebalance.findings import FindingRules, load_finding_rules
 from facebalance.geometry.iris import mean_iris_diameter_px
@@ -20,6 +28,8 @@ from facebalance.geometry.pose import HeadPose
 from facebalance.norms import NormSet, load_norm_set
 from facebalance.photo import PhotoAnalysis
 from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
+from facebalance.vision.image_io import read_bounded, reduction_for_iris
+from facebalance.vision.marker import MarkerSpec, find_marker, focal_length_px, load_marker_spec
 from facebalance.vision.pose import rotation_in_image_axes
 
 #: Frontal analysis limits. Beyond them the head-frame correction (from the mesh's depth estimate) is
@@ -101,6 +111,17 @@ def check_face(faces: list[FaceMesh], image: LoadedImage) -> FaceMesh:
     return face
 
 
+def _focal_px(image: LoadedImage) -> float | None:
+    """The focal length in analysed pixels from the EXIF 35 mm-equivalent focal length, if the file has one."""
+    if not image.focal_length_35mm_mm:
+        return None
+    return focal_length_px(image.focal_length_35mm_mm, image.full_size_px) / image.scale_to_full
+
+
+def _limbus_missed(assessment: Assessment) -> bool:
+    return assessment.limbus is not None and not limbus_fits_agree(*assessment.limbus)
+
+
 def analyze_photo(
     source: str | os.PathLike[str] | bytes | BinaryIO,
     *,
@@ -112,6 +133,7 @@ def analyze_photo(
     rules_path: str | os.PathLike[str] | None = None,
     known_ipd_mm: float | None = None,
     landmarker: FaceLandmarker | None = None,
+    marker_spec: MarkerSpec | None = None,
 ) -> PhotoAnalysis:
     """Analyse one frontal clinical photo.
 
@@ -129,9 +151,12 @@ def analyze_photo(
         Loaded finding rules, or a clinic rule file (TOML) layered over the default
         (:func:`facebalance.findings.load_finding_rules`).
     known_ipd_mm : float, optional
-        Interpupillary distance measured in clinic; replaces the iris calibration.
+        Interpupillary distance measured in clinic; replaces the marker and the iris calibration.
     landmarker : FaceLandmarker, optional
         An open landmarker to reuse across photos (batch work); one is opened and closed otherwise.
+    marker_spec : MarkerSpec, optional
+        The printed calibration marker to look for (the packaged one by default). A marker found in the
+        photo is the preferred ruler; the document says which ruler was used.
 
     Raises
     ------
@@ -140,26 +165,50 @@ def analyze_photo(
     """
     if sex not in (None, "female", "male"):
         raise ValueError(f"sex must be 'female', 'male' or None, not {sex!r}")
-    image = load_image(source)
+    data = read_bounded(source)
     norm_set = norms or load_norm_set(norms_path)
     rules = rules or load_finding_rules(rules_path)
-    if landmarker is None:
-        with FaceLandmarker() as own:
-            faces = own.detect(image.rgb)
-    else:
-        faces = landmarker.detect(image.rgb)
-    face = check_face(faces, image)
-    assessment = assess_face(
-        image.rgb,
-        face.landmarks_px,
-        rotation_in_image_axes(face.transformation),
-        face.pose,
-        norms=norm_set,
-        rules=rules,
-        patient=PatientContext(sex=sex, ethnicity=ethnicity),
-        known_ipd_mm=known_ipd_mm,
-        px_scale_to_full=image.scale_to_full,
-    )
+    spec = marker_spec or load_marker_spec()
+    reference = iris_reference(norm_set)
+    patient = PatientContext(sex=sex, ethnicity=ethnicity)
+    with contextlib.ExitStack() as stack:
+        model = landmarker if landmarker is not None else stack.enter_context(FaceLandmarker())
+        reduction: float | None = None  # the decode sized for a clinically framed face first
+        while True:
+            image = load_image(data, reduction=reduction)
+            face = check_face(model.detect(image.rgb), image)
+            # A face smaller than that framing gets the pixels the image-refined points need.
+            iris_px = mean_iris_diameter_px(face.landmarks_px, IRIS_DIAMETER_ENDS)
+            finer = reduction_for_iris(iris_px, image.scale_to_full)
+            if finer < image.scale_to_full:
+                reduction = finer
+                continue
+            marker = find_marker(
+                image.rgb,
+                spec,
+                focal_px=_focal_px(image),
+                expected_side_px=spec.side_mm
+                / reference.diameter_mm
+                * visible_iris_diameter_px(face.landmarks_px, reference),
+            )
+            assessment = assess_face(
+                image.rgb,
+                face.landmarks_px,
+                rotation_in_image_axes(face.transformation),
+                face.pose,
+                norms=norm_set,
+                rules=rules,
+                patient=patient,
+                known_ipd_mm=known_ipd_mm,
+                marker=marker,
+                px_scale_to_full=image.scale_to_full,
+            )
+            if assessment.calibration.ruler is Ruler.IRIS and _limbus_missed(assessment) and image.scale_to_full > 1:
+                # The iris ruler fell back to the face mesh (4-5 % worse) on a reduced decode: the limbus
+                # may be found with twice the pixels (a rare second decode).
+                reduction = image.scale_to_full / 2
+                continue
+            break
     if abs(face.pose.yaw_deg) > WARN_YAW_DEG or abs(face.pose.pitch_deg) > WARN_PITCH_DEG:
         assessment.warnings.append(
             f"Pose yaw {face.pose.yaw_deg:+.1f} deg, pitch {face.pose.pitch_deg:+.1f} deg is outside the standard "

@@ -14,16 +14,23 @@ from facebalance.anatomy.brow import refine_brow_margin
 from facebalance.anatomy.calibration import (
     Calibration,
     IrisReference,
+    Ruler,
     calibrate_from_iris,
     calibrate_from_known_distance,
+    calibrate_from_limbus,
+    calibrate_from_marker,
+    depth_behind_point_px,
+    limbus_fits_agree,
 )
 from facebalance.anatomy.frame import HeadFrame, head_frame, image_to_head
 from facebalance.anatomy.hairline import HairlineResult, find_hairline
 from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, IRIS_DIAMETER_ENDS, Landmark
+from facebalance.anatomy.limbus import LimbusFit, LimbusSource, eye_outline, fit_limbi
 from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
 from facebalance.geometry.iris import iris_diameters_px, mean_iris_diameter_px
 from facebalance.geometry.pose import HeadPose
 from facebalance.norms import NormSet
+from facebalance.vision.marker import MarkerMeasurement
 from facebalance.zones import (
     Measurement,
     Unit,
@@ -60,6 +67,8 @@ class Assessment:
     hairline: HairlineResult
     patient: PatientContext
     warnings: list[str] = field(default_factory=list)
+    limbus: tuple[LimbusFit, LimbusFit] | None = None
+    marker: MarkerMeasurement | None = None
 
 
 def visible_iris_diameter_px(landmarks_px: np.ndarray, reference: IrisReference) -> float:
@@ -70,6 +79,7 @@ def visible_iris_diameter_px(landmarks_px: np.ndarray, reference: IrisReference)
 
 def iris_reference(norms: NormSet) -> IrisReference:
     iris = norms.reference("iris_visible_diameter_mm")
+    limbus = norms.reference("limbus_fit_to_visible_ratio")
     return IrisReference(
         diameter_mm=iris.value,
         sd_mm=iris.sd or 0.0,
@@ -77,7 +87,122 @@ def iris_reference(norms: NormSet) -> IrisReference:
         contour_to_visible_ratio=norms.reference("mediapipe_iris_contour_to_visible_ratio").value,
         contour_to_visible_sd=norms.reference("mediapipe_iris_contour_to_visible_ratio").sd or 0.0,
         point_sigma_iris_diameters=norms.reference("landmark_sigma_iris_diameters").value,
+        limbus_to_visible_ratio=limbus.value,
+        limbus_sigma_fraction=(limbus.sd or 0.0) / limbus.value,
     )
+
+
+def fit_both_limbi(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisReference) -> tuple[LimbusFit, LimbusFit]:
+    """Both eyes' limbus fitted in the image, the mesh's visible-iris estimate as prior and fallback."""
+    contour = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
+    prior = tuple(d * reference.contour_to_visible_ratio for d in contour)
+    spread = reference.contour_to_visible_sd / reference.contour_to_visible_ratio
+    return fit_limbi(
+        rgb,
+        (eye_outline(landmarks_px, "right"), eye_outline(landmarks_px, "left")),
+        prior_diameters_px=(prior[0], prior[1]),
+        prior_sigmas_px=(prior[0] * spread, prior[1] * spread),
+    )
+
+
+def _marker_calibration(marker: MarkerMeasurement, landmarks_px: np.ndarray, point_sigma_px: float) -> Calibration:
+    """The marker's scale brought to the irises' plane (depth from the mesh on the face, assumed off it)."""
+    spec = marker.spec
+    behind_px = depth_behind_point_px(landmarks_px, marker.centre_px)
+    if behind_px is None:
+        depth_mm, depth_sd_mm, where = 0.0, spec.off_face_depth_sd_mm, "off the face, taken in the irises' plane"
+    else:
+        depth_mm = behind_px / marker.px_per_mm
+        depth_sd_mm = abs(depth_mm) * spec.mesh_depth_relative_sd
+        where = "on the face"
+    return calibrate_from_marker(
+        marker.px_per_mm,
+        marker.relative_sigma,
+        depth_behind_mm=depth_mm,
+        depth_sigma_mm=depth_sd_mm,
+        camera_distance_mm=marker.camera_distance_mm,
+        camera_distance_sd_mm=marker.camera_distance_sd_mm,
+        detail=(
+            f"printed marker {spec.dictionary} id {spec.marker_id}, {spec.side_mm} ± {spec.side_sigma_mm} mm, "
+            f"{marker.side_px:.1f} px, tilt {marker.tilt_deg:.0f} deg, {where}; camera "
+            f"{marker.camera_distance_mm:.0f} ± {marker.camera_distance_sd_mm:.0f} mm ({marker.focal_source})"
+        ),
+        point_sigma_px=point_sigma_px,
+    )
+
+
+#: Marker and iris scales further apart than this many combined sigmas are reported: a misprinted or
+#: wrongly sized marker shows up against the patient's own irises.
+RULER_DISAGREEMENT_SIGMAS = 3.0
+
+
+def choose_calibration(
+    rgb: np.ndarray,
+    landmarks_px: np.ndarray,
+    frame: HeadFrame,
+    reference: IrisReference,
+    *,
+    known_ipd_mm: float | None = None,
+    marker: MarkerMeasurement | None = None,
+) -> tuple[Calibration, tuple[LimbusFit, LimbusFit], list[str]]:
+    """The photo's ruler: a clinic-measured IPD if given, else a printed marker if found, else the irises.
+
+    The irises are always measured (limbus fitted in the image; the face mesh's iris where that fails),
+    so that a marker's scale can be checked against them.
+
+    Returns
+    -------
+    calibration : Calibration
+        ``calibration.ruler`` says which ruler was used.
+    limbus : tuple of LimbusFit
+        Right and left eye.
+    warnings : list of str
+    """
+    warnings: list[str] = []
+    limbus = fit_both_limbi(rgb, landmarks_px, reference)
+    visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
+    if limbus_fits_agree(*limbus):
+        iris_calibration = calibrate_from_limbus(*limbus, reference)
+    else:
+        iris_calibration = calibrate_from_iris(*iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS), reference)
+        if all(fit.source is LimbusSource.IMAGE for fit in limbus):
+            reasons = f"the two eyes disagree: {limbus[0].diameter_px:.1f} and {limbus[1].diameter_px:.1f} px"
+        else:
+            reasons = "; ".join(
+                f"{side} eye: {fit.note}"
+                for side, fit in zip(("right", "left"), limbus, strict=True)
+                if fit.source is not LimbusSource.IMAGE
+            )
+        if known_ipd_mm is None and (marker is None or not marker.usable):
+            warnings.append(
+                f"The iris border (limbus) was not measured in the image ({reasons}); the scale uses the face "
+                f"mesh's iris, ±{iris_calibration.relative_uncertainty:.1%}."
+            )
+    if known_ipd_mm is not None:
+        calibration = calibrate_from_known_distance(
+            distance_px(frame.point(Landmark.PUPIL_RIGHT), frame.point(Landmark.PUPIL_LEFT)),
+            known_ipd_mm,
+            sigma_mm=0.5,
+            point_sigma_px=reference.point_sigma_iris_diameters * visible_iris_px,
+            ruler=Ruler.KNOWN_IPD,
+        )
+        return calibration, limbus, warnings
+    if marker is not None and not marker.usable:
+        warnings.append(f"A calibration marker was seen but not used: {marker.problem}. The iris ruler was used.")
+    if marker is None or not marker.usable:
+        return iris_calibration, limbus, warnings
+    calibration = _marker_calibration(
+        marker, landmarks_px, point_sigma_px=reference.point_sigma_iris_diameters * visible_iris_px
+    )
+    ratio = iris_calibration.mm_per_px / calibration.mm_per_px
+    combined = np.hypot(iris_calibration.relative_uncertainty, calibration.relative_uncertainty)
+    if abs(ratio - 1.0) > RULER_DISAGREEMENT_SIGMAS * combined:
+        warnings.append(
+            f"The calibration marker and the irises disagree on the scale by {ratio - 1.0:+.1%} (expected within "
+            f"±{RULER_DISAGREEMENT_SIGMAS * combined:.1%}): check the printed marker measures "
+            f"{marker.spec.side_mm:g} mm. The marker was used."
+        )
+    return calibration, limbus, warnings
 
 
 def assess_face(
@@ -90,6 +215,7 @@ def assess_face(
     rules: FindingRules,
     patient: PatientContext = PatientContext(),
     known_ipd_mm: float | None = None,
+    marker: MarkerMeasurement | None = None,
     px_scale_to_full: float = 1.0,
 ) -> Assessment:
     """Measure one frontal face and judge it against the norms.
@@ -108,7 +234,10 @@ def assess_face(
     patient : PatientContext
         Selects sex- (and ethnicity-) specific norms; ``None`` sex uses only sex-neutral norms.
     known_ipd_mm : float, optional
-        The patient's interpupillary distance measured in clinic (pupillometer); replaces the iris ruler.
+        The patient's interpupillary distance measured in clinic (pupillometer); replaces the other rulers.
+    marker : MarkerMeasurement, optional
+        A printed calibration marker found in ``rgb`` (:func:`facebalance.vision.marker.find_marker`);
+        preferred to the iris ruler when usable.
     px_scale_to_full : float
         Full-resolution pixels per analysed pixel; ``iris_diameter_px`` is reported in full-resolution
         pixels of the original photo.
@@ -116,17 +245,10 @@ def assess_face(
     frame = head_frame(landmarks_px, rotation, pose)
     right_px, left_px = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
     reference = iris_reference(norms)
-    warnings: list[str] = []
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
-    if known_ipd_mm is not None:
-        calibration = calibrate_from_known_distance(
-            distance_px(frame.point(Landmark.PUPIL_RIGHT), frame.point(Landmark.PUPIL_LEFT)),
-            known_ipd_mm,
-            sigma_mm=0.5,
-            point_sigma_px=reference.point_sigma_iris_diameters * visible_iris_px,
-        )
-    else:
-        calibration = calibrate_from_iris(right_px, left_px, reference)
+    calibration, limbus, warnings = choose_calibration(
+        rgb, landmarks_px, frame, reference, known_ipd_mm=known_ipd_mm, marker=marker
+    )
 
     middle_third_px = distance_px(frame.point(Landmark.GLABELLA), frame.point(Landmark.SUBNASALE))
     hairline = find_hairline(rgb, frame, iris_diameter_px=visible_iris_px, middle_third_px=middle_third_px)
@@ -201,4 +323,6 @@ def assess_face(
         hairline=hairline,
         patient=patient,
         warnings=warnings,
+        limbus=limbus,
+        marker=marker,
     )

@@ -63,18 +63,18 @@ def loaded(photo_24mp: Path, decoder_calls: list[DecoderCall]) -> LoadedImage:
 
 
 def test_it_asks_the_decoder_for_a_reduced_frame(loaded: LoadedImage, decoder_calls: list[DecoderCall]) -> None:
-    assert decoder_calls == [DecoderCall(size_px=(3000, 2000), dct_scale=2)]
-    assert decoder_calls[0].size_px[0] * decoder_calls[0].size_px[1] == FULL_SIZE_PX[0] * FULL_SIZE_PX[1] // 4
+    assert decoder_calls == [DecoderCall(size_px=(1500, 1000), dct_scale=4)]
+    assert decoder_calls[0].size_px[0] * decoder_calls[0].size_px[1] == FULL_SIZE_PX[0] * FULL_SIZE_PX[1] // 16
 
 
 def test_it_returns_a_long_side_between_the_asked_and_twice_it(loaded: LoadedImage) -> None:
     assert ANALYSIS_LONG_SIDE_PX <= max(loaded.size_px) < 2 * ANALYSIS_LONG_SIDE_PX
-    assert loaded.size_px == (3000, 2000)
+    assert loaded.size_px == (1500, 1000)
 
 
 def test_it_reports_the_full_size_and_the_scale_back_to_it(loaded: LoadedImage) -> None:
     assert loaded.full_size_px == FULL_SIZE_PX
-    assert loaded.scale_to_full == 2.0
+    assert loaded.scale_to_full == 4.0
 
 
 def test_it_maps_a_point_back_to_where_it_is_at_full_resolution(loaded: LoadedImage) -> None:

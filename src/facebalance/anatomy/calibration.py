@@ -1,9 +1,19 @@
 """Pixel-to-millimetre calibration with its uncertainty.
 
-The default reference is the horizontal visible iris diameter (white-to-white), 11.71 mm with a
-population SD of 0.42 mm in 401 healthy adults [1]_. Both irises are measured; their disagreement is the
-measurement noise, and the population SD is the dominant, irreducible part of the uncertainty. A
-user-supplied known distance (a ruler sticker, a calibrated marker) replaces it when given.
+Three rulers, in the order they are preferred:
+
+``marker``
+    A printed calibration marker of known size in the photo (:mod:`facebalance.vision.marker` finds it
+    and measures its scale; :func:`calibrate_from_marker`). No population assumption.
+``known_ipd``
+    The patient's interpupillary distance measured in clinic (:func:`calibrate_from_known_distance`);
+    when given, it wins over the other two.
+``iris``
+    The horizontal visible iris diameter (white-to-white), 11.71 mm with a population SD of 0.42 mm in
+    401 healthy adults [1]_. Both irises are measured, from the limbus fitted in the image
+    (:mod:`facebalance.anatomy.limbus`, :func:`calibrate_from_limbus`) or, when that fails on an eye,
+    from the face mesh's iris contour (:func:`calibrate_from_iris`). Their disagreement is measurement
+    noise; the population SD is the dominant, irreducible part of the uncertainty.
 
 References
 ----------
@@ -17,12 +27,34 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+import cv2
+import numpy as np
+
+from facebalance.anatomy.landmarks import FACE_OVAL, Landmark
+from facebalance.anatomy.limbus import LimbusFit, LimbusSource
 from facebalance.errors import CalibrationError
 
 
 class CalibrationMethod(StrEnum):
     IRIS_DIAMETER = "iris_diameter"
     KNOWN_DISTANCE = "known_distance"
+    MARKER = "marker"
+
+
+class Ruler(StrEnum):
+    """What the scale was taken from, as the analysis document states it."""
+
+    MARKER = "marker"
+    IRIS = "iris"
+    KNOWN_IPD = "known_ipd"
+    KNOWN_DISTANCE = "known_distance"
+
+
+_DEFAULT_RULER = {
+    CalibrationMethod.IRIS_DIAMETER: Ruler.IRIS,
+    CalibrationMethod.KNOWN_DISTANCE: Ruler.KNOWN_DISTANCE,
+    CalibrationMethod.MARKER: Ruler.MARKER,
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +74,11 @@ class IrisReference:
         face. It adds to the population spread of the iris itself.
     point_sigma_iris_diameters : float
         One-sigma landmark localisation noise per coordinate, as a fraction of the visible iris diameter.
+    limbus_to_visible_ratio : float
+        Visible iris diameter divided by the limbus fit's diameter (1.0 = no correction).
+    limbus_sigma_fraction : float
+        Face-to-face SD of the limbus fit against the visible iris beyond its own fit uncertainty, as a
+        fraction of the diameter.
     """
 
     diameter_mm: float
@@ -50,6 +87,8 @@ class IrisReference:
     contour_to_visible_ratio: float = 1.0
     contour_to_visible_sd: float = 0.0
     point_sigma_iris_diameters: float = 0.0
+    limbus_to_visible_ratio: float = 1.0
+    limbus_sigma_fraction: float = 0.0
 
 
 #: Irises disagreeing by more than this fraction point to occlusion, a turned head or a bad fit.
@@ -72,6 +111,8 @@ class Calibration:
     point_sigma_px : float
         One-sigma localisation noise of a single landmark coordinate, in pixels. Distances, ratios and
         angles add it to the scale uncertainty.
+    ruler : Ruler
+        What the scale was taken from; by default the method's own ruler.
     """
 
     mm_per_px: float
@@ -79,10 +120,13 @@ class Calibration:
     method: CalibrationMethod
     detail: str
     point_sigma_px: float = 0.0
+    ruler: Ruler = None  # type: ignore[assignment]  # filled from the method in __post_init__
 
     def __post_init__(self) -> None:
         if not (self.mm_per_px > 0 and math.isfinite(self.mm_per_px)):
             raise CalibrationError(f"Invalid scale {self.mm_per_px} mm/px.", hint="Check the calibration input.")
+        if self.ruler is None:
+            object.__setattr__(self, "ruler", _DEFAULT_RULER[self.method])
 
     def length_mm(self, length_px: float) -> tuple[float, float]:
         """Convert a distance between two landmarks and return ``(value_mm, one_sigma_mm)``.
@@ -144,14 +188,19 @@ def calibrate_from_iris(
         method=CalibrationMethod.IRIS_DIAMETER,
         detail=(
             f"iris diameter {reference.diameter_mm} ± {reference.sd_mm} mm ({reference.source}); "
-            f"right {right:.1f} px, left {left:.1f} px"
+            f"face-mesh iris: right {right:.1f} px, left {left:.1f} px"
         ),
         point_sigma_px=reference.point_sigma_iris_diameters * mean,
     )
 
 
 def calibrate_from_known_distance(
-    distance_px: float, distance_mm: float, *, sigma_mm: float = 0.5, point_sigma_px: float = 0.0
+    distance_px: float,
+    distance_mm: float,
+    *,
+    sigma_mm: float = 0.5,
+    point_sigma_px: float = 0.0,
+    ruler: Ruler = Ruler.KNOWN_DISTANCE,
 ) -> Calibration:
     """Scale from a distance the user measured (e.g. a ruler in the photo).
 
@@ -163,6 +212,8 @@ def calibrate_from_known_distance(
         Its true length.
     sigma_mm : float
         One-sigma uncertainty of the true length and of placing its ends, in mm.
+    ruler : Ruler
+        What the distance is (``known_ipd`` for a clinic-measured interpupillary distance).
     """
     if distance_px <= 0 or distance_mm <= 0:
         raise CalibrationError(
@@ -175,4 +226,154 @@ def calibrate_from_known_distance(
         method=CalibrationMethod.KNOWN_DISTANCE,
         detail=f"known distance {distance_mm} ± {sigma_mm} mm over {distance_px:.1f} px",
         point_sigma_px=point_sigma_px,
+        ruler=ruler,
+    )
+
+
+def limbus_fits_agree(right: LimbusFit, left: LimbusFit) -> bool:
+    """Both eyes' limbus was found in the image and the two diameters agree within
+    :data:`IRIS_DISAGREEMENT_LIMIT`: the condition for :func:`calibrate_from_limbus`."""
+    if right.source is not LimbusSource.IMAGE or left.source is not LimbusSource.IMAGE:
+        return False
+    mean = (right.diameter_px + left.diameter_px) / 2.0
+    return abs(right.diameter_px - left.diameter_px) / mean <= IRIS_DISAGREEMENT_LIMIT
+
+
+def calibrate_from_limbus(right: LimbusFit, left: LimbusFit, reference: IrisReference) -> Calibration:
+    """Scale from both irises' limbus fitted in the image (:func:`facebalance.anatomy.limbus.fit_limbi`).
+
+    The two diameters are averaged with inverse-variance weights. The measurement part of the uncertainty
+    is the larger of the weighted mean's fit uncertainty and what the two eyes' disagreement says about
+    it; the fit's face-to-face error against hand-placed irises beyond that
+    (``reference.limbus_sigma_fraction``) and the population SD of the iris are added in quadrature.
+
+    Raises
+    ------
+    CalibrationError
+        An eye's limbus was not found in the image, or the two disagree beyond
+        :data:`IRIS_DISAGREEMENT_LIMIT` (use :func:`calibrate_from_iris` on the mesh then).
+
+    Examples
+    --------
+    >>> ref = IrisReference(11.71, 0.42, "Rufer 2005")
+    >>> eye = LimbusFit(40.0, 0.2, LimbusSource.IMAGE, (0.0, 0.0))
+    >>> c = calibrate_from_limbus(eye, eye, ref)
+    >>> round(c.mm_per_px, 4), round(c.relative_uncertainty, 4), c.ruler.value
+    (0.2928, 0.036, 'iris')
+    """
+    if not limbus_fits_agree(right, left):
+        raise CalibrationError(
+            "The limbus was not found in both eyes, or the two irises disagree.",
+            hint="Check both eyes are open and in focus, or use the face mesh's iris.",
+        )
+    k = reference.limbus_to_visible_ratio
+    d = np.array([right.diameter_px, left.diameter_px]) * k
+    s = np.array([right.sigma_px, left.sigma_px]) * k
+    w = 1.0 / np.maximum(s, 1e-9) ** 2
+    mean = float((w * d).sum() / w.sum())
+    fit_rel = math.sqrt(1.0 / float(w.sum())) / mean
+    disagreement_rel = (abs(d[0] - d[1]) / 2.0) / mean / math.sqrt(2.0)
+    measurement_rel = max(fit_rel, disagreement_rel)
+    population_rel = reference.sd_mm / reference.diameter_mm
+    return Calibration(
+        mm_per_px=reference.diameter_mm / mean,
+        relative_uncertainty=math.sqrt(population_rel**2 + measurement_rel**2 + reference.limbus_sigma_fraction**2),
+        method=CalibrationMethod.IRIS_DIAMETER,
+        detail=(
+            f"iris diameter {reference.diameter_mm} ± {reference.sd_mm} mm ({reference.source}); limbus fitted "
+            f"in the image: right {d[0]:.1f} ± {s[0]:.1f} px, left {d[1]:.1f} ± {s[1]:.1f} px"
+        ),
+        point_sigma_px=reference.point_sigma_iris_diameters * mean,
+        ruler=Ruler.IRIS,
+    )
+
+
+#: Mesh vertices around a point whose depths are averaged (inverse-distance weights) for the surface
+#: depth under a marker.
+SURFACE_DEPTH_NEIGHBOURS = 8
+
+
+def depth_behind_point_px(landmarks_px: np.ndarray, point_px: tuple[float, float]) -> float | None:
+    """How far the plane of the irises lies behind the face's surface at an image point, mesh pixels.
+
+    The face's surface depth at ``point_px`` is the inverse-distance weighted mean depth of the nearest
+    mesh vertices; the irises' depth is the mean of the two pupils'. ``None`` when the point is outside
+    the face outline: a marker held beside the face has no surface to read.
+
+    Parameters
+    ----------
+    landmarks_px : ndarray of shape (478, 3)
+        Mesh points in image pixels, z away from the camera on the x scale.
+    point_px : tuple of float
+        An image point (a marker's centre).
+    """
+    pts = np.asarray(landmarks_px, dtype=np.float64)
+    outline = pts[list(FACE_OVAL), :2].astype(np.float32)
+    if cv2.pointPolygonTest(outline, (float(point_px[0]), float(point_px[1])), False) < 0:
+        return None
+    distance = np.linalg.norm(pts[:, :2] - np.asarray(point_px, dtype=np.float64), axis=1)
+    nearest = np.argsort(distance)[:SURFACE_DEPTH_NEIGHBOURS]
+    weights = 1.0 / np.maximum(distance[nearest], 1e-3)
+    surface = float((weights * pts[nearest, 2]).sum() / weights.sum())
+    irises = float((pts[Landmark.PUPIL_RIGHT, 2] + pts[Landmark.PUPIL_LEFT, 2]) / 2.0)
+    return irises - surface
+
+
+def calibrate_from_marker(
+    px_per_mm: float,
+    relative_sigma: float,
+    *,
+    depth_behind_mm: float,
+    depth_sigma_mm: float,
+    camera_distance_mm: float,
+    camera_distance_sd_mm: float,
+    detail: str,
+    point_sigma_px: float = 0.0,
+) -> Calibration:
+    """Scale from a printed calibration marker, brought from the marker's depth to the irises' plane.
+
+    The iris ruler measures in the plane of the irises, so the marker's scale is brought there, and the
+    two rulers give the same millimetres. Under perspective the scale falls as ``1 / distance``: with the
+    irises ``d`` behind the marker and the camera ``z`` from it, the scale at the irises is the marker's
+    times ``z / (z + d)``.
+
+    Parameters
+    ----------
+    px_per_mm, relative_sigma : float
+        Pixels per millimetre of a plane facing the camera at the marker's depth, and its one-sigma
+        relative uncertainty (:class:`facebalance.vision.marker.MarkerMeasurement`).
+    depth_behind_mm, depth_sigma_mm : float
+        How far the irises lie behind the marker, and its uncertainty.
+    camera_distance_mm, camera_distance_sd_mm : float
+        Camera to marker, and its uncertainty.
+    detail : str
+        How the marker was measured, for the report.
+    point_sigma_px : float
+        Landmark localisation noise per coordinate (the ruler does not change it).
+
+    Examples
+    --------
+    A marker 10 px/mm on the forehead 12 mm in front of the irises, 600 mm from the camera:
+
+    >>> c = calibrate_from_marker(10.0, 0.003, depth_behind_mm=12.0, depth_sigma_mm=3.6,
+    ...                           camera_distance_mm=600.0, camera_distance_sd_mm=60.0, detail="test")
+    >>> round(c.mm_per_px, 5), round(c.relative_uncertainty, 4), c.ruler.value
+    (0.102, 0.0069, 'marker')
+    """
+    z, d = float(camera_distance_mm), float(depth_behind_mm)
+    if not (px_per_mm > 0 and z > 0 and z + d > 0 and relative_sigma >= 0 and math.isfinite(relative_sigma)):
+        raise CalibrationError(
+            f"Invalid marker measurement ({px_per_mm} px/mm at {z} mm).", hint="Check the marker measurement."
+        )
+    factor = z / (z + d)
+    # d ln(factor) / dd = -1 / (z + d);  d ln(factor) / dz = d / (z (z + d)).
+    depth_rel = float(depth_sigma_mm) / (z + d)
+    distance_rel = abs(d) * float(camera_distance_sd_mm) / (z * (z + d))
+    return Calibration(
+        mm_per_px=1.0 / (px_per_mm * factor),
+        relative_uncertainty=math.sqrt(relative_sigma**2 + depth_rel**2 + distance_rel**2),
+        method=CalibrationMethod.MARKER,
+        detail=f"{detail}; brought to the irises' plane {d:+.1f} ± {depth_sigma_mm:.1f} mm behind it (x{factor:.4f})",
+        point_sigma_px=point_sigma_px,
+        ruler=Ruler.MARKER,
     )

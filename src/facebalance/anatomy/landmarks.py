@@ -123,6 +123,12 @@ IRIS_DIAMETER_ENDS: tuple[tuple[int, int], tuple[int, int]] = (
 #: Upper margin of each brow, ordered lateral -> medial.
 BROW_UPPER_RIGHT: tuple[int, ...] = (70, 63, 105, 66, 107)
 BROW_UPPER_LEFT: tuple[int, ...] = (300, 293, 334, 296, 336)
+#: Lid margins of each eye, lateral canthus -> medial canthus (MediaPipe FACEMESH_RIGHT_EYE / LEFT_EYE).
+#: They bound the visible part of the iris for the limbus fit (:mod:`facebalance.anatomy.limbus`).
+UPPER_LID_MARGIN_RIGHT: tuple[int, ...] = (33, 246, 161, 160, 159, 158, 157, 173, 133)
+LOWER_LID_MARGIN_RIGHT: tuple[int, ...] = (33, 7, 163, 144, 145, 153, 154, 155, 133)
+UPPER_LID_MARGIN_LEFT: tuple[int, ...] = (263, 466, 388, 387, 386, 385, 384, 398, 362)
+LOWER_LID_MARGIN_LEFT: tuple[int, ...] = (263, 249, 390, 373, 374, 380, 381, 382, 362)
 #: Candidate vertices on each alar rim; the most lateral one in the head frame is the alare.
 ALAR_RIM_RIGHT: tuple[int, ...] = (48, 49, 64, 98, 115, 219, 240)
 ALAR_RIM_LEFT: tuple[int, ...] = (278, 279, 294, 327, 344, 439, 460)

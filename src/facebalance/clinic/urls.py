@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 
-from facebalance.clinic import views, views_assess, views_auth, views_compare, views_plan
+from facebalance.clinic import views, views_assess, views_auth, views_compare, views_marker, views_plan
 from facebalance.clinic.access import clinic_view
 
 app_name = "clinic"
@@ -54,6 +54,7 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/accept/", views_plan.plan_accept, name="plan_accept"),
     path("plans/<uuid:plan_id>/edit/", views_plan.plan_edit, name="plan_edit"),
     path("settings/", views_plan.clinic_settings, name="settings"),
+    path("settings/marker/", views_marker.marker_page, name="marker"),
     path("settings/users/", views_plan.user_new, name="user_new"),
     path("settings/users/<int:membership_id>/deactivate/", views_plan.user_deactivate, name="user_deactivate"),
     path("audit/", views_plan.audit_page, name="audit"),

@@ -9,15 +9,19 @@ Three error sources are kept apart:
 
 (a) **landmark placement**: the template measurement is converted to mm with the engine's own scale, so
     only the positions of the points differ;
-(b) **calibration**: the engine's mm per pixel (MediaPipe iris contour x contour-to-visible ratio) against
-    the scale from the hand-placed visible iris width, both with the same population iris diameter;
+(b) **calibration**: the engine's mm per pixel (the limbus fitted in the image, or the MediaPipe iris
+    contour where the fit fails, each times its ratio to the visible iris) against the scale from the
+    hand-placed visible iris width, both with the same population iris diameter;
 (c) **end to end**: the template measurement on the template's own iris scale against the engine.
 
 None of these measures the error of the population iris diameter itself (SD 0.42 mm of 11.71 mm): the
 London set has no millimetre ground truth, so both scales share that assumption.
 
-The same run measures the two calibration constants the engine reads from the default norm set:
-``mediapipe_iris_contour_to_visible_ratio`` and ``landmark_sigma_iris_diameters``.
+The same run measures the calibration constants the engine reads from the default norm set:
+``mediapipe_iris_contour_to_visible_ratio``, ``limbus_fit_to_visible_ratio`` and
+``landmark_sigma_iris_diameters``, and how the limbus fit's agreement with the hand-placed irises holds
+up when the photo has fewer pixels (the size :data:`facebalance.vision.image_io.ANALYSIS_IRIS_PX` the
+decoder keeps for it).
 
 The template's "left" is image-left, i.e. the subject's **right**; every name below uses the subject's
 sides, like :mod:`facebalance.anatomy.landmarks`.
@@ -37,6 +41,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 
+import cv2
 import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -44,6 +49,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from facebalance.analysis import analyze_photo
 from facebalance.anatomy.frame import image_to_head
 from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.limbus import LimbusSource
+from facebalance.assessment import fit_both_limbi, iris_reference
 from facebalance.errors import FacebalanceError
 from facebalance.evaluation.common import (
     Agreement,
@@ -64,6 +71,9 @@ SECTION = "eval-measurements"
 TEMPLATE_POINT_COUNT = 189
 #: A measurement "agrees to within a millimetre" when its mean absolute difference is below this.
 CLINICAL_MAD_LIMIT_MM = 1.0
+#: The photo reduced by these factors (area averaging, mesh scaled with it) to see how the limbus fit
+#: holds up with fewer pixels: 2/3 of the London iris is about the 24 px the decoder keeps.
+LIMBUS_RESOLUTION_FACTORS = (2 / 3, 1 / 2)
 
 
 class TemplatePoint(IntEnum):
@@ -428,6 +438,10 @@ class PhotoComparison:
     contour_widths_px: tuple[float, float]
     template_iris_widths_px: tuple[float, float]
     engine_visible_iris_px: float
+    #: Limbus fitted in the image, per eye (right, left), full-resolution pixels, before the
+    #: limbus-to-visible ratio; ``nan`` where the fit fell back to the mesh. Key 1.0 is the analysed
+    #: photo, the others the photo reduced by that factor.
+    limbus_widths_px: dict[float, tuple[float, float]]
     hairline_found: bool
     hairline_reason: str
     upper_third_engine_mm: float | None
@@ -451,7 +465,6 @@ def compare_photo(photo: Path, *, sex: str | None, landmarker: FaceLandmarker) -
     scale = analysis.image.scale_to_full
     norms = analysis.norms
     iris_mm = norms.reference("iris_visible_diameter_mm").value
-    ratio = norms.reference("mediapipe_iris_contour_to_visible_ratio").value
 
     engine_mm_per_px = a.calibration.mm_per_px / scale
     iris_t = visible_iris_widths_px(template)
@@ -470,6 +483,23 @@ def compare_photo(photo: Path, *, sex: str | None, landmarker: FaceLandmarker) -
 
     iris_mean = float(np.mean(iris_t))
     pose = analysis.mesh.pose
+    reference = iris_reference(norms)
+
+    def fitted(fits: tuple, factor: float) -> tuple[float, float]:
+        widths = [f.diameter_px * scale / factor if f.source is LimbusSource.IMAGE else math.nan for f in fits]
+        return widths[0], widths[1]
+
+    limbus = {1.0: fitted(a.limbus, 1.0)} if a.limbus is not None else {}
+    for factor in LIMBUS_RESOLUTION_FACTORS:
+        rgb = analysis.image.rgb
+        size = (round(rgb.shape[1] * factor), round(rgb.shape[0] * factor))
+        small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        k = (size[0] / rgb.shape[1], size[1] / rgb.shape[0])
+        small_mesh = mesh.copy()
+        small_mesh[:, 0] = (mesh[:, 0] + 0.5) * k[0] - 0.5
+        small_mesh[:, 1] = (mesh[:, 1] + 0.5) * k[1] - 0.5
+        small_mesh[:, 2] = mesh[:, 2] * k[0]
+        limbus[factor] = fitted(fit_both_limbi(small, small_mesh, reference), k[0])
     return PhotoComparison(
         name=photo.stem,
         engine=engine,
@@ -480,7 +510,8 @@ def compare_photo(photo: Path, *, sex: str | None, landmarker: FaceLandmarker) -
         template_mm_per_px=template_mm_per_px,
         contour_widths_px=contour,
         template_iris_widths_px=iris_t,
-        engine_visible_iris_px=float(np.mean(contour)) * ratio,
+        engine_visible_iris_px=iris_mm / engine_mm_per_px if a.calibration.ruler.value == "iris" else math.nan,
+        limbus_widths_px=limbus,
         hairline_found=a.hairline.point_px is not None,
         hairline_reason=a.hairline.reason,
         upper_third_engine_mm=a.measurements["upper_third_mm"].value,
@@ -602,6 +633,9 @@ class MeasurementEval:
     toml_ratio_sd: float | None
     toml_sigma: float
     iris_reference_mm: float
+    limbus_ratio: RatioEstimate | None = None
+    toml_limbus_ratio: float = math.nan
+    toml_limbus_ratio_sd: float | None = None
 
 
 def summarise(photos: list[PhotoComparison], failures: list[tuple[str, str]]) -> MeasurementEval:
@@ -627,6 +661,16 @@ def summarise(photos: list[PhotoComparison], failures: list[tuple[str, str]]) ->
     sigma_offsets = np.stack([landmark_offsets(photos, tp, lm) for tp, lm in SIGMA_PAIRS], axis=1)
     pooled, rms = pooled_sigma(sigma_offsets)
     ratio_ref = norms.reference("mediapipe_iris_contour_to_visible_ratio")
+    limbus_ref = norms.reference("limbus_fit_to_visible_ratio")
+    both = [p for p in photos if np.all(np.isfinite(p.limbus_widths_px.get(1.0, (math.nan, math.nan))))]
+    limbus_ratio = (
+        estimate_ratio(
+            np.array([np.mean(p.template_iris_widths_px) for p in both]),
+            np.array([np.mean(p.limbus_widths_px[1.0]) for p in both]),
+        )
+        if len(both) > 1
+        else None
+    )
     return MeasurementEval(
         photos=photos,
         failures=failures,
@@ -643,6 +687,9 @@ def summarise(photos: list[PhotoComparison], failures: list[tuple[str, str]]) ->
         toml_ratio_sd=ratio_ref.sd,
         toml_sigma=norms.reference("landmark_sigma_iris_diameters").value,
         iris_reference_mm=norms.reference("iris_visible_diameter_mm").value,
+        limbus_ratio=limbus_ratio,
+        toml_limbus_ratio=limbus_ref.value,
+        toml_limbus_ratio_sd=limbus_ref.sd,
     )
 
 
@@ -722,7 +769,8 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
             (
                 "visible iris diameter",
                 "mean of |t4-t8| and |t12-t16|",
-                "MediaPipe iris contour (469-471, 474-476) x contour-to-visible ratio",
+                "limbus fitted in the image (anatomy.limbus) x limbus-to-visible ratio; MediaPipe iris contour "
+                "(469-471, 474-476) x contour-to-visible ratio where the fit fails on an eye",
             ),
         ),
         "Template points are placed in a frame with the pupils level (roll removed); the engine measures in "
@@ -766,10 +814,11 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         "Error = engine mm/px ÷ template-iris mm/px − 1. Both scales assume the same population iris "
         "diameter, so this is the error of finding the visible iris, not of the population assumption. "
         "The engine's stated 1σ is the scale uncertainty it reports with every measurement (population "
-        "iris SD and the two irises' disagreement); the SD column is the part this set can measure. "
+        "iris SD, the limbus fit's or the mesh's spread, the two irises' disagreement); the SD column is the "
+        "part this set can measure. "
         "Largest errors: " + ", ".join(f"{p.name} {e:+.1f} %" for e, p in worst) + ". The contour-to-visible "
-        "ratio the engine used was measured on this same set (in-sample); the leave-one-out figures under "
-        "the calibration constants are the out-of-sample estimate.",
+        "and limbus-to-visible ratios the engine used were measured on this same set (in-sample); the "
+        "leave-one-out figures under the calibration constants are the out-of-sample estimate.",
     )
     tables["end_to_end"] = _agreement_table(
         "(c) End to end: template measurement on the template's own iris scale vs the engine",
@@ -842,23 +891,28 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         "≈ mm via the population iris diameter. The engine's stomion is the midpoint of 13 and 14; a mesh gap "
         "on closed lips moves it down by half the gap, lengthening the upper vermilion and shortening the lower.",
     )
-    r = result.ratio
-    loo = r.loo_scale_error_pct
+    tables["limbus"] = _limbus_table(result)
+    limbus_rows = (
+        (
+            _ratio_row(
+                "limbus_fit_to_visible_ratio",
+                result.toml_limbus_ratio,
+                result.toml_limbus_ratio_sd,
+                result.limbus_ratio,
+                "; faces with the limbus found in both eyes",
+            ),
+        )
+        if result.limbus_ratio is not None
+        else ()
+    )
     tables["constants"] = ResultTable(
         "Calibration constants measured here",
         ("constant", "norms file", "measured", "SD", "n", "notes"),
         (
-            (
-                "mediapipe_iris_contour_to_visible_ratio",
-                f"{fmt(result.toml_ratio, 3)} (SD {fmt(result.toml_ratio_sd, 3)})",
-                fmt(r.mean, 3),
-                fmt(r.sd, 3),
-                str(r.n),
-                f"SE {fmt(r.sd / math.sqrt(r.n) if r.n else math.nan, 4)}; leave-one-out ratio "
-                f"{fmt(float(r.loo_ratios.min()), 3)}-{fmt(float(r.loo_ratios.max()), 3)}; leave-one-out "
-                f"scale error mean |e| {fmt(float(np.abs(loo).mean()), 2)} %, RMS "
-                f"{fmt(float(np.sqrt(np.mean(loo**2))), 2)} %, max |e| {fmt(float(np.abs(loo).max()), 2)} %",
+            _ratio_row(
+                "mediapipe_iris_contour_to_visible_ratio", result.toml_ratio, result.toml_ratio_sd, result.ratio
             ),
+            *limbus_rows,
             (
                 "landmark_sigma_iris_diameters",
                 fmt(result.toml_sigma, 3),
@@ -870,7 +924,8 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
             ),
         ),
         "Ratio = hand-placed visible iris width (mean of both eyes) ÷ MediaPipe iris contour width (3-D "
-        "distance 469-471 and 474-476, mean of both eyes), averaged over faces. Sigma pairs (template:mesh): "
+        "distance 469-471 and 474-476, mean of both eyes), averaged over faces; the limbus ratio likewise with "
+        "the limbus fit's diameter, over the faces fitted in both eyes. Sigma pairs (template:mesh): "
         + ", ".join(f"{int(tp)}:{int(lm)}" for tp, lm in SIGMA_PAIRS)
         + ".",
     )
@@ -914,6 +969,96 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         "engine's choice may be worth revisiting (or the two annotations define the point differently).",
     )
     return tables
+
+
+def _ratio_row(
+    constant: str, toml_value: float, toml_sd: float | None, r: RatioEstimate, note: str = ""
+) -> tuple[str, ...]:
+    """One row of the calibration-constants table: the norm file's value against the measured ratio."""
+    loo = r.loo_scale_error_pct
+    return (
+        constant,
+        f"{fmt(toml_value, 3)} (SD {fmt(toml_sd, 3)})",
+        fmt(r.mean, 3),
+        fmt(r.sd, 3),
+        str(r.n),
+        f"SE {fmt(r.sd / math.sqrt(r.n) if r.n else math.nan, 4)}; leave-one-out ratio "
+        f"{fmt(float(r.loo_ratios.min()), 3)}-{fmt(float(r.loo_ratios.max()), 3)}; leave-one-out "
+        f"scale error mean |e| {fmt(float(np.abs(loo).mean()), 2)} %, RMS "
+        f"{fmt(float(np.sqrt(np.mean(loo**2))), 2)} %, max |e| {fmt(float(np.abs(loo).max()), 2)} %{note}",
+    )
+
+
+def _ratio_stats(estimate: np.ndarray, template: np.ndarray) -> tuple[str, ...]:
+    """n, mean ratio, SD of the ratio % and mean |ratio / mean - 1| % over faces where both exist."""
+    ratio = estimate / template
+    ratio = ratio[np.isfinite(ratio)]
+    if len(ratio) < 2:
+        return (str(len(ratio)), "—", "—", "—")
+    return (
+        str(len(ratio)),
+        fmt(float(ratio.mean()), 4),
+        fmt(float(ratio.std(ddof=1)) * 100.0, 2),
+        fmt(float(np.mean(np.abs(ratio / ratio.mean() - 1.0))) * 100.0, 2),
+    )
+
+
+def _limbus_table(result: MeasurementEval) -> ResultTable:
+    """The limbus fit and the mesh's iris against the hand-placed visible iris, and with fewer pixels."""
+    photos = result.photos
+    template = np.array([p.template_iris_widths_px for p in photos])
+    template_mean = template.mean(axis=1)
+    contour = np.array([p.contour_widths_px for p in photos]) * result.toml_ratio
+
+    def right_left_sd(widths: np.ndarray) -> str:
+        rl = widths[:, 0] / widths[:, 1]
+        rl = rl[np.isfinite(rl)]
+        return fmt(float(rl.std(ddof=1)) * 100.0, 2) if len(rl) > 1 else "—"
+
+    iris_px = fmt(float(template_mean.mean()), 1)
+    mesh_n, mesh_mean, mesh_sd, mesh_mad = _ratio_stats(contour.mean(axis=1), template_mean)
+    rows = [
+        ("hand-placed (template)", iris_px, "1", "—", "—", str(len(photos)), "—", right_left_sd(template)),
+        (
+            "face mesh contour × contour-to-visible ratio",
+            iris_px,
+            mesh_mean,
+            mesh_sd,
+            mesh_mad,
+            mesh_n,
+            "—",
+            right_left_sd(contour),
+        ),
+    ]
+    for factor in (1.0, *LIMBUS_RESOLUTION_FACTORS):
+        widths = np.array([p.limbus_widths_px.get(factor, (math.nan, math.nan)) for p in photos])
+        missing = int(np.sum(~np.all(np.isfinite(widths), axis=1)))
+        label = "limbus fit, the analysed photo" if factor == 1.0 else f"limbus fit, photo reduced to {factor:.2f}"
+        n, mean, sd, mad = _ratio_stats(widths.mean(axis=1), template_mean)
+        rows.append(
+            (label, fmt(float(template_mean.mean() * factor), 1), mean, sd, mad, n, str(missing), right_left_sd(widths))
+        )
+    return ResultTable(
+        "Visible iris diameter: limbus fit and face mesh vs hand-placed irises",
+        (
+            "estimate",
+            "iris px (template, mean)",
+            "mean ratio to template",
+            "SD of ratio %",
+            "MAD %",
+            "faces",
+            "faces with an eye not fitted",
+            "right/left SD %",
+        ),
+        tuple(rows),
+        "Ratio = estimate ÷ hand-placed width |t4-t8|, |t12-t16|, mean of both eyes, per face; MAD = mean "
+        "|ratio ÷ mean ratio − 1| (the constant ratio is the calibration constant below). Limbus rows: "
+        "faces with the limbus found in both eyes (the engine uses the face mesh on the others). The reduced "
+        "rows shrink the analysed photo by area averaging and scale the mesh with it, as a reduced decode "
+        "would. Right/left SD: SD of the right ÷ left diameter over faces, a check that needs no annotator "
+        "(the two irises of one person are the same size; the hand-placed row shows the annotation's own "
+        "noise, the mesh ties both eyes to one shape and looks better than it measures).",
+    )
 
 
 def report_markdown(result: MeasurementEval, tables: dict[str, ResultTable], *, header: str) -> str:

@@ -168,6 +168,7 @@ def measurements_document(
 def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
     """The JSON-ready dict for one frontal analysis."""
     a = result.assessment
+    scale = result.image.scale_to_full
     measurements = measurements_document(a.measurements, a.comparisons, result.norms)
     return {
         **document_header(
@@ -176,6 +177,17 @@ def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
         "pose": a.pose.as_dict(),
         "calibration": {
             "method": a.calibration.method.value,
+            "ruler": a.calibration.ruler.value,
+            "iris": [
+                {
+                    "side": side,
+                    "source": fit.source.value,
+                    "diameter_px_original": rounded(fit.diameter_px * scale, 2),
+                    "sigma_px_original": rounded(fit.sigma_px * scale, 2),
+                    "note": fit.note,
+                }
+                for side, fit in zip(("right", "left"), a.limbus or (), strict=False)
+            ],
             "mm_per_px_original": rounded(a.calibration.mm_per_px / result.image.scale_to_full, 6),
             "relative_uncertainty": rounded(a.calibration.relative_uncertainty, 5),
             "landmark_sigma_mm": rounded(a.calibration.point_sigma_px * a.calibration.mm_per_px, 3),

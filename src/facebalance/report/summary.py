@@ -67,7 +67,7 @@ def print_summary(result: PhotoAnalysis, console: Console) -> None:
     console.print(
         f"pose yaw {p.yaw_deg:+.1f}°, pitch {p.pitch_deg:+.1f}°, roll {p.roll_deg:+.1f}°   "
         f"scale {a.calibration.mm_per_px / result.image.scale_to_full:.4f} mm/px "
-        f"(±{a.calibration.relative_uncertainty:.1%}, {a.calibration.method.value})   "
+        f"(±{a.calibration.relative_uncertainty:.1%}, ruler: {a.calibration.ruler.value})   "
         f"norms: {result.norms.name} ({a.patient.sex or 'sex not given'})"
     )
     console.print(measurement_table(a.measurements, a.comparisons, by_zone=True))

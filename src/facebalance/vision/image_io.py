@@ -49,12 +49,26 @@ MAX_PIXELS = 120_000_000
 MAX_SIDE_PX = 20_000
 #: Smallest side accepted for analysis; a face photo below this cannot give mm-level measurements.
 MIN_SIDE_PX = 128
-#: Long side the landmark model is given. The model itself works at 256 px per face crop; 2,000 px
-#: keeps the iris (about 1/12 of the face width) over 20 px for a head-and-shoulders photo.
-ANALYSIS_LONG_SIDE_PX = 2000
+#: Iris diameter (the face mesh's iris contour), in analysed pixels, that the image-refined points need.
+#: The limbus fit is the most demanding of them: its agreement with hand-placed irises on the London set
+#: at about 38 px holds nearly unchanged with the photo reduced to about 25 px and degrades at about
+#: 19 px (docs/validation.md, "Visible iris diameter: limbus fit and face mesh vs hand-placed irises").
+ANALYSIS_IRIS_PX = 24.0
+#: A clinically framed frontal photo (head and shoulders or closer) shows the iris at least this many
+#: times smaller than its long side (a 6000 px frame with the face across a quarter of it: iris ~100 px).
+FRAME_LONG_SIDE_PER_IRIS = 60
+#: Long side the photo is decoded to: the iris of a clinically framed face then keeps ANALYSIS_IRIS_PX.
+#: A face smaller than that framing is decoded again, finer (:func:`reduction_for_iris`). The landmark
+#: model itself works on 256 px face crops.
+ANALYSIS_LONG_SIDE_PX = int(ANALYSIS_IRIS_PX * FRAME_LONG_SIDE_PER_IRIS)
+#: Reduction factors the JPEG decoder can apply by DCT scaling (Image.draft).
+DCT_REDUCTIONS = (8, 4, 2, 1)
 
 #: EXIF tag 0x0112, Orientation.
 EXIF_ORIENTATION_TAG = 0x0112
+#: The Exif sub-IFD pointer and, in it, FocalLengthIn35mmFilm (EXIF 2.32, tag 0xA405).
+EXIF_SUB_IFD_TAG = 0x8769
+EXIF_FOCAL_35MM_TAG = 0xA405
 
 _ACCEPTED_HINT = "Upload a JPEG, PNG, WebP or HEIC photo."
 _ONE_FILE_HINT = "Give the path of one photo file."
@@ -383,6 +397,31 @@ def exif_orientation(image: Image.Image) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
+def exif_focal_length_35mm(image: Image.Image) -> float | None:
+    """The EXIF 35 mm-equivalent focal length in mm, ``None`` when absent or not a plausible value."""
+    try:
+        value = image.getexif().get_ifd(EXIF_SUB_IFD_TAG).get(EXIF_FOCAL_35MM_TAG)
+        focal = float(value) if value is not None else None
+    except Exception:
+        # As for the orientation: broken EXIF costs the focal length, never the photo.
+        return None
+    return focal if focal is not None and 8.0 <= focal <= 2000.0 else None
+
+
+def reduction_for_iris(iris_px: float, factor: float) -> float:
+    """The decode reduction at which an iris of ``iris_px`` analysed pixels (decoded at ``factor``) keeps
+    :data:`ANALYSIS_IRIS_PX`: ``factor`` itself when it already does, else the largest finer one.
+
+    >>> [reduction_for_iris(iris, 4.0) for iris in (26.0, 20.0, 9.0)], reduction_for_iris(20.0, 1.0)
+    ([4.0, 2.0, 1.0], 1.0)
+    """
+    full_iris = iris_px * factor
+    for candidate in DCT_REDUCTIONS:
+        if candidate <= factor and full_iris / candidate >= ANALYSIS_IRIS_PX:
+            return float(candidate)
+    return 1.0
+
+
 def upright_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
     """``(width, height)`` of a stored frame once the EXIF orientation is applied."""
     width, height = size
@@ -399,7 +438,9 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def decode_rgb(image: Image.Image, *, long_side_px: int | None) -> tuple[Image.Image, int]:
+def decode_rgb(
+    image: Image.Image, *, long_side_px: int | None, reduction: int | None = None
+) -> tuple[Image.Image, int]:
     """Decode an opened image to RGB, reduced by an integer factor when it is larger than needed.
 
     Parameters
@@ -411,6 +452,8 @@ def decode_rgb(image: Image.Image, *, long_side_px: int | None) -> tuple[Image.I
         reduced by the largest integer factor that keeps it at least this long). JPEGs are reduced
         inside the decoder (``Image.draft``: DCT scaling by 1/2, 1/4 or 1/8), so the full frame is never
         held in memory. ``None`` decodes at full resolution.
+    reduction : int, optional
+        An exact reduction factor (1, 2, 4 or 8) instead of ``long_side_px``.
 
     Returns
     -------
@@ -425,6 +468,8 @@ def decode_rgb(image: Image.Image, *, long_side_px: int | None) -> tuple[Image.I
         The pixel data is truncated or damaged.
     """
     stored_long = max(image.size)
+    if reduction is not None:
+        long_side_px = max(1, -(-stored_long // int(reduction)))
     draft_factor = 1
     if long_side_px is not None and image.format in ("JPEG", "MPO") and stored_long > long_side_px:
         # Ask for the size of an exact long_side_px long side; draft then picks the largest DCT scale
@@ -477,6 +522,9 @@ class LoadedImage:
         The container format, one of :data:`ACCEPTED_FORMATS`.
     exif_orientation : int
         The EXIF orientation tag that was applied (1 = none).
+    focal_length_35mm_mm : float or None
+        The EXIF 35 mm-equivalent focal length, when the file has one (it sets the camera distance the
+        calibration marker's depth correction uses).
     """
 
     rgb: np.ndarray
@@ -484,6 +532,7 @@ class LoadedImage:
     scale_to_full: float
     format: str
     exif_orientation: int
+    focal_length_35mm_mm: float | None = None
 
     @property
     def size_px(self) -> tuple[int, int]:
@@ -494,6 +543,7 @@ def load_image(
     source: str | os.PathLike[str] | bytes | BinaryIO,
     *,
     long_side_px: int | None = ANALYSIS_LONG_SIDE_PX,
+    reduction: float | None = None,
 ) -> LoadedImage:
     """Open a clinical photo, refuse anything unsafe, and decode it upright at analysis size.
 
@@ -505,6 +555,8 @@ def load_image(
         A photo whose longer side is above this is reduced by an integer factor, to a longer side of
         at least this and less than twice this (never upscaled). JPEGs are reduced inside the decoder
         (``Image.draft``), others after decoding. ``None`` decodes at full resolution.
+    reduction : float, optional
+        An exact reduction factor (1, 2, 4 or 8; :func:`reduction_for_iris`) instead of ``long_side_px``.
 
     Raises
     ------
@@ -517,8 +569,11 @@ def load_image(
     with open_image(data, fmt) as image:
         _check_analysis_size(*image.size)
         orientation = exif_orientation(image)
+        focal = exif_focal_length_35mm(image)
         full_w, full_h = upright_size(image.size, orientation)
-        rgb, factor = decode_rgb(image, long_side_px=long_side_px)
+        rgb, factor = decode_rgb(
+            image, long_side_px=long_side_px, reduction=None if reduction is None else int(reduction)
+        )
     pixels = np.asarray(apply_orientation(rgb, orientation), dtype=np.uint8)
     return LoadedImage(
         rgb=np.ascontiguousarray(pixels),
@@ -526,4 +581,5 @@ def load_image(
         scale_to_full=float(factor),
         format=fmt,
         exif_orientation=orientation,
+        focal_length_35mm_mm=focal,
     )
