@@ -1,0 +1,157 @@
+"""The versioned JSON document of one oblique analysis (schema ``facebalance.oblique_analysis``).
+
+Stable ids: ``measurements.<id>.value``, ``.uncertainty`` (one sigma), ``.unit`` (ids in
+:data:`facebalance.oblique.measurements.MEASUREMENT_IDS`); ``points.<name>`` (names of
+:class:`facebalance.oblique.points.ObliquePoint`). Every coordinate is in pixels of the original photo as taken
+(upright, full resolution, not mirrored). ``outline.far_side`` is the far-side silhouette from the temple to
+the chin as ``[[x, y], ...]``. Bump :data:`SCHEMA_VERSION` on any incompatible change.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from facebalance import __version__
+from facebalance.findings import Finding
+from facebalance.oblique.analysis import ObliqueAnalysis
+from facebalance.oblique.compare import ObliqueComparison
+from facebalance.oblique.points import DEFINITIONS
+from facebalance.report.document import measurements_document
+
+SCHEMA = "facebalance.oblique_analysis"
+SCHEMA_VERSION = "1.0"
+COMPARISON_SCHEMA = "facebalance.oblique_comparison"
+#: The outline is written with at most this many points (enough to redraw it).
+OUTLINE_POINTS = 400
+
+
+def _num(x: float | None, digits: int = 4) -> float | None:
+    if x is None or not math.isfinite(x):
+        return None
+    return round(float(x), digits)
+
+
+def finding_entry(f: Finding) -> dict[str, Any]:
+    """One finding as the documents write it (status ``proposed``: a clinician confirms it)."""
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "zones": [z.value for z in f.zones],
+        "measurements": list(f.measurements),
+        "value": _num(f.value),
+        "uncertainty": _num(f.uncertainty),
+        "unit": f.unit,
+        "norm": f.norm,
+        "source": f.source,
+        "deviation": _num(f.deviation, 3),
+        "severity": f.severity,
+        "beyond_uncertainty": f.beyond_uncertainty,
+        "sentence": f.sentence,
+        "points": list(f.points),
+        "status": "proposed",
+    }
+
+
+def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
+    """The JSON-ready dict for one oblique analysis."""
+    a = result.assessment
+    to_full = result.image.scale_to_full
+
+    def xy(p: np.ndarray) -> list[float]:
+        q = result.to_original_px(p)[0]
+        return [round(float(q[0]), 1), round(float(q[1]), 1)]
+
+    points: dict[str, Any] = {}
+    for p, lp in a.points.points.items():
+        x, y = xy(lp.xy)
+        points[p.value] = {
+            "x": x,
+            "y": y,
+            "sigma_px": round(lp.sigma_px * to_full, 2),
+            "sigma_along_px": round(lp.sigma_along_px * to_full, 2),
+            "confidence": lp.confidence,
+            "method": lp.method,
+            "kind": DEFINITIONS[p].kind,
+            "definition": DEFINITIONS[p].definition,
+        }
+    refs = a.references
+    step = max(1, math.ceil(len(a.outline.points_px) / OUTLINE_POINTS))
+    outline = result.to_original_px(a.outline.points_px[::step])
+    cal = a.calibration
+    return {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "facebalance_version": __version__,
+        "input": {
+            "name": result.source_name,
+            "format": result.image.format,
+            "size_px": list(result.image.full_size_px),
+            "analysed_size_px": list(result.image.size_px),
+            "exif_orientation_applied": result.image.exif_orientation,
+        },
+        "view": result.view,
+        "side_read": a.side,
+        "pose": result.pose.as_dict(),
+        "patient": {"sex": a.patient.sex, "ethnicity": a.patient.ethnicity},
+        "frame": {
+            "axes": "u along the head's horizontal toward the far side, v along the head's vertical (down), both "
+            "in the plane of the photo; heights are read along v",
+            "scale_px": _num(a.points.scale_px * to_full, 1),
+        },
+        "calibration": None
+        if cal is None
+        else {
+            "method": cal.method.value,
+            "mm_per_px_original": _num(cal.mm_per_px / to_full, 6),
+            "relative_uncertainty": _num(cal.relative_uncertainty, 5),
+            "detail": cal.detail,
+        },
+        "norm_set": {"name": result.norms.name, "version": result.norms.version},
+        "outline": {
+            "far_side": np.round(outline, 1).tolist(),
+            "noise_px": _num(a.outline.noise_px * to_full, 2),
+            "edge_found_fraction": _num(a.outline.edge_found_fraction, 3),
+            "in_photo_fraction": _num(float(a.outline.in_frame.mean()), 3),
+        },
+        "points": points,
+        "points_missing": {p.value: reason for p, reason in a.points.missing.items()},
+        "mesh_references": {
+            "lateral_canthus": xy(refs.lateral_canthus),
+            "lateral_canthus_near": xy(refs.lateral_canthus_near),
+            "alar_base": xy(refs.alar_base),
+            "cheilion": xy(refs.cheilion),
+            "menton": xy(refs.menton),
+            "sigma_px": round(refs.sigma_px * to_full, 2),
+        },
+        "measurements": measurements_document(a.measurements, a.comparisons, result.norms),
+        "findings": [finding_entry(f) for f in a.findings],
+        "warnings": list(a.warnings),
+        "disclaimer": "Clinical decision support: every finding is a proposal for a clinician to confirm.",
+    }
+
+
+def comparison_document(comparison: ObliqueComparison) -> dict[str, Any]:
+    """The JSON-ready dict of a left/right or session comparison (schema ``facebalance.oblique_comparison``)."""
+    return {
+        "schema": COMPARISON_SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "kind": comparison.kind,
+        "compared": comparison.compared,
+        "reason": comparison.reason or None,
+        "yaw_deg": [round(y, 2) for y in comparison.yaw_deg],
+        "measurements": {
+            mid: {
+                "value": _num(m.value),
+                "uncertainty": _num(m.uncertainty),
+                "unit": m.unit.value,
+                "zone": m.zone.value,
+                "label": m.label,
+                **({"not_measurable_reason": m.reason} if m.reason else {}),
+            }
+            for mid, m in comparison.measurements.items()
+        },
+        "findings": [finding_entry(f) for f in comparison.findings],
+    }
