@@ -116,8 +116,9 @@ def analyze(
                 from facebalance.commands.oblique import analyze_oblique_photo, is_oblique_photo
                 from facebalance.commands.profile import analyze_profile_photo, photo_view
 
+                read = None
                 if is_oblique_photo(photo, landmarker=landmarker):
-                    ok = analyze_oblique_photo(
+                    read = analyze_oblique_photo(
                         photo,
                         sex=sex,
                         ethnicity=ethnicity,
@@ -128,8 +129,10 @@ def analyze(
                         quiet=quiet,
                         landmarker=landmarker,
                         out=console,
+                        quiet_if_not_oblique=True,
                     )
-                    failures += not ok
+                if read is not None:
+                    failures += not read
                 elif photo_view(photo, landmarker=landmarker).startswith("profile"):
                     ok = analyze_profile_photo(
                         photo, sex=sex, ethnicity=ethnicity, norms=norm_set, outputs=outputs, landmarker=landmarker

@@ -60,18 +60,27 @@ def analyze_oblique_photo(
     quiet: bool = False,
     landmarker: FaceLandmarker | None = None,
     out: Console | None = None,
-) -> bool:
+    quiet_if_not_oblique: bool = False,
+) -> bool | None:
     """Analyse one three-quarter photo and write its outputs; ``False`` (after printing the error) on failure.
 
-    Shared by ``facebalance oblique`` and by ``facebalance analyze`` when it finds a three-quarter photo.
+    Shared by ``facebalance oblique`` and by ``facebalance analyze`` when it finds a three-quarter photo; with
+    ``quiet_if_not_oblique`` a photo that turns out not to be a three-quarter view (a profile whose face mesh
+    still holds) returns ``None`` without a message, so the caller can try the profile path.
     """
     from facebalance.oblique.analysis import analyze_oblique
     from facebalance.oblique.annotate import render_oblique_annotated
     from facebalance.oblique.document import oblique_document
+    from facebalance.oblique.errors import NotAnObliqueView
     from facebalance.oblique.summary import print_oblique_summary
 
     try:
         result = analyze_oblique(photo, sex=sex, ethnicity=ethnicity, norms=norms, landmarker=landmarker)
+    except NotAnObliqueView as exc:
+        if quiet_if_not_oblique:
+            return None
+        report_error(exc, photo.name)
+        return False
     except FacebalanceError as exc:
         report_error(exc, photo.name)
         return False

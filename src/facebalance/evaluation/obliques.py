@@ -39,6 +39,7 @@ from facebalance.evaluation.common import ResultTable, command_line, fmt, run_he
 from facebalance.evaluation.lfpw import annotated_images
 from facebalance.oblique.analysis import ObliqueAnalysis, analyze_oblique
 from facebalance.oblique.calibration import vertical_iris_diameters_px
+from facebalance.oblique.points import ObliquePoint
 from facebalance.vision import FaceLandmarker, load_image
 
 #: Sections this module owns in the markdown report.
@@ -105,6 +106,8 @@ class PhotoScore:
     prior_errors: np.ndarray
     outside_photo: int
     seconds: float
+    apex_below_canthal_line: float | None = None
+    apex_height_ratio: float | None = None
 
 
 @dataclass
@@ -135,6 +138,14 @@ def score_photo(result: ObliqueAnalysis, truth: np.ndarray, *, seconds: float, n
     a = result.assessment
     outline = result.to_original_px(a.outline.points_px)
     prior = result.to_original_px(a.outline.prior_px)
+    apex_below = None
+    if ObliquePoint.MALAR_PROMINENCE in a.points.points:
+        frame, refs = a.frame, a.references
+        apex = frame.to_frame(a.points.xy(ObliquePoint.MALAR_PROMINENCE))
+        near, far = frame.to_frame(refs.lateral_canthus_near), frame.to_frame(refs.lateral_canthus)
+        canthal_v = near[1] + (apex[0] - near[0]) * (far[1] - near[1]) / (far[0] - near[0])
+        apex_below = float((apex[1] - canthal_v) / a.points.scale_px)
+    ratio = a.measurements["cheek_apex_height_ratio"].value
     return PhotoScore(
         name=name,
         view=result.view,
@@ -145,6 +156,8 @@ def score_photo(result: ObliqueAnalysis, truth: np.ndarray, *, seconds: float, n
         prior_errors=distance_to_polyline(pts[inside], prior) / length,
         outside_photo=int((~inside).sum()),
         seconds=seconds,
+        apex_below_canthal_line=apex_below,
+        apex_height_ratio=ratio,
     )
 
 
@@ -213,7 +226,40 @@ def build_tables(result: ObliqueEval) -> dict[str, ResultTable]:
             if s.errors.size
         ),
     )
-    return {"read": read_table, "error": error_table, "points": point_table, "worst": worst_table}
+    below = np.array([s.apex_below_canthal_line for s in result.scores if s.apex_below_canthal_line is not None])
+    ratios = np.array([s.apex_height_ratio for s in result.scores if s.apex_height_ratio is not None])
+
+    def spread(values: np.ndarray) -> str:
+        return fmt(float(values.std(ddof=1)) if values.size > 1 else None, 3)
+
+    apex_table = ResultTable(
+        "Cheek apex (malar prominence) height on the photos read",
+        ("quantity", "photos", "median", "SD (ddof=1)"),
+        (
+            (
+                "height below the canthal line / face length",
+                str(below.size),
+                fmt(float(np.median(below)) if below.size else None, 3),
+                spread(below),
+            ),
+            (
+                "cheek_apex_height_ratio",
+                str(ratios.size),
+                fmt(float(np.median(ratios)) if ratios.size else None, 3),
+                spread(ratios),
+            ),
+        ),
+        "The SD of the first row is the constant cheek_apex_height_sigma_face_fraction of "
+        "facebalance/oblique/data/oblique.toml. The cited norm of the ratio (Kaptein et al. 2015, hand-placed "
+        "apex, 67 patients) is 0.793 ± 0.023.",
+    )
+    return {
+        "read": read_table,
+        "error": error_table,
+        "points": point_table,
+        "worst": worst_table,
+        "apex": apex_table,
+    }
 
 
 def report_markdown(result: ObliqueEval, tables: dict[str, ResultTable], *, header: str) -> str:

@@ -17,6 +17,7 @@ from typing import BinaryIO
 import numpy as np
 
 from facebalance.analysis import CUT_OFF_TOLERANCE, MAX_FRONTAL_YAW_DEG, MIN_IRIS_DIAMETER_PX
+from facebalance.anatomy.frame import head_frame
 from facebalance.anatomy.landmarks import ALAR_RIM_LEFT, BROW_UPPER_LEFT, Landmark
 from facebalance.assessment import PatientContext, iris_reference, visible_iris_diameter_px
 from facebalance.errors import FaceCutOff, FaceTooSmall, MultipleFaces, NoFaceFound
@@ -28,11 +29,11 @@ from facebalance.oblique.constants import load_oblique_constants
 from facebalance.oblique.errors import FarSideCutOff, NotAnObliqueView
 from facebalance.oblique.frame import ObliqueFrame, ObliqueView, frame_from_rotation, view_from_yaw
 from facebalance.oblique.points import MeshReferences
-from facebalance.oblique.prior import far_run, mesh_silhouette
+from facebalance.oblique.prior import far_run, feature_region, inside_region, mesh_silhouette
 from facebalance.oblique.silhouette import refine_far_outline
 from facebalance.profile.frame import mirror_x
 from facebalance.vision import FaceLandmarker, FaceMesh, HeadPose, LoadedImage, load_image
-from facebalance.vision.mesh_topology import mesh_triangles
+from facebalance.vision.mesh_topology import mesh_feature_contour, mesh_triangles
 from facebalance.vision.pose import rotation_in_image_axes
 
 #: A face mesh turned at least this far (and less than the profile limit) is a three-quarter view; below it
@@ -49,6 +50,12 @@ TEMPLE_TOP_BROW_HEIGHTS = 0.5
 CHIN_EXTRA_FRACTION = 0.1
 #: Points of the silhouette per face length (the outline's sampling, independent of the photo's size).
 POINTS_PER_FACE_LENGTH = 300
+#: A silhouette point this close (fraction of the face's length) to the mesh's nose or lips is theirs.
+FEATURE_MARGIN_FRACTION = 0.01
+#: A photo whose far cheek (lateral canthus to mouth corner) is more than this fraction the nose's or the lips'
+#: silhouette is a profile, not a three-quarter view: the cheek is hidden behind them. (On the development
+#: photos the obliques stay below a fifth; most of the mesh-holding profile photos are above a half.)
+MAX_HIDDEN_CHEEK_FRACTION = 1.0 / 3.0
 #: Least fraction of the silhouette on an edge of the photo before a warning says the mesh was relied on.
 MIN_EDGE_FOUND_FRACTION = 0.6
 
@@ -264,27 +271,44 @@ def _assess(
     notes: list[str],
 ) -> ObliqueAssessment:
     pts = face.landmarks_px
-    frame = frame_from_rotation(rotation_in_image_axes(face.transformation))
+    rotation = rotation_in_image_axes(face.transformation)
+    frame = frame_from_rotation(rotation)
     scale_px = float(np.hypot(*(pts[Landmark.SOFT_TISSUE_NASION, :2] - pts[Landmark.MENTON, :2])))
     reference = iris_reference(norm_set)
     iris_px = visible_iris_diameter_px(pts, reference)
     refs = mesh_references(pts, frame, sigma_px=reference.point_sigma_iris_diameters * iris_px)
     uv_brow = float(frame.to_frame(refs.brow_top)[1])
-    uv_ex = float(frame.to_frame(refs.lateral_canthus)[1])
+    uv_canthus = float(frame.to_frame(refs.lateral_canthus)[1])
     prior = far_run(
         mesh_silhouette(pts, mesh_triangles()),
         frame,
-        start_v=uv_brow - TEMPLE_TOP_BROW_HEIGHTS * (uv_ex - uv_brow),
+        start_v=uv_brow - TEMPLE_TOP_BROW_HEIGHTS * (uv_canthus - uv_brow),
         end_xy=pts[Landmark.MENTON, :2],
         spacing_px=scale_px / POINTS_PER_FACE_LENGTH,
         end_extra_px=CHIN_EXTRA_FRACTION * scale_px,
     )
     outline = refine_far_outline(canonical, prior, scale_px=scale_px)
+    # Where the nose or the lips stand in front of the cheek (a well-turned head), the silhouette is theirs.
+    head_xy = head_frame(pts, rotation, face.pose).points_px[:, :2]
+    hidden_by = np.full(len(outline.points_px), "", dtype=object)
+    for feature in ("lips", "nose"):
+        region = feature_region(pts, head_xy, mesh_feature_contour(feature))
+        hidden_by[inside_region(outline.points_px, region, margin_px=FEATURE_MARGIN_FRACTION * scale_px)] = feature
+    uv = frame.to_frame(outline.points_px)
+    uv_ex = float(frame.to_frame(refs.lateral_canthus)[1])
+    cheek = (uv[:, 1] >= uv_ex) & (uv[:, 1] <= float(frame.to_frame(refs.cheilion)[1]))
+    hidden = float((hidden_by[cheek] != "").mean()) if cheek.any() else 1.0
+    if hidden > MAX_HIDDEN_CHEEK_FRACTION:
+        raise NotAnObliqueView(
+            f"The far cheek is hidden behind the nose or the lips over {hidden:.0%} of its silhouette: the photo is "
+            "a profile (or nearly), not a three-quarter view.",
+            hint="Analyse it as a profile (`facebalance profile`), or retake the oblique with the head turned about "
+            "45 degrees so that the far cheek shows beyond the nose.",
+        )
     h, w = canonical.shape[:2]
     warnings = list(notes)
     if not outline.in_frame.all():
         # The malar stretch (lateral canthus to alar base) must be in the photo; other parts may be cut off.
-        uv = frame.to_frame(outline.points_px)
         uv_al = float(frame.to_frame(refs.alar_base)[1])
         malar = (uv[:, 1] >= uv_ex) & (uv[:, 1] <= uv_al)
         edge = _cut_off_edge(outline.points_px[~outline.in_frame], w, h, view == "oblique_left")
@@ -320,4 +344,6 @@ def _assess(
         patient=PatientContext(sex=sex, ethnicity=ethnicity),
         warnings=warnings,
         outline_sigma_px=constants["outline_sigma_face_fraction"].value * scale_px,
+        hidden_by=hidden_by,
+        apex_sigma_along_px=constants["cheek_apex_height_sigma_face_fraction"].value * scale_px,
     )

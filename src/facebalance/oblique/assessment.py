@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from facebalance.anatomy.calibration import Calibration
 from facebalance.assessment import PatientContext
 from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
@@ -56,6 +58,22 @@ class ObliqueAssessment:
     warnings: list[str] = field(default_factory=list)
 
 
+def blocked_reasons(outline: FarOutline, hidden_by: np.ndarray | None = None) -> np.ndarray:
+    """Why each silhouette point may not carry a point of the cheek ("" where it may).
+
+    >>> import numpy as np
+    >>> o = FarOutline(np.zeros((3, 2)), np.zeros((3, 2)), np.ones(3, bool), np.array([True, False, True]), 1.0)
+    >>> blocked_reasons(o, np.array(["", "", "nose"])).tolist()
+    ['', 'outside the photo', 'hidden behind the nose at this turn of the head']
+    """
+    why = np.full(len(outline.points_px), "", dtype=object)
+    if hidden_by is not None:
+        for feature in ("nose", "lips"):
+            why[np.asarray(hidden_by) == feature] = f"hidden behind the {feature} at this turn of the head"
+    why[~outline.in_frame] = "outside the photo"
+    return why
+
+
 def assess_oblique(
     outline: FarOutline,
     frame: ObliqueFrame,
@@ -70,6 +88,8 @@ def assess_oblique(
     patient: PatientContext | None = None,
     warnings: list[str] | None = None,
     outline_sigma_px: float = 0.0,
+    hidden_by: np.ndarray | None = None,
+    apex_sigma_along_px: float = 0.0,
 ) -> ObliqueAssessment:
     """Locate, measure and judge one far-side silhouette.
 
@@ -94,6 +114,10 @@ def assess_oblique(
         Warnings of the earlier steps, carried into the assessment.
     outline_sigma_px : float
         One-sigma accuracy of the silhouette across itself, pixels; the outline's own noise is used when larger.
+    hidden_by : ndarray of shape (N,), str, optional
+        Per silhouette point, the feature standing in front of the cheek there ("nose", "lips") or "".
+    apex_sigma_along_px : float
+        Least one-sigma uncertainty of the malar prominence along the silhouette, pixels.
 
     Raises
     ------
@@ -108,7 +132,8 @@ def assess_oblique(
         references,
         scale_px=scale_px,
         noise_px=max(outline.noise_px, outline_sigma_px),
-        usable=outline.in_frame,
+        blocked=blocked_reasons(outline, hidden_by),
+        apex_sigma_along_px=apex_sigma_along_px,
     )
     # A point where the photo showed no edge follows its neighbours or the mesh: trust it half as much.
     off_edge = {

@@ -15,11 +15,10 @@ from typing import Any
 import numpy as np
 
 from facebalance import __version__
-from facebalance.findings import Finding
 from facebalance.oblique.analysis import ObliqueAnalysis
 from facebalance.oblique.compare import ObliqueComparison
 from facebalance.oblique.points import DEFINITIONS
-from facebalance.report.document import measurements_document
+from facebalance.report.document import finding_document, input_document, measurements_document
 
 SCHEMA = "facebalance.oblique_analysis"
 SCHEMA_VERSION = "1.0"
@@ -32,27 +31,6 @@ def _num(x: float | None, digits: int = 4) -> float | None:
     if x is None or not math.isfinite(x):
         return None
     return round(float(x), digits)
-
-
-def finding_entry(f: Finding) -> dict[str, Any]:
-    """One finding as the documents write it (status ``proposed``: a clinician confirms it)."""
-    return {
-        "id": f.id,
-        "kind": f.kind,
-        "zones": [z.value for z in f.zones],
-        "measurements": list(f.measurements),
-        "value": _num(f.value),
-        "uncertainty": _num(f.uncertainty),
-        "unit": f.unit,
-        "norm": f.norm,
-        "source": f.source,
-        "deviation": _num(f.deviation, 3),
-        "severity": f.severity,
-        "beyond_uncertainty": f.beyond_uncertainty,
-        "sentence": f.sentence,
-        "points": list(f.points),
-        "status": "proposed",
-    }
 
 
 def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
@@ -85,13 +63,7 @@ def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "facebalance_version": __version__,
-        "input": {
-            "name": result.source_name,
-            "format": result.image.format,
-            "size_px": list(result.image.full_size_px),
-            "analysed_size_px": list(result.image.size_px),
-            "exif_orientation_applied": result.image.exif_orientation,
-        },
+        "input": input_document(result.source_name, result.image),
         "view": result.view,
         "side_read": a.side,
         "pose": result.pose.as_dict(),
@@ -127,7 +99,7 @@ def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
             "sigma_px": round(refs.sigma_px * to_full, 2),
         },
         "measurements": measurements_document(a.measurements, a.comparisons, result.norms),
-        "findings": [finding_entry(f) for f in a.findings],
+        "findings": [finding_document(f) for f in a.findings],
         "warnings": list(a.warnings),
         "disclaimer": "Clinical decision support: every finding is a proposal for a clinician to confirm.",
     }
@@ -153,5 +125,5 @@ def comparison_document(comparison: ObliqueComparison) -> dict[str, Any]:
             }
             for mid, m in comparison.measurements.items()
         },
-        "findings": [finding_entry(f) for f in comparison.findings],
+        "findings": [finding_document(f) for f in comparison.findings],
     }

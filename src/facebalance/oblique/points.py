@@ -20,7 +20,9 @@ point                   kind        definition
 chin end                reference   the silhouette point nearest the mesh's menton
 malar prominence        extremum    cheek apex: the most lateral point (largest ``u``, the head's horizontal
                                     toward the far side) between the lateral canthus and halfway from the alar
-                                    base down to the mouth corner
+                                    base down to the mouth corner; when that is an end of the stretch (no apex
+                                    inside it), the point of the stretch furthest outward of the chord temple
+                                    top - chin end (a fallback, confidence halved)
 jaw angle               prominence  furthest outward of the chord malar prominence - chin end, below the mouth
                                     corner: the visible angle of the jaw (on the far side the bony gonion is
                                     usually hidden; this is where the silhouette turns from cheek to jawline)
@@ -212,11 +214,18 @@ class ObliquePoints:
         return self.points[p].xy
 
 
-def _prominent(pts: np.ndarray, lo: int, hi: int, a: np.ndarray, b: np.ndarray) -> tuple[int, np.ndarray]:
-    """Index (absolute) of the point of ``pts[lo:hi+1]`` furthest outward of the chord a -> b, and the
-    outward distances of that stretch."""
+def _prominent(
+    pts: np.ndarray, lo: int, hi: int, a: np.ndarray, b: np.ndarray, allowed: np.ndarray
+) -> tuple[int, np.ndarray]:
+    """Index (absolute) of the allowed point of ``pts[lo:hi+1]`` furthest outward of the chord a -> b (any
+    point when none is allowed), and the outward distances of that stretch."""
     outward = -depth_under_chord(pts[lo : hi + 1], a, b)
-    return lo + int(np.argmax(outward)), outward
+    return lo + _best(outward, allowed[lo : hi + 1]), outward
+
+
+def _best(values: np.ndarray, allowed: np.ndarray) -> int:
+    masked = np.where(allowed, values, -np.inf)
+    return int(np.argmax(masked)) if np.isfinite(masked).any() else int(np.argmax(values))
 
 
 def _hollow(pts: np.ndarray, lo: int, hi: int, a: np.ndarray, b: np.ndarray) -> tuple[int, np.ndarray]:
@@ -252,7 +261,8 @@ def locate_points(
     *,
     scale_px: float,
     noise_px: float,
-    usable: np.ndarray | None = None,
+    blocked: np.ndarray | None = None,
+    apex_sigma_along_px: float = 0.0,
 ) -> ObliquePoints:
     """Locate every point of :class:`ObliquePoint` on a far-side silhouette.
 
@@ -266,9 +276,13 @@ def locate_points(
         The face's length, pixels.
     noise_px : float
         One-sigma noise of the outline across itself.
-    usable : ndarray of shape (N,), bool, optional
-        Points that may be used (in the photo and on an edge); a point landing elsewhere is reported
-        missing. All usable when not given.
+    blocked : ndarray of shape (N,), str, optional
+        Why each point of the silhouette may not be used ("" where it may): off the photo, or the nose or the
+        lips standing in front of the cheek there. A prominence is looked for among the usable points; a hollow
+        whose deepest point is blocked is reported missing with the reason. All usable when not given.
+    apex_sigma_along_px : float
+        Least one-sigma uncertainty of the malar prominence along the silhouette (where a broad cheek's apex
+        lies is less certain than its depth profile says).
 
     Raises
     ------
@@ -277,7 +291,8 @@ def locate_points(
     """
     raw = np.asarray(outline_px, dtype=np.float64)
     n = len(raw)
-    ok = np.ones(n, dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
+    why = np.full(n, "", dtype=object) if blocked is None else np.asarray(blocked, dtype=object)
+    ok = why == ""
     spacing = float(np.median(np.hypot(*np.diff(raw, axis=0).T))) if n > 1 else 1.0
     # Noise-level wiggles are not features: smooth over 1 % of the face's length.
     pts = gaussian_smooth(raw, 0.01 * scale_px / max(spacing, 1e-9))
@@ -302,12 +317,19 @@ def locate_points(
         )
     top = 0
     uv = frame.to_frame(pts)
-    ma = i_ex + int(np.argmax(uv[i_ex : malar_hi + 1, 0]))
+    ma = i_ex + _best(uv[i_ex : malar_hi + 1, 0], ok[i_ex : malar_hi + 1])
     ma_lateral = uv[i_ex : malar_hi + 1, 0] - uv[i_ex : malar_hi + 1, 0].min()
-    go, go_out = _prominent(pts, max(i_ch, ma + 1), end - 1, pts[ma], pts[end])
+    ma_method = "primary"
+    edge_samples = max(2, round(EXTREMUM_TOLERANCE_FRACTION * scale_px / max(spacing, 1e-9)))
+    if ma - i_ex < edge_samples or malar_hi - ma < edge_samples:
+        # No lateral apex inside the stretch (the silhouette runs steadily out or in over the cheek): the
+        # point of the stretch furthest outward of the whole silhouette's chord instead.
+        ma, ma_lateral = _prominent(pts, i_ex, malar_hi, pts[top], pts[end], ok)
+        ma_method = "furthest outward of the temple top - chin chord (no lateral apex over the cheek)"
+    go, go_out = _prominent(pts, max(i_ch, ma + 1), end - 1, pts[ma], pts[end], ok)
     tp, tp_depth = _hollow(pts, top, max(top + 1, min(i_ex, ma) - 1), pts[top], pts[ma])
     sm, sm_depth = _hollow(pts, ma, go, pts[ma], pts[go])
-    chin, chin_out = _prominent(pts, go, end, pts[go], pts[end])
+    chin, chin_out = _prominent(pts, go, end, pts[go], pts[end], ok)
     persistence = max(2.0 * noise_px, 0.01 * scale_px)
     chin_method = "primary"
     if chin_out.max() < persistence:
@@ -321,9 +343,11 @@ def locate_points(
     tangents = np.gradient(pts, axis=0)
     tangents /= np.maximum(np.linalg.norm(tangents, axis=1, keepdims=True), 1e-12)
 
-    def add(p: ObliquePoint, i: int, values: np.ndarray, lo: int, *, method: str = "primary") -> None:
+    def add(
+        p: ObliquePoint, i: int, values: np.ndarray, lo: int, *, method: str = "primary", least_along: float = 0.0
+    ) -> None:
         if not ok[i]:
-            missing[p] = "off the photo or not on an edge of the photo"
+            missing[p] = str(why[i])
             return
         amb = ambiguity_px(values, i - lo, max(noise_px, EXTREMUM_TOLERANCE_FRACTION * scale_px), spacing)
         size = float(values[i - lo]) if values.size else 0.0
@@ -334,12 +358,15 @@ def locate_points(
         )
         if method not in ("primary", FLAT):
             confidence *= 0.5
-        found[p] = LocatedPoint(p, raw[i].copy(), i, noise_px, amb, tangents[i].copy(), round(confidence, 3), method)
+        # The confidence scores this silhouette's own feature; the floor on the uncertainty is about where such
+        # a feature lies on faces in general.
+        along = max(amb, least_along)
+        found[p] = LocatedPoint(p, raw[i].copy(), i, noise_px, along, tangents[i].copy(), round(confidence, 3), method)
 
     for p, i in ((ObliquePoint.TEMPLE_TOP, top), (ObliquePoint.CHIN_END, end)):
         found[p] = LocatedPoint(p, raw[i].copy(), i, noise_px, noise_px, tangents[i].copy(), 1.0)
     add(ObliquePoint.TEMPLE, tp, tp_depth, top)
-    add(ObliquePoint.MALAR_PROMINENCE, ma, ma_lateral, i_ex)
+    add(ObliquePoint.MALAR_PROMINENCE, ma, ma_lateral, i_ex, method=ma_method, least_along=apex_sigma_along_px)
     add(ObliquePoint.SUBMALAR_HOLLOW, sm, sm_depth, ma)
     add(ObliquePoint.JAW_ANGLE, go, go_out, max(i_ch, ma + 1))
     add(ObliquePoint.CHIN, chin, chin_out, go, method=chin_method)

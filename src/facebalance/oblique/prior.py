@@ -132,3 +132,57 @@ def far_run(
     below = np.flatnonzero((run_uv[:, 1] >= start_v) & descending)
     first = int(below[0]) if below.size else 0
     return resample_polyline(run[first:], spacing_px)
+
+
+def feature_region(landmarks_px: np.ndarray, head_xy: np.ndarray, contour: tuple[int, ...]) -> np.ndarray:
+    """The photo's polygon covered by a facial feature (the nose, the lips) of the mesh.
+
+    The feature's vertices are those inside its contour as seen from the front (in the head frame, where the
+    turn is undone); their convex hull in the photo is where the feature may stand in front of the cheek.
+
+    Parameters
+    ----------
+    landmarks_px : ndarray of shape (478, 2) or (478, 3)
+        Mesh points in pixels of the (canonical) image.
+    head_xy : ndarray of shape (478, 2)
+        The same points in the frontal head frame (:func:`facebalance.anatomy.frame.head_frame`), x and y.
+    contour : tuple of int
+        The feature's contour vertices (:func:`facebalance.vision.mesh_topology.mesh_feature_contour`).
+
+    Returns
+    -------
+    ndarray of shape (K, 2)
+        Convex polygon in image pixels.
+
+    Examples
+    --------
+    A square contour with one vertex inside it and one outside: the region spans the contour and the inner one.
+
+    >>> head = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0], [5.0, 5.0], [20.0, 5.0]])
+    >>> region = feature_region(head * 2, head, (0, 1, 2, 3))
+    >>> float(region[:, 0].max())
+    20.0
+    """
+    head = np.asarray(head_xy, dtype=np.float64)[:, :2]
+    outline = cv2.convexHull(head[list(contour)].astype(np.float32))
+    inside = [
+        i for i in range(len(head)) if cv2.pointPolygonTest(outline, (float(head[i, 0]), float(head[i, 1])), False) >= 0
+    ]
+    image = np.asarray(landmarks_px, dtype=np.float64)[inside, :2]
+    return cv2.convexHull(image.astype(np.float32))[:, 0, :].astype(np.float64)
+
+
+def inside_region(points_px: np.ndarray, region: np.ndarray, *, margin_px: float) -> np.ndarray:
+    """Whether each point (N, 2) lies inside a convex polygon or within ``margin_px`` of it.
+
+    Examples
+    --------
+    >>> square = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
+    >>> inside_region(np.array([[5.0, 5.0], [12.0, 5.0], [20.0, 5.0]]), square, margin_px=3.0).tolist()
+    [True, True, False]
+    """
+    poly = np.asarray(region, dtype=np.float32).reshape(-1, 1, 2)
+    return np.array(
+        [cv2.pointPolygonTest(poly, (float(x), float(y)), True) >= -margin_px for x, y in np.asarray(points_px)],
+        dtype=bool,
+    )

@@ -44,3 +44,27 @@ def mesh_triangles() -> np.ndarray:
     triangles = np.ascontiguousarray(edges[:, :, 0])
     triangles.setflags(write=False)
     return triangles
+
+
+@functools.lru_cache(maxsize=2)
+def mesh_feature_contour(feature: str) -> tuple[int, ...]:
+    """Vertices of MediaPipe's own contour of a facial feature (``"nose"`` or ``"lips"``), sorted.
+
+    The contours are the model's ``FACE_LANDMARKS_NOSE`` (the dorsum and the loop around the tip and alae) and
+    ``FACE_LANDMARKS_LIPS`` (outer and inner lip lines). A view pipeline uses them to tell where a feature
+    stands in front of the cheek (:func:`facebalance.oblique.prior.feature_region`).
+
+    Raises
+    ------
+    ValueError
+        An unknown feature.
+    """
+    from mediapipe.tasks.python.vision import FaceLandmarksConnections
+
+    tables = {
+        "nose": FaceLandmarksConnections.FACE_LANDMARKS_NOSE,
+        "lips": FaceLandmarksConnections.FACE_LANDMARKS_LIPS,
+    }
+    if feature not in tables:
+        raise ValueError(f"unknown feature {feature!r}; use one of {sorted(tables)}")
+    return tuple(sorted({c.start for c in tables[feature]} | {c.end for c in tables[feature]}))
