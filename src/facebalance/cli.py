@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from facebalance.commands import report_error
-from facebalance.errors import FacebalanceError, MultipleFaces, NoFaceFound, PoseOutOfRange
+from facebalance.errors import FacebalanceError, FaceDetectionError
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -110,37 +110,36 @@ def analyze(
                     known_ipd_mm=ipd_mm,
                     landmarker=landmarker,
                 )
-            except (NoFaceFound, PoseOutOfRange, MultipleFaces) as exc:
-                # No frontal face: a three-quarter photo takes the oblique path, a lateral photo the profile
-                # path (silhouette, not the face mesh).
+            except FaceDetectionError as exc:
+                # No usable frontal face: a three-quarter photo takes the oblique path, a lateral photo the
+                # profile path (silhouette, not the face mesh); anything else keeps the frontal error.
                 from facebalance.commands.oblique import analyze_oblique_photo, is_oblique_photo
                 from facebalance.commands.profile import analyze_profile_photo, photo_view
 
-                read = None
+                refusal: FacebalanceError = exc
                 if is_oblique_photo(photo, landmarker=landmarker):
                     read = analyze_oblique_photo(
                         photo,
                         sex=sex,
                         ethnicity=ethnicity,
                         norms=norm_set,
-                        json_out=json_out,
-                        annotate=annotate,
-                        out_dir=out_dir,
-                        quiet=quiet,
+                        outputs=outputs,
+                        rules=rule_set,
                         landmarker=landmarker,
-                        out=console,
                         quiet_if_not_oblique=True,
                     )
-                if read is not None:
-                    failures += not read
-                elif photo_view(photo, landmarker=landmarker).startswith("profile"):
+                    if isinstance(read, bool):
+                        failures += not read
+                        continue
+                    refusal = read  # a profile whose face mesh still holds: the profile path may read it
+                if photo_view(photo, landmarker=landmarker).startswith("profile"):
                     ok = analyze_profile_photo(
                         photo, sex=sex, ethnicity=ethnicity, norms=norm_set, outputs=outputs, landmarker=landmarker
                     )
                     failures += not ok
                 else:
                     failures += 1
-                    _fail(exc, photo.name)
+                    _fail(refusal, photo.name)
                 continue
             except FacebalanceError as exc:
                 failures += 1

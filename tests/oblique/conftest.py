@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from oblique_photos import dev_photo, png_bytes
 
 from facebalance.oblique.analysis import ObliqueAnalysis, analyze_oblique
 from facebalance.vision import FaceLandmarker
+from tests.oblique.oblique_photos import dev_photo, png_bytes
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from shared_data import shared_path
+from tests.shared_data import shared_path
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:

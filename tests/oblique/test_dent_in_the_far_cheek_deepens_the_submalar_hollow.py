@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from oblique_photos import png_bytes
-from painted_silhouettes import Painted, paint_on_silhouette
 
 from facebalance.evaluation.obliques import distance_to_polyline
 from facebalance.oblique.analysis import ObliqueAnalysis, analyze_oblique
 from facebalance.oblique.points import ObliquePoint as P
 from facebalance.profile.geometry import depth_under_chord
 from facebalance.vision import FaceLandmarker
+from tests.oblique.oblique_photos import png_bytes
+from tests.oblique.painted_silhouettes import Painted, paint_on_silhouette
 
 #: The dent: 3 % of the face's length deep, 16 % tall.
 DENT_DEPTH = 0.03

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from facebalance.oblique.analysis import ObliqueAnalysis
-from facebalance.oblique.document import oblique_document
+from facebalance.report.oblique import oblique_document
 
 
 def test_it_names_the_other_side(maria_read: ObliqueAnalysis, maria_mirrored_read: ObliqueAnalysis) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from oblique_photos import png_bytes
 
 from facebalance.evaluation.obliques import distance_to_polyline
 from facebalance.oblique.analysis import ObliqueAnalysis, analyze_oblique
 from facebalance.vision import FaceLandmarker
 from facebalance.zones.base import Unit
+from tests.oblique.oblique_photos import png_bytes
 
 #: The silhouettes of the rescaled photos may differ by this fraction of the face's length (median).
 OUTLINE_TOLERANCE = 0.003

@@ -7,7 +7,6 @@ code 2, as in :mod:`facebalance.cli`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,20 +15,15 @@ from rich.console import Console
 
 from facebalance.commands import report_error
 from facebalance.errors import FacebalanceError
+from facebalance.oblique.errors import NotAnObliqueView
 
 if TYPE_CHECKING:
+    from facebalance.findings import FindingRules
     from facebalance.norms import NormSet
+    from facebalance.report.output import OutputTargets
     from facebalance.vision import FaceLandmarker
 
 console = Console()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def is_oblique_photo(photo: Path, *, landmarker: FaceLandmarker) -> bool:
@@ -54,48 +48,30 @@ def analyze_oblique_photo(
     sex: str | None,
     ethnicity: str | None,
     norms: NormSet,
-    json_out: Path | None = None,
-    annotate: Path | None = None,
-    out_dir: Path | None = None,
-    quiet: bool = False,
+    outputs: OutputTargets,
+    rules: FindingRules | None = None,
     landmarker: FaceLandmarker | None = None,
-    out: Console | None = None,
     quiet_if_not_oblique: bool = False,
-) -> bool | None:
+) -> bool | NotAnObliqueView:
     """Analyse one three-quarter photo and write its outputs; ``False`` (after printing the error) on failure.
 
     Shared by ``facebalance oblique`` and by ``facebalance analyze`` when it finds a three-quarter photo; with
     ``quiet_if_not_oblique`` a photo that turns out not to be a three-quarter view (a profile whose face mesh
-    still holds) returns ``None`` without a message, so the caller can try the profile path.
+    still holds) returns the error unprinted, so the caller can try the profile path first.
     """
     from facebalance.oblique.analysis import analyze_oblique
-    from facebalance.oblique.annotate import render_oblique_annotated
-    from facebalance.oblique.document import oblique_document
-    from facebalance.oblique.errors import NotAnObliqueView
-    from facebalance.oblique.summary import print_oblique_summary
 
     try:
-        result = analyze_oblique(photo, sex=sex, ethnicity=ethnicity, norms=norms, landmarker=landmarker)
+        result = analyze_oblique(photo, sex=sex, ethnicity=ethnicity, norms=norms, rules=rules, landmarker=landmarker)
     except NotAnObliqueView as exc:
         if quiet_if_not_oblique:
-            return None
+            return exc
         report_error(exc, photo.name)
         return False
     except FacebalanceError as exc:
         report_error(exc, photo.name)
         return False
-    doc = json.dumps(oblique_document(result), indent=2, ensure_ascii=False).encode()
-    png = render_oblique_annotated(result) if (annotate is not None or out_dir is not None) else b""
-    targets: list[tuple[Path | None, Path | None]] = [(json_out, annotate)]
-    if out_dir is not None:
-        targets.append((out_dir / f"{photo.stem}.json", out_dir / f"{photo.stem}.png"))
-    for j, p in targets:
-        if j is not None:
-            _write_atomic(j, doc)
-        if p is not None:
-            _write_atomic(p, png)
-    if not quiet:
-        print_oblique_summary(result, out or console)
+    outputs.write(result, stem=photo.stem)
     return True
 
 
@@ -111,6 +87,7 @@ def oblique(
 ) -> None:
     """Analyse three-quarter photos: far-side silhouette, ogee curve, submalar hollow, jawline, temple."""
     from facebalance.norms import load_norm_set
+    from facebalance.report.output import OutputTargets
     from facebalance.vision import FaceLandmarker
 
     if sex is not None and sex not in ("female", "male"):
@@ -121,19 +98,12 @@ def oblique(
         norm_set = load_norm_set(norms)
     except FacebalanceError as exc:
         raise report_error(exc) from None
+    outputs = OutputTargets(json_out, annotate, out_dir, None if quiet else console)
     failures = 0
     with FaceLandmarker() as landmarker:
         for photo in photos:
             ok = analyze_oblique_photo(
-                photo,
-                sex=sex,
-                ethnicity=ethnicity,
-                norms=norm_set,
-                json_out=json_out,
-                annotate=annotate,
-                out_dir=out_dir,
-                quiet=quiet,
-                landmarker=landmarker,
+                photo, sex=sex, ethnicity=ethnicity, norms=norm_set, outputs=outputs, landmarker=landmarker
             )
             failures += not ok
     if failures:

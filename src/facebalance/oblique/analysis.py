@@ -21,7 +21,7 @@ from facebalance.anatomy.frame import head_frame
 from facebalance.anatomy.landmarks import ALAR_RIM_LEFT, BROW_UPPER_LEFT, Landmark
 from facebalance.assessment import PatientContext, iris_reference, visible_iris_diameter_px
 from facebalance.errors import FaceCutOff, FaceTooSmall, MultipleFaces, NoFaceFound
-from facebalance.findings import load_finding_rules
+from facebalance.findings import FindingRules, load_finding_rules
 from facebalance.norms import NormSet, load_norm_set
 from facebalance.oblique.assessment import ObliqueAssessment, assess_oblique
 from facebalance.oblique.calibration import TurnedIrisRuler, calibrate_turned_iris, vertical_iris_diameters_px
@@ -201,6 +201,7 @@ def analyze_oblique(
     ethnicity: str | None = None,
     norms: NormSet | None = None,
     norms_path: str | os.PathLike[str] | None = None,
+    rules: FindingRules | None = None,
     landmarker: FaceLandmarker | None = None,
 ) -> ObliqueAnalysis:
     """Analyse one three-quarter (oblique) photo.
@@ -213,6 +214,9 @@ def analyze_oblique(
         Select sex- and population-specific norms.
     norms, norms_path
         A loaded norm set, or a clinic TOML file layered over the default.
+    rules : FindingRules, optional
+        Finding rules (a clinic's layered over the default); the packaged rules otherwise. Only their
+        severity bands are used.
     landmarker : FaceLandmarker, optional
         An open landmarker to reuse across photos.
 
@@ -251,7 +255,17 @@ def analyze_oblique(
             hint="Retake the three-quarter view with the head turned about 45 degrees.",
         )
     _check_whole_face(face, image)
-    result = _assess(canonical, face, image, view, norm_set, sex=sex, ethnicity=ethnicity, notes=notes)
+    result = _assess(
+        canonical,
+        face,
+        image,
+        view,
+        norm_set,
+        rules or load_finding_rules(),
+        sex=sex,
+        ethnicity=ethnicity,
+        notes=notes,
+    )
     pose = face.pose
     if mirrored:
         pose = HeadPose(yaw_deg=-pose.yaw_deg, pitch_deg=pose.pitch_deg, roll_deg=-pose.roll_deg)
@@ -265,6 +279,7 @@ def _assess(
     image: LoadedImage,
     view: ObliqueView,
     norm_set: NormSet,
+    rules: FindingRules,
     *,
     sex: str | None,
     ethnicity: str | None,
@@ -340,7 +355,7 @@ def _assess(
         scale_px=scale_px,
         calibration=calibration,
         norms=norm_set,
-        rules=load_finding_rules(),
+        rules=rules,
         patient=PatientContext(sex=sex, ethnicity=ethnicity),
         warnings=warnings,
         outline_sigma_px=constants["outline_sigma_face_fraction"].value * scale_px,

@@ -148,9 +148,7 @@ def assess_oblique(
         mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=patient.ethnicity))
         for mid, m in by_id.items()
     }
-    bands_only = FindingRules(
-        version=rules.version, z=rules.z, range=rules.range, asymmetry=rules.asymmetry, relations=()
-    )
+    bands_only = replace(rules, relations=())
     # Conservative: a population finding only where the deviation is beyond twice the measurement's
     # uncertainty (the cited norm's landmark is placed by hand, ours on the silhouette).
     findings = [f for f in derive_findings(by_id, comparisons, norms, bands_only) if f.beyond_uncertainty]

@@ -19,7 +19,7 @@ says why it was not made.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from facebalance.findings import Finding, FindingRules, compare_to_norm, derive_findings
@@ -213,9 +213,7 @@ def compare_sessions(
 
 def _conservative(measurements: dict[str, Measurement], norms: NormSet, rules: FindingRules) -> list[Finding]:
     """Noticed-asymmetry findings of the engine, kept only when beyond twice their uncertainty."""
-    bands_only = FindingRules(
-        version=rules.version, z=rules.z, range=rules.range, asymmetry=rules.asymmetry, relations=()
-    )
+    bands_only = replace(rules, relations=())
     with_threshold = {k: m for k, m in measurements.items() if k in norms.thresholds}
     comparisons = {k: compare_to_norm(m, None) for k, m in with_threshold.items()}
     return [f for f in derive_findings(with_threshold, comparisons, norms, bands_only) if f.beyond_uncertainty]

@@ -14,23 +14,21 @@ from typing import Any
 
 import numpy as np
 
-from facebalance import __version__
 from facebalance.oblique.analysis import ObliqueAnalysis
 from facebalance.oblique.compare import ObliqueComparison
 from facebalance.oblique.points import DEFINITIONS
-from facebalance.report.document import finding_document, input_document, measurements_document
+from facebalance.report.document import (
+    DISCLAIMER,
+    OUTLINE_POINTS,
+    document_header,
+    finding_entry,
+    measurements_document,
+    rounded,
+)
 
 SCHEMA = "facebalance.oblique_analysis"
 SCHEMA_VERSION = "1.0"
 COMPARISON_SCHEMA = "facebalance.oblique_comparison"
-#: The outline is written with at most this many points (enough to redraw it).
-OUTLINE_POINTS = 400
-
-
-def _num(x: float | None, digits: int = 4) -> float | None:
-    if x is None or not math.isfinite(x):
-        return None
-    return round(float(x), digits)
 
 
 def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
@@ -60,33 +58,30 @@ def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
     outline = result.to_original_px(a.outline.points_px[::step])
     cal = a.calibration
     return {
-        "schema": SCHEMA,
-        "schema_version": SCHEMA_VERSION,
-        "facebalance_version": __version__,
-        "input": input_document(result.source_name, result.image),
-        "view": result.view,
+        **document_header(
+            SCHEMA, SCHEMA_VERSION, name=result.source_name, image=result.image, view=result.view, patient=a.patient
+        ),
         "side_read": a.side,
         "pose": result.pose.as_dict(),
-        "patient": {"sex": a.patient.sex, "ethnicity": a.patient.ethnicity},
         "frame": {
             "axes": "u along the head's horizontal toward the far side, v along the head's vertical (down), both "
             "in the plane of the photo; heights are read along v",
-            "scale_px": _num(a.points.scale_px * to_full, 1),
+            "scale_px": rounded(a.points.scale_px * to_full, 1),
         },
         "calibration": None
         if cal is None
         else {
             "method": cal.method.value,
-            "mm_per_px_original": _num(cal.mm_per_px / to_full, 6),
-            "relative_uncertainty": _num(cal.relative_uncertainty, 5),
+            "mm_per_px_original": rounded(cal.mm_per_px / to_full, 6),
+            "relative_uncertainty": rounded(cal.relative_uncertainty, 5),
             "detail": cal.detail,
         },
         "norm_set": {"name": result.norms.name, "version": result.norms.version},
         "outline": {
             "far_side": np.round(outline, 1).tolist(),
-            "noise_px": _num(a.outline.noise_px * to_full, 2),
-            "edge_found_fraction": _num(a.outline.edge_found_fraction, 3),
-            "in_photo_fraction": _num(float(a.outline.in_frame.mean()), 3),
+            "noise_px": rounded(a.outline.noise_px * to_full, 2),
+            "edge_found_fraction": rounded(a.outline.edge_found_fraction, 3),
+            "in_photo_fraction": rounded(float(a.outline.in_frame.mean()), 3),
         },
         "points": points,
         "points_missing": {p.value: reason for p, reason in a.points.missing.items()},
@@ -99,9 +94,9 @@ def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
             "sigma_px": round(refs.sigma_px * to_full, 2),
         },
         "measurements": measurements_document(a.measurements, a.comparisons, result.norms),
-        "findings": [finding_document(f) for f in a.findings],
+        "findings": [finding_entry(f) for f in a.findings],
         "warnings": list(a.warnings),
-        "disclaimer": "Clinical decision support: every finding is a proposal for a clinician to confirm.",
+        "disclaimer": DISCLAIMER,
     }
 
 
@@ -116,8 +111,8 @@ def comparison_document(comparison: ObliqueComparison) -> dict[str, Any]:
         "yaw_deg": [round(y, 2) for y in comparison.yaw_deg],
         "measurements": {
             mid: {
-                "value": _num(m.value),
-                "uncertainty": _num(m.uncertainty),
+                "value": rounded(m.value),
+                "uncertainty": rounded(m.uncertainty),
                 "unit": m.unit.value,
                 "zone": m.zone.value,
                 "label": m.label,
@@ -125,5 +120,5 @@ def comparison_document(comparison: ObliqueComparison) -> dict[str, Any]:
             }
             for mid, m in comparison.measurements.items()
         },
-        "findings": [finding_document(f) for f in comparison.findings],
+        "findings": [finding_entry(f) for f in comparison.findings],
     }

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from facebalance.oblique.analysis import ObliqueAnalysis
 from facebalance.oblique.points import FLAT
 from facebalance.oblique.points import ObliquePoint as P
 from facebalance.profile.geometry import outward_normal
+from facebalance.report.annotate import label_font
 
 #: Short labels drawn beside each point.
 ABBREVIATIONS: dict[P, str] = {
@@ -34,13 +35,6 @@ _POINT = (255, 64, 64)
 _LEVEL = (230, 230, 230)
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1 has no sized default font
-        return ImageFont.load_default()
-
-
 def _foot(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     d = b - a
     t = float((p - a) @ d / max(float(d @ d), 1e-12))
@@ -60,7 +54,7 @@ def render_oblique_annotated(result: ObliqueAnalysis, *, max_side_px: int = 1600
     s_px = pts.scale_px * shrink
     width = max(1, round(s_px / 200))
     r = max(2.0, s_px / 80)
-    font = _font(max(11, round(s_px / 16)))
+    font = label_font(max(11, round(s_px / 16)))
     overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
     d = ImageDraw.Draw(overlay)
 
