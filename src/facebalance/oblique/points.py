@@ -6,7 +6,7 @@ points of :class:`ObliquePoint`, each with a position uncertainty and a confiden
 
 The silhouette of a three-quarter view is the *ogee curve* of the aesthetic literature: concave at the
 temple, convex over the malar prominence, concave again in the submalar hollow, convex over the jowl and
-the jaw, concave at the prejowl sulcus, convex at the chin [1]_ [2]_. Its points are defined by the same
+the jaw, concave at the prejowl sulcus, convex at the chin [1]_. Its points are defined by the same
 two operations throughout, with the outward side of the silhouette as "out":
 
 * a **prominence** is the point of a stretch furthest outward of a chord;
@@ -48,8 +48,6 @@ References
 ----------
 .. [1] Little JW. Volumetric perceptions in midfacial aging with altered priorities for rejuvenation. Plast
        Reconstr Surg. 2000;105(1):252-266 (the ogee curve of the three-quarter view).
-.. [2] Mittelman H. The anatomy of the aging mandible and its importance to facelift surgery. Facial Plast
-       Surg Clin North Am. 1994;2(3):301-311 (the prejowl sulcus).
 """
 
 from __future__ import annotations
