@@ -18,7 +18,7 @@ def test_a_readable_oblique_passes(landmarker: FaceLandmarker) -> None:
     assert far.status == "pass" and "right cheek" in far.message
 
 
-def test_a_profile_taken_for_an_oblique_fails_saying_why(landmarker: FaceLandmarker) -> None:
+def test_a_profile_taken_for_an_oblique_warns_saying_why(landmarker: FaceLandmarker) -> None:
     result = check_photo(
         shared_path("cfp_profile_dev", "002_profile_01.jpg"),
         protocol=load_protocol(),
@@ -26,4 +26,4 @@ def test_a_profile_taken_for_an_oblique_fails_saying_why(landmarker: FaceLandmar
         view_id="oblique_right",
     )
     far = next(c for c in result.checks if c.name == "far_side")
-    assert far.status == "fail" and "hidden behind the nose" in far.message and "45 degrees" in far.message
+    assert far.status == "warn" and "hidden behind the nose" in far.message and "45 degrees" in far.message

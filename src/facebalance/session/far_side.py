@@ -17,14 +17,22 @@ from facebalance.vision import FaceLandmarker
 
 def far_side_check(source: str | os.PathLike[str] | bytes, *, landmarker: FaceLandmarker) -> Check:
     """``pass`` when the far-side silhouette is read and found on the photo's edges over at least the oblique
-    path's least fraction, ``warn`` when it is read but mostly follows the face mesh, ``fail`` (with what to
-    do) when the oblique analysis refuses the photo. The value is the fraction found on an edge."""
+    path's least fraction; ``warn`` when it is read but mostly follows the face mesh, or when the oblique
+    analysis refuses the photo (with its reason and what to retake: the pose check already fails a photo
+    turned far off the protocol, so this check adds a warning, not a second failure). The value is the
+    fraction found on an edge."""
     from facebalance.oblique.analysis import MIN_EDGE_FOUND_FRACTION, analyze_oblique
 
     try:
         result = analyze_oblique(source, landmarker=landmarker)
     except FacebalanceError as exc:
-        return Check("far_side", "fail", None, MIN_EDGE_FOUND_FRACTION, f"{exc.message} {exc.hint}".strip())
+        return Check(
+            "far_side",
+            "warn",
+            None,
+            MIN_EDGE_FOUND_FRACTION,
+            f"the oblique analysis cannot read this photo: {exc.message} {exc.hint}".strip(),
+        )
     found = result.assessment.outline.edge_found_fraction
     if found < MIN_EDGE_FOUND_FRACTION:
         return Check(
