@@ -33,10 +33,11 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from facebalance.assessment import iris_diameters_px
+from facebalance.anatomy.landmarks import IRIS_DIAMETER_ENDS
 from facebalance.errors import FacebalanceError
 from facebalance.evaluation.common import ResultTable, command_line, fmt, run_header, write_section
 from facebalance.evaluation.lfpw import annotated_images
+from facebalance.geometry.iris import iris_diameters_px
 from facebalance.oblique.analysis import ObliqueAnalysis, analyze_oblique
 from facebalance.oblique.calibration import vertical_iris_diameters_px
 from facebalance.oblique.points import ObliquePoint
@@ -381,7 +382,7 @@ def run_iris_aspect_eval(dataset: Path, *, write: Path | None, limit: int | None
             if len(faces) != 1:
                 continue
             used += 1
-            horizontal = iris_diameters_px(faces[0].landmarks_px)
+            horizontal = iris_diameters_px(faces[0].landmarks_px, IRIS_DIAMETER_ENDS)
             vertical = vertical_iris_diameters_px(faces[0].landmarks_px)
             ratios += [h / v for h, v in zip(horizontal, vertical, strict=True) if v > 0]
     aspect = IrisAspect(np.array(ratios), used)

@@ -22,6 +22,7 @@ from facebalance.anatomy.landmarks import ALAR_RIM_LEFT, BROW_UPPER_LEFT, Landma
 from facebalance.assessment import PatientContext, iris_reference, visible_iris_diameter_px
 from facebalance.errors import FaceCutOff, FaceTooSmall, MultipleFaces, NoFaceFound
 from facebalance.findings import FindingRules, load_finding_rules
+from facebalance.geometry.pose import HeadPose
 from facebalance.norms import NormSet, load_norm_set
 from facebalance.oblique.assessment import ObliqueAssessment, assess_oblique
 from facebalance.oblique.calibration import TurnedIrisRuler, calibrate_turned_iris, vertical_iris_diameters_px
@@ -32,7 +33,7 @@ from facebalance.oblique.points import MeshReferences
 from facebalance.oblique.prior import far_run, feature_region, inside_region, mesh_silhouette
 from facebalance.oblique.silhouette import refine_far_outline
 from facebalance.profile.frame import mirror_x
-from facebalance.vision import FaceLandmarker, FaceMesh, HeadPose, LoadedImage, load_image
+from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
 from facebalance.vision.mesh_topology import mesh_feature_contour, mesh_triangles
 from facebalance.vision.pose import rotation_in_image_axes
 

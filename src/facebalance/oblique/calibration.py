@@ -25,8 +25,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from facebalance.anatomy.calibration import Calibration, IrisReference, calibrate_from_iris
-from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.landmarks import IRIS_VERTICAL_DIAMETER_ENDS
 from facebalance.errors import CalibrationError
+from facebalance.geometry.iris import iris_diameters_px
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,13 @@ def vertical_iris_diameters_px(landmarks_px: np.ndarray) -> tuple[float, float]:
 
     Examples
     --------
+    >>> from facebalance.anatomy.landmarks import Landmark
     >>> pts = np.zeros((478, 3))
     >>> pts[Landmark.IRIS_RIGHT_BOTTOM, 1] = 10.0; pts[Landmark.IRIS_LEFT_BOTTOM, 1] = 9.0
     >>> vertical_iris_diameters_px(pts)
     (10.0, 9.0)
     """
-    pts = np.asarray(landmarks_px, dtype=np.float64)[:, :2]
-    right = float(np.hypot(*(pts[Landmark.IRIS_RIGHT_TOP] - pts[Landmark.IRIS_RIGHT_BOTTOM])))
-    left = float(np.hypot(*(pts[Landmark.IRIS_LEFT_TOP] - pts[Landmark.IRIS_LEFT_BOTTOM])))
-    return right, left
+    return iris_diameters_px(landmarks_px, IRIS_VERTICAL_DIAMETER_ENDS, in_image_plane=True)
 
 
 def calibrate_turned_iris(
@@ -86,6 +85,7 @@ def calibrate_turned_iris(
     --------
     Irises 10 px tall with a ratio of 1.2 measure like 12 px wide irises on a frontal photo:
 
+    >>> from facebalance.anatomy.landmarks import Landmark
     >>> pts = np.zeros((478, 3))
     >>> pts[Landmark.IRIS_RIGHT_BOTTOM, 1] = 10.0; pts[Landmark.IRIS_LEFT_BOTTOM, 1] = 10.0
     >>> cal, _ = calibrate_turned_iris(pts, IrisReference(12.0, 0.0, "test"), TurnedIrisRuler(1.2, 0.0, 0.03))
