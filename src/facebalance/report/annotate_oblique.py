@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-from PIL import Image, ImageDraw
 
 from facebalance.oblique.analysis import ObliqueAnalysis
 from facebalance.oblique.points import FLAT
 from facebalance.oblique.points import ObliquePoint as P
 from facebalance.profile.geometry import outward_normal
-from facebalance.report.annotate import label_font
+from facebalance.report.annotate import draw_legend, label_font, overlay_canvas
 
 #: Short labels drawn beside each point.
 ABBREVIATIONS: dict[P, str] = {
@@ -43,20 +40,14 @@ def _foot(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def render_oblique_annotated(result: ObliqueAnalysis, *, max_side_px: int = 1600) -> bytes:
     """PNG bytes of the analysed photo (as taken) with the far-side silhouette, points, chords and heights."""
-    rgb = result.image.rgb
-    h, w = rgb.shape[:2]
-    shrink = min(1.0, max_side_px / max(h, w))
-    img = Image.fromarray(rgb).convert("RGBA")
-    if shrink < 1.0:
-        img = img.resize((max(1, round(w * shrink)), max(1, round(h * shrink))), Image.Resampling.LANCZOS)
+    canvas = overlay_canvas(result.image.rgb, max_side_px=max_side_px)
+    shrink, d = canvas.shrink, canvas.draw
     a = result.assessment
     pts = a.points
     s_px = pts.scale_px * shrink
     width = max(1, round(s_px / 200))
     r = max(2.0, s_px / 80)
     font = label_font(max(11, round(s_px / 16)))
-    overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
-    d = ImageDraw.Draw(overlay)
 
     def to_img(xy: np.ndarray) -> np.ndarray:
         return result.to_analysed_px(xy) * shrink
@@ -104,14 +95,5 @@ def render_oblique_annotated(result: ObliqueAnalysis, *, max_side_px: int = 1600
         d.text((tx, y - r), label, fill=(255, 255, 255, 255), font=font, stroke_width=2, stroke_fill=(0, 0, 0, 255))
 
     # Legend in the top corner on the near side (away from the silhouette).
-    text_w = max(d.textlength(n, font=font) for n, _ in legend) + 30
-    lx = img.size[0] - 10 - text_w if result.mirrored else 10.0
-    ly = 10.0
-    for name, colour in legend:
-        d.line([(lx, ly + 8), (lx + 24, ly + 8)], fill=(*colour, 255), width=max(2, width))
-        d.text((lx + 30, ly), name, fill=(255, 255, 255, 255), font=font, stroke_width=2, stroke_fill=(0, 0, 0, 255))
-        ly += float(getattr(font, "size", 12)) + 6.0
-    out = Image.alpha_composite(img, overlay).convert("RGB")
-    buffer = io.BytesIO()
-    out.save(buffer, format="PNG")
-    return buffer.getvalue()
+    draw_legend(canvas, legend, font, right=result.mirrored, line_width=width)
+    return canvas.png()
