@@ -91,7 +91,8 @@ def distance_to_polyline(points: np.ndarray, polyline: np.ndarray) -> np.ndarray
     p = np.asarray(points, dtype=np.float64)[:, None, :]
     t = np.clip(((p - a) * d).sum(axis=2) / np.maximum((d * d).sum(axis=2), 1e-12), 0.0, 1.0)
     nearest = a + t[..., None] * d
-    return np.sqrt(((nearest - p) ** 2).sum(axis=2)).min(axis=1)
+    distance: np.ndarray = np.sqrt(((nearest - p) ** 2).sum(axis=2)).min(axis=1)
+    return distance
 
 
 @dataclass

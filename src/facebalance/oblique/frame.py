@@ -87,7 +87,8 @@ class ObliqueFrame:
     def to_image(self, uv: np.ndarray) -> np.ndarray:
         """Frame coordinates (N, 2) or (2,) back to canonical image pixels."""
         pts = np.asarray(uv, dtype=np.float64)
-        return pts[..., :1] * self.lateral + pts[..., 1:2] * self.inferior
+        image: np.ndarray = pts[..., :1] * self.lateral + pts[..., 1:2] * self.inferior
+        return image
 
 
 def frame_from_rotation(rotation: np.ndarray) -> ObliqueFrame:

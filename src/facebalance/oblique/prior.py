@@ -64,7 +64,8 @@ def mesh_silhouette(landmarks_px: np.ndarray, triangles: np.ndarray) -> np.ndarr
     pad = 8
     wrapped = np.concatenate([ring[-pad:], ring, ring[:pad]])
     ring = gaussian_smooth(wrapped, 1.0)[pad:-pad]
-    return (ring - margin) / scale + lo
+    image: np.ndarray = (ring - margin) / scale + lo
+    return image
 
 
 def far_run(

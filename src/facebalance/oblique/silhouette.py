@@ -102,15 +102,17 @@ def outward_normals(points: np.ndarray, smooth: float) -> np.ndarray:
     """
     d = np.gradient(gaussian_smooth(np.asarray(points, dtype=np.float64), smooth), axis=0)
     n = np.column_stack([d[:, 1], -d[:, 0]])
-    return n / np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+    unit: np.ndarray = n / np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+    return unit
 
 
 def _lab_patch(rgb: np.ndarray, box: tuple[int, int, int, int], blur_px: float) -> np.ndarray:
     x0, y0, x1, y1 = box
-    patch = rgb[y0:y1, x0:x1].astype(np.float32) / 255.0
+    patch: np.ndarray = rgb[y0:y1, x0:x1].astype(np.float32) / np.float32(255.0)
     if blur_px > 0.3:
         patch = cv2.GaussianBlur(patch, (0, 0), blur_px)
-    return cv2.cvtColor(patch, cv2.COLOR_RGB2LAB)
+    lab: np.ndarray = cv2.cvtColor(patch, cv2.COLOR_RGB2LAB)
+    return lab
 
 
 def _window_means(profiles: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

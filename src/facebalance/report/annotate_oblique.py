@@ -35,7 +35,8 @@ _LEVEL = (230, 230, 230)
 def _foot(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     d = b - a
     t = float((p - a) @ d / max(float(d @ d), 1e-12))
-    return a + t * d
+    foot: np.ndarray = a + t * d
+    return foot
 
 
 def render_oblique_annotated(result: ObliqueAnalysis, *, max_side_px: int = 1600) -> bytes:
