@@ -3,8 +3,8 @@
 Stable ids: ``measurements.<id>.value``, ``.uncertainty`` (one sigma), ``.unit`` (ids in
 :data:`facebalance.oblique.measurements.MEASUREMENT_IDS`); ``points.<name>`` (names of
 :class:`facebalance.oblique.points.ObliquePoint`). Every coordinate is in pixels of the original photo as taken
-(upright, full resolution, not mirrored). ``outline.far_side`` is the far-side silhouette from the temple to
-the chin as ``[[x, y], ...]``. Bump :data:`SCHEMA_VERSION` on any incompatible change.
+(upright, full resolution, not mirrored). ``outline.far_side`` is the far-side silhouette, where it lies in the
+photo, from the temple to the chin as ``[[x, y], ...]``. Bump :data:`SCHEMA_VERSION` on any incompatible change.
 """
 
 from __future__ import annotations
@@ -54,8 +54,10 @@ def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
             "definition": DEFINITIONS[p].definition,
         }
     refs = a.references
-    step = max(1, math.ceil(len(a.outline.points_px) / OUTLINE_POINTS))
-    outline = result.to_original_px(a.outline.points_px[::step])
+    # The silhouette where it is in the photo (beyond the frame it would be the mesh's guess).
+    seen = a.outline.points_px[a.outline.in_frame]
+    step = max(1, math.ceil(len(seen) / OUTLINE_POINTS))
+    outline = result.to_original_px(seen[::step]) if len(seen) else np.zeros((0, 2))
     cal = a.calibration
     return {
         **document_header(
