@@ -36,7 +36,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from facebalance.anatomy.landmarks import IRIS_DIAMETER_ENDS
 from facebalance.errors import FacebalanceError
 from facebalance.evaluation.common import ResultTable, command_line, fmt, run_header, write_section
-from facebalance.evaluation.lfpw import annotated_images
+from facebalance.evaluation.lfpw import annotated_images, read_pts
 from facebalance.geometry.iris import iris_diameters_px
 from facebalance.oblique.analysis import ObliqueAnalysis, analyze_oblique
 from facebalance.oblique.calibration import vertical_iris_diameters_px
@@ -59,14 +59,20 @@ OTHER_FACE_DISTANCE = 0.5
 
 
 def read_bare_pts(path: Path) -> np.ndarray:
-    """An ``.pts`` file of bare ``x y`` lines (no header), 0-indexed pixels, as an (N, 2) array.
+    """An iBUG ``.pts`` file as an (N, 2) array of 0-indexed pixels.
+
+    Bare ``x y`` lines (the oblique development set: already 0-indexed), or the 300-W format with a
+    ``version``/``n_points`` header and braces (1-indexed, read by :func:`facebalance.evaluation.lfpw.read_pts`).
 
     Raises
     ------
     ValueError
         A line is not two numbers.
     """
-    rows = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = path.read_text(encoding="utf-8")
+    if "n_points" in text:
+        return read_pts(path)
+    rows = [line.split() for line in text.splitlines() if line.strip()]
     if any(len(r) != 2 for r in rows):
         raise ValueError(f"{path.name}: expected one 'x y' pair per line")
     return np.array(rows, dtype=np.float64)
