@@ -30,7 +30,7 @@ def mesh_triangles() -> np.ndarray:
     RuntimeError
         The installed MediaPipe lists its tessellation in an unexpected form (not closed edge triples).
     """
-    from mediapipe.tasks.python.vision import FaceLandmarksConnections  # type: ignore[import-untyped]
+    from mediapipe.tasks.python.vision import FaceLandmarksConnections
 
     edges = np.array(
         [(c.start, c.end) for c in FaceLandmarksConnections.FACE_LANDMARKS_TESSELATION], dtype=np.int64
