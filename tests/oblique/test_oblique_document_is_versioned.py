@@ -21,7 +21,8 @@ def test_it_carries_schema_view_and_side(maria_read: ObliqueAnalysis) -> None:
     assert (doc["schema"], doc["schema_version"]) == (SCHEMA, SCHEMA_VERSION) == ("facebalance.oblique_analysis", "1.0")
     assert (doc["view"], doc["side_read"]) == ("oblique_left", "right")
     assert doc["pose"]["yaw_deg"] < 0  # the patient turned to their right
-    assert doc["calibration"]["method"] == "iris_diameter" and 0 < doc["calibration"]["relative_uncertainty"] < 0.2
+    assert doc["calibration"]["method"] == "iris_diameter" and doc["calibration"]["ruler"] == "iris"
+    assert 0 < doc["calibration"]["relative_uncertainty"] < 0.2
 
 
 def test_its_far_side_outline_is_in_pixels_of_the_photo(maria_read: ObliqueAnalysis) -> None:

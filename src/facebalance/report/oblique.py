@@ -74,6 +74,7 @@ def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
         if cal is None
         else {
             "method": cal.method.value,
+            "ruler": cal.ruler.value,
             "mm_per_px_original": rounded(cal.mm_per_px / to_full, 6),
             "relative_uncertainty": rounded(cal.relative_uncertainty, 5),
             "detail": cal.detail,
