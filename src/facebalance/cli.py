@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from facebalance.commands import report_error
-from facebalance.errors import FacebalanceError, NoFaceFound, PoseOutOfRange
+from facebalance.errors import FacebalanceError, FaceDetectionError
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -28,7 +28,9 @@ _fail = report_error
 
 @app.command()
 def analyze(
-    photos: Annotated[list[Path], typer.Argument(help="Frontal photo(s): JPEG, PNG, WebP or HEIC.")],
+    photos: Annotated[
+        list[Path], typer.Argument(help="Frontal, three-quarter or profile photo(s): JPEG, PNG, WebP or HEIC.")
+    ],
     sex: Annotated[str | None, typer.Option(help="Patient's sex for sex-specific norms: female or male.")] = None,
     ethnicity: Annotated[str | None, typer.Option(help="Population for population-specific norms, if any.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the analysis JSON here (one photo).")] = None,
@@ -57,6 +59,8 @@ def analyze(
     scheduler: Annotated[str | None, typer.Option(help="Batch mode: a Dask cluster, tcp://HOST:PORT.")] = None,
 ) -> None:
     """Analyse frontal photos: measurements with uncertainty, norms, findings, annotated image.
+
+    A three-quarter photo takes the oblique analysis, a lateral photo the profile analysis, by themselves.
 
     With ``--out results.csv|.parquet`` (or a folder among the paths) it runs as a batch over many photos."""
     from facebalance.analysis import analyze_photo
@@ -106,10 +110,28 @@ def analyze(
                     known_ipd_mm=ipd_mm,
                     landmarker=landmarker,
                 )
-            except (NoFaceFound, PoseOutOfRange) as exc:
-                # No frontal face: a lateral photo takes the profile path (silhouette, not the face mesh).
+            except FaceDetectionError as exc:
+                # No usable frontal face: a three-quarter photo takes the oblique path, a lateral photo the
+                # profile path (silhouette, not the face mesh); anything else keeps the frontal error.
+                from facebalance.commands.oblique import analyze_oblique_photo, is_oblique_photo
                 from facebalance.commands.profile import analyze_profile_photo, photo_view
 
+                refusal: FacebalanceError = exc
+                if is_oblique_photo(photo, landmarker=landmarker):
+                    read = analyze_oblique_photo(
+                        photo,
+                        sex=sex,
+                        ethnicity=ethnicity,
+                        norms=norm_set,
+                        outputs=outputs,
+                        rules=rule_set,
+                        landmarker=landmarker,
+                        quiet_if_not_oblique=True,
+                    )
+                    if isinstance(read, bool):
+                        failures += not read
+                        continue
+                    refusal = read  # a profile whose face mesh still holds: the profile path may read it
                 if photo_view(photo, landmarker=landmarker).startswith("profile"):
                     ok = analyze_profile_photo(
                         photo, sex=sex, ethnicity=ethnicity, norms=norm_set, outputs=outputs, landmarker=landmarker
@@ -117,7 +139,7 @@ def analyze(
                     failures += not ok
                 else:
                     failures += 1
-                    _fail(exc, photo.name)
+                    _fail(refusal, photo.name)
                 continue
             except FacebalanceError as exc:
                 failures += 1

@@ -120,6 +120,12 @@ IRIS_DIAMETER_ENDS: tuple[tuple[int, int], tuple[int, int]] = (
     (Landmark.IRIS_RIGHT_LATERAL, Landmark.IRIS_RIGHT_MEDIAL),
     (Landmark.IRIS_LEFT_LATERAL, Landmark.IRIS_LEFT_MEDIAL),
 )
+#: Ends of each iris contour's vertical diameter, (top, bottom), patient's right then left: the ruler of a
+#: turned head, whose horizontal diameter the turn foreshortens (:mod:`facebalance.oblique.calibration`).
+IRIS_VERTICAL_DIAMETER_ENDS: tuple[tuple[int, int], tuple[int, int]] = (
+    (Landmark.IRIS_RIGHT_TOP, Landmark.IRIS_RIGHT_BOTTOM),
+    (Landmark.IRIS_LEFT_TOP, Landmark.IRIS_LEFT_BOTTOM),
+)
 #: Upper margin of each brow, ordered lateral -> medial.
 BROW_UPPER_RIGHT: tuple[int, ...] = (70, 63, 105, 66, 107)
 BROW_UPPER_LEFT: tuple[int, ...] = (300, 293, 334, 296, 336)

@@ -40,7 +40,7 @@ class Finding:
     """A proposed finding, for the clinician to confirm, edit or reject."""
 
     id: str
-    kind: Literal["norm", "asymmetry", "relationship", "movement", "compensation"]
+    kind: Literal["norm", "asymmetry", "relationship", "movement", "compensation", "change"]
     zones: tuple[Zone, ...]
     measurements: tuple[str, ...]
     value: float | None

@@ -6,6 +6,7 @@ The profile photo's picture is :mod:`facebalance.report.annotate_profile`.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -27,6 +28,56 @@ def label_font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow < 10.1 has no sized default font
         return ImageFont.load_default()
+
+
+@dataclass
+class Overlay:
+    """A photo reduced for drawing (at most ``max_side_px``), a transparent layer over it and its pen.
+
+    ``shrink`` maps pixels of the analysed photo to pixels of the drawing.
+    """
+
+    image: Image.Image
+    layer: Image.Image
+    draw: ImageDraw.ImageDraw
+    shrink: float
+
+    def png(self) -> bytes:
+        """The photo with the layer drawn over it, as PNG bytes (no EXIF carried over)."""
+        out = Image.alpha_composite(self.image, self.layer).convert("RGB")
+        buffer = io.BytesIO()
+        out.save(buffer, format="PNG")
+        return buffer.getvalue()
+
+
+def overlay_canvas(rgb: np.ndarray, *, max_side_px: int) -> Overlay:
+    """Start a drawing over an RGB photo (H, W, 3), reduced so that its longer side is at most ``max_side_px``."""
+    h, w = rgb.shape[:2]
+    shrink = min(1.0, max_side_px / max(h, w))
+    img = Image.fromarray(rgb).convert("RGBA")
+    if shrink < 1.0:
+        img = img.resize((max(1, round(w * shrink)), max(1, round(h * shrink))), Image.Resampling.LANCZOS)
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    return Overlay(img, layer, ImageDraw.Draw(layer), shrink)
+
+
+def draw_legend(
+    overlay: Overlay,
+    legend: list[tuple[str, tuple[int, int, int]]],
+    font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
+    *,
+    right: bool,
+    line_width: int,
+) -> None:
+    """A colour key in the top left (or, ``right``, top right) corner: a line and a name per entry."""
+    d = overlay.draw
+    text_w = max(d.textlength(n, font=font) for n, _ in legend) + 30
+    lx = overlay.image.size[0] - 10 - text_w if right else 10.0
+    ly = 10.0
+    for name, colour in legend:
+        d.line([(lx, ly + 8), (lx + 24, ly + 8)], fill=(*colour, 255), width=max(2, line_width))
+        d.text((lx + 30, ly), name, fill=(255, 255, 255, 255), font=font, stroke_width=2, stroke_fill=(0, 0, 0, 255))
+        ly += float(getattr(font, "size", 12)) + 6.0
 
 
 def render_annotated(result: PhotoAnalysis, *, max_side_px: int = 1600) -> bytes:

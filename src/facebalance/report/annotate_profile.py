@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-from PIL import Image, ImageDraw
 
 from facebalance.profile.analysis import ProfileAnalysis
 from facebalance.profile.landmarks import ProfilePoint as P
-from facebalance.report.annotate import label_font
+from facebalance.report.annotate import draw_legend, label_font, overlay_canvas
 
 #: Short labels drawn beside each landmark.
 ABBREVIATIONS: dict[P, str] = {
@@ -44,20 +41,14 @@ _PERPENDICULAR = (230, 230, 230)
 
 def render_profile_annotated(result: ProfileAnalysis, *, max_side_px: int = 1600) -> bytes:
     """PNG bytes of the analysed profile photo with outline, landmarks and reference lines (no EXIF)."""
-    rgb = result.image.rgb
-    h, w = rgb.shape[:2]
-    shrink = min(1.0, max_side_px / max(h, w))
-    img = Image.fromarray(rgb).convert("RGBA")
-    if shrink < 1.0:
-        img = img.resize((max(1, round(w * shrink)), max(1, round(h * shrink))), Image.Resampling.LANCZOS)
+    canvas = overlay_canvas(result.image.rgb, max_side_px=max_side_px)
+    shrink, d = canvas.shrink, canvas.draw
     a = result.assessment
     lm = a.landmarks
     s_px = lm.scale_px * shrink
     width = max(1, round(s_px / 120))
     r = max(2.0, s_px / 60)
     font = label_font(max(11, round(s_px / 9)))
-    overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
-    d = ImageDraw.Draw(overlay)
 
     def to_img(xy: np.ndarray) -> np.ndarray:
         scaled: np.ndarray = result.to_analysed_px(xy) * shrink
@@ -93,13 +84,5 @@ def render_profile_annotated(result: ProfileAnalysis, *, max_side_px: int = 1600
         dx = -r - d.textlength(label, font=font) - 2 if result.facing == "right" else r + 2
         d.text((x + dx, y - r), label, fill=(255, 255, 255, 255), font=font, stroke_width=2, stroke_fill=(0, 0, 0, 255))
     # Legend, top corner away from the face.
-    lx = 10 if result.facing == "right" else img.size[0] - 10 - max(d.textlength(n, font=font) for n, _ in legend) - 30
-    ly = 10.0
-    for name, colour in legend:
-        d.line([(lx, ly + 8), (lx + 24, ly + 8)], fill=(*colour, 255), width=max(2, width))
-        d.text((lx + 30, ly), name, fill=(255, 255, 255, 255), font=font, stroke_width=2, stroke_fill=(0, 0, 0, 255))
-        ly += float(getattr(font, "size", 12)) + 6.0
-    out = Image.alpha_composite(img, overlay).convert("RGB")
-    buffer = io.BytesIO()
-    out.save(buffer, format="PNG")
-    return buffer.getvalue()
+    draw_legend(canvas, legend, font, right=result.facing != "right", line_width=width)
+    return canvas.png()

@@ -1,7 +1,7 @@
 """Writing an analysis's outputs: its JSON document, its annotated PNG and its terminal summary.
 
-One place for every command that analyses a photo (``facebalance analyze`` and ``facebalance profile``):
-each file is written whole or not at all.
+One place for every command that analyses a photo (``facebalance analyze``, ``facebalance profile`` and
+``facebalance oblique``): each file is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from facebalance.oblique.analysis import ObliqueAnalysis
     from facebalance.photo import PhotoAnalysis
     from facebalance.profile.analysis import ProfileAnalysis
 
@@ -39,8 +40,8 @@ class OutputTargets:
     out_dir: Path | None = None
     console: Console | None = None
 
-    def write(self, result: PhotoAnalysis | ProfileAnalysis, *, stem: str) -> None:
-        """Write a frontal or profile analysis's document and annotated image, then print its summary.
+    def write(self, result: PhotoAnalysis | ProfileAnalysis | ObliqueAnalysis, *, stem: str) -> None:
+        """Write a frontal, profile or oblique analysis's document and annotated image, then print its summary.
 
         ``stem`` names the files in :attr:`out_dir`.
         """
@@ -51,12 +52,22 @@ class OutputTargets:
         document: dict[str, Any]
         picture: Callable[[], bytes]
         summary: Callable[[Console], None]
+        from facebalance.oblique.analysis import ObliqueAnalysis
+
         if isinstance(result, PhotoAnalysis):
             from facebalance.report.annotate import render_annotated
 
             document = analysis_document(result)
             picture = functools.partial(render_annotated, result)
             summary = functools.partial(print_summary, result)
+        elif isinstance(result, ObliqueAnalysis):
+            from facebalance.report.annotate_oblique import render_oblique_annotated
+            from facebalance.report.oblique import oblique_document
+            from facebalance.report.summary import print_oblique_summary
+
+            document = oblique_document(result)
+            picture = functools.partial(render_oblique_annotated, result)
+            summary = functools.partial(print_oblique_summary, result)
         else:
             from facebalance.report.annotate_profile import render_profile_annotated
 

@@ -1,4 +1,5 @@
-"""Terminal summaries of the frontal and profile analyses (Rich): one measurement table, one findings list."""
+"""Terminal summaries of the frontal, profile and oblique analyses (Rich): one measurement table, one findings
+list."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from facebalance.zones.base import Zone
 
 if TYPE_CHECKING:
     from facebalance.findings import Finding, NormComparison
+    from facebalance.oblique.analysis import ObliqueAnalysis
     from facebalance.photo import PhotoAnalysis
     from facebalance.profile.analysis import ProfileAnalysis
     from facebalance.zones.base import Measurement
@@ -92,3 +94,30 @@ def print_profile_summary(result: ProfileAnalysis, console: Console) -> None:
     )
     console.print(measurement_table(a.measurements, a.comparisons, by_zone=False))
     print_findings([f.finding for f in a.findings], a.warnings, console)
+
+
+def print_oblique_summary(result: ObliqueAnalysis, console: Console) -> None:
+    """The oblique analysis: the cheek read, scale, silhouette, norm set, the measurement table and the findings."""
+    a = result.assessment
+    console.rule(
+        f"[bold]{result.source_name}[/] ({result.view.replace('_', ' ')}: the patient's {a.side} cheek, "
+        f"yaw {result.pose.yaw_deg:+.0f}°)"
+    )
+    cal = a.calibration
+    scale = (
+        "no millimetre scale"
+        if cal is None
+        else f"scale {cal.mm_per_px / result.image.scale_to_full:.4f} mm/px (±{cal.relative_uncertainty:.1%}, "
+        "turned-head iris ruler)"
+    )
+    console.print(
+        f"{scale}   silhouette on edge {a.outline.edge_found_fraction:.0%}   "
+        f"norms: {result.norms.name} ({a.patient.sex or 'sex not given'})"
+    )
+    console.print(measurement_table(a.measurements, a.comparisons, by_zone=True))
+    if not a.findings:
+        console.print(
+            "[dim]The silhouette's depths have no population norm: they are judged against the other side and "
+            "earlier sessions (facebalance.oblique.compare).[/]"
+        )
+    print_findings(a.findings, a.warnings, console)

@@ -17,6 +17,7 @@ from facebalance.assessment import iris_reference, visible_iris_diameter_px
 from facebalance.errors import FacebalanceError
 from facebalance.geometry.pose import HeadPose
 from facebalance.norms import load_norm_set
+from facebalance.session.far_side import far_side_check
 from facebalance.session.protocol import Protocol, ViewSpec
 from facebalance.session.quality import (
     Check,
@@ -169,6 +170,8 @@ def check_photo(
         eyes_open_check(face.blendshapes, view, protocol),
         backdrop_check(rgb, view, protocol),
     ]
+    if view.id.startswith("oblique"):
+        checks.append(far_side_check(source, landmarker=landmarker))
     if target is not None and identified not in (target, "unknown"):
         checks.insert(
             0,
