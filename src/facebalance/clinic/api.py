@@ -15,8 +15,10 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from ninja import File, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
@@ -25,6 +27,7 @@ from ninja.security import HttpBearer, django_auth
 
 from facebalance.clinic import audit, engine, photostore, services
 from facebalance.clinic.access import require, scoped, scoped_queryset
+from facebalance.clinic.middleware import upload_too_large
 from facebalance.clinic.models import (
     ApiKey,
     Assessment,
@@ -74,6 +77,26 @@ api = NinjaAPI(
     docs_decorator=login_required,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(RawPostDataException)
+def _form_body_to_json_operation(request: HttpRequest, exc: RawPostDataException) -> Any:
+    # A form body (multipart or urlencoded) sent to an operation that reads JSON: with a browser session the
+    # CSRF check has already read it as a form, so the JSON body is gone. The same 400 as with an API key.
+    return api.create_response(
+        request,
+        {
+            "code": "bad_request",
+            "message": "This operation reads a JSON body, not a form.",
+            "hint": "Send the body as JSON with Content-Type: application/json.",
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> Any:
+    return upload_too_large(request)
 
 
 @api.exception_handler(FacebalanceError)
