@@ -21,12 +21,23 @@ GOOD = {"FACEBALANCE_SECRET_KEY": "k" * 40}
         ("FACEBALANCE_UPLOAD_MAX_BYTES", "999999999999"),
         ("FACEBALANCE_SECRET_KEY", "short"),
         ("DATABASE_URL", "mysql://x/y"),
+        ("FACEBALANCE_TRUSTED_PROXIES", "10.0.0.1, nginx"),
+        ("FACEBALANCE_TRUSTED_PROXIES", "10.0.0.300/32"),
+        ("FACEBALANCE_TRUSTED_PROXIES", "0.0.0.0/0"),
+        ("FACEBALANCE_LOGIN_MAX_DELAY_S", "0"),
     ],
 )
 def test_a_bad_value_is_refused_by_name(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config({**GOOD, "FACEBALANCE_DATA_DIR": str(tmp_path), name: value})
     assert name in str(info.value)
+
+
+def test_trusted_proxies_are_read_as_networks(tmp_path: Path) -> None:
+    env = {**GOOD, "FACEBALANCE_DATA_DIR": str(tmp_path)}
+    cfg = load_config({**env, "FACEBALANCE_TRUSTED_PROXIES": "10.0.0.1,::1/128"})
+    assert [str(n) for n in cfg.trusted_proxies] == ["10.0.0.1/32", "::1/128"]
+    assert load_config({**GOOD, "FACEBALANCE_DATA_DIR": str(tmp_path)}).trusted_proxies == ()
 
 
 def test_production_needs_a_secret_key(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ test keeps the two equal.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -33,8 +34,14 @@ SETTINGS_DOC: dict[str, str] = {
     "FACEBALANCE_SECURE_COOKIES": "on/off (default on unless debug): session and CSRF cookies only over HTTPS.",
     "FACEBALANCE_SESSION_IDLE_S": "Seconds of inactivity after which a session ends (default 1800, 60-86400).",
     "FACEBALANCE_UPLOAD_MAX_BYTES": "Largest photo upload accepted (default 26214400, 1 kB-60 MB).",
-    "FACEBALANCE_LOGIN_MAX_FAILURES": "Failed logins per user name or address before a lock-out (default 5).",
-    "FACEBALANCE_LOGIN_LOCKOUT_S": "Length of the login lock-out window in seconds (default 900).",
+    "FACEBALANCE_LOGIN_MAX_FAILURES": "Failed logins per user name (and four times as many per client address) "
+    "within the window before each further attempt must wait (default 5, 1-100).",
+    "FACEBALANCE_LOGIN_LOCKOUT_S": "Window in seconds over which failed logins count (default 900, 10-86400).",
+    "FACEBALANCE_LOGIN_MAX_DELAY_S": "Longest wait between attempts once past the limit; the wait doubles from 1 s "
+    "with each further failure (default 300, 1-3600).",
+    "FACEBALANCE_TRUSTED_PROXIES": "Comma-separated addresses or CIDR ranges of the reverse proxies in front of the "
+    "app (default none). Only when the connection comes from one of them is X-Forwarded-For read, taking the "
+    "right-most address that is not a trusted proxy as the client's.",
     "FACEBALANCE_DECODE_TIMEOUT_S": "Wall-clock limit for decoding and re-encoding one upload (default 20).",
     "FACEBALANCE_BIND": "Address gunicorn listens on (default 127.0.0.1:8000; gunicorn_conf.py).",
     "FACEBALANCE_DECODE_MEMORY_MB": "Address-space limit of the decoding process in MB (default 3072).",
@@ -71,6 +78,29 @@ def env_int(env: Mapping[str, str], name: str, default: int, *, low: int, high: 
     return value
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(env: Mapping[str, str], name: str) -> tuple[Network, ...]:
+    """A comma-separated list of addresses or CIDR ranges (``10.0.0.0/8, ::1``); nothing set = none."""
+    out = []
+    for item in env_list(env, name, ()):
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{name} has {item!r}, which is not an IP address or CIDR range.",
+                hint=f"Give {name} as comma-separated addresses or ranges, e.g. 127.0.0.1,10.0.0.0/8.",
+            ) from None
+        if network.prefixlen == 0:
+            raise ConfigError(
+                f"{name} has {item!r}, which would trust every address (anyone could then choose their own).",
+                hint=f"List only the addresses of your own reverse proxies in {name}.",
+            )
+        out.append(network)
+    return tuple(out)
+
+
 def env_list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -95,6 +125,8 @@ class ClinicConfig:
     upload_max_bytes: int
     login_max_failures: int
     login_lockout_s: int
+    login_max_delay_s: int
+    trusted_proxies: tuple[Network, ...]
     decode_timeout_s: int
     decode_memory_mb: int
 
@@ -154,6 +186,8 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
         ),
         login_max_failures=env_int(env, "FACEBALANCE_LOGIN_MAX_FAILURES", 5, low=1, high=100),
         login_lockout_s=env_int(env, "FACEBALANCE_LOGIN_LOCKOUT_S", 900, low=10, high=86_400),
+        login_max_delay_s=env_int(env, "FACEBALANCE_LOGIN_MAX_DELAY_S", 300, low=1, high=3600),
+        trusted_proxies=env_networks(env, "FACEBALANCE_TRUSTED_PROXIES"),
         decode_timeout_s=env_int(env, "FACEBALANCE_DECODE_TIMEOUT_S", 20, low=1, high=300),
         decode_memory_mb=env_int(env, "FACEBALANCE_DECODE_MEMORY_MB", 3072, low=256, high=65_536),
     )

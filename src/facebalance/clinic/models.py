@@ -324,11 +324,19 @@ class Plan(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login, for throttling by user name and by address (rows older than the window are pruned)."""
+    """One failed login, for slowing guesses per user name and per client address (rows older than the window
+    are pruned); see :mod:`facebalance.clinic.throttle`."""
+
+    PASSWORD = "password"
+    SECOND_FACTOR = "totp"
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: Which step failed: the password, or the TOTP code after a right password.
+    kind = models.CharField(max_length=10, default=PASSWORD)
+    #: The id of the browser's device cookie when it was sent for this user name ("" otherwise).
+    device = models.CharField(max_length=32, blank=True, default="", db_index=True)
 
 
 class AuditEvent(models.Model):
