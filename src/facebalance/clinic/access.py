@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from facebalance.clinic.models import (
     Assessment,
@@ -110,8 +111,18 @@ def scoped(model: type[M], pk: Any, membership: Membership) -> M:
         raise Http404(f"No {model.__name__.lower()} with that id.") from None
 
 
-def clinic_view(permission: str) -> Callable[[View], View]:
-    """Declare the permission a page needs; sets ``request.membership`` for the view."""
+def totp_setup_needed(membership: Membership | None) -> bool:
+    """The member's role must use TOTP in this clinic and the member has not set it up yet."""
+    if membership is None or membership.totp_secret:
+        return False
+    return membership.role in (membership.clinic.totp_required_roles or [])
+
+
+def clinic_view(permission: str, *, before_totp_setup: bool = False) -> Callable[[View], View]:
+    """Declare the permission a page needs; sets ``request.membership`` for the view.
+
+    A member whose role must use TOTP and who has not set it up is sent to the account page first, from
+    every page except those declared ``before_totp_setup`` (the account page itself, logging out)."""
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
 
@@ -120,7 +131,12 @@ def clinic_view(permission: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            request.membership = require(request.user, permission)  # type: ignore[attr-defined]
+            membership = membership_of(request.user)
+            if not before_totp_setup and totp_setup_needed(membership):
+                return redirect("clinic:account")
+            if not allowed(membership, permission):
+                raise PermissionDenied(f"needs {permission}")
+            request.membership = membership  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         wrapper.clinic_permission = permission  # type: ignore[attr-defined]

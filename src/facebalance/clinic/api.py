@@ -26,7 +26,7 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
 from facebalance.clinic import audit, engine, photostore, services
-from facebalance.clinic.access import require, scoped, scoped_queryset
+from facebalance.clinic.access import require, scoped, scoped_queryset, totp_setup_needed
 from facebalance.clinic.middleware import upload_too_large
 from facebalance.clinic.models import (
     ApiKey,
@@ -67,6 +67,7 @@ class ApiKeyAuth(HttpBearer):
         if key is None or not key.user.is_active:
             return None
         request.user = key.user
+        request.api_key = key  # type: ignore[attr-defined]
         return key.user
 
 
@@ -106,9 +107,13 @@ def _domain_error(request: HttpRequest, exc: FacebalanceError) -> Any:
 
 def _member(request: HttpRequest, permission: str) -> Membership:
     try:
-        return require(request.user, permission)
+        membership = require(request.user, permission)
     except Exception:
         raise HttpError(403, f"This operation needs the {permission} permission.") from None
+    if getattr(request, "api_key", None) is None and totp_setup_needed(membership):
+        # A browser session of a member who must set up TOTP first (API keys are separate credentials).
+        raise HttpError(403, "Your clinic requires a second factor for your role: set it up on /account/ first.")
+    return membership
 
 
 def _audit(request: HttpRequest, action: str, obj: Any, clinic_id: int, **detail: Any) -> None:

@@ -20,6 +20,12 @@ class Role(models.TextChoices):
     CLINIC_ADMIN = "clinic_admin", "Clinic admin"
 
 
+def default_totp_roles() -> list[str]:
+    """Roles that must use the TOTP second factor unless the clinic says otherwise: clinic admins, who manage
+    users and read the audit log."""
+    return [Role.CLINIC_ADMIN.value]
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -27,6 +33,8 @@ class Clinic(models.Model):
     protocol_toml = models.TextField(blank=True, default="")
     norms_toml = models.TextField(blank=True, default="")
     prices_toml = models.TextField(blank=True, default="")
+    #: Roles (``Role`` values) whose users must set up and use TOTP before they reach any page.
+    totp_required_roles = models.JSONField(default=default_totp_roles, blank=True)
 
     def __str__(self) -> str:
         return self.name

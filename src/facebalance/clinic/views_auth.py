@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from facebalance.clinic import audit, throttle
-from facebalance.clinic.access import clinic_view, membership_of, public_view
+from facebalance.clinic.access import clinic_view, membership_of, public_view, totp_setup_needed
 from facebalance.clinic.forms import LoginForm, TotpForm
-from facebalance.clinic.models import LoginFailure, Membership, Role
+from facebalance.clinic.models import LoginFailure, Membership
 
 _PENDING = "facebalance_pending_user"
 _PENDING_MAX_AGE_S = 300
@@ -51,7 +51,10 @@ def _complete_login(
     throttle.clear_failures(user.get_username(), address, device)
     login(request, user)
     audit.record("login", user=user, clinic_id=membership.clinic_id if membership else None, detail=detail or None)
-    target = request.GET.get("next") if _safe_next(request) else "clinic:patients"
+    if totp_setup_needed(membership):
+        target = "clinic:account"  # the clinic requires TOTP of this role: set it up before any page
+    else:
+        target = request.GET.get("next") if _safe_next(request) else "clinic:patients"
     response = redirect(target)
     throttle.set_device_cookie(response, user, device)
     return response
@@ -146,7 +149,7 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/login_totp.html", {"form": form, "error": error}, status=status)
 
 
-@clinic_view("account.self")
+@clinic_view("account.self", before_totp_setup=True)
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     audit.record("logout", user=request.user, clinic_id=request.membership.clinic_id)  # type: ignore[attr-defined]
@@ -154,36 +157,57 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("clinic:login")
 
 
-@clinic_view("account.self")
+@clinic_view("account.self", before_totp_setup=True)
 @require_http_methods(["GET", "POST"])
 def account_view(request: HttpRequest) -> HttpResponse:
-    """A provider turns the TOTP second factor on (a new secret, confirmed by one code) or off."""
+    """Any member turns the TOTP second factor on (a new secret, confirmed by one code), or off unless the
+    clinic requires it of the member's role."""
     membership = request.membership  # type: ignore[attr-defined]
-    can_totp = membership.role == Role.PROVIDER
+    required = membership.role in (membership.clinic.totp_required_roles or [])
     secret = request.session.get("facebalance_new_totp") or pyotp.random_base32()
     error = ""
-    if request.method == "POST" and can_totp:
+    if request.method == "POST":
         if request.POST.get("action") == "disable":
-            membership.totp_secret = ""
-            membership.save(update_fields=["totp_secret"])
-            audit.record(
-                "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"totp": "off"}
-            )
-            return redirect("clinic:account")
-        form = TotpForm(request.POST)
-        if form.is_valid() and pyotp.TOTP(secret).verify(form.cleaned_data["code"], valid_window=1):
-            membership.totp_secret = secret
-            membership.save(update_fields=["totp_secret"])
-            request.session.pop("facebalance_new_totp", None)
-            audit.record(
-                "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"totp": "on"}
-            )
-            return redirect("clinic:account")
-        error = "The code does not match; check the authenticator app's clock."
+            if required:
+                error = "Your clinic requires the second factor for your role: it cannot be turned off."
+            else:
+                membership.totp_secret = ""
+                membership.save(update_fields=["totp_secret"])
+                audit.record(
+                    "change",
+                    user=request.user,
+                    clinic_id=membership.clinic_id,
+                    obj=membership,
+                    detail={"totp": "off"},
+                )
+                return redirect("clinic:account")
+        else:
+            form = TotpForm(request.POST)
+            if form.is_valid() and pyotp.TOTP(secret).verify(form.cleaned_data["code"], valid_window=1):
+                membership.totp_secret = secret
+                membership.save(update_fields=["totp_secret"])
+                request.session.pop("facebalance_new_totp", None)
+                audit.record(
+                    "change",
+                    user=request.user,
+                    clinic_id=membership.clinic_id,
+                    obj=membership,
+                    detail={"totp": "on"},
+                )
+                return redirect("clinic:account")
+            error = "The code does not match; check the authenticator app's clock."
     request.session["facebalance_new_totp"] = secret
     uri = pyotp.TOTP(secret).provisioning_uri(name=request.user.get_username(), issuer_name="facebalance")
     return render(
         request,
         "clinic/account.html",
-        {"can_totp": can_totp, "totp_on": bool(membership.totp_secret), "secret": secret, "uri": uri, "error": error},
+        {
+            "totp_on": bool(membership.totp_secret),
+            "totp_required": required,
+            "setup_needed": totp_setup_needed(membership),
+            "secret": secret,
+            "uri": uri,
+            "error": error,
+        },
+        status=422 if error else 200,
     )

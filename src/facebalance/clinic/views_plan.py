@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from facebalance.clinic import audit, plans
 from facebalance.clinic.access import allowed, clinic_view, scoped
-from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm
+from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm, TotpPolicyForm
 from facebalance.clinic.models import Assessment, Membership, Plan, PlanStatus
 from facebalance.clinic.views_assess import reviewed_findings
 from facebalance.errors import FacebalanceError
@@ -296,10 +296,39 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
                     detail={"fields": sorted(form.changed_data)},
                 )
             return redirect("clinic:settings")
+    return render(request, "clinic/settings.html", _settings_context(clinic, form=form, error=error))
+
+
+def _settings_context(clinic: Any, **overrides: Any) -> dict[str, Any]:
     members = Membership.objects.filter(clinic=clinic).select_related("user").order_by("user__username")
-    return render(
-        request, "clinic/settings.html", {"form": form, "error": error, "members": members, "user_form": NewUserForm()}
-    )
+    required = set(clinic.totp_required_roles or [])
+    return {
+        "form": ClinicSettingsForm(instance=clinic),
+        "error": "",
+        "members": [(m, m.role in required) for m in members],
+        "user_form": NewUserForm(),
+        "totp_form": TotpPolicyForm(initial={"roles": sorted(required)}),
+        **overrides,
+    }
+
+
+@clinic_view("settings.manage")
+@require_POST
+def totp_policy(request: HttpRequest) -> HttpResponse:
+    """Which roles must use the TOTP second factor (their members set it up at their next page)."""
+    clinic = _m(request).clinic
+    form = TotpPolicyForm(request.POST)
+    if not form.is_valid():
+        return render(request, "clinic/settings.html", _settings_context(clinic, totp_form=form), status=422)
+    roles = sorted(form.cleaned_data["roles"])
+    if roles != sorted(clinic.totp_required_roles or []):
+        with transaction.atomic():
+            clinic.totp_required_roles = roles
+            clinic.save(update_fields=["totp_required_roles"])
+            audit.record(
+                "change", user=request.user, clinic_id=clinic.pk, obj=clinic, detail={"totp_required_roles": roles}
+            )
+    return redirect("clinic:settings")
 
 
 @clinic_view("users.manage")
@@ -317,13 +346,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
                 "create", user=request.user, clinic_id=clinic.pk, obj=membership, detail={"role": membership.role}
             )
         return redirect("clinic:settings")
-    members = Membership.objects.filter(clinic=clinic).select_related("user").order_by("user__username")
-    return render(
-        request,
-        "clinic/settings.html",
-        {"form": ClinicSettingsForm(instance=clinic), "members": members, "user_form": form},
-        status=422,
-    )
+    return render(request, "clinic/settings.html", _settings_context(clinic, user_form=form), status=422)
 
 
 @clinic_view("users.manage")
@@ -339,6 +362,23 @@ def user_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
             membership.user.save(update_fields=["is_active", "password"])
             audit.record(
                 "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"active": False}
+            )
+    return redirect("clinic:settings")
+
+
+@clinic_view("users.manage")
+@require_POST
+def user_reset_totp(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Clear a member's TOTP (a lost phone): they set it up again at their next login if their role needs it."""
+    membership = Membership.objects.filter(pk=membership_id, clinic=_m(request).clinic).first()
+    if membership is None:
+        raise Http404("No such user in this clinic.")
+    if membership.totp_secret:
+        with transaction.atomic():
+            membership.totp_secret = ""
+            membership.save(update_fields=["totp_secret"])
+            audit.record(
+                "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"totp": "reset"}
             )
     return redirect("clinic:settings")
 
