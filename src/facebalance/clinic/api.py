@@ -42,7 +42,7 @@ from facebalance.clinic.models import (
 )
 from facebalance.clinic.views import current_photos, missing_views
 from facebalance.clinic.views_assess import latest_reviews
-from facebalance.clinic.views_plan import apply_edit
+from facebalance.clinic.views_plan import apply_edit, visible_document
 from facebalance.errors import FacebalanceError
 
 KEY_PREFIX = "fb_"
@@ -195,6 +195,9 @@ class AssessmentOut(Schema):
 
 
 class PlanOut(Schema):
+    """A plan. For a member who may not open the assessment (front desk) ``document`` leaves out what carries
+    it (each item's ``why`` and ``evidence``) and says ``assessment_withheld: true``."""
+
     id: UUID
     patient_id: UUID
     status: str
@@ -427,7 +430,20 @@ def get_plan(request: HttpRequest, plan_id: UUID) -> Any:
     m = _member(request, "plan.view")
     plan = scoped(Plan, plan_id, m)
     _audit(request, "export", plan, m.clinic_id)
-    return plan
+    return _plan_out(plan, m)
+
+
+def _plan_out(plan: Plan, m: Membership) -> dict[str, Any]:
+    """The plan as the member may see it: without the assessment (``document.assessment_withheld``) unless
+    the member may open the assessment."""
+    return {
+        "id": plan.pk,
+        "patient_id": plan.patient_id,
+        "status": plan.status,
+        "document": visible_document(plan, m),
+        "created_at": plan.created_at,
+        "accepted_at": plan.accepted_at,
+    }
 
 
 @api.post("/plans/{plan_id}/edits", response={200: PlanEditOut, 409: PlanEditOut, 422: PlanEditOut})
@@ -445,7 +461,7 @@ def edit_plan(request: HttpRequest, plan_id: UUID, body: PlanEditIn) -> Any:
         "applied": result["applied"],
         "sentence": result["sentence"],
         "violations": result["violations"],
-        "plan": plan,
+        "plan": _plan_out(plan, m),
     }
     return Status(status, out) if status != 200 else out
 

@@ -10,6 +10,7 @@ Plans are priced with the clinic's own price list (``Clinic.prices_toml``) layer
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from dataclasses import asdict
 from datetime import date
@@ -28,6 +29,7 @@ __all__ = [
     "generate_plan",
     "intake_document",
     "plan_start",
+    "without_assessment",
 ]
 
 
@@ -175,6 +177,21 @@ def generate_plan(analysis: dict[str, Any], intake_doc: dict[str, Any], *, price
         return dict(plan_document(plan))
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
+
+
+#: The item fields that carry the assessment: the findings (ids, severities) and grades the item answers.
+ASSESSMENT_ITEM_FIELDS = {"why": "", "evidence": []}
+
+
+def without_assessment(document: dict[str, Any]) -> dict[str, Any]:
+    """The plan document for a member who may not see the assessment (front desk): each item's ``why`` and
+    ``evidence`` emptied, since they name the findings and grades; visits, items, doses, dates, prices,
+    omissions and referrals stay. Marked ``assessment_withheld: true``."""
+    doc = copy.deepcopy(document)
+    for item in doc.get("items", []):
+        item.update(copy.deepcopy(ASSESSMENT_ITEM_FIELDS))
+    doc["assessment_withheld"] = True
+    return doc
 
 
 def plan_start(document: dict[str, Any]) -> date:

@@ -89,9 +89,19 @@ def _editable(plan: Plan) -> bool:
     return plan.status == PlanStatus.PROPOSED and plan.document.get("status") == "proposed"
 
 
+def sees_assessment(membership: Membership) -> bool:
+    """Whether the member may see what the assessment found (the permission of the assessment page)."""
+    return allowed(membership, "assessment.view")
+
+
+def visible_document(plan: Plan, membership: Membership) -> dict[str, Any]:
+    """The plan document as this member may see it: whole, or without the assessment (``plans.without_assessment``)."""
+    return plan.document if sees_assessment(membership) else plans.without_assessment(plan.document)
+
+
 def _plan_context(request: HttpRequest, plan: Plan, *, result: dict[str, Any] | None = None) -> dict[str, Any]:
     """The plan page's context: visits with their items, and what may be edited (for a provider)."""
-    doc = plan.document
+    doc = visible_document(plan, _m(request))
     items = {i.get("key", i.get("treatment")): i for i in doc.get("items", [])}
     choices: dict[str, Any] | None = None
     unavailable = ""
@@ -124,6 +134,7 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: dict[str, Any] | 
         "result": result,
         "visit_targets": [(x, f"Visit {x + 1}") for x in range(n)] + [(n, "a new visit")],
         "revision": len(plan.edits),
+        "assessment_withheld": bool(doc.get("assessment_withheld")),
     }
 
 
