@@ -182,6 +182,7 @@ def _server_env(data_dir: Path, port: int, database_url: str | None) -> dict[str
         {
             "FACEBALANCE_DATA_DIR": str(data_dir),
             "FACEBALANCE_SECRET_KEY": secrets.token_urlsafe(50),
+            "FACEBALANCE_AUDIT_KEY": secrets.token_urlsafe(50),
             # Plain http on the loopback interface: production cookies are Secure (HTTPS only).
             "FACEBALANCE_SECURE_COOKIES": "off",
             "FACEBALANCE_ALLOWED_HOSTS": LOOPBACK,

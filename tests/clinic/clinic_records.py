@@ -203,6 +203,23 @@ def make_clinic(name: str, prefix: str) -> ClinicRecords:
     )
 
 
+def clear_audit_log() -> None:
+    """Empty the audit log below its append-only guards and put the guards back: what a test that commits
+    audit rows (``transaction=True``) does before the database is flushed."""
+    import importlib
+
+    from django.db import connection
+
+    guards = importlib.import_module("facebalance.clinic.migrations.0002_audit_append_only")
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cursor:
+        for sql in guards.SQLITE_DROP if sqlite else guards.POSTGRES_DROP:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM clinic_auditevent")
+        for sql in guards.SQLITE if sqlite else guards.POSTGRES:
+            cursor.execute(sql)
+
+
 def new_session(client: Any, records: ClinicRecords) -> Any:
     from facebalance.clinic.models import PhotoSession
 

@@ -12,10 +12,11 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from facebalance.errors import FacebalanceError
+from facebalance.records.backup import CHECKPOINTS_NAME
 
 
 class ConfigError(FacebalanceError):
@@ -29,6 +30,11 @@ SETTINGS_DOC: dict[str, str] = {
     "DATABASE_URL": "Database URL, e.g. postgres://user:pass@host:5432/facebalance (default: SQLite in the data dir).",
     "FACEBALANCE_SECRET_KEY": "Django secret key; required when FACEBALANCE_DEBUG is off, generated into the data dir "
     "otherwise.",
+    "FACEBALANCE_AUDIT_KEY": "Key of the audit log's HMAC chain and signed checkpoints, at least 32 characters and "
+    "not the secret key; required when FACEBALANCE_DEBUG is off, generated into the data dir otherwise. Keep it "
+    "outside the database and its backups: whoever holds it can rewrite the log undetected.",
+    "FACEBALANCE_AUDIT_CHECKPOINT_S": "Seconds between the signed checkpoints a server process appends to "
+    "audit-checkpoints.jsonl in the data dir after audited changes (default 60, 0 = after every one, 0-3600).",
     "FACEBALANCE_DEBUG": "on/off (default off). Debug pages; never in production.",
     "FACEBALANCE_ALLOWED_HOSTS": "Comma-separated host names served (default 127.0.0.1,localhost).",
     "FACEBALANCE_SECURE_COOKIES": "on/off (default on unless debug): session and CSRF cookies only over HTTPS.",
@@ -117,7 +123,7 @@ class ClinicConfig:
 
     data_dir: Path
     database_url: str | None
-    secret_key: str
+    secret_key: str = field(repr=False)
     debug: bool
     allowed_hosts: tuple[str, ...]
     secure_cookies: bool
@@ -129,11 +135,18 @@ class ClinicConfig:
     trusted_proxies: tuple[Network, ...]
     decode_timeout_s: int
     decode_memory_mb: int
+    audit_key: str = field(default="", repr=False)
+    audit_checkpoint_s: int = 60
 
     @property
     def photo_dir(self) -> Path:
         """Stored photos: server-generated names, outside any static or web root, served by a view."""
         return self.data_dir / "photos"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        """The append-only file of signed audit checkpoints (outside the database; copied into backups)."""
+        return self.data_dir / CHECKPOINTS_NAME
 
 
 def _secret_key(env: Mapping[str, str], data_dir: Path, debug: bool) -> str:
@@ -151,15 +164,43 @@ def _secret_key(env: Mapping[str, str], data_dir: Path, debug: bool) -> str:
             hint="Set FACEBALANCE_SECRET_KEY to a long random value for production.",
         )
     # A local run keeps one generated key so that sessions survive a restart.
-    path = data_dir / "secret_key"
+    return _generated_key(data_dir / "secret_key")
+
+
+def _generated_key(path: Path) -> str:
+    """A random key kept in ``path`` (created 0600 on first use): for local runs with debug on only."""
     if path.is_file():
         return path.read_text("utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(key)
     return key
+
+
+def _audit_key(env: Mapping[str, str], data_dir: Path, debug: bool, secret_key: str) -> str:
+    raw = env.get("FACEBALANCE_AUDIT_KEY", "")
+    if raw:
+        if len(raw) < 32:
+            raise ConfigError(
+                "FACEBALANCE_AUDIT_KEY is shorter than 32 characters.",
+                hint="Use e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'.",
+            )
+        if raw == secret_key:
+            raise ConfigError(
+                "FACEBALANCE_AUDIT_KEY is the same as FACEBALANCE_SECRET_KEY.",
+                hint="Give FACEBALANCE_AUDIT_KEY its own random value: the secret key may be rotated, this key "
+                "must stay as long as the audit log.",
+            )
+        return raw
+    if not debug:
+        raise ConfigError(
+            "FACEBALANCE_AUDIT_KEY is not set and FACEBALANCE_DEBUG is off.",
+            hint="Set FACEBALANCE_AUDIT_KEY to a long random value kept outside the database and its backups "
+            "(docs/clinic.md, Audit log).",
+        )
+    return _generated_key(data_dir / "audit_key")
 
 
 def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
@@ -173,10 +214,11 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
             f"DATABASE_URL has an unsupported scheme: {database_url.split(':', 1)[0]!r}.",
             hint="Use postgres://... or sqlite:///path.",
         )
+    secret_key = _secret_key(env, data_dir, debug)
     return ClinicConfig(
         data_dir=data_dir,
         database_url=database_url,
-        secret_key=_secret_key(env, data_dir, debug),
+        secret_key=secret_key,
         debug=debug,
         allowed_hosts=env_list(env, "FACEBALANCE_ALLOWED_HOSTS", ("127.0.0.1", "localhost")),
         secure_cookies=env_bool(env, "FACEBALANCE_SECURE_COOKIES", not debug),
@@ -190,4 +232,6 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
         trusted_proxies=env_networks(env, "FACEBALANCE_TRUSTED_PROXIES"),
         decode_timeout_s=env_int(env, "FACEBALANCE_DECODE_TIMEOUT_S", 20, low=1, high=300),
         decode_memory_mb=env_int(env, "FACEBALANCE_DECODE_MEMORY_MB", 3072, low=256, high=65_536),
+        audit_key=_audit_key(env, data_dir, debug, secret_key),
+        audit_checkpoint_s=env_int(env, "FACEBALANCE_AUDIT_CHECKPOINT_S", 60, low=0, high=3600),
     )

@@ -1,4 +1,5 @@
-"""``facebalance_integrity``: the photo store against the database, and the audit chain.
+"""``facebalance_integrity``: the photo store against the database, and the audit chain against its key and
+its signed checkpoints; a verified chain's head is appended as a new checkpoint.
 
 Exit status 1 when anything is wrong. ``--sweep`` first removes what interrupted uploads left behind,
 honouring the grace period (:data:`~facebalance.clinic.photostore.ORPHAN_GRACE_S`): a file younger than it
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         store = photostore.integrity_report(check_hashes=options["hashes"])
         chain = audit.verify_chain()
         out |= {"photo_store": store.as_dict(), "audit_chain": chain.as_dict()}
+        if chain.ok:
+            # A verified chain's head goes to the checkpoint file: a later cut of the tail is then detected.
+            checkpoint = audit.write_checkpoint()
+            out["checkpoint"] = None if checkpoint is None else checkpoint.as_dict()
         self.stdout.write(json.dumps(out, indent=2))
         if not (store.clean and chain.ok):
             raise CommandError("integrity check failed")
