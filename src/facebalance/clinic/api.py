@@ -287,8 +287,10 @@ def get_patient(request: HttpRequest, patient_id: UUID) -> Any:
     return patient
 
 
-def _session_out(session: PhotoSession) -> dict[str, Any]:
-    protocol = engine.clinic_protocol(session.patient.clinic)
+def _session_out(session: PhotoSession, m: Membership, current: dict[str, Photo] | None = None) -> dict[str, Any]:
+    """A session with its current photos (``current``: when the caller read them already)."""
+    protocol = engine.clinic_protocol(m.clinic)
+    current = current_photos(session) if current is None else current
     return {
         "id": session.pk,
         "patient_id": session.patient_id,
@@ -296,8 +298,8 @@ def _session_out(session: PhotoSession) -> dict[str, Any]:
         "protocol_version": session.protocol_version,
         "created_at": session.created_at,
         "completed_at": session.completed_at,
-        "photos": list(current_photos(session).values()),
-        "missing_views": [v.id for v in missing_views(session, protocol)],
+        "photos": list(current.values()),
+        "missing_views": [v.id for v in missing_views(session, protocol, current)],
     }
 
 
@@ -305,20 +307,25 @@ def _session_out(session: PhotoSession) -> dict[str, Any]:
 def list_sessions(request: HttpRequest, patient_id: UUID) -> Any:
     m = _member(request, "photo.view")
     patient = scoped(Patient, patient_id, m)
-    return [_session_out(s) for s in patient.photo_sessions.all()]
+    sessions = list(patient.photo_sessions.all())
+    # Every session's photos in one query, newest of each view last (as current_photos keeps them).
+    current: dict[Any, dict[str, Photo]] = {s.pk: {} for s in sessions}
+    for photo in Photo.objects.filter(session__in=sessions).order_by("uploaded_at"):
+        current[photo.session_id][photo.view_id] = photo
+    return [_session_out(s, m, current[s.pk]) for s in sessions]
 
 
 @api.post("/patients/{patient_id}/sessions", response={201: SessionOut})
 def create_session(request: HttpRequest, patient_id: UUID) -> Any:
     m = _member(request, "photo.upload")
     patient = scoped(Patient, patient_id, m)
-    protocol = engine.clinic_protocol(patient.clinic)
+    protocol = engine.clinic_protocol(m.clinic)
     with transaction.atomic():
         session = PhotoSession.objects.create(
             patient=patient, created_by=request.user, protocol_name=protocol.name, protocol_version=protocol.version
         )
         _audit(request, "create", session, m.clinic_id)
-    return Status(201, _session_out(session))
+    return Status(201, _session_out(session, m))
 
 
 @api.get("/sessions/{session_id}", response=SessionOut)
@@ -326,7 +333,7 @@ def get_session(request: HttpRequest, session_id: UUID) -> Any:
     m = _member(request, "photo.view")
     session = scoped(PhotoSession, session_id, m)
     _audit(request, "view", session, m.clinic_id)
-    return _session_out(session)
+    return _session_out(session, m)
 
 
 @api.post("/sessions/{session_id}/photos/{view_id}", response={201: PhotoOut})

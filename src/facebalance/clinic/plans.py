@@ -11,6 +11,7 @@ Plans are priced with the clinic's own price list (``Clinic.prices_toml``) layer
 from __future__ import annotations
 
 import copy
+import functools
 import tomllib
 from dataclasses import asdict
 from datetime import date
@@ -52,13 +53,14 @@ def age_years(born: date, on: date) -> int:
 
 def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str, int], start: date) -> dict[str, Any]:
     """The ``facebalance.intake`` 1.0 document of a clinic intake (see docs/planning.md)."""
+    prior = [] if intake is None else list(intake.prior_treatments.all())
     doc: dict[str, Any] = {
         "schema": "facebalance.intake",
         "start_date": start.isoformat(),
         "patient": {
             "age_years": age_years(patient.date_of_birth, start),
             "sex": patient.sex,
-            "new_patient": intake is None or not intake.prior_treatments.exists(),
+            "new_patient": not prior,
         },
         "grades": dict(grades),
     }
@@ -84,7 +86,7 @@ def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str
             "clinic": t.clinic_name,
             "satisfied": t.satisfied,
         }
-        for t in intake.prior_treatments.all()
+        for t in prior
     ]
     if intake.bddq_complete:
         doc["bddq_as"] = {
@@ -104,8 +106,10 @@ def check_price_list(text: str) -> None:
     _data(text)
 
 
+@functools.lru_cache(maxsize=16)
 def _data(prices_toml: str) -> Any:
-    """The engine's planning data with the clinic's price list layered over the default."""
+    """The engine's planning data with the clinic's price list layered over the default (built once per
+    process and price list text: the planning data is immutable)."""
     from facebalance.planning.content import PlanningData
     from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
 

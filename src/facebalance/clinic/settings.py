@@ -33,6 +33,7 @@ MIDDLEWARE = [
     "facebalance.clinic.middleware.SecurityHeadersMiddleware",
     "facebalance.clinic.middleware.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "facebalance.clinic.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -92,11 +93,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "clinic:login"
 LOGIN_REDIRECT_URL = "clinic:patients"
 
-# Server-side (database) sessions that end after the idle time: the expiry is pushed forward on every
-# request, and the stored session is refused by the server once it has passed, whatever the cookie says.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Server-side (database) sessions that end after the idle time: the expiry slides with use (pushed forward
+# at most once a minute, facebalance.clinic.sessions), and the stored session is refused by the server once
+# it has passed, whatever the cookie says.
+SESSION_ENGINE = "facebalance.clinic.sessions"
 SESSION_COOKIE_AGE = CONFIG.session_idle_s
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

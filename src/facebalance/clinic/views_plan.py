@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, plans
-from facebalance.clinic.access import allowed, clinic_view, scoped
+from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset
 from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm, TotpPolicyForm
 from facebalance.clinic.models import Assessment, Membership, Plan, PlanStatus
-from facebalance.clinic.views_assess import reviewed_findings
+from facebalance.clinic.views_assess import latest_reviews, reviewed_findings
 from facebalance.errors import FacebalanceError
 from facebalance.norms import parse_norm_set
 from facebalance.session.protocol import parse_protocol
@@ -34,10 +34,15 @@ def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], dict[str, Any]]:
             "This plan has no assessment to check changes against.",
             hint="Generate a new plan from a confirmed assessment.",
         )
+    # The reviews are read once per plan object: the page after an edit re-uses them (an edit changes the
+    # plan's document, never the assessment's reviews).
+    reviews = plan.__dict__.get("_fb_reviews")
+    if reviews is None:
+        reviews = plan.__dict__["_fb_reviews"] = latest_reviews(plan.assessment)
     analysis = dict(
         plan.assessment.analysis,
-        findings=reviewed_findings(plan.assessment),
-        dynamic_findings=reviewed_findings(plan.assessment, dynamic=True),
+        findings=reviewed_findings(plan.assessment, reviews=reviews),
+        dynamic_findings=reviewed_findings(plan.assessment, dynamic=True, reviews=reviews),
     )
     intake_doc = plans.intake_document(
         plan.patient, plan.intake, grades=plan.assessment.grades, start=plans.plan_start(plan.document)
@@ -48,15 +53,16 @@ def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], dict[str, Any]]:
 @clinic_view("plan.edit")
 @require_POST
 def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
-    assessment = scoped(Assessment, assessment_id, _m(request))
+    assessment = scoped(Assessment, assessment_id, _m(request), "session__patient")
     patient = assessment.session.patient
     if assessment.confirmed_at is None:
         return redirect("clinic:assessment", assessment_id=assessment.pk)
     intake = patient.intakes.order_by("-created_at").first()
+    reviews = latest_reviews(assessment)
     analysis = dict(
         assessment.analysis,
-        findings=reviewed_findings(assessment),
-        dynamic_findings=reviewed_findings(assessment, dynamic=True),
+        findings=reviewed_findings(assessment, reviews=reviews),
+        dynamic_findings=reviewed_findings(assessment, dynamic=True, reviews=reviews),
     )
     try:
         document = plans.generate_plan(
@@ -85,6 +91,10 @@ def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
     return redirect("clinic:plan", plan_id=plan.pk)
 
 
+#: What the plan page and an edit read with the plan, in the same query.
+PLAN_RELATED = ("patient", "assessment", "intake", "accepted_by")
+
+
 def _editable(plan: Plan) -> bool:
     return plan.status == PlanStatus.PROPOSED and plan.document.get("status") == "proposed"
 
@@ -108,7 +118,7 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: dict[str, Any] | 
     if _editable(plan) and allowed(_m(request), "plan.edit"):
         try:
             analysis, intake_doc = _plan_inputs(plan)
-            choices = plans.edit_choices(doc, analysis, intake_doc, prices_toml=plan.patient.clinic.prices_toml)
+            choices = plans.edit_choices(doc, analysis, intake_doc, prices_toml=_m(request).clinic.prices_toml)
         except plans.PlanUnavailable as exc:
             unavailable = f"{exc.message} {exc.hint}".strip()
     n = len(doc.get("visits", []))
@@ -141,8 +151,9 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: dict[str, Any] | 
 @clinic_view("plan.view")
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
-    plan = scoped(Plan, plan_id, _m(request))
-    audit.record("view", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan)
+    membership = _m(request)
+    plan = scoped(Plan, plan_id, membership, *PLAN_RELATED)
+    audit.record("view", user=request.user, clinic_id=membership.clinic_id, obj=plan)
     return render(request, "clinic/plan.html", _plan_context(request, plan))
 
 
@@ -181,14 +192,18 @@ def apply_edit(
     change, so two clinicians editing at once never overwrite each other's change unseen. Raises Http404 for
     another clinic's plan.
     """
-    scoped(Plan, plan_id, membership)  # 404 for another clinic's plan, before any lock is taken
     with transaction.atomic():
-        # Only the plan's row is locked (PostgreSQL refuses FOR UPDATE on the nullable outer joins).
-        plan = (
-            Plan.objects.select_for_update(of=("self",))
-            .select_related("patient__clinic", "assessment", "intake")
-            .get(pk=plan_id)
-        )
+        # Only the plan's row is locked (PostgreSQL refuses FOR UPDATE on the nullable outer joins); another
+        # clinic's plan is not found (404) and so never locked.
+        try:
+            plan = (
+                scoped_queryset(Plan, membership)
+                .select_for_update(of=("self",))
+                .select_related(*PLAN_RELATED)
+                .get(pk=plan_id)
+            )
+        except (Plan.DoesNotExist, ValueError, TypeError):
+            raise Http404("No plan with that id.") from None
         if not _editable(plan):
             return (
                 plan,
@@ -212,7 +227,7 @@ def apply_edit(
         try:
             analysis, intake_doc = _plan_inputs(plan)
             result = plans.edit_plan(
-                plan.document, edit, analysis, intake_doc, prices_toml=plan.patient.clinic.prices_toml
+                plan.document, edit, analysis, intake_doc, prices_toml=membership.clinic.prices_toml
             )
         except plans.PlanUnavailable as exc:
             return plan, {"applied": False, "violations": [], "sentence": f"{exc.message} {exc.hint}".strip()}, 422
@@ -235,7 +250,7 @@ def apply_edit(
         audit.record(
             "change",
             user=user,
-            clinic_id=plan.patient.clinic_id,
+            clinic_id=membership.clinic_id,
             obj=plan,
             detail={"edit": str(edit.get("kind", "")), "item": str(edit.get("key", "")), "revision": len(plan.edits)},
         )
