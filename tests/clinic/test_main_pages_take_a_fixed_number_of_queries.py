@@ -15,22 +15,22 @@ from django.test.utils import CaptureQueriesContext
 from clinic.clinic_records import ANALYSIS_DOC, ClinicRecords
 from facebalance.clinic.models import Assessment, FindingReview, Intake, Photo, PhotoSession, Plan, PriorTreatment
 
-#: Page -> the most queries it may take on SQLite (session, user and membership included; the audited ones
-#: also append their audit row: BEGIN, the chain's head, the insert, COMMIT). On PostgreSQL an audited page
-#: takes one more (the chain's advisory lock).
+#: Page -> the most queries it may take on SQLite (the session, and the user with its membership, included;
+#: the audited ones also append their audit row: BEGIN, the chain's head, the insert, COMMIT). On PostgreSQL
+#: an audited page takes one more (the chain's advisory lock).
 BUDGET = {
-    "patients": 4,
-    "patient search": 4,
-    "chart": 12,
-    "photo session": 10,
-    "assessment": 10,
-    "plan": 9,
-    "plan edit": 7,
-    "api patients": 4,
-    "api sessions": 6,
-    "api session": 9,
-    "api assessment": 9,
-    "api plan": 8,
+    "patients": 3,
+    "patient search": 3,
+    "chart": 11,
+    "photo session": 9,
+    "assessment": 9,
+    "plan": 8,
+    "plan edit": 6,
+    "api patients": 3,
+    "api sessions": 5,
+    "api session": 8,
+    "api assessment": 8,
+    "api plan": 7,
 }
 
 

@@ -14,6 +14,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -71,9 +73,27 @@ M = TypeVar("M", bound=Model)
 View = Callable[..., HttpResponse]
 
 
+class ClinicBackend(ModelBackend):
+    """Django's model backend, loading each request's user with its membership and clinic in one query."""
+
+    def get_user(self, user_id: Any) -> Any:
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("membership__clinic").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
 def membership_of(user: Any) -> Membership | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
+    if get_user_model().membership.related.is_cached(user):  # loaded with the user (ClinicBackend.get_user)
+        try:
+            membership: Membership = user.membership
+        except Membership.DoesNotExist:
+            return None
+        return membership
     try:
         return Membership.objects.select_related("clinic").get(user=user)
     except Membership.DoesNotExist:

@@ -139,7 +139,7 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
                 return render(request, "clinic/login.html", {"form": LoginForm(), "error": error}, status=status)
             if pyotp.TOTP(membership.totp_secret).verify(form.cleaned_data["code"], valid_window=1):
                 del request.session[_PENDING]
-                user.backend = "django.contrib.auth.backends.ModelBackend"  # type: ignore[attr-defined]
+                user.backend = "facebalance.clinic.access.ClinicBackend"  # type: ignore[attr-defined]
                 return _complete_login(request, user, membership, address, device, second_factor="totp")
             throttle.record_failure(username, address, LoginFailure.SECOND_FACTOR, device)
             audit.record(
