@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -135,17 +134,9 @@ def records(clinic_a: ClinicRecords, demo: DemoDocuments) -> ClinicRecords:
 
 
 def _params(r: ClinicRecords) -> dict[str, str]:
-    from facebalance.records.web.models import TreatmentVisit
+    from records.test_web_cross_clinic_access_is_refused import _visit
 
-    visit = TreatmentVisit.objects.create(
-        patient=r.patient,
-        performed_on=date(2025, 5, 1),
-        modality="ha",
-        area="lips",
-        product="HA",
-        lot="L1",
-        clinician=r.provider,
-    )
+    visit = _visit(r)
     return {
         "patient_id": str(r.patient.pk),
         "intake_id": str(r.intake.pk),

@@ -65,6 +65,22 @@ def _count(client: Client, method: str, path: str, data: dict[str, Any] | None) 
     return len(queries)
 
 
+def _accepted_photo(r: ClinicRecords, session: Any, view: str) -> Photo:
+    """A photo row (no file: the pages read rows) with a warning a provider accepted."""
+    return Photo.objects.create(
+        session=session,
+        view_id=view,
+        sha256="0" * 64,
+        size_bytes=1,
+        width_px=1,
+        height_px=1,
+        status="warn",
+        accepted_reason="stand-in",
+        accepted_by=r.provider,
+        uploaded_by=r.provider,
+    )
+
+
 def _longer_history(r: ClinicRecords, n: int = 4) -> None:
     """``n`` more of everything the pages list: intakes with prior treatments, sessions with photos (and
     retakes, some accepted by a provider), assessments with reviews, plans."""
@@ -75,18 +91,7 @@ def _longer_history(r: ClinicRecords, n: int = 4) -> None:
             patient=r.patient, created_by=r.provider, protocol_name="default", protocol_version="1"
         )
         for view in ("frontal_rest", "frontal_smile", "frontal_rest"):
-            photo = Photo.objects.create(
-                session=session,
-                view_id=view,
-                sha256="0" * 64,
-                size_bytes=1,
-                width_px=1,
-                height_px=1,
-                status="warn",
-                accepted_reason="stand-in",
-                accepted_by=r.provider,
-                uploaded_by=r.provider,
-            )
+            photo = _accepted_photo(r, session, view)
         assessment = Assessment.objects.create(
             session=session, photo=photo, analysis=ANALYSIS_DOC, created_by=r.provider
         )
@@ -95,18 +100,7 @@ def _longer_history(r: ClinicRecords, n: int = 4) -> None:
         )
         Plan.objects.create(patient=r.patient, assessment=assessment, intake=intake, created_by=r.provider, document={})
         # More photos and reviews on the pages' own session and assessment too.
-        Photo.objects.create(
-            session=r.session,
-            view_id="frontal_smile" if i % 2 else "brow_raise",
-            sha256="0" * 64,
-            size_bytes=1,
-            width_px=1,
-            height_px=1,
-            status="warn",
-            accepted_reason="stand-in",
-            accepted_by=r.provider,
-            uploaded_by=r.provider,
-        )
+        _accepted_photo(r, r.session, "frontal_smile" if i % 2 else "brow_raise")
         FindingReview.objects.create(
             assessment=r.assessment, finding_id="lower_third_mm_above", decision="confirm", reviewer=r.provider
         )

@@ -149,22 +149,21 @@ class ClinicConfig:
         return self.data_dir / CHECKPOINTS_NAME
 
 
-def _secret_key(env: Mapping[str, str], data_dir: Path, debug: bool) -> str:
-    raw = env.get("FACEBALANCE_SECRET_KEY", "")
+def _key(env: Mapping[str, str], name: str, debug: bool, generated: Path, hint: str) -> str:
+    """A key from the environment (32 characters at least); with debug on, generated into ``generated``
+    when unset; refused when unset in production."""
+    raw = env.get(name, "")
     if raw:
         if len(raw) < 32:
             raise ConfigError(
-                "FACEBALANCE_SECRET_KEY is shorter than 32 characters.",
+                f"{name} is shorter than 32 characters.",
                 hint="Use e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'.",
             )
         return raw
     if not debug:
-        raise ConfigError(
-            "FACEBALANCE_SECRET_KEY is not set and FACEBALANCE_DEBUG is off.",
-            hint="Set FACEBALANCE_SECRET_KEY to a long random value for production.",
-        )
-    # A local run keeps one generated key so that sessions survive a restart.
-    return _generated_key(data_dir / "secret_key")
+        raise ConfigError(f"{name} is not set and FACEBALANCE_DEBUG is off.", hint=hint)
+    # A local run keeps one generated key so that sessions (and the audit chain) survive a restart.
+    return _generated_key(generated)
 
 
 def _generated_key(path: Path) -> str:
@@ -179,30 +178,6 @@ def _generated_key(path: Path) -> str:
     return key
 
 
-def _audit_key(env: Mapping[str, str], data_dir: Path, debug: bool, secret_key: str) -> str:
-    raw = env.get("FACEBALANCE_AUDIT_KEY", "")
-    if raw:
-        if len(raw) < 32:
-            raise ConfigError(
-                "FACEBALANCE_AUDIT_KEY is shorter than 32 characters.",
-                hint="Use e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'.",
-            )
-        if raw == secret_key:
-            raise ConfigError(
-                "FACEBALANCE_AUDIT_KEY is the same as FACEBALANCE_SECRET_KEY.",
-                hint="Give FACEBALANCE_AUDIT_KEY its own random value: the secret key may be rotated, this key "
-                "must stay as long as the audit log.",
-            )
-        return raw
-    if not debug:
-        raise ConfigError(
-            "FACEBALANCE_AUDIT_KEY is not set and FACEBALANCE_DEBUG is off.",
-            hint="Set FACEBALANCE_AUDIT_KEY to a long random value kept outside the database and its backups "
-            "(docs/clinic.md, Audit log).",
-        )
-    return _generated_key(data_dir / "audit_key")
-
-
 def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
     """Read and validate every setting; raise :class:`ConfigError` naming the first bad variable."""
     env = os.environ if env is None else env
@@ -214,7 +189,27 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
             f"DATABASE_URL has an unsupported scheme: {database_url.split(':', 1)[0]!r}.",
             hint="Use postgres://... or sqlite:///path.",
         )
-    secret_key = _secret_key(env, data_dir, debug)
+    secret_key = _key(
+        env,
+        "FACEBALANCE_SECRET_KEY",
+        debug,
+        data_dir / "secret_key",
+        "Set FACEBALANCE_SECRET_KEY to a long random value for production.",
+    )
+    audit_key = _key(
+        env,
+        "FACEBALANCE_AUDIT_KEY",
+        debug,
+        data_dir / "audit_key",
+        "Set FACEBALANCE_AUDIT_KEY to a long random value kept outside the database and its backups "
+        "(docs/clinic.md, Audit log).",
+    )
+    if audit_key == secret_key:
+        raise ConfigError(
+            "FACEBALANCE_AUDIT_KEY is the same as FACEBALANCE_SECRET_KEY.",
+            hint="Give FACEBALANCE_AUDIT_KEY its own random value: the secret key may be rotated, this key "
+            "must stay as long as the audit log.",
+        )
     return ClinicConfig(
         data_dir=data_dir,
         database_url=database_url,
@@ -232,6 +227,6 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
         trusted_proxies=env_networks(env, "FACEBALANCE_TRUSTED_PROXIES"),
         decode_timeout_s=env_int(env, "FACEBALANCE_DECODE_TIMEOUT_S", 20, low=1, high=300),
         decode_memory_mb=env_int(env, "FACEBALANCE_DECODE_MEMORY_MB", 3072, low=256, high=65_536),
-        audit_key=_audit_key(env, data_dir, debug, secret_key),
+        audit_key=audit_key,
         audit_checkpoint_s=env_int(env, "FACEBALANCE_AUDIT_CHECKPOINT_S", 60, low=0, high=3600),
     )

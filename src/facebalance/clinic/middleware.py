@@ -77,7 +77,8 @@ def upload_too_large(request: HttpRequest) -> HttpResponse:
         response["HX-Retarget"] = "#upload-limit"
         response["HX-Reswap"] = "innerHTML"
         return response
-    return render(request, "clinic/too_large.html", context, status=413)
+    context["hint"] = f"{hint} Go back to the previous page and choose a smaller file; nothing was stored."
+    return render(request, "clinic/message.html", context, status=413)
 
 
 class UploadLimitMiddleware:

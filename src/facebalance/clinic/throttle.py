@@ -177,8 +177,9 @@ def password_verdict(username: str, address: str, *, device: str, has_totp: bool
     """May a password for ``username`` from ``address`` be checked now? ``device`` is the id of a device cookie
     issued to this user name ("" when none); it passes both limits while it has fewer failures than the limit."""
     limit = settings.FACEBALANCE.login_max_failures
-    LoginFailure.objects.filter(at__lt=_window_start()).delete()
-    recent = LoginFailure.objects.filter(at__gte=_window_start(), kind=LoginFailure.PASSWORD)
+    since = _window_start()
+    LoginFailure.objects.filter(at__lt=since).delete()
+    recent = LoginFailure.objects.filter(at__gte=since, kind=LoginFailure.PASSWORD)
     if device and recent.filter(device=device).count() < limit:
         return Verdict(True)
     wait = _wait(recent.filter(address=address), limit * ADDRESS_FACTOR)

@@ -157,6 +157,21 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("clinic:login")
 
 
+def _set_totp(request: HttpRequest, membership: Membership, secret: str) -> HttpResponse:
+    """Turn the member's TOTP on (a confirmed secret) or off (""), audited."""
+    with transaction.atomic():
+        membership.totp_secret = secret
+        membership.save(update_fields=["totp_secret"])
+        audit.record(
+            "change",
+            user=request.user,
+            clinic_id=membership.clinic_id,
+            obj=membership,
+            detail={"totp": "on" if secret else "off"},
+        )
+    return redirect("clinic:account")
+
+
 @clinic_view("account.self", before_totp_setup=True)
 @require_http_methods(["GET", "POST"])
 def account_view(request: HttpRequest) -> HttpResponse:
@@ -171,30 +186,12 @@ def account_view(request: HttpRequest) -> HttpResponse:
             if required:
                 error = "Your clinic requires the second factor for your role: it cannot be turned off."
             else:
-                membership.totp_secret = ""
-                membership.save(update_fields=["totp_secret"])
-                audit.record(
-                    "change",
-                    user=request.user,
-                    clinic_id=membership.clinic_id,
-                    obj=membership,
-                    detail={"totp": "off"},
-                )
-                return redirect("clinic:account")
+                return _set_totp(request, membership, "")
         else:
             form = TotpForm(request.POST)
             if form.is_valid() and pyotp.TOTP(secret).verify(form.cleaned_data["code"], valid_window=1):
-                membership.totp_secret = secret
-                membership.save(update_fields=["totp_secret"])
                 request.session.pop("facebalance_new_totp", None)
-                audit.record(
-                    "change",
-                    user=request.user,
-                    clinic_id=membership.clinic_id,
-                    obj=membership,
-                    detail={"totp": "on"},
-                )
-                return redirect("clinic:account")
+                return _set_totp(request, membership, secret)
             error = "The code does not match; check the authenticator app's clock."
     request.session["facebalance_new_totp"] = secret
     uri = pyotp.TOTP(secret).provisioning_uri(name=request.user.get_username(), issuer_name="facebalance")

@@ -28,32 +28,26 @@ class LegacyChainBroken(FacebalanceError):
     code = "audit_legacy_chain"
 
 
-def _lift_guards(schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        for sql in GUARDS.SQLITE_DROP:
-            schema_editor.execute(sql)
-    elif schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_DISABLE)
-
-
-def _restore_guards(schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        for sql in GUARDS.SQLITE:
-            schema_editor.execute(sql)
-    elif schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_ENABLE)
+def _guards(schema_editor: Any, *, on: bool) -> None:
+    """Lift (``on=False``) or put back the append-only triggers of migration 0002."""
+    statements = {
+        "sqlite": GUARDS.SQLITE if on else GUARDS.SQLITE_DROP,
+        "postgresql": [PG_ENABLE if on else PG_DISABLE],
+    }
+    for sql in statements.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(sql)
 
 
 def _rehash(schema_editor: Any, rows: list[Any], digest: Any) -> str:
     model = type(rows[0])
     prev = "0" * 64
-    _lift_guards(schema_editor)
+    _guards(schema_editor, on=False)
     for row in rows:
         row.prev_hash = prev
         row.hash = digest(prev, row)
         model.objects.filter(pk=row.pk).update(prev_hash=row.prev_hash, hash=row.hash)
         prev = row.hash
-    _restore_guards(schema_editor)
+    _guards(schema_editor, on=True)
     return prev
 
 
