@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
+#: The clinic admins' TOTP secret (TOTP is required of clinic admins by default).
+ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 LONDON = REPO / "tests" / "data" / "london"
 BAD_IMAGES = REPO.parent / "shared" / "data" / "bad_images"
 
@@ -119,7 +121,9 @@ def make_clinic(name: str, prefix: str) -> ClinicRecords:
     memberships = {}
     for role in Role:
         user = users.create_user(username=f"{prefix}.{role.value}", password=f"{prefix}-long-password-{role.value}")
-        memberships[role] = Membership.objects.create(user=user, clinic=clinic, role=role)
+        # The clinic requires TOTP of its admins by default: this one has set it up (ADMIN_TOTP_SECRET).
+        secret = ADMIN_TOTP_SECRET if role == Role.CLINIC_ADMIN else ""
+        memberships[role] = Membership.objects.create(user=user, clinic=clinic, role=role, totp_secret=secret)
         people[role] = user
     provider = people[Role.PROVIDER]
     patient = Patient.objects.create(
@@ -197,6 +201,23 @@ def make_clinic(name: str, prefix: str) -> ClinicRecords:
         memberships[Role.CLINIC_ADMIN],
         comparison,
     )
+
+
+def clear_audit_log() -> None:
+    """Empty the audit log below its append-only guards and put the guards back: what a test that commits
+    audit rows (``transaction=True``) does before the database is flushed."""
+    import importlib
+
+    from django.db import connection
+
+    guards = importlib.import_module("facebalance.clinic.migrations.0002_audit_append_only")
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cursor:
+        for sql in guards.SQLITE_DROP if sqlite else guards.POSTGRES_DROP:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM clinic_auditevent")
+        for sql in guards.SQLITE if sqlite else guards.POSTGRES:
+            cursor.execute(sql)
 
 
 def new_session(client: Any, records: ClinicRecords) -> Any:

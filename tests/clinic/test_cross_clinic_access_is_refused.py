@@ -68,6 +68,7 @@ def snapshot(b: ClinicRecords) -> tuple[Any, ...]:
         Plan.objects.filter(patient=b.patient).count(),
         b.plan.status,
         b.membership_admin.user.is_active,
+        Membership.objects.get(pk=b.membership_admin.pk).totp_secret,
         Membership.objects.filter(clinic=b.clinic).count(),
     )
 

@@ -14,10 +14,13 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from facebalance.clinic.models import (
     Assessment,
@@ -70,9 +73,27 @@ M = TypeVar("M", bound=Model)
 View = Callable[..., HttpResponse]
 
 
+class ClinicBackend(ModelBackend):
+    """Django's model backend, loading each request's user with its membership and clinic in one query."""
+
+    def get_user(self, user_id: Any) -> Any:
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("membership__clinic").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
 def membership_of(user: Any) -> Membership | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
+    if get_user_model().membership.related.is_cached(user):  # loaded with the user (ClinicBackend.get_user)
+        try:
+            membership: Membership = user.membership
+        except Membership.DoesNotExist:
+            return None
+        return membership
     try:
         return Membership.objects.select_related("clinic").get(user=user)
     except Membership.DoesNotExist:
@@ -102,16 +123,28 @@ def scoped_queryset(model: type[M], membership: Membership) -> QuerySet[M]:
     return model._default_manager.filter(**{path: membership.clinic})
 
 
-def scoped(model: type[M], pk: Any, membership: Membership) -> M:
-    """One row of the member's clinic, or :class:`Http404` (also for rows of other clinics)."""
+def scoped(model: type[M], pk: Any, membership: Membership, *related: str) -> M:
+    """One row of the member's clinic, or :class:`Http404` (also for rows of other clinics); ``related``
+    names foreign keys fetched in the same query (``select_related``)."""
     try:
-        return scoped_queryset(model, membership).get(pk=pk)
+        queryset = scoped_queryset(model, membership)
+        return (queryset.select_related(*related) if related else queryset).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         raise Http404(f"No {model.__name__.lower()} with that id.") from None
 
 
-def clinic_view(permission: str) -> Callable[[View], View]:
-    """Declare the permission a page needs; sets ``request.membership`` for the view."""
+def totp_setup_needed(membership: Membership | None) -> bool:
+    """The member's role must use TOTP in this clinic and the member has not set it up yet."""
+    if membership is None or membership.totp_secret:
+        return False
+    return membership.role in (membership.clinic.totp_required_roles or [])
+
+
+def clinic_view(permission: str, *, before_totp_setup: bool = False) -> Callable[[View], View]:
+    """Declare the permission a page needs; sets ``request.membership`` for the view.
+
+    A member whose role must use TOTP and who has not set it up is sent to the account page first, from
+    every page except those declared ``before_totp_setup`` (the account page itself, logging out)."""
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
 
@@ -120,7 +153,12 @@ def clinic_view(permission: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            request.membership = require(request.user, permission)  # type: ignore[attr-defined]
+            membership = membership_of(request.user)
+            if not before_totp_setup and totp_setup_needed(membership):
+                return redirect("clinic:account")
+            if not allowed(membership, permission):
+                raise PermissionDenied(f"needs {permission}")
+            request.membership = membership  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         wrapper.clinic_permission = permission  # type: ignore[attr-defined]

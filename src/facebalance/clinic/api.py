@@ -15,8 +15,10 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from ninja import File, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
@@ -24,7 +26,8 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
 from facebalance.clinic import audit, engine, photostore, services
-from facebalance.clinic.access import require, scoped, scoped_queryset
+from facebalance.clinic.access import require, scoped, scoped_queryset, totp_setup_needed
+from facebalance.clinic.middleware import upload_too_large
 from facebalance.clinic.models import (
     ApiKey,
     Assessment,
@@ -39,7 +42,7 @@ from facebalance.clinic.models import (
 )
 from facebalance.clinic.views import current_photos, missing_views
 from facebalance.clinic.views_assess import latest_reviews
-from facebalance.clinic.views_plan import apply_edit
+from facebalance.clinic.views_plan import apply_edit, visible_document
 from facebalance.errors import FacebalanceError
 
 KEY_PREFIX = "fb_"
@@ -64,6 +67,7 @@ class ApiKeyAuth(HttpBearer):
         if key is None or not key.user.is_active:
             return None
         request.user = key.user
+        request.api_key = key  # type: ignore[attr-defined]
         return key.user
 
 
@@ -76,6 +80,26 @@ api = NinjaAPI(
 )
 
 
+@api.exception_handler(RawPostDataException)
+def _form_body_to_json_operation(request: HttpRequest, exc: RawPostDataException) -> Any:
+    # A form body (multipart or urlencoded) sent to an operation that reads JSON: with a browser session the
+    # CSRF check has already read it as a form, so the JSON body is gone. The same 400 as with an API key.
+    return api.create_response(
+        request,
+        {
+            "code": "bad_request",
+            "message": "This operation reads a JSON body, not a form.",
+            "hint": "Send the body as JSON with Content-Type: application/json.",
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> Any:
+    return upload_too_large(request)
+
+
 @api.exception_handler(FacebalanceError)
 def _domain_error(request: HttpRequest, exc: FacebalanceError) -> Any:
     return api.create_response(request, {"code": exc.code, "message": exc.message, "hint": exc.hint}, status=422)
@@ -83,9 +107,13 @@ def _domain_error(request: HttpRequest, exc: FacebalanceError) -> Any:
 
 def _member(request: HttpRequest, permission: str) -> Membership:
     try:
-        return require(request.user, permission)
+        membership = require(request.user, permission)
     except Exception:
         raise HttpError(403, f"This operation needs the {permission} permission.") from None
+    if getattr(request, "api_key", None) is None and totp_setup_needed(membership):
+        # A browser session of a member who must set up TOTP first (API keys are separate credentials).
+        raise HttpError(403, "Your clinic requires a second factor for your role: set it up on /account/ first.")
+    return membership
 
 
 def _audit(request: HttpRequest, action: str, obj: Any, clinic_id: int, **detail: Any) -> None:
@@ -167,6 +195,9 @@ class AssessmentOut(Schema):
 
 
 class PlanOut(Schema):
+    """A plan. For a member who may not open the assessment (front desk) ``document`` leaves out what carries
+    it (each item's ``why`` and ``evidence``) and says ``assessment_withheld: true``."""
+
     id: UUID
     patient_id: UUID
     status: str
@@ -257,8 +288,10 @@ def get_patient(request: HttpRequest, patient_id: UUID) -> Any:
     return patient
 
 
-def _session_out(session: PhotoSession) -> dict[str, Any]:
-    protocol = engine.clinic_protocol(session.patient.clinic)
+def _session_out(session: PhotoSession, m: Membership, current: dict[str, Photo] | None = None) -> dict[str, Any]:
+    """A session with its current photos (``current``: when the caller read them already)."""
+    protocol = engine.clinic_protocol(m.clinic)
+    current = current_photos(session) if current is None else current
     return {
         "id": session.pk,
         "patient_id": session.patient_id,
@@ -266,8 +299,8 @@ def _session_out(session: PhotoSession) -> dict[str, Any]:
         "protocol_version": session.protocol_version,
         "created_at": session.created_at,
         "completed_at": session.completed_at,
-        "photos": list(current_photos(session).values()),
-        "missing_views": [v.id for v in missing_views(session, protocol)],
+        "photos": list(current.values()),
+        "missing_views": [v.id for v in missing_views(session, protocol, current)],
     }
 
 
@@ -275,20 +308,25 @@ def _session_out(session: PhotoSession) -> dict[str, Any]:
 def list_sessions(request: HttpRequest, patient_id: UUID) -> Any:
     m = _member(request, "photo.view")
     patient = scoped(Patient, patient_id, m)
-    return [_session_out(s) for s in patient.photo_sessions.all()]
+    sessions = list(patient.photo_sessions.all())
+    # Every session's photos in one query, newest of each view last (as current_photos keeps them).
+    current: dict[Any, dict[str, Photo]] = {s.pk: {} for s in sessions}
+    for photo in Photo.objects.filter(session__in=sessions).order_by("uploaded_at"):
+        current[photo.session_id][photo.view_id] = photo
+    return [_session_out(s, m, current[s.pk]) for s in sessions]
 
 
 @api.post("/patients/{patient_id}/sessions", response={201: SessionOut})
 def create_session(request: HttpRequest, patient_id: UUID) -> Any:
     m = _member(request, "photo.upload")
     patient = scoped(Patient, patient_id, m)
-    protocol = engine.clinic_protocol(patient.clinic)
+    protocol = engine.clinic_protocol(m.clinic)
     with transaction.atomic():
         session = PhotoSession.objects.create(
             patient=patient, created_by=request.user, protocol_name=protocol.name, protocol_version=protocol.version
         )
         _audit(request, "create", session, m.clinic_id)
-    return Status(201, _session_out(session))
+    return Status(201, _session_out(session, m))
 
 
 @api.get("/sessions/{session_id}", response=SessionOut)
@@ -296,7 +334,7 @@ def get_session(request: HttpRequest, session_id: UUID) -> Any:
     m = _member(request, "photo.view")
     session = scoped(PhotoSession, session_id, m)
     _audit(request, "view", session, m.clinic_id)
-    return _session_out(session)
+    return _session_out(session, m)
 
 
 @api.post("/sessions/{session_id}/photos/{view_id}", response={201: PhotoOut})
@@ -400,7 +438,20 @@ def get_plan(request: HttpRequest, plan_id: UUID) -> Any:
     m = _member(request, "plan.view")
     plan = scoped(Plan, plan_id, m)
     _audit(request, "export", plan, m.clinic_id)
-    return plan
+    return _plan_out(plan, m)
+
+
+def _plan_out(plan: Plan, m: Membership) -> dict[str, Any]:
+    """The plan as the member may see it: without the assessment (``document.assessment_withheld``) unless
+    the member may open the assessment."""
+    return {
+        "id": plan.pk,
+        "patient_id": plan.patient_id,
+        "status": plan.status,
+        "document": visible_document(plan, m),
+        "created_at": plan.created_at,
+        "accepted_at": plan.accepted_at,
+    }
 
 
 @api.post("/plans/{plan_id}/edits", response={200: PlanEditOut, 409: PlanEditOut, 422: PlanEditOut})
@@ -418,7 +469,7 @@ def edit_plan(request: HttpRequest, plan_id: UUID, body: PlanEditIn) -> Any:
         "applied": result["applied"],
         "sentence": result["sentence"],
         "violations": result["violations"],
-        "plan": plan,
+        "plan": _plan_out(plan, m),
     }
     return Status(status, out) if status != 200 else out
 

@@ -10,6 +10,7 @@ a lock, since a MediaPipe graph is not safe to call from two threads at once.
 from __future__ import annotations
 
 import atexit
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,17 +56,28 @@ def landmarker() -> Iterator[FaceLandmarker]:
 
 
 def clinic_protocol(clinic: Clinic) -> Protocol:
-    """The clinic's photo protocol: its own TOML when set, else the default."""
-    if clinic.protocol_toml.strip():
-        return parse_protocol(clinic.protocol_toml, origin=f"clinic {clinic.pk} protocol")
+    """The clinic's photo protocol: its own TOML when set, else the default (parsed once per process and
+    text: a protocol is immutable, and a changed text is a new cache entry)."""
+    return _protocol(clinic.protocol_toml if clinic.protocol_toml.strip() else "", clinic.pk)
+
+
+@functools.lru_cache(maxsize=32)
+def _protocol(text: str, clinic_id: int) -> Protocol:
+    if text:
+        return parse_protocol(text, origin=f"clinic {clinic_id} protocol")
     return load_protocol()
 
 
 def clinic_norms(clinic: Clinic) -> NormSet:
-    """The default norm set with the clinic's own norms layered over it."""
+    """The default norm set with the clinic's own norms layered over it (parsed once per process and text)."""
+    return _norms(clinic.norms_toml if clinic.norms_toml.strip() else "", clinic.pk)
+
+
+@functools.lru_cache(maxsize=32)
+def _norms(text: str, clinic_id: int) -> NormSet:
     default = load_norm_set()
-    if clinic.norms_toml.strip():
-        return parse_norm_set(clinic.norms_toml, origin=f"clinic {clinic.pk} norms").layered_over(default)
+    if text:
+        return parse_norm_set(text, origin=f"clinic {clinic_id} norms").layered_over(default)
     return default
 
 

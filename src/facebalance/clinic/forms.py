@@ -137,6 +137,15 @@ class ClinicSettingsForm(forms.ModelForm):
         }
 
 
+class TotpPolicyForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Require the TOTP second factor for",
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class NewUserForm(forms.Form):
     username = forms.RegexField(regex=r"^[\w.@+-]{3,150}$", max_length=150)
     role = forms.ChoiceField(choices=Role.choices)

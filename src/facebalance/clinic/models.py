@@ -20,6 +20,12 @@ class Role(models.TextChoices):
     CLINIC_ADMIN = "clinic_admin", "Clinic admin"
 
 
+def default_totp_roles() -> list[str]:
+    """Roles that must use the TOTP second factor unless the clinic says otherwise: clinic admins, who manage
+    users and read the audit log."""
+    return [Role.CLINIC_ADMIN.value]
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -27,6 +33,8 @@ class Clinic(models.Model):
     protocol_toml = models.TextField(blank=True, default="")
     norms_toml = models.TextField(blank=True, default="")
     prices_toml = models.TextField(blank=True, default="")
+    #: Roles (``Role`` values) whose users must set up and use TOTP before they reach any page.
+    totp_required_roles = models.JSONField(default=default_totp_roles, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -324,11 +332,19 @@ class Plan(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login, for throttling by user name and by address (rows older than the window are pruned)."""
+    """One failed login, for slowing guesses per user name and per client address (rows older than the window
+    are pruned); see :mod:`facebalance.clinic.throttle`."""
+
+    PASSWORD = "password"
+    SECOND_FACTOR = "totp"
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: Which step failed: the password, or the TOTP code after a right password.
+    kind = models.CharField(max_length=10, default=PASSWORD)
+    #: The id of the browser's device cookie when it was sent for this user name ("" otherwise).
+    device = models.CharField(max_length=32, blank=True, default="", db_index=True)
 
 
 class AuditEvent(models.Model):

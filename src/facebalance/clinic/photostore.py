@@ -47,6 +47,11 @@ PART_SUFFIX = ".part"
 ORPHAN_GRACE_S = 600
 
 
+def body_limit_bytes() -> int:
+    """The largest request body accepted: the photo limit plus room for the form's other fields."""
+    return int(settings.FACEBALANCE.upload_max_bytes) + 64 * 1024
+
+
 class BoundedUploadHandler(FileUploadHandler):
     """Refuse an upload as soon as its body passes the configured limit, before it is all received."""
 
@@ -54,7 +59,7 @@ class BoundedUploadHandler(FileUploadHandler):
         self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: str | None = None
     ) -> None:
         self.received = 0
-        if content_length and content_length > settings.FACEBALANCE.upload_max_bytes + 64 * 1024:
+        if content_length and content_length > body_limit_bytes():
             self.request.upload_too_large = True  # type: ignore[attr-defined]
             raise StopUpload(connection_reset=True)
 

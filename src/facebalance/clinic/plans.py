@@ -11,6 +11,8 @@ Plans are priced with the clinic's own price list (``Clinic.prices_toml``) layer
 
 from __future__ import annotations
 
+import copy
+import functools
 import tomllib
 from collections.abc import Mapping
 from datetime import date
@@ -50,6 +52,7 @@ __all__ = [
     "generate_plan",
     "intake_document",
     "plan_start",
+    "without_assessment",
 ]
 
 
@@ -72,13 +75,14 @@ def age_years(born: date, on: date) -> int:
 
 def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str, int], start: date) -> IntakeDocument:
     """The ``facebalance.intake`` 1.0 document of a clinic intake (see docs/planning.md)."""
+    prior = [] if intake is None else list(intake.prior_treatments.all())
     doc: IntakeDocument = {
         "schema": "facebalance.intake",
         "start_date": start.isoformat(),
         "patient": {
             "age_years": age_years(patient.date_of_birth, start),
             "sex": patient.sex,
-            "new_patient": intake is None or not intake.prior_treatments.exists(),
+            "new_patient": not prior,
         },
         "grades": dict(grades),
     }
@@ -104,7 +108,7 @@ def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str
             "clinic": t.clinic_name,
             "satisfied": t.satisfied,
         }
-        for t in intake.prior_treatments.all()
+        for t in prior
     ]
     if intake.bddq_complete:
         doc["bddq_as"] = {
@@ -124,8 +128,10 @@ def check_price_list(text: str) -> None:
     _data(text)
 
 
+@functools.lru_cache(maxsize=16)
 def _data(prices_toml: str) -> PlanningData:
-    """The engine's planning data with the clinic's price list layered over the default."""
+    """The engine's planning data with the clinic's price list layered over the default (built once per
+    process and price list text: the planning data is immutable)."""
     if not prices_toml.strip():
         return PlanningData.default()
     try:
@@ -174,6 +180,21 @@ def generate_plan(analysis: Mapping[str, Any], intake_doc: IntakeDocument, *, pr
         return plan_document(plan)
     except FacebalanceError as exc:
         raise PlanUnavailable(exc.message, hint=exc.hint) from None
+
+
+#: The item fields that carry the assessment: the findings (ids, severities) and grades the item answers.
+ASSESSMENT_ITEM_FIELDS = {"why": "", "evidence": []}
+
+
+def without_assessment(document: PlanDocument) -> PlanDocument:
+    """The plan document for a member who may not see the assessment (front desk): each item's ``why`` and
+    ``evidence`` emptied, since they name the findings and grades; visits, items, doses, dates, prices,
+    omissions and referrals stay. Marked ``assessment_withheld: true``."""
+    doc = copy.deepcopy(document)
+    for item in doc.get("items", []):
+        item.update(copy.deepcopy(ASSESSMENT_ITEM_FIELDS))
+    doc["assessment_withheld"] = True
+    return doc
 
 
 def plan_start(document: PlanDocument) -> date:

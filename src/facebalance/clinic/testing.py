@@ -1,7 +1,7 @@
 """Test set-up shared by ``tests/clinic`` and the doctest collection of this package.
 
 Settings are read once per process, so the environment is fixed here before Django starts: a fresh data
-folder (its own SQLite file and photo store) and a test secret key. ``DATABASE_URL``, when set, points
+folder (its own SQLite file and photo store), a test secret key and audit key. ``DATABASE_URL``, when set, points
 the same tests at PostgreSQL.
 """
 
@@ -17,6 +17,7 @@ def configure() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facebalance.clinic.settings")
     os.environ.setdefault("FACEBALANCE_DATA_DIR", tempfile.mkdtemp(prefix="facebalance-clinic-test-"))
     os.environ.setdefault("FACEBALANCE_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("FACEBALANCE_AUDIT_KEY", secrets.token_urlsafe(50))
     import django
     from django.apps import apps
 

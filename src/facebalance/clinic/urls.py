@@ -56,6 +56,8 @@ urlpatterns = [
     path("settings/", views_plan.clinic_settings, name="settings"),
     path("settings/marker/", views_marker.marker_page, name="marker"),
     path("settings/users/", views_plan.user_new, name="user_new"),
+    path("settings/second-factor/", views_plan.totp_policy, name="totp_policy"),
     path("settings/users/<int:membership_id>/deactivate/", views_plan.user_deactivate, name="user_deactivate"),
+    path("settings/users/<int:membership_id>/reset-totp/", views_plan.user_reset_totp, name="user_reset_totp"),
     path("audit/", views_plan.audit_page, name="audit"),
 ]

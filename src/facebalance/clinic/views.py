@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from facebalance.clinic import audit, engine, photostore, services
 from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
 from facebalance.clinic.forms import AcceptWarningForm, IntakeForm, PatientForm, PriorTreatmentFormSet, SearchForm
-from facebalance.clinic.models import CheckStatus, Intake, Membership, Patient, Photo, PhotoSession
+from facebalance.clinic.models import Assessment, CheckStatus, Intake, Membership, Patient, Photo, PhotoSession
 from facebalance.errors import FacebalanceError, ImageTooLarge
 from facebalance.session.protocol import Protocol, ViewSpec
 
@@ -61,15 +62,19 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 
 
 def timeline(patient: Patient) -> list[dict[str, Any]]:
-    """Consultations (intakes), photo sessions, assessments and plans, newest first."""
+    """Consultations (intakes), photo sessions, assessments and plans, newest first (four queries, whatever
+    the history's length; the analysis and plan documents are not loaded)."""
     events: list[tuple[datetime, dict[str, Any]]] = []
     for intake in patient.intakes.all():
         events.append((intake.created_at, {"kind": "Intake", "obj": intake}))
-    for s in patient.photo_sessions.prefetch_related("photos", "assessments"):
+    assessments = Prefetch(
+        "assessments", queryset=Assessment.objects.only("id", "session_id", "created_at", "confirmed_at")
+    )
+    for s in patient.photo_sessions.annotate(photo_count=Count("photos")).prefetch_related(assessments):
         events.append((s.created_at, {"kind": "Photo session", "obj": s}))
         for a in s.assessments.all():
             events.append((a.created_at, {"kind": "Assessment", "obj": a}))
-    for plan in patient.plans.all():
+    for plan in patient.plans.only("id", "patient_id", "created_at", "status"):
         events.append((plan.created_at, {"kind": "Plan", "obj": plan}))
     events.sort(key=lambda e: e[0], reverse=True)
     return [e for _, e in events]
@@ -125,14 +130,15 @@ def intake_detail(request: HttpRequest, intake_id: str) -> HttpResponse:
 def current_photos(session: PhotoSession) -> dict[str, Photo]:
     """The newest photo of each view (a retake supersedes, the older rows stay on record)."""
     latest: dict[str, Photo] = {}
-    for photo in session.photos.order_by("uploaded_at"):
+    for photo in session.photos.select_related("accepted_by").order_by("uploaded_at"):
         latest[photo.view_id] = photo
     return latest
 
 
-def missing_views(session: PhotoSession, protocol: Protocol) -> list[ViewSpec]:
-    """Required views without a photo that passed or whose warning was accepted."""
-    current = current_photos(session)
+def missing_views(session: PhotoSession, protocol: Protocol, current: dict[str, Photo] | None = None) -> list[ViewSpec]:
+    """Required views without a photo that passed or whose warning was accepted (``current``: the session's
+    :func:`current_photos`, when the caller has them already)."""
+    current = current_photos(session) if current is None else current
     return [v for v in protocol.views if v.required and not (v.id in current and current[v.id].counts)]
 
 
@@ -158,11 +164,12 @@ def session_new(request: HttpRequest, patient_id: str) -> HttpResponse:
 @clinic_view("photo.view")
 @require_GET
 def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
-    session = scoped(PhotoSession, session_id, _m(request))
-    protocol = engine.clinic_protocol(session.patient.clinic)
+    membership = _m(request)
+    session = scoped(PhotoSession, session_id, membership, "patient")
+    protocol = engine.clinic_protocol(membership.clinic)
     current = current_photos(session)
     slots = [_slot_context(session, v, current.get(v.id)) for v in protocol.views]
-    audit.record("view", user=request.user, clinic_id=session.patient.clinic_id, obj=session)
+    audit.record("view", user=request.user, clinic_id=membership.clinic_id, obj=session)
     return render(
         request,
         "clinic/session.html",
@@ -170,8 +177,9 @@ def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
             "session": session,
             "patient": session.patient,
             "slots": slots,
-            "missing": missing_views(session, protocol),
+            "missing": missing_views(session, protocol, current),
             "protocol": protocol,
+            "assessments": session.assessments.only("id", "session_id", "created_at"),
         },
     )
 
@@ -187,7 +195,7 @@ def _store_upload(request: HttpRequest, session: PhotoSession, view: ViewSpec) -
 @require_POST
 def photo_upload(request: HttpRequest, session_id: str, view_id: str) -> HttpResponse:
     session = scoped(PhotoSession, session_id, _m(request))
-    protocol = engine.clinic_protocol(session.patient.clinic)
+    protocol = engine.clinic_protocol(_m(request).clinic)
     view = next((v for v in protocol.views if v.id == view_id), None)
     if view is None:
         raise Http404("No such view in the protocol.")
@@ -211,7 +219,7 @@ def photo_upload(request: HttpRequest, session_id: str, view_id: str) -> HttpRes
 def photo_accept(request: HttpRequest, photo_id: str) -> HttpResponse:
     photo = scoped(Photo, photo_id, _m(request))
     session = photo.session
-    protocol = engine.clinic_protocol(session.patient.clinic)
+    protocol = engine.clinic_protocol(_m(request).clinic)
     view = next((v for v in protocol.views if v.id == photo.view_id), None)
     if view is None:
         raise Http404("No such view in the protocol.")
@@ -244,7 +252,7 @@ def photo_accept(request: HttpRequest, photo_id: str) -> HttpResponse:
 @require_POST
 def session_complete(request: HttpRequest, session_id: str) -> HttpResponse:
     session = scoped(PhotoSession, session_id, _m(request))
-    protocol = engine.clinic_protocol(session.patient.clinic)
+    protocol = engine.clinic_protocol(_m(request).clinic)
     if missing_views(session, protocol) or session.completed_at:
         return redirect("clinic:session", session_id=session.pk)
     with transaction.atomic():

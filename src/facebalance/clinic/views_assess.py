@@ -17,7 +17,7 @@ from facebalance.clinic import audit, engine, photostore
 from facebalance.clinic.access import clinic_view, scoped
 from facebalance.clinic.forms import ReviewForm
 from facebalance.clinic.models import Assessment, FindingReview, Membership, Photo, PhotoSession
-from facebalance.clinic.scalebar import scale_bar
+from facebalance.clinic.scalebar import ScaleBar, scale_bar
 from facebalance.clinic.views import current_photos
 from facebalance.errors import FacebalanceError
 from facebalance.norms import NormSet
@@ -193,14 +193,22 @@ def zones(analysis: dict[str, Any]) -> list[dict[str, Any]]:
                 "unit": m.get("unit", ""),
                 "norm": norm,
                 "reason": m.get("not_measurable_reason", ""),
-                "bar": scale_bar(m.get("value"), m.get("uncertainty"), norm),
+                "bar": _bar_attributes(scale_bar(m.get("value"), m.get("uncertainty"), norm)),
             }
         )
     return [{"id": z, "label": ZONE_LABELS.get(z, z), "rows": rows} for z, rows in grouped.items() if rows]
 
 
-def _finding_rows(assessment: Assessment, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    reviews = latest_reviews(assessment)
+def _bar_attributes(bar: ScaleBar | None) -> dict[str, Any] | None:
+    """The bar's SVG attributes as text (a float printed by the template goes through number localisation,
+    a hundred times slower than this on a page of 50 bars)."""
+    if bar is None:
+        return None
+    names = ("band_x", "band_width", "value_x", "interval_x", "interval_width")
+    return {**{n: f"{getattr(bar, n):g}" for n in names}, "outside": bar.outside}
+
+
+def _finding_rows(findings: list[dict[str, Any]], reviews: dict[str, FindingReview]) -> list[dict[str, Any]]:
     return [
         {
             "finding": f,
@@ -238,11 +246,13 @@ def grade_rows(grades: dict[str, int]) -> list[dict[str, Any]]:
 @clinic_view("assessment.view")
 @require_GET
 def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
-    assessment = scoped(Assessment, assessment_id, _m(request))
+    membership = _m(request)
+    assessment = scoped(Assessment, assessment_id, membership, "session__patient", "confirmed_by")
     session = assessment.session
-    audit.record("view", user=request.user, clinic_id=session.patient.clinic_id, obj=assessment)
-    rows = _finding_rows(assessment, assessment.frontal_findings())
-    dynamic = _finding_rows(assessment, assessment.dynamic_findings())
+    audit.record("view", user=request.user, clinic_id=membership.clinic_id, obj=assessment)
+    reviews = latest_reviews(assessment)
+    rows = _finding_rows(assessment.frontal_findings(), reviews)
+    dynamic = _finding_rows(assessment.dynamic_findings(), reviews)
     unreviewed = sum(1 for r in rows + dynamic if r["review"] is None)
     return render(
         request,
@@ -374,11 +384,14 @@ def assessment_annotated(request: HttpRequest, assessment_id: str) -> HttpRespon
     return FileResponse(path.open("rb"), content_type="image/png")
 
 
-def reviewed_findings(assessment: Assessment, *, dynamic: bool = False) -> list[dict[str, Any]]:
+def reviewed_findings(
+    assessment: Assessment, *, dynamic: bool = False, reviews: dict[str, FindingReview] | None = None
+) -> list[dict[str, Any]]:
     """The findings as the clinician left them (rejected ones dropped, edits applied, unreviewed kept as
     proposed), for the planner: the frontal ones (the planner reads a frontal analysis document), or with
-    ``dynamic=True`` the dynamic ones (engine rule id kept in ``rule``)."""
-    reviews = latest_reviews(assessment)
+    ``dynamic=True`` the dynamic ones (engine rule id kept in ``rule``). ``reviews``: the assessment's
+    :func:`latest_reviews`, when the caller has them already."""
+    reviews = latest_reviews(assessment) if reviews is None else reviews
     out = []
     for f in assessment.dynamic_findings() if dynamic else assessment.frontal_findings():
         review = reviews.get(f["id"])

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, plans
-from facebalance.clinic.access import allowed, clinic_view, scoped
-from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm
+from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset
+from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm, TotpPolicyForm
 from facebalance.clinic.models import Assessment, Membership, Plan, PlanStatus
-from facebalance.clinic.views_assess import reviewed_findings
+from facebalance.clinic.views_assess import latest_reviews, reviewed_findings
 from facebalance.errors import FacebalanceError
 from facebalance.norms import parse_norm_set
 from facebalance.planning.documents import EditChoicesDocument, EditResultDocument, IntakeDocument, PlanDocument
@@ -35,10 +35,15 @@ def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], IntakeDocument]:
             "This plan has no assessment to check changes against.",
             hint="Generate a new plan from a confirmed assessment.",
         )
+    # The reviews are read once per plan object: the page after an edit re-uses them (an edit changes the
+    # plan's document, never the assessment's reviews).
+    reviews = plan.__dict__.get("_fb_reviews")
+    if reviews is None:
+        reviews = plan.__dict__["_fb_reviews"] = latest_reviews(plan.assessment)
     analysis = dict(
         plan.assessment.analysis,
-        findings=reviewed_findings(plan.assessment),
-        dynamic_findings=reviewed_findings(plan.assessment, dynamic=True),
+        findings=reviewed_findings(plan.assessment, reviews=reviews),
+        dynamic_findings=reviewed_findings(plan.assessment, dynamic=True, reviews=reviews),
     )
     intake_doc = plans.intake_document(
         plan.patient, plan.intake, grades=plan.assessment.grades, start=plans.plan_start(plan.document)
@@ -49,15 +54,16 @@ def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], IntakeDocument]:
 @clinic_view("plan.edit")
 @require_POST
 def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
-    assessment = scoped(Assessment, assessment_id, _m(request))
+    assessment = scoped(Assessment, assessment_id, _m(request), "session__patient")
     patient = assessment.session.patient
     if assessment.confirmed_at is None:
         return redirect("clinic:assessment", assessment_id=assessment.pk)
     intake = patient.intakes.order_by("-created_at").first()
+    reviews = latest_reviews(assessment)
     analysis = dict(
         assessment.analysis,
-        findings=reviewed_findings(assessment),
-        dynamic_findings=reviewed_findings(assessment, dynamic=True),
+        findings=reviewed_findings(assessment, reviews=reviews),
+        dynamic_findings=reviewed_findings(assessment, dynamic=True, reviews=reviews),
     )
     try:
         document = plans.generate_plan(
@@ -86,20 +92,34 @@ def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
     return redirect("clinic:plan", plan_id=plan.pk)
 
 
+#: What the plan page and an edit read with the plan, in the same query.
+PLAN_RELATED = ("patient", "assessment", "intake", "accepted_by")
+
+
 def _editable(plan: Plan) -> bool:
     return plan.status == PlanStatus.PROPOSED and plan.document.get("status") == "proposed"
 
 
+def sees_assessment(membership: Membership) -> bool:
+    """Whether the member may see what the assessment found (the permission of the assessment page)."""
+    return allowed(membership, "assessment.view")
+
+
+def visible_document(plan: Plan, membership: Membership) -> PlanDocument:
+    """The plan document as this member may see it: whole, or without the assessment (``plans.without_assessment``)."""
+    return plan.document if sees_assessment(membership) else plans.without_assessment(plan.document)
+
+
 def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocument | None = None) -> dict[str, Any]:
     """The plan page's context: visits with their items, and what may be edited (for a provider)."""
-    doc: PlanDocument = plan.document
+    doc: PlanDocument = visible_document(plan, _m(request))
     items = {i.get("key", i.get("treatment")): i for i in doc.get("items", [])}
     choices: EditChoicesDocument | None = None
     unavailable = ""
     if _editable(plan) and allowed(_m(request), "plan.edit"):
         try:
             analysis, intake_doc = _plan_inputs(plan)
-            choices = plans.edit_choices(doc, analysis, intake_doc, prices_toml=plan.patient.clinic.prices_toml)
+            choices = plans.edit_choices(doc, analysis, intake_doc, prices_toml=_m(request).clinic.prices_toml)
         except plans.PlanUnavailable as exc:
             unavailable = f"{exc.message} {exc.hint}".strip()
     n = len(doc.get("visits", []))
@@ -125,14 +145,16 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocumen
         "result": result,
         "visit_targets": [(x, f"Visit {x + 1}") for x in range(n)] + [(n, "a new visit")],
         "revision": len(plan.edits),
+        "assessment_withheld": bool(doc.get("assessment_withheld")),
     }
 
 
 @clinic_view("plan.view")
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
-    plan = scoped(Plan, plan_id, _m(request))
-    audit.record("view", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan)
+    membership = _m(request)
+    plan = scoped(Plan, plan_id, membership, *PLAN_RELATED)
+    audit.record("view", user=request.user, clinic_id=membership.clinic_id, obj=plan)
     return render(request, "clinic/plan.html", _plan_context(request, plan))
 
 
@@ -173,14 +195,18 @@ def apply_edit(
     change, so two clinicians editing at once never overwrite each other's change unseen. Raises Http404 for
     another clinic's plan.
     """
-    scoped(Plan, plan_id, membership)  # 404 for another clinic's plan, before any lock is taken
     with transaction.atomic():
-        # Only the plan's row is locked (PostgreSQL refuses FOR UPDATE on the nullable outer joins).
-        plan = (
-            Plan.objects.select_for_update(of=("self",))
-            .select_related("patient__clinic", "assessment", "intake")
-            .get(pk=plan_id)
-        )
+        # Only the plan's row is locked (PostgreSQL refuses FOR UPDATE on the nullable outer joins); another
+        # clinic's plan is not found (404) and so never locked.
+        try:
+            plan = (
+                scoped_queryset(Plan, membership)
+                .select_for_update(of=("self",))
+                .select_related(*PLAN_RELATED)
+                .get(pk=plan_id)
+            )
+        except (Plan.DoesNotExist, ValueError, TypeError):
+            raise Http404("No plan with that id.") from None
         if not _editable(plan):
             return (
                 plan,
@@ -204,7 +230,7 @@ def apply_edit(
         try:
             analysis, intake_doc = _plan_inputs(plan)
             result = plans.edit_plan(
-                plan.document, edit, analysis, intake_doc, prices_toml=plan.patient.clinic.prices_toml
+                plan.document, edit, analysis, intake_doc, prices_toml=membership.clinic.prices_toml
             )
         except plans.PlanUnavailable as exc:
             return plan, {"applied": False, "violations": [], "sentence": f"{exc.message} {exc.hint}".strip()}, 422
@@ -228,7 +254,7 @@ def apply_edit(
         audit.record(
             "change",
             user=user,
-            clinic_id=plan.patient.clinic_id,
+            clinic_id=membership.clinic_id,
             obj=plan,
             detail={"edit": str(edit.get("kind", "")), "item": str(edit.get("key", "")), "revision": len(plan.edits)},
         )
@@ -300,10 +326,39 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
                     detail={"fields": sorted(form.changed_data)},
                 )
             return redirect("clinic:settings")
+    return render(request, "clinic/settings.html", _settings_context(clinic, form=form, error=error))
+
+
+def _settings_context(clinic: Any, **overrides: Any) -> dict[str, Any]:
     members = Membership.objects.filter(clinic=clinic).select_related("user").order_by("user__username")
-    return render(
-        request, "clinic/settings.html", {"form": form, "error": error, "members": members, "user_form": NewUserForm()}
-    )
+    required = set(clinic.totp_required_roles or [])
+    return {
+        "form": ClinicSettingsForm(instance=clinic),
+        "error": "",
+        "members": [(m, m.role in required) for m in members],
+        "user_form": NewUserForm(),
+        "totp_form": TotpPolicyForm(initial={"roles": sorted(required)}),
+        **overrides,
+    }
+
+
+@clinic_view("settings.manage")
+@require_POST
+def totp_policy(request: HttpRequest) -> HttpResponse:
+    """Which roles must use the TOTP second factor (their members set it up at their next page)."""
+    clinic = _m(request).clinic
+    form = TotpPolicyForm(request.POST)
+    if not form.is_valid():
+        return render(request, "clinic/settings.html", _settings_context(clinic, totp_form=form), status=422)
+    roles = sorted(form.cleaned_data["roles"])
+    if roles != sorted(clinic.totp_required_roles or []):
+        with transaction.atomic():
+            clinic.totp_required_roles = roles
+            clinic.save(update_fields=["totp_required_roles"])
+            audit.record(
+                "change", user=request.user, clinic_id=clinic.pk, obj=clinic, detail={"totp_required_roles": roles}
+            )
+    return redirect("clinic:settings")
 
 
 @clinic_view("users.manage")
@@ -321,13 +376,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
                 "create", user=request.user, clinic_id=clinic.pk, obj=membership, detail={"role": membership.role}
             )
         return redirect("clinic:settings")
-    members = Membership.objects.filter(clinic=clinic).select_related("user").order_by("user__username")
-    return render(
-        request,
-        "clinic/settings.html",
-        {"form": ClinicSettingsForm(instance=clinic), "members": members, "user_form": form},
-        status=422,
-    )
+    return render(request, "clinic/settings.html", _settings_context(clinic, user_form=form), status=422)
 
 
 @clinic_view("users.manage")
@@ -343,6 +392,23 @@ def user_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
             membership.user.save(update_fields=["is_active", "password"])
             audit.record(
                 "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"active": False}
+            )
+    return redirect("clinic:settings")
+
+
+@clinic_view("users.manage")
+@require_POST
+def user_reset_totp(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Clear a member's TOTP (a lost phone): they set it up again at their next login if their role needs it."""
+    membership = Membership.objects.filter(pk=membership_id, clinic=_m(request).clinic).first()
+    if membership is None:
+        raise Http404("No such user in this clinic.")
+    if membership.totp_secret:
+        with transaction.atomic():
+            membership.totp_secret = ""
+            membership.save(update_fields=["totp_secret"])
+            audit.record(
+                "change", user=request.user, clinic_id=membership.clinic_id, obj=membership, detail={"totp": "reset"}
             )
     return redirect("clinic:settings")
 

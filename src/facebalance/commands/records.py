@@ -1,4 +1,5 @@
-"""``facebalance backup DEST`` and ``facebalance restore SRC``: the clinic's database and photos."""
+"""``facebalance backup DEST`` and ``facebalance restore SRC``: the clinic's database, photos and audit
+checkpoints."""
 
 from __future__ import annotations
 
@@ -51,11 +52,18 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
         folder, url = _instance(data_dir, database_url)
         try:
+            checkpoints = folder / b.CHECKPOINTS_NAME
             if url and url.startswith(("postgres://", "postgresql://")):
-                manifest = b.backup_postgres(url, folder / "photos", dest, now=datetime.now(UTC))
+                manifest = b.backup_postgres(
+                    url, folder / "photos", dest, now=datetime.now(UTC), checkpoints=checkpoints
+                )
             else:
                 manifest = b.backup_sqlite(
-                    database_file or folder / "clinic.sqlite3", folder / "photos", dest, now=datetime.now(UTC)
+                    database_file or folder / "clinic.sqlite3",
+                    folder / "photos",
+                    dest,
+                    now=datetime.now(UTC),
+                    checkpoints=checkpoints,
                 )
         except FacebalanceError as exc:
             raise _fail(exc) from None
@@ -73,10 +81,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
         folder, url = _instance(data_dir, database_url)
         try:
+            checkpoints = folder / b.CHECKPOINTS_NAME
             if url and url.startswith(("postgres://", "postgresql://")):
-                manifest = b.restore_postgres(src, url, folder / "photos")
+                manifest = b.restore_postgres(src, url, folder / "photos", checkpoints=checkpoints)
             else:
-                manifest = b.restore_sqlite(src, database_file or folder / "clinic.sqlite3", folder / "photos")
+                manifest = b.restore_sqlite(
+                    src, database_file or folder / "clinic.sqlite3", folder / "photos", checkpoints=checkpoints
+                )
         except FacebalanceError as exc:
             raise _fail(exc) from None
         Console().print(f"Restored the {manifest.database} database and {len(manifest.files)} files into {folder}.")

@@ -16,6 +16,10 @@ the environment, not on the command line. Tested on a throwaway server (``make t
 
 Restore verifies every checksum before it writes anything, and refuses an instance that already has a
 database or photos.
+
+The clinic's signed audit checkpoints (``audit-checkpoints.jsonl`` in the data dir, see
+``facebalance.clinic.audit``) are copied too, read *before* the database snapshot starts, so every checkpoint
+in a backup counts rows that the backup's database holds; restore puts the file back beside the database.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ SCHEMA_VERSION = "1.0"
 SQLITE_NAME = "database.sqlite3"
 PG_NAME = "database.pgdump"
 PHOTOS = "photos"
+#: The clinic's append-only file of signed audit checkpoints (in its data dir), copied into every backup.
+CHECKPOINTS_NAME = "audit-checkpoints.jsonl"
 #: Columns that name a file in the photo store (empty values mean "no file").
 FILE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("clinic_photo", "stored_name"),
@@ -62,9 +68,11 @@ class Manifest:
     database_file: str
     database_sha256: str
     files: dict[str, str]  # stored name -> sha256
+    #: SHA-256 of the copied audit checkpoint file ("" when the instance had none).
+    checkpoints_sha256: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "schema": SCHEMA,
             "schema_version": SCHEMA_VERSION,
             "created": self.created,
@@ -73,6 +81,9 @@ class Manifest:
             "database_sha256": self.database_sha256,
             "files": dict(sorted(self.files.items())),
         }
+        if self.checkpoints_sha256:
+            doc["audit_checkpoints"] = {"file": CHECKPOINTS_NAME, "sha256": self.checkpoints_sha256}
+        return doc
 
 
 def sha256_of(path: Path) -> str:
@@ -112,6 +123,20 @@ def _copy_files(names: Iterable[str], photo_dir: Path, dest: Path) -> dict[str, 
     return out
 
 
+def _read_checkpoints(path: Path | None) -> bytes | None:
+    """The checkpoint file's bytes as they are now (None when there is none)."""
+    if path is None or not path.is_file():
+        return None
+    return path.read_bytes()
+
+
+def _write_checkpoints(dest: Path, data: bytes | None) -> str:
+    if data is None:
+        return ""
+    (dest / CHECKPOINTS_NAME).write_bytes(data)
+    return sha256_of(dest / CHECKPOINTS_NAME)
+
+
 def _write_manifest(dest: Path, manifest: Manifest) -> Manifest:
     tmp = dest / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest.as_dict(), indent=1) + "\n", "utf-8")
@@ -129,11 +154,15 @@ def _file_names(cursor: Any, tables: set[str]) -> list[str]:
     return names
 
 
-def backup_sqlite(db_path: Path, photo_dir: Path, dest: Path, *, now: datetime) -> Manifest:
-    """Back up a SQLite database and its photos into the empty folder ``dest`` (see the module text)."""
+def backup_sqlite(
+    db_path: Path, photo_dir: Path, dest: Path, *, now: datetime, checkpoints: Path | None = None
+) -> Manifest:
+    """Back up a SQLite database, its photos and the audit ``checkpoints`` file into the empty folder ``dest``
+    (see the module text)."""
     if not db_path.is_file():
         raise BackupError(f"There is no database at {db_path}.", hint="Check FACEBALANCE_DATA_DIR.")
     _fresh_dest(dest)
+    checkpoint_data = _read_checkpoints(checkpoints)  # before the snapshot: it never counts rows it lacks
     source = sqlite3.connect(db_path, isolation_level=None, timeout=20)
     try:
         source.execute("BEGIN")  # the snapshot starts with the first read below and lasts until COMMIT
@@ -149,7 +178,17 @@ def backup_sqlite(db_path: Path, photo_dir: Path, dest: Path, *, now: datetime) 
         source.execute("COMMIT")
     finally:
         source.close()
-    return _write_manifest(dest, Manifest(now.isoformat(), "sqlite", SQLITE_NAME, sha256_of(dest / SQLITE_NAME), files))
+    return _write_manifest(
+        dest,
+        Manifest(
+            now.isoformat(),
+            "sqlite",
+            SQLITE_NAME,
+            sha256_of(dest / SQLITE_NAME),
+            files,
+            _write_checkpoints(dest, checkpoint_data),
+        ),
+    )
 
 
 def pg_tool(name: str) -> str:
@@ -192,11 +231,15 @@ def _run_pg(args: list[str], database_url: str) -> None:
         raise BackupError(f"{Path(args[0]).name} failed: {(exc.stderr or '').strip()[:2000]}") from None
 
 
-def backup_postgres(database_url: str, photo_dir: Path, dest: Path, *, now: datetime) -> Manifest:
-    """Back up a PostgreSQL database (``pg_dump`` of an exported snapshot) and its photos."""
+def backup_postgres(
+    database_url: str, photo_dir: Path, dest: Path, *, now: datetime, checkpoints: Path | None = None
+) -> Manifest:
+    """Back up a PostgreSQL database (``pg_dump`` of an exported snapshot), its photos and the audit
+    ``checkpoints`` file."""
     import psycopg
 
     _fresh_dest(dest)
+    checkpoint_data = _read_checkpoints(checkpoints)  # before the snapshot: it never counts rows it lacks
     pg_dump = pg_tool("pg_dump")
     # Autocommit, so that the explicit BEGIN below opens the transaction (and sets its isolation level).
     with psycopg.connect(database_url, autocommit=True) as conn:
@@ -207,7 +250,17 @@ def backup_postgres(database_url: str, photo_dir: Path, dest: Path, *, now: date
         _run_pg([pg_dump, f"--snapshot={snapshot}", "--format=custom", f"--file={dest / PG_NAME}"], database_url)
         files = _copy_files(names, photo_dir, dest)
         conn.execute("COMMIT")
-    return _write_manifest(dest, Manifest(now.isoformat(), "postgresql", PG_NAME, sha256_of(dest / PG_NAME), files))
+    return _write_manifest(
+        dest,
+        Manifest(
+            now.isoformat(),
+            "postgresql",
+            PG_NAME,
+            sha256_of(dest / PG_NAME),
+            files,
+            _write_checkpoints(dest, checkpoint_data),
+        ),
+    )
 
 
 def read_manifest(src: Path) -> Manifest:
@@ -219,10 +272,21 @@ def read_manifest(src: Path) -> Manifest:
     if doc.get("schema") != SCHEMA:
         raise BackupError(f"{src / MANIFEST} is not a facebalance backup manifest.")
     manifest = Manifest(
-        doc["created"], doc["database"], doc["database_file"], doc["database_sha256"], dict(doc["files"])
+        doc["created"],
+        doc["database"],
+        doc["database_file"],
+        doc["database_sha256"],
+        dict(doc["files"]),
+        str((doc.get("audit_checkpoints") or {}).get("sha256", "")),
     )
     if sha256_of(src / _safe_name(manifest.database_file)) != manifest.database_sha256:
         raise BackupError(f"The database copy in {src} does not match its checksum.", hint="Use another backup.")
+    if manifest.checkpoints_sha256 and (
+        not (src / CHECKPOINTS_NAME).is_file() or sha256_of(src / CHECKPOINTS_NAME) != manifest.checkpoints_sha256
+    ):
+        raise BackupError(
+            f"The audit checkpoints in {src} are missing or do not match their checksum.", hint="Use another backup."
+        )
     for name, digest in manifest.files.items():
         path = src / PHOTOS / _safe_name(name)
         if not path.is_file() or sha256_of(path) != digest:
@@ -232,22 +296,33 @@ def read_manifest(src: Path) -> Manifest:
     return manifest
 
 
-def _restore_photos(src: Path, manifest: Manifest, photo_dir: Path) -> None:
+def _check_empty(photo_dir: Path, checkpoints: Path | None) -> None:
     if photo_dir.exists() and any(p for p in photo_dir.rglob("*") if p.is_file()):
         raise BackupError(f"The photo store {photo_dir} is not empty.", hint="Restore into an empty instance.")
+    if checkpoints is not None and checkpoints.exists():
+        raise BackupError(
+            f"There is already an audit checkpoint file at {checkpoints}.", hint="Restore into an empty instance."
+        )
+
+
+def _restore_photos(src: Path, manifest: Manifest, photo_dir: Path, checkpoints: Path | None) -> None:
     photo_dir.mkdir(parents=True, exist_ok=True)
     for name in manifest.files:
         shutil.copy2(src / PHOTOS / name, photo_dir / name)
+    if checkpoints is not None and manifest.checkpoints_sha256:
+        checkpoints.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src / CHECKPOINTS_NAME, checkpoints)
 
 
-def restore_sqlite(src: Path, db_path: Path, photo_dir: Path) -> Manifest:
-    """Restore a SQLite backup into an empty instance (no database file, no photos)."""
+def restore_sqlite(src: Path, db_path: Path, photo_dir: Path, *, checkpoints: Path | None = None) -> Manifest:
+    """Restore a SQLite backup into an empty instance (no database file, no photos, no checkpoint file)."""
     manifest = read_manifest(src)
     if manifest.database != "sqlite":
         raise BackupError(f"The backup holds a {manifest.database} database, not SQLite.")
     if db_path.exists():
         raise BackupError(f"There is already a database at {db_path}.", hint="Restore into an empty instance.")
-    _restore_photos(src, manifest, photo_dir)
+    _check_empty(photo_dir, checkpoints)
+    _restore_photos(src, manifest, photo_dir, checkpoints)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.restore")
     shutil.copyfile(src / manifest.database_file, tmp)
@@ -255,7 +330,7 @@ def restore_sqlite(src: Path, db_path: Path, photo_dir: Path) -> Manifest:
     return manifest
 
 
-def restore_postgres(src: Path, database_url: str, photo_dir: Path) -> Manifest:
+def restore_postgres(src: Path, database_url: str, photo_dir: Path, *, checkpoints: Path | None = None) -> Manifest:
     """Restore a PostgreSQL backup into an empty database with ``pg_restore`` (one transaction)."""
     import psycopg
 
@@ -267,7 +342,8 @@ def restore_postgres(src: Path, database_url: str, photo_dir: Path) -> Manifest:
         row = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()
     if row is not None and row[0]:
         raise BackupError("There is already a database (it has tables).", hint="Restore into an empty database.")
-    _restore_photos(src, manifest, photo_dir)
+    _check_empty(photo_dir, checkpoints)
+    _restore_photos(src, manifest, photo_dir, checkpoints)
     _run_pg(
         [
             pg_restore,

@@ -128,8 +128,11 @@ def plan_html(
     photos: Sequence[Picture],
     goals: str,
     prepared_on: date,
+    assessment_withheld: bool = False,
 ) -> str:
-    """The patient's written plan as HTML (print it with :func:`render_pdf`)."""
+    """The patient's written plan as HTML (print it with :func:`render_pdf`). ``assessment_withheld``: a copy
+    for someone who may not see the assessment (give ``analysis=None`` and no photos); it says so instead of
+    the findings."""
     items = {i["key"]: i for i in plan.get("items", [])}
     visits = [dict(v, item_docs=[items[k] for k in v.get("items", []) if k in items]) for v in plan.get("visits", [])]
     chart = charts.timeline_chart(
@@ -153,6 +156,7 @@ def plan_html(
             photos=photos,
             goals=goals,
             prepared_on=prepared_on,
+            assessment_withheld=assessment_withheld,
             chart=None if chart is None else Picture("Your visits and when to come back", chart),
             surgical=[r for r in plan.get("referrals", [])],
         )

@@ -4,8 +4,9 @@ and the exports (FHIR Bundle, research CSV).
 Every view declares its permission with the clinic's :func:`~facebalance.clinic.access.clinic_view` and
 reaches rows through the member's clinic (:func:`~facebalance.clinic.access.scoped` for the clinic's
 models, :func:`_visit` for ours), so another clinic's id is a 404. Charting needs ``plan.edit``
-(providers); reading needs ``plan.view``; documents and exports that carry measurements need
-``assessment.view`` (providers). Every read of a record, print and export is audited.
+(providers); reading needs ``plan.view``; documents and exports that carry measurements, findings or the
+annotated photo need ``assessment.view`` (providers), and the written plan printed by anyone else leaves the
+assessment out. Every read of a record, print and export is audited.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
 from facebalance.clinic.models import Assessment, Membership, Modality, Patient, Plan
 from facebalance.clinic.records import convert, fhirimport
 from facebalance.clinic.records.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
+from facebalance.clinic.views_plan import sees_assessment, visible_document
 from facebalance.errors import FacebalanceError
 from facebalance.planning import PlanningData
 from facebalance.records import csvexport, fhir, ical, pdf
@@ -380,17 +382,27 @@ def _pdf_response(html: str, filename: str) -> HttpResponse:
 @clinic_view("plan.view")
 @require_GET
 def plan_pdf(request: HttpRequest, plan_id: str) -> HttpResponse:
+    """The written plan; for a member who may not open the assessment (front desk), a copy without it: no
+    findings, no annotated photo, no item's reasons (``plans.without_assessment``)."""
     membership = _m(request)
     plan = scoped(Plan, plan_id, membership)
-    audit.record("print", user=request.user, clinic_id=plan.patient.clinic_id, obj=plan)
+    full = sees_assessment(membership)
+    audit.record(
+        "print",
+        user=request.user,
+        clinic_id=plan.patient.clinic_id,
+        obj=plan,
+        detail=None if full else {"copy": "no_assessment"},
+    )
     html = pdf.plan_html(
         letterhead=_letterhead(membership),
         patient=_header(plan.patient),
-        plan=plan.document,
-        analysis=None if plan.assessment is None else plan.assessment.analysis,
-        photos=_annotated(plan.assessment),
+        plan=visible_document(plan, membership),
+        analysis=None if plan.assessment is None or not full else plan.assessment.analysis,
+        photos=_annotated(plan.assessment) if full else [],
         goals=plan.intake.goals if plan.intake else "",
         prepared_on=timezone.localdate(),
+        assessment_withheld=not full,
     )
     return _pdf_response(html, "treatment-plan.pdf")
 
