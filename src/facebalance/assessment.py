@@ -26,6 +26,7 @@ from facebalance.anatomy.frame import HeadFrame, head_frame, image_to_head
 from facebalance.anatomy.hairline import HairlineResult, find_hairline
 from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, IRIS_DIAMETER_ENDS, Landmark
 from facebalance.anatomy.limbus import LimbusFit, LimbusSource, eye_outline, fit_limbi
+from facebalance.anatomy.refine import refine_face_points
 from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
 from facebalance.geometry.iris import iris_diameters_px, mean_iris_diameter_px
 from facebalance.geometry.pose import HeadPose
@@ -205,6 +206,20 @@ def choose_calibration(
     return calibration, limbus, warnings
 
 
+#: Prefix of the norm set's reference ids holding the measured one-sigma errors of the refined points
+#: (``point_sigma_iris_diameters.<kind>.image`` / ``.mesh``).
+POINT_SIGMA_PREFIX = "point_sigma_iris_diameters."
+
+
+def point_sigmas_iris_diameters(norms: NormSet) -> dict[str, float]:
+    """The refined points' measured one-sigma errors from the norm set, by ``"<kind>.image|mesh"``."""
+    return {
+        rid.removeprefix(POINT_SIGMA_PREFIX): ref.value
+        for rid, ref in norms.references.items()
+        if rid.startswith(POINT_SIGMA_PREFIX)
+    }
+
+
 def assess_face(
     rgb: np.ndarray,
     landmarks_px: np.ndarray,
@@ -246,6 +261,11 @@ def assess_face(
     right_px, left_px = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
     reference = iris_reference(norms)
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
+    frame = frame.with_refined(
+        refine_face_points(
+            rgb, frame, iris_diameter_px=visible_iris_px, sigma_iris_diameters=point_sigmas_iris_diameters(norms)
+        )
+    )
     calibration, limbus, warnings = choose_calibration(
         rgb, landmarks_px, frame, reference, known_ipd_mm=known_ipd_mm, marker=marker
     )

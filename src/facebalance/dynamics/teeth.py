@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from facebalance.anatomy.hairline import srgb_to_lab
 from facebalance.anatomy.landmarks import SIDES, Landmark
+from facebalance.anatomy.refine.sampling import srgb_to_lab
 from facebalance.dynamics.limits import DynamicsLimits, default_limits
 from facebalance.dynamics.metrics import MovementMetric, MovementScale, SideValue
 from facebalance.vision.mirror import mirror_landmarks
