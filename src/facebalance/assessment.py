@@ -30,7 +30,7 @@ from facebalance.anatomy.refine import refine_face_points
 from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
 from facebalance.geometry.iris import iris_diameters_px, mean_iris_diameter_px
 from facebalance.geometry.pose import HeadPose
-from facebalance.norms import NormSet
+from facebalance.norms import NormSet, PopulationChoice, load_populations
 from facebalance.vision.marker import MarkerMeasurement
 from facebalance.zones import (
     Measurement,
@@ -47,7 +47,8 @@ from facebalance.zones.base import distance_px
 
 @dataclass(frozen=True)
 class PatientContext:
-    """What selects the norm set: the patient's sex and, where the norms have it, ethnicity."""
+    """What selects the norms: the patient's sex and self-reported ancestry (``ethnicity``: an intake's
+    free text or a norm population id, mapped by :func:`facebalance.norms.load_populations`)."""
 
     sex: str | None = None
     ethnicity: str | None = None
@@ -70,6 +71,8 @@ class Assessment:
     warnings: list[str] = field(default_factory=list)
     limbus: tuple[LimbusFit, LimbusFit] | None = None
     marker: MarkerMeasurement | None = None
+    #: The norm population the face was compared with (``facebalance.norms`` population id).
+    population: str = ""
 
 
 def visible_iris_diameter_px(landmarks_px: np.ndarray, reference: IrisReference) -> float:
@@ -206,6 +209,28 @@ def choose_calibration(
     return calibration, limbus, warnings
 
 
+def population_warnings(
+    choice: PopulationChoice,
+    measurements: dict[str, Measurement],
+    comparisons: dict[str, NormComparison],
+    norms: NormSet,
+) -> list[str]:
+    """What the report must say about the population the face was compared with: an ancestry that selects
+    no population, and the measurements left unjudged because only another population's norms exist."""
+    out = [choice.note] if choice.note else []
+    unjudged = [
+        measurements[mid].label
+        for mid, c in comparisons.items()
+        if c.norm is None and measurements[mid].value is not None and norms.other_populations(mid, choice.population)
+    ]
+    if unjudged:
+        out.append(
+            f"No norm for {choice.label}: {'; '.join(unjudged)} reported without a norm comparison (only other "
+            "populations' ranges are in the norm set, and a face is judged only against its own)."
+        )
+    return out
+
+
 #: Prefix of the norm set's reference ids holding the measured one-sigma errors of the refined points
 #: (``point_sigma_iris_diameters.<kind>.image`` / ``.mesh``).
 POINT_SIGMA_PREFIX = "point_sigma_iris_diameters."
@@ -317,19 +342,12 @@ def assess_face(
         ("iris_right", "iris_left"),
     )
 
+    choice = load_populations().resolve(patient.ethnicity)
     comparisons = {
-        mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=patient.ethnicity))
+        mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=choice.population))
         for mid, m in by_id.items()
     }
-    if patient.ethnicity:
-        chosen = [c.norm for c in comparisons.values() if c.norm is not None]
-        specific = [n for n in chosen if n.ethnicity == patient.ethnicity]
-        if not specific:
-            populations = sorted({c.norm.population for c in comparisons.values() if c.norm is not None})
-            warnings.append(
-                f"The norm set has no norms specific to {patient.ethnicity!r}; the comparisons use "
-                f"{'; '.join(populations)}. Judge the deviations with that in mind."
-            )
+    warnings += population_warnings(choice, by_id, comparisons, norms)
     findings = derive_findings(by_id, comparisons, norms, rules)
     return Assessment(
         pose=pose,
@@ -345,4 +363,5 @@ def assess_face(
         warnings=warnings,
         limbus=limbus,
         marker=marker,
+        population=choice.population,
     )

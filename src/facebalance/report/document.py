@@ -213,7 +213,7 @@ def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
             "landmark_sigma_mm": rounded(a.calibration.point_sigma_px * a.calibration.mm_per_px, 3),
             "detail": a.calibration.detail,
         },
-        "norm_set": {"name": result.norms.name, "version": result.norms.version},
+        "norm_set": {"name": result.norms.name, "version": result.norms.version, "population": a.population},
         "rules_version": result.rules.version,
         "measurements": measurements,
         "findings": [finding_entry(f) for f in a.findings],
@@ -269,7 +269,7 @@ def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
             "relative_uncertainty": rounded(scale.calibration.relative_uncertainty, 5),
             "detail": scale.detail,
         },
-        "norm_set": {"name": result.norms.name, "version": result.norms.version},
+        "norm_set": {"name": result.norms.name, "version": result.norms.version, "population": a.population},
         "outline": {
             "points_px": np.round(outline, 1).tolist(),
             "noise_px": rounded(a.outline.noise_px * to_full, 2),
