@@ -91,6 +91,13 @@ class HeadFrame:
         """The (x, y) frontal-plane position of one mesh vertex, never refined."""
         return self.points_px[int(landmark), :2]
 
+    def from_image(self, point_px: np.ndarray, depth_px: float = 0.0) -> np.ndarray:
+        """The head-frame (x, y) whose image at head-frame depth ``depth_px`` is the image point (x, y): the
+        inverse of :meth:`to_image` at that depth."""
+        r = self.rotation
+        rhs = np.asarray(point_px, dtype=np.float64)[:2] - self.origin_px[:2] - r[:2, 2] * float(depth_px)
+        return np.asarray(np.linalg.solve(r[:2, :2], rhs), dtype=np.float64)
+
     def sigma_px(self, name: str) -> float | None:
         """One-sigma localisation error of a named point, pixels; ``None`` where the calibration's mesh
         value applies (the point is not refined or has no stated sigma)."""
