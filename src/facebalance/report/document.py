@@ -269,7 +269,7 @@ def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
             "relative_uncertainty": rounded(scale.calibration.relative_uncertainty, 5),
             "detail": scale.detail,
         },
-        "norm_set": {"name": result.norms.name, "version": result.norms.version, "population": a.population},
+        "norm_set": {"name": result.norms.name, "version": result.norms.version},
         "outline": {
             "points_px": np.round(outline, 1).tolist(),
             "noise_px": rounded(a.outline.noise_px * to_full, 2),

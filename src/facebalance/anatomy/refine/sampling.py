@@ -76,7 +76,7 @@ class FaceImage:
         flat = pts.reshape(-1, 2)
         head = np.column_stack([flat, np.full(len(flat), float(depth_px))])
         image = head @ self.frame.rotation.T + self.frame.origin_px
-        return image[:, :2].reshape(pts.shape)
+        return np.asarray(image[:, :2].reshape(pts.shape), dtype=np.float64)
 
     def rgb_at(self, xy: np.ndarray, depth_px: float) -> np.ndarray:
         """Bilinear RGB (0-255, float) at head-frame points (..., 2); shape (..., 3)."""
