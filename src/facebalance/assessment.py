@@ -25,13 +25,21 @@ from facebalance.anatomy.calibration import (
 from facebalance.anatomy.frame import HeadFrame, head_frame, image_to_head
 from facebalance.anatomy.hairline import HairlineResult, find_hairline
 from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, IRIS_DIAMETER_ENDS, Landmark
-from facebalance.anatomy.limbus import LimbusFit, LimbusSource, eye_outline, fit_limbi
-from facebalance.anatomy.refine import refine_face_points
+from facebalance.anatomy.limbus import (
+    LimbusFit,
+    LimbusSource,
+    average_fits,
+    eye_outline,
+    fit_limbi,
+    mirror_fit,
+)
+from facebalance.anatomy.refine import pupil_points, refine_face_points
 from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
 from facebalance.geometry.iris import iris_diameters_px, mean_iris_diameter_px
 from facebalance.geometry.pose import HeadPose
 from facebalance.norms import NormSet, PopulationChoice, load_populations
 from facebalance.vision.marker import MarkerMeasurement
+from facebalance.vision.mirror import mirror_landmarks
 from facebalance.zones import (
     Measurement,
     Unit,
@@ -96,8 +104,7 @@ def iris_reference(norms: NormSet) -> IrisReference:
     )
 
 
-def fit_both_limbi(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisReference) -> tuple[LimbusFit, LimbusFit]:
-    """Both eyes' limbus fitted in the image, the mesh's visible-iris estimate as prior and fallback."""
+def _fit_limbi_once(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisReference) -> tuple[LimbusFit, LimbusFit]:
     contour = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
     prior = tuple(d * reference.contour_to_visible_ratio for d in contour)
     spread = reference.contour_to_visible_sd / reference.contour_to_visible_ratio
@@ -106,6 +113,23 @@ def fit_both_limbi(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisRef
         (eye_outline(landmarks_px, "right"), eye_outline(landmarks_px, "left")),
         prior_diameters_px=(prior[0], prior[1]),
         prior_sigmas_px=(prior[0] * spread, prior[1] * spread),
+    )
+
+
+def fit_both_limbi(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisReference) -> tuple[LimbusFit, LimbusFit]:
+    """Both eyes' limbus fitted in the image, the mesh's visible-iris estimate as prior and fallback.
+
+    The fit runs on the image and on its mirror image (mesh mirrored with it) and each eye's two fits are
+    combined (:func:`facebalance.anatomy.limbus.average_fits`), so the ruler, like every point, is exactly
+    the same for a photo and its mirror.
+    """
+    width = rgb.shape[1]
+    right, left = _fit_limbi_once(rgb, landmarks_px, reference)
+    mirrored = _fit_limbi_once(np.ascontiguousarray(rgb[:, ::-1]), mirror_landmarks(landmarks_px, width), reference)
+    # The mirror image's right eye is the photo's left eye.
+    return (
+        average_fits(right, mirror_fit(mirrored[1], width)),
+        average_fits(left, mirror_fit(mirrored[0], width)),
     )
 
 
@@ -148,11 +172,14 @@ def choose_calibration(
     *,
     known_ipd_mm: float | None = None,
     marker: MarkerMeasurement | None = None,
+    limbus: tuple[LimbusFit, LimbusFit] | None = None,
 ) -> tuple[Calibration, tuple[LimbusFit, LimbusFit], list[str]]:
     """The photo's ruler: a clinic-measured IPD if given, else a printed marker if found, else the irises.
 
     The irises are always measured (limbus fitted in the image; the face mesh's iris where that fails),
-    so that a marker's scale can be checked against them.
+    so that a marker's scale can be checked against them; ``limbus`` passes fits already made
+    (:func:`fit_both_limbi`). A known IPD is taken between the frame's pupils (the limbus centres where
+    the frame has them), the same points the interpupillary distance is measured between.
 
     Returns
     -------
@@ -163,7 +190,7 @@ def choose_calibration(
     warnings : list of str
     """
     warnings: list[str] = []
-    limbus = fit_both_limbi(rgb, landmarks_px, reference)
+    limbus = limbus or fit_both_limbi(rgb, landmarks_px, reference)
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
     if limbus_fits_agree(*limbus):
         iris_calibration = calibrate_from_limbus(*limbus, reference)
@@ -286,13 +313,19 @@ def assess_face(
     right_px, left_px = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
     reference = iris_reference(norms)
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
+    point_sigmas = point_sigmas_iris_diameters(norms)
     frame = frame.with_refined(
-        refine_face_points(
-            rgb, frame, iris_diameter_px=visible_iris_px, sigma_iris_diameters=point_sigmas_iris_diameters(norms)
+        refine_face_points(rgb, frame, iris_diameter_px=visible_iris_px, sigma_iris_diameters=point_sigmas)
+    )
+    limbus = fit_both_limbi(rgb, landmarks_px, reference)
+    centres = tuple(np.array(fit.centre_px) if fit.source is LimbusSource.IMAGE else None for fit in limbus)
+    frame = frame.with_refined(
+        pupil_points(
+            frame, (centres[0], centres[1]), iris_diameter_px=visible_iris_px, sigma_iris_diameters=point_sigmas
         )
     )
     calibration, limbus, warnings = choose_calibration(
-        rgb, landmarks_px, frame, reference, known_ipd_mm=known_ipd_mm, marker=marker
+        rgb, landmarks_px, frame, reference, known_ipd_mm=known_ipd_mm, marker=marker, limbus=limbus
     )
 
     middle_third_px = distance_px(frame.point(Landmark.GLABELLA), frame.point(Landmark.SUBNASALE))

@@ -20,8 +20,9 @@ with its mirrored mesh gives exactly the mirrored points. Each :class:`~facebala
 says how it was found and carries its one-sigma error: a measured value for points read from the image,
 the mesh's larger one where the image did not show the point.
 
-The pupils are the iris model's centres for now (:func:`pupil_points`): the one place where a fitted
-limbus centre replaces them.
+The pupils (:func:`pupil_points`) are the centres of the limbus circles fitted for the ruler
+(:mod:`facebalance.anatomy.limbus`), placed after the calibration; the iris model's centres where the limbus
+was not found.
 """
 
 from __future__ import annotations
@@ -59,12 +60,40 @@ POINT_KINDS: dict[str, str] = {
 }
 
 
-def pupil_points(frame: HeadFrame) -> dict[str, RefinedPoint]:
-    """The pupil centres: the iris model's centres (468, 473) until a limbus fit provides them."""
+def pupil_points(
+    frame: HeadFrame,
+    limbus_centres_px: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
+    *,
+    iris_diameter_px: float = 0.0,
+    sigma_iris_diameters: Mapping[str, float] | None = None,
+) -> dict[str, RefinedPoint]:
+    """The pupil centres: the centre of each eye's fitted limbus circle (:mod:`facebalance.anatomy.limbus`)
+    where the limbus was found in the image, else the iris model's centre (vertices 468, 473).
+
+    Parameters
+    ----------
+    frame : HeadFrame
+    limbus_centres_px : (ndarray or None, ndarray or None)
+        Right and left limbus centres in image pixels, ``None`` for an eye whose limbus was not found.
+    iris_diameter_px : float
+        Visible iris diameter, to turn the measured sigmas into pixels.
+    sigma_iris_diameters : mapping, optional
+        As for :func:`refine_face_points` (``"pupil.image"``, ``"pupil.mesh"``).
+    """
+    sigmas = sigma_iris_diameters or {}
     out = {}
-    for name, vertex in (("pupil_right", Landmark.PUPIL_RIGHT), ("pupil_left", Landmark.PUPIL_LEFT)):
+    for (name, vertex), centre in zip(
+        (("pupil_right", Landmark.PUPIL_RIGHT), ("pupil_left", Landmark.PUPIL_LEFT)), limbus_centres_px, strict=True
+    ):
         mesh = frame.mesh_point(vertex)
-        out[name] = RefinedPoint(name, mesh, mesh, "mesh: iris model centre", False)
+        depth = float(frame.points_px[vertex, 2])
+        if centre is None:
+            point = RefinedPoint(name, mesh, mesh, "mesh: iris model centre", False, depth_px=depth)
+        else:
+            xy = frame.from_image(np.asarray(centre, dtype=np.float64), depth)
+            point = RefinedPoint(name, xy, mesh, "image: centre of the fitted limbus circle", True, depth_px=depth)
+        sigma = sigmas.get(f"pupil.{'image' if point.refined else 'mesh'}")
+        out[name] = replace(point, sigma_px=None if sigma is None else float(sigma) * iris_diameter_px)
     return out
 
 
@@ -103,7 +132,6 @@ def refine_face_points(
         **refine_canthi(image, iris_diameter_px=d),
         **refine_alare(image, iris_diameter_px=d),
         "menton": refine_menton(image, iris_diameter_px=d),
-        **pupil_points(frame),
     }
     depths = _depths(frame)
     out = {}
