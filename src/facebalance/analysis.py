@@ -3,6 +3,11 @@
 ``analyze_photo`` is the Python API (``facebalance.analyze_photo``). It decodes the photo safely, finds
 exactly one face, checks the face is whole, large enough and facing the camera, and hands the mesh to the
 pure :func:`facebalance.assessment.assess_face`.
+
+The face is found in the photo and in its mirror image and the two detections are averaged
+(:func:`facebalance.vision.mirror.detect_mirror_averaged`): left and right are treated the same by
+construction, a mirrored photo gives exactly the mirrored analysis, and the landmark model's own
+left-right bias and part of its noise average out.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from facebalance.photo import PhotoAnalysis
 from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
 from facebalance.vision.image_io import read_bounded, reduction_for_iris
 from facebalance.vision.marker import MarkerSpec, find_marker, focal_length_px, load_marker_spec
+from facebalance.vision.mirror import detect_mirror_averaged
 from facebalance.vision.pose import rotation_in_image_axes
 
 #: Frontal analysis limits. Beyond them the head-frame correction (from the mesh's depth estimate) is
@@ -176,7 +182,7 @@ def analyze_photo(
         reduction: float | None = None  # the decode sized for a clinically framed face first
         while True:
             image = load_image(data, reduction=reduction)
-            face = check_face(model.detect(image.rgb), image)
+            face = check_face(detect_mirror_averaged(model, image.rgb), image)
             # A face smaller than that framing gets the pixels the image-refined points need.
             iris_px = mean_iris_diameter_px(face.landmarks_px, IRIS_DIAMETER_ENDS)
             finer = reduction_for_iris(iris_px, image.scale_to_full)

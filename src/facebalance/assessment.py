@@ -25,12 +25,21 @@ from facebalance.anatomy.calibration import (
 from facebalance.anatomy.frame import HeadFrame, head_frame, image_to_head
 from facebalance.anatomy.hairline import HairlineResult, find_hairline
 from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, IRIS_DIAMETER_ENDS, Landmark
-from facebalance.anatomy.limbus import LimbusFit, LimbusSource, eye_outline, fit_limbi
+from facebalance.anatomy.limbus import (
+    LimbusFit,
+    LimbusSource,
+    average_fits,
+    eye_outline,
+    fit_limbi,
+    mirror_fit,
+)
+from facebalance.anatomy.refine import pupil_points, refine_face_points
 from facebalance.findings import Finding, FindingRules, NormComparison, compare_to_norm, derive_findings
 from facebalance.geometry.iris import iris_diameters_px, mean_iris_diameter_px
 from facebalance.geometry.pose import HeadPose
-from facebalance.norms import NormSet
+from facebalance.norms import NormSet, PopulationChoice, load_populations
 from facebalance.vision.marker import MarkerMeasurement
+from facebalance.vision.mirror import mirror_landmarks
 from facebalance.zones import (
     Measurement,
     Unit,
@@ -46,7 +55,8 @@ from facebalance.zones.base import distance_px
 
 @dataclass(frozen=True)
 class PatientContext:
-    """What selects the norm set: the patient's sex and, where the norms have it, ethnicity."""
+    """What selects the norms: the patient's sex and self-reported ancestry (``ethnicity``: an intake's
+    free text or a norm population id, mapped by :func:`facebalance.norms.load_populations`)."""
 
     sex: str | None = None
     ethnicity: str | None = None
@@ -69,6 +79,8 @@ class Assessment:
     warnings: list[str] = field(default_factory=list)
     limbus: tuple[LimbusFit, LimbusFit] | None = None
     marker: MarkerMeasurement | None = None
+    #: The norm population the face was compared with (``facebalance.norms`` population id).
+    population: str = ""
 
 
 def visible_iris_diameter_px(landmarks_px: np.ndarray, reference: IrisReference) -> float:
@@ -92,8 +104,7 @@ def iris_reference(norms: NormSet) -> IrisReference:
     )
 
 
-def fit_both_limbi(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisReference) -> tuple[LimbusFit, LimbusFit]:
-    """Both eyes' limbus fitted in the image, the mesh's visible-iris estimate as prior and fallback."""
+def _fit_limbi_once(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisReference) -> tuple[LimbusFit, LimbusFit]:
     contour = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
     prior = tuple(d * reference.contour_to_visible_ratio for d in contour)
     spread = reference.contour_to_visible_sd / reference.contour_to_visible_ratio
@@ -102,6 +113,23 @@ def fit_both_limbi(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisRef
         (eye_outline(landmarks_px, "right"), eye_outline(landmarks_px, "left")),
         prior_diameters_px=(prior[0], prior[1]),
         prior_sigmas_px=(prior[0] * spread, prior[1] * spread),
+    )
+
+
+def fit_both_limbi(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisReference) -> tuple[LimbusFit, LimbusFit]:
+    """Both eyes' limbus fitted in the image, the mesh's visible-iris estimate as prior and fallback.
+
+    The fit runs on the image and on its mirror image (mesh mirrored with it) and each eye's two fits are
+    combined (:func:`facebalance.anatomy.limbus.average_fits`), so the ruler, like every point, is exactly
+    the same for a photo and its mirror.
+    """
+    width = rgb.shape[1]
+    right, left = _fit_limbi_once(rgb, landmarks_px, reference)
+    mirrored = _fit_limbi_once(np.ascontiguousarray(rgb[:, ::-1]), mirror_landmarks(landmarks_px, width), reference)
+    # The mirror image's right eye is the photo's left eye.
+    return (
+        average_fits(right, mirror_fit(mirrored[1], width)),
+        average_fits(left, mirror_fit(mirrored[0], width)),
     )
 
 
@@ -144,11 +172,14 @@ def choose_calibration(
     *,
     known_ipd_mm: float | None = None,
     marker: MarkerMeasurement | None = None,
+    limbus: tuple[LimbusFit, LimbusFit] | None = None,
 ) -> tuple[Calibration, tuple[LimbusFit, LimbusFit], list[str]]:
     """The photo's ruler: a clinic-measured IPD if given, else a printed marker if found, else the irises.
 
     The irises are always measured (limbus fitted in the image; the face mesh's iris where that fails),
-    so that a marker's scale can be checked against them.
+    so that a marker's scale can be checked against them; ``limbus`` passes fits already made
+    (:func:`fit_both_limbi`). A known IPD is taken between the frame's pupils (the limbus centres where
+    the frame has them), the same points the interpupillary distance is measured between.
 
     Returns
     -------
@@ -159,7 +190,7 @@ def choose_calibration(
     warnings : list of str
     """
     warnings: list[str] = []
-    limbus = fit_both_limbi(rgb, landmarks_px, reference)
+    limbus = limbus or fit_both_limbi(rgb, landmarks_px, reference)
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
     if limbus_fits_agree(*limbus):
         iris_calibration = calibrate_from_limbus(*limbus, reference)
@@ -205,6 +236,42 @@ def choose_calibration(
     return calibration, limbus, warnings
 
 
+def population_warnings(
+    choice: PopulationChoice,
+    measurements: dict[str, Measurement],
+    comparisons: dict[str, NormComparison],
+    norms: NormSet,
+) -> list[str]:
+    """What the report must say about the population the face was compared with: an ancestry that selects
+    no population, and the measurements left unjudged because only another population's norms exist."""
+    out = [choice.note] if choice.note else []
+    unjudged = [
+        measurements[mid].label
+        for mid, c in comparisons.items()
+        if c.norm is None and measurements[mid].value is not None and norms.other_populations(mid, choice.population)
+    ]
+    if unjudged:
+        out.append(
+            f"No norm for {choice.label}: {'; '.join(unjudged)} reported without a norm comparison (only other "
+            "populations' ranges are in the norm set, and a face is judged only against its own)."
+        )
+    return out
+
+
+#: Prefix of the norm set's reference ids holding the measured one-sigma errors of the refined points
+#: (``point_sigma_iris_diameters.<kind>.image`` / ``.mesh``).
+POINT_SIGMA_PREFIX = "point_sigma_iris_diameters."
+
+
+def point_sigmas_iris_diameters(norms: NormSet) -> dict[str, float]:
+    """The refined points' measured one-sigma errors from the norm set, by ``"<kind>.image|mesh"``."""
+    return {
+        rid.removeprefix(POINT_SIGMA_PREFIX): ref.value
+        for rid, ref in norms.references.items()
+        if rid.startswith(POINT_SIGMA_PREFIX)
+    }
+
+
 def assess_face(
     rgb: np.ndarray,
     landmarks_px: np.ndarray,
@@ -246,8 +313,19 @@ def assess_face(
     right_px, left_px = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
     reference = iris_reference(norms)
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
+    point_sigmas = point_sigmas_iris_diameters(norms)
+    frame = frame.with_refined(
+        refine_face_points(rgb, frame, iris_diameter_px=visible_iris_px, sigma_iris_diameters=point_sigmas)
+    )
+    limbus = fit_both_limbi(rgb, landmarks_px, reference)
+    centres = tuple(np.array(fit.centre_px) if fit.source is LimbusSource.IMAGE else None for fit in limbus)
+    frame = frame.with_refined(
+        pupil_points(
+            frame, (centres[0], centres[1]), iris_diameter_px=visible_iris_px, sigma_iris_diameters=point_sigmas
+        )
+    )
     calibration, limbus, warnings = choose_calibration(
-        rgb, landmarks_px, frame, reference, known_ipd_mm=known_ipd_mm, marker=marker
+        rgb, landmarks_px, frame, reference, known_ipd_mm=known_ipd_mm, marker=marker, limbus=limbus
     )
 
     middle_third_px = distance_px(frame.point(Landmark.GLABELLA), frame.point(Landmark.SUBNASALE))
@@ -297,19 +375,12 @@ def assess_face(
         ("iris_right", "iris_left"),
     )
 
+    choice = load_populations().resolve(patient.ethnicity)
     comparisons = {
-        mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=patient.ethnicity))
+        mid: compare_to_norm(m, norms.select(mid, sex=patient.sex, ethnicity=choice.population))
         for mid, m in by_id.items()
     }
-    if patient.ethnicity:
-        chosen = [c.norm for c in comparisons.values() if c.norm is not None]
-        specific = [n for n in chosen if n.ethnicity == patient.ethnicity]
-        if not specific:
-            populations = sorted({c.norm.population for c in comparisons.values() if c.norm is not None})
-            warnings.append(
-                f"The norm set has no norms specific to {patient.ethnicity!r}; the comparisons use "
-                f"{'; '.join(populations)}. Judge the deviations with that in mind."
-            )
+    warnings += population_warnings(choice, by_id, comparisons, norms)
     findings = derive_findings(by_id, comparisons, norms, rules)
     return Assessment(
         pose=pose,
@@ -325,4 +396,5 @@ def assess_face(
         warnings=warnings,
         limbus=limbus,
         marker=marker,
+        population=choice.population,
     )

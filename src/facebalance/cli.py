@@ -32,7 +32,9 @@ def analyze(
         list[Path], typer.Argument(help="Frontal, three-quarter or profile photo(s): JPEG, PNG, WebP or HEIC.")
     ],
     sex: Annotated[str | None, typer.Option(help="Patient's sex for sex-specific norms: female or male.")] = None,
-    ethnicity: Annotated[str | None, typer.Option(help="Population for population-specific norms, if any.")] = None,
+    ethnicity: Annotated[
+        str | None, typer.Option(help="Self-reported ancestry (e.g. 'Korean American'): selects the population norms.")
+    ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the analysis JSON here (one photo).")] = None,
     annotate: Annotated[Path | None, typer.Option(help="Write the annotated PNG here (one photo).")] = None,
     out_dir: Annotated[

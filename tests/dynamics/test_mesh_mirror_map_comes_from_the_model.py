@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, MIDLINE, Landmark
-from facebalance.dynamics.mirror import mesh_mirror_map, mirror_blendshape_names, mirror_landmarks
 from facebalance.dynamics.tracker import BLENDSHAPE_NAMES
+from facebalance.vision.mirror import mesh_mirror_map, mirror_blendshape_names, mirror_landmarks
 
 
 def test_it_is_an_involution_over_all_478_points() -> None:

@@ -1,5 +1,5 @@
 """Metamorphic: a horizontally mirrored video gives the same assessment with the patient's left and right
-swapped, exactly (the tracker and the image refinement are symmetrised, see facebalance.dynamics.mirror)."""
+swapped, exactly (the tracker and the image refinement are symmetrised, see facebalance.vision.mirror)."""
 
 from __future__ import annotations
 

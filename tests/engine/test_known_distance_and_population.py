@@ -27,10 +27,28 @@ def test_it_calibrates_from_a_measured_interpupillary_distance(ada: PhotoAnalysi
         assert after == pytest.approx(before * ratio, rel=1e-9)
 
 
-def test_it_says_when_no_norms_exist_for_the_patients_population(
+def test_it_judges_the_face_only_against_its_own_populations_norms(
     landmarker: FaceLandmarker, ada: PhotoAnalysis
 ) -> None:
     result = analyze_photo(
-        png_bytes(Image.fromarray(ada.image.rgb)), sex="female", ethnicity="east_asian", landmarker=landmarker
+        png_bytes(Image.fromarray(ada.image.rgb)), sex="female", ethnicity="Korean", landmarker=landmarker
     )
-    assert any("no norms specific to 'east_asian'" in w for w in result.assessment.warnings)
+    comparisons = result.assessment.comparisons
+    # The intercanthal width has an East Asian norm; the alar width only a North American Caucasian one,
+    # so it is reported without a comparison, and the report says so.
+    icw = comparisons["intercanthal_width_mm"].norm
+    assert icw is not None and icw.ethnicity == "east_asian"
+    assert comparisons["alar_width_mm"].status == "no_norm"
+    assert not [f for f in result.assessment.findings if "alar_width_mm" in f.measurements]
+    assert any("No norm for East Asian ancestry" in w and "Alar width" in w for w in result.assessment.warnings)
+
+
+def test_it_says_when_the_recorded_ancestry_selects_no_population(
+    landmarker: FaceLandmarker, ada: PhotoAnalysis
+) -> None:
+    result = analyze_photo(
+        png_bytes(Image.fromarray(ada.image.rgb)), sex="female", ethnicity="East Asian / White", landmarker=landmarker
+    )
+    assert any("names several populations" in w for w in result.assessment.warnings)
+    alar = result.assessment.comparisons["alar_width_mm"].norm
+    assert alar is not None and alar.ethnicity == "white"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facebalance.anatomy.frame import HeadFrame
+from facebalance.anatomy.refine.sampling import FaceImage
 
 #: Search window around the mesh estimate, in visible-iris diameters (above, below).
 SEARCH_ABOVE_IRIS = 0.7
@@ -35,32 +36,6 @@ class RefinedBrow:
 
     points_xy: np.ndarray
     refined: np.ndarray
-
-
-def _luminance(rgb: np.ndarray) -> np.ndarray:
-    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
-
-
-class _LuminanceAtReads:
-    """The luminance image, computed only at the pixels read (a brow needs a few thousand of millions)."""
-
-    def __init__(self, rgb: np.ndarray) -> None:
-        self._rgb = rgb
-        self.shape = rgb.shape[:2]
-
-    def __getitem__(self, index: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        return _luminance(self._rgb[index].astype(np.float64))
-
-
-def _bilinear(gray: np.ndarray | _LuminanceAtReads, xy: np.ndarray) -> np.ndarray:
-    h, w = gray.shape
-    x = np.clip(xy[..., 0], 0, w - 1.001)
-    y = np.clip(xy[..., 1], 0, h - 1.001)
-    x0, y0 = np.floor(x).astype(int), np.floor(y).astype(int)
-    fx, fy = x - x0, y - y0
-    top = gray[y0, x0] * (1 - fx) + gray[y0, x0 + 1] * fx
-    bottom = gray[y0 + 1, x0] * (1 - fx) + gray[y0 + 1, x0 + 1] * fx
-    return np.asarray(top * (1 - fy) + bottom * fy)
 
 
 def refine_brow_margin(
@@ -84,7 +59,7 @@ def refine_brow_margin(
     iris_diameter_px : float
         Visible iris diameter, the unit of every search distance.
     """
-    gray = _LuminanceAtReads(np.asarray(rgb))
+    image = FaceImage(rgb, frame)
     mesh = frame.points_px[list(brow_indices)]
     mesh = mesh[np.argsort(mesh[:, 0])]
     # Sample the margin densely between the mesh's brow ends, with the mesh polyline as the prior.
@@ -97,10 +72,8 @@ def refine_brow_margin(
     across = np.linspace(-BAND_HALF_WIDTH_IRIS * d, BAND_HALF_WIDTH_IRIS * d, 7)
     for i, (x, y, z) in enumerate(pts):
         # A grid of head-frame points: rows along the vertical profile, columns across the band.
-        grid = np.stack(np.meshgrid(x + across, y + offsets), axis=-1).reshape(-1, 2)
-        head = np.column_stack([grid, np.full(len(grid), z)])
-        image_xy = (head @ frame.rotation.T + frame.origin_px)[:, :2]
-        profile = _bilinear(gray, image_xy).reshape(len(offsets), len(across)).mean(axis=1)
+        grid = np.stack(np.meshgrid(x + across, y + offsets), axis=-1)
+        profile = image.luma_at(grid, z).mean(axis=1)
         kernel = np.ones(5) / 5
         smooth = np.convolve(profile, kernel, mode="same")
         # Going up the face is going to smaller offsets; the brow's top edge is dark below, light above.

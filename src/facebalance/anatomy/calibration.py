@@ -128,15 +128,26 @@ class Calibration:
         if self.ruler is None:
             object.__setattr__(self, "ruler", _DEFAULT_RULER[self.method])
 
-    def length_mm(self, length_px: float) -> tuple[float, float]:
+    def length_mm(
+        self, length_px: float, point_sigmas_px: tuple[float | None, float | None] = (None, None)
+    ) -> tuple[float, float]:
         """Convert a distance between two landmarks and return ``(value_mm, one_sigma_mm)``.
 
         The uncertainty combines the scale's relative uncertainty with the localisation noise of the two
-        end points (:attr:`point_sigma_px` each, independent), in quadrature.
+        end points (independent), in quadrature: each end's own one-sigma error where given (a point read
+        from the image), else :attr:`point_sigma_px` (a mesh point).
         """
         value = length_px * self.mm_per_px
-        sigma = math.hypot(value * self.relative_uncertainty, math.sqrt(2.0) * self.point_sigma_px * self.mm_per_px)
-        return value, sigma
+        return value, math.hypot(
+            value * self.relative_uncertainty, self.pair_sigma_px(point_sigmas_px) * self.mm_per_px
+        )
+
+    def pair_sigma_px(self, point_sigmas_px: tuple[float | None, float | None] = (None, None)) -> float:
+        """Localisation noise of the difference of two points, pixels (mesh points: :attr:`point_sigma_px`)."""
+        a, b = point_sigmas_px
+        if a is None and b is None:
+            return math.sqrt(2.0) * self.point_sigma_px
+        return math.hypot(self.point_sigma_px if a is None else a, self.point_sigma_px if b is None else b)
 
 
 def calibrate_from_iris(

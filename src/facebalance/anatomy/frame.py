@@ -13,12 +13,47 @@ stay pixels of the analysed image; :class:`~facebalance.anatomy.calibration.Cali
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from facebalance.anatomy.landmarks import Landmark
 from facebalance.geometry.pose import HeadPose
+
+#: The name of each single-vertex anatomical point, as measurements name their points ("cheilion_right").
+_POINT_NAMES: dict[int, str] = {int(member): member.name.lower() for member in Landmark}
+
+
+@dataclass(frozen=True)
+class RefinedPoint:
+    """A named anatomical point placed on the photo, or, where the image did not show it, on the mesh.
+
+    Attributes
+    ----------
+    name : str
+        The point's name as measurements cite it (``"cheilion_right"``, ``"stomion"``, ``"alare_left"``).
+    xy : ndarray of shape (2,)
+        Frontal-plane position in the head frame, pixels of the analysed image.
+    mesh_xy : ndarray of shape (2,)
+        The face mesh's estimate (the search's prior and the fallback).
+    method : str
+        How the point was found, for the report (e.g. ``"image: end of the dark oral fissure"``).
+    refined : bool
+        True when read from the image; False when the mesh's estimate is used.
+    sigma_px : float or None
+        One-sigma localisation error per coordinate, pixels (``None``: the calibration's mesh value).
+    depth_px : float
+        Head-frame depth at which the point was read (its mesh vertex's), to map it back into the image.
+    """
+
+    name: str
+    xy: np.ndarray
+    mesh_xy: np.ndarray
+    method: str
+    refined: bool
+    sigma_px: float | None = None
+    depth_px: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -35,21 +70,52 @@ class HeadFrame:
         The pupils' midpoint in image pixels.
     pose : HeadPose
         The pose the photo was taken at (reported with every measurement set).
+    refined : mapping of str to RefinedPoint
+        Points placed on the photo (:mod:`facebalance.anatomy.refine`), by name; :meth:`point` returns them
+        in place of the mesh vertex.
     """
 
     points_px: np.ndarray
     rotation: np.ndarray
     origin_px: np.ndarray
     pose: HeadPose
+    refined: Mapping[str, RefinedPoint] = field(default_factory=dict)
 
     def point(self, landmark: int) -> np.ndarray:
-        """The (x, y) frontal-plane position of one mesh vertex."""
+        """The (x, y) frontal-plane position of one anatomical point: refined on the photo where it was,
+        else the mesh vertex's."""
+        found = self.refined.get(_POINT_NAMES.get(int(landmark), ""))
+        return found.xy if found is not None else self.points_px[int(landmark), :2]
+
+    def mesh_point(self, landmark: int) -> np.ndarray:
+        """The (x, y) frontal-plane position of one mesh vertex, never refined."""
         return self.points_px[int(landmark), :2]
 
-    def to_image(self, points_xy: np.ndarray) -> np.ndarray:
-        """Map frontal-plane head-frame points (N, 2) back to image pixels (N, 2), for drawing."""
+    def from_image(self, point_px: np.ndarray, depth_px: float = 0.0) -> np.ndarray:
+        """The head-frame (x, y) whose image at head-frame depth ``depth_px`` is the image point (x, y): the
+        inverse of :meth:`to_image` at that depth."""
+        r = self.rotation
+        rhs = np.asarray(point_px, dtype=np.float64)[:2] - self.origin_px[:2] - r[:2, 2] * float(depth_px)
+        return np.asarray(np.linalg.solve(r[:2, :2], rhs), dtype=np.float64)
+
+    def sigma_px(self, name: str) -> float | None:
+        """One-sigma localisation error of a named point, pixels; ``None`` where the calibration's mesh
+        value applies (the point is not refined or has no stated sigma)."""
+        found = self.refined.get(name)
+        return None if found is None else found.sigma_px
+
+    def sigmas_px(self, a: str, b: str) -> tuple[float | None, float | None]:
+        """:meth:`sigma_px` of two named points, for a measurement between them."""
+        return self.sigma_px(a), self.sigma_px(b)
+
+    def with_refined(self, points: Mapping[str, RefinedPoint]) -> HeadFrame:
+        """The same frame with these named points placed (replacing any of the same name)."""
+        return replace(self, refined={**self.refined, **points})
+
+    def to_image(self, points_xy: np.ndarray, depth_px: float = 0.0) -> np.ndarray:
+        """Map frontal-plane head-frame points (N, 2), at a head-frame depth, back to image pixels (N, 2)."""
         pts = np.atleast_2d(np.asarray(points_xy, dtype=np.float64))
-        full = np.column_stack([pts, np.zeros(len(pts))])
+        full = np.column_stack([pts, np.full(len(pts), float(depth_px))])
         return np.asarray((full @ self.rotation.T + self.origin_px)[:, :2])
 
 

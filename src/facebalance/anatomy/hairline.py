@@ -20,6 +20,7 @@ import numpy as np
 
 from facebalance.anatomy.frame import HeadFrame
 from facebalance.anatomy.landmarks import FOREHEAD_MIDDLE, Landmark
+from facebalance.anatomy.refine.sampling import srgb_to_lab
 
 #: Dissimilarity (in skin-spread units) above which a row is not forehead skin.
 NOT_SKIN_SCORE = 3.5
@@ -45,16 +46,6 @@ class HairlineResult:
     point_px: np.ndarray | None
     contrast: float
     reason: str = ""
-
-
-def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """CIE L*a*b* (D65) of sRGB values in 0-255, any leading shape."""
-    c = np.asarray(rgb, dtype=np.float64) / 255.0
-    c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
-    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
-    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
-    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
-    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
 
 
 def band_features(

@@ -268,19 +268,22 @@ LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
         "468, 473",
         "Centre of the iris, taken as the pupil centre.",
         "Output of MediaPipe's iris refinement; the iris contour 469-472 / 474-477 gives the diameter. On the "
-        "London set the centres sit about 1.3 mm below the hand-placed pupils (docs/validation.md).",
+        "London set the centres sit about 1.3 mm below the hand-placed pupils (docs/validation.md). Recorded "
+        "as a mesh point (anatomy/refine): the one place a fitted limbus centre replaces.",
     ),
     LandmarkDefinition(
         "medial canthus, en (right, left)",
         "133, 362",
         "Inner corner of the palpebral fissure.",
-        "Vertex at the inner commissure of the eyelid contour.",
+        "The vertex is the prior; the corner is read from the photo as the medial end of the dark meeting lid "
+        "margins (horizontal position; the height stays the vertex's), anatomy/refine/canthi.py.",
     ),
     LandmarkDefinition(
         "lateral canthus, ex (right, left)",
         "33, 263",
         "Outer corner of the palpebral fissure.",
-        "Vertex at the outer commissure of the eyelid contour.",
+        "Vertex at the outer commissure of the eyelid contour. Not refined: the image search follows the "
+        "lashes and crow's feet beyond the corner (anatomy/refine/canthi.py).",
     ),
     LandmarkDefinition(
         "upper / lower lid margin (right, left)",
@@ -346,11 +349,18 @@ LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
         "alare (right, left)",
         "most lateral of 48,49,64,98,115,219,240 / mirror",
         "Most lateral point of each alar rim.",
-        "No single vertex is lateral on every nose; the most lateral rim vertex in the head frame is used. "
-        "Vertices 102/331 and 129/358 sit on the alar-facial groove, about 1 mm lateral of hand-placed alare "
-        "on the London set, and are excluded.",
+        "No single vertex is lateral on every nose; the most lateral rim vertex in the head frame is the prior "
+        "(102/331 and 129/358 sit on the alar-facial groove and are excluded), and the ala's outer edge is "
+        "read from the photo at its height: the steepest brightening from the alar groove to the cheek "
+        "(anatomy/refine/alae.py).",
     ),
-    LandmarkDefinition("cheilion (right, left)", "61, 291", "Corner of the mouth.", "Vertex at the lip commissure."),
+    LandmarkDefinition(
+        "cheilion (right, left)",
+        "61, 291",
+        "Corner of the mouth.",
+        "The vertex is the prior; the corner is read from the photo as the lateral end of the dark oral fissure "
+        "(anatomy/refine/cheilia.py).",
+    ),
     LandmarkDefinition(
         "Cupid's bow peak (right, left; movement)",
         "37, 267",
@@ -373,20 +383,25 @@ LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
         "labrale superius",
         "0",
         "Upper vermilion border at the midline.",
-        "Midline vertex on the upper lip's outer contour.",
+        "Midline vertex on the upper lip's outer contour as the prior; the skin-to-vermilion colour edge is read "
+        "from the photo on the lip midline (anatomy/refine/vermilion.py).",
     ),
     LandmarkDefinition(
         "stomion",
         "midpoint of 13 and 14",
         "Midline meeting point of the lips.",
-        "13 and 14 are the inner edges of the upper and lower lip; their midpoint is stomion with the lips "
-        "closed, and their distance is the interlabial gap.",
+        "13 and 14 are the inner edges of the upper and lower lip; their distance is the interlabial gap. With "
+        "the lips closed stomion is read from the photo as the darkest row of the oral fissure on the lip "
+        "midline (the mesh keeps a gap, about 1 mm, between closed lips); with the lips apart it is the "
+        "midpoint of 13 and 14 (anatomy/refine/vermilion.py).",
     ),
     LandmarkDefinition(
         "labrale inferius",
         "17",
         "Lower vermilion border at the midline.",
-        "Midline vertex on the lower lip's outer contour.",
+        "Midline vertex on the lower lip's outer contour as the prior; the vermilion-to-skin edge (redness "
+        "ending, the lip's shadow beginning) is read from the photo on the lip midline "
+        "(anatomy/refine/vermilion.py).",
     ),
     LandmarkDefinition(
         "labiomental fold (frontal proxy)",
@@ -400,7 +415,13 @@ LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
         "Most anterior point of the chin.",
         "Midline chin vertex above menton; used for chin deviation from the midline.",
     ),
-    LandmarkDefinition("menton", "152", "Lowest point of the soft-tissue chin.", "Lowest midline vertex."),
+    LandmarkDefinition(
+        "menton",
+        "152",
+        "Lowest point of the soft-tissue chin.",
+        "Lowest midline vertex as the prior; where the lit chin meets a clearly shadowed neck the contour is read "
+        "from the photo on the midline, else the vertex is kept (anatomy/refine/menton.py).",
+    ),
     LandmarkDefinition(
         "zygion proxy (right, left)",
         "234, 454",

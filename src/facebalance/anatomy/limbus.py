@@ -454,3 +454,51 @@ def fit_limbi(
         fit, reason = _fine_fit(crop, centres[best_centre], float(radii[shared]))
         results.append(fit if fit is not None else fallback(i, reason))
     return results[0], results[1]
+
+
+def mirror_fit(fit: LimbusFit, width_px: float) -> LimbusFit:
+    """A fit made on the horizontally mirrored image, in the original image's pixels (pixel-centred x:
+    ``width - 1 - x``). The caller swaps the eyes: the mirror's right eye is the original's left."""
+    edges = fit.edges_px.copy()
+    if len(edges):
+        edges[:, 0] = width_px - 1.0 - edges[:, 0]
+    return LimbusFit(
+        diameter_px=fit.diameter_px,
+        sigma_px=fit.sigma_px,
+        source=fit.source,
+        centre_px=(width_px - 1.0 - fit.centre_px[0], fit.centre_px[1]),
+        edge_points=fit.edge_points,
+        note=fit.note,
+        edges_px=edges,
+    )
+
+
+def average_fits(a: LimbusFit, b: LimbusFit) -> LimbusFit:
+    """One eye's fit on the image and on its mirror image (mapped back), combined symmetrically.
+
+    Both read from the image: their mean (diameter, centre and uncertainty), edges of both. Otherwise the
+    mesh's estimate, so that a limbus found in only one of the two orientations is not used at all: the
+    result does not depend on which of the two was the original photo.
+    """
+    if a.source is LimbusSource.IMAGE and b.source is LimbusSource.IMAGE:
+        return LimbusFit(
+            diameter_px=(a.diameter_px + b.diameter_px) / 2.0,
+            sigma_px=(a.sigma_px + b.sigma_px) / 2.0,
+            source=LimbusSource.IMAGE,
+            centre_px=((a.centre_px[0] + b.centre_px[0]) / 2.0, (a.centre_px[1] + b.centre_px[1]) / 2.0),
+            edge_points=min(a.edge_points, b.edge_points),
+            edges_px=np.concatenate([a.edges_px, b.edges_px]),
+        )
+    meshes = [f for f in (a, b) if f.source is LimbusSource.MESH]
+    if len(meshes) == 1:
+        note = f"the limbus was found in only one of the photo and its mirror image ({meshes[0].note})"
+    else:
+        note = "; ".join(sorted({a.note, b.note} - {""}))
+    first, last = meshes[0], meshes[-1]
+    return LimbusFit(
+        diameter_px=(first.diameter_px + last.diameter_px) / 2.0,
+        sigma_px=(first.sigma_px + last.sigma_px) / 2.0,
+        source=LimbusSource.MESH,
+        centre_px=((first.centre_px[0] + last.centre_px[0]) / 2.0, (first.centre_px[1] + last.centre_px[1]) / 2.0),
+        note=note,
+    )

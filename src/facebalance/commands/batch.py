@@ -124,7 +124,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             bool, typer.Option(help="Skip photos already ok in --out (--no-resume starts afresh).")
         ] = True,
         sex: Annotated[str | None, typer.Option(help="Patients' sex for sex-specific norms: female or male.")] = None,
-        ethnicity: Annotated[str | None, typer.Option(help="Population for population-specific norms.")] = None,
+        ethnicity: Annotated[
+            str | None,
+            typer.Option(help="Self-reported ancestry (e.g. 'Korean American'): selects the population norms."),
+        ] = None,
         norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
         rules: Annotated[
             Path | None, typer.Option(help="Clinic finding rules (TOML) layered over the default.")

@@ -122,7 +122,9 @@ def photo_view(photo: Path, *, landmarker: FaceLandmarker | None = None) -> str:
 def profile(
     photos: Annotated[list[Path], typer.Argument(help="Lateral (profile) photo(s): JPEG, PNG, WebP or HEIC.")],
     sex: Annotated[str | None, typer.Option(help="Patient's sex for sex-specific norms: female or male.")] = None,
-    ethnicity: Annotated[str | None, typer.Option(help="Population for population-specific norms, if any.")] = None,
+    ethnicity: Annotated[
+        str | None, typer.Option(help="Self-reported ancestry (e.g. 'Korean American'): selects the population norms.")
+    ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the analysis JSON here (one photo).")] = None,
     annotate: Annotated[Path | None, typer.Option(help="Write the annotated PNG here (one photo).")] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Write NAME.json and NAME.png per photo here.")] = None,

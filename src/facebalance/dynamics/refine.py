@@ -31,10 +31,10 @@ import numpy as np
 from PIL import Image
 
 from facebalance.anatomy.landmarks import ANCHOR_POINTS
-from facebalance.dynamics.mirror import mesh_mirror_map, mirror_landmarks
 from facebalance.dynamics.stabilise import align
 from facebalance.geometry.pose import nearest_rotation
 from facebalance.geometry.similarity import Similarity
+from facebalance.vision.mirror import mesh_mirror_map, mirror_landmarks, mirror_x
 
 #: Half-size of the registered patch, in visible-iris diameters (about 6 mm): enough texture, small
 #: enough that a point moving differently from its neighbours is still followed.
@@ -380,7 +380,7 @@ def refine_points(
 
     def back(point: np.ndarray) -> np.ndarray:
         p = point.copy()
-        p[0] = width_ref - p[0]
+        p[0] = mirror_x(p[0], width_ref)
         return p
 
     positions: dict[int, np.ndarray] = {}

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from facebalance.anatomy.hairline import srgb_to_lab
 from facebalance.anatomy.landmarks import SIDES, Landmark
+from facebalance.anatomy.refine.sampling import srgb_to_lab
 from facebalance.dynamics.limits import DynamicsLimits, default_limits
 from facebalance.dynamics.metrics import MovementMetric, MovementScale, SideValue
-from facebalance.dynamics.mirror import mirror_landmarks
+from facebalance.vision.mirror import mirror_landmarks
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -9,7 +9,7 @@ VIDEO mode tracks the face from frame to frame (the face detector runs only when
 is several times faster than detecting in every frame and steadier. Timestamps must increase strictly.
 
 With ``symmetrise`` (the default) every frame is also given, mirrored, to a second landmarker, and the two
-results are averaged after mirroring the second back (:mod:`facebalance.dynamics.mirror`). The result is
+results are averaged after mirroring the second back (:mod:`facebalance.vision.mirror`). The result is
 exactly mirror-equivariant: a mirrored recording gives the same points with left and right swapped.
 """
 
@@ -22,10 +22,10 @@ from typing import Any, Self
 
 import numpy as np
 
-from facebalance.dynamics.mirror import mirror_blendshape_names, mirror_landmarks, mirror_rotation
 from facebalance.errors import MultipleFaces
 from facebalance.geometry.pose import HeadPose, head_pose_from_rotation, nearest_rotation
 from facebalance.vision.landmarker import MESH_POINT_COUNT, native_stderr_silenced
+from facebalance.vision.mirror import mirror_blendshape_names, mirror_landmarks, mirror_rotation
 from facebalance.vision.models import FACE_LANDMARKER, read_verified
 from facebalance.vision.pose import rotation_in_image_axes
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 
@@ -47,9 +47,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from facebalance.analysis import analyze_photo
-from facebalance.anatomy.frame import image_to_head
+from facebalance.anatomy.frame import HeadFrame, image_to_head
 from facebalance.anatomy.landmarks import Landmark
 from facebalance.anatomy.limbus import LimbusSource
+from facebalance.anatomy.refine import POINT_KINDS
 from facebalance.assessment import fit_both_limbi, iris_reference
 from facebalance.errors import FacebalanceError
 from facebalance.evaluation.common import (
@@ -141,6 +142,26 @@ DIAGNOSTIC_PAIRS: tuple[tuple[TemplatePoint, Landmark], ...] = (
 )
 
 
+#: Each refined point (:mod:`facebalance.anatomy.refine`) and its template counterpart: one template point,
+#: the mean of several (stomion), or the most lateral of a row (alare: ``("lateral", side, points)``).
+REFINED_COUNTERPARTS: dict[str, tuple[int, ...] | tuple[str, str, tuple[int, ...]]] = {
+    "pupil_right": (TemplatePoint.PUPIL_RIGHT,),
+    "pupil_left": (TemplatePoint.PUPIL_LEFT,),
+    "medial_canthus_right": (TemplatePoint.MEDIAL_CANTHUS_RIGHT,),
+    "medial_canthus_left": (TemplatePoint.MEDIAL_CANTHUS_LEFT,),
+    "lateral_canthus_right": (TemplatePoint.LATERAL_CANTHUS_RIGHT,),
+    "lateral_canthus_left": (TemplatePoint.LATERAL_CANTHUS_LEFT,),
+    "cheilion_right": (TemplatePoint.CHEILION_RIGHT,),
+    "cheilion_left": (TemplatePoint.CHEILION_LEFT,),
+    "stomion": (TemplatePoint.UPPER_LIP_INNER, TemplatePoint.LOWER_LIP_INNER),
+    "labrale_superius": (TemplatePoint.LABRALE_SUPERIUS,),
+    "labrale_inferius": (TemplatePoint.LABRALE_INFERIUS,),
+    "menton": (TemplatePoint.MENTON,),
+    "alare_right": ("lateral", "right", ALAR_RIM_RIGHT),
+    "alare_left": ("lateral", "left", ALAR_RIM_LEFT),
+}
+
+
 # --- reading the data ------------------------------------------------------------------------------
 
 
@@ -178,16 +199,29 @@ def read_tem(path: Path) -> np.ndarray:
     return np.array(points, dtype=np.float64)
 
 
-def read_sexes(info_csv: Path) -> dict[str, str]:
-    """Face id (``"001"``) -> ``"female"`` / ``"male"`` from the set's ``london_info.csv``."""
+def read_london_info(info_csv: Path) -> dict[str, dict[str, str]]:
+    """Face id (``"001"``) -> ``{"sex": ..., "ancestry": ...}`` from the set's ``london_info.csv``.
+
+    The ancestry is the set's own label (``face_eth``: white, black, east_asian, west_asian, or a mix
+    such as ``east_asian/white``), which the norm populations map like an intake's text.
+    """
     if not info_csv.exists():
         return {}
     with info_csv.open(encoding="utf-8", newline="") as handle:
-        return {
-            row["face_id"]: row["face_gender"]
-            for row in csv.DictReader(handle)
-            if row.get("face_gender") in ("female", "male")
-        }
+        out: dict[str, dict[str, str]] = {}
+        for row in csv.DictReader(handle):
+            person: dict[str, str] = {}
+            if row.get("face_gender") in ("female", "male"):
+                person["sex"] = row["face_gender"]
+            if row.get("face_eth"):
+                person["ancestry"] = row["face_eth"]
+            out[row["face_id"]] = person
+        return out
+
+
+def read_sexes(info_csv: Path) -> dict[str, str]:
+    """Face id (``"001"``) -> ``"female"`` / ``"male"`` from the set's ``london_info.csv``."""
+    return {face: person["sex"] for face, person in read_london_info(info_csv).items() if "sex" in person}
 
 
 def neutral_photos(dataset: Path) -> list[Path]:
@@ -453,6 +487,9 @@ class PhotoComparison:
     pose_deg: tuple[float, float, float]
     #: Measurement id -> the engine's own label and points, for the definitions table.
     engine_labels: dict[str, str]
+    #: Refined point name -> (point - template, mesh estimate - template) in the head frame, in this face's
+    #: hand-placed visible-iris diameters, and whether the point was read from the photo.
+    point_errors: dict[str, tuple[np.ndarray, np.ndarray, bool]]
 
 
 def compare_photo(photo: Path, *, sex: str | None, landmarker: FaceLandmarker) -> PhotoComparison:
@@ -482,6 +519,7 @@ def compare_photo(photo: Path, *, sex: str | None, landmarker: FaceLandmarker) -
     upper_third_template = _distance(trichion_t, glabella) * a.calibration.mm_per_px
 
     iris_mean = float(np.mean(iris_t))
+    point_errors = refined_point_errors(a.frame, template / scale, iris_mean / scale)
     pose = analysis.mesh.pose
     reference = iris_reference(norms)
 
@@ -520,7 +558,37 @@ def compare_photo(photo: Path, *, sex: str | None, landmarker: FaceLandmarker) -
         mesh_iris_units=level_points(mesh[:, :2] * scale, reference_px=template) / iris_mean,
         pose_deg=(pose.yaw_deg, pose.pitch_deg, pose.roll_deg),
         engine_labels={mid: f"{m.label} [{', '.join(m.points)}]" for mid, m in a.measurements.items()},
+        point_errors=point_errors,
     )
+
+
+def refined_point_errors(
+    frame: HeadFrame, template_px: np.ndarray, iris_px: float
+) -> dict[str, tuple[np.ndarray, np.ndarray, bool]]:
+    """Each refined point's and its mesh estimate's offset from the template counterpart (head frame).
+
+    Parameters
+    ----------
+    frame : HeadFrame
+        The engine's head frame with its refined points.
+    template_px : ndarray of shape (189, 2)
+        Template points in pixels of the analysed image.
+    iris_px : float
+        The face's hand-placed visible iris width in the same pixels (the unit of the result).
+    """
+    out: dict[str, tuple[np.ndarray, np.ndarray, bool]] = {}
+    for name, counterpart in REFINED_COUNTERPARTS.items():
+        point = frame.refined.get(name)
+        if point is None:
+            continue
+        if counterpart and counterpart[0] == "lateral":
+            _, side, row = counterpart  # type: ignore[misc]
+            heads = np.array([frame.from_image(template_px[i], point.depth_px) for i in row])
+            target = heads[np.argmin(heads[:, 0])] if side == "right" else heads[np.argmax(heads[:, 0])]
+        else:
+            target = np.mean([frame.from_image(template_px[int(i)], point.depth_px) for i in counterpart], axis=0)
+        out[name] = ((point.xy - target) / iris_px, (point.mesh_xy - target) / iris_px, point.refined)
+    return out
 
 
 def landmark_offsets(photos: list[PhotoComparison], template_point: int, mesh_vertex: int) -> np.ndarray:
@@ -636,6 +704,9 @@ class MeasurementEval:
     limbus_ratio: RatioEstimate | None = None
     toml_limbus_ratio: float = math.nan
     toml_limbus_ratio_sd: float | None = None
+    #: ``"<kind>.image"`` / ``"<kind>.mesh"`` -> pooled per-coordinate SD (iris diameters) of the refined
+    #: points read from the photo / of the mesh's estimates, against the template.
+    point_sigmas: dict[str, float] = field(default_factory=dict)
 
 
 def summarise(photos: list[PhotoComparison], failures: list[tuple[str, str]]) -> MeasurementEval:
@@ -671,6 +742,7 @@ def summarise(photos: list[PhotoComparison], failures: list[tuple[str, str]]) ->
         if len(both) > 1
         else None
     )
+    point_sigmas = refined_point_sigmas(photos)
     return MeasurementEval(
         photos=photos,
         failures=failures,
@@ -690,7 +762,43 @@ def summarise(photos: list[PhotoComparison], failures: list[tuple[str, str]]) ->
         limbus_ratio=limbus_ratio,
         toml_limbus_ratio=limbus_ref.value,
         toml_limbus_ratio_sd=limbus_ref.sd,
+        point_sigmas=point_sigmas,
     )
+
+
+#: Kinds whose measurements use only the horizontal position: the widest ala's height along the rim is a
+#: matter of definition (the template's most lateral rim point), not of localisation.
+HORIZONTAL_ONLY = frozenset({"alare"})
+
+
+def _point_offsets(photos: list[PhotoComparison], names: list[str], *, image: bool) -> np.ndarray:
+    """(faces, points, 2) offsets from the template; NaN where missing (or, for ``image``, not read)."""
+    out = np.full((len(photos), len(names), 2), np.nan)
+    for i, p in enumerate(photos):
+        for j, name in enumerate(names):
+            found = p.point_errors.get(name)
+            if found is not None and (not image or found[2]):
+                out[i, j] = found[0] if image else found[1]
+    return out
+
+
+def refined_point_sigmas(photos: list[PhotoComparison]) -> dict[str, float]:
+    """Pooled per-coordinate SD (about each point's mean offset) of each kind's points read from the photo
+    and of their mesh estimates, in iris diameters (``"<kind>.image"``, ``"<kind>.mesh"``)."""
+    kinds: dict[str, list[str]] = {}
+    for name, kind in POINT_KINDS.items():
+        if name in REFINED_COUNTERPARTS:
+            kinds.setdefault(kind, []).append(name)
+    out: dict[str, float] = {}
+    for kind, names in kinds.items():
+        for image in (True, False):
+            offsets = _point_offsets(photos, names, image=image)
+            if kind in HORIZONTAL_ONLY:
+                offsets = offsets[..., :1]
+            counts = np.sum(np.isfinite(offsets[..., 0]), axis=0)
+            if (counts >= 3).all():
+                out[f"{kind}.{'image' if image else 'mesh'}"] = pooled_sigma(offsets)[0]
+    return out
 
 
 # --- report ----------------------------------------------------------------------------------------
@@ -929,6 +1037,7 @@ def build_tables(result: MeasurementEval) -> dict[str, ResultTable]:
         + ", ".join(f"{int(tp)}:{int(lm)}" for tp, lm in SIGMA_PAIRS)
         + ".",
     )
+    tables["refined"] = _refined_points_table(result)
     rows = []
     for tp, lm in SIGMA_PAIRS + DIAGNOSTIC_PAIRS:
         off = landmark_offsets(photos, tp, lm)
@@ -1058,6 +1167,59 @@ def _limbus_table(result: MeasurementEval) -> ResultTable:
         "would. Right/left SD: SD of the right ÷ left diameter over faces, a check that needs no annotator "
         "(the two irises of one person are the same size; the hand-placed row shows the annotation's own "
         "noise, the mesh ties both eyes to one shape and looks better than it measures).",
+    )
+
+
+def _refined_points_table(result: MeasurementEval) -> ResultTable:
+    photos = result.photos
+    rows = []
+    for name, kind in POINT_KINDS.items():
+        if name not in REFINED_COUNTERPARTS:
+            continue
+        image = _point_offsets(photos, [name], image=True)[:, 0]
+        mesh = _point_offsets(photos, [name], image=False)[:, 0]
+        read = int(np.sum(np.isfinite(image[:, 0])))
+
+        def stats(off: np.ndarray) -> tuple[str, ...]:
+            ok = off[np.isfinite(off[:, 0])]
+            if len(ok) < 2:
+                return ("—", "—")
+            return (
+                f"{fmt(float(ok[:, 0].mean()), 3, signed=True)}, {fmt(float(ok[:, 1].mean()), 3, signed=True)}",
+                f"{fmt(float(ok[:, 0].std(ddof=1)), 3)}, {fmt(float(ok[:, 1].std(ddof=1)), 3)}",
+            )
+
+        rows.append(
+            (
+                name,
+                f"{read} of {len(photos)}",
+                *stats(image),
+                fmt(result.point_sigmas.get(f"{kind}.image"), 3),
+                *stats(mesh),
+                fmt(result.point_sigmas.get(f"{kind}.mesh"), 3),
+            )
+        )
+    return ResultTable(
+        "Points read from the photo vs the template (visible-iris diameters)",
+        (
+            "point",
+            "read from the photo",
+            "photo: mean dx, dy",
+            "photo: SD dx, dy",
+            "photo: pooled σ (kind)",
+            "mesh: mean dx, dy",
+            "mesh: SD dx, dy",
+            "mesh: pooled σ (kind)",
+        ),
+        tuple(rows),
+        "Head frame (+dx toward the subject's left, +dy down), in the face's own hand-placed visible-iris "
+        "widths; photo columns over the faces where the point was read from the photo, mesh columns over every "
+        "face (the mesh's estimate, the search's prior). Template counterparts: pupils t0/t1, medial canthi "
+        "t22/t23, lateral canthi t18/t27, cheilia t87/t93, stomion mean of t96 and t101, labrale superius "
+        "t90, labrale inferius t106, menton t129, alare the most lateral of t61-t64 / t66-t69. Pooled σ: the "
+        "per-coordinate SD about each point's mean offset, pooled over the kind's points (both sides) and both "
+        "coordinates (alare: x only, the widths are horizontal); these are the point_sigma_iris_diameters "
+        "references of the norm set (template noise included).",
     )
 
 

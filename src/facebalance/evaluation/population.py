@@ -19,21 +19,33 @@ from rich.table import Table
 from facebalance.errors import FacebalanceError
 from facebalance.evaluation.common import command_line, run_header, write_section
 
-#: Measurements whose population norm comes from this command.
+#: Measurements whose population norm comes from this command. A measurement of one side stands for both:
+#: ``{side}`` is filled with right and left and the two sides are pooled (a norm must not depend on the side,
+#: or a mirrored face would be judged differently).
 POPULATION_MEASUREMENTS: tuple[str, ...] = (
     "bigonial_to_bizygomatic_ratio",
     "chin_height_mm",
     "bigonial_width_mm",
     "bizygomatic_width_mm",
     "fifth_central_fraction",
-    "fifth_eye_right_fraction",
-    "fifth_eye_left_fraction",
-    "palpebral_fissure_width_right_mm",
-    "brow_height_right_mm",
-    "brow_height_left_mm",
+    "fifth_eye_{side}_fraction",
+    "palpebral_fissure_width_{side}_mm",
+    "brow_height_{side}_mm",
+    "commissure_tilt_{side}_deg",
     "upper_to_lower_lip_ratio",
     "lower_face_ratio",
 )
+
+
+def measured_ids(measurement: str) -> tuple[str, ...]:
+    """The engine's measurement ids a population row pools: both sides for a ``{side}`` measurement.
+
+    >>> measured_ids("brow_height_{side}_mm")
+    ('brow_height_right_mm', 'brow_height_left_mm')
+    """
+    if "{side}" not in measurement:
+        return (measurement,)
+    return tuple(measurement.format(side=side) for side in ("right", "left"))
 
 
 def population_statistics(
@@ -41,7 +53,8 @@ def population_statistics(
 ) -> tuple[dict[str, dict[str, tuple[int, float, float]]], list[str]]:
     """Mean and SD of each measurement by sex over the neutral photos of a London-style dataset.
 
-    Returns ``({measurement: {sex: (n, mean, sd)}}, failures)``.
+    Returns ``({measurement: {sex: (n, mean, sd)}}, failures)``; ``n`` counts values (two per face for a
+    ``{side}`` measurement, both sides pooled).
     """
     from facebalance.analysis import analyze_photo
     from facebalance.vision import FaceLandmarker
@@ -61,9 +74,10 @@ def population_statistics(
                 failures.append(f"{photo.name}: {exc.message}")
                 continue
             for m in POPULATION_MEASUREMENTS:
-                v = result.assessment.measurements[m].value
-                if v is not None:
-                    values[m][sex].append(v)
+                for mid in measured_ids(m):
+                    v = result.assessment.measurements[mid].value
+                    if v is not None:
+                        values[m][sex].append(v)
     stats = {
         m: {sex: (len(v), float(np.mean(v)), float(np.std(v, ddof=1))) for sex, v in by_sex.items() if len(v) > 1}
         for m, by_sex in values.items()
@@ -90,7 +104,8 @@ def run_population_eval(dataset: Path, *, write: Path | None, limit: int | None,
             "",
             run_header(command_line("population", dataset, write=write, limit=limit)),
             "",
-            'Used as `review = "measured"` norms where no published norm has the same definition.',
+            'Used as `review = "measured"` norms where no published norm has the same definition. A `{side}` '
+            "measurement pools the right and left values (n counts values, two per face): one norm for both sides.",
             "",
             "| measurement | sex | n | mean | SD |",
             "|---|---|---|---|---|",

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.refine.alae import mesh_alare_indices
 from facebalance.profile.landmarks import DEFINITIONS
 from facebalance.version import __version__
-from facebalance.zones.midface import alare_indices
 
 if TYPE_CHECKING:
     from facebalance.assessment import PatientContext
@@ -104,22 +104,42 @@ def finding_entry(f: Finding, *, intervention: str | None = None) -> dict[str, A
 
 
 def named_points_px(result: PhotoAnalysis) -> dict[str, list[float]]:
-    """Named anatomical points in pixels of the original photo (upright)."""
+    """Named anatomical points in pixels of the original photo (upright): the points read from the photo
+    where they were (:mod:`facebalance.anatomy.refine`), else the mesh's."""
     frame = result.assessment.frame
     scale = result.image.scale_to_full
     pts = result.mesh.landmarks_px[:, :2] * scale
     out = {lm.name.lower(): [round(float(pts[lm][0]), 1), round(float(pts[lm][1]), 1)] for lm in Landmark}
-    right, left = alare_indices(frame)
+    right, left = mesh_alare_indices(frame)
     extra = {
         "alare_right": pts[right],
         "alare_left": pts[left],
         "stomion": (pts[Landmark.STOMION_UPPER] + pts[Landmark.STOMION_LOWER]) / 2,
     }
+    for name, point in frame.refined.items():
+        extra[name] = frame.to_image(point.xy, point.depth_px)[0] * scale
     for name, xy in extra.items():
         out[name] = [round(float(xy[0]), 1), round(float(xy[1]), 1)]
     hair = result.assessment.hairline.point_px
     if hair is not None:
         out["trichion"] = [round(float(hair[0] * scale), 1), round(float(hair[1] * scale), 1)]
+    return out
+
+
+def points_found(result: PhotoAnalysis) -> dict[str, dict[str, Any]]:
+    """How each measured point was placed: read from the photo or taken from the mesh, and its one-sigma
+    error per coordinate (pixels of the original photo and mm)."""
+    a = result.assessment
+    scale = result.image.scale_to_full
+    out: dict[str, dict[str, Any]] = {}
+    for name, point in sorted(a.frame.refined.items()):
+        sigma_px = a.calibration.point_sigma_px if point.sigma_px is None else point.sigma_px
+        out[name] = {
+            "from_image": point.refined,
+            "method": point.method,
+            "sigma_px": rounded(sigma_px * scale, 2),
+            "sigma_mm": rounded(sigma_px * a.calibration.mm_per_px, 2),
+        }
     return out
 
 
@@ -193,12 +213,13 @@ def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
             "landmark_sigma_mm": rounded(a.calibration.point_sigma_px * a.calibration.mm_per_px, 3),
             "detail": a.calibration.detail,
         },
-        "norm_set": {"name": result.norms.name, "version": result.norms.version},
+        "norm_set": {"name": result.norms.name, "version": result.norms.version, "population": a.population},
         "rules_version": result.rules.version,
         "measurements": measurements,
         "findings": [finding_entry(f) for f in a.findings],
         "hairline": {"found": a.hairline.point_px is not None, "reason": a.hairline.reason or None},
         "points_px": named_points_px(result),
+        "points_found": points_found(result),
         "warnings": list(a.warnings),
         "disclaimer": DISCLAIMER,
     }

@@ -66,19 +66,37 @@ def distance_px(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.hypot(*(np.asarray(b, dtype=np.float64) - np.asarray(a, dtype=np.float64))))
 
 
+#: Per-point one-sigma errors of a measurement's two end points, pixels (``None``: a mesh point).
+PointSigmas = tuple[float | None, float | None]
+MESH_POINTS: PointSigmas = (None, None)
+
+
 def length(
-    id_: str, zone: Zone, label: str, a: np.ndarray, b: np.ndarray, points: tuple[str, ...], cal: Calibration
+    id_: str,
+    zone: Zone,
+    label: str,
+    a: np.ndarray,
+    b: np.ndarray,
+    points: tuple[str, ...],
+    cal: Calibration,
+    sigmas_px: PointSigmas = MESH_POINTS,
 ) -> Measurement:
-    """Straight-line distance between two frontal-plane points, in mm."""
-    value, sigma = cal.length_mm(distance_px(a, b))
+    """Straight-line distance between two frontal-plane points, in mm (``sigmas_px``: the ends' own errors)."""
+    value, sigma = cal.length_mm(distance_px(a, b), sigmas_px)
     return Measurement(id_, zone, value, sigma, Unit.MM, label, points)
 
 
 def signed_length(
-    id_: str, zone: Zone, label: str, length_px: float, points: tuple[str, ...], cal: Calibration
+    id_: str,
+    zone: Zone,
+    label: str,
+    length_px: float,
+    points: tuple[str, ...],
+    cal: Calibration,
+    sigmas_px: PointSigmas = MESH_POINTS,
 ) -> Measurement:
     """A signed distance already reduced to one axis (e.g. a height), in mm."""
-    value, sigma = cal.length_mm(abs(length_px))
+    value, sigma = cal.length_mm(abs(length_px), sigmas_px)
     return Measurement(id_, zone, math.copysign(value, length_px) if length_px else 0.0, sigma, Unit.MM, label, points)
 
 
@@ -104,7 +122,9 @@ def _landmark_noise_mm(m: Measurement, cal: Calibration) -> float:
     return math.sqrt(max(0.0, total**2 - scale_part**2))
 
 
-def tilt_deg(a: np.ndarray, b: np.ndarray, cal: Calibration) -> tuple[float, float]:
+def tilt_deg(
+    a: np.ndarray, b: np.ndarray, cal: Calibration, sigmas_px: PointSigmas = MESH_POINTS
+) -> tuple[float, float]:
     """Angle of the segment a->b above the head-frame horizontal, degrees (positive = b higher).
 
     Returns ``(angle_deg, one_sigma_deg)``; the uncertainty is the landmark noise across the segment.
@@ -112,7 +132,7 @@ def tilt_deg(a: np.ndarray, b: np.ndarray, cal: Calibration) -> tuple[float, flo
     dx, dy = float(b[0] - a[0]), float(b[1] - a[1])
     angle = math.degrees(math.atan2(-dy, abs(dx)))  # y points down: "higher" is negative dy
     span = math.hypot(dx, dy)
-    sigma = math.degrees(math.sqrt(2.0) * cal.point_sigma_px / span) if span else float("inf")
+    sigma = math.degrees(cal.pair_sigma_px(sigmas_px) / span) if span else float("inf")
     return angle, sigma
 
 

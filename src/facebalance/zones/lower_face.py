@@ -19,7 +19,12 @@ from facebalance.zones.midface import alare_points
 
 
 def stomion(frame: HeadFrame) -> np.ndarray:
-    """Midpoint of the inner upper- and lower-lip midline points (lips closed)."""
+    """Where the lips meet on the midline: read from the photo where the frame has it
+    (:mod:`facebalance.anatomy.refine.vermilion`), else the midpoint of the inner upper- and lower-lip
+    midline vertices."""
+    found = frame.refined.get("stomion")
+    if found is not None:
+        return found.xy
     return np.asarray((frame.point(Landmark.STOMION_UPPER) + frame.point(Landmark.STOMION_LOWER)) / 2.0)
 
 
@@ -44,6 +49,7 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
         sto,
         ("subnasale", "stomion"),
         calibration,
+        frame.sigmas_px("subnasale", "stomion"),
     )
     lower_part = length(
         "lower_face_lower_part_mm",
@@ -53,6 +59,7 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
         p(Landmark.MENTON),
         ("stomion", "menton"),
         calibration,
+        frame.sigmas_px("stomion", "menton"),
     )
     upper_verm = length(
         "upper_vermilion_height_mm",
@@ -62,6 +69,7 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
         sto,
         ("labrale_superius", "stomion"),
         calibration,
+        frame.sigmas_px("labrale_superius", "stomion"),
     )
     lower_verm = length(
         "lower_vermilion_height_mm",
@@ -71,6 +79,7 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
         p(Landmark.LABRALE_INFERIUS),
         ("stomion", "labrale_inferius"),
         calibration,
+        frame.sigmas_px("stomion", "labrale_inferius"),
     )
     mouth = length(
         "mouth_width_mm",
@@ -80,10 +89,18 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
         p(Landmark.CHEILION_LEFT),
         ("cheilion_right", "cheilion_left"),
         calibration,
+        frame.sigmas_px("cheilion_right", "cheilion_left"),
     )
     alar_right, alar_left = alare_points(frame)
     alar = length(
-        "alar_width_mm", zone, "Alar width", alar_right, alar_left, ("alare_right", "alare_left"), calibration
+        "alar_width_mm",
+        zone,
+        "Alar width",
+        alar_right,
+        alar_left,
+        ("alare_right", "alare_left"),
+        calibration,
+        frame.sigmas_px("alare_right", "alare_left"),
     )
     bigonial = length(
         "bigonial_width_mm",
@@ -121,6 +138,7 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
             p(Landmark.MENTON),
             ("labiomental_fold", "menton"),
             calibration,
+            frame.sigmas_px("labiomental_fold", "menton"),
         ),
         bigonial,
         ratio(
@@ -136,7 +154,7 @@ def measure_lower_face(frame: HeadFrame, *, calibration: Calibration) -> list[Me
         ),
     ]
     for side, corner in (("right", Landmark.CHEILION_RIGHT), ("left", Landmark.CHEILION_LEFT)):
-        angle, sigma = tilt_deg(sto, p(corner), calibration)
+        angle, sigma = tilt_deg(sto, p(corner), calibration, frame.sigmas_px("stomion", f"cheilion_{side}"))
         out.append(
             Measurement(
                 f"commissure_tilt_{side}_deg",

@@ -11,21 +11,20 @@ import numpy as np
 
 from facebalance.anatomy.calibration import Calibration
 from facebalance.anatomy.frame import HeadFrame
-from facebalance.anatomy.landmarks import ALAR_RIM_LEFT, ALAR_RIM_RIGHT, Landmark
+from facebalance.anatomy.landmarks import Landmark
+from facebalance.anatomy.refine.alae import mesh_alare_indices
 from facebalance.zones.base import Measurement, Zone, length, ratio
 
 
-def alare_indices(frame: HeadFrame) -> tuple[int, int]:
-    """Mesh indices of the most lateral alar-rim vertex on each side (right, left) in the head frame."""
-    right = frame.points_px[list(ALAR_RIM_RIGHT), 0]
-    left = frame.points_px[list(ALAR_RIM_LEFT), 0]
-    return ALAR_RIM_RIGHT[int(np.argmin(right))], ALAR_RIM_LEFT[int(np.argmax(left))]
-
-
 def alare_points(frame: HeadFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The most lateral alar-rim point on each side (right, left), frontal plane."""
-    right, left = alare_indices(frame)
-    return frame.point(right), frame.point(left)
+    """The most lateral alar point on each side (right, left), frontal plane: read from the photo where the
+    frame has it (:mod:`facebalance.anatomy.refine.alae`), else the most lateral alar-rim vertex."""
+    right, left = mesh_alare_indices(frame)
+    found_right, found_left = frame.refined.get("alare_right"), frame.refined.get("alare_left")
+    return (
+        found_right.xy if found_right is not None else frame.mesh_point(right),
+        found_left.xy if found_left is not None else frame.mesh_point(left),
+    )
 
 
 def measure_midface(frame: HeadFrame, *, calibration: Calibration) -> list[Measurement]:
@@ -45,6 +44,7 @@ def measure_midface(frame: HeadFrame, *, calibration: Calibration) -> list[Measu
         p(Landmark.MEDIAL_CANTHUS_LEFT),
         ("medial_canthus_right", "medial_canthus_left"),
         calibration,
+        frame.sigmas_px("medial_canthus_right", "medial_canthus_left"),
     )
     ipd = length(
         "interpupillary_distance_mm",
@@ -54,6 +54,7 @@ def measure_midface(frame: HeadFrame, *, calibration: Calibration) -> list[Measu
         p(Landmark.PUPIL_LEFT),
         ("pupil_right", "pupil_left"),
         calibration,
+        frame.sigmas_px("pupil_right", "pupil_left"),
     )
     alar_right, alar_left = alare_points(frame)
     alar = length(
@@ -64,6 +65,7 @@ def measure_midface(frame: HeadFrame, *, calibration: Calibration) -> list[Measu
         alar_left,
         ("alare_right", "alare_left"),
         calibration,
+        frame.sigmas_px("alare_right", "alare_left"),
     )
     return [
         intercanthal,

@@ -70,6 +70,7 @@ def measure_proportions(
         p(Landmark.MENTON),
         ("subnasale", "menton"),
         calibration,
+        frame.sigmas_px("subnasale", "menton"),
     )
     out = [
         middle,

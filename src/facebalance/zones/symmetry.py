@@ -70,6 +70,7 @@ def measure_symmetry(
             float(corner_right[1] - corner_left[1]),
             ("cheilion_right", "cheilion_left"),
             calibration,
+            frame.sigmas_px("cheilion_right", "cheilion_left"),
         )
     )
     alar_right, alar_left = alare_points(frame)
@@ -81,6 +82,7 @@ def measure_symmetry(
             float((alar_left[0] - mid) - (mid - alar_right[0])),
             ("alare_right", "alare_left"),
             calibration,
+            frame.sigmas_px("alare_right", "alare_left"),
         )
     )
     gon_right, gon_left = p(Landmark.GONION_RIGHT), p(Landmark.GONION_LEFT)

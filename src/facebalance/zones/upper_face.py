@@ -155,7 +155,8 @@ def measure_upper_face(
             )
         )
 
-        tilt, tilt_sigma = tilt_deg(medial, lateral, calibration)
+        canthi = frame.sigmas_px(f"medial_canthus_{side}", f"lateral_canthus_{side}")
+        tilt, tilt_sigma = tilt_deg(medial, lateral, calibration, canthi)
         out.append(
             Measurement(
                 f"canthal_tilt_{side}_deg",
@@ -176,6 +177,7 @@ def measure_upper_face(
                 lateral,
                 (f"medial_canthus_{side}", f"lateral_canthus_{side}"),
                 calibration,
+                canthi,
             )
         )
         out.append(

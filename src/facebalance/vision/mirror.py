@@ -4,12 +4,19 @@ The face mesh's topology is bilaterally symmetric: MediaPipe's canonical face mo
 ``face_landmarker.task``, ``geometry_pipeline_metadata_landmarks.binarypb``) places every vertex at the
 exact mirror image (x -> -x) of its partner, and 28 vertices on the midline. The partner of each vertex is
 therefore read from the model itself, not typed in. The ten iris points (468-477, not in the canonical
-model) pair by their documented roles (:class:`facebalance.anatomy.landmarks.Landmark`).
+model) pair by the iris model's output layout (centre, lateral, top, medial, bottom per eye; the same
+indices :class:`facebalance.anatomy.landmarks.Landmark` names, which a test checks).
 
-Why this matters: the landmark model is not exactly mirror-equivariant (a mirrored photo gives up to about
-1 mm different left/right values, see ``tests/engine/test_flip_swaps_sides.py``). Running it on a frame
-and on the frame's mirror image, and averaging the second result mirrored back, gives landmarks for which a
-mirrored recording swaps left and right exactly and a perfectly symmetric face has no model-made asymmetry.
+Why this matters: the landmark model is not mirror-equivariant. On London studio photos its points in a
+photo lie on average 3.4 px (about 1 mm) to the image-right of the same points found in the mirrored photo
+and mapped back, with per-point differences up to 10 px. Running it on an image and on the image's mirror,
+and averaging the second result mirrored back, gives landmarks for which a mirrored photo or recording
+swaps left and right exactly, a perfectly symmetric face has no model-made asymmetry, and that shift is gone.
+
+Pixel convention: the model's coordinates are pixel-centred (pixel column ``c`` is at ``x = c``): a photo
+reduced 3:1 by box averaging gives landmarks ``(x - 1) / 3`` of the full photo's, not ``x / 3``
+(``tests/vision/test_mesh_coordinates_are_pixel_centred.py``). So the mirror of ``x`` in an image ``W``
+pixels wide is ``W - 1 - x``, and every image read at a landmark samples pixel ``(x, y)`` directly.
 """
 
 from __future__ import annotations
@@ -21,21 +28,18 @@ import zipfile
 
 import numpy as np
 
-from facebalance.anatomy.landmarks import Landmark
+from facebalance.vision.landmarker import FaceLandmarker, FaceMesh
 from facebalance.vision.models import FACE_LANDMARKER, read_verified
+from facebalance.vision.pose import head_pose_from_matrix
 
 #: Member of the model bundle holding the canonical face model.
 _GEOMETRY_MEMBER = "geometry_pipeline_metadata_landmarks.binarypb"
 #: Number of vertices in the canonical model (the mesh without the iris refinement).
 CANONICAL_VERTEX_COUNT = 468
-#: Iris points, patient's right -> patient's left (centre, lateral, top, medial, bottom).
-_IRIS_PAIRS: tuple[tuple[int, int], ...] = (
-    (Landmark.PUPIL_RIGHT, Landmark.PUPIL_LEFT),
-    (Landmark.IRIS_RIGHT_LATERAL, Landmark.IRIS_LEFT_LATERAL),
-    (Landmark.IRIS_RIGHT_TOP, Landmark.IRIS_LEFT_TOP),
-    (Landmark.IRIS_RIGHT_MEDIAL, Landmark.IRIS_LEFT_MEDIAL),
-    (Landmark.IRIS_RIGHT_BOTTOM, Landmark.IRIS_LEFT_BOTTOM),
-)
+#: Iris points of the iris model's output, patient's right -> patient's left: centre, lateral, top, medial,
+#: bottom (the right eye's are 468-472 in that order; the left eye's 473-477 are centre, medial, top,
+#: lateral, bottom).
+IRIS_MIRROR_PAIRS: tuple[tuple[int, int], ...] = ((468, 473), (469, 476), (470, 475), (471, 474), (472, 477))
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -138,7 +142,7 @@ def mesh_mirror_map() -> np.ndarray:
     if error > 1e-4 or not np.array_equal(partners[partners], np.arange(len(partners))):
         raise ValueError("the canonical face model is not left-right symmetric; the mirror map cannot be derived")
     full = np.concatenate([partners, np.arange(CANONICAL_VERTEX_COUNT, CANONICAL_VERTEX_COUNT + 10)])
-    for right, left in _IRIS_PAIRS:
+    for right, left in IRIS_MIRROR_PAIRS:
         full[int(right)], full[int(left)] = int(left), int(right)
     full.setflags(write=False)
     return full
@@ -152,7 +156,8 @@ def mirror_landmarks(landmarks_px: np.ndarray, width_px: float) -> np.ndarray:
     landmarks_px : ndarray of shape (..., 478, 3)
         Points in pixels of the mirrored image (x right, y down, z on the x scale).
     width_px : float
-        Image width. A point at continuous x in the mirror is at ``width - x`` in the original.
+        Image width. A point at x in the mirror is at ``width - 1 - x`` in the original (pixel-centred
+        coordinates, see the module's notes).
 
     Returns
     -------
@@ -160,8 +165,13 @@ def mirror_landmarks(landmarks_px: np.ndarray, width_px: float) -> np.ndarray:
         Reordered so that index i is again vertex i (the patient's right stays the patient's right).
     """
     pts = np.asarray(landmarks_px, dtype=np.float64)[..., mesh_mirror_map(), :].copy()
-    pts[..., 0] = width_px - pts[..., 0]
+    pts[..., 0] = mirror_x(pts[..., 0], width_px)
     return pts
+
+
+def mirror_x(x: np.ndarray | float, width_px: float) -> np.ndarray | float:
+    """Pixel-centred x in an image ``width_px`` wide, mirrored: ``width_px - 1 - x``."""
+    return width_px - 1.0 - x
 
 
 def mirror_blendshape_names(names: tuple[str, ...]) -> np.ndarray:
@@ -173,16 +183,7 @@ def mirror_blendshape_names(names: tuple[str, ...]) -> np.ndarray:
     [0, 2, 1]
     """
     index = {n: i for i, n in enumerate(names)}
-    partners = []
-    for name in names:
-        if name.endswith("Left"):
-            partner = name[: -len("Left")] + "Right"
-        elif name.endswith("Right"):
-            partner = name[: -len("Right")] + "Left"
-        else:
-            partner = name
-        partners.append(index.get(partner, index[name]))
-    return np.asarray(partners, dtype=np.intp)
+    return np.asarray([index.get(_partner_blendshape(name), index[name]) for name in names], dtype=np.intp)
 
 
 #: Reflection of the image x axis, in image axes (x right, y down, z into the scene).
@@ -192,3 +193,70 @@ REFLECT_X = np.diag([-1.0, 1.0, 1.0])
 def mirror_rotation(rotation: np.ndarray) -> np.ndarray:
     """A head rotation (image axes) measured in a mirrored image, expressed for the original image."""
     return REFLECT_X @ np.asarray(rotation, dtype=np.float64) @ REFLECT_X
+
+
+#: Reflection of the x axis for 4x4 homogeneous transforms (camera and image x point the same way).
+REFLECT_X_4 = np.diag([-1.0, 1.0, 1.0, 1.0])
+
+
+def _partner_blendshape(name: str) -> str:
+    if name.endswith("Left"):
+        return name[: -len("Left")] + "Right"
+    if name.endswith("Right"):
+        return name[: -len("Right")] + "Left"
+    return name
+
+
+def mirror_face(face: FaceMesh, width_px: float) -> FaceMesh:
+    """A face found in a horizontally mirrored image, expressed for the original image.
+
+    Landmarks are mapped back and renumbered (:func:`mirror_landmarks`), ``...Left``/``...Right`` blendshapes
+    swap, and the transformation is reflected on both sides (``F T F`` with ``F`` = diag(-1, 1, 1, 1)), so
+    yaw and roll change sign.
+    """
+    transformation = REFLECT_X_4 @ np.asarray(face.transformation, dtype=np.float64) @ REFLECT_X_4
+    return FaceMesh(
+        landmarks_px=mirror_landmarks(face.landmarks_px, width_px),
+        blendshapes={_partner_blendshape(n): v for n, v in face.blendshapes.items()},
+        transformation=transformation,
+        pose=head_pose_from_matrix(transformation),
+    )
+
+
+def average_faces(a: FaceMesh, b: FaceMesh) -> FaceMesh:
+    """The mean of two detections of one face (landmarks, blendshapes and transformation averaged).
+
+    Symmetric in its arguments, so the average of a detection and its mirror partner is the same whichever
+    image was the original.
+    """
+    transformation = (np.asarray(a.transformation) + np.asarray(b.transformation)) / 2.0
+    names = set(a.blendshapes) | set(b.blendshapes)
+    return FaceMesh(
+        landmarks_px=(a.landmarks_px + b.landmarks_px) / 2.0,
+        blendshapes={n: (a.blendshapes.get(n, 0.0) + b.blendshapes.get(n, 0.0)) / 2.0 for n in sorted(names)},
+        transformation=transformation,
+        pose=head_pose_from_matrix(transformation),
+    )
+
+
+def detect_mirror_averaged(landmarker: FaceLandmarker, rgb: np.ndarray) -> list[FaceMesh]:
+    """Faces found in an image and in its mirror image, the two detections of the one face averaged.
+
+    The result is exactly mirror-equivariant: the mirrored image gives the same face with x mirrored and
+    left and right swapped (floating-point rounding aside). It costs two landmark-model runs.
+
+    Returns
+    -------
+    list of FaceMesh
+        One averaged face when both images show exactly one; the one face when only one of the two runs
+        found it; otherwise the longer of the two lists (several faces are refused by the caller, which
+        only needs their number).
+    """
+    width = rgb.shape[1]
+    direct = landmarker.detect(rgb)
+    mirrored = [mirror_face(f, width) for f in landmarker.detect(np.ascontiguousarray(rgb[:, ::-1]))]
+    if len(direct) == 1 and len(mirrored) == 1:
+        return [average_faces(direct[0], mirrored[0])]
+    if len(direct) + len(mirrored) == 1:
+        return direct or mirrored
+    return direct if len(direct) >= len(mirrored) else mirrored
