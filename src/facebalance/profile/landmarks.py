@@ -450,6 +450,10 @@ class _Locator:
         S = self.scale
         closed = close_narrow_notches(self.raw, NOTCH_WIDTH_S * S, 0.5 * S)
         self.pts = gaussian_smooth(closed, max(1.0, SMOOTHING_S * S / self.spacing))
+        # The line-relative extrema (Li over the E-line, Pog' from Sn) are searched on the barely smoothed
+        # outline: smoothing rounds a corner symmetrically about its bisector, which moves an extremum taken
+        # along another direction; the point's position is still read from the smoothed outline.
+        self.sharp = gaussian_smooth(closed, 1.0)
         uv = self.frame.to_frame(self.pts)
         self.u, self.v = uv[:, 0], uv[:, 1]
         self.tau = max(2.0 * self.noise, PERSISTENCE_S * S)
@@ -551,30 +555,44 @@ class _Locator:
         S, u, v, n = self.scale, self.u, self.v, len(self.pts)
         stop = min(n, i_prn + self.arc(LOWER_WINDOW_S * S))
         i_sub = self._submental_start(i_prn, stop)
+        open_end = i_sub is None
         if i_sub is None:
-            for p in CLINICAL_POINTS[4:]:
-                self.missing[p] = "the outline does not reach under the chin"
-            self._subnasale(i_prn, None)
-            return
+            # No submental line: the outline ends at the chin (a tight crop, or the chin cut off by the frame).
+            # The chin window then runs to the end of the outline; a chin whose contact point would lie at
+            # that end is not located (it may continue out of the photo).
+            i_sub = stop - 1
+            if i_sub - i_prn < self.arc(SUBMENTAL_BELOW_TIP_S * S):
+                for p in CLINICAL_POINTS[4:]:
+                    self.missing[p] = "the outline does not reach under the chin"
+                self._subnasale(i_prn, None)
+                return
         ext = _zigzag(u, i_prn, i_sub + 1, self.tau)
         # A bump at the columella base (above an upper-lip hollow) is not a lip: the upper lip's
         # prominence lies well below the nose tip.
         maxima = [i for i, kind in ext if kind == "max" and v[i] - v[i_prn] >= LIP_BELOW_TIP_S * S]
         # The chin is the last prominence, just above the submental line; when the last one is far above
         # it, it is the lower lip over a chin with no anterior maximum of its own.
-        i_pog: int | None = None
-        pog_method = "primary"
-        if maxima and i_sub - maxima[-1] <= self.arc(CHIN_TO_SUBMENTAL_S * S):
-            i_pog = maxima[-1]
+        i_chin: int | None = None
+        if open_end and maxima:
+            # Without a submental line the last prominence is the chin only when the outline turns under it
+            # (backward at SUBMENTAL_MIN_TILT_DEG or more for a stretch); else the chin is not in the outline
+            # and that prominence is a lip.
+            turn = self._turn_under(maxima[-1], i_sub + 1)
+            if turn is None:
+                lips = maxima
+            else:
+                i_chin, i_sub = maxima[-1], turn
+                lips = maxima[:-1]
+        elif maxima and i_sub - maxima[-1] <= self.arc(CHIN_TO_SUBMENTAL_S * S):
+            i_chin = maxima[-1]
             lips = maxima[:-1]
         else:
             lips = maxima
             start = maxima[-1] if maxima else i_prn
-            i_pog = self._chin_fallback(start, i_sub)
-            pog_method = "fallback: tilted support line (no anterior chin maximum)"
+            i_chin = self._chin_fallback(start, i_sub)
         # The two most prominent maxima above the chin are the lips (a bump at the columella base or a
         # vermilion ridge is less prominent than the lip it sits on).
-        end = i_pog if i_pog is not None else i_sub
+        end = i_chin if i_chin is not None else i_sub
         prominence = {i: _prominence(u, i, lips, i_prn, end) for i in lips}
         chosen = sorted(sorted(lips, key=lambda i: -prominence[i])[:2])
         i_ls: int | None = None
@@ -592,33 +610,133 @@ class _Locator:
         else:
             self.missing[ProfilePoint.LABRALE_SUPERIUS] = "no lip prominence between the nose and the chin"
             self.missing[ProfilePoint.LABRALE_INFERIUS] = "no lip prominence between the nose and the chin"
-        if i_pog is None:
-            self.missing[ProfilePoint.SOFT_TISSUE_POGONION] = "no chin prominence above the submental line"
         self._subnasale(i_prn, i_ls)
-        for p, i in ((ProfilePoint.LABRALE_SUPERIUS, i_ls), (ProfilePoint.LABRALE_INFERIUS, i_li)):
-            if i is not None:
-                self._put_extremum(p, i, u, maximum=True)
+        if i_ls is not None:
+            self._put_extremum(ProfilePoint.LABRALE_SUPERIUS, i_ls, u, maximum=True)
+        i_pog, pog_method = self._pogonion(i_chin, i_li, i_sub, open_end=open_end)
+        if i_pog is None:
+            self.missing.setdefault(
+                ProfilePoint.SOFT_TISSUE_POGONION,
+                "the outline ends before the chin turns under"
+                if open_end and i_chin is not None
+                else "no chin prominence above the submental line",
+            )
+        if i_li is not None:
+            i_li, li_method = self._labrale_inferius(i_prn, i_ls, i_li, i_pog)
+            self._put_extremum(ProfilePoint.LABRALE_INFERIUS, i_li, self._li_profile, maximum=True, method=li_method)
         if i_pog is not None:
-            self._put_extremum(ProfilePoint.SOFT_TISSUE_POGONION, i_pog, u, maximum=True, method=pog_method)
+            self._put_extremum(
+                ProfilePoint.SOFT_TISSUE_POGONION, i_pog, self._pog_profile, maximum=True, method=pog_method
+            )
         if i_ls is not None and i_li is not None:
             self._put_extremum(ProfilePoint.STOMION, i_ls + int(np.argmin(u[i_ls : i_li + 1])), u, maximum=False)
         elif ProfilePoint.STOMION not in self.missing:
             self.missing[ProfilePoint.STOMION] = "needs both lips"
-        if i_li is not None and i_pog is not None and i_pog > i_li:
-            self._put_extremum(
-                ProfilePoint.LABIOMENTAL_FOLD, i_li + int(np.argmin(u[i_li : i_pog + 1])), u, maximum=False
-            )
+        if i_li is not None and i_pog is not None and i_pog > i_li + 1:
+            # The labiomental fold: deepest point behind the Li-Pog' chord (what the sulcus depth measures).
+            seg = np.arange(i_li + 1, i_pog)
+            depth = depth_under_chord(self.pts[seg], self.pts[i_li], self.pts[i_pog])
+            full = np.full(n, -np.inf)
+            full[seg] = depth
+            self._put_extremum(ProfilePoint.LABIOMENTAL_FOLD, int(seg[int(np.argmax(depth))]), full, maximum=True)
         else:
             self.missing.setdefault(ProfilePoint.LABIOMENTAL_FOLD, "needs the lower lip and the chin")
         if i_pog is not None:
             self._menton_and_neck(i_pog)
 
+    def _turn_under(self, start: int, stop: int) -> int | None:
+        """First index after ``start`` where the outline runs backward (tangent at least
+        SUBMENTAL_MIN_TILT_DEG from the vertical) for 0.1 S of arc, or ``None``."""
+        phi = self._tangent_angle()
+        back = (phi <= -SUBMENTAL_MIN_TILT_DEG) & (phi >= -150.0)
+        need = self.arc(0.1 * self.scale)
+        run = 0
+        for i in range(start, stop):
+            run = run + 1 if back[i] else 0
+            if run >= need:
+                return i - need + 1
+        return None
+
+    def _pogonion(self, i_chin: int | None, i_li: int | None, i_sub: int, *, open_end: bool) -> tuple[int | None, str]:
+        """Soft-tissue pogonion: the chin's contact point of the tangent from subnasale.
+
+        That is the chin's most anterior point in the lower face's own frame (the Sn-Pog' line is tangent
+        to the chin there), which is where annotators place it on cephalograms (ISBI 2015: "most anterior
+        point of the soft-tissue chin") whatever the head's tilt. Searched from the deepest point between
+        the lower lip and the chin's prominence to the start of the submental line. Without subnasale,
+        the chin's prominence in the head frame is used.
+        """
+        self._pog_profile = self.u
+        if i_chin is None:
+            return None, "primary"
+        method = "primary"
+        sn = self.points.get(ProfilePoint.SUBNASALE)
+        if sn is None:
+            return i_chin, "fallback: most anterior chin point in the head frame (no subnasale)"
+        lo = i_chin
+        if i_li is not None and i_chin > i_li + 1:
+            lo = i_li + int(np.argmin(self.u[i_li : i_chin + 1]))
+        hi = i_sub + 1
+        if hi - lo < 3:
+            return i_chin, "fallback: most anterior chin point in the head frame (chin too short)"
+        d = self.frame.to_frame(self.sharp[lo:hi]) - self.frame.to_frame(sn.xy)
+        # Angle of each chin point seen from Sn, from straight down toward anterior: the tangent touches where
+        # it is largest. Expressed as a signed distance in front of the Sn-contact line for the extremum's
+        # prominence and ambiguity (pixels, like every other extremum).
+        angle = np.arctan2(d[:, 0], d[:, 1])
+        j = int(np.argmax(angle))
+        i_pog = lo + j
+        if open_end and j >= len(angle) - 1 - self.arc(0.02 * self.scale):
+            return None, method
+        if j == 0 and i_chin > lo:
+            method = "fallback: tangent from subnasale touches the lower lip side"
+        a = sn.xy
+        b = self.pts[i_pog]
+        profile = np.full(len(self.pts), -np.inf)
+        seg = np.arange(lo, hi)
+        profile[seg] = -depth_under_chord(self.pts[seg], a, b)
+        self._pog_profile = profile
+        return i_pog, method
+
+    def _labrale_inferius(self, i_prn: int, i_ls: int | None, i_li: int, i_pog: int | None) -> tuple[int, str]:
+        """Labrale inferius: the lower lip's most prominent point in front of the E-line (Prn-Pog').
+
+        The most anterior point of the lower lip in the face's own frame (annotators' Li, ISBI 2015), which
+        does not move with the head's tilt. Searched between stomion's side of the lower lip (the most
+        posterior point between the lips) and the labiomental fold; the lower lip's prominence in the head
+        frame when the chin is missing.
+        """
+        self._li_profile = self.u
+        if i_pog is None or i_pog <= i_li + 1:
+            return i_li, "fallback: most anterior lower-lip point in the head frame (no chin)"
+        lo = (
+            i_ls + int(np.argmin(self.u[i_ls : i_li + 1]))
+            if i_ls is not None
+            else max(i_prn, i_li - self.arc(0.3 * self.scale))
+        )
+        seg_b = np.arange(i_li, i_pog + 1)
+        hi = int(seg_b[int(np.argmax(depth_under_chord(self.pts[seg_b], self.pts[i_li], self.pts[i_pog])))])
+        if hi - lo < 3:
+            return i_li, "primary"
+        seg = np.arange(lo, hi + 1)
+        ahead = -depth_under_chord(self.sharp[seg], self.points[ProfilePoint.PRONASALE].xy, self.pts[i_pog])
+        j = int(np.argmax(ahead))
+        if j in (0, len(seg) - 1):
+            return i_li, "fallback: most anterior lower-lip point in the head frame (no prominence over the E-line)"
+        profile = np.full(len(self.pts), -np.inf)
+        profile[seg] = ahead
+        self._li_profile = profile
+        return int(seg[j]), "primary"
+
     def _put_extremum(self, p: ProfilePoint, i: int, u: np.ndarray, *, maximum: bool, method: str = "primary") -> None:
         f = u if maximum else -u
         w = self.arc(0.3 * self.scale)
         lo, hi = max(0, i - w), min(len(f), i + w + 1)
-        left = f[i] - float(f[lo : i + 1].min())
-        right = f[i] - float(f[i:hi].min())
+        # Profiles defined on part of the outline only (-inf elsewhere) count over their finite part.
+        left_values = f[lo : i + 1][np.isfinite(f[lo : i + 1])]
+        right_values = f[i:hi][np.isfinite(f[i:hi])]
+        left = f[i] - float(left_values.min())
+        right = f[i] - float(right_values.min())
         self.put(
             p,
             i,
