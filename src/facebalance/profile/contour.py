@@ -70,7 +70,7 @@ def _largest_region(mask: np.ndarray) -> np.ndarray:
     return np.asarray(labels == biggest)
 
 
-def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
+def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0, allow_top_cut: bool = False) -> np.ndarray:
     """The front run of the person's outline in a canonical (face toward +x) mask.
 
     Parameters
@@ -79,6 +79,8 @@ def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
         Person pixels, canonical orientation; may be a reduced grid.
     scale : float
         Pixels of the target image per mask pixel: the result is in target-image pixels (pixel centres).
+    allow_top_cut : bool
+        Accept a head that runs off the top of the photo (the run then starts at the top edge).
 
     Returns
     -------
@@ -114,7 +116,7 @@ def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
     boundary = max(contours, key=len)[:, 0, :].astype(np.float64)
     ys = boundary[:, 1]
     top = ys.min()
-    if top <= TOP_MARGIN * h:
+    if top <= TOP_MARGIN * h and not allow_top_cut:
         raise HeadCutOff(
             "The top of the head is cut off at the top edge of the photo.",
             hint="Retake the profile with the whole head, crown to neck, in the frame.",

@@ -220,6 +220,8 @@ class ProfileLandmarks:
         ``S``, the N'-Prn distance in pixels.
     missing : dict
         Points that could not be located, with the reason.
+    frame_estimated : bool
+        The frame's tilt was estimated from the profile (N'-Pog' taken as vertical), not given.
     """
 
     outline: np.ndarray
@@ -227,6 +229,7 @@ class ProfileLandmarks:
     points: dict[ProfilePoint, LocatedPoint]
     scale_px: float
     missing: dict[ProfilePoint, str] = field(default_factory=dict)
+    frame_estimated: bool = False
 
     def __contains__(self, point: object) -> bool:
         return point in self.points
@@ -259,8 +262,13 @@ LIP_BELOW_TIP_S = 0.25
 #: the nose tip (about 36 mm).
 SUBMENTAL_RUN_S = 0.4
 SUBMENTAL_BELOW_TIP_S = 0.8
+#: ... and retreats by at least this much (about 13 mm; a lower lip's underside retreats less).
+SUBMENTAL_RETREAT_S = 0.3
 #: ... with its tangent at least this far from the vertical (the submental line of a lowered head is steep).
 SUBMENTAL_MIN_TILT_DEG = 45.0
+#: On an outline that ends under the chin, its prominence lies at least this far below the nose tip
+#: (about 50 mm; the lower lip lies about 40 mm below it, soft-tissue pogonion about 65 mm).
+CHIN_BELOW_TIP_S = 1.1
 #: The chin's prominence lies within this arc (about 27 mm) above the start of the submental line.
 CHIN_TO_SUBMENTAL_S = 0.6
 #: Menton is where the chin's tangent first comes within 15 degrees of the horizontal.
@@ -360,12 +368,37 @@ def _sharpest_concave_corner(pts: np.ndarray, lo: int, hi: int, k: int) -> tuple
     return corners[0] if corners else None
 
 
+@dataclass(frozen=True)
+class NoseHint:
+    """Where the nose tip roughly is (from the face mesh or a face detector), to tell it from a cap's brim,
+    a spectacle frame or a lock of hair that reaches further forward.
+
+    Attributes
+    ----------
+    xy : ndarray of shape (2,)
+        Approximate nose tip, canonical pixels of the outline's image.
+    radius_px : float
+        Pronasale is the most anterior outline point within this distance of ``xy`` (when there is one).
+    """
+
+    xy: np.ndarray
+    radius_px: float
+
+
 class _Locator:
     """Working state of one :func:`locate_landmarks` call."""
 
-    def __init__(self, outline: np.ndarray, frame: ProfileFrame, noise_px: float, spacing: float) -> None:
+    def __init__(
+        self,
+        outline: np.ndarray,
+        frame: ProfileFrame,
+        noise_px: float,
+        spacing: float,
+        hint: NoseHint | None = None,
+    ) -> None:
         self.raw = outline
         self.frame = frame
+        self.hint = hint
         self.noise = noise_px
         self.spacing = spacing
         self.points: dict[ProfilePoint, LocatedPoint] = {}
@@ -407,6 +440,10 @@ class _Locator:
         allowed = np.zeros(n, dtype=bool)
         allowed[margin : n - margin] = True
         allowed &= upper
+        if self.hint is not None:
+            near = np.hypot(*(pts0 - self.hint.xy).T) <= self.hint.radius_px
+            if (allowed & near).any():
+                allowed &= near
         if not allowed.any():
             raise ProfileNotReadable(
                 "The profile outline is too short to hold a face.",
@@ -539,16 +576,26 @@ class _Locator:
 
     def _submental_start(self, i_prn: int, stop: int) -> int | None:
         """Start of the submental line: the first stretch, well below the nose, where the outline runs
-        backward (tangent at least SUBMENTAL_MIN_TILT_DEG from the vertical) for at least SUBMENTAL_RUN_S of arc."""
+        backward (tangent at least SUBMENTAL_MIN_TILT_DEG from the vertical) for at least SUBMENTAL_RUN_S of arc
+        and retreats by at least SUBMENTAL_RETREAT_S."""
         phi = self._tangent_angle()
         low_enough = self.v - self.v[i_prn] >= SUBMENTAL_BELOW_TIP_S * self.scale
         back = (phi <= -SUBMENTAL_MIN_TILT_DEG) & (phi >= -150.0) & low_enough
         need = self.arc(SUBMENTAL_RUN_S * self.scale)
-        run = 0
-        for i in range(i_prn, stop):
-            run = run + 1 if back[i] else 0
-            if run >= need:
-                return i - need + 1
+        retreat = SUBMENTAL_RETREAT_S * self.scale
+        i = i_prn
+        while i < stop:
+            if not back[i]:
+                i += 1
+                continue
+            # One whole backward run: under the chin the outline retreats far (toward the neck); under an
+            # everted lower lip, toward the labiomental fold, only a little.
+            end = i
+            while end + 1 < stop and back[end + 1]:
+                end += 1
+            if end - i + 1 >= need and self.u[i] - float(self.u[i : end + 1].min()) >= retreat:
+                return i
+            i = end + 1
         return None
 
     def _lower_face(self, i_prn: int) -> None:
@@ -578,7 +625,8 @@ class _Locator:
             # (backward at SUBMENTAL_MIN_TILT_DEG or more for a stretch); else the chin is not in the outline
             # and that prominence is a lip.
             turn = self._turn_under(maxima[-1], i_sub + 1)
-            if turn is None:
+            # ... and when it lies as far below the nose tip as a chin does (a lower lip lies nearer).
+            if turn is None or v[maxima[-1]] - v[i_prn] < CHIN_BELOW_TIP_S * S:
                 lips = maxima
             else:
                 i_chin, i_sub = maxima[-1], turn
@@ -871,8 +919,9 @@ class _Locator:
 def locate_landmarks(
     outline_px: np.ndarray,
     *,
-    tilt_deg: float = 0.0,
+    tilt_deg: float | None = 0.0,
     noise_px: float = 0.5,
+    nose_hint: NoseHint | None = None,
 ) -> ProfileLandmarks:
     """Locate the soft-tissue profile landmarks on an outline.
 
@@ -881,11 +930,16 @@ def locate_landmarks(
     outline_px : ndarray of shape (N, 2)
         The profile outline in canonical image pixels (face toward +x, y down), ordered from the top of
         the head to the neck; any spacing (it is resampled).
-    tilt_deg : float
+    tilt_deg : float or None
         Head tilt of the frame (see :class:`~facebalance.profile.frame.ProfileFrame`); 0 for a photo or
-        cephalogram taken with the Frankfort horizontal level.
+        cephalogram taken with the Frankfort horizontal level. ``None``: the head's tilt is not known (a
+        photo taken outside the clinic) and is estimated from the profile itself, taking the soft-tissue
+        facial line N'-Pog' as perpendicular to the Frankfort plane (``frame_estimated`` is then set).
     noise_px : float
         One-sigma noise of the outline across itself, pixels (segmentation or edge-trace noise).
+    nose_hint : NoseHint, optional
+        Where the nose tip roughly is; without it pronasale is the most anterior point of the outline's
+        upper three quarters.
 
     Returns
     -------
@@ -916,9 +970,10 @@ def locate_landmarks(
     extent = float(np.ptp(pts[:, 1]))
     spacing = max(1.0, extent / 1500.0)
     outline = resample_polyline(pts, spacing)
-    loc = _Locator(outline, ProfileFrame(tilt_deg), noise_px, spacing)
-    loc.coarse()
-    loc.fine()
+    if tilt_deg is None:
+        loc = _locate_in_own_frame(outline, noise_px, spacing, nose_hint)
+    else:
+        loc = _locate(outline, tilt_deg, noise_px, spacing, nose_hint)
     for p in ProfilePoint:
         if p not in loc.points:
             loc.missing.setdefault(p, "not located")
@@ -928,4 +983,86 @@ def locate_landmarks(
         points=loc.points,
         scale_px=loc.scale,
         missing={p: r for p, r in loc.missing.items() if p not in loc.points},
+        frame_estimated=tilt_deg is None,
     )
+
+
+def _locate(
+    outline: np.ndarray, tilt_deg: float, noise_px: float, spacing: float, hint: NoseHint | None = None
+) -> _Locator:
+    loc = _Locator(outline, ProfileFrame(tilt_deg), noise_px, spacing, hint)
+    loc.coarse()
+    loc.fine()
+    return loc
+
+
+def _implied_tilt_deg(loc: _Locator) -> float | None:
+    """The tilt that puts soft-tissue pogonion straight below the nasion (natural head position), or None."""
+    pog = loc.points.get(ProfilePoint.SOFT_TISSUE_POGONION)
+    nasion = loc.points.get(ProfilePoint.SOFT_TISSUE_NASION)
+    if pog is None or nasion is None or pog.method != "primary":
+        return None
+    d = pog.xy - nasion.xy
+    return math.degrees(math.atan2(d[0], d[1])) if d[1] > 0 else None
+
+
+def _core_count(loc: _Locator) -> int:
+    return sum(p in loc.points for p in _CORE)
+
+
+def _locate_in_own_frame(
+    outline: np.ndarray, noise_px: float, spacing: float, hint: NoseHint | None = None
+) -> _Locator:
+    """Locate in the head frame of natural head position estimated from the profile itself.
+
+    In natural head position the soft-tissue facial line N'-Pog' is close to perpendicular to the
+    Frankfort plane (soft-tissue facial angle about 90 degrees), so the tilt that puts Pog' straight below
+    N' is taken as the head's. Starting from each of :data:`TILT_STARTS_DEG`, the tilt is re-estimated from
+    the points it gives until it settles; of the settled readings the one locating the most core points
+    (the first on ties, the level start first) is kept.
+    """
+    best: _Locator | None = None
+    error: ProfileNotReadable | None = None
+    for start in TILT_STARTS_DEG:
+        tilt = start
+        loc: _Locator | None = None
+        for _ in range(TILT_ITERATIONS):
+            try:
+                loc = _locate(outline, tilt, noise_px, spacing, hint)
+            except ProfileNotReadable as exc:
+                error = error or exc
+                loc = None
+                break
+            implied = _implied_tilt_deg(loc)
+            if implied is None or abs(implied) > MAX_TILT_DEG:
+                break
+            settled = abs(implied - tilt) < TILT_SETTLED_DEG
+            tilt = implied
+            if settled:
+                break
+        if loc is not None and (best is None or _core_count(loc) > _core_count(best)):
+            best = loc
+        if best is not None and _core_count(best) == len(_CORE):
+            break
+    if best is None:
+        raise error or ProfileNotReadable(
+            "The profile outline could not be read.", hint="Use a lateral photo of the face against a plain backdrop."
+        )
+    return best
+
+
+#: Core points a reading is judged by when the head frame is estimated.
+_CORE = (
+    ProfilePoint.PRONASALE,
+    ProfilePoint.SUBNASALE,
+    ProfilePoint.LABRALE_SUPERIUS,
+    ProfilePoint.LABRALE_INFERIUS,
+    ProfilePoint.SOFT_TISSUE_POGONION,
+)
+#: Starting tilts (degrees, chin raised positive) of the head-frame estimate, most likely first.
+TILT_STARTS_DEG = (0.0, -20.0, 20.0, -35.0)
+#: Re-estimations from one start, and the change below which the tilt counts as settled (degrees).
+TILT_ITERATIONS = 4
+TILT_SETTLED_DEG = 1.0
+#: A head tilted further than this (degrees) is not taken from the profile.
+MAX_TILT_DEG = 45.0
