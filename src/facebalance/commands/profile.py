@@ -251,13 +251,14 @@ def eval_profile_photos(
     from facebalance.evaluation.common import command_line, run_header, write_section
     from facebalance.evaluation.profile_photos import SECTION, markdown_section, run_profile_photo_eval
     from facebalance.evaluation.profile_photos import predictions as prediction_table
+    from facebalance.report.output import write_atomic
 
     try:
         summary, results = run_profile_photo_eval(dataset, limit=limit, console=err_console)
     except FileNotFoundError as exc:
         raise typer.BadParameter(str(exc), param_hint="--dataset") from None
     if predictions is not None:
-        _write_atomic(predictions, json.dumps(prediction_table(results), indent=2).encode())
+        write_atomic(predictions, json.dumps(prediction_table(results), indent=2).encode())
     if write is not None:
         header = run_header(command_line("profile-photos", dataset, write=write, limit=limit))
         write_section(write, SECTION, markdown_section(summary, header))

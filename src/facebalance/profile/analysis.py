@@ -379,11 +379,14 @@ def analyze_profile(
                 rgb, side, person=persons[side], landmarker=landmarker, detector=detector, tilt_deg=tilt_deg
             )
 
+        def ready(reading: OutlineReading) -> Callable[[], OutlineReading]:
+            return lambda: reading
+
         readings: list[Callable[[], OutlineReading]] = []
         for side in facings:
-            plain = studio(side)
-            if plain is not None:
-                readings.append(lambda r=plain: r)
+            silhouette = studio(side)
+            if silhouette is not None:
+                readings.append(ready(silhouette))
             readings.append(searched(side))
 
         yaws: dict[Facing, float | None] = {}

@@ -202,7 +202,7 @@ def _box_step(values: np.ndarray, width: int) -> np.ndarray:
     b = np.clip(j + width, 0, n)
     inner = (cs[:, j] - cs[:, a]) / np.maximum(j - a, 1)
     outer = (cs[:, b] - cs[:, j]) / np.maximum(b - j, 1)
-    return inner - outer
+    return np.asarray(inner - outer, dtype=np.float64)
 
 
 def _colour_bins(lab: np.ndarray) -> np.ndarray:
@@ -233,11 +233,11 @@ def colour_likelihood_ratio(bins: np.ndarray, inside: np.ndarray, outside: np.nd
     hf = np.bincount(bins[inside], minlength=n).astype(np.float64)
     hb = np.bincount(bins[outside], minlength=n).astype(np.float64)
     # A little smoothing across neighbouring bins: a face's colours are a cloud, not a few bins.
-    hf = cv2.GaussianBlur(hf.reshape(COLOUR_BINS, -1), (0, 0), 0.7).ravel()
-    hb = cv2.GaussianBlur(hb.reshape(COLOUR_BINS, -1), (0, 0), 0.7).ravel()
-    pf = (hf + 1.0) / (hf.sum() + n)
-    pb = (hb + 1.0) / (hb.sum() + n)
-    return np.clip(np.log(pf / pb)[bins], -3.0, 3.0).astype(np.float32)
+    hf_smooth = np.asarray(cv2.GaussianBlur(hf.reshape(COLOUR_BINS, -1), (0, 0), 0.7), dtype=np.float64).ravel()
+    hb_smooth = np.asarray(cv2.GaussianBlur(hb.reshape(COLOUR_BINS, -1), (0, 0), 0.7), dtype=np.float64).ravel()
+    pf = (hf_smooth + 1.0) / (hf_smooth.sum() + n)
+    pb = (hb_smooth + 1.0) / (hb_smooth.sum() + n)
+    return np.asarray(np.clip(np.log(pf / pb)[bins], -3.0, 3.0), dtype=np.float32)
 
 
 def _band_radii(midline: np.ndarray, centre: np.ndarray, theta: np.ndarray) -> np.ndarray:
@@ -344,11 +344,11 @@ def trace_profile_edge(
         bins = _colour_bins(lab)
         xi = np.clip(np.round(xs).astype(np.int32), 0, w - 1)
         yi = np.clip(np.round(ys).astype(np.int32), 0, h - 1)
-        band = max(2, round(COLOUR_BAND * face / RADIAL_STEP_PX))
+        width = max(2, round(COLOUR_BAND * face / RADIAL_STEP_PX))
         j = np.arange(len(radii))[None, :]
         for _ in range(colour_passes):
-            near_in = (j < path[:, None]) & (j >= path[:, None] - band) & inside
-            near_out = (j > path[:, None] + 2) & (j <= path[:, None] + band) & inside
+            near_in = (j < path[:, None]) & (j >= path[:, None] - width) & inside
+            near_out = (j > path[:, None] + 2) & (j <= path[:, None] + width) & inside
             face_px = np.zeros((h, w), dtype=bool)
             back_px = np.zeros((h, w), dtype=bool)
             face_px[yi[near_in], xi[near_in]] = True
@@ -427,4 +427,4 @@ def refine_on_ribbon(rgb: np.ndarray, path_px: np.ndarray, half_width_px: float)
     within = np.abs(t) <= half_width_px
     score[:, ~within] = FORBIDDEN
     path = best_path(score, RIBBON_JUMP_COST_PER_PX / RIBBON_SAMPLES_PER_PX)
-    return pts + normals * t[path][:, None]
+    return np.asarray(pts + normals * t[path][:, None], dtype=np.float64)

@@ -116,7 +116,7 @@ def _drop_film_borders(mag: np.ndarray, gx: np.ndarray, gy: np.ndarray, threshol
         cv2.MORPH_OPEN,
         np.ones((1, max(3, round(STRAIGHT_SHARE * w))), np.uint8),
     )
-    lines = v_lines | h_lines
+    lines = np.maximum(v_lines, h_lines)
     if lines.any():
         drop = cv2.dilate(lines, np.ones((across + 2, across + 2), np.uint8)).astype(bool)
         for a in (mag, gx, gy):
