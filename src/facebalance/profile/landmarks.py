@@ -659,8 +659,15 @@ class _Locator:
             self.missing[ProfilePoint.LABRALE_SUPERIUS] = "no lip prominence between the nose and the chin"
             self.missing[ProfilePoint.LABRALE_INFERIUS] = "no lip prominence between the nose and the chin"
         self._subnasale(i_prn, i_ls)
+        ls_method = "primary"
+        if i_ls is None and i_li is not None and ProfilePoint.SUBNASALE in self.points:
+            i_ls = self._upper_lip_over_chord(self.points[ProfilePoint.SUBNASALE].index, i_li)
+            if i_ls is not None:
+                ls_method = "fallback: most prominent point over the Sn-Li line (no anterior maximum)"
+                self.missing.pop(ProfilePoint.LABRALE_SUPERIUS, None)
         if i_ls is not None:
-            self._put_extremum(ProfilePoint.LABRALE_SUPERIUS, i_ls, u, maximum=True)
+            ls_profile = u if ls_method == "primary" else self._ls_profile
+            self._put_extremum(ProfilePoint.LABRALE_SUPERIUS, i_ls, ls_profile, maximum=True, method=ls_method)
         i_pog, pog_method = self._pogonion(i_chin, i_li, i_sub, open_end=open_end)
         if i_pog is None:
             self.missing.setdefault(
@@ -691,6 +698,23 @@ class _Locator:
             self.missing.setdefault(ProfilePoint.LABIOMENTAL_FOLD, "needs the lower lip and the chin")
         if i_pog is not None:
             self._menton_and_neck(i_pog)
+
+    def _upper_lip_over_chord(self, i_sn: int, i_li: int) -> int | None:
+        """The upper lip's most prominent point over the Sn-Li line, when it has no anterior maximum of its
+        own (a retruded or parted upper lip, a head tilted forward): it must stand out by the persistence."""
+        lo = i_sn + self.arc(0.05 * self.scale)
+        hi = i_li - self.arc(0.1 * self.scale)
+        if hi - lo < 3:
+            return None
+        seg = np.arange(lo, hi)
+        ahead = -depth_under_chord(self.sharp[seg], self.pts[i_sn], self.pts[i_li])
+        j = int(np.argmax(ahead))
+        if ahead[j] < self.tau or j in (0, len(seg) - 1):
+            return None
+        profile = np.full(len(self.pts), -np.inf)
+        profile[seg] = ahead
+        self._ls_profile = profile
+        return int(seg[j])
 
     def _turn_under(self, start: int, stop: int) -> int | None:
         """First index after ``start`` where the outline runs backward (tangent at least

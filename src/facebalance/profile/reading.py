@@ -343,10 +343,10 @@ def check_in_frame(landmarks: ProfileLandmarks, outline: TracedOutline, shape: t
         )
 
 
-#: The chin reaches this far below the nose tip (fractions of S, the nasion-to-tip length; soft-tissue
-#: pogonion lies about 1.5 S below pronasale, the chin's lowest point about 2 S): a photo ending closer
-#: below the tip, with no chin found, has the chin cut off.
-CHIN_BELOW_TIP_S = 2.0
+#: Soft-tissue pogonion lies about 1.5 S below pronasale (S the nasion-to-tip length; the chin's lowest point
+#: about 2 S): a photo ending less than this below the tip, with no chin found, has the chin cut off. A
+#: photo that reaches further holds the chin's front, and a chin not found there is reported missing.
+CHIN_BELOW_TIP_S = 1.6
 
 
 def nose_root_cut_off(outline: TracedOutline, shape: tuple[int, ...]) -> bool:
