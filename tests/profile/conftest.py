@@ -8,6 +8,7 @@ import pytest
 
 from facebalance.profile.analysis import ProfileAnalysis, analyze_profile
 from facebalance.profile.calibration import RulerDistance
+from facebalance.profile.facefinder import ProfileFaceDetector
 from facebalance.profile.segmentation import PersonSegmenter
 from facebalance.vision import FaceLandmarker
 from tests.profile.synthetic_profiles import ColourKeySegmenter, SyntheticProfile, mirrored, png_bytes, render_profile
@@ -48,3 +49,9 @@ def dana_left(dana_mirrored: SyntheticProfile, landmarker: FaceLandmarker) -> Pr
     return analyze_profile(
         png_bytes(dana_mirrored.rgb), sex="female", scale=ruler, landmarker=landmarker, segmenter=ColourKeySegmenter()
     )
+
+
+@pytest.fixture(scope="session")
+def detector() -> Iterator[ProfileFaceDetector]:
+    with ProfileFaceDetector() as d:
+        yield d

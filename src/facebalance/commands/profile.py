@@ -1,4 +1,5 @@
-"""``facebalance profile`` (lateral photos) and ``facebalance eval profile`` (cephalogram landmark accuracy).
+"""``facebalance profile`` (lateral photos), ``facebalance eval profile`` (cephalogram landmark accuracy) and
+``facebalance eval profile-photos`` (accuracy on real lateral photos).
 
 Domain errors become one clear message and exit code 2, as in :mod:`facebalance.cli`.
 """
@@ -74,7 +75,7 @@ def analyze_profile_photo(
     scale: ScaleSource | None = None,
     frontal: PhotoAnalysis | None = None,
     alar_crease: tuple[float, float] | None = None,
-    tilt_deg: float = 0.0,
+    tilt_deg: float | None = None,
     facing: str | None = None,
     landmarker: FaceLandmarker | None = None,
 ) -> bool:
@@ -155,7 +156,13 @@ def profile(
     alar_crease: Annotated[
         str | None, typer.Option(help="The alar crease in pixels of the photo, X,Y (enables the Goode ratio).")
     ] = None,
-    tilt_deg: Annotated[float, typer.Option(help="Known head tilt, chin raised positive (default level).")] = 0.0,
+    tilt_deg: Annotated[
+        float | None,
+        typer.Option(
+            help="Known head tilt, chin raised positive (default: level on a studio photo, estimated from the "
+            "profile otherwise)."
+        ),
+    ] = None,
     facing: Annotated[
         str | None, typer.Option(help="left or right: which way the nose points (default: found).")
     ] = None,
@@ -236,7 +243,32 @@ def eval_profile(
     typer.echo(json.dumps(summary, indent=2))
 
 
+def eval_profile_photos(
+    dataset: Annotated[Path, typer.Option(help="A folder of lateral photos, each with its .txt of 30 points.")],
+    predictions: Annotated[Path | None, typer.Option(help="Write the located points per photo (JSON) here.")] = None,
+    write: Annotated[Path | None, typer.Option(help="Update this markdown file's section with the results.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N photos.")] = None,
+) -> None:
+    """Profile path on real lateral photos: share read, refusals, errors over nasion-to-chin (JSON on stdout)."""
+    from facebalance.evaluation.common import command_line, run_header, write_section
+    from facebalance.evaluation.profile_photos import SECTION, markdown_section, run_profile_photo_eval
+    from facebalance.evaluation.profile_photos import predictions as prediction_table
+    from facebalance.report.output import write_atomic
+
+    try:
+        summary, results = run_profile_photo_eval(dataset, limit=limit, console=err_console)
+    except FileNotFoundError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--dataset") from None
+    if predictions is not None:
+        write_atomic(predictions, json.dumps(prediction_table(results), indent=2).encode())
+    if write is not None:
+        header = run_header(command_line("profile-photos", dataset, write=write, limit=limit))
+        write_section(write, SECTION, markdown_section(summary, header))
+    typer.echo(json.dumps({k: v for k, v in summary.items() if k != "refusals"}, indent=2))
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    """Add ``facebalance profile`` and ``facebalance eval profile``."""
+    """Add ``facebalance profile``, ``facebalance eval profile`` and ``facebalance eval profile-photos``."""
     app.command("profile")(profile)
     eval_app.command("profile")(eval_profile)
+    eval_app.command("profile-photos")(eval_profile_photos)

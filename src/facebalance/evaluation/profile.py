@@ -9,11 +9,12 @@ The dataset folder is laid out like the Hamedan cephalogram set (``../shared/dat
   pogonion. Coordinates are scaled by image size / ``imageWidth``, ``imageHeight`` when these differ.
 
 Each image is traced with :func:`facebalance.profile.xray.outline_from_cephalogram` (the X-ray contour
-step) and located with :func:`facebalance.profile.landmarks.locate_landmarks` (the same landmark step as
-photos). Errors are Euclidean distances in pixels; each is also given as a fraction of the image's
-Sn-Pog' distance (the two annotators' mean subnasale to the mean soft-tissue pogonion), a face-size
-normalisation like the inter-ocular NME of frontal benchmarks. The annotators' disagreement with each
-other is the floor any method is judged against.
+step, smoothed more when the film's grain breaks it: :func:`facebalance.profile.xray.read_cephalogram`) and
+located with :func:`facebalance.profile.landmarks.locate_landmarks` (the same landmark step as photos).
+Errors are Euclidean distances in pixels; each is also given as a fraction of the image's Sn-Pog' distance
+(the two annotators' mean subnasale to the mean soft-tissue pogonion), a face-size normalisation like the
+inter-ocular NME of frontal benchmarks. The annotators' disagreement with each other is the floor any
+method is judged against.
 
 This data has no licence for redistribution: it is read from outside the repository, never copied in.
 """
@@ -29,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from facebalance.errors import FacebalanceError
-from facebalance.profile.landmarks import ProfilePoint, locate_landmarks
-from facebalance.profile.xray import outline_from_cephalogram
+from facebalance.profile.landmarks import ProfilePoint
+from facebalance.profile.xray import read_cephalogram
 from facebalance.vision import load_image
 
 #: ISBI 2015 soft-tissue labels and the profile landmark each one is.
@@ -88,8 +89,7 @@ def evaluate_image(image_path: Path, annotators: list[str], dataset: Path) -> Im
         if f.is_file():
             annotations[a] = read_labelme(f, (w, h))
     try:
-        outline = outline_from_cephalogram(gray)
-        lm = locate_landmarks(outline.points_px, noise_px=outline.noise_px)
+        _, lm = read_cephalogram(gray)
     except FacebalanceError as exc:
         return ImageResult(image_path.name, {}, annotations, error=exc.message)
     located = {p: lm.xy(p).copy() for p in EVALUATED if p in lm.points}

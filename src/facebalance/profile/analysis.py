@@ -1,9 +1,10 @@
 """The profile path's entry point: a lateral photo in, a :class:`ProfileAnalysis` out.
 
 ``analyze_profile`` mirrors :func:`facebalance.analysis.analyze_photo`: it decodes the photo safely,
-refuses a frontal or three-quarter view, segments the head from the backdrop, refuses a busy backdrop or a
-cut-off head, traces and refines the profile outline on the full-resolution photo, and hands it to the
-pure :func:`facebalance.profile.assessment.assess_profile`.
+refuses a frontal view, finds which way the face looks, reads the profile outline (the studio silhouette
+on a plain backdrop, else a search for the face's edge; :mod:`facebalance.profile.reading`), hands it to
+the pure :func:`facebalance.profile.assessment.assess_profile` with the head's estimated turn
+(:mod:`facebalance.profile.yaw`), and refuses only a photo whose nose, lips or chin are not in it.
 
 :func:`detect_view` tells a frontal photo from a left or right profile, for the CLI's ``analyze`` to pick
 the path. The yaw limits between the views are the photo protocol's ``[checks.view_detection]``
@@ -12,8 +13,9 @@ the path. The yaw limits between the views are the photo protocol's ``[checks.vi
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,24 +29,22 @@ from facebalance.norms import NormSet, load_norm_set
 from facebalance.photo import PhotoAnalysis
 from facebalance.profile.assessment import ProfileAssessment, assess_profile
 from facebalance.profile.calibration import FrontalReference, RulerDistance, ScaleSource
-from facebalance.profile.contour import (
-    MIN_PERSON_FRACTION,
-    TracedOutline,
-    backdrop_texture,
-    outline_from_mask,
-    refine_outline,
-    touches_front_edge,
-)
-from facebalance.profile.errors import (
-    BusyBackdrop,
-    HeadCutOff,
-    NoPersonFound,
-    NotAProfileView,
-    ProfileNotReadable,
-)
-from facebalance.profile.frame import Facing, mirror_x
+from facebalance.profile.contour import MIN_PERSON_FRACTION, backdrop_texture, outline_from_mask
+from facebalance.profile.errors import HeadCutOff, NoPersonFound, NotAProfileView, ProfileNotReadable
+from facebalance.profile.facefinder import ProfileFaceDetector, find_turned_face
+from facebalance.profile.frame import Facing, canonical_image, mirror_x
 from facebalance.profile.landmarks import ProfilePoint, locate_landmarks
+from facebalance.profile.reading import (
+    PLAIN_BACKDROP_TEXTURE,
+    OutlineReading,
+    check_in_frame,
+    nose_root_cut_off,
+    read_best,
+    searched_outline,
+    studio_outline,
+)
 from facebalance.profile.segmentation import PersonMask, PersonSegmenter
+from facebalance.profile.yaw import estimate_yaw
 from facebalance.provenance import packaged_table
 from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
 
@@ -55,14 +55,11 @@ View = Literal["frontal", "profile_left", "profile_right", "unknown"]
 PROFILE_DECODE_LONG_SIDE_PX = 6000
 #: Longer side of the copy the face landmarker looks at (to tell a frontal photo from a profile).
 VIEW_CHECK_LONG_SIDE_PX = 1280
-#: Backdrop detail (see contour.backdrop_texture) above which the backdrop is too busy to trace against.
-BUSY_BACKDROP_TEXTURE = 6.0
-#: Least fraction of the outline that must sit on a found edge.
-MIN_EDGE_FOUND_FRACTION = 0.6
+#: The profile path refuses as frontal only a mesh turned less than this: the mesh under-reads large turns,
+#: and on a lateral photo a mesh that holds at all may read 20-30 degrees.
+PROFILE_PATH_FRONTAL_MAX_YAW_DEG = 20.0
 #: A profile reading whose core landmarks score below this is not a profile.
 MIN_PROFILE_SCORE = 0.5
-#: The selfie model's input grid (pixels on the long side); its edge error is a pixel or two of it.
-MODEL_GRID_PX = 256
 
 
 class Segmenter(Protocol):
@@ -85,6 +82,7 @@ class ProfileAnalysis:
     assessment: ProfileAssessment
     norms: NormSet
     backdrop_texture: float
+    method: str = "studio silhouette"
 
     @property
     def facing(self) -> Facing:
@@ -250,7 +248,10 @@ def detect_view(
 
 def _check_view(faces: list[FaceMesh], limits: ViewLimits) -> View:
     view = _mesh_view(faces, limits)
-    if view == "frontal":
+    # The mesh under-reads large turns: on a lateral photo a mesh that holds at all may read 20-30 degrees,
+    # so the profile path refuses as frontal only a mesh turned less than PROFILE_PATH_FRONTAL_MAX_YAW_DEG.
+    frontal_max = min(limits.frontal_max_yaw_deg, PROFILE_PATH_FRONTAL_MAX_YAW_DEG)
+    if view == "frontal" and min(abs(f.pose.yaw_deg) for f in faces) <= frontal_max:
         raise NotAProfileView(
             "The photo is a frontal view, not a profile.",
             hint="Give a lateral photo (the head turned 90 degrees, nose to one side of the frame), or analyse "
@@ -269,18 +270,19 @@ def analyze_profile(
     scale: ScaleSource | None = None,
     frontal: PhotoAnalysis | None = None,
     alar_crease_px: tuple[float, float] | None = None,
-    tilt_deg: float = 0.0,
+    tilt_deg: float | None = None,
     facing: Facing | None = None,
     landmarker: FaceLandmarker | None = None,
     segmenter: Segmenter | None = None,
+    detector: ProfileFaceDetector | None = None,
     limits: ViewLimits | None = None,
 ) -> ProfileAnalysis:
-    """Analyse one lateral (profile) clinical photo.
+    """Analyse one lateral (profile) photo, in a studio or not.
 
     Parameters
     ----------
     source : path, bytes or binary file
-        JPEG, PNG, WebP or HEIC photo of a left or right profile against a plain backdrop.
+        JPEG, PNG, WebP or HEIC photo of a left or right profile (head turned 60-90 degrees).
     sex, ethnicity : str, optional
         Select sex- and population-specific norms.
     norms, norms_path
@@ -293,11 +295,12 @@ def analyze_profile(
         The same session's frontal analysis: its scale is carried over (ignored when ``scale`` is given).
     alar_crease_px : (x, y), optional
         The alar crease in pixels of the original photo, for the Goode ratio.
-    tilt_deg : float
-        Known head tilt (chin raised positive); 0 for a photo in natural head position.
+    tilt_deg : float, optional
+        Known head tilt (chin raised positive). Not given: a studio photo is read in natural head position
+        (tilt 0, the protocol); any other photo in the head frame estimated from its profile.
     facing : {"left", "right"}, optional
         Which way the nose points; found from the photo when not given.
-    landmarker, segmenter : optional
+    landmarker, segmenter, detector : optional
         Open models to reuse across photos.
     limits : ViewLimits, optional
         The yaw limits between the views; the default photo protocol's when not given.
@@ -305,87 +308,143 @@ def analyze_profile(
     Raises
     ------
     facebalance.errors.FacebalanceError
-        ``NotAProfileView`` (a frontal photo), ``NoPersonFound``, ``BusyBackdrop``, ``HeadCutOff``,
-        ``ProfileNotReadable``, ``CalibrationError``, or an image input error.
+        ``NotAProfileView`` (a frontal photo), ``NoPersonFound`` (nobody in the photo), ``HeadCutOff`` (the
+        nose, lips or chin not in the photo, saying which), ``ProfileNotReadable``, ``CalibrationError``, or
+        an image input error.
     """
     if sex not in (None, "female", "male"):
         raise ValueError(f"sex must be 'female', 'male' or None, not {sex!r}")
     image = load_image(source, long_side_px=PROFILE_DECODE_LONG_SIDE_PX)
     norm_set = norms or load_norm_set(Path(norms_path) if norms_path is not None else None)
-    mesh_view = _check_view(_faces(image.rgb, landmarker), limits or ViewLimits.of())
-    with _open_segmenter(segmenter) as seg:
-        facing, person = _segment_person(image.rgb, seg, mesh_view, facing)
-    outline, texture, search_px = _trace_outline(image.rgb, person, facing)
-    assessment = assess_profile(
-        outline,
-        norms=norm_set,
-        patient=PatientContext(sex=sex, ethnicity=ethnicity),
-        scale=_canonical_scale(scale, frontal, image, facing),
-        tilt_deg=tilt_deg,
-        alar_crease_xy=None
-        if alar_crease_px is None
-        else _original_to_canonical(np.array(alar_crease_px, dtype=np.float64), image, facing),
-    )
-    _check_head_in_frame(assessment, outline, image.rgb.shape, search_px)
+    rgb = image.rgb
+    with contextlib.ExitStack() as stack:
+        if landmarker is None:
+            landmarker = stack.enter_context(FaceLandmarker())
+        if segmenter is None:
+            segmenter = stack.enter_context(PersonSegmenter())
+        if detector is None:
+            detector = stack.enter_context(ProfileFaceDetector())
+        small = _reduced(rgb, VIEW_CHECK_LONG_SIDE_PX)
+        faces = landmarker.detect(small)
+        mesh_view = _check_view(faces, limits or ViewLimits.of())
+        person = segmenter.segment(rgb)
+        mask = person.confidence >= 0.5
+        if facing is None and mesh_view in ("profile_left", "profile_right"):
+            facing = "left" if mesh_view == "profile_left" else "right"
+        turned = faces[0] if faces else None
+        if facing is None and turned is None:
+            # The detector misses most faces turned beyond 60 degrees as framed; framed otherwise it finds more.
+            turned = find_turned_face(landmarker, small)
+        if facing is None and turned is not None:
+            # A mesh turned 20-60 degrees: the way it looks is clear even where its yaw is not.
+            facing = "right" if turned.pose.yaw_deg > 0 else "left"
+        person_found = mask.mean() >= MIN_PERSON_FRACTION
+        plain = False
+        if person_found:
+            grid = cv2.resize(rgb, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_AREA)
+            plain = backdrop_texture(grid, mask) <= PLAIN_BACKDROP_TEXTURE
+        # A silhouette tells the side only against a plain backdrop; elsewhere its outline may be anything.
+        silhouette_facing = facing_from_mask(mask)[0] if plain else None
+        found = None if facing is not None or silhouette_facing is not None else detector.detect(rgb)
+        if not person_found and turned is None and found is None:
+            raise NoPersonFound(
+                "No person was found in the photo.",
+                hint="Use a lateral photo of the patient's head and shoulders against a plain backdrop.",
+            )
+        # The profile-face detector's side is a hint, not a decision (it also fires on the back of a head):
+        # both sides are read, its side first.
+        facings: list[Facing] = (
+            [facing]
+            if facing is not None
+            else [silhouette_facing]
+            if silhouette_facing is not None
+            else [found.facing, "left" if found.facing == "right" else "right"]
+            if found is not None
+            else ["right", "left"]
+        )
+        persons = {"right": person}
+        if "left" in facings:
+            # The mirrored photo is segmented, so a left profile is read exactly as its mirror image would be.
+            persons["left"] = segmenter.segment(np.ascontiguousarray(rgb[:, ::-1]))
+
+        def studio(side: Facing) -> OutlineReading | None:
+            p = persons[side]
+            outline = studio_outline(rgb, p.confidence >= 0.5, p.scale, side)
+            if outline is None:
+                return None
+            return OutlineReading(outline, side, "studio silhouette", tilt_deg or 0.0, None, None)
+
+        def searched(side: Facing) -> Callable[[], OutlineReading]:
+            return lambda: searched_outline(
+                rgb, side, person=persons[side], landmarker=landmarker, detector=detector, tilt_deg=tilt_deg
+            )
+
+        def ready(reading: OutlineReading) -> Callable[[], OutlineReading]:
+            return lambda: reading
+
+        readings: list[Callable[[], OutlineReading]] = []
+        for side in facings:
+            silhouette = studio(side)
+            if silhouette is not None:
+                readings.append(ready(silhouette))
+            readings.append(searched(side))
+
+        yaws: dict[Facing, float | None] = {}
+
+        def canonical_mesh_yaw(side: Facing) -> float | None:
+            # The mesh of the canonical photo (mirrored for a left profile), so that a photo and its mirror
+            # image get the same yaw.
+            if side not in yaws:
+                found_faces = landmarker.detect(_reduced(canonical_image(rgb, side), VIEW_CHECK_LONG_SIDE_PX))
+                yaws[side] = found_faces[0].pose.yaw_deg if found_faces else None
+            return yaws[side]
+
+        def assess(reading: OutlineReading) -> ProfileAssessment:
+            side = reading.facing
+            src = _canonical_scale(scale, frontal, image, side)
+            alar = None
+            if alar_crease_px is not None:
+                alar = _original_to_canonical(np.array(alar_crease_px, dtype=np.float64), image, side)
+            mesh_yaw = reading.mesh.pose.yaw_deg if reading.mesh is not None else canonical_mesh_yaw(side)
+            try:
+                return assess_profile(
+                    reading.outline,
+                    norms=norm_set,
+                    patient=PatientContext(sex=sex, ethnicity=ethnicity),
+                    scale=src,
+                    tilt_deg=reading.tilt_deg,
+                    alar_crease_xy=alar,
+                    nose_hint=reading.nose_hint,
+                    yaw=estimate_yaw(mesh_yaw, norms=norm_set),
+                )
+            except ProfileNotReadable:
+                if nose_root_cut_off(reading.outline, rgb.shape):
+                    raise HeadCutOff(
+                        "The top of the nose is cut off at the top edge of the photo (the nasion is not in it).",
+                        hint="Retake the profile with the forehead, nose, lips and chin in the frame.",
+                    ) from None
+                raise
+
+        reading, assessment = read_best(
+            readings, assess, exhaustive=len(facings) > 1, preferred=found.facing if found is not None else None
+        )
+    check_in_frame(assessment.landmarks, reading.outline, rgb.shape)
     if frontal is not None and scale is not None:
         assessment.warnings.append("A known distance was given: it was used instead of the frontal photo's scale.")
+    assessment.warnings.append(f"Outline read by {reading.method}.")
     name = Path(source).name if isinstance(source, str | os.PathLike) else "<upload>"
-    view: Literal["profile_left", "profile_right"] = "profile_left" if facing == "left" else "profile_right"
+    view: Literal["profile_left", "profile_right"] = "profile_left" if reading.facing == "left" else "profile_right"
+    shown = persons[reading.facing]
+    grid = cv2.resize(rgb, (shown.confidence.shape[1], shown.confidence.shape[0]), interpolation=cv2.INTER_AREA)
     return ProfileAnalysis(
-        source_name=name, image=image, view=view, assessment=assessment, norms=norm_set, backdrop_texture=texture
+        source_name=name,
+        image=image,
+        view=view,
+        assessment=assessment,
+        norms=norm_set,
+        backdrop_texture=backdrop_texture(canonical_image(grid, reading.facing), shown.confidence >= 0.5),
+        method=reading.method,
     )
-
-
-def _segment_person(
-    rgb: np.ndarray, segmenter: Segmenter, mesh_view: View, facing: Facing | None
-) -> tuple[Facing, PersonMask]:
-    """The person against the backdrop and the way the face looks (given, from the mesh, or from the
-    silhouette); a left profile is segmented mirrored, so it is read exactly as its mirror image would be."""
-    person = segmenter.segment(rgb)
-    if (person.confidence >= 0.5).mean() < MIN_PERSON_FRACTION:
-        raise NoPersonFound(
-            "No person was found against the backdrop.",
-            hint="Use a lateral photo of the patient's head and shoulders against a plain backdrop.",
-        )
-    if facing is None:
-        if mesh_view in ("profile_left", "profile_right"):
-            facing = "left" if mesh_view == "profile_left" else "right"
-        else:
-            facing, _ = facing_from_mask(person.confidence >= 0.5)
-        if facing is None:
-            raise NotAProfileView(
-                "The photo is neither a frontal view nor a readable profile (a three-quarter view, or the "
-                "face outline is hidden).",
-                hint="Retake the profile at 90 degrees with the nose, lips and chin clear against the backdrop.",
-            )
-    if facing == "left":
-        person = segmenter.segment(np.ascontiguousarray(rgb[:, ::-1]))
-    return facing, person
-
-
-def _trace_outline(rgb: np.ndarray, person: PersonMask, facing: Facing) -> tuple[TracedOutline, float, float]:
-    """The profile outline refined on the full-resolution photo (canonical: face toward +x), the backdrop's
-    texture and the edge search distance in pixels; refuses a busy backdrop or an untraceable edge."""
-    mask = person.confidence >= 0.5
-    grid = cv2.resize(rgb, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_AREA)
-    if facing == "left":
-        grid = np.ascontiguousarray(grid[:, ::-1])
-    texture = backdrop_texture(grid, mask)
-    if texture > BUSY_BACKDROP_TEXTURE:
-        raise BusyBackdrop(
-            f"The backdrop behind the profile is not plain (detail {texture:.0f}, at most {BUSY_BACKDROP_TEXTURE:.0f} "
-            "for tracing the outline).",
-            hint="Retake the profile in front of a plain, evenly lit backdrop, as for clinical photography.",
-        )
-    coarse = outline_from_mask(mask, scale=person.scale)
-    search_px = max(4.0, 2.0 * max(rgb.shape[:2]) / MODEL_GRID_PX)
-    outline = refine_outline(rgb, coarse, search_px=search_px, mirrored=facing == "left")
-    if outline.edge_found_fraction < MIN_EDGE_FOUND_FRACTION:
-        raise BusyBackdrop(
-            f"The head's edge could be traced on only {outline.edge_found_fraction:.0%} of the outline.",
-            hint="Retake the profile against a plain backdrop that contrasts with the skin and hair.",
-        )
-    return outline, texture, search_px
 
 
 def _canonical_scale(
@@ -397,32 +456,6 @@ def _canonical_scale(
     if isinstance(scale, RulerDistance):
         return _ruler_to_canonical(scale, image, facing)
     return scale
-
-
-def _check_head_in_frame(
-    assessment: ProfileAssessment, outline: TracedOutline, shape: tuple[int, ...], search_px: float
-) -> None:
-    """Refuse a face cut off at the edge it looks toward, or a chin cut off at the bottom edge."""
-    lm = assessment.landmarks
-    upper = lm.points.get(ProfilePoint.GLABELLA) or lm.points[ProfilePoint.SOFT_TISSUE_NASION]
-    lower = lm.points.get(ProfilePoint.MENTON) or lm.points.get(ProfilePoint.SOFT_TISSUE_POGONION)
-    face = lm.outline[upper.index : (lower.index if lower else len(lm.outline)) + 1]
-    if touches_front_edge(face, shape[1]):
-        raise HeadCutOff(
-            "The face is cut off at the edge of the photo it looks toward.",
-            hint="Retake the profile with space in front of the nose.",
-        )
-    lowest = float(outline.points_px[:, 1].max())
-    chin_room = lowest - float(lm.xy(ProfilePoint.PRONASALE)[1])
-    if (
-        ProfilePoint.SOFT_TISSUE_POGONION not in lm.points
-        and lowest >= shape[0] - 2 - search_px
-        and chin_room < 1.5 * lm.scale_px
-    ):
-        raise HeadCutOff(
-            "The chin is cut off at the bottom edge of the photo.",
-            hint="Retake the profile with the chin and the front of the neck in the frame.",
-        )
 
 
 def _original_to_canonical(xy: np.ndarray, image: LoadedImage, facing: Facing) -> np.ndarray:

@@ -17,8 +17,9 @@ from facebalance.norms import NormSet
 from facebalance.profile.calibration import ProfileScale, ScaleSource, resolve_scale
 from facebalance.profile.contour import TracedOutline
 from facebalance.profile.findings import ProfileFinding, derive_profile_findings
-from facebalance.profile.landmarks import CLINICAL_POINTS, ProfileLandmarks, locate_landmarks
+from facebalance.profile.landmarks import CLINICAL_POINTS, NoseHint, ProfileLandmarks, locate_landmarks
 from facebalance.profile.measurements import NO_SCALE_REASON, measure_profile
+from facebalance.profile.yaw import YawEstimate
 from facebalance.zones.base import Measurement
 
 #: Landmarks below this confidence are reported with a warning.
@@ -37,6 +38,7 @@ class ProfileAssessment:
     findings: list[ProfileFinding]
     patient: PatientContext
     warnings: list[str] = field(default_factory=list)
+    yaw: YawEstimate | None = None
 
 
 def definition_sigmas(norms: NormSet) -> dict[str, float]:
@@ -51,8 +53,10 @@ def assess_profile(
     norms: NormSet,
     patient: PatientContext | None = None,
     scale: ScaleSource | None = None,
-    tilt_deg: float = 0.0,
+    tilt_deg: float | None = 0.0,
     alar_crease_xy: np.ndarray | None = None,
+    nose_hint: NoseHint | None = None,
+    yaw: YawEstimate | None = None,
 ) -> ProfileAssessment:
     """Locate, measure and judge one profile outline.
 
@@ -66,10 +70,14 @@ def assess_profile(
         Selects sex- and population-specific norms (none given: sex-neutral norms only).
     scale : ScaleSource, optional
         How to get millimetres; without it only angles and ratios are measured.
-    tilt_deg : float
-        Head tilt of the frame (chin raised positive), when known.
+    tilt_deg : float or None
+        Head tilt of the frame (chin raised positive), when known; ``None`` to estimate it from the profile.
     alar_crease_xy : ndarray of shape (2,), optional
         Alar crease in canonical pixels (for the Goode ratio).
+    nose_hint : NoseHint, optional
+        Where the nose tip roughly is (from the face mesh or a face detector).
+    yaw : YawEstimate, optional
+        The head's turn: measurements are corrected for it and their uncertainty widened.
 
     Raises
     ------
@@ -79,8 +87,18 @@ def assess_profile(
         The scale source cannot be used on this profile.
     """
     patient = patient or PatientContext()
-    landmarks = locate_landmarks(outline.points_px, tilt_deg=tilt_deg, noise_px=outline.noise_px)
+    landmarks = locate_landmarks(outline.points_px, tilt_deg=tilt_deg, noise_px=outline.noise_px, nose_hint=nose_hint)
     warnings: list[str] = []
+    if landmarks.frame_estimated:
+        warnings.append(
+            f"The head's tilt was estimated from the profile ({landmarks.frame.tilt_deg:+.0f} deg, chin raised "
+            "positive), taking N'-Pog' as vertical: the points are located in that frame."
+        )
+    if yaw is not None and yaw.yaw_deg < 90.0:
+        warnings.append(
+            f"Head turned about {yaw.yaw_deg:.0f} deg (+/- {yaw.sigma_deg:.0f}; {yaw.source}): anterior distances "
+            f"were corrected by 1/sin(yaw) = {1.0 / yaw.foreshortening:.3f} and their uncertainty widened."
+        )
     profile_scale = None
     if scale is not None:
         tilt_sigma = (
@@ -94,7 +112,10 @@ def assess_profile(
     else:
         warnings.append(f"Millimetre measurements not made: {NO_SCALE_REASON}.")
     measured = measure_profile(
-        landmarks, calibration=profile_scale.calibration if profile_scale else None, alar_crease_xy=alar_crease_xy
+        landmarks,
+        calibration=profile_scale.calibration if profile_scale else None,
+        alar_crease_xy=alar_crease_xy,
+        yaw=yaw,
     )
     by_id = {m.id: m for m in measured}
     comparisons = {
@@ -120,4 +141,5 @@ def assess_profile(
         findings=findings,
         patient=patient,
         warnings=warnings,
+        yaw=yaw,
     )

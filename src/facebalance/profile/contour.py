@@ -70,7 +70,7 @@ def _largest_region(mask: np.ndarray) -> np.ndarray:
     return np.asarray(labels == biggest)
 
 
-def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
+def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0, allow_top_cut: bool = False) -> np.ndarray:
     """The front run of the person's outline in a canonical (face toward +x) mask.
 
     Parameters
@@ -79,6 +79,8 @@ def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
         Person pixels, canonical orientation; may be a reduced grid.
     scale : float
         Pixels of the target image per mask pixel: the result is in target-image pixels (pixel centres).
+    allow_top_cut : bool
+        Accept a head that runs off the top of the photo (the run then starts at the top edge).
 
     Returns
     -------
@@ -114,7 +116,7 @@ def outline_from_mask(mask: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
     boundary = max(contours, key=len)[:, 0, :].astype(np.float64)
     ys = boundary[:, 1]
     top = ys.min()
-    if top <= TOP_MARGIN * h:
+    if top <= TOP_MARGIN * h and not allow_top_cut:
         raise HeadCutOff(
             "The top of the head is cut off at the top edge of the photo.",
             hint="Retake the profile with the whole head, crown to neck, in the frame.",
@@ -181,6 +183,11 @@ def refine_outline(
 ) -> TracedOutline:
     """Move each outline point along its normal onto the backdrop-to-person edge of the full-resolution photo.
 
+    Two passes: the first along the normals of the coarse outline; the second, over a few pixels, along
+    the normals of the first pass's result. The second pass restores corners (the nose tip, the lips) that
+    the coarse outline cuts: there the first pass's offsets peak over a few points, and the agreement with
+    the neighbours' median (which keeps the edge from jumping to stray texture) clips such a peak.
+
     Parameters
     ----------
     rgb : ndarray of shape (H, W, 3), uint8
@@ -200,6 +207,19 @@ def refine_outline(
     TracedOutline
         Resampled at about 1 px; ``edge_found_fraction`` says how much of it sits on a found edge.
     """
+    first, _, _ = _refine_once(rgb, outline_px, search_px, mirrored, min_contrast)
+    refined, noise, fraction = _refine_once(rgb, first, min(search_px, SECOND_PASS_SEARCH_PX), mirrored, min_contrast)
+    return TracedOutline(points_px=refined, noise_px=noise, source="photo", edge_found_fraction=fraction)
+
+
+#: Search range (each way) of the second refinement pass, pixels.
+SECOND_PASS_SEARCH_PX = 3.0
+
+
+def _refine_once(
+    rgb: np.ndarray, outline_px: np.ndarray, search_px: float, mirrored: bool, min_contrast: float
+) -> tuple[np.ndarray, float, float]:
+    """One refinement pass: the moved points, the outline noise and the fraction placed on an edge."""
     w = rgb.shape[1]
     pts = resample_polyline(outline_px, 1.0)
     normals = _normals(pts)
@@ -244,9 +264,4 @@ def refine_outline(
     refined = pts + normals * final[:, None]
     residual = (offsets - med)[agree]
     noise = float(1.4826 * np.median(np.abs(residual))) if residual.size else 1.0
-    return TracedOutline(
-        points_px=refined,
-        noise_px=max(0.3, noise),
-        source="photo",
-        edge_found_fraction=float(agree.mean()) if len(agree) else 0.0,
-    )
+    return refined, max(0.3, noise), float(agree.mean()) if len(agree) else 0.0

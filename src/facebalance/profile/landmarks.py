@@ -220,6 +220,8 @@ class ProfileLandmarks:
         ``S``, the N'-Prn distance in pixels.
     missing : dict
         Points that could not be located, with the reason.
+    frame_estimated : bool
+        The frame's tilt was estimated from the profile (N'-Pog' taken as vertical), not given.
     """
 
     outline: np.ndarray
@@ -227,6 +229,7 @@ class ProfileLandmarks:
     points: dict[ProfilePoint, LocatedPoint]
     scale_px: float
     missing: dict[ProfilePoint, str] = field(default_factory=dict)
+    frame_estimated: bool = False
 
     def __contains__(self, point: object) -> bool:
         return point in self.points
@@ -259,8 +262,13 @@ LIP_BELOW_TIP_S = 0.25
 #: the nose tip (about 36 mm).
 SUBMENTAL_RUN_S = 0.4
 SUBMENTAL_BELOW_TIP_S = 0.8
+#: ... and retreats by at least this much (about 13 mm; a lower lip's underside retreats less).
+SUBMENTAL_RETREAT_S = 0.3
 #: ... with its tangent at least this far from the vertical (the submental line of a lowered head is steep).
 SUBMENTAL_MIN_TILT_DEG = 45.0
+#: On an outline that ends under the chin, its prominence lies at least this far below the nose tip
+#: (about 50 mm; the lower lip lies about 40 mm below it, soft-tissue pogonion about 65 mm).
+CHIN_BELOW_TIP_S = 1.1
 #: The chin's prominence lies within this arc (about 27 mm) above the start of the submental line.
 CHIN_TO_SUBMENTAL_S = 0.6
 #: Menton is where the chin's tangent first comes within 15 degrees of the horizontal.
@@ -360,12 +368,37 @@ def _sharpest_concave_corner(pts: np.ndarray, lo: int, hi: int, k: int) -> tuple
     return corners[0] if corners else None
 
 
+@dataclass(frozen=True)
+class NoseHint:
+    """Where the nose tip roughly is (from the face mesh or a face detector), to tell it from a cap's brim,
+    a spectacle frame or a lock of hair that reaches further forward.
+
+    Attributes
+    ----------
+    xy : ndarray of shape (2,)
+        Approximate nose tip, canonical pixels of the outline's image.
+    radius_px : float
+        Pronasale is the most anterior outline point within this distance of ``xy`` (when there is one).
+    """
+
+    xy: np.ndarray
+    radius_px: float
+
+
 class _Locator:
     """Working state of one :func:`locate_landmarks` call."""
 
-    def __init__(self, outline: np.ndarray, frame: ProfileFrame, noise_px: float, spacing: float) -> None:
+    def __init__(
+        self,
+        outline: np.ndarray,
+        frame: ProfileFrame,
+        noise_px: float,
+        spacing: float,
+        hint: NoseHint | None = None,
+    ) -> None:
         self.raw = outline
         self.frame = frame
+        self.hint = hint
         self.noise = noise_px
         self.spacing = spacing
         self.points: dict[ProfilePoint, LocatedPoint] = {}
@@ -407,6 +440,10 @@ class _Locator:
         allowed = np.zeros(n, dtype=bool)
         allowed[margin : n - margin] = True
         allowed &= upper
+        if self.hint is not None:
+            near = np.hypot(*(pts0 - self.hint.xy).T) <= self.hint.radius_px
+            if (allowed & near).any():
+                allowed &= near
         if not allowed.any():
             raise ProfileNotReadable(
                 "The profile outline is too short to hold a face.",
@@ -450,6 +487,10 @@ class _Locator:
         S = self.scale
         closed = close_narrow_notches(self.raw, NOTCH_WIDTH_S * S, 0.5 * S)
         self.pts = gaussian_smooth(closed, max(1.0, SMOOTHING_S * S / self.spacing))
+        # The line-relative extrema (Li over the E-line, Pog' from Sn) are searched on the barely smoothed
+        # outline: smoothing rounds a corner symmetrically about its bisector, which moves an extremum taken
+        # along another direction; the point's position is still read from the smoothed outline.
+        self.sharp = gaussian_smooth(closed, 1.0)
         uv = self.frame.to_frame(self.pts)
         self.u, self.v = uv[:, 0], uv[:, 1]
         self.tau = max(2.0 * self.noise, PERSISTENCE_S * S)
@@ -535,46 +576,71 @@ class _Locator:
 
     def _submental_start(self, i_prn: int, stop: int) -> int | None:
         """Start of the submental line: the first stretch, well below the nose, where the outline runs
-        backward (tangent at least SUBMENTAL_MIN_TILT_DEG from the vertical) for at least SUBMENTAL_RUN_S of arc."""
+        backward (tangent at least SUBMENTAL_MIN_TILT_DEG from the vertical) for at least SUBMENTAL_RUN_S of arc
+        and retreats by at least SUBMENTAL_RETREAT_S."""
         phi = self._tangent_angle()
         low_enough = self.v - self.v[i_prn] >= SUBMENTAL_BELOW_TIP_S * self.scale
         back = (phi <= -SUBMENTAL_MIN_TILT_DEG) & (phi >= -150.0) & low_enough
         need = self.arc(SUBMENTAL_RUN_S * self.scale)
-        run = 0
-        for i in range(i_prn, stop):
-            run = run + 1 if back[i] else 0
-            if run >= need:
-                return i - need + 1
+        retreat = SUBMENTAL_RETREAT_S * self.scale
+        i = i_prn
+        while i < stop:
+            if not back[i]:
+                i += 1
+                continue
+            # One whole backward run: under the chin the outline retreats far (toward the neck); under an
+            # everted lower lip, toward the labiomental fold, only a little.
+            end = i
+            while end + 1 < stop and back[end + 1]:
+                end += 1
+            if end - i + 1 >= need and self.u[i] - float(self.u[i : end + 1].min()) >= retreat:
+                return i
+            i = end + 1
         return None
 
     def _lower_face(self, i_prn: int) -> None:
         S, u, v, n = self.scale, self.u, self.v, len(self.pts)
         stop = min(n, i_prn + self.arc(LOWER_WINDOW_S * S))
         i_sub = self._submental_start(i_prn, stop)
+        open_end = i_sub is None
         if i_sub is None:
-            for p in CLINICAL_POINTS[4:]:
-                self.missing[p] = "the outline does not reach under the chin"
-            self._subnasale(i_prn, None)
-            return
+            # No submental line: the outline ends at the chin (a tight crop, or the chin cut off by the frame).
+            # The chin window then runs to the end of the outline; a chin whose contact point would lie at
+            # that end is not located (it may continue out of the photo).
+            i_sub = stop - 1
+            if i_sub - i_prn < self.arc(SUBMENTAL_BELOW_TIP_S * S):
+                for p in CLINICAL_POINTS[4:]:
+                    self.missing[p] = "the outline does not reach under the chin"
+                self._subnasale(i_prn, None)
+                return
         ext = _zigzag(u, i_prn, i_sub + 1, self.tau)
         # A bump at the columella base (above an upper-lip hollow) is not a lip: the upper lip's
         # prominence lies well below the nose tip.
         maxima = [i for i, kind in ext if kind == "max" and v[i] - v[i_prn] >= LIP_BELOW_TIP_S * S]
         # The chin is the last prominence, just above the submental line; when the last one is far above
         # it, it is the lower lip over a chin with no anterior maximum of its own.
-        i_pog: int | None = None
-        pog_method = "primary"
-        if maxima and i_sub - maxima[-1] <= self.arc(CHIN_TO_SUBMENTAL_S * S):
-            i_pog = maxima[-1]
+        i_chin: int | None = None
+        if open_end and maxima:
+            # Without a submental line the last prominence is the chin only when the outline turns under it
+            # (backward at SUBMENTAL_MIN_TILT_DEG or more for a stretch); else the chin is not in the outline
+            # and that prominence is a lip.
+            turn = self._turn_under(maxima[-1], i_sub + 1)
+            # ... and when it lies as far below the nose tip as a chin does (a lower lip lies nearer).
+            if turn is None or v[maxima[-1]] - v[i_prn] < CHIN_BELOW_TIP_S * S:
+                lips = maxima
+            else:
+                i_chin, i_sub = maxima[-1], turn
+                lips = maxima[:-1]
+        elif maxima and i_sub - maxima[-1] <= self.arc(CHIN_TO_SUBMENTAL_S * S):
+            i_chin = maxima[-1]
             lips = maxima[:-1]
         else:
             lips = maxima
             start = maxima[-1] if maxima else i_prn
-            i_pog = self._chin_fallback(start, i_sub)
-            pog_method = "fallback: tilted support line (no anterior chin maximum)"
+            i_chin = self._chin_fallback(start, i_sub)
         # The two most prominent maxima above the chin are the lips (a bump at the columella base or a
         # vermilion ridge is less prominent than the lip it sits on).
-        end = i_pog if i_pog is not None else i_sub
+        end = i_chin if i_chin is not None else i_sub
         prominence = {i: _prominence(u, i, lips, i_prn, end) for i in lips}
         chosen = sorted(sorted(lips, key=lambda i: -prominence[i])[:2])
         i_ls: int | None = None
@@ -592,33 +658,157 @@ class _Locator:
         else:
             self.missing[ProfilePoint.LABRALE_SUPERIUS] = "no lip prominence between the nose and the chin"
             self.missing[ProfilePoint.LABRALE_INFERIUS] = "no lip prominence between the nose and the chin"
-        if i_pog is None:
-            self.missing[ProfilePoint.SOFT_TISSUE_POGONION] = "no chin prominence above the submental line"
         self._subnasale(i_prn, i_ls)
-        for p, i in ((ProfilePoint.LABRALE_SUPERIUS, i_ls), (ProfilePoint.LABRALE_INFERIUS, i_li)):
-            if i is not None:
-                self._put_extremum(p, i, u, maximum=True)
+        ls_method = "primary"
+        if i_ls is None and i_li is not None and ProfilePoint.SUBNASALE in self.points:
+            i_ls = self._upper_lip_over_chord(self.points[ProfilePoint.SUBNASALE].index, i_li)
+            if i_ls is not None:
+                ls_method = "fallback: most prominent point over the Sn-Li line (no anterior maximum)"
+                self.missing.pop(ProfilePoint.LABRALE_SUPERIUS, None)
+        if i_ls is not None:
+            ls_profile = u if ls_method == "primary" else self._ls_profile
+            self._put_extremum(ProfilePoint.LABRALE_SUPERIUS, i_ls, ls_profile, maximum=True, method=ls_method)
+        i_pog, pog_method = self._pogonion(i_chin, i_li, i_sub, open_end=open_end)
+        if i_pog is None:
+            self.missing.setdefault(
+                ProfilePoint.SOFT_TISSUE_POGONION,
+                "the outline ends before the chin turns under"
+                if open_end and i_chin is not None
+                else "no chin prominence above the submental line",
+            )
+        if i_li is not None:
+            i_li, li_method = self._labrale_inferius(i_prn, i_ls, i_li, i_pog)
+            self._put_extremum(ProfilePoint.LABRALE_INFERIUS, i_li, self._li_profile, maximum=True, method=li_method)
         if i_pog is not None:
-            self._put_extremum(ProfilePoint.SOFT_TISSUE_POGONION, i_pog, u, maximum=True, method=pog_method)
+            self._put_extremum(
+                ProfilePoint.SOFT_TISSUE_POGONION, i_pog, self._pog_profile, maximum=True, method=pog_method
+            )
         if i_ls is not None and i_li is not None:
             self._put_extremum(ProfilePoint.STOMION, i_ls + int(np.argmin(u[i_ls : i_li + 1])), u, maximum=False)
         elif ProfilePoint.STOMION not in self.missing:
             self.missing[ProfilePoint.STOMION] = "needs both lips"
-        if i_li is not None and i_pog is not None and i_pog > i_li:
-            self._put_extremum(
-                ProfilePoint.LABIOMENTAL_FOLD, i_li + int(np.argmin(u[i_li : i_pog + 1])), u, maximum=False
-            )
+        if i_li is not None and i_pog is not None and i_pog > i_li + 1:
+            # The labiomental fold: deepest point behind the Li-Pog' chord (what the sulcus depth measures).
+            seg = np.arange(i_li + 1, i_pog)
+            depth = depth_under_chord(self.pts[seg], self.pts[i_li], self.pts[i_pog])
+            full = np.full(n, -np.inf)
+            full[seg] = depth
+            self._put_extremum(ProfilePoint.LABIOMENTAL_FOLD, int(seg[int(np.argmax(depth))]), full, maximum=True)
         else:
             self.missing.setdefault(ProfilePoint.LABIOMENTAL_FOLD, "needs the lower lip and the chin")
         if i_pog is not None:
             self._menton_and_neck(i_pog)
 
+    def _upper_lip_over_chord(self, i_sn: int, i_li: int) -> int | None:
+        """The upper lip's most prominent point over the Sn-Li line, when it has no anterior maximum of its
+        own (a retruded or parted upper lip, a head tilted forward): it must stand out by the persistence."""
+        lo = i_sn + self.arc(0.05 * self.scale)
+        hi = i_li - self.arc(0.1 * self.scale)
+        if hi - lo < 3:
+            return None
+        seg = np.arange(lo, hi)
+        ahead = -depth_under_chord(self.sharp[seg], self.pts[i_sn], self.pts[i_li])
+        j = int(np.argmax(ahead))
+        if ahead[j] < self.tau or j in (0, len(seg) - 1):
+            return None
+        profile = np.full(len(self.pts), -np.inf)
+        profile[seg] = ahead
+        self._ls_profile = profile
+        return int(seg[j])
+
+    def _turn_under(self, start: int, stop: int) -> int | None:
+        """First index after ``start`` where the outline runs backward (tangent at least
+        SUBMENTAL_MIN_TILT_DEG from the vertical) for 0.1 S of arc, or ``None``."""
+        phi = self._tangent_angle()
+        back = (phi <= -SUBMENTAL_MIN_TILT_DEG) & (phi >= -150.0)
+        need = self.arc(0.1 * self.scale)
+        run = 0
+        for i in range(start, stop):
+            run = run + 1 if back[i] else 0
+            if run >= need:
+                return i - need + 1
+        return None
+
+    def _pogonion(self, i_chin: int | None, i_li: int | None, i_sub: int, *, open_end: bool) -> tuple[int | None, str]:
+        """Soft-tissue pogonion: the chin's contact point of the tangent from subnasale.
+
+        That is the chin's most anterior point in the lower face's own frame (the Sn-Pog' line is tangent
+        to the chin there), which is where annotators place it on cephalograms (ISBI 2015: "most anterior
+        point of the soft-tissue chin") whatever the head's tilt. Searched from the deepest point between
+        the lower lip and the chin's prominence to the start of the submental line. Without subnasale,
+        the chin's prominence in the head frame is used.
+        """
+        self._pog_profile = self.u
+        if i_chin is None:
+            return None, "primary"
+        method = "primary"
+        sn = self.points.get(ProfilePoint.SUBNASALE)
+        if sn is None:
+            return i_chin, "fallback: most anterior chin point in the head frame (no subnasale)"
+        lo = i_chin
+        if i_li is not None and i_chin > i_li + 1:
+            lo = i_li + int(np.argmin(self.u[i_li : i_chin + 1]))
+        hi = i_sub + 1
+        if hi - lo < 3:
+            return i_chin, "fallback: most anterior chin point in the head frame (chin too short)"
+        d = self.frame.to_frame(self.sharp[lo:hi]) - self.frame.to_frame(sn.xy)
+        # Angle of each chin point seen from Sn, from straight down toward anterior: the tangent touches where
+        # it is largest. Expressed as a signed distance in front of the Sn-contact line for the extremum's
+        # prominence and ambiguity (pixels, like every other extremum).
+        angle = np.arctan2(d[:, 0], d[:, 1])
+        j = int(np.argmax(angle))
+        i_pog = lo + j
+        if open_end and j >= len(angle) - 1 - self.arc(0.02 * self.scale):
+            return None, method
+        if j == 0 and i_chin > lo:
+            method = "fallback: tangent from subnasale touches the lower lip side"
+        a = sn.xy
+        b = self.pts[i_pog]
+        profile = np.full(len(self.pts), -np.inf)
+        seg = np.arange(lo, hi)
+        profile[seg] = -depth_under_chord(self.pts[seg], a, b)
+        self._pog_profile = profile
+        return i_pog, method
+
+    def _labrale_inferius(self, i_prn: int, i_ls: int | None, i_li: int, i_pog: int | None) -> tuple[int, str]:
+        """Labrale inferius: the lower lip's most prominent point in front of the E-line (Prn-Pog').
+
+        The most anterior point of the lower lip in the face's own frame (annotators' Li, ISBI 2015), which
+        does not move with the head's tilt. Searched between stomion's side of the lower lip (the most
+        posterior point between the lips) and the labiomental fold; the lower lip's prominence in the head
+        frame when the chin is missing.
+        """
+        self._li_profile = self.u
+        if i_pog is None or i_pog <= i_li + 1:
+            return i_li, "fallback: most anterior lower-lip point in the head frame (no chin)"
+        lo = (
+            i_ls + int(np.argmin(self.u[i_ls : i_li + 1]))
+            if i_ls is not None
+            else max(i_prn, i_li - self.arc(0.3 * self.scale))
+        )
+        seg_b = np.arange(i_li, i_pog + 1)
+        hi = int(seg_b[int(np.argmax(depth_under_chord(self.pts[seg_b], self.pts[i_li], self.pts[i_pog])))])
+        if hi - lo < 3:
+            return i_li, "primary"
+        seg = np.arange(lo, hi + 1)
+        ahead = -depth_under_chord(self.sharp[seg], self.points[ProfilePoint.PRONASALE].xy, self.pts[i_pog])
+        j = int(np.argmax(ahead))
+        if j in (0, len(seg) - 1):
+            return i_li, "fallback: most anterior lower-lip point in the head frame (no prominence over the E-line)"
+        profile = np.full(len(self.pts), -np.inf)
+        profile[seg] = ahead
+        self._li_profile = profile
+        return int(seg[j]), "primary"
+
     def _put_extremum(self, p: ProfilePoint, i: int, u: np.ndarray, *, maximum: bool, method: str = "primary") -> None:
         f = u if maximum else -u
         w = self.arc(0.3 * self.scale)
         lo, hi = max(0, i - w), min(len(f), i + w + 1)
-        left = f[i] - float(f[lo : i + 1].min())
-        right = f[i] - float(f[i:hi].min())
+        # Profiles defined on part of the outline only (-inf elsewhere) count over their finite part.
+        left_values = f[lo : i + 1][np.isfinite(f[lo : i + 1])]
+        right_values = f[i:hi][np.isfinite(f[i:hi])]
+        left = f[i] - float(left_values.min())
+        right = f[i] - float(right_values.min())
         self.put(
             p,
             i,
@@ -753,8 +943,9 @@ class _Locator:
 def locate_landmarks(
     outline_px: np.ndarray,
     *,
-    tilt_deg: float = 0.0,
+    tilt_deg: float | None = 0.0,
     noise_px: float = 0.5,
+    nose_hint: NoseHint | None = None,
 ) -> ProfileLandmarks:
     """Locate the soft-tissue profile landmarks on an outline.
 
@@ -763,11 +954,16 @@ def locate_landmarks(
     outline_px : ndarray of shape (N, 2)
         The profile outline in canonical image pixels (face toward +x, y down), ordered from the top of
         the head to the neck; any spacing (it is resampled).
-    tilt_deg : float
+    tilt_deg : float or None
         Head tilt of the frame (see :class:`~facebalance.profile.frame.ProfileFrame`); 0 for a photo or
-        cephalogram taken with the Frankfort horizontal level.
+        cephalogram taken with the Frankfort horizontal level. ``None``: the head's tilt is not known (a
+        photo taken outside the clinic) and is estimated from the profile itself, taking the soft-tissue
+        facial line N'-Pog' as perpendicular to the Frankfort plane (``frame_estimated`` is then set).
     noise_px : float
         One-sigma noise of the outline across itself, pixels (segmentation or edge-trace noise).
+    nose_hint : NoseHint, optional
+        Where the nose tip roughly is; without it pronasale is the most anterior point of the outline's
+        upper three quarters.
 
     Returns
     -------
@@ -798,9 +994,10 @@ def locate_landmarks(
     extent = float(np.ptp(pts[:, 1]))
     spacing = max(1.0, extent / 1500.0)
     outline = resample_polyline(pts, spacing)
-    loc = _Locator(outline, ProfileFrame(tilt_deg), noise_px, spacing)
-    loc.coarse()
-    loc.fine()
+    if tilt_deg is None:
+        loc = _locate_in_own_frame(outline, noise_px, spacing, nose_hint)
+    else:
+        loc = _locate(outline, tilt_deg, noise_px, spacing, nose_hint)
     for p in ProfilePoint:
         if p not in loc.points:
             loc.missing.setdefault(p, "not located")
@@ -810,4 +1007,86 @@ def locate_landmarks(
         points=loc.points,
         scale_px=loc.scale,
         missing={p: r for p, r in loc.missing.items() if p not in loc.points},
+        frame_estimated=tilt_deg is None,
     )
+
+
+def _locate(
+    outline: np.ndarray, tilt_deg: float, noise_px: float, spacing: float, hint: NoseHint | None = None
+) -> _Locator:
+    loc = _Locator(outline, ProfileFrame(tilt_deg), noise_px, spacing, hint)
+    loc.coarse()
+    loc.fine()
+    return loc
+
+
+def _implied_tilt_deg(loc: _Locator) -> float | None:
+    """The tilt that puts soft-tissue pogonion straight below the nasion (natural head position), or None."""
+    pog = loc.points.get(ProfilePoint.SOFT_TISSUE_POGONION)
+    nasion = loc.points.get(ProfilePoint.SOFT_TISSUE_NASION)
+    if pog is None or nasion is None or pog.method != "primary":
+        return None
+    d = pog.xy - nasion.xy
+    return math.degrees(math.atan2(d[0], d[1])) if d[1] > 0 else None
+
+
+def _core_count(loc: _Locator) -> int:
+    return sum(p in loc.points for p in _CORE)
+
+
+def _locate_in_own_frame(
+    outline: np.ndarray, noise_px: float, spacing: float, hint: NoseHint | None = None
+) -> _Locator:
+    """Locate in the head frame of natural head position estimated from the profile itself.
+
+    In natural head position the soft-tissue facial line N'-Pog' is close to perpendicular to the
+    Frankfort plane (soft-tissue facial angle about 90 degrees), so the tilt that puts Pog' straight below
+    N' is taken as the head's. Starting from each of :data:`TILT_STARTS_DEG`, the tilt is re-estimated from
+    the points it gives until it settles; of the settled readings the one locating the most core points
+    (the first on ties, the level start first) is kept.
+    """
+    best: _Locator | None = None
+    error: ProfileNotReadable | None = None
+    for start in TILT_STARTS_DEG:
+        tilt = start
+        loc: _Locator | None = None
+        for _ in range(TILT_ITERATIONS):
+            try:
+                loc = _locate(outline, tilt, noise_px, spacing, hint)
+            except ProfileNotReadable as exc:
+                error = error or exc
+                loc = None
+                break
+            implied = _implied_tilt_deg(loc)
+            if implied is None or abs(implied) > MAX_TILT_DEG:
+                break
+            settled = abs(implied - tilt) < TILT_SETTLED_DEG
+            tilt = implied
+            if settled:
+                break
+        if loc is not None and (best is None or _core_count(loc) > _core_count(best)):
+            best = loc
+        if best is not None and _core_count(best) == len(_CORE):
+            break
+    if best is None:
+        raise error or ProfileNotReadable(
+            "The profile outline could not be read.", hint="Use a lateral photo of the face against a plain backdrop."
+        )
+    return best
+
+
+#: Core points a reading is judged by when the head frame is estimated.
+_CORE = (
+    ProfilePoint.PRONASALE,
+    ProfilePoint.SUBNASALE,
+    ProfilePoint.LABRALE_SUPERIUS,
+    ProfilePoint.LABRALE_INFERIUS,
+    ProfilePoint.SOFT_TISSUE_POGONION,
+)
+#: Starting tilts (degrees, chin raised positive) of the head-frame estimate, most likely first.
+TILT_STARTS_DEG = (0.0, -20.0, 20.0, -35.0)
+#: Re-estimations from one start, and the change below which the tilt counts as settled (degrees).
+TILT_ITERATIONS = 4
+TILT_SETTLED_DEG = 1.0
+#: A head tilted further than this (degrees) is not taken from the profile.
+MAX_TILT_DEG = 45.0

@@ -10,6 +10,11 @@ propagated to each quantity through the quantity's own geometry (numerical first
 to each coordinate of each point used, summed in quadrature), then the scale's relative uncertainty is
 added in quadrature for millimetre values. Angles and ratios do not depend on the scale.
 
+Head turn: on a photo whose head is turned less than 90 degrees the anterior coordinate ``u`` is
+foreshortened by ``sin(yaw)`` (:mod:`facebalance.profile.yaw`). Given a yaw estimate, ``u`` is divided by
+it before measuring, and the change of each quantity when the yaw moves one sigma either side (capped at
+90 degrees) is added to its uncertainty in quadrature.
+
 References
 ----------
 .. [1] Ricketts RM. Esthetics, environment, and the law of lip relation. Am J Orthod. 1968;54(4):272-289
@@ -39,6 +44,7 @@ from facebalance.anatomy.calibration import Calibration
 from facebalance.profile.geometry import angle_at_deg, angle_between_directions_deg, signed_distance_to_line
 from facebalance.profile.landmarks import ProfileLandmarks
 from facebalance.profile.landmarks import ProfilePoint as P
+from facebalance.profile.yaw import YawEstimate
 from facebalance.zones.base import Measurement, Unit, Zone, not_measurable
 
 ZONE = Zone.PROFILE
@@ -268,6 +274,7 @@ def measure_profile(
     calibration: Calibration | None,
     alar_crease_xy: np.ndarray | None = None,
     alar_crease_sigma_px: float = 3.0,
+    yaw: YawEstimate | None = None,
 ) -> list[Measurement]:
     """Every profile measurement of :data:`SPECS`, in that order.
 
@@ -284,6 +291,8 @@ def measure_profile(
         the Goode ratio is not measured.
     alar_crease_sigma_px : float
         One-sigma placement uncertainty of the alar crease, pixels.
+    yaw : YawEstimate, optional
+        The head's turn; ``None`` for a true profile (or a cephalogram), measured as it appears.
 
     Returns
     -------
@@ -331,7 +340,12 @@ def measure_profile(
         if spec.unit is Unit.MM and calibration is None:
             out.append(not_measurable(spec.id, ZONE, spec.unit, spec.label, NO_SCALE_REASON))
             continue
-        value, sigma = propagate(spec.geometry, points, sigmas, names)
+        if spec.id in FRAME_DEPENDENT and landmarks.frame_estimated:
+            out.append(not_measurable(spec.id, ZONE, spec.unit, spec.label, ESTIMATED_FRAME_REASON))
+            continue
+        value, sigma = propagate(spec.geometry, _unturned(points, yaw), sigmas, names)
+        if yaw is not None:
+            sigma = math.hypot(sigma, _yaw_spread(spec.geometry, points, yaw, value))
         if not math.isfinite(value):
             out.append(not_measurable(spec.id, ZONE, spec.unit, spec.label, "degenerate geometry (coincident points)"))
             continue
@@ -342,3 +356,31 @@ def measure_profile(
             value = value_mm
         out.append(Measurement(spec.id, ZONE, value, sigma, spec.unit, spec.label, names))
     return out
+
+
+#: Measurements that read the head frame itself (not only lines and angles between points).
+FRAME_DEPENDENT = frozenset({"chin_projection_nasion_perpendicular_mm"})
+#: Why they are not measured when the frame was estimated from the profile.
+ESTIMATED_FRAME_REASON = (
+    "the head's tilt was estimated from the profile itself (N'-Pog' taken as vertical), which leaves the chin's "
+    "projection against the nasion perpendicular undetermined: give the head tilt (--tilt-deg) or a photo in "
+    "natural head position"
+)
+
+
+def _unturned(points: Points, yaw: YawEstimate | None) -> dict[str, np.ndarray]:
+    """Frame points with the anterior coordinate stretched back by ``1 / sin(yaw)``."""
+    if yaw is None:
+        return dict(points)
+    k = 1.0 / yaw.foreshortening
+    return {name: np.array([uv[0] * k, uv[1]]) for name, uv in points.items()}
+
+
+def _yaw_spread(geometry: Geometry, points: Points, yaw: YawEstimate, value: float) -> float:
+    """How far the quantity moves when the yaw moves one sigma either side (capped at 90 deg)."""
+    spread = 0.0
+    for other in (yaw.at(yaw.yaw_deg - yaw.sigma_deg), yaw.at(yaw.yaw_deg + yaw.sigma_deg)):
+        moved = float(geometry(_unturned(points, other)))
+        if math.isfinite(moved):
+            spread = max(spread, abs(moved - value))
+    return spread

@@ -35,6 +35,7 @@ from facebalance.profile.contour import TracedOutline
 from facebalance.profile.errors import ProfileNotReadable
 from facebalance.profile.frame import Facing
 from facebalance.profile.geometry import gaussian_smooth
+from facebalance.profile.landmarks import ProfileLandmarks, ProfilePoint, locate_landmarks
 
 #: Skin edges fall outward by more than this many times the background's median gradient.
 EDGE_FACTOR = 6.0
@@ -50,6 +51,16 @@ MAX_JUMP_HEIGHT = 0.06
 OUTLIER_WINDOW_RAYS = 31
 #: Threshold, as a fraction of the first one, for the second look along rays without a skin edge.
 SECOND_LOOK_FACTOR = 0.4
+#: Gradients below this (grey levels per pixel) are a flat margin, not film; at least this many live samples
+#: are needed to estimate the background from them.
+FLAT_GRADIENT = 1e-3
+MIN_LIVE_SAMPLES = 1000
+#: A vertical or horizontal edge present over more than this share of the image's height (width), within
+#: this many pixels of one column (row), is a film or margin border, not skin.
+STRAIGHT_SHARE = 0.35
+STRAIGHT_BAND_PX = 2
+#: Smoothing multipliers tried in turn by :func:`read_cephalogram` until the soft-tissue points are found.
+BLUR_SCALES = (1.0, 2.0, 3.5)
 #: Fraction of the width (height) ignored at the right (bottom) border: cassette and filter edges.
 BORDER_MARGIN = 0.03
 
@@ -83,7 +94,36 @@ def _rough_tip(mag: np.ndarray, gx: np.ndarray, threshold: float, margin: int) -
     return float(med[k]), float(rows[k])
 
 
-def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> TracedOutline:
+def _drop_film_borders(mag: np.ndarray, gx: np.ndarray, gy: np.ndarray, threshold: float) -> None:
+    """Erase straight vertical and horizontal edges that run unbroken across much of the image (in place).
+
+    A film, cassette or collimator border, or a margin added around a scan, is a straight line over a large
+    part of the image; the skin never is. Its edge would otherwise be the outermost one on many rays.
+    """
+    h, w = mag.shape
+    strong = mag > threshold
+    across = 2 * STRAIGHT_BAND_PX + 1
+    vertical = (strong & (np.abs(gx) > 0.5 * threshold)).astype(np.uint8)
+    horizontal = (strong & (np.abs(gy) > 0.5 * threshold)).astype(np.uint8)
+    # Widen each edge map across the line (a slightly tilted border), keep only runs as long as the kernel.
+    v_lines = cv2.morphologyEx(
+        cv2.dilate(vertical, np.ones((1, across), np.uint8)),
+        cv2.MORPH_OPEN,
+        np.ones((max(3, round(STRAIGHT_SHARE * h)), 1), np.uint8),
+    )
+    h_lines = cv2.morphologyEx(
+        cv2.dilate(horizontal, np.ones((across, 1), np.uint8)),
+        cv2.MORPH_OPEN,
+        np.ones((1, max(3, round(STRAIGHT_SHARE * w))), np.uint8),
+    )
+    lines = np.maximum(v_lines, h_lines)
+    if lines.any():
+        drop = cv2.dilate(lines, np.ones((across + 2, across + 2), np.uint8)).astype(bool)
+        for a in (mag, gx, gy):
+            a[drop] = 0.0
+
+
+def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right", blur_scale: float = 1.0) -> TracedOutline:
     """Trace the soft-tissue profile of a lateral cephalogram.
 
     Parameters
@@ -92,6 +132,8 @@ def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> T
         The radiograph, bright = dense.
     facing : {"right", "left"}
         Which way the face looks in the image.
+    blur_scale : float
+        Multiplies the smoothing applied before the edges are taken (a grainier film needs more).
 
     Returns
     -------
@@ -109,14 +151,19 @@ def outline_from_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> T
     if facing == "left":
         img = np.ascontiguousarray(img[:, ::-1])
     h, w = img.shape
-    blur = max(1.0, h / 700.0)
+    blur = max(1.0, h / 700.0) * blur_scale
     smooth = cv2.GaussianBlur(img, (0, 0), blur)
     gx = (cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3) / 8.0).astype(np.float32)
     gy = (cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) / 8.0).astype(np.float32)
     mag = np.hypot(gx, gy)
     margin = max(2, int(BORDER_MARGIN * w))
-    background = float(np.median(mag[:, int(0.8 * w) : w - margin]))
+    # The background's gradient noise, right of the face; a flat margin added around the film (no gradient
+    # at all) is not background and would make every faint edge count.
+    band = mag[:, int(0.8 * w) : w - margin]
+    live = band[band > FLAT_GRADIENT]
+    background = float(np.median(live if live.size >= MIN_LIVE_SAMPLES else band))
     threshold = max(0.3, EDGE_FACTOR * background)
+    _drop_film_borders(mag, gx, gy, threshold)
     tip_x, tip_y = _rough_tip(mag, gx, threshold, margin)
     cx, cy = tip_x - 0.33 * h, tip_y - 0.2 * h
 
@@ -238,3 +285,43 @@ def _cut_relator_and_film_edge(
     bottom = np.flatnonzero(pts[tip:, 1] >= height * (1.0 - BORDER_MARGIN))
     stop = tip + int(bottom[0]) if bottom.size else len(pts)
     return pts[start:stop], found[start:stop]
+
+
+#: The soft-tissue points a cephalogram reading is judged by (those the ISBI 2015 annotation holds).
+SOFT_TISSUE_POINTS = (
+    ProfilePoint.SUBNASALE,
+    ProfilePoint.LABRALE_SUPERIUS,
+    ProfilePoint.LABRALE_INFERIUS,
+    ProfilePoint.SOFT_TISSUE_POGONION,
+)
+
+
+def read_cephalogram(gray: np.ndarray, *, facing: Facing = "right") -> tuple[TracedOutline, ProfileLandmarks]:
+    """Trace and locate a cephalogram, smoothing more when the film's grain breaks the trace.
+
+    The trace is tried at each of :data:`BLUR_SCALES` until the four soft-tissue points are located; the
+    reading with the most of them is returned (the first on ties).
+
+    Raises
+    ------
+    ProfileNotReadable
+        No smoothing gives a readable profile (the first error is raised).
+    """
+    best: tuple[TracedOutline, ProfileLandmarks] | None = None
+    error: ProfileNotReadable | None = None
+    for scale in BLUR_SCALES:
+        try:
+            outline = outline_from_cephalogram(gray, facing=facing, blur_scale=scale)
+            landmarks = locate_landmarks(outline.points_px, noise_px=outline.noise_px)
+        except ProfileNotReadable as exc:
+            error = error or exc
+            continue
+        found = sum(p in landmarks.points for p in SOFT_TISSUE_POINTS)
+        if best is None or found > sum(p in best[1].points for p in SOFT_TISSUE_POINTS):
+            best = (outline, landmarks)
+        if found == len(SOFT_TISSUE_POINTS):
+            break
+    if best is None:
+        assert error is not None
+        raise error
+    return best

@@ -257,9 +257,13 @@ def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
         ),
         "frame": {
             "tilt_deg": lm.frame.tilt_deg,
+            "tilt_estimated": lm.frame_estimated,
             "axes": "u anterior (the way the face looks), v inferior; image axes when tilt_deg = 0 "
             "(photo in natural head position, Frankfort plane level)",
             "scale_px": rounded(lm.scale_px * to_full, 1),
+            "yaw_deg": None if a.yaw is None else rounded(a.yaw.yaw_deg, 1),
+            "yaw_sigma_deg": None if a.yaw is None else rounded(a.yaw.sigma_deg, 1),
+            "yaw_source": None if a.yaw is None else a.yaw.source,
         },
         "calibration": None
         if scale is None
@@ -275,6 +279,7 @@ def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
             "noise_px": rounded(a.outline.noise_px * to_full, 2),
             "edge_found_fraction": rounded(a.outline.edge_found_fraction, 3),
             "backdrop_texture": rounded(result.backdrop_texture, 2),
+            "method": result.method,
         },
         "landmarks": landmarks,
         "landmarks_missing": {p.value: reason for p, reason in lm.missing.items()},
