@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from facebalance.evaluation.profile_photos import EVALUATED, nasion_chin_px, read_annotation
 
+from facebalance.evaluation.profile_photos import EVALUATED, nasion_chin_px, read_annotation
 from tests.shared_data import shared_path
 
 DATASET = "cfp_profile_dev"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from facebalance.evaluation.profile_photos import EVALUATED
 
+from facebalance.evaluation.profile_photos import EVALUATED
 from facebalance.profile.analysis import analyze_profile
 from facebalance.profile.facefinder import ProfileFaceDetector
 from facebalance.profile.segmentation import PersonSegmenter
