@@ -30,12 +30,15 @@ def _read_document(path: Path, what: str) -> dict[str, Any]:
         text = path.read_text("utf-8")
     except OSError as exc:
         raise IntakeError(f"Cannot read the {what} {path}: {exc.strerror}.", hint="Check the path.") from None
+    except UnicodeDecodeError:
+        raise IntakeError(f"The {what} {path} is not UTF-8 text.", hint="Save it as UTF-8 JSON or TOML.") from None
+    kind = "TOML" if path.suffix.lower() == ".toml" else "JSON"
     try:
-        doc = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        doc = tomllib.loads(text) if kind == "TOML" else json.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise IntakeError(f"The {what} {path} is not valid {path.suffix[1:].upper() or 'JSON'}: {exc}.") from None
+        raise IntakeError(f"The {what} {path} is not valid {kind}: {exc}.", hint=f"Fix the {kind} syntax.") from None
     if not isinstance(doc, dict):
-        raise IntakeError(f"The {what} {path} is not an object.")
+        raise IntakeError(f"The {what} {path} is not an object.", hint=f"The {what} is one {kind} object {{...}}.")
     return doc
 
 
@@ -92,11 +95,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from dataclasses import replace
 
         from facebalance.planning import PlanningData, build_plan, findings_from_frontal, parse_intake, plan_document
+        from facebalance.planning.intake import assessment_sex
         from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
 
         console, err = Console(), Console(stderr=True)
         try:
-            findings, measurements = findings_from_frontal(_read_document(assessment, "assessment"))
+            analysis = _read_document(assessment, "assessment")
+            findings, measurements = findings_from_frontal(analysis)
             patient = parse_intake(_read_document(intake, "intake"))
             if budget_basis is not None:
                 basis: Literal["high", "mid"] = budget_basis.value
@@ -105,7 +110,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             if prices is not None:
                 price_list = layer_price_lists(price_list, parse_price_list(_read_document(prices, "price list")))
             result = build_plan(
-                findings, patient, measurements=measurements, data=PlanningData.default(prices=price_list)
+                findings,
+                patient,
+                measurements=measurements,
+                data=PlanningData.default(prices=price_list),
+                assessment_sex=assessment_sex(analysis),
             )
         except FacebalanceError as exc:
             err.print(f"[bold red]error[/] {exc.message}" + (f"\n  [yellow]fix:[/] {exc.hint}" if exc.hint else ""))

@@ -29,6 +29,7 @@ from facebalance.planning.rules import Condition, Evidence, PlanningRules
 from facebalance.planning.safety import ContraindicationHit
 from facebalance.planning.scales import Scale, validate_grades
 from facebalance.planning.solver import ExclusiveSet, Link, Pair, SolverItem, SolverProblem
+from facebalance.planning.vocabulary import Vocabulary
 
 DISSOLVE = "hyaluronidase"
 #: The rule id of the gap between the sessions of a PLLA course (``[limits] plla_session_gap_days``).
@@ -67,11 +68,27 @@ class Candidate:
         return self.treatment.label
 
 
-def evidence_from(findings: Sequence[FindingInput], intake: Intake, scales: Mapping[str, Scale]) -> Evidence:
-    """The evidence the rules see: the analyses' findings, the intake's own findings, validated grades."""
-    by_id = {f.id: f for f in findings}
-    by_id.update({f.id: f for f in intake.findings})
-    return Evidence(by_id, validate_grades(intake.grades, scales), scales)
+_SEVERITY_RANK = {"mild": 0, "moderate": 1, "marked": 2}
+
+
+def evidence_from(
+    findings: Sequence[FindingInput],
+    intake: Intake,
+    scales: Mapping[str, Scale],
+    vocabulary: Vocabulary | None = None,
+) -> Evidence:
+    """The evidence the rules see: the analyses' findings, the intake's own findings, validated grades.
+
+    Each finding is seen under the planner id it reads as (``profile_recessed_chin`` -> ``profile.recessed_chin``,
+    ``data/findings.toml``); when two read as one id, the more severe is kept.
+    """
+    by_id: dict[str, FindingInput] = {}
+    for f in (*findings, *intake.findings):
+        key = vocabulary.reads_as(f.id) if vocabulary is not None else f.id
+        held = by_id.get(key)
+        if held is None or _SEVERITY_RANK[f.severity] >= _SEVERITY_RANK[held.severity]:
+            by_id[key] = f
+    return Evidence(by_id, validate_grades(intake.grades, scales), scales, frozenset(intake.concern_areas))
 
 
 def _value(conditions: Sequence[Condition], ev: Evidence, priority: int, serves: bool, rules: PlanningRules) -> float:

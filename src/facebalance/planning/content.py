@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from facebalance.planning.catalog import Catalog, load_catalog
 from facebalance.planning.pricing import PriceList, load_price_list
 from facebalance.planning.rules import PlanningRules, load_planning_rules
 from facebalance.planning.safety import SafetyRules, load_safety_rules
 from facebalance.planning.scales import Scale, load_scales
+from facebalance.planning.vocabulary import Vocabulary, load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class PlanningData:
     safety: SafetyRules
     scales: Mapping[str, Scale]
     prices: PriceList
+    vocabulary: Vocabulary = field(default_factory=load_vocabulary)
 
     @classmethod
     def default(cls, *, prices: PriceList | None = None) -> PlanningData:
@@ -34,5 +36,6 @@ class PlanningData:
             "catalog": self.catalog.version,
             "rules": self.rules.version,
             "safety": self.safety.version,
+            "vocabulary": self.vocabulary.version,
             "prices": f"{self.prices.name} {self.prices.version}".strip(),
         }

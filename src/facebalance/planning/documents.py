@@ -1,8 +1,8 @@
 """The planner's JSON documents as types: what crosses the boundary to the clinic, the CLI and the records.
 
-* :class:`PlanDocument` - the ``facebalance.treatment_plan`` 1.0 document (:func:`~facebalance.planning.plan_document`,
+* :class:`PlanDocument` - the ``facebalance.treatment_plan`` 1.1 document (:func:`~facebalance.planning.plan_document`,
   ``data/plan.schema.json``);
-* :class:`IntakeDocument` - the ``facebalance.intake`` 1.0 document (:func:`~facebalance.planning.parse_intake`);
+* :class:`IntakeDocument` - the ``facebalance.intake`` 1.1 document (:func:`~facebalance.planning.parse_intake`);
 * :class:`DynamicFindingRow` - a reviewed dynamic finding (:func:`~facebalance.planning.findings_from_dynamics`);
 * :class:`PlanEditRequest`, :class:`EditResultDocument`, :class:`EditChoicesDocument` - an edit of a plan, what
   it did, and what may be edited (:mod:`facebalance.planning.edit`).
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
-PlanStatus = Literal["proposed", "refer", "deferred", "nothing_to_treat"]
+PlanStatus = Literal["proposed", "refer", "hold", "deferred", "nothing_to_treat"]
 FlagLevel = Literal["info", "caution", "high"]
 
 # --- the plan document ------------------------------------------------------------------------------------
@@ -168,8 +168,34 @@ class SolverDocument(TypedDict):
     cost_on_basis: float
 
 
+class OverrideRecordDocument(TypedDict):
+    """A clinician's documented decision to go past a gate (``bddq_as``, ``patient_selection``...)."""
+
+    gate: str
+    clinician: str
+    reason: str
+    sentence: str
+    treatment: str
+
+
+class UntreatedDocument(TypedDict):
+    """A finding deliberately left without an injectable answer, with why (clinician and patient wording)."""
+
+    finding: str
+    sentence: str
+    patient: str
+
+
+class ReconsultDocument(TypedDict):
+    """When to see the patient again after a deferral, a hold or before a later phase."""
+
+    date: str
+    reasons: list[str]
+    patient: str
+
+
 class PlanDocument(TypedDict):
-    """The ``facebalance.treatment_plan`` 1.0 document (every key required, see ``data/plan.schema.json``)."""
+    """The ``facebalance.treatment_plan`` 1.1 document (every key required, see ``data/plan.schema.json``)."""
 
     schema: str
     schema_version: str
@@ -191,6 +217,10 @@ class PlanDocument(TypedDict):
     solver: SolverDocument | None
     data_versions: dict[str, str]
     disclaimer: str
+    overrides: list[OverrideRecordDocument]
+    untreated: list[UntreatedDocument]
+    free_text: dict[str, list[str]]
+    reconsult: ReconsultDocument | None
 
 
 # --- the planner's inputs ---------------------------------------------------------------------------------

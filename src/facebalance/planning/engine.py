@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from facebalance.planning.cadence import ToxinCadence, toxin_cadence
@@ -32,9 +32,9 @@ from facebalance.planning.candidates import (
     unsupported_requests,
 )
 from facebalance.planning.catalog import REGION_ORDER
+from facebalance.planning.checks import check_intake
 from facebalance.planning.content import PlanningData
 from facebalance.planning.documents import PlanStatus
-from facebalance.planning.errors import IntakeError
 from facebalance.planning.explain import lower_first, omission_sentence, summary_sentence, visit_purpose, when_sentence
 from facebalance.planning.intake import FindingInput, Intake
 from facebalance.planning.ledger import FillerLedger, filler_ledger
@@ -42,27 +42,36 @@ from facebalance.planning.plan import (
     Flag,
     LedgerRow,
     Omission,
+    OverrideRecord,
     Plan,
     PlannedItem,
     Pricing,
     PricingRow,
+    Reconsult,
     Referral,
     SolverSummary,
+    Untreated,
     Visit,
 )
 from facebalance.planning.pricing import ZERO, PriceRange
 from facebalance.planning.rules import Evidence
 from facebalance.planning.safety import (
+    SELECTION_GATE,
+    Hold,
     ScreenResult,
     contraindications_for,
     expectation_flags,
     repeat_treatment_flags,
     screen_bddq_as,
+    selection_holds,
 )
 from facebalance.planning.solver import Schedule, SolverProblem, explain_omissions, solve
 from facebalance.planning.timeline import MaintenanceEntry, add_months, item_timeline
 
-__all__ = ["PlanningData", "Shaping", "assemble_plan", "build_plan", "shape_candidates"]
+__all__ = ["SEX_MISMATCH", "PlanningData", "Shaping", "assemble_plan", "build_plan", "shape_candidates"]
+
+#: The flag id of an assessment measured against the other sex's norms (an edit keeps it on the plan).
+SEX_MISMATCH = "sex_mismatch"
 
 
 def _toxin_release_day(intake: Intake, limits_days: int) -> tuple[int, date | None]:
@@ -103,25 +112,38 @@ def _refused(
     referrals: Sequence[Referral] = (),
     omissions: Sequence[Omission] = (),
     notes: Sequence[str] = (),
+    gate: _Gate | None = None,
+    reconsult: Reconsult | None = None,
 ) -> Plan:
     return Plan(
-        status,
-        intake.start_date,
-        summary,
-        (),
-        (),
-        tuple(omissions),
-        tuple(flags),
-        tuple(referrals),
-        tuple(notes),
-        None,
-        (),
-        None,
-        (),
-        screening,
-        None,
-        data.versions,
+        status=status,
+        start_date=intake.start_date,
+        summary=summary,
+        visits=(),
+        items=(),
+        omissions=tuple(omissions),
+        flags=tuple(flags),
+        referrals=tuple(referrals),
+        notes=tuple(notes),
+        pricing=None,
+        maintenance=(),
+        toxin_cadence=None,
+        ledger=(),
+        screening=screening,
+        solver=None,
+        data_versions=data.versions,
+        overrides=gate.overrides if gate is not None else (),
+        untreated=gate.untreated if gate is not None else (),
+        free_text=gate.free_text if gate is not None else {},
+        reconsult=reconsult,
     )
+
+
+def _reconsult(intake: Intake, data: PlanningData, reasons: Sequence[tuple[str, str]], patient: str) -> Reconsult:
+    """The re-consultation after deferrals or holds: the latest of their dates (``reasons``: key, sentence)."""
+    days = data.safety.reconsult_days
+    latest = max((days.get(key, days["hold"]) for key, _ in reasons), default=days["hold"])
+    return Reconsult(intake.start_date + timedelta(days=latest), tuple(dict.fromkeys(s for _, s in reasons)), patient)
 
 
 @dataclass
@@ -136,43 +158,140 @@ class _Shaped:
     dissolving: set[str]
     deferred_because: list[str]
     ledger: FillerLedger
+    deferred_rows: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _safety_gate(intake: Intake, data: PlanningData) -> tuple[ScreenResult, list[Flag], Plan | None]:
-    """Eligibility and the BDDQ-AS screen: the flags to carry, and a refusal plan when there is no plan."""
+@dataclass(frozen=True)
+class _Gate:
+    """What the safety gate passes on: the screen, the flags to carry, the overrides relied on, the findings
+    left untreated on purpose and the intake's free text; ``refused`` is the finished plan when there is none."""
+
+    screening: ScreenResult
+    flags: tuple[Flag, ...]
+    overrides: tuple[OverrideRecord, ...]
+    untreated: tuple[Untreated, ...]
+    free_text: Mapping[str, tuple[str, ...]]
+    refused: Plan | None = None
+
+
+def _override_record(gate: str, intake: Intake, sentence: str) -> OverrideRecord:
+    o = intake.overrides[gate]
+    return OverrideRecord(gate, o.clinician.strip(), o.reason.strip(), sentence, o.treatment)
+
+
+def _hold_plan(gate: _Gate, intake: Intake, holds: Sequence[Hold], data: PlanningData) -> Plan:
+    flags = [*gate.flags, *(Flag(h.id, "high", h.sentence, h.source) for h in holds)]
+    summary = (
+        "No plan for now: patient selection holds it until a clinician has explored the expectation with the "
+        "patient; a clinician may override the hold with a written reason (overrides.patient_selection)."
+    )
+    reconsult = _reconsult(
+        intake, data, [("hold", h.sentence) for h in holds], " ".join(dict.fromkeys(h.patient for h in holds))
+    )
+    return _refused("hold", intake, gate.screening, summary, data, flags=flags, gate=gate, reconsult=reconsult)
+
+
+def _free_text(intake: Intake) -> dict[str, tuple[str, ...]]:
+    fields = {
+        "medical.allergies_other": intake.medical.allergies_other,
+        "medical.medications_other": intake.medical.medications_other,
+        "concerns_other": intake.concerns_other,
+        "findings_other": intake.findings_other,
+    }
+    return {k: v for k, v in fields.items() if v}
+
+
+def _findings_flags(
+    findings: Sequence[FindingInput], intake: Intake, data: PlanningData
+) -> tuple[list[Flag], list[Untreated]]:
+    """Flags for the free text and for analysis findings the planner does not know; the findings left
+    without an injectable answer on purpose."""
+    flags = []
+    free = _free_text(intake)
+    if free:
+        listed = "; ".join(f"{k}: {', '.join(v)}" for k, v in free.items())
+        flags.append(
+            Flag(
+                "free_text",
+                "caution",
+                f"Recorded as free text and not checked by the planner: {listed}. Review each against the planned "
+                "products before treatment.",
+            )
+        )
+    vocab = data.vocabulary
+    unknown = sorted({f.id for f in findings if vocab.finding(f.id) is None})
+    if unknown:
+        flags.append(
+            Flag(
+                "finding_not_read",
+                "info",
+                f"Finding(s) the planning rules do not read (a clinic rule of the assessment?): {', '.join(unknown)}. "
+                "Judge them clinically.",
+            )
+        )
+    untreated: dict[str, Untreated] = {}
+    for f in (*findings, *intake.findings):
+        entry = vocab.finding(f.id)
+        if entry is not None and entry.untreated and f.id not in untreated:
+            untreated[f.id] = Untreated(f.id, f"{f.id}: {entry.untreated}", entry.untreated_plain)
+    return flags, list(untreated.values())
+
+
+def _safety_gate(findings: Sequence[FindingInput], intake: Intake, data: PlanningData) -> _Gate:
+    """Eligibility, the BDDQ-AS screen and patient selection: the flags to carry, and a refusal plan when
+    there is no plan."""
     screening = screen_bddq_as(intake.bddq_as, intake.bddq_as_override, data.safety.bddq_as)
     source = data.safety.bddq_as.source
     flags: list[Flag] = []
+    overrides: list[OverrideRecord] = []
     if not screening.recorded:
         flags.append(Flag("bddq_as_missing", "high", screening.sentence, source))
     elif screening.positive and screening.proceed:
         flags.append(Flag("bddq_as_override", "high", screening.sentence, source))
+        o = intake.bddq_as_override
+        assert o is not None
+        overrides.append(OverrideRecord("bddq_as", o.clinician.strip(), o.reason.strip(), screening.sentence))
+    more_flags, untreated = _findings_flags(findings, intake, data)
+    flags += more_flags
+    gate = _Gate(screening, tuple(flags), tuple(overrides), tuple(untreated), _free_text(intake))
     if intake.age_years is not None and intake.age_years < data.safety.min_age_years:
         sentence = f"Under {data.safety.min_age_years}: no elective aesthetic plan."
         flag = Flag("under_age", "high", sentence, data.safety.eligibility_source)
-        return screening, flags, _refused("refer", intake, screening, sentence, data, flags=[flag])
+        return replace(gate, refused=_refused("refer", intake, screening, sentence, data, flags=[flag], gate=gate))
     if not screening.proceed:
         referral = Referral("bddq_as_positive", data.safety.bddq_as.refer_to, screening.sentence, source)
         flag = Flag("bddq_as_positive", "high", screening.sentence, source)
-        refused = _refused("refer", intake, screening, screening.sentence, data, flags=[flag], referrals=[referral])
-        return screening, flags, refused
-    return screening, flags, None
-
-
-def _check_references(intake: Intake, data: PlanningData) -> None:
-    """Refuse history areas and requested treatments the catalogue does not know."""
-    for t in intake.history:
-        if t.area not in data.catalog.areas:
-            raise IntakeError(
-                f"History entry of {t.date.isoformat()} names unknown area {t.area!r}.",
-                hint=f"Use one of: {', '.join(data.catalog.areas)}.",
-            )
-    for tid in intake.requested_treatments:
-        if tid not in data.catalog.treatments or tid == DISSOLVE:
-            raise IntakeError(
-                f"Requested treatment {tid!r} is not in the catalogue.",
-                hint=f"Use one of: {', '.join(t for t in data.catalog.treatments if t != DISSOLVE)}.",
-            )
+        reconsult = _reconsult(
+            intake,
+            data,
+            [("bddq_as_positive", screening.sentence)],
+            "We would like to see you again after the assessment we have suggested.",
+        )
+        refused = _refused(
+            "refer",
+            intake,
+            screening,
+            screening.sentence,
+            data,
+            flags=[*flags, flag],
+            referrals=[referral],
+            gate=gate,
+            reconsult=reconsult,
+        )
+        return replace(gate, refused=refused)
+    labels = {a.id: a.label for a in data.catalog.areas.values()}
+    holds = selection_holds(intake, data.safety, labels)
+    if holds and SELECTION_GATE not in intake.overrides:
+        return replace(gate, refused=_hold_plan(gate, intake, holds, data))
+    if holds:
+        o = intake.overrides[SELECTION_GATE]
+        listed = " ".join(h.sentence for h in holds)
+        sentence = (
+            f"Patient-selection hold overridden by {o.clinician.strip()}: {o.reason.strip()} (The hold: {listed})"
+        )
+        flags.append(Flag("selection_override", "high", sentence, holds[0].source))
+        overrides.append(_override_record(SELECTION_GATE, intake, sentence))
+    return replace(gate, flags=tuple(flags), overrides=tuple(overrides))
 
 
 def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: PlanningData, flags: list[Flag]) -> _Shaped:
@@ -183,7 +302,7 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
     ]
     dissolving = corrective(intake, candidates, data, flags)
     omissions += unsupported_requests(intake, candidates, data, {o.treatment for o in omissions})
-    hits = contraindications_for(intake.medical, data.safety)
+    hits = contraindications_for(intake.medical, data.safety, data.vocabulary)
     omissions += apply_contraindications(candidates, hits, flags)
     flags += [Flag("expectations", "caution", s) for s in expectation_flags(intake, data.safety)]
     flags += [
@@ -212,7 +331,8 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
                 f"({data.rules.limits.toxin_min_interval_weeks:g}-week minimum interval)."
             )
     deferred = sorted({h.rule.sentence for h in hits if h.rule.action == "defer"})
-    return _Shaped(candidates, omissions, notes, referrals, flags, dissolving, deferred, ledger)
+    deferred_rows = [(h.rule.id, h.rule.sentence, h.rule.patient) for h in hits if h.rule.action == "defer"]
+    return _Shaped(candidates, omissions, notes, referrals, flags, dissolving, deferred, ledger, deferred_rows)
 
 
 def _explained_omissions(
@@ -328,6 +448,22 @@ class Shaping:
     screening: ScreenResult
     shaped: _Shaped | None
     refused: Plan | None
+    gate: _Gate | None = None
+
+
+def _sex_flags(intake: Intake, assessment_sex: str | None) -> list[Flag]:
+    """A high flag when the assessment was measured against the norms of another sex than the intake records."""
+    if assessment_sex is None or intake.sex is None or assessment_sex == intake.sex:
+        return []
+    return [
+        Flag(
+            SEX_MISMATCH,
+            "high",
+            f"The assessment was measured against {assessment_sex} norms but the intake records the patient as "
+            f"{intake.sex}: check the record. Norm comparisons (and the findings drawn from them) depend on it, and "
+            f"the plan doses for {intake.sex}.",
+        )
+    ]
 
 
 def shape_candidates(
@@ -336,6 +472,7 @@ def shape_candidates(
     *,
     measurements: Mapping[str, float] | None = None,
     data: PlanningData | None = None,
+    assessment_sex: str | None = None,
 ) -> Shaping:
     """Steps 1-4 of :func:`build_plan` (safety gate, candidates, contraindications, over-treatment guard).
 
@@ -343,16 +480,29 @@ def shape_candidates(
     same gates as the engine's own choice.
     """
     data = data or PlanningData.default()
-    _check_references(intake, data)
-    ev = evidence_from(findings, intake, data.scales)
-    values = dict(measurements or {})
+    check_intake(intake, data)
+    ev = evidence_from(findings, intake, data.scales, data.vocabulary)
+    values = {data.vocabulary.measurement(k): v for k, v in (measurements or {}).items()}
     for f in ev.findings.values():
-        values.update(f.values)
-    values.update(intake.measurements)
-    screening, flags, refused = _safety_gate(intake, data)
-    if refused is not None:
-        return Shaping(intake, data, values, screening, None, refused)
-    return Shaping(intake, data, values, screening, _shape(ev, intake, values, data, flags), None)
+        values.update({data.vocabulary.measurement(k): v for k, v in f.values.items()})
+    values.update({data.vocabulary.measurement(k): v for k, v in intake.measurements.items()})
+    gate = _safety_gate(findings, intake, data)
+    gate = replace(gate, flags=(*_sex_flags(intake, assessment_sex), *gate.flags))
+    if gate.refused is not None:
+        refused = replace(gate.refused, flags=(*_sex_flags(intake, assessment_sex), *gate.refused.flags))
+        return Shaping(intake, data, values, gate.screening, None, refused, gate)
+    shaped = _shape(ev, intake, values, data, list(gate.flags))
+    return Shaping(intake, data, values, gate.screening, shaped, None, gate)
+
+
+def _deferral_reconsult(shaping: Shaping) -> Reconsult | None:
+    """The re-consultation after the contraindications that deferred treatment (``None`` when none did)."""
+    shaped = shaping.shaped
+    if shaped is None or not shaped.deferred_rows:
+        return None
+    rows = list(dict.fromkeys(shaped.deferred_rows))
+    patient = " ".join(dict.fromkeys(p for _, _, p in rows))
+    return _reconsult(shaping.intake, shaping.data, [(rid, s) for rid, s, _ in rows], patient)
 
 
 def _nothing(shaping: Shaping, status: PlanStatus, summary: str, omissions: Sequence[Omission]) -> Plan:
@@ -368,6 +518,8 @@ def _nothing(shaping: Shaping, status: PlanStatus, summary: str, omissions: Sequ
         referrals=shaped.referrals,
         omissions=sorted(omissions, key=lambda o: o.treatment),
         notes=shaped.notes,
+        gate=shaping.gate,
+        reconsult=_deferral_reconsult(shaping),
     )
     return replace(plan, ledger=_ledger_rows(shaped.ledger, (), set(), data), toxin_cadence=_cadence(intake, [], data))
 
@@ -379,6 +531,7 @@ def build_plan(
     measurements: Mapping[str, float] | None = None,
     data: PlanningData | None = None,
     explain: bool = True,
+    assessment_sex: str | None = None,
 ) -> Plan:
     """Plan the patient's treatment from the findings and the intake.
 
@@ -395,18 +548,21 @@ def build_plan(
         Catalogue, rules, safety rules, scales and prices; the packaged defaults if omitted.
     explain : bool
         Explain omissions by re-solving (a few extra solves per omitted item).
+    assessment_sex : {'female', 'male'}, optional
+        The sex whose norms the assessment was measured against (``assessment_sex(doc)``); a plan for an
+        intake of the other sex carries a high flag.
 
     Returns
     -------
     Plan
-        ``status`` "proposed" with visits and items, or "refer", "deferred", "nothing_to_treat" with why.
+        ``status`` "proposed" with visits and items, or "refer", "hold", "deferred", "nothing_to_treat" with why.
 
     Raises
     ------
     IntakeError
         For grades off their scale, unknown areas or treatments, or an override without a written reason.
     """
-    shaping = shape_candidates(findings, intake, measurements=measurements, data=data)
+    shaping = shape_candidates(findings, intake, measurements=measurements, data=data, assessment_sex=assessment_sex)
     if shaping.refused is not None:
         return shaping.refused
     shaped, data = shaping.shaped, shaping.data
@@ -478,6 +634,10 @@ def assemble_plan(
         toxin_cadence=cadence,
         ledger=_ledger_rows(shaped.ledger, planned, shaped.dissolving, data),
         screening=shaping.screening,
+        overrides=shaping.gate.overrides if shaping.gate is not None else (),
+        untreated=shaping.gate.untreated if shaping.gate is not None else (),
+        free_text=shaping.gate.free_text if shaping.gate is not None else {},
+        reconsult=_deferral_reconsult(shaping),
         solver=SolverSummary(
             schedule.status,
             schedule.value / 100,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -34,7 +34,7 @@ from facebalance.planning.timeline import ItemTimeline, MaintenanceEntry
 from facebalance.version import __version__
 
 PLAN_SCHEMA = "facebalance.treatment_plan"
-PLAN_SCHEMA_VERSION = "1.0"
+PLAN_SCHEMA_VERSION = "1.1"
 DISCLAIMER = (
     "Clinical decision support: a proposed plan for the treating clinician to review, change and sign. "
     "Doses, products and prices are ranges, not a prescription."
@@ -156,8 +156,42 @@ class SolverSummary:
 
 
 @dataclass(frozen=True)
+class OverrideRecord:
+    """A clinician's documented decision to go past a gate, as the plan records it."""
+
+    gate: str
+    clinician: str
+    reason: str
+    sentence: str
+    treatment: str = ""
+
+
+@dataclass(frozen=True)
+class Untreated:
+    """A finding deliberately left without an injectable answer: why (for the clinician and the patient)."""
+
+    finding: str
+    sentence: str
+    patient: str
+
+
+@dataclass(frozen=True)
+class Reconsult:
+    """When to see the patient again after a deferral or a hold, and why."""
+
+    on: date
+    reasons: tuple[str, ...]
+    patient: str
+
+
+@dataclass(frozen=True)
 class Plan:
-    """A proposed, sequenced, priced multi-visit plan, or the reason there is none."""
+    """A proposed, sequenced, priced multi-visit plan, or the reason there is none.
+
+    ``overrides`` are the clinician's documented decisions the plan relies on; ``untreated`` the findings left
+    without an injectable answer on purpose; ``free_text`` the intake's entries the rules do not read (by
+    field); ``reconsult`` the date to see the patient again after a deferral, a hold or a later phase.
+    """
 
     status: PlanStatus
     start_date: date
@@ -175,6 +209,10 @@ class Plan:
     screening: ScreenResult
     solver: SolverSummary | None
     data_versions: Mapping[str, str]
+    overrides: tuple[OverrideRecord, ...] = ()
+    untreated: tuple[Untreated, ...] = ()
+    free_text: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    reconsult: Reconsult | None = None
 
     def item(self, treatment: str) -> PlannedItem:
         """The planned item of a treatment id (the first, for PLLA sessions); ``KeyError`` if not planned."""
@@ -361,6 +399,25 @@ def plan_document(plan: Plan) -> PlanDocument:
         "solver": _solver_doc(plan.solver),
         "data_versions": dict(plan.data_versions),
         "disclaimer": DISCLAIMER,
+        "overrides": [
+            {
+                "gate": o.gate,
+                "clinician": o.clinician,
+                "reason": o.reason,
+                "sentence": o.sentence,
+                "treatment": o.treatment,
+            }
+            for o in plan.overrides
+        ],
+        "untreated": [{"finding": u.finding, "sentence": u.sentence, "patient": u.patient} for u in plan.untreated],
+        "free_text": {k: list(v) for k, v in plan.free_text.items()},
+        "reconsult": None
+        if plan.reconsult is None
+        else {
+            "date": plan.reconsult.on.isoformat(),
+            "reasons": list(plan.reconsult.reasons),
+            "patient": plan.reconsult.patient,
+        },
     }
 
 

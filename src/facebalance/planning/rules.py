@@ -26,34 +26,40 @@ _SEVERITY_ORDER: tuple[Severity, ...] = ("mild", "moderate", "marked")
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the rules can see: confirmed findings by id, and clinician grades by scale id."""
+    """What the rules can see: confirmed findings by planner id, clinician grades by scale id, and the
+    patient's concern tags."""
 
     findings: Mapping[str, FindingInput]
     grades: Mapping[str, int]
     scales: Mapping[str, Scale]
+    concerns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Condition:
-    """One piece of evidence a rule asks for: a finding id, or a grade at least / at most a value.
+    """One piece of evidence a rule asks for: a finding id, a grade at least / at most a value, or a concern
+    the patient stated (for the optional services, which serve a concern rather than correct a finding).
 
     Examples
     --------
-    >>> ev = Evidence({}, {"chin_retrusion": 3}, {})
+    >>> ev = Evidence({}, {"chin_retrusion": 3}, {}, frozenset({"redness"}))
     >>> Condition(grade="chin_retrusion", at_least=2).holds(ev), Condition(finding="x").holds(ev)
     (True, False)
-    >>> Condition(grade="chin_retrusion", at_least=2).severity(ev)
-    'moderate'
+    >>> Condition(grade="chin_retrusion", at_least=2).severity(ev), Condition(concern="redness").holds(ev)
+    ('moderate', True)
     """
 
     finding: str | None = None
     grade: str | None = None
     at_least: int | None = None
     at_most: int | None = None
+    concern: str | None = None
 
     def holds(self, ev: Evidence) -> bool:
         if self.finding is not None:
             return self.finding in ev.findings
+        if self.concern is not None:
+            return self.concern in ev.concerns
         value = ev.grades.get(self.grade or "")
         if value is None:
             return False
@@ -63,6 +69,8 @@ class Condition:
         """How far past the rule's threshold the evidence is: at it = mild, one grade on = moderate, more = marked."""
         if self.finding is not None:
             return ev.findings[self.finding].severity
+        if self.concern is not None:
+            return "mild"
         value = ev.grades[self.grade or ""]
         past = value - self.at_least if self.at_least is not None else (self.at_most or 0) - value
         return _SEVERITY_ORDER[max(0, min(2, past))]
@@ -72,6 +80,8 @@ class Condition:
         if self.finding is not None:
             f = ev.findings[self.finding]
             return f"{f.source} finding {f.id} ({f.severity})"
+        if self.concern is not None:
+            return f"the patient's concern: {self.concern.replace('_', ' ')}"
         scale = ev.scales.get(self.grade or "")
         value = ev.grades[self.grade or ""]
         return scale.describe(value) if scale is not None else f"{self.grade} grade {value}"
@@ -80,6 +90,8 @@ class Condition:
         """What the condition asks for, whether or not it holds (for 'no supporting finding' sentences)."""
         if self.finding is not None:
             return f"finding {self.finding}"
+        if self.concern is not None:
+            return f"concern {self.concern}"
         bound = f">= {self.at_least}" if self.at_least is not None else f"<= {self.at_most}"
         return f"{self.grade} {bound}"
 
@@ -87,11 +99,13 @@ class Condition:
 def _conditions(rows: list[dict[str, Any]] | None, where: str) -> tuple[Condition, ...]:
     out = []
     for row in rows or []:
-        if ("finding" in row) == ("grade" in row):
-            raise ClinicalDataError(f"{where}: a condition names either a finding or a grade: {row}.")
+        if sum(k in row for k in ("finding", "grade", "concern")) != 1:
+            raise ClinicalDataError(f"{where}: a condition names one finding, grade or concern: {row}.")
         if "grade" in row and ("at_least" in row) == ("at_most" in row):
             raise ClinicalDataError(f"{where}: a grade condition needs at_least or at_most: {row}.")
-        out.append(Condition(row.get("finding"), row.get("grade"), row.get("at_least"), row.get("at_most")))
+        out.append(
+            Condition(row.get("finding"), row.get("grade"), row.get("at_least"), row.get("at_most"), row.get("concern"))
+        )
     return tuple(out)
 
 
