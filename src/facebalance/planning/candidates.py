@@ -56,6 +56,9 @@ class Candidate:
     session: int = 0
     sessions: int = 1
     lip_upper_share: float | None = None
+    #: The most of a lip dose the upper lip may take (a ``lip_share`` relation), with the relation's sentence.
+    upper_share_limit: float | None = None
+    upper_share_why: str = ""
 
     @property
     def label(self) -> str:
@@ -122,6 +125,11 @@ def propose(ev: Evidence, intake: Intake, data: PlanningData) -> tuple[dict[str,
                     omissions.append(Omission(tid, dropped.label, "suppressed", f"{dropped.label}: {rel.sentence}"))
         elif rel.kind == "note" and rel.holds(ev):
             notes.append(rel.sentence)
+        elif rel.kind == "lip_share" and rel.when_any and rel.holds(ev):
+            for c in candidates.values():
+                if c.treatment.lip_upper_share is not None:
+                    c.upper_share_limit = min(rel.upper_share, c.upper_share_limit or 1.0)
+                    c.upper_share_why = rel.sentence
     for rel in data.rules.relations:
         if rel.kind == "same_visit" and rel.then in candidates and rel.first not in candidates:
             t = data.catalog.treatments[rel.first]
@@ -315,6 +323,9 @@ def apply_guards(
         if c.treatment.lip_upper_share is not None:
             share = intake.preferences.lip_upper_share
             share = share if share is not None else c.treatment.lip_upper_share
+            if c.upper_share_limit is not None and share > c.upper_share_limit:
+                share = c.upper_share_limit
+                c.flags.append(c.upper_share_why)
             decision = lip_guard(
                 measurements, dose_low_ml=c.dose_low, dose_high_ml=c.dose_high, upper_share=share, rules=data.rules.lips
             )

@@ -310,8 +310,10 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
         for s in repeat_treatment_flags(intake, data.safety.repeat)
     ]
     for rf in data.rules.flags:
-        if rf.treatment in candidates:
-            candidates[rf.treatment].flags.append(rf.sentence)
+        if rf.holds(ev, intake.sex):
+            for c in candidates.values():
+                if c.treatment.id in rf.treatments:
+                    c.flags.append(rf.sentence)
     label_months = {t.area: t.durability_months[1] for t in data.catalog.treatments.values() if t.modality == "ha"}
     ledger = filler_ledger(
         intake.history,

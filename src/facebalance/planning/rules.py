@@ -20,7 +20,7 @@ from facebalance.planning.errors import ClinicalDataError
 from facebalance.planning.intake import FindingInput, Preferences, Severity
 from facebalance.planning.scales import Scale
 
-RelationKind = Literal["precedence", "suppress", "same_visit", "exclusive", "note"]
+RelationKind = Literal["precedence", "suppress", "same_visit", "exclusive", "note", "lip_share"]
 _SEVERITY_ORDER: tuple[Severity, ...] = ("mild", "moderate", "marked")
 
 
@@ -149,6 +149,7 @@ class Relation:
     then_dose_factor: float = 1.0
     treatments: tuple[str, ...] = ()
     when_any: tuple[Condition, ...] = ()
+    upper_share: float = 1.0
 
     def holds(self, ev: Evidence) -> bool:
         return not self.when_any or any(c.holds(ev) for c in self.when_any)
@@ -200,12 +201,20 @@ class Referral:
 
 @dataclass(frozen=True)
 class RiskFlag:
-    """A warning attached to every planned item of one treatment."""
+    """A warning attached to the planned items of its treatments: always, or when its evidence holds
+    (``when_any``) and, with ``sex``, only for a patient of that sex."""
 
     id: str
-    treatment: str
+    treatments: tuple[str, ...]
     sentence: str
     source: str
+    when_any: tuple[Condition, ...] = ()
+    sex: str = ""
+
+    def holds(self, ev: Evidence, sex: str | None) -> bool:
+        if self.sex and self.sex != sex:
+            return False
+        return not self.when_any or any(c.holds(ev) for c in self.when_any)
 
 
 @dataclass(frozen=True)
@@ -384,6 +393,7 @@ def _relation(row: Mapping[str, Any], known: Known) -> Relation:
         then_dose_factor=float(row.get("then_dose_factor", 1.0)),
         treatments=tuple(row.get("treatments", [])),
         when_any=_conditions(row.get("when_any"), where),
+        upper_share=float(row.get("upper_share", 1.0)),
     )
 
 
@@ -477,7 +487,14 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
         for row in doc.get("referral", [])
     ]
     flags = [
-        RiskFlag(row["id"], known(row["treatment"], row["id"]), row["sentence"], source_of(row, row["id"]))
+        RiskFlag(
+            row["id"],
+            tuple(known(t, row["id"]) for t in row["treatments"]),
+            row["sentence"],
+            source_of(row, row["id"]),
+            _conditions(row.get("when_any"), row["id"]),
+            str(row.get("sex", "")),
+        )
         for row in doc.get("flag", [])
     ]
     v, led = doc["value"], doc["ledger"]
