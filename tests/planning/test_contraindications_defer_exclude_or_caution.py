@@ -54,10 +54,30 @@ def test_each_contraindication_acts_on_its_modalities_only(row: Contraindication
     assert untouched or row.modalities >= {"toxin", "ha"}
 
 
-def test_no_hyaluronidase_means_ha_is_flagged_as_irreversible_for_this_patient() -> None:
+def test_no_hyaluronidase_means_no_ha_without_a_clinicians_written_decision() -> None:
     plan = plan_for(intake(grades={"lip_fullness": 1}, medical={"allergies": ["bee_venom"]}))
+    assert plan.status == "nothing_to_treat" and plan.treatments == ()
+    lips = plan.omission("ha_lips")
+    assert lips.reason == "needs_override" and "could not be dissolved" in lips.sentence
+    assert "overrides.ha_without_hyaluronidase" in lips.sentence
+
+
+def test_with_the_clinicians_decision_ha_is_planned_and_flagged_as_irreversible_for_this_patient() -> None:
+    decision = {
+        "clinician": "Dr B. Lund",
+        "reason": "Discussed: small lower-lip volume, accepts it cannot be dissolved.",
+    }
+    plan = plan_for(
+        intake(
+            grades={"lip_fullness": 1},
+            medical={"allergies": ["bee_venom"]},
+            overrides={"ha_without_hyaluronidase": decision},
+        )
+    )
     assert plan.treatments == ("ha_lips",)
-    assert [f.id for f in plan.flags if f.level == "high"] == ["ha_without_reversal"]
+    (flag,) = [f for f in plan.flags if f.level == "high"]
+    assert flag.id == "ha_without_reversal" and decision["reason"] in flag.sentence
+    assert [o.gate for o in plan.overrides] == ["ha_without_hyaluronidase"]
 
 
 def test_an_unknown_medical_field_is_refused_with_the_known_ones() -> None:

@@ -48,6 +48,7 @@ class VisitDocument(TypedDict):
     items: list[str]
     price: MoneyDocument
     purpose: str
+    phase: int
 
 
 class DoseDocument(TypedDict):
@@ -66,6 +67,15 @@ class TimelineDocument(TypedDict):
     sentence: str
 
 
+class ReassessDocument(TypedDict):
+    """A step an item waits for: its result is reassessed on or after ``date`` before the item."""
+
+    after: str
+    label: str
+    date: str
+    sentence: str
+
+
 class ItemDocument(TypedDict):
     key: str
     treatment: str
@@ -77,7 +87,7 @@ class ItemDocument(TypedDict):
     visit: int
     date: str
     dose: DoseDocument
-    price: MoneyDocument
+    price: MoneyDocument | None
     value: float
     rules: list[str]
     evidence: list[str]
@@ -88,6 +98,9 @@ class ItemDocument(TypedDict):
     reversal: str
     timeline: TimelineDocument
     sources: list[str]
+    phase: int
+    role: str
+    reassess_before: list[ReassessDocument]
 
 
 class OmissionDocument(TypedDict):
@@ -109,6 +122,8 @@ class ReferralDocument(TypedDict):
     to: str
     sentence: str
     source: str
+    can: str
+    cannot: str
 
 
 class PricingRowDocument(TypedDict):
@@ -116,7 +131,7 @@ class PricingRowDocument(TypedDict):
     item: str
     quantity: str
     unit_price: str
-    price: MoneyDocument
+    price: MoneyDocument | None
 
 
 class PricingDocument(TypedDict):
@@ -129,6 +144,9 @@ class PricingDocument(TypedDict):
     budget_basis: str
     notes: list[str]
     price_list: str
+    clinician_notes: list[str]
+    phase_totals: list[MoneyDocument]
+    unpriced: list[str]
 
 
 class MaintenanceDocument(TypedDict):
@@ -194,6 +212,17 @@ class ReconsultDocument(TypedDict):
     patient: str
 
 
+class PhaseDocument(TypedDict):
+    """One phase of a plan under a budget (index 0 now), priced; later phases are reassessed first."""
+
+    index: int
+    visits: list[int]
+    items: list[str]
+    price: MoneyDocument
+    starts_on: str
+    sentence: str
+
+
 class PlanDocument(TypedDict):
     """The ``facebalance.treatment_plan`` 1.1 document (every key required, see ``data/plan.schema.json``)."""
 
@@ -221,6 +250,7 @@ class PlanDocument(TypedDict):
     untreated: list[UntreatedDocument]
     free_text: dict[str, list[str]]
     reconsult: ReconsultDocument | None
+    phases: list[PhaseDocument]
 
 
 # --- the planner's inputs ---------------------------------------------------------------------------------

@@ -20,12 +20,15 @@ from datetime import date, timedelta
 from facebalance.planning.cadence import ToxinCadence, toxin_cadence
 from facebalance.planning.candidates import (
     DISSOLVE,
+    HA_WITHOUT_HYALURONIDASE,
+    PLLA_SESSIONS,
     Candidate,
     apply_contraindications,
     apply_guards,
     block_undissolvable,
     corrective,
     evidence_from,
+    lip_check,
     price_of,
     propose,
     solver_problem,
@@ -43,10 +46,12 @@ from facebalance.planning.plan import (
     LedgerRow,
     Omission,
     OverrideRecord,
+    Phase,
     Plan,
     PlannedItem,
     Pricing,
     PricingRow,
+    Reassess,
     Reconsult,
     Referral,
     SolverSummary,
@@ -159,6 +164,7 @@ class _Shaped:
     deferred_because: list[str]
     ledger: FillerLedger
     deferred_rows: list[tuple[str, str, str]] = field(default_factory=list)
+    overrides: list[OverrideRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -297,13 +303,12 @@ def _safety_gate(findings: Sequence[FindingInput], intake: Intake, data: Plannin
 def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: PlanningData, flags: list[Flag]) -> _Shaped:
     """Candidates from the rule rows, through corrective, contraindication and over-treatment steps."""
     candidates, omissions, notes = propose(ev, intake, data)
-    referrals = [
-        Referral(r.id, r.to, r.sentence, r.source) for r in data.rules.referrals if any(c.holds(ev) for c in r.when_any)
-    ]
+    held = [r for r in data.rules.referrals if any(c.holds(ev) for c in r.when_any)]
+    referrals = [Referral(r.id, r.to, r.sentence, r.source, r.can, r.cannot) for r in held]
     dissolving = corrective(intake, candidates, data, flags)
-    omissions += unsupported_requests(intake, candidates, data, {o.treatment for o in omissions})
+    omissions += unsupported_requests(intake, candidates, data, omissions)
     hits = contraindications_for(intake.medical, data.safety, data.vocabulary)
-    omissions += apply_contraindications(candidates, hits, flags)
+    omissions += apply_contraindications(candidates, hits, flags, intake)
     flags += [Flag("expectations", "caution", s) for s in expectation_flags(intake, data.safety)]
     flags += [
         Flag("repeat_treatment", "caution", s, data.safety.repeat.source)
@@ -314,6 +319,11 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
             for c in candidates.values():
                 if c.treatment.id in rf.treatments:
                     c.flags.append(rf.sentence)
+    for r in held:
+        for c in candidates.values():
+            if data.catalog.modality_of(c.treatment).kind in r.adjunct_kinds:
+                c.role = "adjunct"
+                c.flags.append(r.adjunct)
     label_months = {t.area: t.durability_months[1] for t in data.catalog.treatments.values() if t.modality == "ha"}
     ledger = filler_ledger(
         intake.history,
@@ -334,7 +344,23 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
             )
     deferred = sorted({h.rule.sentence for h in hits if h.rule.action == "defer"})
     deferred_rows = [(h.rule.id, h.rule.sentence, h.rule.patient) for h in hits if h.rule.action == "defer"]
-    return _Shaped(candidates, omissions, notes, referrals, flags, dissolving, deferred, ledger, deferred_rows)
+    shaped = _Shaped(candidates, omissions, notes, referrals, flags, dissolving, deferred, ledger, deferred_rows)
+    shaped.overrides = _overrides_used(shaped, intake, data)
+    return shaped
+
+
+def _overrides_used(shaped: _Shaped, intake: Intake, data: PlanningData) -> list[OverrideRecord]:
+    """The clinician's overrides the shaped candidates rely on (HA without hyaluronidase, a non-reversible
+    product), to be recorded on the plan."""
+    out = []
+    for f in shaped.flags:
+        if f.id == "ha_without_reversal" and HA_WITHOUT_HYALURONIDASE in intake.overrides:
+            out.append(_override_record(HA_WITHOUT_HYALURONIDASE, intake, f.sentence))
+    for ind in data.rules.indications:
+        if ind.needs_override and ind.treatment in shaped.candidates:
+            label = shaped.candidates[ind.treatment].label
+            out.append(_override_record(ind.needs_override, intake, f"{label} chosen by the clinician: {ind.withheld}"))
+    return list({o.gate: o for o in out}.values())
 
 
 def _explained_omissions(
@@ -355,8 +381,13 @@ def _explained_omissions(
             for c in by_key.values()
             if c.group not in planned_groups and c.key == c.group
         ]
+    basis = intake.preferences.budget_basis
     for group, reason in explain_omissions(problem, schedule).items():
-        c = next(i for i in by_key.values() if i.group == group)
+        members = [i for i in by_key.values() if i.group == group]
+        c = members[0]
+        if reason.kind == "budget" and not reason.displaced:
+            # What does not fit at all is quoted at its cheapest dose (a lowered dose is the solver's to choose).
+            c = min(members, key=lambda i: (price_of(i, data.prices) or ZERO).on(basis))
         if c.session > 1 and f"{c.treatment.id}#1" not in schedule.visit_of:
             continue  # a later session of a course left out whole: the course's omission covers it
         if c.session == 1:
@@ -372,6 +403,32 @@ def _explained_omissions(
     return out
 
 
+def _reassess(
+    key: str, schedule: Schedule, problem: SolverProblem, by_key: Mapping[str, Candidate], intake: Intake
+) -> tuple[Reassess, ...]:
+    """The earlier steps this item waits for, each with the date its result can be judged (the link's gap,
+    which follows the product's integration time: 90 days after the last PLLA session of a course)."""
+    out: dict[str, Reassess] = {}
+    for link in problem.links:
+        if link.after != key or link.before not in schedule.visit_of or link.rule == PLLA_SESSIONS:
+            continue
+        before = by_key[link.before]
+        on = intake.start_date + timedelta(days=schedule.day_of(link.before) + link.min_gap_days)
+        step = before.treatment.id if before.sessions > 1 else before.key
+        if step in out and out[step].on >= on:
+            continue
+        label = before.treatment.label if before.sessions > 1 else before.label
+        after = "after its last session" if before.sessions > 1 else "after it"
+        out[step] = Reassess(
+            step,
+            label,
+            on,
+            f"Reassess {lower_first(label)} before this step: its result is judged from {on.isoformat()} "
+            f"({link.min_gap_days} days {after}).",
+        )
+    return tuple(sorted(out.values(), key=lambda r: r.on))
+
+
 def _planned_item(
     key: str,
     schedule: Schedule,
@@ -379,18 +436,22 @@ def _planned_item(
     by_key: Mapping[str, Candidate],
     intake: Intake,
     data: PlanningData,
+    measurements: Mapping[str, float],
 ) -> PlannedItem:
     c = by_key[key]
     modality = data.catalog.modality_of(c.treatment)
     given = intake.start_date + timedelta(days=schedule.day_of(key))
     unit = "mL" if c.treatment.modality in ("ha", "caha") else modality.unit
     lo, hi = c.dose_low, c.dose_high
-    if (lo, hi) == c.treatment.total_dose:
-        dose_text = c.treatment.dose_text(unit)
+    if (lo, hi) == c.dose_range:
+        dose_text = c.treatment.dose_text(unit, intake.sex)
     else:
         dose_text = f"{lo:g}-{hi:g} {unit}" if lo != hi else f"{lo:g} {unit}"
+    flags = list(c.flags)
     if c.lip_upper_share is not None:
         dose_text += f" ({c.lip_upper_share:.0%} upper lip, {1 - c.lip_upper_share:.0%} lower)"
+        # The guard's sentences at the dose finally planned (a rule may have reduced it after the guard ran).
+        flags += lip_check(c, intake, measurements, data, lo, hi).sentences
     return PlannedItem(
         key=key,
         treatment=c.treatment.id,
@@ -411,11 +472,14 @@ def _planned_item(
         evidence=tuple(c.evidence),
         why=f"{c.label} because {'; '.join(c.evidence)}. {c.rationale}".strip(),
         when=when_sentence(key, schedule, problem, by_key, intake, data),
-        flags=tuple(dict.fromkeys(c.flags)),
+        flags=tuple(dict.fromkeys(flags)),
         reversible=modality.reversible,
         reversal=modality.reversal,
         timeline=item_timeline(c.treatment, modality, given, sessions_left=max(0, c.sessions - c.session)),
-        sources=tuple(dict.fromkeys((c.treatment.source, c.treatment.durability_source))),
+        sources=tuple(dict.fromkeys((c.treatment.dose_source_for(intake.sex), c.treatment.durability_source))),
+        phase=schedule.phase_of(key),
+        role=c.role,
+        reassess_before=_reassess(key, schedule, problem, by_key, intake),
     )
 
 
@@ -523,7 +587,12 @@ def _nothing(shaping: Shaping, status: PlanStatus, summary: str, omissions: Sequ
         gate=shaping.gate,
         reconsult=_deferral_reconsult(shaping),
     )
-    return replace(plan, ledger=_ledger_rows(shaped.ledger, (), set(), data), toxin_cadence=_cadence(intake, [], data))
+    return replace(
+        plan,
+        ledger=_ledger_rows(shaped.ledger, (), set(), data),
+        toxin_cadence=_cadence(intake, [], data),
+        overrides=(*plan.overrides, *shaped.overrides),
+    )
 
 
 def build_plan(
@@ -608,7 +677,7 @@ def assemble_plan(
     assert shaped is not None
     catalog_order = {tid: n for n, tid in enumerate(data.catalog.treatments)}
     planned = sorted(
-        (_planned_item(k, schedule, problem, by_key, intake, data) for k in schedule.selected),
+        (_planned_item(k, schedule, problem, by_key, intake, data, shaping.measurements) for k in schedule.selected),
         key=lambda i: (
             i.visit,
             data.rules.order_in_visit(data.catalog.modalities[i.modality].kind),
@@ -618,17 +687,18 @@ def assemble_plan(
         ),
     )
     visits = _visits(planned, schedule, by_key, intake, data)
-    pricing = _pricing(planned, visits, intake, data)
+    phases = _phases(planned, visits, data)
+    pricing = _pricing(planned, visits, phases, intake, data)
     cadence = _cadence(intake, [by_key[k] for k in schedule.selected], data)
     omissions = sorted(omissions, key=lambda o: o.treatment)
     return Plan(
         status="proposed",
         start_date=intake.start_date,
-        summary=summary_sentence(planned, visits, pricing, omissions),
+        summary=summary_sentence(planned, visits, pricing, omissions, phases),
         visits=tuple(visits),
         items=tuple(planned),
         omissions=tuple(omissions),
-        flags=(*shaped.flags, *extra_flags),
+        flags=(*shaped.flags, *_dosing_flags(planned, visits, intake, data), *extra_flags),
         referrals=tuple(shaped.referrals),
         notes=tuple(shaped.notes),
         pricing=pricing,
@@ -636,10 +706,11 @@ def assemble_plan(
         toxin_cadence=cadence,
         ledger=_ledger_rows(shaped.ledger, planned, shaped.dissolving, data),
         screening=shaping.screening,
-        overrides=shaping.gate.overrides if shaping.gate is not None else (),
+        overrides=(*(shaping.gate.overrides if shaping.gate is not None else ()), *shaped.overrides),
         untreated=shaping.gate.untreated if shaping.gate is not None else (),
         free_text=shaping.gate.free_text if shaping.gate is not None else {},
-        reconsult=_deferral_reconsult(shaping),
+        reconsult=_deferral_reconsult(shaping) or _phase_reconsult(phases),
+        phases=tuple(phases),
         solver=SolverSummary(
             schedule.status,
             schedule.value / 100,
@@ -660,27 +731,117 @@ def _visits(
     intake: Intake,
     data: PlanningData,
 ) -> list[Visit]:
-    """The schedule's visits: date, items, price and purpose."""
+    """The schedule's visits: date, items, price (of the priced items), purpose and phase."""
     visits = []
     for v, day in enumerate(schedule.visit_days):
         keys = tuple(i.key for i in planned if i.visit == v)
-        price = sum((i.price for i in planned if i.visit == v), ZERO)
+        price = sum((i.price for i in planned if i.visit == v and i.price is not None), ZERO)
         visits.append(
-            Visit(v, day, intake.start_date + timedelta(days=day), keys, price, visit_purpose(keys, by_key, data))
+            Visit(
+                v,
+                day,
+                intake.start_date + timedelta(days=day),
+                keys,
+                price,
+                visit_purpose(keys, by_key, data),
+                schedule.visit_phases[v] if schedule.visit_phases else 0,
+            )
         )
     return visits
 
 
-def _pricing(planned: Sequence[PlannedItem], visits: Sequence[Visit], intake: Intake, data: PlanningData) -> Pricing:
+def _phases(planned: Sequence[PlannedItem], visits: Sequence[Visit], data: PlanningData) -> list[Phase]:
+    """The plan's phases (one when there is no budget): visits, items, price and when each later one starts."""
+    out = []
+    for index in sorted({v.phase for v in visits}):
+        here = [v for v in visits if v.phase == index]
+        keys = tuple(k for v in here for k in v.items)
+        labels = ", ".join(dict.fromkeys(lower_first(i.label) for i in planned if i.key in keys))
+        if index == 0:
+            sentence = f"Phase 1, now: {labels}."
+        else:
+            sentence = (
+                f"Phase {index + 1}, later (from {here[0].date.isoformat()}, at least "
+                f"{data.rules.phases.gap_days} days "
+                f"after phase {index}, once its results are judged): {labels}. Reassessed before it starts; "
+                "doses and items may change."
+            )
+        out.append(
+            Phase(index, tuple(v.index for v in here), keys, sum((v.price for v in here), ZERO), here[0].date, sentence)
+        )
+    return out
+
+
+def _phase_reconsult(phases: Sequence[Phase]) -> Reconsult | None:
+    """A plan in phases: the reassessment before phase 2 is the re-consultation."""
+    if len(phases) < 2:
+        return None
+    later = phases[1]
+    return Reconsult(
+        later.starts_on,
+        (later.sentence,),
+        f"We will see you again before the next phase (from {later.starts_on.isoformat()}) to judge the results "
+        "so far and confirm what comes next.",
+    )
+
+
+def _dosing_flags(
+    planned: Sequence[PlannedItem], visits: Sequence[Visit], intake: Intake, data: PlanningData
+) -> list[Flag]:
+    """Toxin totals per visit against the method's typical range, and toxin dosed without a recorded sex."""
+    out = []
+    typical = data.rules.toxin_totals
+    for v in visits:
+        toxins = [i for i in planned if i.visit == v.index and i.modality == "toxin"]
+        units = sum(i.dose_high for i in toxins)
+        if units > typical.typical_high_units:
+            parts = ", ".join(f"{lower_first(i.label)} {i.dose_high:g} U" for i in toxins)
+            out.append(
+                Flag(
+                    "toxin_total_above_typical",
+                    "caution",
+                    f"Visit {v.index + 1}: up to {units:g} U of toxin ({parts}), above the "
+                    f"{typical.typical_low_units}-{typical.typical_high_units} U typical of the method for one "
+                    "session. "
+                    "Confirm each area is needed, or spread the areas over sessions.",
+                    typical.source,
+                )
+            )
+    if intake.sex is None and any(i.modality == "toxin" for i in planned):
+        out.append(
+            Flag(
+                "sex_not_recorded",
+                "info",
+                "Sex not recorded: toxin is dosed at the label doses; men usually need more (record the sex to dose "
+                "by it).",
+            )
+        )
+    return out
+
+
+def _pricing(
+    planned: Sequence[PlannedItem],
+    visits: Sequence[Visit],
+    phases: Sequence[Phase],
+    intake: Intake,
+    data: PlanningData,
+) -> Pricing:
     rows = []
     notes = []
+    clinician = []
     if intake.new_patient and "consultation_new" in data.prices.rows:
         r = data.prices.rows["consultation_new"]
         rows.append(PricingRow(None, r.label, "1 visit", PriceRange(r.low, r.high).text(), PriceRange(r.low, r.high)))
         if r.high == 0:
             notes.append("Consultation: free for new patients.")
+    unpriced = []
     for i in planned:
-        row = data.prices.rows[data.catalog.treatments[i.treatment].price]
+        key = data.catalog.treatments[i.treatment].price
+        row = data.prices.rows.get(key)
+        if row is None:
+            unpriced.append(i.label)
+            rows.append(PricingRow(i.visit, i.label, i.dose_text, "price on consultation", None))
+            continue
         qlo, qhi = row.quantity_billed(i.dose_low), row.quantity_billed(i.dose_high)
         quantity = f"{qlo:g}-{qhi:g} {row.per}" if qlo != qhi else f"{qlo:g} {row.per}"
         rows.append(
@@ -690,15 +851,30 @@ def _pricing(planned: Sequence[PlannedItem], visits: Sequence[Visit], intake: In
     typical = data.prices.typical_plan
     within = typical.low <= total.low and total.high <= typical.high
     if not within:
-        notes.append(
+        clinician.append(
             f"Total {total.text()} is outside the clinic's typical {typical.text()} for a full facial-balancing plan."
         )
-    units = sum(i.dose_high for i in planned if i.modality == "toxin")
-    lo_u, hi_u = data.prices.typical_toxin_units
-    if units > hi_u:
-        notes.append(f"Up to {units:g} toxin units: more than the {lo_u}-{hi_u} units typical for balancing.")
+    if unpriced:
+        notes.append(
+            f"Priced on consultation (not in the total): {', '.join(unpriced)}. Ask for the price before you decide."
+        )
+        clinician.append(
+            f"No price row for {', '.join(unpriced)}: the total leaves them out and the budget could not check them."
+        )
+    adjuncts = [i.label for i in planned if i.role == "adjunct"]
+    if adjuncts:
+        notes.append(
+            f"Adjuncts to the surgical opinion, priced for information: {', '.join(adjuncts)}. Confirm them after "
+            "the surgical opinion, which may change or replace them."
+        )
     if any(i.unit == "mL" and i.dose_low % 1 for i in planned if i.modality == "ha"):
         notes.append("HA is charged per syringe opened: part-syringe doses are billed as whole syringes.")
+    if len(phases) > 1:
+        notes.append(
+            "The plan comes in phases within your budget: "
+            + "; ".join(f"phase {p.index + 1} {p.price.text()}" for p in phases)
+            + ". Later phases are confirmed, and priced again, after a reassessment."
+        )
     notes.append(
         "Prices are ranges: the low end is the low dose at the low price, the high end the high dose at the high "
         "price; the final price is confirmed at each visit."
@@ -713,6 +889,9 @@ def _pricing(planned: Sequence[PlannedItem], visits: Sequence[Visit], intake: In
         intake.preferences.budget_basis,
         tuple(notes),
         f"{data.prices.name} {data.prices.version}".strip(),
+        clinician_notes=tuple(clinician),
+        phase_totals=tuple(p.price for p in phases),
+        unpriced=tuple(unpriced),
     )
 
 

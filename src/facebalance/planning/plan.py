@@ -42,8 +42,23 @@ DISCLAIMER = (
 
 
 @dataclass(frozen=True)
+class Reassess:
+    """A step this item waits for: the result of ``after`` is reassessed on or after ``on`` before this step."""
+
+    after: str
+    label: str
+    on: date
+    sentence: str
+
+
+@dataclass(frozen=True)
 class PlannedItem:
-    """One treatment in the plan, with why it is there, why at that visit, and what it costs."""
+    """One treatment in the plan, with why it is there, why at that visit, and what it costs.
+
+    ``price`` is ``None`` for an item the price list does not price (quoted on consultation); ``phase`` is 0 for
+    the plan now and 1, 2 for the later phases of a plan under a budget; ``role`` is ``treatment`` or
+    ``adjunct`` (offered alongside a surgical opinion, which may change or replace it).
+    """
 
     key: str
     treatment: str
@@ -58,7 +73,7 @@ class PlannedItem:
     dose_high: float
     unit: str
     dose_text: str
-    price: PriceRange
+    price: PriceRange | None
     value: float
     rules: tuple[str, ...]
     evidence: tuple[str, ...]
@@ -69,6 +84,9 @@ class PlannedItem:
     reversal: str
     timeline: ItemTimeline
     sources: tuple[str, ...]
+    phase: int = 0
+    role: str = "treatment"
+    reassess_before: tuple[Reassess, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,19 @@ class Visit:
     items: tuple[str, ...]
     price: PriceRange
     purpose: str
+    phase: int = 0
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of a plan under a budget: phase 0 now, later phases after a reassessment; each is priced."""
+
+    index: int
+    visits: tuple[int, ...]
+    items: tuple[str, ...]
+    price: PriceRange
+    starts_on: date
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -105,19 +136,25 @@ class Flag:
 
 @dataclass(frozen=True)
 class Referral:
+    """A referral, with what injectables can and cannot do for the finding behind it."""
+
     id: str
     to: str
     sentence: str
     source: str
+    can: str = ""
+    cannot: str = ""
 
 
 @dataclass(frozen=True)
 class PricingRow:
+    """One row of the written pricing; ``price`` is ``None`` for an item priced on consultation."""
+
     visit: int | None
     item: str
     quantity: str
     unit_price: str
-    price: PriceRange
+    price: PriceRange | None
 
 
 @dataclass(frozen=True)
@@ -133,6 +170,9 @@ class Pricing:
     budget_basis: str
     notes: tuple[str, ...]
     price_list: str
+    clinician_notes: tuple[str, ...] = ()
+    phase_totals: tuple[PriceRange, ...] = ()
+    unpriced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,6 +253,7 @@ class Plan:
     untreated: tuple[Untreated, ...] = ()
     free_text: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     reconsult: Reconsult | None = None
+    phases: tuple[Phase, ...] = ()
 
     def item(self, treatment: str) -> PlannedItem:
         """The planned item of a treatment id (the first, for PLLA sessions); ``KeyError`` if not planned."""
@@ -240,6 +281,10 @@ def _money(p: PriceRange) -> MoneyDocument:
     return {"low": round(p.low, 2), "high": round(p.high, 2)}
 
 
+def _maybe_money(p: PriceRange | None) -> MoneyDocument | None:
+    return None if p is None else _money(p)
+
+
 def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
@@ -257,7 +302,7 @@ def _item_doc(i: PlannedItem) -> ItemDocument:
         "visit": i.visit,
         "date": i.date.isoformat(),
         "dose": {"low": i.dose_low, "high": i.dose_high, "unit": i.unit, "text": i.dose_text},
-        "price": _money(i.price),
+        "price": _maybe_money(i.price),
         "value": round(i.value, 2),
         "rules": list(i.rules),
         "evidence": list(i.evidence),
@@ -275,6 +320,12 @@ def _item_doc(i: PlannedItem) -> ItemDocument:
             "sentence": t.sentence,
         },
         "sources": list(i.sources),
+        "phase": i.phase,
+        "role": i.role,
+        "reassess_before": [
+            {"after": r.after, "label": r.label, "date": r.on.isoformat(), "sentence": r.sentence}
+            for r in i.reassess_before
+        ],
     }
 
 
@@ -296,6 +347,7 @@ def _visit_doc(v: Visit) -> VisitDocument:
         "items": list(v.items),
         "price": _money(v.price),
         "purpose": v.purpose,
+        "phase": v.phase,
     }
 
 
@@ -309,7 +361,7 @@ def _pricing_doc(p: Pricing | None) -> PricingDocument | None:
                 "item": r.item,
                 "quantity": r.quantity,
                 "unit_price": r.unit_price,
-                "price": _money(r.price),
+                "price": _maybe_money(r.price),
             }
             for r in p.rows
         ],
@@ -321,6 +373,9 @@ def _pricing_doc(p: Pricing | None) -> PricingDocument | None:
         "budget_basis": p.budget_basis,
         "notes": list(p.notes),
         "price_list": p.price_list,
+        "clinician_notes": list(p.clinician_notes),
+        "phase_totals": [_money(t) for t in p.phase_totals],
+        "unpriced": list(p.unpriced),
     }
 
 
@@ -390,7 +445,10 @@ def plan_document(plan: Plan) -> PlanDocument:
             for o in plan.omissions
         ],
         "flags": [{"id": f.id, "level": f.level, "sentence": f.sentence, "source": f.source} for f in plan.flags],
-        "referrals": [{"id": r.id, "to": r.to, "sentence": r.sentence, "source": r.source} for r in plan.referrals],
+        "referrals": [
+            {"id": r.id, "to": r.to, "sentence": r.sentence, "source": r.source, "can": r.can, "cannot": r.cannot}
+            for r in plan.referrals
+        ],
         "notes": list(plan.notes),
         "pricing": _pricing_doc(plan.pricing),
         "maintenance": [_maintenance_doc(m) for m in plan.maintenance],
@@ -418,6 +476,17 @@ def plan_document(plan: Plan) -> PlanDocument:
             "reasons": list(plan.reconsult.reasons),
             "patient": plan.reconsult.patient,
         },
+        "phases": [
+            {
+                "index": ph.index,
+                "visits": list(ph.visits),
+                "items": list(ph.items),
+                "price": _money(ph.price),
+                "starts_on": ph.starts_on.isoformat(),
+                "sentence": ph.sentence,
+            }
+            for ph in plan.phases
+        ],
     }
 
 

@@ -122,6 +122,19 @@ class Indication:
     concerns: frozenset[str]
     rationale: str
     source: str
+    unless_sentence: str = ""
+    needs_override: str = ""
+    withheld: str = ""
+    replaces: tuple[str, ...] = ()
+
+    def blocked_by(self, ev: Evidence) -> tuple[Condition, ...]:
+        """The ``unless_any`` conditions that stop the row although its own evidence holds (``()`` otherwise)."""
+        blocking = tuple(c for c in self.unless_any if c.holds(ev))
+        if not blocking or (self.when_all and not all(c.holds(ev) for c in self.when_all)):
+            return ()
+        if self.when_any and not any(c.holds(ev) for c in self.when_any):
+            return ()
+        return blocking
 
     def matches(self, ev: Evidence) -> tuple[Condition, ...]:
         """The conditions that support the treatment, or ``()`` when the rule does not fire."""
@@ -150,6 +163,8 @@ class Relation:
     treatments: tuple[str, ...] = ()
     when_any: tuple[Condition, ...] = ()
     upper_share: float = 1.0
+    requires_first: bool = False
+    wait_for_result: bool = False
 
     def holds(self, ev: Evidence) -> bool:
         return not self.when_any or any(c.holds(ev) for c in self.when_any)
@@ -188,15 +203,24 @@ class Sequence:
     min_gap_days: int
     sentence: str
     source: str
+    requires_first: bool = False
+    wait_for_result: bool = False
 
 
 @dataclass(frozen=True)
 class Referral:
+    """A referral; ``adjunct_kinds`` are the modality kinds a plan still offers alongside it (marked adjunct,
+    with ``adjunct``), and ``can``/``cannot`` say what injectables do and do not do for the finding."""
+
     id: str
     when_any: tuple[Condition, ...]
     to: str
     sentence: str
     source: str
+    adjunct_kinds: frozenset[str] = frozenset()
+    adjunct: str = ""
+    can: str = ""
+    cannot: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,6 +255,35 @@ class CorrectiveValue:
 
     priority: int
     severity: Severity
+    source: str
+
+
+@dataclass(frozen=True)
+class ToxinTotals:
+    """The method's typical toxin total for one session (the areas treated at one visit)."""
+
+    typical_low_units: int
+    typical_high_units: int
+    source: str
+
+
+@dataclass(frozen=True)
+class VolumeLimits:
+    """Filler volume (HA and CaHA, mL at the high dose) per visit and over the whole plan."""
+
+    visit_cap_filler_ml: float
+    plan_cap_filler_ml: float
+    source: str
+
+
+@dataclass(frozen=True)
+class PhaseRules:
+    """How a plan under a budget is phased: the most phases, the gap between them, and the value of a dose
+    lowered to fit the budget."""
+
+    max_phases: int
+    gap_days: int
+    low_dose_value_factor: float
     source: str
 
 
@@ -338,6 +391,9 @@ class PlanningRules:
     ledger_source: str
     lips: LipRules
     cadence: CadenceRules
+    volume: VolumeLimits
+    phases: PhaseRules
+    toxin_totals: ToxinTotals
     indications: tuple[Indication, ...]
     relations: tuple[Relation, ...]
     sequences: tuple[Sequence, ...]
@@ -374,6 +430,10 @@ def _indication(row: Mapping[str, Any], known: Known) -> Indication:
         concerns=frozenset(row.get("concerns", [])),
         rationale=row["rationale"],
         source=source_of(row, where),
+        unless_sentence=str(row.get("unless_sentence", "")),
+        needs_override=str(row.get("needs_override", "")),
+        withheld=str(row.get("withheld", "")),
+        replaces=tuple(known(t, where) for t in row.get("replaces", [])),
     )
 
 
@@ -394,6 +454,8 @@ def _relation(row: Mapping[str, Any], known: Known) -> Relation:
         treatments=tuple(row.get("treatments", [])),
         when_any=_conditions(row.get("when_any"), where),
         upper_share=float(row.get("upper_share", 1.0)),
+        requires_first=bool(row.get("requires_first", False)),
+        wait_for_result=bool(row.get("wait_for_result", False)),
     )
 
 
@@ -406,6 +468,8 @@ def _sequence(row: Mapping[str, Any]) -> Sequence:
         min_gap_days=int(row["min_gap_days"]),
         sentence=row["sentence"],
         source=source_of(row, f"sequence {row.get('id')!r}"),
+        requires_first=bool(row.get("requires_first", False)),
+        wait_for_result=bool(row.get("wait_for_result", False)),
     )
 
 
@@ -455,6 +519,18 @@ def _lips(lips: Mapping[str, Any], steps: DoseSteps) -> LipRules:
     )
 
 
+def _phases(row: Mapping[str, Any]) -> PhaseRules:
+    rules = PhaseRules(
+        int(row["max_phases"]), int(row["gap_days"]), float(row["low_dose_value_factor"]), source_of(row, "[phases]")
+    )
+    if rules.max_phases < 1 or not 0 < rules.low_dose_value_factor <= 1:
+        raise ClinicalDataError(
+            f"[phases] max_phases = {rules.max_phases}, low_dose_value_factor = {rules.low_dose_value_factor}.",
+            hint="At least one phase; a lowered dose is worth more than 0 and at most the full dose.",
+        )
+    return rules
+
+
 def _cadence(cad: Mapping[str, Any]) -> CadenceRules:
     return CadenceRules(
         float(cad["prior_weeks"]),
@@ -483,6 +559,10 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
             row["to"],
             row["sentence"],
             source_of(row, f"referral {row['id']!r}"),
+            frozenset(row.get("adjunct_kinds", [])),
+            str(row.get("adjunct", "")),
+            str(row.get("injectables_can", "")),
+            str(row.get("injectables_cannot", "")),
         )
         for row in doc.get("referral", [])
     ]
@@ -518,6 +598,17 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
         ledger_source=source_of(led, "[ledger]"),
         lips=_lips(doc["lips"], steps),
         cadence=_cadence(doc["toxin_cadence"]),
+        volume=VolumeLimits(
+            float(doc["volume"]["visit_cap_filler_ml"]),
+            float(doc["volume"]["plan_cap_filler_ml"]),
+            source_of(doc["volume"], "[volume]"),
+        ),
+        phases=_phases(doc["phases"]),
+        toxin_totals=ToxinTotals(
+            int(doc["toxin_totals"]["typical_low_units"]),
+            int(doc["toxin_totals"]["typical_high_units"]),
+            source_of(doc["toxin_totals"], "[toxin_totals]"),
+        ),
         indications=tuple(_indication(row, known) for row in doc.get("indication", [])),
         relations=tuple(_relation(row, known) for row in doc.get("relation", [])),
         sequences=tuple(_sequence(row) for row in doc.get("sequence", [])),

@@ -20,7 +20,7 @@ from facebalance.planning.edit.model import (
     PlanEdit,
     PlanEditError,
 )
-from facebalance.planning.engine import assemble_plan
+from facebalance.planning.engine import SEX_MISMATCH, assemble_plan
 from facebalance.planning.intake import FindingInput, Intake
 from facebalance.planning.plan import Flag, Omission, Plan
 
@@ -89,7 +89,13 @@ def edit_plan(
         hard = hard or [v for v in checked.violations if v.level == "hard"]
         return EditResult(False, "Refused: " + hard[0].message, tuple(hard), None)
     soft = [v for v in checked.violations if v.level == "soft"]
-    flags = [Flag(f"edit_{v.gate}", "caution", v.message) for v in soft]
+    # A flag only the engine's first run could raise (it knew the assessment's sex) stays on the plan.
+    flags = [
+        Flag(f["id"], f["level"], f["sentence"], f["source"])
+        for f in ctx.document.get("flags", [])
+        if f.get("id") == SEX_MISMATCH
+    ]
+    flags += [Flag(f"edit_{v.gate}", "caution", v.message) for v in soft]
     flags += [Flag(EDIT_FLAG, "info", note) for note in after.notes]
     plan = assemble_plan(
         ctx.shaping,
