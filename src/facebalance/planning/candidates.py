@@ -206,7 +206,8 @@ def propose(ev: Evidence, intake: Intake, data: PlanningData) -> tuple[dict[str,
 
 
 def lower(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    """The text with its first letter in lower case (an acronym stays as it is)."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def unsupported_requests(
@@ -314,7 +315,11 @@ def corrective(intake: Intake, candidates: dict[str, Candidate], data: PlanningD
 
 
 def apply_contraindications(
-    candidates: dict[str, Candidate], hits: Sequence[ContraindicationHit], flags: list[Flag], intake: Intake
+    candidates: dict[str, Candidate],
+    hits: Sequence[ContraindicationHit],
+    flags: list[Flag],
+    intake: Intake,
+    data: PlanningData,
 ) -> list[Omission]:
     """Defer or exclude the candidates a contraindication row hits; cautions become item and plan flags.
 
@@ -323,11 +328,16 @@ def apply_contraindications(
     """
     out = []
     for hit in hits:
-        affected = [c for c in candidates.values() if hit.applies_to(c.treatment.modality, c.area)]
+
+        def acts_on(c: Candidate, hit: ContraindicationHit = hit) -> bool:
+            whole = data.catalog.region_of(c.area) == WHOLE_FACE
+            return hit.applies_to(c.treatment.modality, c.area, whole_face=whole)
+
+        affected = [c for c in candidates.values() if acts_on(c)]
         if hit.rule.action == "caution" and affected:
             flags.append(Flag(hit.rule.id, "caution", hit.rule.sentence, hit.rule.source))
         for key, c in list(candidates.items()):
-            if not hit.applies_to(c.treatment.modality, c.area):
+            if not acts_on(c):
                 continue
             if hit.rule.action == "caution":
                 c.flags.append(hit.rule.sentence)

@@ -71,7 +71,7 @@ from facebalance.planning.safety import (
     selection_holds,
 )
 from facebalance.planning.solver import Schedule, SolverProblem, explain_omissions, solve
-from facebalance.planning.timeline import MaintenanceEntry, add_months, item_timeline
+from facebalance.planning.timeline import MaintenanceEntry, add_months, course_end, item_timeline
 
 __all__ = ["SEX_MISMATCH", "PlanningData", "Shaping", "assemble_plan", "build_plan", "shape_candidates"]
 
@@ -308,7 +308,7 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
     dissolving = corrective(intake, candidates, data, flags)
     omissions += unsupported_requests(intake, candidates, data, omissions)
     hits = contraindications_for(intake.medical, data.safety, data.vocabulary)
-    omissions += apply_contraindications(candidates, hits, flags, intake)
+    omissions += apply_contraindications(candidates, hits, flags, intake, data)
     flags += [Flag("expectations", "caution", s) for s in expectation_flags(intake, data.safety)]
     flags += [
         Flag("repeat_treatment", "caution", s, data.safety.repeat.source)
@@ -319,6 +319,9 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
             for c in candidates.values():
                 if c.treatment.id in rf.treatments:
                     c.flags.append(rf.sentence)
+    for c in candidates.values():
+        if c.treatment.optional:
+            c.role = "optional"
     for r in held:
         for c in candidates.values():
             if data.catalog.modality_of(c.treatment).kind in r.adjunct_kinds:
@@ -475,7 +478,9 @@ def _planned_item(
         flags=tuple(dict.fromkeys(flags)),
         reversible=modality.reversible,
         reversal=modality.reversal,
-        timeline=item_timeline(c.treatment, modality, given, sessions_left=max(0, c.sessions - c.session)),
+        timeline=item_timeline(
+            c.treatment, modality, given, sessions_left=max(0, c.sessions - c.session), sessions=round(hi)
+        ),
         sources=tuple(dict.fromkeys((c.treatment.dose_source_for(intake.sex), c.treatment.durability_source))),
         phase=schedule.phase_of(key),
         role=c.role,
@@ -919,6 +924,33 @@ def _maintenance(
         seen.add(i.treatment)
         t = data.catalog.treatments[i.treatment]
         lo, hi = t.durability_months
+        if t.is_course and t.cadence_days is not None:
+            sessions = round(i.dose_high)
+            last = course_end(t, i.date, sessions)
+            if sessions > 1:
+                nxt = i.date + timedelta(days=t.cadence_days[0])
+                out.append(
+                    MaintenanceEntry(
+                        i.treatment,
+                        t.label,
+                        nxt,
+                        last,
+                        f"The rest of the course of {lower_first(t.label)}: sessions 2-{sessions}, from "
+                        f"{nxt.isoformat()}, {t.course_text(sessions, sessions).split(', ', 1)[1]}.",
+                    )
+                )
+            start, end = add_months(last, lo), add_months(last, hi)
+            out.append(
+                MaintenanceEntry(
+                    i.treatment,
+                    t.label,
+                    start,
+                    end,
+                    f"A maintenance session of {lower_first(t.label)} between {start.isoformat()} and "
+                    f"{end.isoformat()}, if the result has faded.",
+                )
+            )
+            continue
         start, end = add_months(i.date, lo), add_months(i.date, hi)
         out.append(
             MaintenanceEntry(

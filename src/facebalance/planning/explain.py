@@ -19,8 +19,12 @@ def _label(key: str, items: Mapping[str, Candidate]) -> str:
 
 
 def lower_first(text: str) -> str:
-    """The text with its first letter in lower case, to continue a sentence."""
-    return text[:1].lower() + text[1:]
+    """The text with its first letter in lower case, to continue a sentence (an acronym stays as it is).
+
+    >>> lower_first("Lips with soft HA"), lower_first("IPL photofacial")
+    ('lips with soft HA', 'IPL photofacial')
+    """
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _displaced(reason: OmissionReason, c: Candidate, items: Mapping[str, Candidate]) -> tuple[str, str]:

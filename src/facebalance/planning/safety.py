@@ -283,10 +283,12 @@ class ContraindicationHit:
     rule: Contraindication
     entries: tuple[str, ...]
 
-    def applies_to(self, modality: str, area: str) -> bool:
+    def applies_to(self, modality: str, area: str, *, whole_face: bool = False) -> bool:
+        """Whether the row acts on a treatment of this modality and area; a per-area row (an infection at a
+        site) acts on a whole-face treatment whatever the site."""
         if modality not in self.rule.modalities or (self.rule.areas and area not in self.rule.areas):
             return False
-        return not self.rule.per_area or area in self.entries
+        return not self.rule.per_area or area in self.entries or whole_face
 
 
 def check_override(override: ClinicianOverride, where: str, min_reason_chars: int) -> None:

@@ -425,11 +425,6 @@ def _after(
         if all(k in drop for k in problem.group_keys(key)):
             out.setdefault(group, (kind, rule))
 
-    for link in problem.links:
-        if link.after in placed and link.before not in placed:
-            rule_out(link.before, "timing", link.rule)
-        elif link.before in placed and link.after not in placed and link.max_gap_days is not None:
-            rule_out(link.after, "timing", link.rule)
     for pair in problem.forbids:
         for mine, other in ((pair.a, pair.b), (pair.b, pair.a)):
             if mine in placed and other not in placed:
@@ -439,6 +434,11 @@ def _after(
             for k in ex.keys:
                 if k not in placed:
                     rule_out(k, "exclusive", ex.rule)
+    for link in problem.links:
+        if link.after in placed and link.before not in placed:
+            rule_out(link.before, "timing", link.rule)
+        elif link.before in placed and link.after not in placed and link.max_gap_days is not None:
+            rule_out(link.after, "timing", link.rule)
     for pair in problem.same_visit:
         if pair.a not in placed and any(k in placed for k in problem.group_keys(pair.b)):
             rule_out(pair.a, "timing", pair.rule)
