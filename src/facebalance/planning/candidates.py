@@ -77,6 +77,11 @@ class Candidate:
     role: str = "treatment"
     #: The lip guard's sentences at the candidate's dose (recomputed for the dose finally planned).
     lip_notes: list[str] = field(default_factory=list)
+    #: The evidence behind it (the conditions of its rule rows that hold) and the patient's concerns it serves.
+    basis: list[Condition] = field(default_factory=list)
+    serves: list[str] = field(default_factory=list)
+    #: The treatment a same-visit companion is given with.
+    companion_of: str = ""
 
     def __post_init__(self) -> None:
         if self.dose_range == (0.0, 0.0):
@@ -133,7 +138,7 @@ def _withheld(ind: Indication, intake: Intake, data: PlanningData) -> Omission |
     if not ind.needs_override or (override is not None and override.treatment == ind.treatment):
         return None
     t = data.catalog.treatments[ind.treatment]
-    return Omission(t.id, t.label, "prefer_reversible", f"{t.label}: not proposed. {ind.withheld}")
+    return Omission(t.id, t.label, "prefer_reversible", f"{t.label}: not proposed. {ind.withheld}", ind.id)
 
 
 def propose(ev: Evidence, intake: Intake, data: PlanningData) -> tuple[dict[str, Candidate], list[Omission], list[str]]:
@@ -155,7 +160,7 @@ def propose(ev: Evidence, intake: Intake, data: PlanningData) -> tuple[dict[str,
                 sentence = (
                     f"{t.label}: not proposed. {ind.unless_sentence} ({'; '.join(b.describe(ev) for b in blocked)})"
                 )
-                omissions.append(Omission(t.id, t.label, "suppressed", sentence))
+                omissions.append(Omission(t.id, t.label, "suppressed", sentence, ind.id))
             continue
         withheld = _withheld(ind, intake, data)
         if withheld is not None:
@@ -166,6 +171,8 @@ def propose(ev: Evidence, intake: Intake, data: PlanningData) -> tuple[dict[str,
         c.value = max(c.value, value)
         c.rules.append(ind.id)
         c.evidence.extend(h.describe(ev) for h in hits if h.describe(ev) not in c.evidence)
+        c.basis.extend(h for h in hits if h not in c.basis)
+        c.serves.extend(a for a in sorted(ind.concerns & set(intake.concern_areas)) if a not in c.serves)
         c.rationale = c.rationale or ind.rationale
         if ind.needs_override:
             o = intake.overrides[ind.needs_override]
@@ -184,7 +191,9 @@ def propose(ev: Evidence, intake: Intake, data: PlanningData) -> tuple[dict[str,
             for tid in rel.treatments:
                 if tid in candidates:
                     dropped = candidates.pop(tid)
-                    omissions.append(Omission(tid, dropped.label, "suppressed", f"{dropped.label}: {rel.sentence}"))
+                    omissions.append(
+                        Omission(tid, dropped.label, "suppressed", f"{dropped.label}: {rel.sentence}", rel.id)
+                    )
         elif rel.kind == "note" and rel.holds(ev):
             notes.append(rel.sentence)
         elif rel.kind == "lip_share" and rel.when_any and rel.holds(ev):
@@ -201,6 +210,7 @@ def propose(ev: Evidence, intake: Intake, data: PlanningData) -> tuple[dict[str,
                 rules=[rel.id],
                 evidence=[f"given with {lower(candidates[rel.then].label)}"],
                 rationale=rel.sentence,
+                companion_of=rel.then,
             )
     return candidates, list({o.treatment: o for o in omissions}.values()), notes
 
@@ -253,6 +263,7 @@ def unsupported_requests(
                     f"Concern: {concern.area.replace('_', ' ')}",
                     left[0].reason,
                     f"The patient's concern about the {concern.area.replace('_', ' ')}{words}: " + left[0].sentence,
+                    left[0].rule,
                 )
             )
         else:
@@ -344,7 +355,7 @@ def apply_contraindications(
                 continue
             del candidates[key]
             verb = "deferred" if hit.rule.action == "defer" else "excluded"
-            out.append(Omission(c.treatment.id, c.label, verb, f"{c.label}: {verb}. {hit.rule.sentence}"))
+            out.append(Omission(c.treatment.id, c.label, verb, f"{c.label}: {verb}. {hit.rule.sentence}", hit.rule.id))
     no_reversal = any(h.rule.modalities == {DISSOLVE} and h.rule.action == "exclude" for h in hits)
     ha = [k for k, c in candidates.items() if c.treatment.modality == "ha"]
     if not no_reversal or not ha:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from facebalance.planning.catalog import Catalog, load_catalog
+from facebalance.planning.patient import Wording, load_wording
 from facebalance.planning.pricing import PriceList, load_price_list
 from facebalance.planning.rules import PlanningRules, load_planning_rules
 from facebalance.planning.safety import SafetyRules, load_safety_rules
@@ -23,6 +24,7 @@ class PlanningData:
     scales: Mapping[str, Scale]
     prices: PriceList
     vocabulary: Vocabulary = field(default_factory=load_vocabulary)
+    wording: Wording = field(default_factory=load_wording)
 
     @classmethod
     def default(cls, *, prices: PriceList | None = None) -> PlanningData:
@@ -37,5 +39,6 @@ class PlanningData:
             "rules": self.rules.version,
             "safety": self.safety.version,
             "vocabulary": self.vocabulary.version,
+            "wording": self.wording.version,
             "prices": f"{self.prices.name} {self.prices.version}".strip(),
         }

@@ -76,6 +76,22 @@ class ReassessDocument(TypedDict):
     sentence: str
 
 
+class PatientItemDocument(TypedDict):
+    """One item in the patient's words: what, why (which finding), when, risks, aftercare, downtime, alternatives."""
+
+    title: str
+    what: str
+    product: str
+    why: list[str]
+    when: list[str]
+    risks: list[str]
+    aftercare: list[str]
+    downtime: str
+    alternatives: list[str]
+    reversibility: str
+    notes: list[str]
+
+
 class ItemDocument(TypedDict):
     key: str
     treatment: str
@@ -101,6 +117,7 @@ class ItemDocument(TypedDict):
     phase: int
     role: str
     reassess_before: list[ReassessDocument]
+    patient: PatientItemDocument | None
 
 
 class OmissionDocument(TypedDict):
@@ -108,6 +125,7 @@ class OmissionDocument(TypedDict):
     label: str
     reason: str
     sentence: str
+    rule: NotRequired[str]
 
 
 class FlagDocument(TypedDict):
@@ -223,6 +241,30 @@ class PhaseDocument(TypedDict):
     sentence: str
 
 
+class PatientSectionDocument(TypedDict):
+    """The plan in the patient's words (no internal ids): what is deliberately left untreated and why, the
+    alternatives, the consent points, the phases, referrals, notices and when to come back."""
+
+    summary: str
+    untreated: list[str]
+    alternatives: list[str]
+    consent: list[str]
+    phases: list[str]
+    referrals: list[str]
+    notices: list[str]
+    reconsult: str
+
+
+class SignOffDocument(TypedDict):
+    """The clinician's sign-off block: empty (``None``) until the clinician signs; the overrides it covers."""
+
+    clinician_statement: str
+    patient_statement: str
+    clinician: str | None
+    signed_on: str | None
+    overrides: list[str]
+
+
 class PlanDocument(TypedDict):
     """The ``facebalance.treatment_plan`` 1.1 document (every key required, see ``data/plan.schema.json``)."""
 
@@ -251,6 +293,8 @@ class PlanDocument(TypedDict):
     free_text: dict[str, list[str]]
     reconsult: ReconsultDocument | None
     phases: list[PhaseDocument]
+    patient: PatientSectionDocument
+    sign_off: SignOffDocument
 
 
 # --- the planner's inputs ---------------------------------------------------------------------------------

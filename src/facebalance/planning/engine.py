@@ -21,6 +21,7 @@ from facebalance.planning.cadence import ToxinCadence, toxin_cadence
 from facebalance.planning.candidates import (
     DISSOLVE,
     HA_WITHOUT_HYALURONIDASE,
+    LOW_DOSE,
     PLLA_SESSIONS,
     Candidate,
     apply_contraindications,
@@ -41,6 +42,7 @@ from facebalance.planning.documents import PlanStatus
 from facebalance.planning.explain import lower_first, omission_sentence, summary_sentence, visit_purpose, when_sentence
 from facebalance.planning.intake import FindingInput, Intake
 from facebalance.planning.ledger import FillerLedger, filler_ledger
+from facebalance.planning.patient import LeftOut, PlannedFacts, Sources, patient_section
 from facebalance.planning.plan import (
     Flag,
     LedgerRow,
@@ -268,10 +270,7 @@ def _safety_gate(findings: Sequence[FindingInput], intake: Intake, data: Plannin
         referral = Referral("bddq_as_positive", data.safety.bddq_as.refer_to, screening.sentence, source)
         flag = Flag("bddq_as_positive", "high", screening.sentence, source)
         reconsult = _reconsult(
-            intake,
-            data,
-            [("bddq_as_positive", screening.sentence)],
-            "We would like to see you again after the assessment we have suggested.",
+            intake, data, [("bddq_as_positive", screening.sentence)], data.wording.plan["after_screening"]
         )
         refused = _refused(
             "refer",
@@ -428,6 +427,7 @@ def _reassess(
             on,
             f"Reassess {lower_first(label)} before this step: its result is judged from {on.isoformat()} "
             f"({link.min_gap_days} days {after}).",
+            link.rule,
         )
     return tuple(sorted(out.values(), key=lambda r: r.on))
 
@@ -520,6 +520,7 @@ class Shaping:
     shaped: _Shaped | None
     refused: Plan | None
     gate: _Gate | None = None
+    evidence: Evidence | None = None
 
 
 def _sex_flags(intake: Intake, assessment_sex: str | None) -> list[Flag]:
@@ -561,9 +562,10 @@ def shape_candidates(
     gate = replace(gate, flags=(*_sex_flags(intake, assessment_sex), *gate.flags))
     if gate.refused is not None:
         refused = replace(gate.refused, flags=(*_sex_flags(intake, assessment_sex), *gate.refused.flags))
-        return Shaping(intake, data, values, gate.screening, None, refused, gate)
+        shaping = Shaping(intake, data, values, gate.screening, None, refused, gate, ev)
+        return replace(shaping, refused=with_patient(refused, shaping, {}))
     shaped = _shape(ev, intake, values, data, list(gate.flags))
-    return Shaping(intake, data, values, gate.screening, shaped, None, gate)
+    return Shaping(intake, data, values, gate.screening, shaped, None, gate, ev)
 
 
 def _deferral_reconsult(shaping: Shaping) -> Reconsult | None:
@@ -592,12 +594,13 @@ def _nothing(shaping: Shaping, status: PlanStatus, summary: str, omissions: Sequ
         gate=shaping.gate,
         reconsult=_deferral_reconsult(shaping),
     )
-    return replace(
+    plan = replace(
         plan,
         ledger=_ledger_rows(shaped.ledger, (), set(), data),
         toxin_cadence=_cadence(intake, [], data),
         overrides=(*plan.overrides, *shaped.overrides),
     )
+    return with_patient(plan, shaping, {})
 
 
 def build_plan(
@@ -696,7 +699,7 @@ def assemble_plan(
     pricing = _pricing(planned, visits, phases, intake, data)
     cadence = _cadence(intake, [by_key[k] for k in schedule.selected], data)
     omissions = sorted(omissions, key=lambda o: o.treatment)
-    return Plan(
+    plan = Plan(
         status="proposed",
         start_date=intake.start_date,
         summary=summary_sentence(planned, visits, pricing, omissions, phases),
@@ -714,7 +717,7 @@ def assemble_plan(
         overrides=(*(shaping.gate.overrides if shaping.gate is not None else ()), *shaped.overrides),
         untreated=shaping.gate.untreated if shaping.gate is not None else (),
         free_text=shaping.gate.free_text if shaping.gate is not None else {},
-        reconsult=_deferral_reconsult(shaping) or _phase_reconsult(phases),
+        reconsult=_deferral_reconsult(shaping) or _phase_reconsult(phases, data),
         phases=tuple(phases),
         solver=SolverSummary(
             schedule.status,
@@ -727,6 +730,80 @@ def assemble_plan(
         ),
         data_versions=data.versions,
     )
+    return with_patient(plan, shaping, by_key)
+
+
+def _facts(
+    i: PlannedItem, by_key: Mapping[str, Candidate], plan: Plan, intake: Intake, data: PlanningData
+) -> PlannedFacts:
+    """What the patient section reads of one planned item and its candidate."""
+    c = by_key[i.key]
+    t = c.treatment
+    phase_start = next((p.starts_on.isoformat() for p in plan.phases if p.index == i.phase), "")
+    released = (intake.start_date + timedelta(days=c.release_day)).isoformat() if c.release_day > 0 else ""
+    return PlannedFacts(
+        key=i.key,
+        treatment=t.id,
+        modality=t.modality,
+        product_class=t.product_class,
+        visit=i.visit,
+        phase=i.phase,
+        role=i.role,
+        reversible=i.reversible,
+        priced=i.price is not None,
+        low_dose=i.key.endswith(LOW_DOSE),
+        course=t.course_text(i.dose_low, i.dose_high) if t.is_course else "",
+        basis=tuple(c.basis),
+        serves=tuple(c.serves),
+        dissolve_area=c.area if t.id == DISSOLVE else "",
+        companion_of=c.companion_of,
+        companion_rule=c.rules[0] if c.companion_of else "",
+        waits_for=tuple(
+            (
+                r.rule,
+                data.wording.treatments[by_key[r.after].treatment.id if r.after in by_key else r.after].title,
+                r.on.isoformat(),
+            )
+            for r in i.reassess_before
+        ),
+        released_on=released,
+        phase_starts_on=phase_start,
+    )
+
+
+def with_patient(plan: Plan, shaping: Shaping, by_key: Mapping[str, Candidate]) -> Plan:
+    """The plan with its section for the patient (every item in plain words, what is left out and why, the
+    alternatives, consent points and when to come back)."""
+    intake, data = shaping.intake, shaping.data
+    area_label = {a.id: a.label for a in data.catalog.areas.values()}
+    sources = Sources(data.wording, data.vocabulary, data.rules, data.safety, area_label)
+    facts = [_facts(i, by_key, plan, intake, data) for i in plan.items if i.key in by_key]
+    left_out = [LeftOut(o.treatment, o.reason, o.rule) for o in plan.omissions]
+    referral_words = {r.id: r.patient for r in data.rules.referrals}
+    referrals = [referral_words[r.id] for r in plan.referrals if referral_words.get(r.id)]
+    words = data.wording.plan
+    notices = []
+    if any(f.id == "under_age" for f in plan.flags):
+        notices.append(words["under_age"])
+    if plan.status == "refer" and any(r.id == "bddq_as_positive" for r in plan.referrals):
+        notices.append(words["screening"])
+    if plan.reconsult is not None and plan.status in ("hold", "deferred"):
+        notices.append(plan.reconsult.patient)
+    reconsult = None if plan.reconsult is None else (plan.reconsult.on.isoformat(), plan.reconsult.patient)
+    section = patient_section(
+        facts,
+        left_out,
+        [u.patient for u in plan.untreated],
+        evidence=shaping.evidence,
+        sources=sources,
+        visits=len(plan.visits),
+        start=plan.visits[0].date.isoformat() if plan.visits else intake.start_date.isoformat(),
+        referrals=referrals,
+        notices=notices,
+        reconsult=reconsult,
+        override_gates=[o.gate for o in plan.overrides],
+    )
+    return replace(plan, patient=section, sign_off_words=data.wording.sign_off)
 
 
 def _visits(
@@ -777,17 +854,12 @@ def _phases(planned: Sequence[PlannedItem], visits: Sequence[Visit], data: Plann
     return out
 
 
-def _phase_reconsult(phases: Sequence[Phase]) -> Reconsult | None:
+def _phase_reconsult(phases: Sequence[Phase], data: PlanningData) -> Reconsult | None:
     """A plan in phases: the reassessment before phase 2 is the re-consultation."""
     if len(phases) < 2:
         return None
     later = phases[1]
-    return Reconsult(
-        later.starts_on,
-        (later.sentence,),
-        f"We will see you again before the next phase (from {later.starts_on.isoformat()}) to judge the results "
-        "so far and confirm what comes next.",
-    )
+    return Reconsult(later.starts_on, (later.sentence,), data.wording.plan["next_phase"])
 
 
 def _dosing_flags(

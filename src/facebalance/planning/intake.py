@@ -131,9 +131,8 @@ class MedicalHistory:
         return cast("bool | int | tuple[str, ...] | None", getattr(self, name))
 
 
-#: The medical fields that hold ids (checked against the vocabulary) or free text.
+#: The medical fields that hold ids (checked against the vocabulary); the other list fields hold free text.
 ID_LIST_FIELDS = ("allergies", "medications", "active_infection_areas")
-FREE_LIST_FIELDS = ("neuromuscular_conditions", "autoimmune_conditions", "allergies_other", "medications_other")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from facebalance.planning.documents import (
     LedgerRowDocument,
     MaintenanceDocument,
     MoneyDocument,
+    PatientItemDocument,
+    PatientSectionDocument,
     PlanDocument,
     PlanStatus,
     PricingDocument,
@@ -28,6 +30,7 @@ from facebalance.planning.documents import (
     SolverDocument,
     VisitDocument,
 )
+from facebalance.planning.patient import PatientItem, PatientSection
 from facebalance.planning.pricing import PriceRange
 from facebalance.planning.safety import ScreenResult
 from facebalance.planning.timeline import ItemTimeline, MaintenanceEntry
@@ -49,6 +52,7 @@ class Reassess:
     label: str
     on: date
     sentence: str
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,13 +121,15 @@ class Omission:
     """A treatment considered and left out, with the reason code and the sentence the plan shows.
 
     ``reason`` is one of: no_finding, suppressed, deferred, excluded, cap, over_projection, budget,
-    visits, visit_caps, area_caps, timing, exclusive, several, impossible.
+    visits, visit_caps, plan_caps, area_caps, timing, exclusive, several, impossible, prefer_reversible,
+    needs_override. ``rule`` is the data row behind it, when one is (a relation, indication or contraindication).
     """
 
     treatment: str
     label: str
     reason: str
     sentence: str
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,6 +260,8 @@ class Plan:
     free_text: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     reconsult: Reconsult | None = None
     phases: tuple[Phase, ...] = ()
+    patient: PatientSection | None = None
+    sign_off_words: Mapping[str, str] = field(default_factory=dict)
 
     def item(self, treatment: str) -> PlannedItem:
         """The planned item of a treatment id (the first, for PLLA sessions); ``KeyError`` if not planned."""
@@ -289,7 +297,49 @@ def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def _item_doc(i: PlannedItem) -> ItemDocument:
+def _patient_item_doc(p: PatientItem | None) -> PatientItemDocument | None:
+    if p is None:
+        return None
+    return {
+        "title": p.title,
+        "what": p.what,
+        "product": p.product,
+        "why": list(p.why),
+        "when": list(p.when),
+        "risks": list(p.risks),
+        "aftercare": list(p.aftercare),
+        "downtime": p.downtime,
+        "alternatives": list(p.alternatives),
+        "reversibility": p.reversibility,
+        "notes": list(p.notes),
+    }
+
+
+def _patient_doc(p: PatientSection | None) -> PatientSectionDocument:
+    if p is None:
+        return {
+            "summary": "",
+            "untreated": [],
+            "alternatives": [],
+            "consent": [],
+            "phases": [],
+            "referrals": [],
+            "notices": [],
+            "reconsult": "",
+        }
+    return {
+        "summary": p.summary,
+        "untreated": list(p.untreated),
+        "alternatives": list(p.alternatives),
+        "consent": list(p.consent),
+        "phases": list(p.phases),
+        "referrals": list(p.referrals),
+        "notices": list(p.notices),
+        "reconsult": p.reconsult,
+    }
+
+
+def _item_doc(i: PlannedItem, patient: PatientItem | None) -> ItemDocument:
     t = i.timeline
     return {
         "key": i.key,
@@ -326,6 +376,7 @@ def _item_doc(i: PlannedItem) -> ItemDocument:
             {"after": r.after, "label": r.label, "date": r.on.isoformat(), "sentence": r.sentence}
             for r in i.reassess_before
         ],
+        "patient": _patient_item_doc(patient),
     }
 
 
@@ -439,9 +490,9 @@ def plan_document(plan: Plan) -> PlanDocument:
         "summary": plan.summary,
         "screening": _screening_doc(plan.screening),
         "visits": [_visit_doc(v) for v in plan.visits],
-        "items": [_item_doc(i) for i in plan.items],
+        "items": [_item_doc(i, dict(plan.patient.items).get(i.key) if plan.patient else None) for i in plan.items],
         "omissions": [
-            {"treatment": o.treatment, "label": o.label, "reason": o.reason, "sentence": o.sentence}
+            {"treatment": o.treatment, "label": o.label, "reason": o.reason, "sentence": o.sentence, "rule": o.rule}
             for o in plan.omissions
         ],
         "flags": [{"id": f.id, "level": f.level, "sentence": f.sentence, "source": f.source} for f in plan.flags],
@@ -487,6 +538,14 @@ def plan_document(plan: Plan) -> PlanDocument:
             }
             for ph in plan.phases
         ],
+        "patient": _patient_doc(plan.patient),
+        "sign_off": {
+            "clinician_statement": plan.sign_off_words.get("clinician", ""),
+            "patient_statement": plan.sign_off_words.get("patient", ""),
+            "clinician": None,
+            "signed_on": None,
+            "overrides": [o.sentence for o in plan.overrides],
+        },
     }
 
 

@@ -96,7 +96,8 @@ class Condition:
         return f"{self.grade} {bound}"
 
 
-def _conditions(rows: list[dict[str, Any]] | None, where: str) -> tuple[Condition, ...]:
+def conditions_of(rows: list[dict[str, Any]] | None, where: str) -> tuple[Condition, ...]:
+    """Conditions from their TOML form (``{finding}``, ``{grade, at_least|at_most}`` or ``{concern}``)."""
     out = []
     for row in rows or []:
         if sum(k in row for k in ("finding", "grade", "concern")) != 1:
@@ -123,6 +124,7 @@ class Indication:
     rationale: str
     source: str
     unless_sentence: str = ""
+    unless_patient: str = ""
     needs_override: str = ""
     withheld: str = ""
     replaces: tuple[str, ...] = ()
@@ -165,6 +167,7 @@ class Relation:
     upper_share: float = 1.0
     requires_first: bool = False
     wait_for_result: bool = False
+    patient: str = ""
 
     def holds(self, ev: Evidence) -> bool:
         return not self.when_any or any(c.holds(ev) for c in self.when_any)
@@ -221,6 +224,7 @@ class Referral:
     adjunct: str = ""
     can: str = ""
     cannot: str = ""
+    patient: str = ""
 
 
 @dataclass(frozen=True)
@@ -424,13 +428,14 @@ def _indication(row: Mapping[str, Any], known: Known) -> Indication:
         id=row["id"],
         treatment=known(row["treatment"], where),
         priority=int(row["priority"]),
-        when_any=_conditions(row.get("when_any"), where),
-        when_all=_conditions(row.get("when_all"), where),
-        unless_any=_conditions(row.get("unless_any"), where),
+        when_any=conditions_of(row.get("when_any"), where),
+        when_all=conditions_of(row.get("when_all"), where),
+        unless_any=conditions_of(row.get("unless_any"), where),
         concerns=frozenset(row.get("concerns", [])),
         rationale=row["rationale"],
         source=source_of(row, where),
         unless_sentence=str(row.get("unless_sentence", "")),
+        unless_patient=str(row.get("unless_patient", "")),
         needs_override=str(row.get("needs_override", "")),
         withheld=str(row.get("withheld", "")),
         replaces=tuple(known(t, where) for t in row.get("replaces", [])),
@@ -452,10 +457,11 @@ def _relation(row: Mapping[str, Any], known: Known) -> Relation:
         min_gap_days=int(row.get("min_gap_days", 0)),
         then_dose_factor=float(row.get("then_dose_factor", 1.0)),
         treatments=tuple(row.get("treatments", [])),
-        when_any=_conditions(row.get("when_any"), where),
+        when_any=conditions_of(row.get("when_any"), where),
         upper_share=float(row.get("upper_share", 1.0)),
         requires_first=bool(row.get("requires_first", False)),
         wait_for_result=bool(row.get("wait_for_result", False)),
+        patient=str(row.get("patient", "")),
     )
 
 
@@ -555,7 +561,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
     referrals = [
         Referral(
             row["id"],
-            _conditions(row["when_any"], row["id"]),
+            conditions_of(row["when_any"], row["id"]),
             row["to"],
             row["sentence"],
             source_of(row, f"referral {row['id']!r}"),
@@ -563,6 +569,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
             str(row.get("adjunct", "")),
             str(row.get("injectables_can", "")),
             str(row.get("injectables_cannot", "")),
+            str(row.get("patient", "")),
         )
         for row in doc.get("referral", [])
     ]
@@ -572,7 +579,7 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
             tuple(known(t, row["id"]) for t in row["treatments"]),
             row["sentence"],
             source_of(row, row["id"]),
-            _conditions(row.get("when_any"), row["id"]),
+            conditions_of(row.get("when_any"), row["id"]),
             str(row.get("sex", "")),
         )
         for row in doc.get("flag", [])

@@ -29,7 +29,7 @@ def _omissions(ctx: EditContext, checked: Checked, visit_of: Mapping[str, int]) 
     """The engine's omissions of what is still left out (a dropped item is said by its edit flag instead)."""
     planned = set(visit_of) | {checked.by_key[k].treatment.id for k in visit_of}
     return [
-        Omission(o["treatment"], o["label"], o["reason"], o["sentence"])
+        Omission(o["treatment"], o["label"], o["reason"], o["sentence"], o.get("rule", ""))
         for o in ctx.document.get("omissions", [])
         if o["treatment"] not in planned
     ]
