@@ -63,8 +63,14 @@ def patients(draw: st.DrawFn) -> Intake:
         for i in draw(st.lists(st.sampled_from(FRONTAL_IDS), max_size=3, unique=True))
     ]
     budget = draw(st.sampled_from((None, 1000, 2500, 3000, 4000, 6000, 12000)))
+    concerns = draw(
+        st.lists(
+            st.sampled_from(("lips", "redness", "dull_skin", "dark_circles", "acne_scars")), max_size=2, unique=True
+        )
+    )
     return intake(
         patient={"sex": draw(st.sampled_from(("female", "male")))},
+        concerns=[{"area": c} for c in concerns],
         grades=grades,
         findings=findings,
         history=history,
@@ -154,6 +160,10 @@ def broken_rules(plan: Plan, patient: Intake) -> list[str]:
             ):
                 # The later step waits for the earlier one's result: 90 days after a PLLA session.
                 after(a, b, max(14, shows[a.key]), "midface before lower face, after its result shows")
+            device, injected = ("skin", "energy"), ("filler", "biostimulator", "autologous")
+            same_region = a.region == b.region or "whole_face" in (a.region, b.region)
+            if kind[a.key] in device and kind[b.key] in injected and same_region and abs((b.date - a.date).days) < 14:
+                out.append(f"device and injection less than 2 weeks apart: {a.key} and {b.key}")
             if a.modality == b.modality == "toxin" and a.visit != b.visit and abs((b.date - a.date).days) < 84:
                 out.append("toxin sooner than 12 weeks")
     planned = set(plan.treatments)

@@ -17,6 +17,7 @@ from facebalance.planning.solver import (
     Schedule,
     SolverItem,
     SolverProblem,
+    Spacing,
     solve,
 )
 
@@ -57,6 +58,7 @@ def problems(draw: st.DrawFn) -> SolverProblem:
     forbids = tuple(Pair(f"i{a}", f"i{b}", "not") for a, b in draw(some))
     exclusive = tuple(ExclusiveSet((f"i{a}", f"i{b}"), "ex") for a, b in draw(some))
     needs = tuple(RequiresAny(f"i{b}", (f"i{a}",), "first") for a, b in draw(some))
+    apart = tuple(Spacing(f"i{a}", f"i{b}", 14, "apart") for a, b in draw(some))
     phases = draw(st.integers(1, 3))
     return SolverProblem(
         items=tuple(items),
@@ -77,6 +79,7 @@ def problems(draw: st.DrawFn) -> SolverProblem:
         budget=draw(st.sampled_from((None, 0, 1500, 2500, 4000, 8000))),
         toxin_min_interval_days=84,
         requires_any=needs,
+        spacing=apart,
         plan_caps={"filler_centi_ml": draw(st.integers(200, 800))},
         phases=phases,
         phase_gap_days=draw(st.sampled_from((28, 56))),
@@ -153,6 +156,9 @@ def violations(p: SolverProblem, s: Schedule) -> list[str]:
     for area, cap in p.area_caps_centi.items():
         if sum(items[k].area_ml_centi for k in chosen if items[k].area == area) > cap:
             out.append(f"{area} over its cumulative cap")
+    for sp in p.spacing:
+        if {sp.a, sp.b} <= chosen and abs(day[sp.a] - day[sp.b]) < sp.min_gap_days:
+            out.append(f"spacing {sp}")
     for resource, cap in p.plan_caps.items():
         if sum(items[k].usage.get(resource, 0) for k in chosen) > cap:
             out.append(f"plan over its {resource} cap")

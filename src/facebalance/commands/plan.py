@@ -52,10 +52,25 @@ def print_plan(plan: Any, console: Console) -> None:
         colour = "red" if f.level == "high" else "yellow"
         console.print(f"[{colour}]! {f.sentence}[/]")
     if plan.items:
-        table = Table("visit", "date", "item", "dose", "price")
+        phased = len(plan.phases) > 1
+        table = (
+            Table("phase", "visit", "date", "item", "dose", "price")
+            if phased
+            else Table("visit", "date", "item", "dose", "price")
+        )
         for i in plan.items:
-            table.add_row(str(i.visit + 1), i.date.isoformat(), i.label, i.dose_text, i.price.text())
+            price = i.price.text() if i.price is not None else "on consultation"
+            row = [
+                str(i.visit + 1),
+                i.date.isoformat(),
+                i.label + (f" ({i.role})" if i.role != "treatment" else ""),
+                i.dose_text,
+                price,
+            ]
+            table.add_row(*([str(i.phase + 1)] if phased else []), *row)
         console.print(table)
+        for ph in plan.phases if phased else ():
+            console.print(f"[bold]{ph.sentence}[/] {ph.price.text()}")
         for i in plan.items:
             console.print(f"[bold]Visit {i.visit + 1}[/] {i.why} [dim]{i.when}[/]")
             for flag in i.flags:
@@ -63,7 +78,7 @@ def print_plan(plan: Any, console: Console) -> None:
     if plan.pricing is not None:
         totals = ", ".join(f"visit {n + 1} {p.text()}" for n, p in enumerate(plan.pricing.visit_totals))
         console.print(f"[bold]Total {plan.pricing.total.text()}[/] ({totals}).")
-        for note in plan.pricing.notes:
+        for note in (*plan.pricing.notes, *plan.pricing.clinician_notes):
             console.print(f"  {note}")
     for o in plan.omissions:
         console.print(f"[dim]- {o.sentence}[/]")
@@ -73,6 +88,10 @@ def print_plan(plan: Any, console: Console) -> None:
         console.print(f"[dim]Note: {n}[/]")
     for m in plan.maintenance:
         console.print(f"[dim]Maintenance: {m.sentence}[/]")
+    if plan.reconsult is not None:
+        console.print(
+            f"[cyan]See the patient again from {plan.reconsult.on.isoformat()}:[/] {' '.join(plan.reconsult.reasons)}"
+        )
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

@@ -29,7 +29,15 @@ from facebalance.planning.pricing import PriceList, PriceRange
 from facebalance.planning.rules import Condition, Evidence, Indication, PlanningRules
 from facebalance.planning.safety import ContraindicationHit
 from facebalance.planning.scales import Scale, validate_grades
-from facebalance.planning.solver import ExclusiveSet, Link, Pair, RequiresAny, SolverItem, SolverProblem
+from facebalance.planning.solver import (
+    ExclusiveSet,
+    Link,
+    Pair,
+    RequiresAny,
+    SolverItem,
+    SolverProblem,
+    Spacing,
+)
 from facebalance.planning.vocabulary import Vocabulary
 
 DISSOLVE = "hyaluronidase"
@@ -485,6 +493,7 @@ class Expanded:
     requires: list[Pair] = field(default_factory=list)
     forbids: list[Pair] = field(default_factory=list)
     requires_any: list[RequiresAny] = field(default_factory=list)
+    spacing: list[Spacing] = field(default_factory=list)
 
 
 def _gap(rule_gap: int, wait_for_result: bool, first: Candidate, data: PlanningData) -> int:
@@ -552,11 +561,15 @@ def _same_place(match: str, a: Candidate, b: Candidate, data: PlanningData) -> b
     return True
 
 
-def sequence_links(items: Sequence[Candidate], data: PlanningData) -> tuple[list[Link], list[RequiresAny]]:
-    """The generic precedences of ``[[sequence]]`` rows between every pair of items they pick, and for a
-    structural row (``requires_first``) the earlier items each later item is planned only with."""
+def sequence_links(
+    items: Sequence[Candidate], data: PlanningData
+) -> tuple[list[Link], list[RequiresAny], list[Spacing]]:
+    """The generic precedences of ``[[sequence]]`` rows between every pair of items they pick, for a
+    structural row (``requires_first``) the earlier items each later item is planned only with, and for an
+    ``either_order`` row the pairs kept apart in either order."""
     links = []
     needs = []
+    spacing = []
     for seq in data.rules.sequences:
         firsts: dict[str, list[str]] = {}
         for a in items:
@@ -569,11 +582,14 @@ def sequence_links(items: Sequence[Candidate], data: PlanningData) -> tuple[list
                 kb, rb = data.catalog.modality_of(b.treatment).kind, data.catalog.region_of(b.area)
                 if not seq.then.picks(b.treatment.id, kb, rb, b.area) or not _same_place(seq.match, a, b, data):
                     continue
+                if seq.either_order:
+                    spacing.append(Spacing(a.key, b.key, seq.min_gap_days, seq.id))
+                    continue
                 links.append(Link(a.key, b.key, _gap(seq.min_gap_days, seq.wait_for_result, a, data), seq.id))
                 firsts.setdefault(b.key, []).append(a.key)
         if seq.requires_first:
             needs += [RequiresAny(b, tuple(a), seq.id) for b, a in firsts.items()]
-    return links, needs
+    return links, needs, spacing
 
 
 def usage(c: Candidate, data: PlanningData) -> dict[str, int]:
@@ -680,6 +696,7 @@ def _low_dose_variants(ex: Expanded, intake: Intake, data: PlanningData) -> Expa
             for r in ex.requires_any
             for a in alts(r.a)
         ],
+        [replace(sp, a=a, b=b) for sp in ex.spacing for a in alts(sp.a) for b in alts(sp.b)],
     )
 
 
@@ -696,9 +713,10 @@ def solver_problem(
     Returns the problem and the expanded candidates (sessions, dose variants) by key.
     """
     ex = expand(candidates, data)
-    links, needs = sequence_links(ex.items, data)
+    links, needs, spacing = sequence_links(ex.items, data)
     ex.links += links
     ex.requires_any += needs
+    ex.spacing += spacing
     for c in ex.items:
         if c.area in dissolving and c.treatment.id != DISSOLVE and c.treatment.modality in FILLERS:
             ex.requires.append(Pair(c.key, f"{DISSOLVE}:{c.area}", "dissolve_before_refill"))
@@ -751,5 +769,6 @@ def solver_problem(
         plan_caps={FILLER_CENTI_ML: round(volume.plan_cap_filler_ml * 100)},
         phases=1 if budget is None else phases.max_phases,
         phase_gap_days=phases.gap_days,
+        spacing=tuple(ex.spacing),
     )
     return problem, by_key

@@ -301,6 +301,7 @@ class PlanDocument(TypedDict):
 
 
 class PatientDocument(TypedDict, total=False):
+    id: str
     age_years: int
     sex: str
     new_patient: bool
@@ -315,11 +316,16 @@ class MedicalDocument(TypedDict, total=False):
     keloid_history: bool
     herpes_labialis_history: bool
     autoimmune_active: bool
+    implanted_electronic_device: bool
+    bleeding_disorder: bool
+    skin_type_fitzpatrick: int | None
     allergies: list[str]
     medications: list[str]
     neuromuscular_conditions: list[str]
     autoimmune_conditions: list[str]
     active_infection_areas: list[str]
+    allergies_other: list[str]
+    medications_other: list[str]
 
 
 class HistoryDocument(TypedDict):
@@ -373,8 +379,16 @@ class PreferencesDocument(TypedDict, total=False):
     lip_upper_share: float | None
 
 
+class OverrideRequestDocument(TypedDict):
+    """A clinician's override in the intake: who, why, and for ``non_reversible_product`` which product."""
+
+    clinician: str
+    reason: str
+    treatment: NotRequired[str]
+
+
 class IntakeDocument(TypedDict):
-    """The ``facebalance.intake`` 1.0 document (docs/planning.md); only ``start_date`` is required."""
+    """The ``facebalance.intake`` 1.x document (docs/planning.md); only ``start_date`` is required."""
 
     start_date: str
     schema: NotRequired[str]
@@ -393,6 +407,9 @@ class IntakeDocument(TypedDict):
     bddq_as_override: NotRequired[OverrideDocument | None]
     expectations: NotRequired[list[str]]
     preferences: NotRequired[PreferencesDocument]
+    overrides: NotRequired[dict[str, OverrideRequestDocument]]
+    concerns_other: NotRequired[list[str]]
+    findings_other: NotRequired[list[str]]
 
 
 class DynamicFindingRow(TypedDict, total=False):

@@ -213,7 +213,7 @@ class Intake:
 
 # --- parsing: the form of each field ------------------------------------------------------------------------
 
-_TOP_KEYS = (
+INTAKE_FIELDS = (
     "schema",
     "schema_version",
     "start_date",
@@ -568,7 +568,7 @@ def parse_intake(doc: Mapping[str, Any]) -> Intake:
         raise IntakeError(
             f"Intake schema version {version} is not supported.", hint=f"Write version {INTAKE_SCHEMA_VERSION}."
         )
-    _known_keys(doc, _TOP_KEYS, "")
+    _known_keys(doc, INTAKE_FIELDS, "")
     if "start_date" not in doc:
         raise IntakeError("The intake has no start_date.", hint="Add start_date = the consultation date, YYYY-MM-DD.")
     age, sex, new_patient = _patient(doc.get("patient", {}))

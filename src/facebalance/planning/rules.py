@@ -196,7 +196,8 @@ class Selector:
 class Sequence:
     """A generic precedence: items picked by ``first`` come at least ``min_gap_days`` before ``then``'s.
 
-    ``match`` (``"area"`` or ``"region"``) restricts it to pairs that share that attribute.
+    ``match`` (``"area"`` or ``"region"``) restricts it to pairs that share that attribute; with
+    ``either_order`` the two are only kept that far apart, in either order.
     """
 
     id: str
@@ -208,6 +209,7 @@ class Sequence:
     source: str
     requires_first: bool = False
     wait_for_result: bool = False
+    either_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -476,6 +478,7 @@ def _sequence(row: Mapping[str, Any]) -> Sequence:
         source=source_of(row, f"sequence {row.get('id')!r}"),
         requires_first=bool(row.get("requires_first", False)),
         wait_for_result=bool(row.get("wait_for_result", False)),
+        either_order=bool(row.get("either_order", False)),
     )
 
 

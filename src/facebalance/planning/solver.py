@@ -10,7 +10,8 @@ The model
 * Precedence ``a -> b`` (gap *g*, optional maximum): when both are planned, ``t[b] >= t[a] + g`` (so a later
   step is never in an earlier phase).
 * Release dates: ``t[i] >= release_day[i]`` (toxin no sooner than 12 weeks after the last session).
-* Toxin spacing: two toxin items are in the same visit or at least ``toxin_min_interval_days`` apart.
+* Toxin spacing: two toxin items are in the same visit or at least ``toxin_min_interval_days`` apart; a
+  ``spacing`` pair (a device and filler in one region) is at least its gap apart in either order.
 * ``requires`` (``sel[a] =>`` some member of ``b``'s group, i.e. ``b`` at any of its doses), ``requires_any``
   (``sel[a] =>`` one of a set: the later step of a structural sequence waits for the earlier one, chin before
   lips, midface before lower face), ``same_visit`` (and at the same visit), ``forbids`` (not both), dose
@@ -123,6 +124,16 @@ class RequiresAny:
 
 
 @dataclass(frozen=True)
+class Spacing:
+    """``a`` and ``b`` at least ``min_gap_days`` apart, in either order (a device and fresh filler)."""
+
+    a: str
+    b: str
+    min_gap_days: int
+    rule: str
+
+
+@dataclass(frozen=True)
 class ExclusiveSet:
     keys: tuple[str, ...]
     rule: str
@@ -154,6 +165,7 @@ class SolverProblem:
     phases: int = 1
     phase_gap_days: int = 0
     start_day: int = 0
+    spacing: tuple[Spacing, ...] = ()
 
     def item(self, key: str) -> SolverItem:
         return next(i for i in self.items if i.key == key)
@@ -233,6 +245,7 @@ class _Model:
         self._visits(keys)
         self._pairs(relax)
         self._toxin_spacing()
+        self._spacing()
         self._caps(relax)
         if force_group is not None:
             m.add(sum(self.sel[i.key] for i in p.items if i.group == force_group) >= 1)
@@ -311,6 +324,15 @@ class _Model:
         if "exclusive" not in relax:
             for ex in p.exclusive:
                 m.add(sum(self.sel[k] for k in ex.keys) <= 1)
+
+    def _spacing(self) -> None:
+        """Items of a spacing rule are at least its gap apart, in either order."""
+        p, m = self.p, self.m
+        for n, sp in enumerate(p.spacing):
+            later = m.new_bool_var(f"apart[{n}]")
+            both = [self.sel[sp.a], self.sel[sp.b]]
+            m.add(self.t[sp.b] - self.t[sp.a] >= sp.min_gap_days).only_enforce_if([*both, later])
+            m.add(self.t[sp.a] - self.t[sp.b] >= sp.min_gap_days).only_enforce_if([*both, later.Not()])
 
     def _toxin_spacing(self) -> None:
         """Two toxin items share a visit or are at least ``toxin_min_interval_days`` apart."""
@@ -457,6 +479,10 @@ def _after(
     for link in problem.links:
         if link.before in placed and link.after in release:
             release[link.after] = max(release[link.after], placed[link.before] + link.min_gap_days)
+    for sp in problem.spacing:
+        for mine, other in ((sp.a, sp.b), (sp.b, sp.a)):
+            if mine in placed and other in release:
+                release[other] = max(release[other], placed[mine] + sp.min_gap_days)
     last_toxin = max((placed[k] for k in placed if by_key[k].is_toxin), default=None)
     items = []
     for i in problem.items:
@@ -472,6 +498,7 @@ def _after(
         problem,
         items=tuple(items),
         links=tuple(k for k in problem.links if {k.before, k.after} <= keys),
+        spacing=tuple(sp for sp in problem.spacing if {sp.a, sp.b} <= keys),
         requires=tuple(
             p for p in problem.requires if p.a in keys and not any(k in placed for k in problem.group_keys(p.b))
         ),
