@@ -40,6 +40,14 @@ def _field_ids(data: PlanningData, field: str) -> set[str]:
     return {v for row in data.safety.contraindications if row.field == field for v in row.any_of}
 
 
+def _each(values: Iterable[str], field: str, noun: str, known: Iterable[str], fix: str) -> None:
+    """Refuse the first of ``values`` not in ``known``; ``field`` names where it is (``{n}`` its index)."""
+    options = set(known)
+    for n, value in enumerate(values):
+        if value not in options:
+            raise _refuse(field.replace("{n}", str(n)), value, noun, options, fix)
+
+
 def check_intake(intake: Intake, data: PlanningData) -> None:
     """Refuse any id of the intake the rules do not know, naming the field and the closest known value.
 
@@ -49,32 +57,31 @@ def check_intake(intake: Intake, data: PlanningData) -> None:
         The first unknown id, with the field (``medical.allergies[0]``), the closest known value and where
         free text goes instead.
     """
-    vocab = data.vocabulary
-    concerns = known_concerns(data)
-    for n, c in enumerate(intake.concerns):
-        if c.area not in concerns:
-            raise _refuse(
-                f"concerns[{n}].area",
-                c.area,
-                "concern tag",
-                concerns,
-                "Tag the concern with a known area, or write it in words in concerns_other.",
-            )
-    requestable = [t for t in data.catalog.treatments if t != _DISSOLVE]
-    for n, tid in enumerate(intake.requested_treatments):
-        if tid not in requestable:
-            raise _refuse(f"requested_treatments[{n}]", tid, "treatment", requestable, "Use a catalogue id.")
+    vocab, medical, areas = data.vocabulary, intake.medical, data.catalog.areas
+    free = "(free text, shown to the clinician, not checked against the products)"
+    _each(
+        (c.area for c in intake.concerns),
+        "concerns[{n}].area",
+        "concern tag",
+        known_concerns(data),
+        "Tag the concern with a known area, or write it in words in concerns_other.",
+    )
+    _each(
+        intake.requested_treatments,
+        "requested_treatments[{n}]",
+        "treatment",
+        (t for t in data.catalog.treatments if t != _DISSOLVE),
+        "Use a catalogue id.",
+    )
     validate_grades(intake.grades, data.scales)
-    for n, f in enumerate(intake.findings):
-        if vocab.finding(f.id) is None:
-            raise _refuse(
-                f"findings[{n}].id",
-                f.id,
-                "finding id",
-                vocab.findings,
-                "Use a finding id of docs/planning.md, or describe the finding in findings_other (free text, "
-                "shown to the clinician, not read by the rules).",
-            )
+    _each(
+        (f.id for f in intake.findings),
+        "findings[{n}].id",
+        "finding id",
+        vocab.findings,
+        "Use a finding id of docs/planning.md, or describe the finding in findings_other (free text, shown to the "
+        "clinician, not read by the rules).",
+    )
     for mid in intake.measurements:
         if mid not in vocab.measurements:
             raise _refuse(
@@ -84,50 +91,39 @@ def check_intake(intake: Intake, data: PlanningData) -> None:
                 vocab.measurements,
                 "Use the id of a measurement the lip guard reads.",
             )
-    for n, t in enumerate(intake.history):
-        if t.area not in data.catalog.areas:
-            raise _refuse(f"history[{n}].area", t.area, "area", data.catalog.areas, "Use an area id.")
-    medical = intake.medical
-    allergies = _field_ids(data, "allergies") | vocab.allergies | vocab.nothing
-    for n, a in enumerate(medical.allergies):
-        if a not in allergies:
-            raise _refuse(
-                f"medical.allergies[{n}]",
-                a,
-                "allergy",
-                allergies,
-                "Correct the spelling, or record it in medical.allergies_other (free text, shown to the clinician, "
-                "not checked against the products).",
-            )
-    medications = _field_ids(data, "medications") | set(vocab.medication_class) | vocab.nothing
-    for n, m in enumerate(medical.medications):
-        if m not in medications:
-            raise _refuse(
-                f"medical.medications[{n}]",
-                m,
-                "medication",
-                medications,
-                "Correct the spelling, or record it in medical.medications_other (free text, shown to the "
-                "clinician, not checked against the products).",
-            )
-    for n, area in enumerate(medical.active_infection_areas):
-        if area not in data.catalog.areas:
-            raise _refuse(
-                f"medical.active_infection_areas[{n}]",
-                area,
-                "area",
-                data.catalog.areas,
-                "Name the area of the infection.",
-            )
-    for n, e in enumerate(intake.expectations):
-        if e not in data.safety.expectations:
-            raise _refuse(
-                f"expectations[{n}]",
-                e,
-                "expectation",
-                data.safety.expectations,
-                "Tick a known expectation; write anything else in goals.",
-            )
+    _each((t.area for t in intake.history), "history[{n}].area", "area", areas, "Use an area id.")
+    _each(
+        medical.allergies,
+        "medical.allergies[{n}]",
+        "allergy",
+        _field_ids(data, "allergies") | vocab.allergies | vocab.nothing,
+        f"Correct the spelling, or record it in medical.allergies_other {free}.",
+    )
+    _each(
+        medical.medications,
+        "medical.medications[{n}]",
+        "medication",
+        _field_ids(data, "medications") | set(vocab.medication_class) | vocab.nothing,
+        f"Correct the spelling, or record it in medical.medications_other {free}.",
+    )
+    _each(
+        medical.active_infection_areas,
+        "medical.active_infection_areas[{n}]",
+        "area",
+        areas,
+        "Name the area of the infection.",
+    )
+    _each(
+        intake.expectations,
+        "expectations[{n}]",
+        "expectation",
+        data.safety.expectations,
+        "Tick a known expectation; write anything else in goals.",
+    )
+    _check_overrides(intake, data)
+
+
+def _check_overrides(intake: Intake, data: PlanningData) -> None:
     gates = data.safety.overrides.gates
     for gate, override in intake.overrides.items():
         if gate not in gates:
