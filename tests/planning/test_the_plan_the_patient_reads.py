@@ -109,7 +109,7 @@ def test_no_treatment_is_always_an_alternative_and_what_is_left_out_is_said_with
         "Jawline: Jawline filler is not suggested: your jawline has softened because the skin has loosened" in untreated
     )
     assert "Your concern about jowls" in untreated
-    assert "We do not inject the nose" in untreated  # a finding deliberately left without an injectable answer
+    assert "We do not inject the nose" in " ".join(doc["patient"]["findings_untreated"])  # no injectable answer
     assert doc["patient"]["referrals"][0].startswith("Your skin has loosened more than injections can correct")
 
 

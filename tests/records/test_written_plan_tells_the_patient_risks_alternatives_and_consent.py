@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from facebalance.planning import plan_document
+from facebalance.planning import FindingInput, plan_document
 from facebalance.records.pdf import Letterhead, PatientHeader, PdfUnavailable, load_weasyprint, plan_html, render
 from tests.planning.planning_personas import LENA, NORA, intake, plan_for
 
@@ -20,7 +20,7 @@ LETTERHEAD = Letterhead("Demo clinic", ("1 Harbour Street",))
 PATIENT = PatientHeader("Sample Patient", date(1991, 5, 17), "c1d2e3f4")
 
 
-def pdf_text(plan: dict[str, Any], tmp_path: Path) -> str:
+def pdf_text(plan: dict[str, Any], tmp_path: Path, *, withheld: bool = False) -> str:
     try:
         load_weasyprint()
     except PdfUnavailable as exc:
@@ -33,6 +33,7 @@ def pdf_text(plan: dict[str, Any], tmp_path: Path) -> str:
         photos=[],
         goals="Fuller lips",
         prepared_on=date(2026, 12, 1),
+        assessment_withheld=withheld,
     )
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(render(html).write_pdf())
@@ -69,3 +70,13 @@ def test_a_plan_in_phases_says_so_and_shows_no_internal_id(tmp_path: Path) -> No
     assert "typical" not in text and "15,000" not in text
     assert not re.search(r"\b(ha|toxin|plla)_[a-z_]+\b", text)
     assert "What we have deliberately left out, and why" in text or not doc["patient"]["untreated"]
+
+
+def test_a_copy_without_the_assessment_leaves_out_the_findings_behind_each_item(tmp_path: Path) -> None:
+    doc = dict(
+        plan_document(plan_for(intake(**LENA), [FindingInput("goode_ratio_above", "profile", "mild", "profile")]))
+    )
+    full, withheld = pdf_text(doc, tmp_path), pdf_text(doc, tmp_path, withheld=True)
+    for finding in ("Why: Your chin sits back", "We do not inject the nose"):
+        assert finding in full and finding not in withheld
+    assert "Risks:" in withheld and "Before you sign" in withheld

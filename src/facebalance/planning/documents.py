@@ -247,6 +247,7 @@ class PatientSectionDocument(TypedDict):
 
     summary: str
     untreated: list[str]
+    findings_untreated: list[str]
     alternatives: list[str]
     consent: list[str]
     phases: list[str]

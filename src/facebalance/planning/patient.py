@@ -153,12 +153,14 @@ class PatientItem:
 
 @dataclass(frozen=True)
 class PatientSection:
-    """The plan in the patient's words: per item (by key), what is left out and why, the alternatives, the
+    """The plan in the patient's words: per item (by key), what is left out and why (treatments considered, and
+    findings with no injectable answer, kept apart: they are part of the assessment), the alternatives, the
     consent points, the phases, any referral and when to come back."""
 
     summary: str
     items: tuple[tuple[str, PatientItem], ...]
     untreated: tuple[str, ...]
+    findings_untreated: tuple[str, ...]
     alternatives: tuple[str, ...]
     consent: tuple[str, ...]
     phases: tuple[str, ...]
@@ -426,7 +428,8 @@ def patient_section(
     return PatientSection(
         summary=summary,
         items=tuple(out_items),
-        untreated=tuple(dict.fromkeys([*_untreated(left_out, sources), *untreated_plain])),
+        untreated=tuple(dict.fromkeys(_untreated(left_out, sources))),
+        findings_untreated=tuple(dict.fromkeys(untreated_plain)),
         alternatives=tuple(alternatives),
         consent=tuple(consent),
         phases=tuple(phase_lines),

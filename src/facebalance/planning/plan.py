@@ -320,6 +320,7 @@ def _patient_doc(p: PatientSection | None) -> PatientSectionDocument:
         return {
             "summary": "",
             "untreated": [],
+            "findings_untreated": [],
             "alternatives": [],
             "consent": [],
             "phases": [],
@@ -330,6 +331,7 @@ def _patient_doc(p: PatientSection | None) -> PatientSectionDocument:
     return {
         "summary": p.summary,
         "untreated": list(p.untreated),
+        "findings_untreated": list(p.findings_untreated),
         "alternatives": list(p.alternatives),
         "consent": list(p.consent),
         "phases": list(p.phases),
