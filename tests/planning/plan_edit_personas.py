@@ -48,18 +48,27 @@ KIRA: dict[str, Any] = {
     "medical": {"keloid_history": True},
 }
 
-#: Jade, 31: a narrow jaw; HA and calcium hydroxylapatite are both proposed, one of them is planned.
+#: Jade, 31: a narrow jaw; her clinician chose calcium hydroxylapatite (it cannot be dissolved) over the HA the
+#: rules prefer, with the reason written: both are proposed, the clinician's choice is planned.
 JADE: dict[str, Any] = {
     "patient": {"age_years": 31, "sex": "female"},
     "grades": {"jawline": 3},
     "findings": [{"id": "jaw_vs_cheekbones_narrow_jaw", "zone": "lower_face", "severity": "moderate"}],
+    "overrides": {
+        "non_reversible_product": {
+            "clinician": "Dr C. Ferreira",
+            "reason": "Had HA along the jaw twice, migrated both times; informed consent for CaHA given.",
+            "treatment": "caha_jawline",
+        }
+    },
 }
 
-#: Bea, 40: frown lines, short chin, hollow temples, and $2,000 to spend: only the toxin fits.
+#: Bea, 40: frown lines, short chin, hollow temples, and $1,000 to spend: only the toxin fits, even in phases
+#: (one syringe of filler costs up to $1,200).
 BEA: dict[str, Any] = {
     "patient": {"age_years": 40, "sex": "female"},
     "grades": {"chin_retrusion": 2, "glabellar_lines": 2, "temple_hollowing": 3},
-    "preferences": {"budget_usd": 2000},
+    "preferences": {"budget_usd": 1000},
 }
 
 

@@ -11,7 +11,15 @@ import pytest
 from facebalance.planning.catalog import load_catalog, parse_catalog
 from facebalance.planning.errors import ClinicalDataError
 
-FILES = ("catalog.toml", "prices_default.toml", "rules.toml", "scales.toml", "safety.toml")
+FILES = (
+    "catalog.toml",
+    "prices_default.toml",
+    "rules.toml",
+    "scales.toml",
+    "safety.toml",
+    "vocabulary.toml",
+    "findings.toml",
+)
 REVIEW = {"cited", "working", "clinic"}
 WORKING_SAYS = "confirm"
 CONDITION_KEYS = ("when_any", "when_all", "unless_any")
@@ -41,7 +49,7 @@ def rows_with_numbers(node: Any, path: str = "") -> list[tuple[str, dict[str, An
 def test_every_table_with_a_number_has_a_source_and_review_status(name: str) -> None:
     for path, row in rows_with_numbers(load(name)):
         # A rule's conditions are covered by the rule row's own source.
-        if path.endswith(".meta") or ".item[" in path or any(f".{k}[" in path for k in CONDITION_KEYS):
+        if path.endswith((".meta", ".when")) or ".item[" in path or any(f".{k}[" in path for k in CONDITION_KEYS):
             continue
         sources = [k for k in row if k.endswith("source")]
         assert sources, f"{name}{path} has numbers but no source"

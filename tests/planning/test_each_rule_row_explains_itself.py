@@ -14,12 +14,14 @@ SCALES = load_scales()
 
 
 def evidence_for(conditions: tuple[Condition, ...]) -> tuple[dict[str, int], list[FindingInput]]:
-    """Grades and findings that make exactly these conditions hold."""
+    """Grades and findings that make exactly these conditions hold (concerns: :func:`concerns_for`)."""
     grades: dict[str, int] = {}
     findings = []
     for c in conditions:
         if c.finding is not None:
             findings.append(FindingInput(c.finding, "lower_face", "moderate", "clinician"))
+        elif c.concern is not None:
+            continue
         elif c.at_least is not None:
             grades[c.grade or ""] = c.at_least
         else:
@@ -27,10 +29,16 @@ def evidence_for(conditions: tuple[Condition, ...]) -> tuple[dict[str, int], lis
     return grades, findings
 
 
+def concerns_for(conditions: tuple[Condition, ...]) -> list[dict[str, str]]:
+    """The intake concerns that make these concern conditions hold (an optional service serves a concern)."""
+    return [{"area": c.concern} for c in conditions if c.concern is not None]
+
+
 @pytest.mark.parametrize("row", RULES.indications, ids=lambda r: r.id)
 def test_each_indication_proposes_its_treatment_on_its_first_piece_of_evidence(row: Indication) -> None:
-    grades, findings = evidence_for((*row.when_all, *row.when_any[:1]))
-    plan = plan_for(intake(grades=grades), findings)
+    first = (*row.when_all, *row.when_any[:1])
+    grades, findings = evidence_for(first)
+    plan = plan_for(intake(grades=grades, concerns=concerns_for(first)), findings)
     considered = set(plan.treatments) | {o.treatment for o in plan.omissions}
     assert row.treatment in considered
     if row.treatment in plan.treatments:
@@ -47,7 +55,8 @@ def test_each_indication_stays_silent_without_evidence(row: Indication) -> None:
 def test_each_indication_with_an_exception_yields_to_it(row: Indication) -> None:
     grades, findings = evidence_for((*row.when_all, *row.when_any[:1]))
     grades.update(evidence_for(row.unless_any[:1])[0])
-    ev = Evidence({f.id: f for f in findings}, grades, SCALES)
+    concerns = frozenset(c["area"] for c in concerns_for((*row.when_all, *row.when_any[:1])))
+    ev = Evidence({f.id: f for f in findings}, grades, SCALES, concerns)
     assert row.matches(ev) == ()
 
 

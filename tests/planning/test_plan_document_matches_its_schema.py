@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from facebalance.planning import PLAN_SCHEMA, PLAN_SCHEMA_VERSION, plan_document, plan_schema
+from facebalance.planning.catalog import REGION_ORDER, load_catalog
 from tests.planning.planning_personas import LENA, MAYA, NORA, POSITIVE_BDDQ_AS, intake, plan_for
 
 SCENARIOS: dict[str, dict[str, Any]] = {
@@ -18,6 +19,17 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "deferred": {**NORA, "medical": {"pregnant": True}},
     "nothing_to_treat": {"grades": {"lip_fullness": 3}},
     "budget": {**NORA, "preferences": {"budget_usd": 2500}},
+    "hold": {**LENA, "expectations": ["look_like_someone_else"]},
+    "services": {"concerns": [{"area": "redness"}, {"area": "dark_circles"}], "grades": {"skin_laxity": 2}},
+    "laxity": {"grades": {"skin_laxity": 3, "midface_volume_deficit": 3, "jawline": 3}},
+    "free_text": {**LENA, "medical": {"allergies_other": ["a rash from a face cream"]}, "concerns_other": ["my smile"]},
+    "no_hyaluronidase": {
+        "grades": {"lip_fullness": 1},
+        "medical": {"allergies": ["bee_venom"]},
+        "overrides": {
+            "ha_without_hyaluronidase": {"clinician": "Dr B", "reason": "Discussed and accepted in writing."}
+        },
+    },
 }
 
 
@@ -46,3 +58,9 @@ def test_the_document_carries_the_written_pricing_table() -> None:
     assert rows[1]["unit_price"] == "$14-22 per U"
     assert doc["pricing"]["total"] == {"low": 4254.0, "high": 10568.0}
     assert [v["price"] for v in doc["visits"]] == doc["pricing"]["visit_totals"]
+
+
+def test_the_schemas_modality_and_region_lists_are_the_catalogues() -> None:
+    item = plan_schema()["properties"]["items"]["items"]["properties"]
+    assert set(item["modality"]["enum"]) == set(load_catalog().modalities)
+    assert set(item["region"]["enum"]) == set(REGION_ORDER)

@@ -19,15 +19,15 @@ def test_going_over_the_budget_is_flagged_with_the_amounts() -> None:
     result = edit(patient, doc, kind="add", key="ha_chin", visit=1)
     flags = _caution_flags(result)
     assert flags["edit_budget"] == (
-        "Up to $2,840 (the high end of each price range): over the patient's budget of $2,000."
+        "Up to $2,840 (the high end of each price range): over the patient's budget of $1,000."
     )
     assert "Flagged: Up to $2,840" in result.sentence
 
 
 def test_more_visits_than_the_patient_wants_is_flagged() -> None:
-    patient, doc = planned(NORA)
-    result = edit(patient, doc, kind="move", key="ha_temple", visit=4)
-    assert _caution_flags(result) == {"edit_visits": "5 visits: more than the 4 the patient wants."}
+    patient, doc = planned({**NORA, "preferences": {"max_visits": 3}})
+    result = edit(patient, doc, kind="move", key="ha_temple", visit=3)
+    assert _caution_flags(result) == {"edit_visits": "4 visits: more than the 3 the patient wants."}
 
 
 def test_raising_a_reduced_dose_is_flagged_with_the_rule_that_reduced_it() -> None:

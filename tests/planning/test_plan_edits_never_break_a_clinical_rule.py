@@ -13,7 +13,11 @@ from facebalance.planning.edit import PlanEdit, PlanEditError, check_state, edit
 from tests.planning.planning_personas import plan_for
 from tests.planning.test_no_plan_breaks_a_clinical_rule import broken_rules, patients
 
-SOFT = {"too many visits": "edit_visits", "over budget": "edit_budget"}
+SOFT = {
+    "too many visits": "edit_visits",
+    "over budget": "edit_budget",
+    "longer than the planning window": "edit_timing",
+}
 
 
 def _edits(document: dict[str, object], patient: Intake, data: st.DataObject) -> PlanEdit:

@@ -29,7 +29,7 @@ REFUSALS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     (
         "filler_before_toxin_in_the_region",
         NORA,
-        {"kind": "move", "key": "toxin_crows_feet", "visit": 4},
+        {"kind": "move", "key": "toxin_crows_feet", "visit": 3},
         "precedence",
         "Rule toxin_before_filler_same_region",
     ),
@@ -66,7 +66,7 @@ REFUSALS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
         OLGA,
         {"kind": "move", "key": "toxin_masseter", "visit": 0},
         "visit_cap",
-        "over the limit of 100 per visit",
+        "over the limit of 100 toxin units per visit",
     ),
     (
         "forehead_left_without_glabella",
@@ -97,7 +97,14 @@ REFUSALS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
         "no_finding",
         "Nothing is planned without a supporting finding",
     ),
-    ("the_last_item", JADE, {"kind": "drop", "key": "ha_jawline"}, "empty", "at least one item"),
+    ("the_last_item", JADE, {"kind": "drop", "key": "caha_jawline"}, "empty", "at least one item"),
+    (
+        "midface_dropped_under_the_lower_face",
+        NORA,
+        {"kind": "drop", "key": "ha_cheek"},
+        "requires",
+        "waits for cheek (midface) support with high-lift HA or poly-L-lactic acid course",
+    ),
 ]
 
 

@@ -30,12 +30,15 @@ def _read_document(path: Path, what: str) -> dict[str, Any]:
         text = path.read_text("utf-8")
     except OSError as exc:
         raise IntakeError(f"Cannot read the {what} {path}: {exc.strerror}.", hint="Check the path.") from None
+    except UnicodeDecodeError:
+        raise IntakeError(f"The {what} {path} is not UTF-8 text.", hint="Save it as UTF-8 JSON or TOML.") from None
+    kind = "TOML" if path.suffix.lower() == ".toml" else "JSON"
     try:
-        doc = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        doc = tomllib.loads(text) if kind == "TOML" else json.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise IntakeError(f"The {what} {path} is not valid {path.suffix[1:].upper() or 'JSON'}: {exc}.") from None
+        raise IntakeError(f"The {what} {path} is not valid {kind}: {exc}.", hint=f"Fix the {kind} syntax.") from None
     if not isinstance(doc, dict):
-        raise IntakeError(f"The {what} {path} is not an object.")
+        raise IntakeError(f"The {what} {path} is not an object.", hint=f"The {what} is one {kind} object {{...}}.")
     return doc
 
 
@@ -49,10 +52,25 @@ def print_plan(plan: Any, console: Console) -> None:
         colour = "red" if f.level == "high" else "yellow"
         console.print(f"[{colour}]! {f.sentence}[/]")
     if plan.items:
-        table = Table("visit", "date", "item", "dose", "price")
+        phased = len(plan.phases) > 1
+        table = (
+            Table("phase", "visit", "date", "item", "dose", "price")
+            if phased
+            else Table("visit", "date", "item", "dose", "price")
+        )
         for i in plan.items:
-            table.add_row(str(i.visit + 1), i.date.isoformat(), i.label, i.dose_text, i.price.text())
+            price = i.price.text() if i.price is not None else "on consultation"
+            row = [
+                str(i.visit + 1),
+                i.date.isoformat(),
+                i.label + (f" ({i.role})" if i.role != "treatment" else ""),
+                i.dose_text,
+                price,
+            ]
+            table.add_row(*([str(i.phase + 1)] if phased else []), *row)
         console.print(table)
+        for ph in plan.phases if phased else ():
+            console.print(f"[bold]{ph.sentence}[/] {ph.price.text()}")
         for i in plan.items:
             console.print(f"[bold]Visit {i.visit + 1}[/] {i.why} [dim]{i.when}[/]")
             for flag in i.flags:
@@ -60,7 +78,7 @@ def print_plan(plan: Any, console: Console) -> None:
     if plan.pricing is not None:
         totals = ", ".join(f"visit {n + 1} {p.text()}" for n, p in enumerate(plan.pricing.visit_totals))
         console.print(f"[bold]Total {plan.pricing.total.text()}[/] ({totals}).")
-        for note in plan.pricing.notes:
+        for note in (*plan.pricing.notes, *plan.pricing.clinician_notes):
             console.print(f"  {note}")
     for o in plan.omissions:
         console.print(f"[dim]- {o.sentence}[/]")
@@ -70,6 +88,10 @@ def print_plan(plan: Any, console: Console) -> None:
         console.print(f"[dim]Note: {n}[/]")
     for m in plan.maintenance:
         console.print(f"[dim]Maintenance: {m.sentence}[/]")
+    if plan.reconsult is not None:
+        console.print(
+            f"[cyan]See the patient again from {plan.reconsult.on.isoformat()}:[/] {' '.join(plan.reconsult.reasons)}"
+        )
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -92,11 +114,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from dataclasses import replace
 
         from facebalance.planning import PlanningData, build_plan, findings_from_frontal, parse_intake, plan_document
+        from facebalance.planning.intake import assessment_sex
         from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
 
         console, err = Console(), Console(stderr=True)
         try:
-            findings, measurements = findings_from_frontal(_read_document(assessment, "assessment"))
+            analysis = _read_document(assessment, "assessment")
+            findings, measurements = findings_from_frontal(analysis)
             patient = parse_intake(_read_document(intake, "intake"))
             if budget_basis is not None:
                 basis: Literal["high", "mid"] = budget_basis.value
@@ -105,7 +129,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             if prices is not None:
                 price_list = layer_price_lists(price_list, parse_price_list(_read_document(prices, "price list")))
             result = build_plan(
-                findings, patient, measurements=measurements, data=PlanningData.default(prices=price_list)
+                findings,
+                patient,
+                measurements=measurements,
+                data=PlanningData.default(prices=price_list),
+                assessment_sex=assessment_sex(analysis),
             )
         except FacebalanceError as exc:
             err.print(f"[bold red]error[/] {exc.message}" + (f"\n  [yellow]fix:[/] {exc.hint}" if exc.hint else ""))

@@ -18,22 +18,43 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from facebalance.planning.catalog import Treatment
 from facebalance.planning.content import PlanningData
 from facebalance.planning.intake import FindingInput, Intake
-from facebalance.planning.ledger import FillerLedger, area_headroom_ml, lip_guard
+from facebalance.planning.ledger import FillerLedger, LipDecision, area_headroom_ml, lip_guard
 from facebalance.planning.plan import Flag, Omission
 from facebalance.planning.pricing import PriceList, PriceRange
-from facebalance.planning.rules import Condition, Evidence, PlanningRules
+from facebalance.planning.rules import Condition, Evidence, Indication, PlanningRules
 from facebalance.planning.safety import ContraindicationHit
 from facebalance.planning.scales import Scale, validate_grades
-from facebalance.planning.solver import ExclusiveSet, Link, Pair, SolverItem, SolverProblem
+from facebalance.planning.solver import (
+    ExclusiveSet,
+    Link,
+    Pair,
+    RequiresAny,
+    SolverItem,
+    SolverProblem,
+    Spacing,
+)
+from facebalance.planning.vocabulary import Vocabulary
 
 DISSOLVE = "hyaluronidase"
+#: How much a clinician's chosen product outranks the alternative it replaces (a tie-break, not a clinical value).
+CHOICE_TIE_BREAK = 0.01
+#: The override gate that lets HA be planned for a patient who cannot receive hyaluronidase.
+HA_WITHOUT_HYALURONIDASE = "ha_without_hyaluronidase"
 #: The rule id of the gap between the sessions of a PLLA course (``[limits] plla_session_gap_days``).
 PLLA_SESSIONS = "plla_sessions"
 FILLERS = ("ha", "caha", "plla")
+#: The usage key of filler volume (HA and CaHA) in hundredths of a mL, for the per-visit and per-plan caps.
+FILLER_CENTI_ML = "filler_centi_ml"
+#: The key suffix of an item's variant at the low end of its dose range (chosen to fit a budget), and its rule.
+LOW_DOSE = "@low_dose"
+LOW_DOSE_RULE = "budget.low_dose"
+#: The region of an area that spans the face (skin treatments): it shares every region.
+WHOLE_FACE = "whole_face"
 
 
 @dataclass
@@ -55,6 +76,24 @@ class Candidate:
     session: int = 0
     sessions: int = 1
     lip_upper_share: float | None = None
+    #: The most of a lip dose the upper lip may take (a ``lip_share`` relation), with the relation's sentence.
+    upper_share_limit: float | None = None
+    upper_share_why: str = ""
+    #: The catalogue's per-visit dose range for this patient (the male row for a man).
+    dose_range: tuple[float, float] = (0.0, 0.0)
+    #: ``treatment``, or ``adjunct`` (offered alongside a surgical opinion, which may change or replace it).
+    role: str = "treatment"
+    #: The lip guard's sentences at the candidate's dose (recomputed for the dose finally planned).
+    lip_notes: list[str] = field(default_factory=list)
+    #: The evidence behind it (the conditions of its rule rows that hold) and the patient's concerns it serves.
+    basis: list[Condition] = field(default_factory=list)
+    serves: list[str] = field(default_factory=list)
+    #: The treatment a same-visit companion is given with.
+    companion_of: str = ""
+
+    def __post_init__(self) -> None:
+        if self.dose_range == (0.0, 0.0):
+            self.dose_range = self.treatment.total_dose
 
     @property
     def label(self) -> str:
@@ -67,11 +106,27 @@ class Candidate:
         return self.treatment.label
 
 
-def evidence_from(findings: Sequence[FindingInput], intake: Intake, scales: Mapping[str, Scale]) -> Evidence:
-    """The evidence the rules see: the analyses' findings, the intake's own findings, validated grades."""
-    by_id = {f.id: f for f in findings}
-    by_id.update({f.id: f for f in intake.findings})
-    return Evidence(by_id, validate_grades(intake.grades, scales), scales)
+_SEVERITY_RANK = {"mild": 0, "moderate": 1, "marked": 2}
+
+
+def evidence_from(
+    findings: Sequence[FindingInput],
+    intake: Intake,
+    scales: Mapping[str, Scale],
+    vocabulary: Vocabulary | None = None,
+) -> Evidence:
+    """The evidence the rules see: the analyses' findings, the intake's own findings, validated grades.
+
+    Each finding is seen under the planner id it reads as (``profile_recessed_chin`` -> ``profile.recessed_chin``,
+    ``data/findings.toml``); when two read as one id, the more severe is kept.
+    """
+    by_id: dict[str, FindingInput] = {}
+    for f in (*findings, *intake.findings):
+        key = vocabulary.reads_as(f.id) if vocabulary is not None else f.id
+        held = by_id.get(key)
+        if held is None or _SEVERITY_RANK[f.severity] >= _SEVERITY_RANK[held.severity]:
+            by_id[key] = f
+    return Evidence(by_id, validate_grades(intake.grades, scales), scales, frozenset(intake.concern_areas))
 
 
 def _value(conditions: Sequence[Condition], ev: Evidence, priority: int, serves: bool, rules: PlanningRules) -> float:
@@ -79,55 +134,109 @@ def _value(conditions: Sequence[Condition], ev: Evidence, priority: int, serves:
     return priority * severity * (rules.value.concern_bonus if serves else 1.0)
 
 
+def new_candidate(t: Treatment, intake: Intake, **fields: Any) -> Candidate:
+    """A candidate at the catalogue's dose range for this patient (the male row for a man)."""
+    lo, hi = t.total_dose_for(intake.sex)
+    return Candidate(t.id, t, t.area, 0.0, lo, hi, group=t.id, dose_range=(lo, hi), **fields)
+
+
+def _withheld(ind: Indication, intake: Intake, data: PlanningData) -> Omission | None:
+    """Why a row that needs a clinician's choice (a non-reversible product) proposes nothing without it."""
+    override = intake.overrides.get(ind.needs_override) if ind.needs_override else None
+    if not ind.needs_override or (override is not None and override.treatment == ind.treatment):
+        return None
+    t = data.catalog.treatments[ind.treatment]
+    return Omission(t.id, t.label, "prefer_reversible", f"{t.label}: not proposed. {ind.withheld}", ind.id)
+
+
 def propose(ev: Evidence, intake: Intake, data: PlanningData) -> tuple[dict[str, Candidate], list[Omission], list[str]]:
-    """Candidates from the indication rows, then suppress and same-visit relations."""
+    """Candidates from the indication rows, then suppress and same-visit relations.
+
+    A row whose evidence holds but whose ``unless_any`` also holds says why it proposes nothing (severe laxity:
+    jawline filler is not the answer); a row that needs a clinician's choice (a non-reversible product) proposes
+    only with the override naming it, and then outranks the reversible alternatives it lists.
+    """
     concerns = set(intake.concern_areas) | ({"gradual"} if intake.preferences.prefers_gradual else set())
     candidates: dict[str, Candidate] = {}
+    omissions: list[Omission] = []
     for ind in data.rules.indications:
         hits = ind.matches(ev)
-        if not hits:
-            continue
         t = data.catalog.treatments[ind.treatment]
+        if not hits:
+            blocked = ind.blocked_by(ev)
+            if blocked and ind.unless_sentence:
+                sentence = (
+                    f"{t.label}: not proposed. {ind.unless_sentence} ({'; '.join(b.describe(ev) for b in blocked)})"
+                )
+                omissions.append(Omission(t.id, t.label, "suppressed", sentence, ind.id))
+            continue
+        withheld = _withheld(ind, intake, data)
+        if withheld is not None:
+            omissions.append(withheld)
+            continue
         value = _value(hits, ev, ind.priority, bool(ind.concerns & concerns), data.rules)
-        lo, hi = t.total_dose
-        c = candidates.setdefault(t.id, Candidate(t.id, t, t.area, 0.0, lo, hi, group=t.id))
+        c = candidates.setdefault(t.id, new_candidate(t, intake))
         c.value = max(c.value, value)
         c.rules.append(ind.id)
         c.evidence.extend(h.describe(ev) for h in hits if h.describe(ev) not in c.evidence)
+        c.basis.extend(h for h in hits if h not in c.basis)
+        c.serves.extend(a for a in sorted(ind.concerns & set(intake.concern_areas)) if a not in c.serves)
         c.rationale = c.rationale or ind.rationale
-    omissions: list[Omission] = []
+        if ind.needs_override:
+            o = intake.overrides[ind.needs_override]
+            c.flags.append(f"Chosen by {o.clinician.strip()} although it cannot be dissolved: {o.reason.strip()}")
+    for ind in data.rules.indications:
+        if ind.treatment in candidates and ind.needs_override:
+            # The clinician's choice outranks the reversible alternatives it replaces (they stay candidates, so the
+            # clinician can change back by an edit; one product per area is an exclusive rule).
+            chosen = candidates[ind.treatment]
+            replaced = [candidates[t].value for t in ind.replaces if t in candidates]
+            chosen.value = max([chosen.value, *(v + CHOICE_TIE_BREAK for v in replaced)])
+    omissions = [o for o in omissions if o.treatment not in candidates]
     notes: list[str] = []
     for rel in data.rules.relations:
         if rel.kind == "suppress" and rel.holds(ev):
             for tid in rel.treatments:
                 if tid in candidates:
                     dropped = candidates.pop(tid)
-                    omissions.append(Omission(tid, dropped.label, "suppressed", f"{dropped.label}: {rel.sentence}"))
+                    omissions.append(
+                        Omission(tid, dropped.label, "suppressed", f"{dropped.label}: {rel.sentence}", rel.id)
+                    )
         elif rel.kind == "note" and rel.holds(ev):
             notes.append(rel.sentence)
+        elif rel.kind == "lip_share" and rel.when_any and rel.holds(ev):
+            for c in candidates.values():
+                if c.treatment.lip_upper_share is not None:
+                    c.upper_share_limit = min(rel.upper_share, c.upper_share_limit or 1.0)
+                    c.upper_share_why = rel.sentence
     for rel in data.rules.relations:
         if rel.kind == "same_visit" and rel.then in candidates and rel.first not in candidates:
             t = data.catalog.treatments[rel.first]
-            lo, hi = t.total_dose
-            candidates[t.id] = Candidate(
-                t.id,
+            candidates[t.id] = new_candidate(
                 t,
-                t.area,
-                0.0,
-                lo,
-                hi,
+                intake,
                 rules=[rel.id],
-                evidence=[f"given with {candidates[rel.then].label[:1].lower()}{candidates[rel.then].label[1:]}"],
+                evidence=[f"given with {lower(candidates[rel.then].label)}"],
                 rationale=rel.sentence,
-                group=t.id,
+                companion_of=rel.then,
             )
-    return candidates, omissions, notes
+    return candidates, list({o.treatment: o for o in omissions}.values()), notes
+
+
+def lower(text: str) -> str:
+    """The text with its first letter in lower case (an acronym stays as it is)."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def unsupported_requests(
-    intake: Intake, candidates: Mapping[str, Candidate], data: PlanningData, already: set[str]
+    intake: Intake, candidates: Mapping[str, Candidate], data: PlanningData, omitted: Sequence[Omission]
 ) -> list[Omission]:
-    """Requested treatments and stated concerns with no supporting finding: named, not planned."""
+    """Requested treatments and stated concerns with no supporting finding: named, not planned.
+
+    A concern whose treatment a rule left out (suppressed, withheld) is answered with that reason, not with
+    "no supporting finding".
+    """
+    already = {o.treatment: o for o in omitted}
     out = []
     for tid in intake.requested_treatments:
         if tid in candidates or tid in already:
@@ -147,8 +256,25 @@ def unsupported_requests(
         )
     served = {a for c in candidates.values() for r in data.rules.indications if r.id in c.rules for a in r.concerns}
     for concern in intake.concerns:
-        if concern.area not in served and concern.area not in {o.treatment for o in out}:
-            words = f' ("{concern.text}")' if concern.text else ""
+        if concern.area in served or concern.area in {o.treatment for o in out}:
+            continue
+        words = f' ("{concern.text}")' if concern.text else ""
+        left = [
+            already[r.treatment]
+            for r in data.rules.indications
+            if concern.area in r.concerns and r.treatment in already and already[r.treatment].reason != "no_finding"
+        ]
+        if left:
+            out.append(
+                Omission(
+                    f"concern:{concern.area}",
+                    f"Concern: {concern.area.replace('_', ' ')}",
+                    left[0].reason,
+                    f"The patient's concern about the {concern.area.replace('_', ' ')}{words}: " + left[0].sentence,
+                    left[0].rule,
+                )
+            )
+        else:
             out.append(
                 Omission(
                     f"concern:{concern.area}",
@@ -208,34 +334,64 @@ def corrective(intake: Intake, candidates: dict[str, Candidate], data: PlanningD
 
 
 def apply_contraindications(
-    candidates: dict[str, Candidate], hits: Sequence[ContraindicationHit], flags: list[Flag]
+    candidates: dict[str, Candidate],
+    hits: Sequence[ContraindicationHit],
+    flags: list[Flag],
+    intake: Intake,
+    data: PlanningData,
 ) -> list[Omission]:
-    """Defer or exclude the candidates a contraindication row hits; cautions become item and plan flags."""
+    """Defer or exclude the candidates a contraindication row hits; cautions become item and plan flags.
+
+    HA for a patient who cannot receive hyaluronidase could not be dissolved after a complication: it is
+    planned only when a clinician overrides that gate with a reason (``overrides.ha_without_hyaluronidase``).
+    """
     out = []
     for hit in hits:
-        affected = [c for c in candidates.values() if hit.applies_to(c.treatment.modality, c.area)]
+
+        def acts_on(c: Candidate, hit: ContraindicationHit = hit) -> bool:
+            whole = data.catalog.region_of(c.area) == WHOLE_FACE
+            return hit.applies_to(c.treatment.modality, c.area, whole_face=whole)
+
+        affected = [c for c in candidates.values() if acts_on(c)]
         if hit.rule.action == "caution" and affected:
             flags.append(Flag(hit.rule.id, "caution", hit.rule.sentence, hit.rule.source))
         for key, c in list(candidates.items()):
-            if not hit.applies_to(c.treatment.modality, c.area):
+            if not acts_on(c):
                 continue
             if hit.rule.action == "caution":
                 c.flags.append(hit.rule.sentence)
                 continue
             del candidates[key]
             verb = "deferred" if hit.rule.action == "defer" else "excluded"
-            out.append(Omission(c.treatment.id, c.label, verb, f"{c.label}: {verb}. {hit.rule.sentence}"))
-    if any(h.rule.modalities == {DISSOLVE} and h.rule.action == "exclude" for h in hits) and any(
-        c.treatment.modality == "ha" for c in candidates.values()
-    ):
-        flags.append(
-            Flag(
-                "ha_without_reversal",
-                "high",
-                "HA filler is planned for a patient who cannot receive hyaluronidase: it could not be dissolved "
-                "after a complication or an unwanted result. Discuss this before consent.",
+            out.append(Omission(c.treatment.id, c.label, verb, f"{c.label}: {verb}. {hit.rule.sentence}", hit.rule.id))
+    no_reversal = any(h.rule.modalities == {DISSOLVE} and h.rule.action == "exclude" for h in hits)
+    ha = [k for k, c in candidates.items() if c.treatment.modality == "ha"]
+    if not no_reversal or not ha:
+        return out
+    override = intake.overrides.get(HA_WITHOUT_HYALURONIDASE)
+    if override is None:
+        for key in ha:
+            c = candidates.pop(key)
+            out.append(
+                Omission(
+                    c.treatment.id,
+                    c.label,
+                    "needs_override",
+                    f"{c.label}: not planned without a clinician's decision. This patient cannot receive "
+                    "hyaluronidase, so HA could not be dissolved after a vascular complication or an unwanted "
+                    "result. A clinician may plan it after discussing this, with the reason written "
+                    f"(overrides.{HA_WITHOUT_HYALURONIDASE}).",
+                )
             )
+        return out
+    flags.append(
+        Flag(
+            "ha_without_reversal",
+            "high",
+            "HA filler is planned for a patient who cannot receive hyaluronidase: it could not be dissolved after a "
+            f"complication or an unwanted result. Decided by {override.clinician.strip()}: {override.reason.strip()}",
         )
+    )
     return out
 
 
@@ -256,6 +412,18 @@ def area_limit(c: Candidate, ledger: FillerLedger, dissolving: set[str], data: P
     present = 0.0 if c.area in dissolving else ledger.present_ml(c.area)
     ceiling = min((x for x in (headroom, area.visit_cap_ml) if x is not None), default=math.inf)
     return AreaLimit(ceiling, present, headroom)
+
+
+def lip_check(
+    c: Candidate, intake: Intake, measurements: Mapping[str, float], data: PlanningData, low: float, high: float
+) -> LipDecision:
+    """The lip guard on a lip filler at a dose: the share the patient, the catalogue or a ``lip_share`` rule
+    asks for, checked against the E-line and the upper:lower ratio."""
+    share = intake.preferences.lip_upper_share
+    share = share if share is not None else (c.treatment.lip_upper_share or 0.0)
+    if c.upper_share_limit is not None:
+        share = min(share, c.upper_share_limit)
+    return lip_guard(measurements, dose_low_ml=low, dose_high_ml=high, upper_share=share, rules=data.rules.lips)
 
 
 def apply_guards(
@@ -296,11 +464,9 @@ def apply_guards(
             )
             c.dose_high = ceiling
         if c.treatment.lip_upper_share is not None:
-            share = intake.preferences.lip_upper_share
-            share = share if share is not None else c.treatment.lip_upper_share
-            decision = lip_guard(
-                measurements, dose_low_ml=c.dose_low, dose_high_ml=c.dose_high, upper_share=share, rules=data.rules.lips
-            )
+            if c.upper_share_limit is not None:
+                c.flags.append(c.upper_share_why)
+            decision = lip_check(c, intake, measurements, data, c.dose_low, c.dose_high)
             if decision.dose_high_ml is None:
                 del candidates[key]
                 out.append(
@@ -314,18 +480,31 @@ def apply_guards(
                 continue
             c.dose_high = decision.dose_high_ml
             c.lip_upper_share = decision.upper_share
-            c.flags.extend(decision.sentences)
+            c.lip_notes = list(decision.sentences)
     return out
 
 
-def expand(
-    candidates: dict[str, Candidate], data: PlanningData
-) -> tuple[list[Candidate], list[Link], list[Pair], list[Pair]]:
+@dataclass
+class Expanded:
+    """The candidates as the solver's items (sessions, dose variants) with every rule between them."""
+
+    items: list[Candidate]
+    links: list[Link] = field(default_factory=list)
+    requires: list[Pair] = field(default_factory=list)
+    forbids: list[Pair] = field(default_factory=list)
+    requires_any: list[RequiresAny] = field(default_factory=list)
+    spacing: list[Spacing] = field(default_factory=list)
+
+
+def _gap(rule_gap: int, wait_for_result: bool, first: Candidate, data: PlanningData) -> int:
+    """A sequencing gap: the rule's, or, for a rule that waits for the result, at least the time the first
+    item's result takes to show (its modality's ``visible_days``: 90 days after a PLLA session)."""
+    return max(rule_gap, data.catalog.modality_of(first.treatment).visible_days) if wait_for_result else rule_gap
+
+
+def expand(candidates: dict[str, Candidate], data: PlanningData) -> Expanded:
     """PLLA courses into sessions, and reduced-dose variants for precedence rows with a dose factor."""
-    items: list[Candidate] = []
-    links: list[Link] = []
-    requires: list[Pair] = []
-    forbids: list[Pair] = []
+    out = Expanded([])
     lo_gap, hi_gap = data.rules.limits.plla_session_gap_days
     steps = data.rules.doses
     later = data.rules.value.later_session_factor
@@ -334,18 +513,22 @@ def expand(
             n = c.treatment.sessions
             for s in range(1, n + 1):
                 key = f"{c.key}#{s}"
-                items.append(replace(c, key=key, group=key, session=s, sessions=n, value=c.value * later ** (s - 1)))
+                out.items.append(
+                    replace(c, key=key, group=key, session=s, sessions=n, value=c.value * later ** (s - 1))
+                )
                 if s > 1:
                     prev = f"{c.key}#{s - 1}"
-                    links.append(Link(prev, key, lo_gap, PLLA_SESSIONS, hi_gap))
-                    requires.append(Pair(key, prev, PLLA_SESSIONS))
+                    out.links.append(Link(prev, key, lo_gap, PLLA_SESSIONS, hi_gap))
+                    out.requires.append(Pair(key, prev, PLLA_SESSIONS))
         else:
-            items.append(c)
+            out.items.append(c)
     for rel in data.rules.relations:
         if rel.kind != "precedence" or rel.first not in candidates or rel.then not in candidates:
             continue
-        first_keys = [i.key for i in items if i.treatment.id == rel.first]
-        base = next(i for i in items if i.key == rel.then)
+        firsts = [i for i in out.items if i.treatment.id == rel.first]
+        base = next(i for i in out.items if i.key == rel.then)
+        if rel.requires_first:
+            out.requires_any.append(RequiresAny(base.key, tuple(f.key for f in firsts), rel.id))
         if rel.then_dose_factor < 1.0:
             low = max(steps.step_ml, steps.round_ml(base.dose_low * rel.then_dose_factor))
             variant = replace(
@@ -356,21 +539,39 @@ def expand(
                 rules=[*base.rules, rel.id],
                 flags=[*base.flags, rel.sentence],
             )
-            items.append(variant)
-            for fk in first_keys:
-                requires.append(Pair(variant.key, fk, rel.id))
-                forbids.append(Pair(fk, base.key, rel.id))
-                links.append(Link(fk, variant.key, rel.min_gap_days, rel.id))
+            out.items.append(variant)
+            for f in firsts:
+                out.requires.append(Pair(variant.key, f.key, rel.id))
+                out.forbids.append(Pair(f.key, base.key, rel.id))
+                out.links.append(Link(f.key, variant.key, _gap(rel.min_gap_days, rel.wait_for_result, f, data), rel.id))
         else:
-            for fk in first_keys:
-                links.append(Link(fk, base.key, rel.min_gap_days, rel.id))
-    return items, links, requires, forbids
+            for f in firsts:
+                out.links.append(Link(f.key, base.key, _gap(rel.min_gap_days, rel.wait_for_result, f, data), rel.id))
+    return out
 
 
-def sequence_links(items: Sequence[Candidate], data: PlanningData) -> list[Link]:
-    """The generic precedences of ``[[sequence]]`` rows between every pair of items they pick."""
+def _same_place(match: str, a: Candidate, b: Candidate, data: PlanningData) -> bool:
+    """Whether two items share what a sequencing rule matches on (``area``, ``region`` or nothing); a
+    whole-face item shares every region."""
+    if match == "area":
+        return a.area == b.area
+    if match == "region":
+        ra, rb = data.catalog.region_of(a.area), data.catalog.region_of(b.area)
+        return ra == rb or WHOLE_FACE in (ra, rb)
+    return True
+
+
+def sequence_links(
+    items: Sequence[Candidate], data: PlanningData
+) -> tuple[list[Link], list[RequiresAny], list[Spacing]]:
+    """The generic precedences of ``[[sequence]]`` rows between every pair of items they pick, for a
+    structural row (``requires_first``) the earlier items each later item is planned only with, and for an
+    ``either_order`` row the pairs kept apart in either order."""
     links = []
+    needs = []
+    spacing = []
     for seq in data.rules.sequences:
+        firsts: dict[str, list[str]] = {}
         for a in items:
             ka, ra = data.catalog.modality_of(a.treatment).kind, data.catalog.region_of(a.area)
             if not seq.first.picks(a.treatment.id, ka, ra, a.area):
@@ -379,30 +580,39 @@ def sequence_links(items: Sequence[Candidate], data: PlanningData) -> list[Link]
                 if a.key == b.key or a.treatment.id == b.treatment.id:
                     continue
                 kb, rb = data.catalog.modality_of(b.treatment).kind, data.catalog.region_of(b.area)
-                if not seq.then.picks(b.treatment.id, kb, rb, b.area):
+                if not seq.then.picks(b.treatment.id, kb, rb, b.area) or not _same_place(seq.match, a, b, data):
                     continue
-                if (seq.match == "area" and a.area != b.area) or (seq.match == "region" and ra != rb):
+                if seq.either_order:
+                    spacing.append(Spacing(a.key, b.key, seq.min_gap_days, seq.id))
                     continue
-                links.append(Link(a.key, b.key, seq.min_gap_days, seq.id))
-    return links
+                links.append(Link(a.key, b.key, _gap(seq.min_gap_days, seq.wait_for_result, a, data), seq.id))
+                firsts.setdefault(b.key, []).append(a.key)
+        if seq.requires_first:
+            needs += [RequiresAny(b, tuple(a), seq.id) for b, a in firsts.items()]
+    return links, needs, spacing
 
 
 def usage(c: Candidate, data: PlanningData) -> dict[str, int]:
-    """Per-visit resource use at the high dose: HA/CaHA syringes opened, toxin units, PLLA vials."""
+    """Per-visit resource use at the high dose: HA/CaHA syringes opened and filler volume (hundredths of a mL),
+    toxin units, PLLA vials."""
     m = c.treatment.modality
     if m == "ha":
-        return {"syringes": math.ceil(c.dose_high - 1e-9)}
+        return {"syringes": math.ceil(c.dose_high - 1e-9), FILLER_CENTI_ML: round(c.dose_high * 100)}
     if m == "caha":
-        return {"syringes": math.ceil(c.dose_high / data.prices.rows[c.treatment.price].increment - 1e-9)}
+        increment = data.prices.rows[c.treatment.price].increment if c.treatment.price in data.prices.rows else 1.5
+        return {"syringes": math.ceil(c.dose_high / increment - 1e-9), FILLER_CENTI_ML: round(c.dose_high * 100)}
     if m == "toxin":
-        return {"toxin_units": math.ceil(c.dose_high)}
+        return {"toxin_units": math.ceil(c.dose_high - 1e-9)}
     if m == "plla":
-        return {"plla_vials": math.ceil(c.dose_high)}
+        return {"plla_vials": math.ceil(c.dose_high - 1e-9)}
     return {}
 
 
-def price_of(c: Candidate, prices: PriceList) -> PriceRange:
-    """The item's price range (low dose at the low price to high dose at the high price)."""
+def price_of(c: Candidate, prices: PriceList) -> PriceRange | None:
+    """The item's price range (low dose at the low price to high dose at the high price); ``None`` when the
+    price list has no row for it (an optional service priced on consultation)."""
+    if c.treatment.price not in prices.rows:
+        return None
     return prices.item_price(c.treatment.price, c.dose_low, c.dose_high)
 
 
@@ -426,17 +636,67 @@ def block_undissolvable(candidates: dict[str, Candidate], dissolving: set[str]) 
 
 
 def solver_item(c: Candidate, intake: Intake, data: PlanningData) -> SolverItem:
-    """A candidate as the solver sees it: value and cost (on the budget basis) in integers, usage, area volume."""
+    """A candidate as the solver sees it: value and cost (on the budget basis) in integers, usage, area volume.
+
+    An item priced on consultation costs 0 here (it cannot be checked against the budget; the plan says so)."""
+    price = price_of(c, data.prices)
     return SolverItem(
         key=c.key,
         group=c.group,
         value=round(c.value * 100),
-        cost=round(price_of(c, data.prices).on(intake.preferences.budget_basis)),
+        cost=0 if price is None else round(price.on(intake.preferences.budget_basis)),
         release_day=c.release_day,
         usage=usage(c, data),
         area=c.area,
         area_ml_centi=round(c.dose_high * 100) if c.treatment.modality in ("ha", "caha") else 0,
         is_toxin=c.treatment.modality == "toxin",
+    )
+
+
+def _low_dose_variants(ex: Expanded, intake: Intake, data: PlanningData) -> Expanded:
+    """Under a budget: each item whose low dose costs less gets a variant at the low end of its catalogue range
+    (the same group, so one of the two is planned), with every rule of the item; the solver may choose it to fit
+    the budget."""
+    factor = data.rules.phases.low_dose_value_factor
+    basis = intake.preferences.budget_basis
+    twins: dict[str, str] = {}
+    added = []
+    for c in ex.items:
+        if c.treatment.id == DISSOLVE or c.dose_low >= c.dose_high:
+            continue
+        full, lowered = price_of(c, data.prices), replace(c, dose_high=c.dose_low)
+        cheaper = price_of(lowered, data.prices)
+        if full is None or cheaper is None or cheaper.on(basis) >= full.on(basis):
+            continue
+        unit = "mL" if c.treatment.modality in ("ha", "caha") else data.catalog.modality_of(c.treatment).unit
+        twin = replace(
+            lowered,
+            key=f"{c.key}{LOW_DOSE}",
+            value=c.value * factor,
+            rules=[*c.rules, LOW_DOSE_RULE],
+            flags=[
+                *c.flags,
+                f"Dose at the low end of its range ({c.dose_low:g} {unit}) to fit the budget; more can be added at "
+                "the review if wanted and affordable.",
+            ],
+        )
+        twins[c.key] = twin.key
+        added.append(twin)
+
+    def alts(key: str) -> list[str]:
+        return [key, twins[key]] if key in twins else [key]
+
+    return Expanded(
+        ex.items + added,
+        [replace(k, before=a, after=b) for k in ex.links for a in alts(k.before) for b in alts(k.after)],
+        [replace(p, a=a) for p in ex.requires for a in alts(p.a)],
+        [replace(p, a=a, b=b) for p in ex.forbids for a in alts(p.a) for b in alts(p.b)],
+        [
+            replace(r, a=a, options=tuple(o for k in r.options for o in alts(k)))
+            for r in ex.requires_any
+            for a in alts(r.a)
+        ],
+        [replace(sp, a=a, b=b) for sp in ex.spacing for a in alts(sp.a) for b in alts(sp.b)],
     )
 
 
@@ -447,16 +707,24 @@ def solver_problem(
     dissolving: set[str],
     data: PlanningData,
 ) -> tuple[SolverProblem, dict[str, Candidate]]:
-    """The candidates as a CP-SAT problem: items, every precedence and pairing, caps and the budget.
+    """The candidates as a CP-SAT problem: items, every precedence and pairing, caps, the budget and, under a
+    budget, the phases and the low-dose variants.
 
     Returns the problem and the expanded candidates (sessions, dose variants) by key.
     """
-    items, links, requires, forbids = expand(candidates, data)
-    by_key = {c.key: c for c in items}
-    links += sequence_links(items, data)
-    for c in items:
+    ex = expand(candidates, data)
+    links, needs, spacing = sequence_links(ex.items, data)
+    ex.links += links
+    ex.requires_any += needs
+    ex.spacing += spacing
+    for c in ex.items:
         if c.area in dissolving and c.treatment.id != DISSOLVE and c.treatment.modality in FILLERS:
-            requires.append(Pair(c.key, f"{DISSOLVE}:{c.area}", "dissolve_before_refill"))
+            ex.requires.append(Pair(c.key, f"{DISSOLVE}:{c.area}", "dissolve_before_refill"))
+    budget = intake.preferences.budget_usd
+    if budget is not None:
+        ex = _low_dose_variants(ex, intake, data)
+    items = ex.items
+    by_key = {c.key: c for c in items}
     same_visit = [
         Pair(b.key, a.key, rel.id)
         for rel in data.rules.relations
@@ -464,7 +732,7 @@ def solver_problem(
         for b in items
         if b.treatment.id == rel.then
         for a in items
-        if a.treatment.id == rel.first
+        if a.treatment.id == rel.first and a.key == a.group
     ]
     exclusive = []
     for rel in data.rules.relations:
@@ -477,25 +745,30 @@ def solver_problem(
         head = area_headroom_ml(data.catalog.areas[area_id], ledger, dissolving=area_id in dissolving)
         if head is not None:
             area_caps[area_id] = round(head * 100)
-    lim = data.rules.limits
-    budget = intake.preferences.budget_usd
+    lim, volume, phases = data.rules.limits, data.rules.volume, data.rules.phases
     problem = SolverProblem(
         items=tuple(solver_item(c, intake, data) for c in items),
-        links=tuple(links),
-        requires=tuple(requires + same_visit),
+        links=tuple(ex.links),
+        requires=tuple(ex.requires + same_visit),
         same_visit=tuple(same_visit),
-        forbids=tuple(forbids),
+        forbids=tuple(ex.forbids),
         exclusive=tuple(exclusive),
         max_visits=lim.max_visits_for(intake.preferences),
         min_visit_gap_days=lim.min_visit_gap_days,
         horizon_days=lim.horizon_days,
         visit_caps={
             "syringes": lim.visit_cap_syringes,
+            FILLER_CENTI_ML: round(volume.visit_cap_filler_ml * 100),
             "toxin_units": lim.visit_cap_toxin_units,
             "plla_vials": lim.visit_cap_plla_vials,
         },
         area_caps_centi=area_caps,
         budget=None if budget is None else math.floor(budget),
         toxin_min_interval_days=lim.toxin_min_interval_days,
+        requires_any=tuple(ex.requires_any),
+        plan_caps={FILLER_CENTI_ML: round(volume.plan_cap_filler_ml * 100)},
+        phases=1 if budget is None else phases.max_phases,
+        phase_gap_days=phases.gap_days,
+        spacing=tuple(ex.spacing),
     )
     return problem, by_key

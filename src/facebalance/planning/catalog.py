@@ -10,10 +10,11 @@ from typing import Any, Literal
 from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError
 
-ModalityKind = Literal["neuromodulator", "filler", "biostimulator", "enzyme"]
-Region = Literal["upper_face", "midface", "lower_face"]
+ModalityKind = Literal["neuromodulator", "filler", "biostimulator", "enzyme", "skin", "energy", "autologous"]
+Region = Literal["whole_face", "upper_face", "midface", "lower_face"]
 DosePer = Literal["total", "side", "point"]
-REGION_ORDER: tuple[Region, ...] = ("upper_face", "midface", "lower_face")
+#: ``whole_face`` (a skin or device treatment of the whole face) shares every region and comes first.
+REGION_ORDER: tuple[Region, ...] = ("whole_face", "upper_face", "midface", "lower_face")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ class Treatment:
     high_risk: bool = False
     large_muscle: bool = False
     lip_upper_share: float | None = None
+    male_dose: tuple[float, float] | None = None
+    male_source: str = ""
+    optional: bool = False
+    cadence_days: tuple[int, int] | None = None
+    downtime: str = ""
 
     @property
     def multiplier(self) -> int:
@@ -88,10 +94,46 @@ class Treatment:
         """(low, high) dose for the whole visit, in the modality's unit."""
         return self.dose_low * self.multiplier, self.dose_high * self.multiplier
 
-    def dose_text(self, unit: str) -> str:
-        """The dose as the plan writes it, e.g. ``'2-5 U per side (4-10 U)'``."""
-        lo, hi = self.total_dose
-        span = f"{self.dose_low:g}-{self.dose_high:g}" if self.dose_low != self.dose_high else f"{self.dose_low:g}"
+    def dose_for(self, sex: str | None) -> tuple[float, float]:
+        """(low, high) per ``per`` for a patient of this sex: the male row for a man, else the label's."""
+        if sex == "male" and self.male_dose is not None:
+            return self.male_dose
+        return self.dose_low, self.dose_high
+
+    def total_dose_for(self, sex: str | None) -> tuple[float, float]:
+        """(low, high) for the whole visit for a patient of this sex.
+
+        >>> from facebalance.planning.catalog import load_catalog
+        >>> t = load_catalog().treatments["toxin_glabella"]
+        >>> t.total_dose_for("female"), t.total_dose_for("male")
+        ((20.0, 20.0), (30.0, 40.0))
+        """
+        low, high = self.dose_for(sex)
+        return low * self.multiplier, high * self.multiplier
+
+    def dose_source_for(self, sex: str | None) -> str:
+        return self.male_source if sex == "male" and self.male_dose is not None else self.source
+
+    @property
+    def is_course(self) -> bool:
+        """A course of sessions at a cadence (a skin or device treatment): the dose counts sessions."""
+        return self.cadence_days is not None
+
+    def course_text(self, low: float, high: float) -> str:
+        """``'3-5 sessions, every 3-4 weeks'``: a course in words."""
+        assert self.cadence_days is not None
+        count = f"{low:g}-{high:g}" if low != high else f"{low:g}"
+        a, b = self.cadence_days
+        every = f"{a / 7:g}-{b / 7:g} weeks" if a != b else f"{a / 7:g} weeks"
+        return f"{count} session{'s' if high != 1 else ''}, every {every}"
+
+    def dose_text(self, unit: str, sex: str | None = None) -> str:
+        """The dose as the plan writes it, e.g. ``'2-5 U per side (4-10 U)'``, or a course's sessions."""
+        lo, hi = self.total_dose_for(sex)
+        if self.is_course:
+            return self.course_text(lo, hi)
+        low, high = self.dose_for(sex)
+        span = f"{low:g}-{high:g}" if low != high else f"{low:g}"
         total = f"{lo:g}-{hi:g}" if lo != hi else f"{lo:g}"
         if self.per == "total":
             return f"{total} {unit}"
@@ -167,6 +209,16 @@ def parse_catalog(doc: Mapping[str, Any]) -> Catalog:
                 hint="A filler of the lips names the share of its dose for the upper lip (0-1), for the lip guard.",
             )
         low, high = row["durability_months"]
+        cadence = row.get("cadence_days")
+        if cadence is not None:
+            source_of(row, where, key="cadence_source")
+            if not row.get("downtime") or not 0 < cadence[0] <= cadence[1]:
+                raise ClinicalDataError(f"{where}: a course names its cadence (days, low-high) and its downtime.")
+        male = None
+        if "male_dose_low" in row:
+            male = (float(row["male_dose_low"]), float(row["male_dose_high"]))
+            if not 0 < male[0] <= male[1]:
+                raise ClinicalDataError(f"{where} has male dose {male[0]}-{male[1]}.")
         treatments[row["id"]] = Treatment(
             id=row["id"],
             label=row["label"],
@@ -186,6 +238,11 @@ def parse_catalog(doc: Mapping[str, Any]) -> Catalog:
             high_risk=bool(row.get("high_risk", False)),
             large_muscle=bool(row.get("large_muscle", False)),
             lip_upper_share=None if share is None else float(share),
+            male_dose=male,
+            male_source=source_of(row, where, key="male_source") if male is not None else "",
+            optional=bool(row.get("optional", False)),
+            cadence_days=None if cadence is None else (int(cadence[0]), int(cadence[1])),
+            downtime=str(row.get("downtime", "")),
         )
     meta = doc["meta"]
     return Catalog(str(meta["name"]), str(meta["version"]), modalities, areas, treatments)

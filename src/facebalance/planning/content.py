@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from facebalance.planning.catalog import Catalog, load_catalog
+from facebalance.planning.patient import Wording, load_wording
 from facebalance.planning.pricing import PriceList, load_price_list
 from facebalance.planning.rules import PlanningRules, load_planning_rules
 from facebalance.planning.safety import SafetyRules, load_safety_rules
 from facebalance.planning.scales import Scale, load_scales
+from facebalance.planning.vocabulary import Vocabulary, load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class PlanningData:
     safety: SafetyRules
     scales: Mapping[str, Scale]
     prices: PriceList
+    vocabulary: Vocabulary = field(default_factory=load_vocabulary)
+    wording: Wording = field(default_factory=load_wording)
 
     @classmethod
     def default(cls, *, prices: PriceList | None = None) -> PlanningData:
@@ -34,5 +38,7 @@ class PlanningData:
             "catalog": self.catalog.version,
             "rules": self.rules.version,
             "safety": self.safety.version,
+            "vocabulary": self.vocabulary.version,
+            "wording": self.wording.version,
             "prices": f"{self.prices.name} {self.prices.version}".strip(),
         }

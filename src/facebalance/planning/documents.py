@@ -1,8 +1,8 @@
 """The planner's JSON documents as types: what crosses the boundary to the clinic, the CLI and the records.
 
-* :class:`PlanDocument` - the ``facebalance.treatment_plan`` 1.0 document (:func:`~facebalance.planning.plan_document`,
+* :class:`PlanDocument` - the ``facebalance.treatment_plan`` 1.1 document (:func:`~facebalance.planning.plan_document`,
   ``data/plan.schema.json``);
-* :class:`IntakeDocument` - the ``facebalance.intake`` 1.0 document (:func:`~facebalance.planning.parse_intake`);
+* :class:`IntakeDocument` - the ``facebalance.intake`` 1.1 document (:func:`~facebalance.planning.parse_intake`);
 * :class:`DynamicFindingRow` - a reviewed dynamic finding (:func:`~facebalance.planning.findings_from_dynamics`);
 * :class:`PlanEditRequest`, :class:`EditResultDocument`, :class:`EditChoicesDocument` - an edit of a plan, what
   it did, and what may be edited (:mod:`facebalance.planning.edit`).
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
-PlanStatus = Literal["proposed", "refer", "deferred", "nothing_to_treat"]
+PlanStatus = Literal["proposed", "refer", "hold", "deferred", "nothing_to_treat"]
 FlagLevel = Literal["info", "caution", "high"]
 
 # --- the plan document ------------------------------------------------------------------------------------
@@ -48,6 +48,7 @@ class VisitDocument(TypedDict):
     items: list[str]
     price: MoneyDocument
     purpose: str
+    phase: int
 
 
 class DoseDocument(TypedDict):
@@ -66,6 +67,31 @@ class TimelineDocument(TypedDict):
     sentence: str
 
 
+class ReassessDocument(TypedDict):
+    """A step an item waits for: its result is reassessed on or after ``date`` before the item."""
+
+    after: str
+    label: str
+    date: str
+    sentence: str
+
+
+class PatientItemDocument(TypedDict):
+    """One item in the patient's words: what, why (which finding), when, risks, aftercare, downtime, alternatives."""
+
+    title: str
+    what: str
+    product: str
+    why: list[str]
+    when: list[str]
+    risks: list[str]
+    aftercare: list[str]
+    downtime: str
+    alternatives: list[str]
+    reversibility: str
+    notes: list[str]
+
+
 class ItemDocument(TypedDict):
     key: str
     treatment: str
@@ -77,7 +103,7 @@ class ItemDocument(TypedDict):
     visit: int
     date: str
     dose: DoseDocument
-    price: MoneyDocument
+    price: MoneyDocument | None
     value: float
     rules: list[str]
     evidence: list[str]
@@ -88,6 +114,10 @@ class ItemDocument(TypedDict):
     reversal: str
     timeline: TimelineDocument
     sources: list[str]
+    phase: int
+    role: str
+    reassess_before: list[ReassessDocument]
+    patient: PatientItemDocument | None
 
 
 class OmissionDocument(TypedDict):
@@ -95,6 +125,7 @@ class OmissionDocument(TypedDict):
     label: str
     reason: str
     sentence: str
+    rule: NotRequired[str]
 
 
 class FlagDocument(TypedDict):
@@ -109,6 +140,8 @@ class ReferralDocument(TypedDict):
     to: str
     sentence: str
     source: str
+    can: str
+    cannot: str
 
 
 class PricingRowDocument(TypedDict):
@@ -116,7 +149,7 @@ class PricingRowDocument(TypedDict):
     item: str
     quantity: str
     unit_price: str
-    price: MoneyDocument
+    price: MoneyDocument | None
 
 
 class PricingDocument(TypedDict):
@@ -129,6 +162,9 @@ class PricingDocument(TypedDict):
     budget_basis: str
     notes: list[str]
     price_list: str
+    clinician_notes: list[str]
+    phase_totals: list[MoneyDocument]
+    unpriced: list[str]
 
 
 class MaintenanceDocument(TypedDict):
@@ -168,8 +204,70 @@ class SolverDocument(TypedDict):
     cost_on_basis: float
 
 
+class OverrideRecordDocument(TypedDict):
+    """A clinician's documented decision to go past a gate (``bddq_as``, ``patient_selection``...)."""
+
+    gate: str
+    clinician: str
+    reason: str
+    sentence: str
+    treatment: str
+
+
+class UntreatedDocument(TypedDict):
+    """A finding deliberately left without an injectable answer, with why (clinician and patient wording)."""
+
+    finding: str
+    sentence: str
+    patient: str
+
+
+class ReconsultDocument(TypedDict):
+    """When to see the patient again after a deferral, a hold or before a later phase."""
+
+    date: str
+    reasons: list[str]
+    patient: str
+
+
+class PhaseDocument(TypedDict):
+    """One phase of a plan under a budget (index 0 now), priced; later phases are reassessed first."""
+
+    index: int
+    visits: list[int]
+    items: list[str]
+    price: MoneyDocument
+    starts_on: str
+    sentence: str
+
+
+class PatientSectionDocument(TypedDict):
+    """The plan in the patient's words (no internal ids): what is deliberately left untreated and why, the
+    alternatives, the consent points, the phases, referrals, notices and when to come back."""
+
+    summary: str
+    untreated: list[str]
+    findings_untreated: list[str]
+    alternatives: list[str]
+    consent: list[str]
+    phases: list[str]
+    referrals: list[str]
+    notices: list[str]
+    reconsult: str
+
+
+class SignOffDocument(TypedDict):
+    """The clinician's sign-off block: empty (``None``) until the clinician signs; the overrides it covers."""
+
+    clinician_statement: str
+    patient_statement: str
+    clinician: str | None
+    signed_on: str | None
+    overrides: list[str]
+
+
 class PlanDocument(TypedDict):
-    """The ``facebalance.treatment_plan`` 1.0 document (every key required, see ``data/plan.schema.json``)."""
+    """The ``facebalance.treatment_plan`` 1.1 document (every key required, see ``data/plan.schema.json``)."""
 
     schema: str
     schema_version: str
@@ -191,12 +289,20 @@ class PlanDocument(TypedDict):
     solver: SolverDocument | None
     data_versions: dict[str, str]
     disclaimer: str
+    overrides: list[OverrideRecordDocument]
+    untreated: list[UntreatedDocument]
+    free_text: dict[str, list[str]]
+    reconsult: ReconsultDocument | None
+    phases: list[PhaseDocument]
+    patient: PatientSectionDocument
+    sign_off: SignOffDocument
 
 
 # --- the planner's inputs ---------------------------------------------------------------------------------
 
 
 class PatientDocument(TypedDict, total=False):
+    id: str
     age_years: int
     sex: str
     new_patient: bool
@@ -211,11 +317,16 @@ class MedicalDocument(TypedDict, total=False):
     keloid_history: bool
     herpes_labialis_history: bool
     autoimmune_active: bool
+    implanted_electronic_device: bool
+    bleeding_disorder: bool
+    skin_type_fitzpatrick: int | None
     allergies: list[str]
     medications: list[str]
     neuromuscular_conditions: list[str]
     autoimmune_conditions: list[str]
     active_infection_areas: list[str]
+    allergies_other: list[str]
+    medications_other: list[str]
 
 
 class HistoryDocument(TypedDict):
@@ -269,8 +380,16 @@ class PreferencesDocument(TypedDict, total=False):
     lip_upper_share: float | None
 
 
+class OverrideRequestDocument(TypedDict):
+    """A clinician's override in the intake: who, why, and for ``non_reversible_product`` which product."""
+
+    clinician: str
+    reason: str
+    treatment: NotRequired[str]
+
+
 class IntakeDocument(TypedDict):
-    """The ``facebalance.intake`` 1.0 document (docs/planning.md); only ``start_date`` is required."""
+    """The ``facebalance.intake`` 1.x document (docs/planning.md); only ``start_date`` is required."""
 
     start_date: str
     schema: NotRequired[str]
@@ -289,6 +408,9 @@ class IntakeDocument(TypedDict):
     bddq_as_override: NotRequired[OverrideDocument | None]
     expectations: NotRequired[list[str]]
     preferences: NotRequired[PreferencesDocument]
+    overrides: NotRequired[dict[str, OverrideRequestDocument]]
+    concerns_other: NotRequired[list[str]]
+    findings_other: NotRequired[list[str]]
 
 
 class DynamicFindingRow(TypedDict, total=False):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
-from facebalance.planning.candidates import PLLA_SESSIONS, Candidate
+from facebalance.planning.candidates import LOW_DOSE_RULE, PLLA_SESSIONS, Candidate
 from facebalance.planning.catalog import REGION_ORDER
 from facebalance.planning.content import PlanningData
 from facebalance.planning.intake import Intake
-from facebalance.planning.plan import Omission, PlannedItem, Pricing, Visit
+from facebalance.planning.plan import Omission, Phase, PlannedItem, Pricing, Visit
 from facebalance.planning.pricing import PriceRange
 from facebalance.planning.solver import OmissionReason, Schedule, SolverProblem
 
@@ -19,8 +19,12 @@ def _label(key: str, items: Mapping[str, Candidate]) -> str:
 
 
 def lower_first(text: str) -> str:
-    """The text with its first letter in lower case, to continue a sentence."""
-    return text[:1].lower() + text[1:]
+    """The text with its first letter in lower case, to continue a sentence (an acronym stays as it is).
+
+    >>> lower_first("Lips with soft HA"), lower_first("IPL photofacial")
+    ('lips with soft HA', 'IPL photofacial')
+    """
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _displaced(reason: OmissionReason, c: Candidate, items: Mapping[str, Candidate]) -> tuple[str, str]:
@@ -29,16 +33,16 @@ def _displaced(reason: OmissionReason, c: Candidate, items: Mapping[str, Candida
         return "", ""
     top = max(reason.displaced, key=lambda k: items[k].value)
     drop = ", ".join(lower_first(_label(k, items)) for k in reason.displaced)
-    total = sum(items[k].value for k in reason.displaced)
     if items[top].value < c.value:
-        return drop, f" Together they are worth more ({total:.1f} vs {c.value:.1f} points)."
-    ranked = (
-        f" {items[top].label} ranked higher ({items[top].value:.1f} vs {c.value:.1f} points) because "
+        findings = len({e for k in reason.displaced for e in items[k].evidence})
+        return drop, (
+            f" Together they treat more of what was found ({findings} findings or grades) than "
+            f"{lower_first(c.label)} alone, so they are kept."
+        )
+    return drop, (
+        f" {items[top].label} is kept instead: it comes first in the clinic's order of treatment because "
         f"{lower_first(items[top].rationale)}"
     )
-    if len(reason.displaced) > 1:
-        ranked += f" Together the items it would displace are worth {total:.1f} points."
-    return drop, ranked
 
 
 def omission_sentence(
@@ -48,20 +52,36 @@ def omission_sentence(
     problem: SolverProblem,
     data: PlanningData,
     intake: Intake,
-    price: PriceRange,
+    price: PriceRange | None,
 ) -> str:
     """The sentence for a treatment the solver left out: the limit, what it would displace, and why."""
     basis = intake.preferences.budget_basis
     label = c.label
     drop, ranked = _displaced(reason, c, items)
+    cost = price.text() if price is not None else "price on consultation"
     if reason.kind == "budget":
         budget = f"${problem.budget:,}" if problem.budget is not None else "the budget"
+        within = f"Within {budget} per phase" if problem.phases > 1 else f"Within {budget}"
         if drop:
             return (
-                f"{label} omitted: budget. Within {budget} (checked at the {basis} end of each price range), adding "
-                f"it ({price.text()}) would mean dropping {drop}.{ranked}"
+                f"{label} omitted: budget. {within} (checked at the {basis} end of each price range, "
+                f"{problem.phases} phase(s) at most), adding it ({cost}) would mean dropping {drop}.{ranked}"
             )
-        return f"{label} omitted: budget. Its price ({price.text()}) does not fit within {budget} ({basis} end)."
+        if problem.phases > 1:
+            return (
+                f"{label} omitted: budget. Even at its lowest dose ({cost}) it does not fit within {budget} ({basis} "
+                f"end of each price range) in any of the {problem.phases} phases a plan may have."
+            )
+        return (
+            f"{label} omitted: budget. Even at its lowest dose ({cost}) it does not fit within {budget} ({basis} end)."
+        )
+    if reason.kind == "plan_caps":
+        cap = problem.plan_caps.get("filler_centi_ml", 0) / 100
+        return (
+            f"{label} omitted: the plan's filler volume limit ({cap:g} mL of filler across the whole plan)"
+            + (f"; it would displace {drop}." if drop else ".")
+            + " More volume is a strategy to rethink with the patient, not a longer list of syringes."
+        )
     if reason.kind == "visits":
         return (
             f"{label} omitted: number of visits. With {problem.max_visits} visit(s), the waits between dependent "
@@ -70,9 +90,18 @@ def omission_sentence(
             + f"{ranked} More visits would fit it."
         )
     if reason.kind == "visit_caps":
-        caps = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in problem.visit_caps.items())
+        caps = ", ".join(
+            f"{v / 100:g} mL of filler" if k == "filler_centi_ml" else f"{v} {k.replace('_', ' ')}"
+            for k, v in problem.visit_caps.items()
+        )
         return f"{label} omitted: per-visit limits ({caps} per visit)" + (
             f"; it would displace {drop}." if drop else "."
+        )
+    if reason.kind == "timing" and reason.rule:
+        rule = rule_sentences(data).get(reason.rule, "")
+        return (
+            f"{label} omitted: an earlier phase of the plan has already placed the step it must come before, with "
+            f"or after (rule {reason.rule}: {lower_first(rule).rstrip('.')}), so no later phase can take it."
         )
     if reason.kind == "timing":
         release = ""
@@ -103,6 +132,10 @@ def rule_sentences(data: PlanningData) -> dict[str, str]:
         {s.id: s.sentence for s in data.rules.sequences}
         | {r.id: r.sentence for r in data.rules.relations}
         | {PLLA_SESSIONS: f"PLLA sessions are {data.rules.limits.plla_session_gap_text} apart."}
+        | {
+            LOW_DOSE_RULE: "Under a budget a dose may be lowered to the low end of its catalogue range, so the plan "
+            "keeps its structural steps rather than dropping them."
+        }
     )
 
 
@@ -158,13 +191,25 @@ def visit_purpose(keys: Sequence[str], items: Mapping[str, Candidate], data: Pla
 
 
 def summary_sentence(
-    planned: Sequence[PlannedItem], visits: Sequence[Visit], pricing: Pricing, omissions: Sequence[Omission]
+    planned: Sequence[PlannedItem],
+    visits: Sequence[Visit],
+    pricing: Pricing,
+    omissions: Sequence[Omission],
+    phases: Sequence[Phase] = (),
 ) -> str:
     """One sentence for the top of the plan: what, over how many visits, for how much, and what was left out."""
     labels = ", ".join(dict.fromkeys(lower_first(i.label) for i in planned))
     left = len([o for o in omissions if o.reason != "no_finding"])
     first, last = visits[0].date.isoformat(), visits[-1].date.isoformat()
     when = f"1 visit on {first}" if len(visits) == 1 else f"{len(visits)} visits from {first} to {last}"
-    return f"{len(planned)} item(s) over {when}: {labels}. Total {pricing.total.text()}." + (
+    phased = (
+        " In "
+        + f"{len(phases)} phases within the budget: "
+        + "; ".join(f"phase {p.index + 1} {p.price.text()}" for p in phases)
+        + "."
+        if len(phases) > 1
+        else ""
+    )
+    return f"{len(planned)} item(s) over {when}: {labels}. Total {pricing.total.text()}.{phased}" + (
         f" {left} treatment(s) considered and left out, each with its reason." if left else ""
     )

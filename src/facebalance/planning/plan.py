@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,8 @@ from facebalance.planning.documents import (
     LedgerRowDocument,
     MaintenanceDocument,
     MoneyDocument,
+    PatientItemDocument,
+    PatientSectionDocument,
     PlanDocument,
     PlanStatus,
     PricingDocument,
@@ -28,13 +30,14 @@ from facebalance.planning.documents import (
     SolverDocument,
     VisitDocument,
 )
+from facebalance.planning.patient import PatientItem, PatientSection
 from facebalance.planning.pricing import PriceRange
 from facebalance.planning.safety import ScreenResult
 from facebalance.planning.timeline import ItemTimeline, MaintenanceEntry
 from facebalance.version import __version__
 
 PLAN_SCHEMA = "facebalance.treatment_plan"
-PLAN_SCHEMA_VERSION = "1.0"
+PLAN_SCHEMA_VERSION = "1.1"
 DISCLAIMER = (
     "Clinical decision support: a proposed plan for the treating clinician to review, change and sign. "
     "Doses, products and prices are ranges, not a prescription."
@@ -42,8 +45,24 @@ DISCLAIMER = (
 
 
 @dataclass(frozen=True)
+class Reassess:
+    """A step this item waits for: the result of ``after`` is reassessed on or after ``on`` before this step."""
+
+    after: str
+    label: str
+    on: date
+    sentence: str
+    rule: str = ""
+
+
+@dataclass(frozen=True)
 class PlannedItem:
-    """One treatment in the plan, with why it is there, why at that visit, and what it costs."""
+    """One treatment in the plan, with why it is there, why at that visit, and what it costs.
+
+    ``price`` is ``None`` for an item the price list does not price (quoted on consultation); ``phase`` is 0 for
+    the plan now and 1, 2 for the later phases of a plan under a budget; ``role`` is ``treatment`` or
+    ``adjunct`` (offered alongside a surgical opinion, which may change or replace it).
+    """
 
     key: str
     treatment: str
@@ -58,7 +77,7 @@ class PlannedItem:
     dose_high: float
     unit: str
     dose_text: str
-    price: PriceRange
+    price: PriceRange | None
     value: float
     rules: tuple[str, ...]
     evidence: tuple[str, ...]
@@ -69,6 +88,9 @@ class PlannedItem:
     reversal: str
     timeline: ItemTimeline
     sources: tuple[str, ...]
+    phase: int = 0
+    role: str = "treatment"
+    reassess_before: tuple[Reassess, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +101,19 @@ class Visit:
     items: tuple[str, ...]
     price: PriceRange
     purpose: str
+    phase: int = 0
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of a plan under a budget: phase 0 now, later phases after a reassessment; each is priced."""
+
+    index: int
+    visits: tuple[int, ...]
+    items: tuple[str, ...]
+    price: PriceRange
+    starts_on: date
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -86,13 +121,15 @@ class Omission:
     """A treatment considered and left out, with the reason code and the sentence the plan shows.
 
     ``reason`` is one of: no_finding, suppressed, deferred, excluded, cap, over_projection, budget,
-    visits, visit_caps, area_caps, timing, exclusive, several, impossible.
+    visits, visit_caps, plan_caps, area_caps, timing, exclusive, several, impossible, prefer_reversible,
+    needs_override. ``rule`` is the data row behind it, when one is (a relation, indication or contraindication).
     """
 
     treatment: str
     label: str
     reason: str
     sentence: str
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,19 +142,25 @@ class Flag:
 
 @dataclass(frozen=True)
 class Referral:
+    """A referral, with what injectables can and cannot do for the finding behind it."""
+
     id: str
     to: str
     sentence: str
     source: str
+    can: str = ""
+    cannot: str = ""
 
 
 @dataclass(frozen=True)
 class PricingRow:
+    """One row of the written pricing; ``price`` is ``None`` for an item priced on consultation."""
+
     visit: int | None
     item: str
     quantity: str
     unit_price: str
-    price: PriceRange
+    price: PriceRange | None
 
 
 @dataclass(frozen=True)
@@ -133,6 +176,9 @@ class Pricing:
     budget_basis: str
     notes: tuple[str, ...]
     price_list: str
+    clinician_notes: tuple[str, ...] = ()
+    phase_totals: tuple[PriceRange, ...] = ()
+    unpriced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,8 +202,42 @@ class SolverSummary:
 
 
 @dataclass(frozen=True)
+class OverrideRecord:
+    """A clinician's documented decision to go past a gate, as the plan records it."""
+
+    gate: str
+    clinician: str
+    reason: str
+    sentence: str
+    treatment: str = ""
+
+
+@dataclass(frozen=True)
+class Untreated:
+    """A finding deliberately left without an injectable answer: why (for the clinician and the patient)."""
+
+    finding: str
+    sentence: str
+    patient: str
+
+
+@dataclass(frozen=True)
+class Reconsult:
+    """When to see the patient again after a deferral or a hold, and why."""
+
+    on: date
+    reasons: tuple[str, ...]
+    patient: str
+
+
+@dataclass(frozen=True)
 class Plan:
-    """A proposed, sequenced, priced multi-visit plan, or the reason there is none."""
+    """A proposed, sequenced, priced multi-visit plan, or the reason there is none.
+
+    ``overrides`` are the clinician's documented decisions the plan relies on; ``untreated`` the findings left
+    without an injectable answer on purpose; ``free_text`` the intake's entries the rules do not read (by
+    field); ``reconsult`` the date to see the patient again after a deferral, a hold or a later phase.
+    """
 
     status: PlanStatus
     start_date: date
@@ -175,6 +255,13 @@ class Plan:
     screening: ScreenResult
     solver: SolverSummary | None
     data_versions: Mapping[str, str]
+    overrides: tuple[OverrideRecord, ...] = ()
+    untreated: tuple[Untreated, ...] = ()
+    free_text: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    reconsult: Reconsult | None = None
+    phases: tuple[Phase, ...] = ()
+    patient: PatientSection | None = None
+    sign_off_words: Mapping[str, str] = field(default_factory=dict)
 
     def item(self, treatment: str) -> PlannedItem:
         """The planned item of a treatment id (the first, for PLLA sessions); ``KeyError`` if not planned."""
@@ -202,11 +289,59 @@ def _money(p: PriceRange) -> MoneyDocument:
     return {"low": round(p.low, 2), "high": round(p.high, 2)}
 
 
+def _maybe_money(p: PriceRange | None) -> MoneyDocument | None:
+    return None if p is None else _money(p)
+
+
 def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def _item_doc(i: PlannedItem) -> ItemDocument:
+def _patient_item_doc(p: PatientItem | None) -> PatientItemDocument | None:
+    if p is None:
+        return None
+    return {
+        "title": p.title,
+        "what": p.what,
+        "product": p.product,
+        "why": list(p.why),
+        "when": list(p.when),
+        "risks": list(p.risks),
+        "aftercare": list(p.aftercare),
+        "downtime": p.downtime,
+        "alternatives": list(p.alternatives),
+        "reversibility": p.reversibility,
+        "notes": list(p.notes),
+    }
+
+
+def _patient_doc(p: PatientSection | None) -> PatientSectionDocument:
+    if p is None:
+        return {
+            "summary": "",
+            "untreated": [],
+            "findings_untreated": [],
+            "alternatives": [],
+            "consent": [],
+            "phases": [],
+            "referrals": [],
+            "notices": [],
+            "reconsult": "",
+        }
+    return {
+        "summary": p.summary,
+        "untreated": list(p.untreated),
+        "findings_untreated": list(p.findings_untreated),
+        "alternatives": list(p.alternatives),
+        "consent": list(p.consent),
+        "phases": list(p.phases),
+        "referrals": list(p.referrals),
+        "notices": list(p.notices),
+        "reconsult": p.reconsult,
+    }
+
+
+def _item_doc(i: PlannedItem, patient: PatientItem | None) -> ItemDocument:
     t = i.timeline
     return {
         "key": i.key,
@@ -219,7 +354,7 @@ def _item_doc(i: PlannedItem) -> ItemDocument:
         "visit": i.visit,
         "date": i.date.isoformat(),
         "dose": {"low": i.dose_low, "high": i.dose_high, "unit": i.unit, "text": i.dose_text},
-        "price": _money(i.price),
+        "price": _maybe_money(i.price),
         "value": round(i.value, 2),
         "rules": list(i.rules),
         "evidence": list(i.evidence),
@@ -237,6 +372,13 @@ def _item_doc(i: PlannedItem) -> ItemDocument:
             "sentence": t.sentence,
         },
         "sources": list(i.sources),
+        "phase": i.phase,
+        "role": i.role,
+        "reassess_before": [
+            {"after": r.after, "label": r.label, "date": r.on.isoformat(), "sentence": r.sentence}
+            for r in i.reassess_before
+        ],
+        "patient": _patient_item_doc(patient),
     }
 
 
@@ -258,6 +400,7 @@ def _visit_doc(v: Visit) -> VisitDocument:
         "items": list(v.items),
         "price": _money(v.price),
         "purpose": v.purpose,
+        "phase": v.phase,
     }
 
 
@@ -271,7 +414,7 @@ def _pricing_doc(p: Pricing | None) -> PricingDocument | None:
                 "item": r.item,
                 "quantity": r.quantity,
                 "unit_price": r.unit_price,
-                "price": _money(r.price),
+                "price": _maybe_money(r.price),
             }
             for r in p.rows
         ],
@@ -283,6 +426,9 @@ def _pricing_doc(p: Pricing | None) -> PricingDocument | None:
         "budget_basis": p.budget_basis,
         "notes": list(p.notes),
         "price_list": p.price_list,
+        "clinician_notes": list(p.clinician_notes),
+        "phase_totals": [_money(t) for t in p.phase_totals],
+        "unpriced": list(p.unpriced),
     }
 
 
@@ -346,13 +492,16 @@ def plan_document(plan: Plan) -> PlanDocument:
         "summary": plan.summary,
         "screening": _screening_doc(plan.screening),
         "visits": [_visit_doc(v) for v in plan.visits],
-        "items": [_item_doc(i) for i in plan.items],
+        "items": [_item_doc(i, dict(plan.patient.items).get(i.key) if plan.patient else None) for i in plan.items],
         "omissions": [
-            {"treatment": o.treatment, "label": o.label, "reason": o.reason, "sentence": o.sentence}
+            {"treatment": o.treatment, "label": o.label, "reason": o.reason, "sentence": o.sentence, "rule": o.rule}
             for o in plan.omissions
         ],
         "flags": [{"id": f.id, "level": f.level, "sentence": f.sentence, "source": f.source} for f in plan.flags],
-        "referrals": [{"id": r.id, "to": r.to, "sentence": r.sentence, "source": r.source} for r in plan.referrals],
+        "referrals": [
+            {"id": r.id, "to": r.to, "sentence": r.sentence, "source": r.source, "can": r.can, "cannot": r.cannot}
+            for r in plan.referrals
+        ],
         "notes": list(plan.notes),
         "pricing": _pricing_doc(plan.pricing),
         "maintenance": [_maintenance_doc(m) for m in plan.maintenance],
@@ -361,6 +510,44 @@ def plan_document(plan: Plan) -> PlanDocument:
         "solver": _solver_doc(plan.solver),
         "data_versions": dict(plan.data_versions),
         "disclaimer": DISCLAIMER,
+        "overrides": [
+            {
+                "gate": o.gate,
+                "clinician": o.clinician,
+                "reason": o.reason,
+                "sentence": o.sentence,
+                "treatment": o.treatment,
+            }
+            for o in plan.overrides
+        ],
+        "untreated": [{"finding": u.finding, "sentence": u.sentence, "patient": u.patient} for u in plan.untreated],
+        "free_text": {k: list(v) for k, v in plan.free_text.items()},
+        "reconsult": None
+        if plan.reconsult is None
+        else {
+            "date": plan.reconsult.on.isoformat(),
+            "reasons": list(plan.reconsult.reasons),
+            "patient": plan.reconsult.patient,
+        },
+        "phases": [
+            {
+                "index": ph.index,
+                "visits": list(ph.visits),
+                "items": list(ph.items),
+                "price": _money(ph.price),
+                "starts_on": ph.starts_on.isoformat(),
+                "sentence": ph.sentence,
+            }
+            for ph in plan.phases
+        ],
+        "patient": _patient_doc(plan.patient),
+        "sign_off": {
+            "clinician_statement": plan.sign_off_words.get("clinician", ""),
+            "patient_statement": plan.sign_off_words.get("patient", ""),
+            "clinician": None,
+            "signed_on": None,
+            "overrides": [o.sentence for o in plan.overrides],
+        },
     }
 
 

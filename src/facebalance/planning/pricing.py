@@ -77,7 +77,6 @@ class PriceList:
     currency: str
     rows: Mapping[str, PriceRow]
     typical_plan: PriceRange
-    typical_toxin_units: tuple[int, int]
     typical_source: str
 
     def item_price(self, key: str, dose_low: float, dose_high: float) -> PriceRange:
@@ -112,7 +111,6 @@ def parse_price_list(doc: Mapping[str, Any]) -> PriceList:
         currency=str(meta.get("currency", "USD")),
         rows=rows,
         typical_plan=PriceRange(float(typical.get("plan_low", 0)), float(typical.get("plan_high", 0))),
-        typical_toxin_units=(int(typical.get("toxin_units_low", 0)), int(typical.get("toxin_units_high", 0))),
         typical_source=source_of(typical, "[typical]") if typical else "",
     )
 
@@ -126,7 +124,6 @@ def layer_price_lists(base: PriceList, clinic: PriceList) -> PriceList:
         currency=clinic.currency,
         rows={**base.rows, **clinic.rows},
         typical_plan=clinic.typical_plan if has_typical else base.typical_plan,
-        typical_toxin_units=clinic.typical_toxin_units if has_typical else base.typical_toxin_units,
         typical_source=clinic.typical_source if has_typical else base.typical_source,
     )
 

@@ -20,40 +20,46 @@ from facebalance.planning.errors import ClinicalDataError
 from facebalance.planning.intake import FindingInput, Preferences, Severity
 from facebalance.planning.scales import Scale
 
-RelationKind = Literal["precedence", "suppress", "same_visit", "exclusive", "note"]
+RelationKind = Literal["precedence", "suppress", "same_visit", "exclusive", "note", "lip_share"]
 _SEVERITY_ORDER: tuple[Severity, ...] = ("mild", "moderate", "marked")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the rules can see: confirmed findings by id, and clinician grades by scale id."""
+    """What the rules can see: confirmed findings by planner id, clinician grades by scale id, and the
+    patient's concern tags."""
 
     findings: Mapping[str, FindingInput]
     grades: Mapping[str, int]
     scales: Mapping[str, Scale]
+    concerns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Condition:
-    """One piece of evidence a rule asks for: a finding id, or a grade at least / at most a value.
+    """One piece of evidence a rule asks for: a finding id, a grade at least / at most a value, or a concern
+    the patient stated (for the optional services, which serve a concern rather than correct a finding).
 
     Examples
     --------
-    >>> ev = Evidence({}, {"chin_retrusion": 3}, {})
+    >>> ev = Evidence({}, {"chin_retrusion": 3}, {}, frozenset({"redness"}))
     >>> Condition(grade="chin_retrusion", at_least=2).holds(ev), Condition(finding="x").holds(ev)
     (True, False)
-    >>> Condition(grade="chin_retrusion", at_least=2).severity(ev)
-    'moderate'
+    >>> Condition(grade="chin_retrusion", at_least=2).severity(ev), Condition(concern="redness").holds(ev)
+    ('moderate', True)
     """
 
     finding: str | None = None
     grade: str | None = None
     at_least: int | None = None
     at_most: int | None = None
+    concern: str | None = None
 
     def holds(self, ev: Evidence) -> bool:
         if self.finding is not None:
             return self.finding in ev.findings
+        if self.concern is not None:
+            return self.concern in ev.concerns
         value = ev.grades.get(self.grade or "")
         if value is None:
             return False
@@ -63,6 +69,8 @@ class Condition:
         """How far past the rule's threshold the evidence is: at it = mild, one grade on = moderate, more = marked."""
         if self.finding is not None:
             return ev.findings[self.finding].severity
+        if self.concern is not None:
+            return "mild"
         value = ev.grades[self.grade or ""]
         past = value - self.at_least if self.at_least is not None else (self.at_most or 0) - value
         return _SEVERITY_ORDER[max(0, min(2, past))]
@@ -72,6 +80,8 @@ class Condition:
         if self.finding is not None:
             f = ev.findings[self.finding]
             return f"{f.source} finding {f.id} ({f.severity})"
+        if self.concern is not None:
+            return f"the patient's concern: {self.concern.replace('_', ' ')}"
         scale = ev.scales.get(self.grade or "")
         value = ev.grades[self.grade or ""]
         return scale.describe(value) if scale is not None else f"{self.grade} grade {value}"
@@ -80,18 +90,23 @@ class Condition:
         """What the condition asks for, whether or not it holds (for 'no supporting finding' sentences)."""
         if self.finding is not None:
             return f"finding {self.finding}"
+        if self.concern is not None:
+            return f"concern {self.concern}"
         bound = f">= {self.at_least}" if self.at_least is not None else f"<= {self.at_most}"
         return f"{self.grade} {bound}"
 
 
-def _conditions(rows: list[dict[str, Any]] | None, where: str) -> tuple[Condition, ...]:
+def conditions_of(rows: list[dict[str, Any]] | None, where: str) -> tuple[Condition, ...]:
+    """Conditions from their TOML form (``{finding}``, ``{grade, at_least|at_most}`` or ``{concern}``)."""
     out = []
     for row in rows or []:
-        if ("finding" in row) == ("grade" in row):
-            raise ClinicalDataError(f"{where}: a condition names either a finding or a grade: {row}.")
+        if sum(k in row for k in ("finding", "grade", "concern")) != 1:
+            raise ClinicalDataError(f"{where}: a condition names one finding, grade or concern: {row}.")
         if "grade" in row and ("at_least" in row) == ("at_most" in row):
             raise ClinicalDataError(f"{where}: a grade condition needs at_least or at_most: {row}.")
-        out.append(Condition(row.get("finding"), row.get("grade"), row.get("at_least"), row.get("at_most")))
+        out.append(
+            Condition(row.get("finding"), row.get("grade"), row.get("at_least"), row.get("at_most"), row.get("concern"))
+        )
     return tuple(out)
 
 
@@ -108,6 +123,20 @@ class Indication:
     concerns: frozenset[str]
     rationale: str
     source: str
+    unless_sentence: str = ""
+    unless_patient: str = ""
+    needs_override: str = ""
+    withheld: str = ""
+    replaces: tuple[str, ...] = ()
+
+    def blocked_by(self, ev: Evidence) -> tuple[Condition, ...]:
+        """The ``unless_any`` conditions that stop the row although its own evidence holds (``()`` otherwise)."""
+        blocking = tuple(c for c in self.unless_any if c.holds(ev))
+        if not blocking or (self.when_all and not all(c.holds(ev) for c in self.when_all)):
+            return ()
+        if self.when_any and not any(c.holds(ev) for c in self.when_any):
+            return ()
+        return blocking
 
     def matches(self, ev: Evidence) -> tuple[Condition, ...]:
         """The conditions that support the treatment, or ``()`` when the rule does not fire."""
@@ -135,6 +164,10 @@ class Relation:
     then_dose_factor: float = 1.0
     treatments: tuple[str, ...] = ()
     when_any: tuple[Condition, ...] = ()
+    upper_share: float = 1.0
+    requires_first: bool = False
+    wait_for_result: bool = False
+    patient: str = ""
 
     def holds(self, ev: Evidence) -> bool:
         return not self.when_any or any(c.holds(ev) for c in self.when_any)
@@ -163,7 +196,8 @@ class Selector:
 class Sequence:
     """A generic precedence: items picked by ``first`` come at least ``min_gap_days`` before ``then``'s.
 
-    ``match`` (``"area"`` or ``"region"``) restricts it to pairs that share that attribute.
+    ``match`` (``"area"`` or ``"region"``) restricts it to pairs that share that attribute; with
+    ``either_order`` the two are only kept that far apart, in either order.
     """
 
     id: str
@@ -173,25 +207,44 @@ class Sequence:
     min_gap_days: int
     sentence: str
     source: str
+    requires_first: bool = False
+    wait_for_result: bool = False
+    either_order: bool = False
 
 
 @dataclass(frozen=True)
 class Referral:
+    """A referral; ``adjunct_kinds`` are the modality kinds a plan still offers alongside it (marked adjunct,
+    with ``adjunct``), and ``can``/``cannot`` say what injectables do and do not do for the finding."""
+
     id: str
     when_any: tuple[Condition, ...]
     to: str
     sentence: str
     source: str
+    adjunct_kinds: frozenset[str] = frozenset()
+    adjunct: str = ""
+    can: str = ""
+    cannot: str = ""
+    patient: str = ""
 
 
 @dataclass(frozen=True)
 class RiskFlag:
-    """A warning attached to every planned item of one treatment."""
+    """A warning attached to the planned items of its treatments: always, or when its evidence holds
+    (``when_any``) and, with ``sex``, only for a patient of that sex."""
 
     id: str
-    treatment: str
+    treatments: tuple[str, ...]
     sentence: str
     source: str
+    when_any: tuple[Condition, ...] = ()
+    sex: str = ""
+
+    def holds(self, ev: Evidence, sex: str | None) -> bool:
+        if self.sex and self.sex != sex:
+            return False
+        return not self.when_any or any(c.holds(ev) for c in self.when_any)
 
 
 @dataclass(frozen=True)
@@ -208,6 +261,35 @@ class CorrectiveValue:
 
     priority: int
     severity: Severity
+    source: str
+
+
+@dataclass(frozen=True)
+class ToxinTotals:
+    """The method's typical toxin total for one session (the areas treated at one visit)."""
+
+    typical_low_units: int
+    typical_high_units: int
+    source: str
+
+
+@dataclass(frozen=True)
+class VolumeLimits:
+    """Filler volume (HA and CaHA, mL at the high dose) per visit and over the whole plan."""
+
+    visit_cap_filler_ml: float
+    plan_cap_filler_ml: float
+    source: str
+
+
+@dataclass(frozen=True)
+class PhaseRules:
+    """How a plan under a budget is phased: the most phases, the gap between them, and the value of a dose
+    lowered to fit the budget."""
+
+    max_phases: int
+    gap_days: int
+    low_dose_value_factor: float
     source: str
 
 
@@ -315,6 +397,9 @@ class PlanningRules:
     ledger_source: str
     lips: LipRules
     cadence: CadenceRules
+    volume: VolumeLimits
+    phases: PhaseRules
+    toxin_totals: ToxinTotals
     indications: tuple[Indication, ...]
     relations: tuple[Relation, ...]
     sequences: tuple[Sequence, ...]
@@ -345,12 +430,17 @@ def _indication(row: Mapping[str, Any], known: Known) -> Indication:
         id=row["id"],
         treatment=known(row["treatment"], where),
         priority=int(row["priority"]),
-        when_any=_conditions(row.get("when_any"), where),
-        when_all=_conditions(row.get("when_all"), where),
-        unless_any=_conditions(row.get("unless_any"), where),
+        when_any=conditions_of(row.get("when_any"), where),
+        when_all=conditions_of(row.get("when_all"), where),
+        unless_any=conditions_of(row.get("unless_any"), where),
         concerns=frozenset(row.get("concerns", [])),
         rationale=row["rationale"],
         source=source_of(row, where),
+        unless_sentence=str(row.get("unless_sentence", "")),
+        unless_patient=str(row.get("unless_patient", "")),
+        needs_override=str(row.get("needs_override", "")),
+        withheld=str(row.get("withheld", "")),
+        replaces=tuple(known(t, where) for t in row.get("replaces", [])),
     )
 
 
@@ -369,7 +459,11 @@ def _relation(row: Mapping[str, Any], known: Known) -> Relation:
         min_gap_days=int(row.get("min_gap_days", 0)),
         then_dose_factor=float(row.get("then_dose_factor", 1.0)),
         treatments=tuple(row.get("treatments", [])),
-        when_any=_conditions(row.get("when_any"), where),
+        when_any=conditions_of(row.get("when_any"), where),
+        upper_share=float(row.get("upper_share", 1.0)),
+        requires_first=bool(row.get("requires_first", False)),
+        wait_for_result=bool(row.get("wait_for_result", False)),
+        patient=str(row.get("patient", "")),
     )
 
 
@@ -382,6 +476,9 @@ def _sequence(row: Mapping[str, Any]) -> Sequence:
         min_gap_days=int(row["min_gap_days"]),
         sentence=row["sentence"],
         source=source_of(row, f"sequence {row.get('id')!r}"),
+        requires_first=bool(row.get("requires_first", False)),
+        wait_for_result=bool(row.get("wait_for_result", False)),
+        either_order=bool(row.get("either_order", False)),
     )
 
 
@@ -431,6 +528,18 @@ def _lips(lips: Mapping[str, Any], steps: DoseSteps) -> LipRules:
     )
 
 
+def _phases(row: Mapping[str, Any]) -> PhaseRules:
+    rules = PhaseRules(
+        int(row["max_phases"]), int(row["gap_days"]), float(row["low_dose_value_factor"]), source_of(row, "[phases]")
+    )
+    if rules.max_phases < 1 or not 0 < rules.low_dose_value_factor <= 1:
+        raise ClinicalDataError(
+            f"[phases] max_phases = {rules.max_phases}, low_dose_value_factor = {rules.low_dose_value_factor}.",
+            hint="At least one phase; a lowered dose is worth more than 0 and at most the full dose.",
+        )
+    return rules
+
+
 def _cadence(cad: Mapping[str, Any]) -> CadenceRules:
     return CadenceRules(
         float(cad["prior_weeks"]),
@@ -455,15 +564,27 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
     referrals = [
         Referral(
             row["id"],
-            _conditions(row["when_any"], row["id"]),
+            conditions_of(row["when_any"], row["id"]),
             row["to"],
             row["sentence"],
             source_of(row, f"referral {row['id']!r}"),
+            frozenset(row.get("adjunct_kinds", [])),
+            str(row.get("adjunct", "")),
+            str(row.get("injectables_can", "")),
+            str(row.get("injectables_cannot", "")),
+            str(row.get("patient", "")),
         )
         for row in doc.get("referral", [])
     ]
     flags = [
-        RiskFlag(row["id"], known(row["treatment"], row["id"]), row["sentence"], source_of(row, row["id"]))
+        RiskFlag(
+            row["id"],
+            tuple(known(t, row["id"]) for t in row["treatments"]),
+            row["sentence"],
+            source_of(row, row["id"]),
+            conditions_of(row.get("when_any"), row["id"]),
+            str(row.get("sex", "")),
+        )
         for row in doc.get("flag", [])
     ]
     v, led = doc["value"], doc["ledger"]
@@ -487,6 +608,17 @@ def parse_planning_rules(doc: Mapping[str, Any], treatments: frozenset[str]) -> 
         ledger_source=source_of(led, "[ledger]"),
         lips=_lips(doc["lips"], steps),
         cadence=_cadence(doc["toxin_cadence"]),
+        volume=VolumeLimits(
+            float(doc["volume"]["visit_cap_filler_ml"]),
+            float(doc["volume"]["plan_cap_filler_ml"]),
+            source_of(doc["volume"], "[volume]"),
+        ),
+        phases=_phases(doc["phases"]),
+        toxin_totals=ToxinTotals(
+            int(doc["toxin_totals"]["typical_low_units"]),
+            int(doc["toxin_totals"]["typical_high_units"]),
+            source_of(doc["toxin_totals"], "[toxin_totals]"),
+        ),
         indications=tuple(_indication(row, known) for row in doc.get("indication", [])),
         relations=tuple(_relation(row, known) for row in doc.get("relation", [])),
         sequences=tuple(_sequence(row) for row in doc.get("sequence", [])),

@@ -1,24 +1,32 @@
-"""Safety gates (``data/safety.toml``): BDDQ-AS screening, contraindications, expectations, repeats.
+"""Safety gates (``data/safety.toml``): BDDQ-AS screening, patient selection, contraindications, repeats.
 
 Every gate returns what it decided and the sentence the plan shows; none raises for a clinical finding
-(a positive screen or a contraindication is a plan outcome, not an error). A clinician override of a
-positive BDDQ-AS without a written reason *is* an error: the override must be documented.
+(a positive screen, a selection hold or a contraindication is a plan outcome, not an error). A clinician
+override without a name or a written reason *is* an error: the override must be documented.
+
+Patient selection holds the plan like a positive BDDQ-AS: an expectation the method says treatment cannot
+meet (wanting to look like someone else), or repeated treatment of one area the patient was unhappy with,
+gives no plan until a clinician overrides the hold with a reason (intake ``overrides.patient_selection``).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
 from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import ClinicalDataError, IntakeError
-from facebalance.planning.intake import BddqAs, ClinicianOverride, Intake, MedicalHistory
+from facebalance.planning.intake import BddqAs, ClinicianOverride, Intake, MedicalHistory, PriorTreatment
 from facebalance.planning.timeline import DAYS_PER_MONTH
+from facebalance.planning.vocabulary import Vocabulary
 
 Action = Literal["defer", "exclude", "caution"]
+ExpectationAction = Literal["hold", "caution"]
+#: The gate id of the patient-selection hold in the intake's ``overrides``.
+SELECTION_GATE = "patient_selection"
 
 
 @dataclass(frozen=True)
@@ -43,20 +51,38 @@ class Contraindication:
     action: Action
     sentence: str
     source: str
+    patient: str = ""
+    at_least: int | None = None
 
-    def triggered_by(self, medical: MedicalHistory) -> tuple[str, ...] | None:
-        """``None`` when the row does not apply; else the matching entries (``()`` for a yes/no field)."""
+    def triggered_by(self, medical: MedicalHistory, vocabulary: Vocabulary | None = None) -> tuple[str, ...] | None:
+        """``None`` when the row does not apply; else the matching entries (``()`` for a yes/no or number field).
+
+        A list entry matches ``any_of`` by its id or by its class in the vocabulary (gentamicin is an
+        aminoglycoside); entries that mean "nothing" (``none``, ``nkda``) never match.
+        """
         value = medical.field_value(self.field)
+        if value is None:
+            return None
         if isinstance(value, bool):
             return () if value else None
-        hits = tuple(v for v in value if not self.any_of or v in self.any_of)
+        if isinstance(value, int):
+            return () if self.at_least is not None and value >= self.at_least else None
+        nothing = vocabulary.nothing if vocabulary is not None else frozenset()
+        classes = vocabulary.medication_class if vocabulary is not None else {}
+        hits = tuple(
+            v for v in value if v not in nothing and (not self.any_of or {v, classes.get(v, "")} & self.any_of)
+        )
         return hits or None
 
 
 @dataclass(frozen=True)
 class ExpectationRule:
+    """An expectation the clinician ticks: ``hold`` stops the plan (until an override), ``caution`` flags it."""
+
     id: str
+    action: ExpectationAction
     sentence: str
+    patient: str
     source: str
 
 
@@ -69,6 +95,26 @@ class RepeatRule:
 
 
 @dataclass(frozen=True)
+class UnhappyHoldRule:
+    """The patient-selection hold for repeated unhappy treatment of one area."""
+
+    window_months: int
+    unhappy_sessions_same_area: int
+    sentence: str
+    patient: str
+    source: str
+
+
+@dataclass(frozen=True)
+class OverrideRules:
+    """The gates a clinician may go past (id -> what the override means) and the reason they must write."""
+
+    min_reason_chars: int
+    gates: Mapping[str, str]
+    source: str
+
+
+@dataclass(frozen=True)
 class SafetyRules:
     version: str
     bddq_as: BddqAsRule
@@ -77,6 +123,10 @@ class SafetyRules:
     contraindications: tuple[Contraindication, ...]
     expectations: Mapping[str, ExpectationRule]
     repeat: RepeatRule
+    unhappy_hold: UnhappyHoldRule
+    overrides: OverrideRules
+    reconsult_days: Mapping[str, int]
+    reconsult_source: str
 
 
 def parse_safety_rules(doc: Mapping[str, Any]) -> SafetyRules:
@@ -87,6 +137,8 @@ def parse_safety_rules(doc: Mapping[str, Any]) -> SafetyRules:
         where = f"contraindication {row.get('id')!r}"
         if row["when"]["field"] not in MedicalHistory.__dataclass_fields__:
             raise ClinicalDataError(f"{where} names unknown intake field {row['when']['field']!r}.")
+        if row["action"] not in ("defer", "exclude", "caution") or not row.get("patient"):
+            raise ClinicalDataError(f"{where}: action {row['action']!r}, and every row says it to the patient.")
         contraindications.append(
             Contraindication(
                 id=row["id"],
@@ -98,9 +150,18 @@ def parse_safety_rules(doc: Mapping[str, Any]) -> SafetyRules:
                 action=row["action"],
                 sentence=row["sentence"],
                 source=source_of(row, where),
+                patient=row["patient"],
+                at_least=row["when"].get("at_least"),
             )
         )
-    r = doc["repeat_treatment"]
+    expectations = {}
+    for row in doc.get("expectation", []):
+        if row.get("action") not in ("hold", "caution"):
+            raise ClinicalDataError(f"expectation {row['id']!r}: action {row.get('action')!r}; use hold or caution.")
+        expectations[row["id"]] = ExpectationRule(
+            row["id"], row["action"], row["sentence"], row["patient"], source_of(row, row["id"])
+        )
+    r, h, o, rc = doc["repeat_treatment"], doc["repeat_unhappy_hold"], doc["overrides"], doc["reconsult"]
     return SafetyRules(
         version=doc["meta"]["version"],
         bddq_as=BddqAsRule(
@@ -113,16 +174,27 @@ def parse_safety_rules(doc: Mapping[str, Any]) -> SafetyRules:
         min_age_years=int(doc["eligibility"]["min_age_years"]),
         eligibility_source=source_of(doc["eligibility"], "[eligibility]"),
         contraindications=tuple(contraindications),
-        expectations={
-            row["id"]: ExpectationRule(row["id"], row["sentence"], source_of(row, row["id"]))
-            for row in doc.get("expectation", [])
-        },
+        expectations=expectations,
         repeat=RepeatRule(
             int(r["window_months"]),
             int(r["max_filler_sessions_same_area"]),
             int(r["max_dissatisfied_sessions_same_area"]),
             source_of(r, "[repeat_treatment]"),
         ),
+        unhappy_hold=UnhappyHoldRule(
+            int(h["window_months"]),
+            int(h["unhappy_sessions_same_area"]),
+            h["sentence"],
+            h["patient"],
+            source_of(h, "[repeat_unhappy_hold]"),
+        ),
+        overrides=OverrideRules(
+            int(o["min_reason_chars"]),
+            {g["id"]: g["sentence"] for g in doc.get("override_gate", [])},
+            source_of(o, "[overrides]"),
+        ),
+        reconsult_days={k: int(v) for k, v in rc.items() if k not in ("source", "review")},
+        reconsult_source=source_of(rc, "[reconsult]"),
     )
 
 
@@ -193,11 +265,7 @@ def screen_bddq_as(answers: BddqAs | None, override: ClinicianOverride | None, r
             False,
             f"BDDQ-AS positive: no aesthetic plan. Refer to a {rule.refer_to}. {rule.rule}",
         )
-    if len(override.reason.strip()) < rule.override_min_chars or not override.clinician.strip():
-        raise IntakeError(
-            "A BDDQ-AS override needs the clinician's name and a written reason.",
-            hint=f"Write at least {rule.override_min_chars} characters saying why treatment is appropriate.",
-        )
+    check_override(override, "bddq_as_override", rule.override_min_chars)
     return ScreenResult(
         True,
         True,
@@ -215,17 +283,41 @@ class ContraindicationHit:
     rule: Contraindication
     entries: tuple[str, ...]
 
-    def applies_to(self, modality: str, area: str) -> bool:
+    def applies_to(self, modality: str, area: str, *, whole_face: bool = False) -> bool:
+        """Whether the row acts on a treatment of this modality and area; a per-area row (an infection at a
+        site) acts on a whole-face treatment whatever the site."""
         if modality not in self.rule.modalities or (self.rule.areas and area not in self.rule.areas):
             return False
-        return not self.rule.per_area or area in self.entries
+        return not self.rule.per_area or area in self.entries or whole_face
 
 
-def contraindications_for(medical: MedicalHistory, rules: SafetyRules) -> tuple[ContraindicationHit, ...]:
+def check_override(override: ClinicianOverride, where: str, min_reason_chars: int) -> None:
+    """Refuse an override without the clinician's name or a written reason of ``min_reason_chars``.
+
+    Raises
+    ------
+    IntakeError
+        Naming the override's field and what to write.
+    """
+    if not override.clinician.strip():
+        raise IntakeError(
+            f"{where}.clinician is empty: an override needs the clinician's name.",
+            hint="Write the name of the clinician taking the decision.",
+        )
+    if len(override.reason.strip()) < min_reason_chars:
+        raise IntakeError(
+            f"{where}.reason is too short: an override needs a written reason.",
+            hint=f"Write at least {min_reason_chars} characters saying why treatment is appropriate.",
+        )
+
+
+def contraindications_for(
+    medical: MedicalHistory, rules: SafetyRules, vocabulary: Vocabulary | None = None
+) -> tuple[ContraindicationHit, ...]:
     """Every contraindication row the patient's medical history triggers, in file order."""
     hits = []
     for row in rules.contraindications:
-        entries = row.triggered_by(medical)
+        entries = row.triggered_by(medical, vocabulary)
         if entries is not None:
             hits.append(ContraindicationHit(row, entries))
     return tuple(hits)
@@ -233,6 +325,10 @@ def contraindications_for(medical: MedicalHistory, rules: SafetyRules) -> tuple[
 
 def _months_between(a: date, b: date) -> float:
     return (b - a).days / DAYS_PER_MONTH
+
+
+def _unhappy(history: Sequence[PriorTreatment], area: str) -> list[PriorTreatment]:
+    return [t for t in history if t.area == area and (t.satisfied is False or t.disliked)]
 
 
 def repeat_treatment_flags(intake: Intake, rules: RepeatRule) -> tuple[str, ...]:
@@ -264,13 +360,47 @@ def repeat_treatment_flags(intake: Intake, rules: RepeatRule) -> tuple[str, ...]
 
 
 def expectation_flags(intake: Intake, rules: SafetyRules) -> tuple[str, ...]:
-    """The sentences of the expectation ids ticked on the intake; an unknown id is refused."""
-    out = []
-    for eid in intake.expectations:
-        rule = rules.expectations.get(eid)
-        if rule is None:
-            raise IntakeError(
-                f"Unknown expectation {eid!r}.", hint=f"Use one of: {', '.join(sorted(rules.expectations))}."
+    """The sentences of the ``caution`` expectations ticked on the intake (``hold`` ones are holds)."""
+    return tuple(
+        f"Unrealistic expectation: {rules.expectations[e].sentence}"
+        for e in intake.expectations
+        if e in rules.expectations and rules.expectations[e].action == "caution"
+    )
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A patient-selection stop: no plan until a clinician overrides it (``patient`` is said to the patient)."""
+
+    id: str
+    sentence: str
+    patient: str
+    source: str
+
+
+def selection_holds(intake: Intake, rules: SafetyRules, area_label: Mapping[str, str]) -> tuple[Hold, ...]:
+    """The patient-selection holds: ``hold`` expectations ticked on the intake, and an area treated
+    ``unhappy_sessions_same_area`` times or more within ``window_months`` with the patient unhappy each time.
+
+    ``area_label`` names each area in words (``lips``) for the sentences.
+    """
+    holds = [
+        Hold(f"expectation:{e}", f"Unrealistic expectation: {r.sentence}", r.patient, r.source)
+        for e in intake.expectations
+        if (r := rules.expectations.get(e)) is not None and r.action == "hold"
+    ]
+    rule = rules.unhappy_hold
+    recent = [t for t in intake.history if 0 <= _months_between(t.date, intake.start_date) <= rule.window_months]
+    for area in sorted({t.area for t in recent}):
+        n = len(_unhappy(recent, area))
+        if n >= rule.unhappy_sessions_same_area:
+            words = {"n": n, "area": area_label.get(area, area.replace("_", " ")), "months": rule.window_months}
+            holds.append(
+                Hold(
+                    f"repeat_unhappy:{area}",
+                    "Repeated unhappy treatment: " + rule.sentence.format(**words),
+                    rule.patient.format(**words),
+                    rule.source,
+                )
             )
-        out.append(f"Unrealistic expectation: {rule.sentence}")
-    return tuple(out)
+    return tuple(holds)

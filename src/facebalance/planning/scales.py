@@ -9,6 +9,7 @@ from typing import Literal
 
 from facebalance.planning.datafiles import packaged_toml, source_of
 from facebalance.planning.errors import IntakeError
+from facebalance.planning.vocabulary import did_you_mean
 
 Direction = Literal["deficit_high", "deficit_low"]
 
@@ -71,10 +72,13 @@ def validate_grades(grades: Mapping[str, int], scales: Mapping[str, Scale]) -> d
     for name, value in grades.items():
         scale = scales.get(name)
         if scale is None:
-            raise IntakeError(f"Unknown clinician grade {name!r}.", hint=f"Use one of: {', '.join(sorted(scales))}.")
+            raise IntakeError(
+                f"Unknown clinician grade {name!r} (grades.{name}).{did_you_mean(name, scales)}",
+                hint=f"Use one of: {', '.join(sorted(scales))}.",
+            )
         if isinstance(value, bool) or not isinstance(value, int) or not scale.min <= value <= scale.max:
             raise IntakeError(
-                f"Grade {name} = {value!r} is outside its scale {scale.min}-{scale.max}.",
+                f"grades.{name}: grade {name} = {value!r} is outside its scale {scale.min}-{scale.max}.",
                 hint=f"Grade on the {scale.label}, {scale.min} to {scale.max}.",
             )
         checked[name] = value

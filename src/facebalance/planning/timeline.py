@@ -39,10 +39,19 @@ class ItemTimeline:
     sentence: str
 
 
-def item_timeline(treatment: Treatment, modality: Modality, given_on: date, *, sessions_left: int = 0) -> ItemTimeline:
+def course_end(treatment: Treatment, first: date, sessions: int) -> date:
+    """The latest date a course's last session falls on (every session at the long end of its cadence)."""
+    cadence = treatment.cadence_days[1] if treatment.cadence_days else 0
+    return first + timedelta(days=cadence * max(0, sessions - 1))
+
+
+def item_timeline(
+    treatment: Treatment, modality: Modality, given_on: date, *, sessions_left: int = 0, sessions: int = 1
+) -> ItemTimeline:
     """The expected course of a treatment given on ``given_on``.
 
-    ``sessions_left`` (PLLA) delays the visible result until after the remaining sessions.
+    ``sessions_left`` (PLLA) delays the visible result until after the remaining sessions; ``sessions`` is the
+    number of sessions of a course (a skin or device treatment) whose first is on ``given_on``.
 
     Examples
     --------
@@ -59,6 +68,17 @@ def item_timeline(treatment: Treatment, modality: Modality, given_on: date, *, s
     low, high = treatment.durability_months
     lasts_from = add_months(given_on, low) if high > 0 else None
     lasts_until = add_months(given_on, high) if high > 0 else None
+    if treatment.is_course:
+        last = course_end(treatment, given_on, sessions)
+        visible = last + timedelta(days=modality.visible_days)
+        lasts_from = add_months(last, low) if high > 0 else None
+        lasts_until = add_months(last, high) if high > 0 else None
+        sentence = (
+            f"A course of {treatment.course_text(sessions, sessions)}, the first at this visit. Downtime: "
+            f"{treatment.downtime} The result builds over the course and is judged about {modality.visible_days} days "
+            f"after the last session; it lasts about {low:g}-{high:g} months."
+        )
+        return ItemTimeline(given_on, onset, review, visible, lasts_from, lasts_until, sentence)
     if modality.kind == "neuromodulator":
         sentence = (
             f"Starts to work in about {modality.onset_days} days, full effect and review at {modality.peak_days} days; "

@@ -10,7 +10,14 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from facebalance.planning.edit.context import EditContext, PlanState, compact_visits, dose_text, dose_unit
+from facebalance.planning.edit.context import (
+    EditContext,
+    PlanState,
+    compact_phases,
+    compact_visits,
+    dose_text,
+    dose_unit,
+)
 from facebalance.planning.edit.model import DOSE_TOLERANCE, EditKind, PlanEdit, PlanEditError, Violation
 from facebalance.planning.explain import lower_first
 
@@ -20,10 +27,11 @@ Change = Callable[[PlanEdit, PlanState, EditContext, "Draft"], tuple[str, list[V
 
 @dataclass
 class Draft:
-    """The visits and doses an edit is changing (in place)."""
+    """The visits, doses and visit phases an edit is changing (in place)."""
 
     visit_of: dict[str, int]
     doses: dict[str, tuple[float, float]]
+    phase_of: dict[int, int]
 
 
 def addable_key(ctx: EditContext, keys: Sequence[str], planned: Mapping[str, int]) -> str:
@@ -71,15 +79,19 @@ def planned_visit(state: PlanState, key: str) -> int:
     return state.visit_of[key]
 
 
-def target_visit(state: PlanState, visit: int | None) -> int:
+def target_visit(state: PlanState, visit: int | None, draft: Draft) -> int:
     n = len(set(state.visit_of.values()))
     if visit is None or not 0 <= visit <= n:
         raise PlanEditError(
             f"There is no visit {visit if visit is None else visit + 1}.",
             hint=f"Choose visit 1-{n}, or {n + 1} for a new visit after the last.",
         )
-    # A new visit goes after the last one, whatever the numbering left by earlier edits.
-    return visit if visit < n else max(state.visit_of.values()) + 1
+    if visit < n:
+        return visit
+    # A new visit goes after the last one, whatever the numbering left by earlier edits, in the last phase.
+    last = max(state.visit_of.values())
+    draft.phase_of[last + 1] = draft.phase_of.get(last, 0)
+    return last + 1
 
 
 def same_visit_partners(ctx: EditContext, key: str, planned: Mapping[str, int]) -> list[str]:
@@ -123,7 +135,7 @@ def _add(edit: PlanEdit, state: PlanState, ctx: EditContext, draft: Draft) -> tu
         return "", [not_a_candidate(ctx, edit.key)]
     if any(k in visit_of for k in keys):
         raise PlanEditError(f"{ctx.label(keys[0])} is already in the plan.", hint="Move it or change its dose.")
-    visit = target_visit(state, edit.visit)
+    visit = target_visit(state, edit.visit, draft)
     key = addable_key(ctx, keys, visit_of)
     visit_of[key] = visit
     doses[key] = (ctx.by_key[key].dose_low, ctx.by_key[key].dose_high)
@@ -171,7 +183,7 @@ def _product(edit: PlanEdit, state: PlanState, ctx: EditContext, draft: Draft) -
 def _move(edit: PlanEdit, state: PlanState, ctx: EditContext, draft: Draft) -> tuple[str, list[Violation]]:
     visit_of = draft.visit_of
     v = planned_visit(state, edit.key)
-    target = target_visit(state, edit.visit)
+    target = target_visit(state, edit.visit, draft)
     if target == v:
         raise PlanEditError(f"{ctx.label(edit.key)} is already at visit {v + 1}.", hint="Choose another visit.")
     partners = same_visit_partners(ctx, edit.key, visit_of)
@@ -193,6 +205,12 @@ _CHANGES: Mapping[EditKind, Change] = {"drop": _drop, "add": _add, "dose": _dose
 def apply_edit(edit: PlanEdit, state: PlanState, ctx: EditContext) -> tuple[PlanState, str, list[Violation]]:
     """The state after the edit, its sentence, and the hard gates the request itself breaks (when there are
     any, the state is not to be used)."""
-    draft = Draft(dict(state.visit_of), dict(state.doses))
+    draft = Draft(dict(state.visit_of), dict(state.doses), dict(enumerate(state.visit_phases)))
     sentence, refused = _CHANGES[edit.kind](edit, state, ctx, draft)
-    return PlanState(compact_visits(draft.visit_of), draft.doses, (*state.notes, sentence)), sentence, refused
+    after = PlanState(
+        compact_visits(draft.visit_of),
+        draft.doses,
+        (*state.notes, sentence),
+        compact_phases(draft.visit_of, draft.phase_of),
+    )
+    return after, sentence, refused

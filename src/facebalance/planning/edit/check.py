@@ -11,7 +11,12 @@ from facebalance.planning.content import PlanningData
 from facebalance.planning.documents import PlanDocument
 from facebalance.planning.edit.context import EditContext, PlanState, read_context, read_state
 from facebalance.planning.edit.dose_gates import dose_violations
-from facebalance.planning.edit.limit_gates import area_cap_violations, preference_violations, visit_cap_violations
+from facebalance.planning.edit.limit_gates import (
+    area_cap_violations,
+    plan_cap_violations,
+    preference_violations,
+    visit_cap_violations,
+)
 from facebalance.planning.edit.model import DOSE_TOLERANCE, Violation
 from facebalance.planning.edit.structure import structure_violations
 from facebalance.planning.edit.timing import timing_violations
@@ -71,11 +76,12 @@ def check(state: PlanState, ctx: EditContext) -> Checked:
     visit_of = state.visit_of
     violations += structure_violations(visit_of, problem, ctx)
     violations += visit_cap_violations(visit_of, problem)
+    violations += plan_cap_violations(visit_of, problem)
     violations += area_cap_violations(visit_of, problem, ctx, areas_refused=doses.areas_refused)
-    violations += preference_violations(visit_of, problem, ctx)
+    violations += preference_violations(state, problem, ctx)
     if any(v.level == "hard" for v in violations):
         return Checked(violations, problem, by_key, None)
-    schedule, timing = timing_violations(visit_of, problem, ctx)
+    schedule, timing = timing_violations(state, problem, ctx)
     violations += timing
     return Checked(violations, problem, by_key, None if schedule.status == "infeasible" else schedule)
 

@@ -19,11 +19,16 @@ from facebalance.planning.solver import SolverProblem
 
 @dataclass(frozen=True)
 class PlanState:
-    """The clinician's plan: each item's visit (0-based, contiguous) and dose range, and the edits so far."""
+    """The clinician's plan: each item's visit (0-based, contiguous) and dose range, the edits so far, and each
+    visit's phase (0 = now; a plan under a budget has later phases)."""
 
     visit_of: Mapping[str, int]
     doses: Mapping[str, tuple[float, float]]
     notes: tuple[str, ...]
+    visit_phases: tuple[int, ...] = ()
+
+    def phase_of(self, visit: int) -> int:
+        return self.visit_phases[visit] if visit < len(self.visit_phases) else 0
 
 
 @dataclass
@@ -96,13 +101,21 @@ def read_state(ctx: EditContext) -> PlanState:
     if not visit_of:
         raise PlanEditError("The plan has no items to edit.", hint="Generate a new plan from the assessment.")
     notes = tuple(f["sentence"] for f in ctx.document.get("flags", []) if f.get("id") == EDIT_FLAG)
-    return PlanState(compact_visits(visit_of), doses, notes)
+    phases = {int(v["index"]): int(v.get("phase", 0)) for v in ctx.document.get("visits", [])}
+    return PlanState(compact_visits(visit_of), doses, notes, compact_phases(visit_of, phases))
 
 
 def compact_visits(visit_of: Mapping[str, int]) -> dict[str, int]:
     """Renumber the visits in order without gaps (a visit left empty by an edit disappears)."""
     order = {v: n for n, v in enumerate(sorted(set(visit_of.values())))}
     return {k: order[v] for k, v in visit_of.items()}
+
+
+def compact_phases(visit_of: Mapping[str, int], phase_of: Mapping[int, int]) -> tuple[int, ...]:
+    """The phase of each visit left after :func:`compact_visits`, renumbered from 0 without gaps."""
+    raw = [phase_of.get(v, 0) for v in sorted(set(visit_of.values()))]
+    order = {f: n for n, f in enumerate(sorted(set(raw)))}
+    return tuple(order[f] for f in raw)
 
 
 def dose_text(lo: float, hi: float, unit: str) -> str:
@@ -126,7 +139,7 @@ def because(rule: str, data: PlanningData) -> str:
 
 
 def dose_bounds(c: Candidate) -> tuple[float, float]:
-    """The doses a clinician may choose for a candidate: the catalogue's range per visit, reaching down to a
-    rule's reduced dose (lips after the chin at half the dose)."""
-    low, high = c.treatment.total_dose
+    """The doses a clinician may choose for a candidate: the catalogue's range per visit for this patient (the
+    male row for a man), reaching down to a rule's reduced dose (lips after the chin at half the dose)."""
+    low, high = c.dose_range
     return min(low, c.dose_low), high

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from facebalance.planning.candidates import AreaLimit, Candidate, apply_guards, area_limit
+from facebalance.planning.candidates import LOW_DOSE, AreaLimit, Candidate, apply_guards, area_limit
 from facebalance.planning.edit.context import EditContext, because, dose_bounds, dose_text, dose_unit
 from facebalance.planning.edit.model import DOSE_TOLERANCE, Violation
 
@@ -49,7 +49,7 @@ def _filler_gates(c: Candidate, low: float, high: float, ctx: EditContext) -> tu
     unit = dose_unit(c, ctx.data)
     limit = area_limit(c, shaped.ledger, shaped.dissolving, ctx.data)
     # The engine ran the guard at the catalogue dose; its sentences give way to the guard's at the new dose.
-    engine_run, _ = guarded(c, ctx, *c.treatment.total_dose)
+    engine_run, _ = guarded(c, ctx, *c.dose_range)
     probe, dropped = guarded(c, ctx, low, high)
     out: list[Violation] = []
     if high > limit.ceiling_ml + DOSE_TOLERANCE:
@@ -57,7 +57,7 @@ def _filler_gates(c: Candidate, low: float, high: float, ctx: EditContext) -> tu
     elif dropped:
         out.append(Violation("lip_guard", "hard", dropped[0]))
     elif probe.dose_high < high - DOSE_TOLERANCE:
-        why = " ".join(f for f in probe.flags if f.startswith(_LIP_GUARD_SENTENCES))
+        why = " ".join(f for f in probe.lip_notes if f.startswith(_LIP_GUARD_SENTENCES))
         out.append(
             Violation(
                 "lip_guard",
@@ -75,12 +75,13 @@ def _reduced_dose_gate(base: Candidate, low: float, high: float, ctx: EditContex
     if base.key == base.group or base.session != 0 or high <= base.dose_high + DOSE_TOLERANCE:
         return []
     unit = dose_unit(base, ctx.data)
+    planned = "chosen to fit the budget" if base.key.endswith(LOW_DOSE) else "planned after the earlier step"
     return [
         Violation(
             "reduced_dose",
             "soft",
-            f"{base.label}: {dose_text(low, high, unit)} is more than the {base.dose_high:g} {unit} planned "
-            f"after the earlier step.{because(base.rules[-1], ctx.data)}",
+            f"{base.label}: {dose_text(low, high, unit)} is more than the {base.dose_high:g} {unit} {planned}."
+            f"{because(base.rules[-1], ctx.data)}",
         )
     ]
 

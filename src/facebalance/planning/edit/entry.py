@@ -20,7 +20,7 @@ from facebalance.planning.edit.model import (
     PlanEdit,
     PlanEditError,
 )
-from facebalance.planning.engine import assemble_plan
+from facebalance.planning.engine import SEX_MISMATCH, assemble_plan
 from facebalance.planning.intake import FindingInput, Intake
 from facebalance.planning.plan import Flag, Omission, Plan
 
@@ -29,7 +29,7 @@ def _omissions(ctx: EditContext, checked: Checked, visit_of: Mapping[str, int]) 
     """The engine's omissions of what is still left out (a dropped item is said by its edit flag instead)."""
     planned = set(visit_of) | {checked.by_key[k].treatment.id for k in visit_of}
     return [
-        Omission(o["treatment"], o["label"], o["reason"], o["sentence"])
+        Omission(o["treatment"], o["label"], o["reason"], o["sentence"], o.get("rule", ""))
         for o in ctx.document.get("omissions", [])
         if o["treatment"] not in planned
     ]
@@ -89,7 +89,13 @@ def edit_plan(
         hard = hard or [v for v in checked.violations if v.level == "hard"]
         return EditResult(False, "Refused: " + hard[0].message, tuple(hard), None)
     soft = [v for v in checked.violations if v.level == "soft"]
-    flags = [Flag(f"edit_{v.gate}", "caution", v.message) for v in soft]
+    # A flag only the engine's first run could raise (it knew the assessment's sex) stays on the plan.
+    flags = [
+        Flag(f["id"], f["level"], f["sentence"], f["source"])
+        for f in ctx.document.get("flags", [])
+        if f.get("id") == SEX_MISMATCH
+    ]
+    flags += [Flag(f"edit_{v.gate}", "caution", v.message) for v in soft]
     flags += [Flag(EDIT_FLAG, "info", note) for note in after.notes]
     plan = assemble_plan(
         ctx.shaping,

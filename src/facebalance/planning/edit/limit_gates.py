@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from facebalance.planning.edit.context import EditContext
+from facebalance.planning.candidates import FILLER_CENTI_ML
+from facebalance.planning.edit.context import EditContext, PlanState
 from facebalance.planning.edit.model import Violation
 from facebalance.planning.solver import SolverProblem
 
 _RESOURCE_LABELS = {"syringes": "filler syringes", "toxin_units": "toxin units", "plla_vials": "PLLA vials"}
 
 
+def _amount(resource: str, n: int) -> str:
+    """``'4.5 mL of filler'`` or ``'5 filler syringes'``: a resource amount in words (filler volume in mL)."""
+    if resource == FILLER_CENTI_ML:
+        return f"{n / 100:g} mL of filler"
+    return f"{n} {_RESOURCE_LABELS.get(resource, resource)}"
+
+
 def visit_cap_violations(visit_of: Mapping[str, int], problem: SolverProblem) -> list[Violation]:
-    """Visits over a per-visit cap (filler syringes, toxin units, PLLA vials)."""
+    """Visits over a per-visit cap (filler syringes and volume, toxin units, PLLA vials)."""
     out: list[Violation] = []
     for v in sorted(set(visit_of.values())):
         for resource, cap in problem.visit_caps.items():
@@ -22,10 +30,27 @@ def visit_cap_violations(visit_of: Mapping[str, int], problem: SolverProblem) ->
                     Violation(
                         "visit_cap",
                         "hard",
-                        f"Visit {v + 1} would use {used} {_RESOURCE_LABELS.get(resource, resource)}, over the limit of "
-                        f"{cap} per visit. Move an item to another visit or lower a dose.",
+                        f"Visit {v + 1} would use {_amount(resource, used)}, over the limit of "
+                        f"{_amount(resource, cap)} per visit. Move an item to another visit or lower a dose.",
                     )
                 )
+    return out
+
+
+def plan_cap_violations(visit_of: Mapping[str, int], problem: SolverProblem) -> list[Violation]:
+    """The whole plan over a per-plan cap (filler volume across every visit and phase)."""
+    out: list[Violation] = []
+    for resource, cap in problem.plan_caps.items():
+        used = sum(problem.item(k).usage.get(resource, 0) for k in visit_of)
+        if used > cap:
+            out.append(
+                Violation(
+                    "plan_cap",
+                    "hard",
+                    f"The plan would use {_amount(resource, used)}, over the limit of {_amount(resource, cap)} per "
+                    "plan. Lower a dose or drop an item: more volume is a strategy to rethink with the patient.",
+                )
+            )
     return out
 
 
@@ -57,21 +82,27 @@ def area_cap_violations(
     return out
 
 
-def preference_violations(visit_of: Mapping[str, int], problem: SolverProblem, ctx: EditContext) -> list[Violation]:
-    """Soft: over the patient's budget (on the chosen end of each price range), more visits than wanted."""
+def preference_violations(state: PlanState, problem: SolverProblem, ctx: EditContext) -> list[Violation]:
+    """Soft: over the patient's budget (on the chosen end of each price range) in a phase, more visits in a phase
+    than the patient wants."""
     prefs = ctx.intake.preferences
     out: list[Violation] = []
-    cost = sum(problem.item(k).cost for k in visit_of)
-    if problem.budget is not None and cost > problem.budget:
-        out.append(
-            Violation(
-                "budget",
-                "soft",
-                f"Up to ${cost:,} (the {prefs.budget_basis} end of each price range): over the "
-                f"patient's budget of ${problem.budget:,}.",
+    wanted = ctx.data.rules.limits.max_visits_for(prefs)
+    phases = sorted({state.phase_of(v) for v in state.visit_of.values()})
+    for phase in phases:
+        where = f" in phase {phase + 1}" if len(phases) > 1 else ""
+        keys = [k for k, v in state.visit_of.items() if state.phase_of(v) == phase]
+        cost = sum(problem.item(k).cost for k in keys)
+        if problem.budget is not None and cost > problem.budget:
+            out.append(
+                Violation(
+                    "budget",
+                    "soft",
+                    f"Up to ${cost:,}{where} (the {prefs.budget_basis} end of each price range): over the "
+                    f"patient's budget of ${problem.budget:,}.",
+                )
             )
-        )
-    n, wanted = len(set(visit_of.values())), ctx.data.rules.limits.max_visits_for(prefs)
-    if n > wanted:
-        out.append(Violation("visits", "soft", f"{n} visits: more than the {wanted} the patient wants."))
+        n = len({state.visit_of[k] for k in keys})
+        if n > wanted:
+            out.append(Violation("visits", "soft", f"{n} visits{where}: more than the {wanted} the patient wants."))
     return out

@@ -21,11 +21,18 @@ def pairing_violations(visit_of: Mapping[str, int], problem: SolverProblem, ctx:
     out: list[Violation] = []
     same = {(p.a, p.b) for p in problem.same_visit}
     for p in problem.requires:
-        if p.a in visit_of and p.b not in visit_of and (p.a, p.b) not in same:
+        if p.a in visit_of and not any(k in visit_of for k in problem.group_keys(p.b)) and (p.a, p.b) not in same:
             message = f"{label(p.a)} needs {lower_first(label(p.b))} in the plan.{because(p.rule, data)}"
             out.append(Violation("requires", "hard", message))
+    for need in problem.requires_any:
+        if need.a in visit_of and not any(k in visit_of for k in need.options):
+            first = " or ".join(dict.fromkeys(lower_first(ctx.by_key[k].treatment.label) for k in need.options))
+            message = (
+                f"{label(need.a)} waits for {first}: it is planned only with it, never alone.{because(need.rule, data)}"
+            )
+            out.append(Violation("requires", "hard", message))
     for p in problem.same_visit:
-        if p.a in visit_of and visit_of.get(p.b) != visit_of[p.a]:
+        if p.a in visit_of and not any(visit_of.get(k) == visit_of[p.a] for k in problem.group_keys(p.b)):
             message = (
                 f"{label(p.a)} is given only with {lower_first(label(p.b))} in the same visit.{because(p.rule, data)}"
             )

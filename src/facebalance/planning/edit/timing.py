@@ -5,25 +5,24 @@ Beyond the planning window is soft (flagged); no dates at all is hard (refused).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 
-from facebalance.planning.edit.context import EditContext
+from facebalance.planning.edit.context import EditContext, PlanState
 from facebalance.planning.edit.model import Violation
 from facebalance.planning.solver import Family, Schedule, SolverProblem, schedule_fixed
 
 #: The date solve checks timing only; the other families are checked item by item, with clearer messages.
-_DATES_ONLY: frozenset[Family] = frozenset({"budget", "visit_caps", "area_caps", "exclusive"})
+_DATES_ONLY: frozenset[Family] = frozenset({"budget", "visit_caps", "plan_caps", "area_caps", "exclusive"})
 
 
-def timing_violations(
-    visit_of: Mapping[str, int], problem: SolverProblem, ctx: EditContext
-) -> tuple[Schedule, list[Violation]]:
-    """The earliest dates that keep every interval; beyond the planning window is soft, no dates at all hard."""
-    schedule = schedule_fixed(problem, visit_of, relax=_DATES_ONLY)
+def timing_violations(state: PlanState, problem: SolverProblem, ctx: EditContext) -> tuple[Schedule, list[Violation]]:
+    """The earliest dates that keep every interval (and the gap between phases); beyond the planning window is
+    soft, no dates at all hard."""
+    visit_of, phases = state.visit_of, state.visit_phases or None
+    schedule = schedule_fixed(problem, visit_of, relax=_DATES_ONLY, visit_phases=phases)
     if schedule.status != "infeasible":
         return schedule, []
-    relaxed = schedule_fixed(problem, visit_of, relax=_DATES_ONLY | {"timing"})
+    relaxed = schedule_fixed(problem, visit_of, relax=_DATES_ONLY | {"timing"}, visit_phases=phases)
     if relaxed.status != "infeasible":
         last = ctx.intake.start_date + timedelta(days=relaxed.visit_days[-1])
         return relaxed, [
