@@ -62,10 +62,22 @@ from facebalance.planning.safety import (
 from facebalance.planning.solver import Schedule, SolverProblem, explain_omissions, solve
 from facebalance.planning.timeline import MaintenanceEntry, add_months, item_timeline
 
-__all__ = ["PlanningData", "Shaping", "assemble_plan", "build_plan", "shape_candidates"]
+__all__ = [
+    "PlanningData",
+    "Shaping",
+    "assemble_plan",
+    "build_plan",
+    "patient_toxin_cadence",
+    "safety_gate",
+    "shape_candidates",
+    "toxin_release_day",
+]
 
 
-def _toxin_release_day(intake: Intake, limits_days: int) -> tuple[int, date | None]:
+def toxin_release_day(intake: Intake, limits_days: int) -> tuple[int, date | None]:
+    """Days after the intake's start date before toxin may be given again (``limits_days`` after the last toxin
+    of the history), and that last toxin's date (``(0, None)`` without toxin). The planner and charting
+    (:mod:`facebalance.planning.charting`) both read it."""
     toxin_dates = [t.date for t in intake.history if t.modality == "toxin"]
     if not toxin_dates:
         return 0, None
@@ -73,7 +85,8 @@ def _toxin_release_day(intake: Intake, limits_days: int) -> tuple[int, date | No
     return max(0, (last + timedelta(days=limits_days) - intake.start_date).days), last
 
 
-def _cadence(intake: Intake, planned: Sequence[Candidate], data: PlanningData) -> ToxinCadence | None:
+def patient_toxin_cadence(intake: Intake, planned: Sequence[Candidate], data: PlanningData) -> ToxinCadence | None:
+    """The patient's learnt toxin cadence (``None`` without toxin on record or planned)."""
     toxin_history = [t for t in intake.history if t.modality == "toxin"]
     if not toxin_history and not any(c.treatment.modality == "toxin" for c in planned):
         return None
@@ -138,7 +151,7 @@ class _Shaped:
     ledger: FillerLedger
 
 
-def _safety_gate(intake: Intake, data: PlanningData) -> tuple[ScreenResult, list[Flag], Plan | None]:
+def safety_gate(intake: Intake, data: PlanningData) -> tuple[ScreenResult, list[Flag], Plan | None]:
     """Eligibility and the BDDQ-AS screen: the flags to carry, and a refusal plan when there is no plan."""
     screening = screen_bddq_as(intake.bddq_as, intake.bddq_as_override, data.safety.bddq_as)
     source = data.safety.bddq_as.source
@@ -202,7 +215,7 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
     )
     omissions += apply_guards(candidates, intake, values, ledger, dissolving, data)
     omissions += block_undissolvable(candidates, dissolving)
-    release, last_toxin = _toxin_release_day(intake, data.rules.limits.toxin_min_interval_days)
+    release, last_toxin = toxin_release_day(intake, data.rules.limits.toxin_min_interval_days)
     for c in candidates.values():
         if c.treatment.modality == "toxin" and release > 0 and last_toxin is not None:
             c.release_day = release
@@ -349,7 +362,7 @@ def shape_candidates(
     for f in ev.findings.values():
         values.update(f.values)
     values.update(intake.measurements)
-    screening, flags, refused = _safety_gate(intake, data)
+    screening, flags, refused = safety_gate(intake, data)
     if refused is not None:
         return Shaping(intake, data, values, screening, None, refused)
     return Shaping(intake, data, values, screening, _shape(ev, intake, values, data, flags), None)
@@ -369,7 +382,9 @@ def _nothing(shaping: Shaping, status: PlanStatus, summary: str, omissions: Sequ
         omissions=sorted(omissions, key=lambda o: o.treatment),
         notes=shaped.notes,
     )
-    return replace(plan, ledger=_ledger_rows(shaped.ledger, (), set(), data), toxin_cadence=_cadence(intake, [], data))
+    return replace(
+        plan, ledger=_ledger_rows(shaped.ledger, (), set(), data), toxin_cadence=patient_toxin_cadence(intake, [], data)
+    )
 
 
 def build_plan(
@@ -461,7 +476,7 @@ def assemble_plan(
     )
     visits = _visits(planned, schedule, by_key, intake, data)
     pricing = _pricing(planned, visits, intake, data)
-    cadence = _cadence(intake, [by_key[k] for k in schedule.selected], data)
+    cadence = patient_toxin_cadence(intake, [by_key[k] for k in schedule.selected], data)
     omissions = sorted(omissions, key=lambda o: o.treatment)
     return Plan(
         status="proposed",
