@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 
 from facebalance.clinic.models import (
     Assessment,
+    ClinicianFinding,
     Comparison,
     Intake,
     Membership,
@@ -32,6 +33,7 @@ from facebalance.clinic.models import (
     PhotoSession,
     Plan,
     Role,
+    ViewSkip,
 )
 
 P, FD, A = Role.PROVIDER, Role.FRONT_DESK, Role.CLINIC_ADMIN
@@ -40,11 +42,13 @@ P, FD, A = Role.PROVIDER, Role.FRONT_DESK, Role.CLINIC_ADMIN
 PERMISSIONS: dict[str, frozenset[str]] = {
     "patient.view": frozenset({P, FD, A}),
     "patient.create": frozenset({P, FD}),
+    "patient.edit": frozenset({P, FD}),
     "intake.view": frozenset({P, FD}),
     "intake.edit": frozenset({P, FD}),
     "photo.view": frozenset({P, FD}),
     "photo.upload": frozenset({P, FD}),
     "photo.accept_warning": frozenset({P}),
+    "photo.skip": frozenset({P}),
     "assessment.view": frozenset({P}),
     "assessment.run": frozenset({P}),
     "assessment.review": frozenset({P}),
@@ -52,6 +56,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.edit": frozenset({P}),
     "plan.accept": frozenset({P}),
     "record.import": frozenset({P, A}),
+    "recall.send": frozenset({P, FD}),
+    "inventory.view": frozenset({P, FD, A}),
+    "inventory.manage": frozenset({P, A}),
     "settings.manage": frozenset({A}),
     "users.manage": frozenset({A}),
     "audit.view": frozenset({A}),
@@ -67,6 +74,8 @@ CLINIC_PATH: dict[type[Model], str] = {
     Assessment: "session__patient__clinic",
     Plan: "patient__clinic",
     Comparison: "patient__clinic",
+    ViewSkip: "session__patient__clinic",
+    ClinicianFinding: "assessment__session__patient__clinic",
 }
 
 M = TypeVar("M", bound=Model)

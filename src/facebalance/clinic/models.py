@@ -58,6 +58,13 @@ class Sex(models.TextChoices):
     MALE = "male", "Male"
 
 
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    SMS = "sms", "Text message"
+    NONE = "none", "No recalls"
+
+
 class Patient(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
@@ -66,6 +73,10 @@ class Patient(models.Model):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices)
     ethnicity = models.CharField(max_length=60, blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    email = models.EmailField(max_length=254, blank=True, default="")
+    #: How the patient wants to hear about recalls ("" = not asked).
+    preferred_channel = models.CharField(max_length=10, choices=ContactChannel.choices, blank=True, default="")
     #: Where the photos of a demo or teaching patient come from (shown on the chart), e.g. a CC BY credit.
     photo_attribution = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -80,6 +91,7 @@ class Patient(models.Model):
 
 
 class Pregnancy(models.TextChoices):
+    #: Never pre-set: the intake asks (an intake saved before this answer was required keeps its value).
     NO = "no", "No"
     YES = "yes", "Yes"
     POSSIBLE = "possible", "Possibly / trying"
@@ -97,12 +109,39 @@ class Intake(models.Model):
     allergies = models.TextField(blank=True, default="", help_text="One per line.")
     medications = models.TextField(blank=True, default="", help_text="One per line.")
     conditions = models.TextField(blank=True, default="", help_text="One per line.")
-    pregnancy = models.CharField(max_length=10, choices=Pregnancy.choices, default=Pregnancy.NO)
+    pregnancy = models.CharField(max_length=10, choices=Pregnancy.choices, blank=True, default="")
     breastfeeding = models.BooleanField(default=False)
     anticoagulants = models.BooleanField(default=False)
     keloid_history = models.BooleanField(default=False)
     herpes_labialis_history = models.BooleanField(default=False)
+    autoimmune_active = models.BooleanField(default=False)
+    neuromuscular_conditions = models.TextField(blank=True, default="", help_text="One per line.")
+    autoimmune_conditions = models.TextField(blank=True, default="", help_text="One per line.")
+    #: Catalogue area ids with an active skin infection.
+    active_infection_areas = models.JSONField(default=list, blank=True)
+    high_exercise = models.BooleanField(default=False)
     goals = models.TextField(blank=True, default="", help_text="In the patient's own words.")
+    #: The planner's inputs the CLI intake accepts (docs/planning.md): treatments asked for (catalogue ids),
+    #: expectation ids (planning/data/safety.toml), budget and visits.
+    requested_treatments = models.JSONField(default=list, blank=True)
+    expectations = models.JSONField(default=list, blank=True)
+    budget_usd = models.PositiveIntegerField(null=True, blank=True)
+    budget_basis = models.CharField(
+        max_length=4, choices=[("high", "high end of each range"), ("mid", "middle of each range")], default="high"
+    )
+    max_visits = models.PositiveSmallIntegerField(null=True, blank=True)
+    prefers_gradual = models.BooleanField(default=False)
+    #: Lip position to Ricketts' E-line measured by the clinician on the profile (negative = behind), for the
+    #: planner's lip guard.
+    upper_lip_to_e_line_mm = models.FloatField(null=True, blank=True)
+    lower_lip_to_e_line_mm = models.FloatField(null=True, blank=True)
+    #: A provider's documented decision to plan despite a positive BDDQ-AS.
+    bddq_override_reason = models.TextField(blank=True, default="")
+    bddq_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: The form's one-time token: a resubmitted form (back button, double click) finds this intake again.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # BDDQ-AS (Dey et al. 2015): items 1, 2, 7 yes/no; 3-6 rated 1 (not at all) to 5 (extremely).
     bddq_q1_concerned = models.BooleanField(null=True)
     bddq_q2_preoccupied = models.BooleanField(null=True)
@@ -148,6 +187,17 @@ class Modality(models.TextChoices):
     HYALURONIDASE = "hyaluronidase", "Hyaluronidase (U)"
 
 
+class IntakeConcern(models.Model):
+    """A concern in the patient's own words, tagged with the area it is about (the planner's ``concerns``)."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="concerns")
+    area = models.CharField(max_length=40)
+    text = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ("id",)
+
+
 class PriorTreatment(models.Model):
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="prior_treatments")
     date = models.DateField(help_text="When")
@@ -157,6 +207,10 @@ class PriorTreatment(models.Model):
     area = models.CharField(max_length=60)
     amount = models.DecimalField("how much", max_digits=7, decimal_places=2)
     satisfied = models.BooleanField(null=True)
+    disliked = models.BooleanField("wants it gone", default=False)
+    movement_returned_weeks = models.DecimalField(
+        "movement back after (weeks)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
         ordering = ("-date",)
@@ -213,6 +267,19 @@ class Photo(models.Model):
         return self.status == CheckStatus.PASS or (self.status == CheckStatus.WARN and bool(self.accepted_reason))
 
 
+class ViewSkip(models.Model):
+    """A protocol view left out of a session on purpose, with the reason (a later photo of the view supersedes it)."""
+
+    session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="skips")
+    view_id = models.CharField(max_length=40)
+    reason = models.TextField()
+    skipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    skipped_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("skipped_at", "id")
+
+
 class Assessment(models.Model):
     """The frontal analysis of a session, and the clinician's grades and review of it."""
 
@@ -248,9 +315,47 @@ class Assessment(models.Model):
             out.append(dict(f, id=review_id, rule=rule))
         return out
 
+    def clinician_findings(self) -> list[dict[str, Any]]:
+        """The findings the clinician added, in the analysis document's finding form (review id
+        ``clinician-<n>``; the planner reads them under ``rule``, a finding id the planning rules know, or
+        ``clinician.note`` for one no rule reads)."""
+        return [c.as_finding() for c in self.added_findings.all()]
+
     def findings(self) -> list[dict[str, Any]]:
-        """Every finding the clinician reviews: the frontal ones, then the dynamic ones."""
-        return self.frontal_findings() + self.dynamic_findings()
+        """Every finding the clinician reviews: the frontal ones, the dynamic ones, then the clinician's own."""
+        return self.frontal_findings() + self.dynamic_findings() + self.clinician_findings()
+
+
+class ClinicianFinding(models.Model):
+    """A finding the clinician adds to an assessment (any zone, with a severity); kept with who and when."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="added_findings")
+    rule = models.CharField(max_length=80, default="clinician.note")
+    zone = models.CharField(max_length=20)
+    severity = models.CharField(max_length=10)
+    sentence = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    @property
+    def review_id(self) -> str:
+        return f"clinician-{self.pk}"
+
+    def as_finding(self) -> dict[str, Any]:
+        return {
+            "id": self.review_id,
+            "rule": self.rule,
+            "kind": "clinician",
+            "zones": [self.zone],
+            "measurements": [],
+            "severity": self.severity,
+            "sentence": self.sentence,
+            "source": f"added by {self.created_by.get_username()}",
+            "status": "confirmed",
+        }
 
 
 class Decision(models.TextChoices):

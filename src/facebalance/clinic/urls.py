@@ -26,6 +26,7 @@ urlpatterns = [
     path("patients/", views.patient_list, name="patients"),
     path("patients/new/", views.patient_new, name="patient_new"),
     path("patients/<uuid:patient_id>/", views.chart, name="chart"),
+    path("patients/<uuid:patient_id>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<uuid:patient_id>/intake/new/", views.intake_new, name="intake_new"),
     path("patients/<uuid:patient_id>/sessions/new/", views.session_new, name="session_new"),
     path("intakes/<uuid:intake_id>/", views.intake_detail, name="intake"),

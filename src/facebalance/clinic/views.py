@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +14,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, engine, photostore, services
-from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
-from facebalance.clinic.forms import AcceptWarningForm, IntakeForm, PatientForm, PriorTreatmentFormSet, SearchForm
+from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset
+from facebalance.clinic.forms import (
+    AcceptWarningForm,
+    ConcernFormSet,
+    IntakeForm,
+    PatientForm,
+    PriorTreatmentFormSet,
+    SearchForm,
+)
 from facebalance.clinic.models import Assessment, CheckStatus, Intake, Membership, Patient, Photo, PhotoSession
+from facebalance.clinic.plans import intake_choices
 from facebalance.errors import FacebalanceError, ImageTooLarge
 from facebalance.session.protocol import Protocol, ViewSpec
 
@@ -49,16 +58,46 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @clinic_view("patient.create")
 @require_http_methods(["GET", "POST"])
 def patient_new(request: HttpRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None)
+    clinic = _m(request).clinic
+    form = PatientForm(request.POST or None, clinic=clinic, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             patient = form.save(commit=False)
-            patient.clinic = _m(request).clinic
+            patient.clinic = clinic
             patient.created_by = request.user
             patient.save()
-            audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=patient)
+            audit.record(
+                "create",
+                user=request.user,
+                clinic_id=patient.clinic_id,
+                obj=patient,
+                detail={"same_name_and_birth_date": len(form.duplicates)} if form.duplicates else None,
+            )
         return redirect("clinic:chart", patient_id=patient.pk)
-    return render(request, "clinic/patient_form.html", {"form": form})
+    status = 422 if request.method == "POST" else 200
+    return render(request, "clinic/patient_form.html", {"form": form, "duplicates": form.duplicates}, status=status)
+
+
+@clinic_view("patient.edit")
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, patient_id: str) -> HttpResponse:
+    """Correct a patient's details and contact (audited with the names of the fields changed, never values)."""
+    patient = scoped(Patient, patient_id, _m(request))
+    form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        if form.changed_data:
+            with transaction.atomic():
+                form.save()
+                audit.record(
+                    "change",
+                    user=request.user,
+                    clinic_id=patient.clinic_id,
+                    obj=patient,
+                    detail={"fields": sorted(form.changed_data)},
+                )
+        return redirect("clinic:chart", patient_id=patient.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient}, status=status)
 
 
 def timeline(patient: Patient) -> list[dict[str, Any]]:
@@ -94,26 +133,62 @@ def chart(request: HttpRequest, patient_id: str) -> HttpResponse:
 @clinic_view("intake.edit")
 @require_http_methods(["GET", "POST"])
 def intake_new(request: HttpRequest, patient_id: str) -> HttpResponse:
+    """A new intake. The form carries a one-time ``submission`` token: the same form sent again (the back button,
+    a double click) opens the intake it already made instead of making a second one."""
     patient = scoped(Patient, patient_id, _m(request))
-    form = IntakeForm(request.POST or None)
-    formset = PriorTreatmentFormSet(request.POST or None, prefix="prior")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            intake = form.save(commit=False)
-            intake.patient = patient
-            intake.created_by = request.user
-            intake.save()
-            formset.instance = intake
-            formset.save()
-            audit.record(
-                "create",
-                user=request.user,
-                clinic_id=patient.clinic_id,
-                obj=intake,
-                detail={"patient": str(patient.pk)},
-            )
-        return redirect("clinic:intake", intake_id=intake.pk)
-    return render(request, "clinic/intake_form.html", {"patient": patient, "form": form, "formset": formset})
+    data = request.POST or None
+    may_override = allowed(_m(request), "plan.edit")
+    form = IntakeForm(data, may_override=may_override, initial={"submission": uuid.uuid4()})
+    concerns = ConcernFormSet(data, prefix="concern")
+    formset = PriorTreatmentFormSet(data, prefix="prior", form_kwargs={"today": timezone.localdate()})
+    if request.method == "POST":
+        token = request.POST.get("submission", "")
+        earlier = Intake.objects.filter(patient=patient, submission=token).first() if _is_uuid(token) else None
+        if earlier is not None:
+            return redirect("clinic:intake", intake_id=earlier.pk)
+        if form.is_valid() and concerns.is_valid() and formset.is_valid():
+            return _save_intake(request, patient, form, concerns, formset)
+    return render(
+        request,
+        "clinic/intake_form.html",
+        {"patient": patient, "form": form, "concerns": concerns, "formset": formset},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _save_intake(request: HttpRequest, patient: Patient, form: Any, concerns: Any, formset: Any) -> HttpResponse:
+    with transaction.atomic():
+        intake = form.save(commit=False)
+        intake.patient = patient
+        intake.created_by = request.user
+        intake.submission = form.cleaned_data["submission"] or uuid.uuid4()
+        if intake.bddq_override_reason.strip():
+            intake.bddq_override_by = request.user
+        try:
+            with transaction.atomic():
+                intake.save()
+        except IntegrityError:
+            # The same form sent twice at once: the other request saved it.
+            return redirect("clinic:intake", intake_id=Intake.objects.get(submission=intake.submission).pk)
+        for fs in (concerns, formset):
+            fs.instance = intake
+            fs.save()
+        audit.record(
+            "create",
+            user=request.user,
+            clinic_id=patient.clinic_id,
+            obj=intake,
+            detail={"patient": str(patient.pk)},
+        )
+    return redirect("clinic:intake", intake_id=intake.pk)
 
 
 @clinic_view("intake.view")
@@ -121,7 +196,19 @@ def intake_new(request: HttpRequest, patient_id: str) -> HttpResponse:
 def intake_detail(request: HttpRequest, intake_id: str) -> HttpResponse:
     intake = scoped(Intake, intake_id, _m(request))
     audit.record("view", user=request.user, clinic_id=intake.patient.clinic_id, obj=intake)
-    return render(request, "clinic/intake.html", {"intake": intake, "patient": intake.patient})
+    choices = intake_choices()
+    treatments, expectations, areas = dict(choices.treatments), dict(choices.expectations), dict(choices.areas)
+    return render(
+        request,
+        "clinic/intake.html",
+        {
+            "intake": intake,
+            "patient": intake.patient,
+            "requested": [treatments.get(t, t) for t in intake.requested_treatments or []],
+            "expectations": [expectations.get(e, e) for e in intake.expectations or []],
+            "infection_areas": [areas.get(a, a) for a in intake.active_infection_areas or []],
+        },
+    )
 
 
 # --- 3. photo sessions -------------------------------------------------------------------------------
