@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +23,18 @@ from facebalance.clinic.forms import (
     PatientForm,
     PriorTreatmentFormSet,
     SearchForm,
+    SkipViewForm,
 )
-from facebalance.clinic.models import Assessment, CheckStatus, Intake, Membership, Patient, Photo, PhotoSession
+from facebalance.clinic.models import (
+    Assessment,
+    CheckStatus,
+    Intake,
+    Membership,
+    Patient,
+    Photo,
+    PhotoSession,
+    ViewSkip,
+)
 from facebalance.clinic.plans import intake_choices
 from facebalance.errors import FacebalanceError, ImageTooLarge
 from facebalance.session.protocol import Protocol, ViewSpec
@@ -222,15 +233,96 @@ def current_photos(session: PhotoSession) -> dict[str, Photo]:
     return latest
 
 
+def current_skips(session: PhotoSession, photos: dict[str, Photo] | None = None) -> dict[str, ViewSkip]:
+    """Views skipped on purpose: the newest skip of a view, unless a photo of it came after."""
+    photos = current_photos(session) if photos is None else photos
+    skips: dict[str, ViewSkip] = {}
+    for skip in session.skips.select_related("skipped_by").order_by("skipped_at", "id"):
+        skips[skip.view_id] = skip
+    return {v: k for v, k in skips.items() if v not in photos or photos[v].uploaded_at < k.skipped_at}
+
+
 def missing_views(session: PhotoSession, protocol: Protocol, current: dict[str, Photo] | None = None) -> list[ViewSpec]:
-    """Required views without a photo that passed or whose warning was accepted (``current``: the session's
-    :func:`current_photos`, when the caller has them already)."""
+    """Required views neither filled (a photo that passed or whose warning was accepted) nor skipped with a
+    reason (``current``: the session's :func:`current_photos`, when the caller has them already)."""
     current = current_photos(session) if current is None else current
-    return [v for v in protocol.views if v.required and not (v.id in current and current[v.id].counts)]
+    skipped = current_skips(session, current)
+    return [
+        v
+        for v in protocol.views
+        if v.required and not (v.id in current and current[v.id].counts) and v.id not in skipped
+    ]
 
 
-def _slot_context(session: PhotoSession, view: ViewSpec, photo: Photo | None, error: str = "") -> dict[str, Any]:
-    return {"session": session, "view": view, "photo": photo, "error": error, "form": AcceptWarningForm()}
+@dataclass(frozen=True)
+class ViewState:
+    """Where one protocol view of a session stands, in words the pages show."""
+
+    view: ViewSpec
+    photo: Photo | None
+    skip: ViewSkip | None
+
+    @property
+    def state(self) -> str:
+        """``pass``, ``accepted`` (warning accepted), ``warn``, ``fail``, ``skipped`` or ``missing``."""
+        if self.skip is not None:
+            return "skipped"
+        if self.photo is None:
+            return "missing"
+        if self.photo.status == CheckStatus.WARN and self.photo.accepted_reason:
+            return "accepted"
+        return str(self.photo.status)
+
+    @property
+    def counts(self) -> bool:
+        return self.photo is not None and self.skip is None and self.photo.counts
+
+    @property
+    def words(self) -> str:
+        return {
+            "pass": "passed its checks",
+            "accepted": "warning accepted",
+            "warn": "warnings not accepted",
+            "fail": "failed its checks",
+            "skipped": "skipped",
+            "missing": "not taken",
+        }[self.state]
+
+
+def view_states(session: PhotoSession, protocol: Protocol) -> list[ViewState]:
+    current = current_photos(session)
+    skipped = current_skips(session, current)
+    return [ViewState(v, current.get(v.id), skipped.get(v.id)) for v in protocol.views]
+
+
+def _slot_context(
+    session: PhotoSession, view: ViewSpec, photo: Photo | None, error: str = "", skip: ViewSkip | None = None
+) -> dict[str, Any]:
+    return {
+        "session": session,
+        "view": view,
+        "photo": photo,
+        "skip": skip,
+        "error": error,
+        "form": AcceptWarningForm(),
+    }
+
+
+def _session_status(session: PhotoSession, protocol: Protocol, states: list[ViewState] | None = None) -> dict[str, Any]:
+    """What the session's status block shows: still needed, skipped, and whether it can be completed."""
+    states = view_states(session, protocol) if states is None else states
+    return {
+        "session": session,
+        "missing": [s.view for s in states if s.view.required and not s.counts and s.state != "skipped"],
+        "skipped": [s for s in states if s.state == "skipped"],
+    }
+
+
+def _slot_response(
+    request: HttpRequest, session: PhotoSession, protocol: Protocol, ctx: dict[str, Any]
+) -> HttpResponse:
+    """A slot swapped by htmx, with the session's status block swapped out of band (still needed, complete)."""
+    return render(request, "clinic/_slot_swap.html", {**ctx, **_session_status(session, protocol)})
 
 
 @clinic_view("photo.upload")
@@ -254,19 +346,18 @@ def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
     membership = _m(request)
     session = scoped(PhotoSession, session_id, membership, "patient")
     protocol = engine.clinic_protocol(membership.clinic)
-    current = current_photos(session)
-    slots = [_slot_context(session, v, current.get(v.id)) for v in protocol.views]
+    states = view_states(session, protocol)
+    slots = [_slot_context(session, s.view, s.photo, skip=s.skip) for s in states]
     audit.record("view", user=request.user, clinic_id=membership.clinic_id, obj=session)
     return render(
         request,
         "clinic/session.html",
         {
-            "session": session,
             "patient": session.patient,
             "slots": slots,
-            "missing": missing_views(session, protocol, current),
             "protocol": protocol,
             "assessments": session.assessments.only("id", "session_id", "created_at"),
+            **_session_status(session, protocol, states),
         },
     )
 
@@ -292,10 +383,12 @@ def photo_upload(request: HttpRequest, session_id: str, view_id: str) -> HttpRes
         photo: Photo | None = _store_upload(request, session, view)
     except FacebalanceError as exc:
         error, status, photo = photostore.refusal_message(exc), 422, current_photos(session).get(view.id)
-    ctx = _slot_context(session, view, photo, error)
+    ctx = _slot_context(session, view, photo, error, skip=current_skips(session).get(view.id))
     if _is_htmx(request):
         # htmx swaps only 2xx answers by default; the refusal is shown in the slot either way.
-        return render(request, "clinic/_slot.html", ctx, status=200 if status == 422 else status)
+        response = _slot_response(request, session, protocol, ctx)
+        response.status_code = 200 if status == 422 else status
+        return response
     if error:
         return render(request, "clinic/_slot_page.html", ctx, status=status)
     return redirect("clinic:session", session_id=session.pk)
@@ -331,22 +424,65 @@ def photo_accept(request: HttpRequest, photo_id: str) -> HttpResponse:
             )
     ctx = _slot_context(session, view, photo, error)
     if _is_htmx(request):
-        return render(request, "clinic/_slot.html", ctx)
+        return _slot_response(request, session, protocol, ctx)
+    return redirect("clinic:session", session_id=session.pk)
+
+
+@clinic_view("photo.skip")
+@require_POST
+def view_skip(request: HttpRequest, session_id: str, view_id: str) -> HttpResponse:
+    """Leave a view out of the session on purpose, with the reason (kept with who and when, audited); the session
+    can then be completed without it, and the assessment says what it could not assess."""
+    session = scoped(PhotoSession, session_id, _m(request))
+    protocol = engine.clinic_protocol(session.patient.clinic)
+    view = next((v for v in protocol.views if v.id == view_id), None)
+    if view is None:
+        raise Http404("No such view in the protocol.")
+    form = SkipViewForm(request.POST)
+    photo = current_photos(session).get(view.id)
+    error = ""
+    if session.completed_at is not None:
+        error = "The session is complete; it is closed."
+    elif photo is not None and photo.counts:
+        error = "This view has a usable photo; there is nothing to skip."
+    elif not form.is_valid():
+        error = "Say why the view is skipped (at least 5 characters)."
+    else:
+        with transaction.atomic():
+            skip = ViewSkip.objects.create(
+                session=session, view_id=view.id, reason=form.cleaned_data["reason"], skipped_by=request.user
+            )
+            audit.record(
+                "change",
+                user=request.user,
+                clinic_id=session.patient.clinic_id,
+                obj=session,
+                detail={"skipped_view": view.id, "skip": skip.pk},
+            )
+    ctx = _slot_context(session, view, photo, error, skip=current_skips(session).get(view.id))
+    if _is_htmx(request):
+        return _slot_response(request, session, protocol, ctx)
     return redirect("clinic:session", session_id=session.pk)
 
 
 @clinic_view("photo.upload")
 @require_POST
 def session_complete(request: HttpRequest, session_id: str) -> HttpResponse:
+    """Close the session once every required view has a usable photo or was skipped with a reason."""
     session = scoped(PhotoSession, session_id, _m(request))
     protocol = engine.clinic_protocol(_m(request).clinic)
     if missing_views(session, protocol) or session.completed_at:
         return redirect("clinic:session", session_id=session.pk)
+    skipped = sorted(current_skips(session))
     with transaction.atomic():
         session.completed_at = timezone.now()
         session.save(update_fields=["completed_at"])
         audit.record(
-            "change", user=request.user, clinic_id=session.patient.clinic_id, obj=session, detail={"completed": True}
+            "change",
+            user=request.user,
+            clinic_id=session.patient.clinic_id,
+            obj=session,
+            detail={"completed": True, "skipped_views": skipped},
         )
     return redirect("clinic:session", session_id=session.pk)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from facebalance.clinic import audit, plans
 from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset
 from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm, TotpPolicyForm
-from facebalance.clinic.models import Assessment, Membership, Plan, PlanStatus
-from facebalance.clinic.views_assess import latest_reviews, reviewed_findings
+from facebalance.clinic.models import Assessment, Intake, Membership, Patient, Plan, PlanStatus
+from facebalance.clinic.records import convert
+from facebalance.clinic.views_assess import clinician_finding_inputs, latest_reviews, reviewed_findings
 from facebalance.errors import FacebalanceError
 from facebalance.norms import parse_norm_set
 from facebalance.planning.documents import EditChoicesDocument, EditResultDocument, IntakeDocument, PlanDocument
+from facebalance.records.ledger import history_documents
 from facebalance.session.protocol import parse_protocol
 
 
@@ -40,13 +43,37 @@ def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], IntakeDocument]:
     reviews = plan.__dict__.get("_fb_reviews")
     if reviews is None:
         reviews = plan.__dict__["_fb_reviews"] = latest_reviews(plan.assessment)
+    return _inputs(plan.assessment, plan.patient, plan.intake, plans.plan_start(plan.document), reviews=reviews)
+
+
+def charted_history(patient: Patient, *, before: date) -> list[dict[str, Any]]:
+    """The clinic's charted treatments of the patient before ``before``, as the intake document's ``history``."""
+    return history_documents([r for r in convert.treatment_records(patient) if r.performed_on < before])
+
+
+def _inputs(
+    assessment: Assessment,
+    patient: Patient,
+    intake: Intake | None,
+    start: date,
+    *,
+    reviews: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], IntakeDocument]:
+    """The analysis as reviewed and the intake document (every reported and charted treatment before ``start``,
+    the clinician's own findings, the grades) that a plan starting on ``start`` is made and checked with."""
+    reviews = latest_reviews(assessment) if reviews is None else reviews
     analysis = dict(
-        plan.assessment.analysis,
-        findings=reviewed_findings(plan.assessment, reviews=reviews),
-        dynamic_findings=reviewed_findings(plan.assessment, dynamic=True, reviews=reviews),
+        assessment.analysis,
+        findings=reviewed_findings(assessment, reviews=reviews),
+        dynamic_findings=reviewed_findings(assessment, dynamic=True, reviews=reviews),
     )
     intake_doc = plans.intake_document(
-        plan.patient, plan.intake, grades=plan.assessment.grades, start=plans.plan_start(plan.document)
+        patient,
+        intake,
+        grades=assessment.grades,
+        start=start,
+        charted=charted_history(patient, before=start),
+        findings=clinician_finding_inputs(assessment, reviews),
     )
     return analysis, intake_doc
 
@@ -59,18 +86,9 @@ def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
     if assessment.confirmed_at is None:
         return redirect("clinic:assessment", assessment_id=assessment.pk)
     intake = patient.intakes.order_by("-created_at").first()
-    reviews = latest_reviews(assessment)
-    analysis = dict(
-        assessment.analysis,
-        findings=reviewed_findings(assessment, reviews=reviews),
-        dynamic_findings=reviewed_findings(assessment, dynamic=True, reviews=reviews),
-    )
+    analysis, intake_doc = _inputs(assessment, patient, intake, timezone.localdate())
     try:
-        document = plans.generate_plan(
-            analysis,
-            plans.intake_document(patient, intake, grades=assessment.grades, start=timezone.localdate()),
-            prices_toml=patient.clinic.prices_toml,
-        )
+        document = plans.generate_plan(analysis, intake_doc, prices_toml=patient.clinic.prices_toml)
     except FacebalanceError as exc:
         return render(
             request,
