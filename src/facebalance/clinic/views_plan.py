@@ -24,6 +24,7 @@ from facebalance.errors import FacebalanceError
 from facebalance.norms import parse_norm_set
 from facebalance.planning.documents import EditChoicesDocument, EditResultDocument, IntakeDocument, PlanDocument
 from facebalance.records.ledger import history_documents
+from facebalance.records.wording import once
 from facebalance.session.protocol import parse_protocol
 
 
@@ -151,8 +152,20 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocumen
             targets = [(x, f"Visit {x + 1}") for x in range(n) if x != v["index"]] + [(n, "a new visit")]
             rows.append({"item": items[key], "choice": choice, "targets": targets})
         visits.append(dict(v, rows=rows))
-    flags = [f for f in doc.get("flags", []) if f.get("id") != plans.EDIT_FLAG]
+    # Each message once: a positive BDDQ-AS is the summary, the screening sentence and a flag, word for word.
+    summary = [str(doc.get("summary", ""))]
+    screening = once([str((doc.get("screening") or {}).get("sentence", ""))], already=summary)
+    shown = summary + screening
+    flags = []
+    for f in doc.get("flags", []):
+        if f.get("id") != plans.EDIT_FLAG and once([f.get("sentence", "")], already=shown):
+            flags.append(f)
+            shown.append(f.get("sentence", ""))
+    referrals = [r for r in doc.get("referrals", []) if once([r.get("sentence", "")], already=shown)]
     return {
+        "screening": screening[0] if screening else "",
+        "referrals": referrals,
+        "timeline": plan_timeline(doc),
         "plan": plan,
         "patient": plan.patient,
         "doc": doc,
@@ -165,6 +178,19 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocumen
         "revision": len(plan.edits),
         "assessment_withheld": bool(doc.get("assessment_withheld")),
     }
+
+
+def plan_timeline(doc: PlanDocument) -> list[dict[str, str]]:
+    """The plan's dates in order: each visit, then each maintenance window (the toxin cadence, reviews)."""
+    rows = [
+        {"from": v["date"], "until": "", "what": f"Visit {v['index'] + 1}", "detail": v.get("purpose", "")}
+        for v in doc.get("visits", [])
+    ]
+    rows += [
+        {"from": m["due_from"], "until": m["due_until"], "what": m["label"], "detail": m["sentence"]}
+        for m in doc.get("maintenance", [])
+    ]
+    return sorted(rows, key=lambda r: r["from"])
 
 
 @clinic_view("plan.view")

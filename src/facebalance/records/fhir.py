@@ -349,7 +349,7 @@ def _procedure(t: TreatmentRecord, patient: str) -> dict[str, Any]:
         ]
     if t.adverse_events:
         proc["complication"] = [
-            {"text": f"{e.kind} ({e.severity}) from {e.onset.isoformat()}"} for e in t.adverse_events
+            {"text": f"{e.label} ({e.severity}) from {e.onset.isoformat()}"} for e in t.adverse_events
         ]
     if t.follow_ups:
         proc["followUp"] = [

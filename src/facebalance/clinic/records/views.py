@@ -27,13 +27,15 @@ from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
 from facebalance.clinic.models import Assessment, Membership, Modality, Patient, Plan
 from facebalance.clinic.records import convert, fhirimport
 from facebalance.clinic.records.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
+from facebalance.clinic.views import current_skips
+from facebalance.clinic.views_assess import reviewed_analysis
 from facebalance.clinic.views_plan import sees_assessment, visible_document
 from facebalance.errors import FacebalanceError
 from facebalance.planning import PlanningData
 from facebalance.records import csvexport, fhir, ical, pdf
 from facebalance.records.ledger import treatment_ledger
 from facebalance.records.recall import recall_list
-from facebalance.records.treatments import DEPTHS, EVENT_KINDS, EVENT_SEVERITIES, SITES, TECHNIQUES
+from facebalance.records.treatments import DEPTHS, EVENT_KINDS, EVENT_LABELS, EVENT_SEVERITIES, SITES, TECHNIQUES
 
 #: Sites charted per visit at most (a full-face toxin session has about 30 points).
 MAX_SITES = 60
@@ -204,7 +206,7 @@ def treatment_detail(request: HttpRequest, visit_id: str) -> HttpResponse:
             "patient": visit.patient,
             "record": convert.treatment_record(visit),
             "sites": list(SITES.values()),
-            "event_kinds": EVENT_KINDS,
+            "event_kinds": [(k, EVENT_LABELS[k]) for k in EVENT_KINDS],
             "severities": EVENT_SEVERITIES,
             "today": timezone.localdate().isoformat(),
         },
@@ -398,7 +400,7 @@ def plan_pdf(request: HttpRequest, plan_id: str) -> HttpResponse:
         letterhead=_letterhead(membership),
         patient=_header(plan.patient),
         plan=visible_document(plan, membership),
-        analysis=None if plan.assessment is None or not full else plan.assessment.analysis,
+        analysis=None if plan.assessment is None or not full else reviewed_analysis(plan.assessment),
         photos=_annotated(plan.assessment) if full else [],
         goals=plan.intake.goals if plan.intake else "",
         prepared_on=timezone.localdate(),
@@ -414,14 +416,19 @@ def assessment_pdf(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = scoped(Assessment, assessment_id, membership)
     patient = assessment.session.patient
     audit.record("print", user=request.user, clinic_id=patient.clinic_id, obj=assessment)
+    session = assessment.session
     quality = [
         dict(p.checks, view_id=p.view_id, status=p.status, accepted_reason=p.accepted_reason)
-        for p in assessment.session.photos.all()
+        for p in session.photos.all()
+    ]
+    quality += [
+        {"view_id": view_id, "status": "skipped", "checks": [], "accepted_reason": f"Skipped: {skip.reason}"}
+        for view_id, skip in current_skips(session).items()
     ]
     html = pdf.report_html(
         letterhead=_letterhead(membership),
         patient=_header(patient),
-        analysis=assessment.analysis,
+        analysis=reviewed_analysis(assessment),
         photos=_annotated(assessment),
         quality=quality,
         clinician=request.user.get_username(),
