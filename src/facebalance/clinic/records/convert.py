@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, date
 
 from facebalance.clinic.models import Assessment, Patient, Plan, PlanStatus
+from facebalance.clinic.plans import reported_history
 from facebalance.clinic.records.models import TreatmentVisit
+from facebalance.planning.intake import PriorTreatment
 from facebalance.records.recall import PatientHistory
 from facebalance.records.record import (
     AnalysisRecord,
@@ -65,10 +67,34 @@ def treatment_records(patient: Patient) -> list[TreatmentRecord]:
     return [treatment_record(v) for v in visits]
 
 
+def reported_treatments(patient: Patient) -> tuple[PriorTreatment, ...]:
+    """The treatments the patient reported at intake (every intake, each once), as the planner's history."""
+    return tuple(
+        PriorTreatment(
+            date=date.fromisoformat(r["date"]),
+            modality=r["modality"],
+            area=r["area"],
+            amount=float(r["amount"]),
+            product=r["product"],
+            clinic=r["clinic"],
+            satisfied=r["satisfied"],
+            disliked=r["disliked"],
+            movement_returned_weeks=r.get("movement_returned_weeks"),
+        )
+        for r in reported_history(patient)
+    )
+
+
 def patient_history(patient: Patient) -> PatientHistory:
     plans = tuple((str(p.pk), p.document) for p in patient.plans.filter(status=PlanStatus.ACCEPTED))
+    latest = patient.intakes.order_by("-created_at").first()
     return PatientHistory(
-        str(patient.pk), f"{patient.given_name} {patient.family_name}", tuple(treatment_records(patient)), plans
+        str(patient.pk),
+        f"{patient.given_name} {patient.family_name}",
+        tuple(treatment_records(patient)),
+        plans,
+        high_exercise=bool(latest and latest.high_exercise),
+        reported=reported_treatments(patient),
     )
 
 
