@@ -34,7 +34,7 @@ def _passing_photo(session: PhotoSession, view_id: str, user: Any, status: str =
 
 
 def _skip(client: Client, session: PhotoSession, view_id: str, reason: str, **headers: str) -> Any:
-    return client.post(f"/sessions/{session.pk}/views/{view_id}/skip/", {"reason": reason}, headers=headers)
+    return client.post(f"/sessions/{session.pk}/views/{view_id}/skip/", {"skip_reason": reason}, headers=headers)
 
 
 def test_a_session_completes_once_the_rest_is_skipped_with_reasons(clinic_a: ClinicRecords) -> None:

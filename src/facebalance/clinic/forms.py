@@ -68,7 +68,7 @@ class PatientForm(forms.ModelForm):
             "preferred_channel",
         )
         widgets: ClassVar[dict[str, forms.Widget]] = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
         labels: ClassVar[dict[str, str]] = {"preferred_channel": "Preferred channel for recalls"}
@@ -279,7 +279,7 @@ class PriorTreatmentForm(forms.ModelForm):
             "movement_returned_weeks",
         )
         widgets: ClassVar[dict[str, forms.Widget]] = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "satisfied": forms.Select(choices=[("", "—"), ("true", "Yes"), ("false", "No")]),
         }
 
@@ -331,7 +331,7 @@ ConcernFormSet = inlineformset_factory(
 
 
 class SkipViewForm(forms.Form):
-    reason = forms.CharField(min_length=5, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    skip_reason = forms.CharField(min_length=5, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ClinicianFindingForm(forms.Form):

@@ -450,7 +450,7 @@ def view_skip(request: HttpRequest, session_id: str, view_id: str) -> HttpRespon
     else:
         with transaction.atomic():
             skip = ViewSkip.objects.create(
-                session=session, view_id=view.id, reason=form.cleaned_data["reason"], skipped_by=request.user
+                session=session, view_id=view.id, reason=form.cleaned_data["skip_reason"], skipped_by=request.user
             )
             audit.record(
                 "change",

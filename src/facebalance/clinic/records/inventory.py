@@ -32,15 +32,16 @@ class ProductLotForm(forms.ModelForm):
         model = ProductLot
         fields = ("modality", "product", "lot", "expiry", "quantity_received", "received_on")
         widgets: ClassVar[dict[str, forms.Widget]] = {
-            "expiry": forms.DateInput(attrs={"type": "date"}),
-            "received_on": forms.DateInput(attrs={"type": "date"}),
+            "expiry": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "received_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         }
         labels: ClassVar[dict[str, str]] = {"quantity_received": "Quantity received (U, mL or vials)"}
 
     def __init__(self, *args: Any, clinic: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clinic, self.today = clinic, today
-        self.fields["received_on"].initial = today
+        if self.initial.get("received_on") is None:
+            self.initial["received_on"] = today
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
