@@ -266,20 +266,9 @@ def test_5_intake_history_reaches_the_ledger_and_the_fhir_export(walk: Walk, cli
 
 
 def _failed_photo(clinic: Any, view_id: str) -> None:
-    from facebalance.clinic.models import Photo
+    from tests.clinic.test_session_completes_with_skipped_views import _passing_photo
 
-    Photo.objects.create(
-        session=clinic.session,
-        view_id=view_id,
-        stored_name=None,
-        sha256="0" * 64,
-        size_bytes=1,
-        width_px=1,
-        height_px=1,
-        checks={"checks": [{"name": "pose", "status": "fail", "message": "Turn the head further."}]},
-        status="fail",
-        uploaded_by=clinic.provider,
-    )
+    _passing_photo(clinic.session, view_id, clinic.provider, status="fail")
 
 
 def test_6_an_incomplete_session_says_what_was_skipped_and_what_was_not_assessed(walk: Walk, clinic: Any) -> None:

@@ -88,3 +88,12 @@ def test_the_front_desk_edits_and_another_clinic_cannot(clinic_a: ClinicRecords,
     assert client.get(f"/patients/{clinic_a.patient.pk}/edit/").status_code == 404
     client.force_login(clinic_a.admin)
     assert client.get(f"/patients/{clinic_a.patient.pk}/edit/").status_code == 403
+
+
+def test_the_api_refuses_a_future_date_of_birth(clinic_a: ClinicRecords) -> None:
+    client = Client()
+    client.force_login(clinic_a.front_desk)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    body = {"given_name": "Ann", "family_name": "Lee", "date_of_birth": tomorrow, "sex": "female"}
+    response = client.post("/api/patients", body, content_type="application/json")
+    assert response.status_code == 422 and "in the future" in response.content.decode()

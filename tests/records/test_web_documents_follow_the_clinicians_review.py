@@ -3,7 +3,6 @@ report print the edit; after they reject it, neither prints it. Read back with p
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -11,19 +10,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from facebalance.records.pdf import PdfUnavailable, load_weasyprint
+from tests.records.test_written_plan_follows_the_review_and_speaks_to_the_patient import _require_tools
 
 EDITED = "Lower face a little long; not something to treat."
 
 
 @pytest.fixture
 def provider(clinic_a: Any) -> Client:
-    try:
-        load_weasyprint()
-    except PdfUnavailable as exc:
-        pytest.skip(str(exc))
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is missing (apt-get install poppler-utils)")
+    _require_tools()
     client = Client()
     client.force_login(clinic_a.provider)
     return client

@@ -27,6 +27,7 @@ from ninja.security import HttpBearer, django_auth
 
 from facebalance.clinic import audit, engine, photostore, services
 from facebalance.clinic.access import require, scoped, scoped_queryset, totp_setup_needed
+from facebalance.clinic.forms import date_of_birth_problem
 from facebalance.clinic.middleware import upload_too_large
 from facebalance.clinic.models import (
     ApiKey,
@@ -274,6 +275,9 @@ def create_patient(request: HttpRequest, body: PatientIn) -> Any:
     m = _member(request, "patient.create")
     if body.sex not in Sex.values:
         raise HttpError(422, f"sex must be one of {', '.join(Sex.values)}")
+    problem = date_of_birth_problem(body.date_of_birth, timezone.localdate())
+    if problem:
+        raise HttpError(422, problem)
     with transaction.atomic():
         patient = Patient.objects.create(clinic=m.clinic, created_by=request.user, **body.dict())
         _audit(request, "create", patient, m.clinic_id)

@@ -47,6 +47,15 @@ class TotpForm(forms.Form):
 OLDEST_PATIENT_YEARS = 120
 
 
+def date_of_birth_problem(born: date, today: date) -> str:
+    """Why a date of birth cannot be right ("" when it can): in the future, or implausibly long ago."""
+    if born > today:
+        return "The date of birth is in the future."
+    if born.year < today.year - OLDEST_PATIENT_YEARS:
+        return f"The date of birth is more than {OLDEST_PATIENT_YEARS} years ago."
+    return ""
+
+
 class PatientForm(forms.ModelForm):
     """A patient's details and contact. The date of birth must be a past date; a patient with the same name and
     date of birth in the clinic is shown and must be confirmed as a different person before a second is created."""
@@ -83,10 +92,9 @@ class PatientForm(forms.ModelForm):
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
-        if born > self.today:
-            raise forms.ValidationError("The date of birth is in the future.")
-        if born.year < self.today.year - OLDEST_PATIENT_YEARS:
-            raise forms.ValidationError(f"The date of birth is more than {OLDEST_PATIENT_YEARS} years ago.")
+        problem = date_of_birth_problem(born, self.today)
+        if problem:
+            raise forms.ValidationError(problem)
         return born
 
     def clean(self) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from facebalance.clinic.models import (
     ViewSkip,
 )
 from facebalance.clinic.plans import intake_choices
+from facebalance.clinic.services import is_uuid
 from facebalance.errors import FacebalanceError, ImageTooLarge
 from facebalance.session.protocol import Protocol, ViewSpec
 
@@ -154,7 +155,7 @@ def intake_new(request: HttpRequest, patient_id: str) -> HttpResponse:
     formset = PriorTreatmentFormSet(data, prefix="prior", form_kwargs={"today": timezone.localdate()})
     if request.method == "POST":
         token = request.POST.get("submission", "")
-        earlier = Intake.objects.filter(patient=patient, submission=token).first() if _is_uuid(token) else None
+        earlier = Intake.objects.filter(patient=patient, submission=token).first() if is_uuid(token) else None
         if earlier is not None:
             return redirect("clinic:intake", intake_id=earlier.pk)
         if form.is_valid() and concerns.is_valid() and formset.is_valid():
@@ -165,14 +166,6 @@ def intake_new(request: HttpRequest, patient_id: str) -> HttpResponse:
         {"patient": patient, "form": form, "concerns": concerns, "formset": formset},
         status=422 if request.method == "POST" else 200,
     )
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _save_intake(request: HttpRequest, patient: Patient, form: Any, concerns: Any, formset: Any) -> HttpResponse:

@@ -140,7 +140,7 @@ class PatientWording:
 
     def messages(
         self, plan: Mapping[str, Any]
-    ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]], list[str], list[str]]:
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str], list[str]]:
         """Referrals, flags, notes and omission sentences, each message once and never repeating the summary
         (a positive BDDQ-AS is the summary, the referral and a flag of the same sentence)."""
         seen: list[str] = [str(plan.get("summary", ""))]

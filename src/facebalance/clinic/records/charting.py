@@ -30,6 +30,7 @@ from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
 from facebalance.clinic.models import Membership, Modality, Patient, Plan
 from facebalance.clinic.records import convert
 from facebalance.clinic.records.models import InjectionSite, ProductLot, TreatmentVisit
+from facebalance.clinic.services import is_uuid
 from facebalance.records.ledger import history_documents
 from facebalance.records.treatments import DEPTHS, SITES, TECHNIQUES, unit_of
 
@@ -133,7 +134,7 @@ def _lot(post: Any, membership: Membership, modality: str, performed_on: date) -
     lot_id = post.get("product_lot", "")
     if not lot_id:
         return None
-    lot = ProductLot.objects.filter(pk=lot_id if _is_uuid(lot_id) else None, clinic=membership.clinic).first()
+    lot = ProductLot.objects.filter(pk=lot_id if is_uuid(lot_id) else None, clinic=membership.clinic).first()
     if lot is None:
         raise ChartError("That lot is not in this clinic's stock.", "product_lot")
     if lot.modality != modality:
@@ -143,14 +144,6 @@ def _lot(post: Any, membership: Membership, modality: str, performed_on: date) -
             f"Lot {lot.lot} of {lot.product} expired on {lot.expiry.isoformat()}: it cannot be used.", "product_lot"
         )
     return lot
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def read_form(post: Any, membership: Membership, patient: Patient) -> Charted:
@@ -279,7 +272,7 @@ def chart_new(request: HttpRequest, patient_id: str) -> HttpResponse:
     post = request.POST
     if request.method == "POST":
         token = post.get("submission", "")
-        if _is_uuid(token):
+        if is_uuid(token):
             earlier = TreatmentVisit.objects.filter(patient=patient, submission=token).first()
             if earlier is not None:
                 return redirect("records:treatment", visit_id=earlier.pk)
@@ -293,7 +286,7 @@ def chart_new(request: HttpRequest, patient_id: str) -> HttpResponse:
                     f"the same (at least {OVERRIDE_MIN_CHARS} characters): the reason is kept and audited.",
                     "override_reason",
                 )
-            visit = _save(request, patient, charted, uuid.UUID(token) if _is_uuid(token) else uuid.uuid4(), reason)
+            visit = _save(request, patient, charted, uuid.UUID(token) if is_uuid(token) else uuid.uuid4(), reason)
         except ChartError as exc:
             error, error_field = str(exc), exc.field
         except IntegrityError:
