@@ -319,7 +319,7 @@ class Assessment(models.Model):
         """The findings the clinician added, in the analysis document's finding form (review id
         ``clinician-<n>``; the planner reads them under ``rule``, a finding id the planning rules know, or
         ``clinician.note`` for one no rule reads)."""
-        return [c.as_finding() for c in self.added_findings.all()]
+        return [c.as_finding() for c in self.added_findings.select_related("created_by")]
 
     def findings(self) -> list[dict[str, Any]]:
         """Every finding the clinician reviews: the frontal ones, the dynamic ones, then the clinician's own."""
