@@ -326,11 +326,15 @@ class Assessment(models.Model):
         return self.frontal_findings() + self.dynamic_findings() + self.clinician_findings()
 
 
+#: The finding id of a clinician's finding that no planning rule reads (a note for the documents).
+CLINICIAN_NOTE = "clinician.note"
+
+
 class ClinicianFinding(models.Model):
     """A finding the clinician adds to an assessment (any zone, with a severity); kept with who and when."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="added_findings")
-    rule = models.CharField(max_length=80, default="clinician.note")
+    rule = models.CharField(max_length=80, default=CLINICIAN_NOTE)
     zone = models.CharField(max_length=20)
     severity = models.CharField(max_length=10)
     sentence = models.TextField()

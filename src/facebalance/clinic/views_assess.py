@@ -17,7 +17,15 @@ from facebalance.analysis import analyze_photo
 from facebalance.clinic import audit, engine, photostore
 from facebalance.clinic.access import clinic_view, scoped
 from facebalance.clinic.forms import ClinicianFindingForm, ReviewForm
-from facebalance.clinic.models import Assessment, ClinicianFinding, FindingReview, Membership, Photo, PhotoSession
+from facebalance.clinic.models import (
+    CLINICIAN_NOTE,
+    Assessment,
+    ClinicianFinding,
+    FindingReview,
+    Membership,
+    Photo,
+    PhotoSession,
+)
 from facebalance.clinic.scalebar import ScaleBar, scale_bar
 from facebalance.clinic.views import ViewState, current_photos, current_skips, view_states
 from facebalance.errors import FacebalanceError
@@ -340,7 +348,7 @@ def finding_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
         with transaction.atomic():
             added = ClinicianFinding.objects.create(
                 assessment=assessment,
-                rule=d["rule"] or "clinician.note",
+                rule=d["rule"] or CLINICIAN_NOTE,
                 zone=d["zone"],
                 severity=d["severity"],
                 sentence=d["sentence"],
@@ -525,8 +533,10 @@ def reviewed_analysis(assessment: Assessment, *, keep_rejected: bool = False) ->
 def clinician_finding_inputs(
     assessment: Assessment, reviews: dict[str, FindingReview] | None = None
 ) -> list[dict[str, Any]]:
-    """The clinician's own findings as the intake document's ``findings`` (the planner reads them by ``rule``)."""
+    """The clinician's own findings as the intake document's ``findings`` (the planner reads them by ``rule``); a
+    note with no finding id the rules read stays with the assessment and the documents."""
     return [
         {"id": f["rule"], "zone": f["zones"][0], "severity": f["severity"], "sentence": f["sentence"]}
         for f in reviewed_findings(assessment, added=True, reviews=reviews)
+        if f["rule"] != CLINICIAN_NOTE
     ]
