@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 
 from facebalance.clinic import audit
-from facebalance.clinic.models import ClinicianFinding, Plan
+from facebalance.clinic.models import Assessment, Plan
 from tests.clinic.clinic_records import ClinicRecords
 
 
@@ -24,12 +24,12 @@ def test_an_added_finding_is_confirmed_and_planned(clinic_a: ClinicRecords) -> N
         },
     )
     assert response.status_code == 302
-    added = ClinicianFinding.objects.get(assessment=clinic_a.assessment)
-    assert (added.rule, added.created_by) == ("profile.recessed_chin", clinic_a.provider)
+    (added,) = Assessment.objects.get(pk=clinic_a.assessment.pk).added_findings
+    assert (added["rule"], added["by"], added["severity"]) == ("profile.recessed_chin", "harbour.provider", "moderate")
     page = client.get(f"{url}/").content.decode()
     assert "Chin clearly behind the lips" in page and "added by harbour.provider" in page
     assert "(0 awaiting review)" in page
-    assert audit.AuditEvent.objects.filter(object_type="clinicianfinding", action="create").exists()
+    assert audit.AuditEvent.objects.filter(object_type="assessment", detail__added_finding="clinician-1").exists()
 
     client.post(f"{url}/confirm/")
     assert client.post(f"{url}/plan/").status_code == 302
@@ -47,8 +47,7 @@ def test_a_rejected_added_finding_does_not_reach_the_plan(clinic_a: ClinicRecord
         f"{url}/findings/add/",
         {"zone": "profile", "severity": "moderate", "sentence": "Chin behind.", "rule": "profile.recessed_chin"},
     )
-    added = ClinicianFinding.objects.get(assessment=clinic_a.assessment)
-    client.post(f"{url}/findings/{added.review_id}/review/", {"decision": "reject", "note": "Second look: fine."})
+    client.post(f"{url}/findings/clinician-1/review/", {"decision": "reject", "note": "Second look: fine."})
     client.post(f"{url}/confirm/")
     client.post(f"{url}/plan/")
     plan = Plan.objects.exclude(pk=clinic_a.plan.pk).get(assessment=clinic_a.assessment)

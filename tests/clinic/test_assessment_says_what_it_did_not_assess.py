@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.test import Client
 
-from facebalance.clinic.models import ViewSkip
 from tests.clinic.clinic_records import ClinicRecords
 from tests.clinic.test_session_completes_with_skipped_views import _passing_photo
 
@@ -13,9 +12,15 @@ from tests.clinic.test_session_completes_with_skipped_views import _passing_phot
 def test_failed_and_skipped_views_are_marked_and_the_profile_is_not_assessed(clinic_a: ClinicRecords) -> None:
     session = clinic_a.session
     _passing_photo(session, "oblique_left", clinic_a.provider, status="fail")
-    ViewSkip.objects.create(
-        session=session, view_id="profile_right", reason="Patient left early.", skipped_by=clinic_a.provider
-    )
+    session.skips = [
+        {
+            "view_id": "profile_right",
+            "reason": "Patient left early.",
+            "by": "harbour.provider",
+            "at": "2030-01-01T00:00:00+00:00",
+        }
+    ]
+    session.save()
     client = Client()
     client.force_login(clinic_a.provider)
     html = client.get(f"/assessments/{clinic_a.assessment.pk}/").content.decode()

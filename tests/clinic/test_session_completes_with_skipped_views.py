@@ -10,7 +10,7 @@ from typing import Any
 from django.test import Client
 
 from facebalance.clinic import audit
-from facebalance.clinic.models import Photo, PhotoSession, ViewSkip
+from facebalance.clinic.models import Photo, PhotoSession
 from facebalance.session.protocol import load_protocol
 from tests.clinic.clinic_records import ClinicRecords, new_session
 
@@ -81,7 +81,8 @@ def test_a_usable_view_is_not_skipped_and_a_reason_is_needed(clinic_a: ClinicRec
     assert "nothing to skip" in answer
     answer = _skip(client, session, "oblique_left", "no", **HTMX).content.decode()
     assert "Say why the view is skipped" in answer
-    assert not ViewSkip.objects.filter(session=session).exists()
+    session.refresh_from_db()
+    assert session.skips == []
 
 
 def test_a_later_photo_supersedes_the_skip(clinic_a: ClinicRecords) -> None:

@@ -80,7 +80,11 @@ def test_an_unknown_recall_is_a_404(clinic_a: Any, clinic_b: Any) -> None:
 
 
 def test_the_email_backend_is_console_unless_smtp_is_set(tmp_path: Path) -> None:
-    base = {"FACEBALANCE_SECRET_KEY": "k" * 40, "FACEBALANCE_DATA_DIR": str(tmp_path)}
+    base = {
+        "FACEBALANCE_SECRET_KEY": "k" * 40,
+        "FACEBALANCE_AUDIT_KEY": "a" * 40,
+        "FACEBALANCE_DATA_DIR": str(tmp_path),
+    }
     assert load_config(base).email.django_backend == "django.core.mail.backends.console.EmailBackend"
     smtp = load_config({**base, "FACEBALANCE_EMAIL_BACKEND": "smtp", "FACEBALANCE_EMAIL_HOST": "mail.example.test"})
     assert (smtp.email.django_backend, smtp.email.port, smtp.email.tls) == (

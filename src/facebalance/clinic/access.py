@@ -24,7 +24,6 @@ from django.shortcuts import redirect
 
 from facebalance.clinic.models import (
     Assessment,
-    ClinicianFinding,
     Comparison,
     Intake,
     Membership,
@@ -33,7 +32,6 @@ from facebalance.clinic.models import (
     PhotoSession,
     Plan,
     Role,
-    ViewSkip,
 )
 
 P, FD, A = Role.PROVIDER, Role.FRONT_DESK, Role.CLINIC_ADMIN
@@ -74,8 +72,6 @@ CLINIC_PATH: dict[type[Model], str] = {
     Assessment: "session__patient__clinic",
     Plan: "patient__clinic",
     Comparison: "patient__clinic",
-    ViewSkip: "session__patient__clinic",
-    ClinicianFinding: "assessment__session__patient__clinic",
 }
 
 M = TypeVar("M", bound=Model)

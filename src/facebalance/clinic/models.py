@@ -53,6 +53,10 @@ class Membership(models.Model):
         return f"{self.user} @ {self.clinic} ({self.role})"
 
 
+#: The finding id of a clinician's finding that no planning rule reads (a note for the documents).
+CLINICIAN_NOTE = "clinician.note"
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
@@ -224,6 +228,10 @@ class PhotoSession(models.Model):
     protocol_name = models.CharField(max_length=120)
     protocol_version = models.CharField(max_length=40)
     completed_at = models.DateTimeField(null=True, blank=True)
+    #: Views left out on purpose, appended in order: ``{"view_id", "reason", "by", "by_id", "at"}`` (``at`` ISO
+    #: time); a later photo of the view supersedes its skip. Kept on the row (like a plan's edits) so that the
+    #: pages read them with the session, not with a query of their own.
+    skips = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -267,19 +275,6 @@ class Photo(models.Model):
         return self.status == CheckStatus.PASS or (self.status == CheckStatus.WARN and bool(self.accepted_reason))
 
 
-class ViewSkip(models.Model):
-    """A protocol view left out of a session on purpose, with the reason (a later photo of the view supersedes it)."""
-
-    session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="skips")
-    view_id = models.CharField(max_length=40)
-    reason = models.TextField()
-    skipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    skipped_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("skipped_at", "id")
-
-
 class Assessment(models.Model):
     """The frontal analysis of a session, and the clinician's grades and review of it."""
 
@@ -292,6 +287,10 @@ class Assessment(models.Model):
     dynamics = models.JSONField(default=dict, blank=True)
     annotated_name = models.CharField(max_length=80, blank=True, default="")
     grades = models.JSONField(default=dict)
+    #: The clinician's own findings, appended in order: ``{"n", "rule", "zone", "severity", "sentence", "by",
+    #: "by_id", "at"}`` (review id ``clinician-<n>``; ``rule`` a finding id the planning rules read, or
+    #: :data:`CLINICIAN_NOTE`); read with the assessment, never with a query of their own.
+    added_findings = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_by = models.ForeignKey(
@@ -318,48 +317,25 @@ class Assessment(models.Model):
     def clinician_findings(self) -> list[dict[str, Any]]:
         """The findings the clinician added, in the analysis document's finding form (review id
         ``clinician-<n>``; the planner reads them under ``rule``, a finding id the planning rules know, or
-        ``clinician.note`` for one no rule reads)."""
-        return [c.as_finding() for c in self.added_findings.select_related("created_by")]
+        :data:`CLINICIAN_NOTE` for one no rule reads)."""
+        return [
+            {
+                "id": f"clinician-{a['n']}",
+                "rule": a.get("rule", CLINICIAN_NOTE),
+                "kind": "clinician",
+                "zones": [a["zone"]],
+                "measurements": [],
+                "severity": a["severity"],
+                "sentence": a["sentence"],
+                "source": f"added by {a.get('by', '')}",
+                "status": "confirmed",
+            }
+            for a in self.added_findings or []
+        ]
 
     def findings(self) -> list[dict[str, Any]]:
         """Every finding the clinician reviews: the frontal ones, the dynamic ones, then the clinician's own."""
         return self.frontal_findings() + self.dynamic_findings() + self.clinician_findings()
-
-
-#: The finding id of a clinician's finding that no planning rule reads (a note for the documents).
-CLINICIAN_NOTE = "clinician.note"
-
-
-class ClinicianFinding(models.Model):
-    """A finding the clinician adds to an assessment (any zone, with a severity); kept with who and when."""
-
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="added_findings")
-    rule = models.CharField(max_length=80, default=CLINICIAN_NOTE)
-    zone = models.CharField(max_length=20)
-    severity = models.CharField(max_length=10)
-    sentence = models.TextField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("created_at", "id")
-
-    @property
-    def review_id(self) -> str:
-        return f"clinician-{self.pk}"
-
-    def as_finding(self) -> dict[str, Any]:
-        return {
-            "id": self.review_id,
-            "rule": self.rule,
-            "kind": "clinician",
-            "zones": [self.zone],
-            "measurements": [],
-            "severity": self.severity,
-            "sentence": self.sentence,
-            "source": f"added by {self.created_by.get_username()}",
-            "status": "confirmed",
-        }
 
 
 class Decision(models.TextChoices):

@@ -33,7 +33,6 @@ from facebalance.clinic.models import (
     Patient,
     Photo,
     PhotoSession,
-    ViewSkip,
 )
 from facebalance.clinic.plans import intake_choices
 from facebalance.clinic.services import is_uuid
@@ -226,13 +225,24 @@ def current_photos(session: PhotoSession) -> dict[str, Photo]:
     return latest
 
 
-def current_skips(session: PhotoSession, photos: dict[str, Photo] | None = None) -> dict[str, ViewSkip]:
+@dataclass(frozen=True)
+class Skip:
+    """A view left out of a session on purpose: why, by whom (user name) and when."""
+
+    view_id: str
+    reason: str
+    by: str
+    at: datetime
+
+
+def current_skips(session: PhotoSession, photos: dict[str, Photo] | None = None) -> dict[str, Skip]:
     """Views skipped on purpose: the newest skip of a view, unless a photo of it came after."""
     photos = current_photos(session) if photos is None else photos
-    skips: dict[str, ViewSkip] = {}
-    for skip in session.skips.select_related("skipped_by").order_by("skipped_at", "id"):
+    skips: dict[str, Skip] = {}
+    for row in session.skips or []:
+        skip = Skip(row["view_id"], row["reason"], row.get("by", ""), datetime.fromisoformat(row["at"]))
         skips[skip.view_id] = skip
-    return {v: k for v, k in skips.items() if v not in photos or photos[v].uploaded_at < k.skipped_at}
+    return {v: k for v, k in skips.items() if v not in photos or photos[v].uploaded_at < k.at}
 
 
 def missing_views(session: PhotoSession, protocol: Protocol, current: dict[str, Photo] | None = None) -> list[ViewSpec]:
@@ -253,7 +263,7 @@ class ViewState:
 
     view: ViewSpec
     photo: Photo | None
-    skip: ViewSkip | None
+    skip: Skip | None
 
     @property
     def state(self) -> str:
@@ -289,7 +299,7 @@ def view_states(session: PhotoSession, protocol: Protocol) -> list[ViewState]:
 
 
 def _slot_context(
-    session: PhotoSession, view: ViewSpec, photo: Photo | None, error: str = "", skip: ViewSkip | None = None
+    session: PhotoSession, view: ViewSpec, photo: Photo | None, error: str = "", skip: Skip | None = None
 ) -> dict[str, Any]:
     return {
         "session": session,
@@ -442,15 +452,26 @@ def view_skip(request: HttpRequest, session_id: str, view_id: str) -> HttpRespon
         error = "Say why the view is skipped (at least 5 characters)."
     else:
         with transaction.atomic():
-            skip = ViewSkip.objects.create(
-                session=session, view_id=view.id, reason=form.cleaned_data["skip_reason"], skipped_by=request.user
-            )
+            # The row is locked while the skip is appended, so two skips at once both stay.
+            locked = PhotoSession.objects.select_for_update().get(pk=session.pk)
+            locked.skips = [
+                *(locked.skips or []),
+                {
+                    "view_id": view.id,
+                    "reason": form.cleaned_data["skip_reason"],
+                    "by": request.user.get_username(),
+                    "by_id": request.user.pk,
+                    "at": timezone.now().isoformat(),
+                },
+            ]
+            locked.save(update_fields=["skips"])
+            session.skips = locked.skips
             audit.record(
                 "change",
                 user=request.user,
                 clinic_id=session.patient.clinic_id,
                 obj=session,
-                detail={"skipped_view": view.id, "skip": skip.pk},
+                detail={"skipped_view": view.id},
             )
     ctx = _slot_context(session, view, photo, error, skip=current_skips(session).get(view.id))
     if _is_htmx(request):

@@ -20,7 +20,6 @@ from facebalance.clinic.forms import ClinicianFindingForm, ReviewForm
 from facebalance.clinic.models import (
     CLINICIAN_NOTE,
     Assessment,
-    ClinicianFinding,
     FindingReview,
     Membership,
     Photo,
@@ -346,23 +345,33 @@ def finding_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
     if assessment.confirmed_at is None and form.is_valid():
         d = form.cleaned_data
         with transaction.atomic():
-            added = ClinicianFinding.objects.create(
-                assessment=assessment,
-                rule=d["rule"] or CLINICIAN_NOTE,
-                zone=d["zone"],
-                severity=d["severity"],
-                sentence=d["sentence"],
-                created_by=request.user,
+            # The row is locked while the finding is appended, so two clinicians adding at once both keep theirs.
+            locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+            added = list(locked.added_findings or [])
+            n = max((a["n"] for a in added), default=0) + 1
+            added.append(
+                {
+                    "n": n,
+                    "rule": d["rule"] or CLINICIAN_NOTE,
+                    "zone": d["zone"],
+                    "severity": d["severity"],
+                    "sentence": d["sentence"],
+                    "by": request.user.get_username(),
+                    "by_id": request.user.pk,
+                    "at": timezone.now().isoformat(),
+                }
             )
+            locked.added_findings = added
+            locked.save(update_fields=["added_findings"])
             review = FindingReview.objects.create(
-                assessment=assessment, finding_id=added.review_id, decision="confirm", reviewer=request.user
+                assessment=assessment, finding_id=f"clinician-{n}", decision="confirm", reviewer=request.user
             )
             audit.record(
-                "create",
+                "change",
                 user=request.user,
                 clinic_id=assessment.session.patient.clinic_id,
-                obj=added,
-                detail={"assessment": str(assessment.pk), "rule": added.rule, "review": review.pk},
+                obj=assessment,
+                detail={"added_finding": f"clinician-{n}", "rule": d["rule"] or CLINICIAN_NOTE, "review": review.pk},
             )
     return redirect(f"{reverse('clinic:assessment', args=[assessment.pk])}#added-findings")
 

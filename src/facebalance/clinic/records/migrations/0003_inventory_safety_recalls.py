@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinic", "0005_workflow"),
+        ("clinic", "0007_audit_chain_keyed"),
         ("records", "0002_treatmentvisit_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
