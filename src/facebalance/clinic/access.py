@@ -22,6 +22,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from facebalance.clinic import plans
 from facebalance.clinic.models import (
     Assessment,
     Comparison,
@@ -33,6 +34,7 @@ from facebalance.clinic.models import (
     Plan,
     Role,
 )
+from facebalance.planning.documents import PlanDocument
 
 P, FD, A = Role.PROVIDER, Role.FRONT_DESK, Role.CLINIC_ADMIN
 
@@ -176,6 +178,16 @@ def public_view(view: View) -> View:
     """Mark a view that anyone may reach (the login pages)."""
     view.clinic_public = True  # type: ignore[attr-defined]
     return view
+
+
+def sees_assessment(membership: Membership) -> bool:
+    """Whether the member may see what the assessment found (the permission of the assessment page)."""
+    return allowed(membership, "assessment.view")
+
+
+def visible_document(plan: Plan, membership: Membership) -> PlanDocument:
+    """The plan document as this member may see it: whole, or without the assessment (``plans.without_assessment``)."""
+    return plan.document if sees_assessment(membership) else plans.without_assessment(plan.document)
 
 
 def membership_context(request: HttpRequest) -> dict[str, Any]:

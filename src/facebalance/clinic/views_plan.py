@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, plans
-from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset
+from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset, visible_document
 from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm, TotpPolicyForm
 from facebalance.clinic.models import Assessment, Intake, Membership, Patient, Plan, PlanStatus
 from facebalance.clinic.records import convert
@@ -117,16 +117,6 @@ PLAN_RELATED = ("patient", "assessment", "intake", "accepted_by")
 
 def _editable(plan: Plan) -> bool:
     return plan.status == PlanStatus.PROPOSED and plan.document.get("status") == "proposed"
-
-
-def sees_assessment(membership: Membership) -> bool:
-    """Whether the member may see what the assessment found (the permission of the assessment page)."""
-    return allowed(membership, "assessment.view")
-
-
-def visible_document(plan: Plan, membership: Membership) -> PlanDocument:
-    """The plan document as this member may see it: whole, or without the assessment (``plans.without_assessment``)."""
-    return plan.document if sees_assessment(membership) else plans.without_assessment(plan.document)
 
 
 def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocument | None = None) -> dict[str, Any]:

@@ -25,14 +25,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, photostore
-from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
+from facebalance.clinic.access import clinic_view, scoped, scoped_queryset, sees_assessment, visible_document
 from facebalance.clinic.models import Assessment, Membership, Modality, Patient, Plan
 from facebalance.clinic.records import convert, fhirimport
 from facebalance.clinic.records.charting import ChartError, read_date, read_decimal
 from facebalance.clinic.records.models import AdverseEvent, FollowUp, RecallNotice, TreatmentVisit
 from facebalance.clinic.views import current_skips
 from facebalance.clinic.views_assess import reviewed_analysis
-from facebalance.clinic.views_plan import sees_assessment, visible_document
 from facebalance.errors import FacebalanceError
 from facebalance.planning import PlanningData
 from facebalance.records import csvexport, fhir, ical, pdf
