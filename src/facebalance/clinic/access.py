@@ -22,6 +22,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from facebalance.clinic import plans
 from facebalance.clinic.models import (
     Assessment,
     Comparison,
@@ -33,6 +34,7 @@ from facebalance.clinic.models import (
     Plan,
     Role,
 )
+from facebalance.planning.documents import PlanDocument
 
 P, FD, A = Role.PROVIDER, Role.FRONT_DESK, Role.CLINIC_ADMIN
 
@@ -40,11 +42,13 @@ P, FD, A = Role.PROVIDER, Role.FRONT_DESK, Role.CLINIC_ADMIN
 PERMISSIONS: dict[str, frozenset[str]] = {
     "patient.view": frozenset({P, FD, A}),
     "patient.create": frozenset({P, FD}),
+    "patient.edit": frozenset({P, FD}),
     "intake.view": frozenset({P, FD}),
     "intake.edit": frozenset({P, FD}),
     "photo.view": frozenset({P, FD}),
     "photo.upload": frozenset({P, FD}),
     "photo.accept_warning": frozenset({P}),
+    "photo.skip": frozenset({P}),
     "assessment.view": frozenset({P}),
     "assessment.run": frozenset({P}),
     "assessment.review": frozenset({P}),
@@ -52,6 +56,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.edit": frozenset({P}),
     "plan.accept": frozenset({P}),
     "record.import": frozenset({P, A}),
+    "recall.send": frozenset({P, FD}),
+    "inventory.view": frozenset({P, FD, A}),
+    "inventory.manage": frozenset({P, A}),
     "settings.manage": frozenset({A}),
     "users.manage": frozenset({A}),
     "audit.view": frozenset({A}),
@@ -171,6 +178,16 @@ def public_view(view: View) -> View:
     """Mark a view that anyone may reach (the login pages)."""
     view.clinic_public = True  # type: ignore[attr-defined]
     return view
+
+
+def sees_assessment(membership: Membership) -> bool:
+    """Whether the member may see what the assessment found (the permission of the assessment page)."""
+    return allowed(membership, "assessment.view")
+
+
+def visible_document(plan: Plan, membership: Membership) -> PlanDocument:
+    """The plan document as this member may see it: whole, or without the assessment (``plans.without_assessment``)."""
+    return plan.document if sees_assessment(membership) else plans.without_assessment(plan.document)
 
 
 def membership_context(request: HttpRequest) -> dict[str, Any]:

@@ -26,7 +26,8 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
 from facebalance.clinic import audit, engine, photostore, services
-from facebalance.clinic.access import require, scoped, scoped_queryset, totp_setup_needed
+from facebalance.clinic.access import require, scoped, scoped_queryset, totp_setup_needed, visible_document
+from facebalance.clinic.forms import date_of_birth_problem
 from facebalance.clinic.middleware import upload_too_large
 from facebalance.clinic.models import (
     ApiKey,
@@ -42,7 +43,7 @@ from facebalance.clinic.models import (
 )
 from facebalance.clinic.views import current_photos, missing_views
 from facebalance.clinic.views_assess import latest_reviews
-from facebalance.clinic.views_plan import apply_edit, visible_document
+from facebalance.clinic.views_plan import apply_edit
 from facebalance.errors import FacebalanceError
 
 KEY_PREFIX = "fb_"
@@ -274,6 +275,9 @@ def create_patient(request: HttpRequest, body: PatientIn) -> Any:
     m = _member(request, "patient.create")
     if body.sex not in Sex.values:
         raise HttpError(422, f"sex must be one of {', '.join(Sex.values)}")
+    problem = date_of_birth_problem(body.date_of_birth, timezone.localdate())
+    if problem:
+        raise HttpError(422, problem)
     with transaction.atomic():
         patient = Patient.objects.create(clinic=m.clinic, created_by=request.user, **body.dict())
         _audit(request, "create", patient, m.clinic_id)

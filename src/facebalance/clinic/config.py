@@ -51,6 +51,19 @@ SETTINGS_DOC: dict[str, str] = {
     "FACEBALANCE_DECODE_TIMEOUT_S": "Wall-clock limit for decoding and re-encoding one upload (default 20).",
     "FACEBALANCE_BIND": "Address gunicorn listens on (default 127.0.0.1:8000; gunicorn_conf.py).",
     "FACEBALANCE_DECODE_MEMORY_MB": "Address-space limit of the decoding process in MB (default 3072).",
+    "FACEBALANCE_EMAIL_BACKEND": "How recalls are emailed: console (default: printed to the server's output, "
+    "nothing sent) or smtp.",
+    "FACEBALANCE_EMAIL_HOST": "SMTP server name (required with FACEBALANCE_EMAIL_BACKEND=smtp).",
+    "FACEBALANCE_EMAIL_PORT": "SMTP port (default 587).",
+    "FACEBALANCE_EMAIL_USER": "SMTP user name (default none).",
+    "FACEBALANCE_EMAIL_PASSWORD": "SMTP password (default none).",
+    "FACEBALANCE_EMAIL_TLS": "on/off (default on): STARTTLS to the SMTP server.",
+    "FACEBALANCE_EMAIL_FROM": "Sender address of recall emails (default recalls@localhost).",
+}
+
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -118,6 +131,53 @@ def env_list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tup
 
 
 @dataclass(frozen=True)
+class EmailConfig:
+    """Where recall emails go: Django's console backend unless SMTP is configured."""
+
+    backend: str = "console"
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    tls: bool = True
+    sender: str = "recalls@localhost"
+
+    @property
+    def django_backend(self) -> str:
+        return EMAIL_BACKENDS[self.backend]
+
+
+def _email(env: Mapping[str, str]) -> EmailConfig:
+    backend = (env.get("FACEBALANCE_EMAIL_BACKEND") or "console").strip().lower()
+    if backend not in EMAIL_BACKENDS:
+        raise ConfigError(
+            f"FACEBALANCE_EMAIL_BACKEND={backend!r} is not a known backend.",
+            hint=f"Set FACEBALANCE_EMAIL_BACKEND to {' or '.join(EMAIL_BACKENDS)}.",
+        )
+    host = (env.get("FACEBALANCE_EMAIL_HOST") or "").strip()
+    if backend == "smtp" and not host:
+        raise ConfigError(
+            "FACEBALANCE_EMAIL_BACKEND=smtp needs FACEBALANCE_EMAIL_HOST.",
+            hint="Set FACEBALANCE_EMAIL_HOST to the SMTP server's name.",
+        )
+    sender = (env.get("FACEBALANCE_EMAIL_FROM") or "recalls@localhost").strip()
+    if "@" not in sender:
+        raise ConfigError(
+            f"FACEBALANCE_EMAIL_FROM={sender!r} is not an email address.",
+            hint="Set FACEBALANCE_EMAIL_FROM to the clinic's sender address.",
+        )
+    return EmailConfig(
+        backend=backend,
+        host=host,
+        port=env_int(env, "FACEBALANCE_EMAIL_PORT", 587, low=1, high=65_535),
+        user=env.get("FACEBALANCE_EMAIL_USER", ""),
+        password=env.get("FACEBALANCE_EMAIL_PASSWORD", ""),
+        tls=env_bool(env, "FACEBALANCE_EMAIL_TLS", True),
+        sender=sender,
+    )
+
+
+@dataclass(frozen=True)
 class ClinicConfig:
     """The validated settings. Built by :func:`load_config`; Django's settings module reads only this."""
 
@@ -137,6 +197,7 @@ class ClinicConfig:
     decode_memory_mb: int
     audit_key: str = field(default="", repr=False)
     audit_checkpoint_s: int = 60
+    email: EmailConfig = field(default_factory=lambda: EmailConfig())
 
     @property
     def photo_dir(self) -> Path:
@@ -229,4 +290,5 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
         decode_memory_mb=env_int(env, "FACEBALANCE_DECODE_MEMORY_MB", 3072, low=256, high=65_536),
         audit_key=audit_key,
         audit_checkpoint_s=env_int(env, "FACEBALANCE_AUDIT_CHECKPOINT_S", 60, low=0, high=3600),
+        email=_email(env),
     )

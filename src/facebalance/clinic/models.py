@@ -53,9 +53,20 @@ class Membership(models.Model):
         return f"{self.user} @ {self.clinic} ({self.role})"
 
 
+#: The finding id of a clinician's finding that no planning rule reads (a note for the documents).
+CLINICIAN_NOTE = "clinician.note"
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    SMS = "sms", "Text message"
+    NONE = "none", "No recalls"
 
 
 class Patient(models.Model):
@@ -66,6 +77,10 @@ class Patient(models.Model):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices)
     ethnicity = models.CharField(max_length=60, blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    email = models.EmailField(max_length=254, blank=True, default="")
+    #: How the patient wants to hear about recalls ("" = not asked).
+    preferred_channel = models.CharField(max_length=10, choices=ContactChannel.choices, blank=True, default="")
     #: Where the photos of a demo or teaching patient come from (shown on the chart), e.g. a CC BY credit.
     photo_attribution = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -80,6 +95,7 @@ class Patient(models.Model):
 
 
 class Pregnancy(models.TextChoices):
+    #: Never pre-set: the intake asks (an intake saved before this answer was required keeps its value).
     NO = "no", "No"
     YES = "yes", "Yes"
     POSSIBLE = "possible", "Possibly / trying"
@@ -97,12 +113,39 @@ class Intake(models.Model):
     allergies = models.TextField(blank=True, default="", help_text="One per line.")
     medications = models.TextField(blank=True, default="", help_text="One per line.")
     conditions = models.TextField(blank=True, default="", help_text="One per line.")
-    pregnancy = models.CharField(max_length=10, choices=Pregnancy.choices, default=Pregnancy.NO)
+    pregnancy = models.CharField(max_length=10, choices=Pregnancy.choices, blank=True, default="")
     breastfeeding = models.BooleanField(default=False)
     anticoagulants = models.BooleanField(default=False)
     keloid_history = models.BooleanField(default=False)
     herpes_labialis_history = models.BooleanField(default=False)
+    autoimmune_active = models.BooleanField(default=False)
+    neuromuscular_conditions = models.TextField(blank=True, default="", help_text="One per line.")
+    autoimmune_conditions = models.TextField(blank=True, default="", help_text="One per line.")
+    #: Catalogue area ids with an active skin infection.
+    active_infection_areas = models.JSONField(default=list, blank=True)
+    high_exercise = models.BooleanField(default=False)
     goals = models.TextField(blank=True, default="", help_text="In the patient's own words.")
+    #: The planner's inputs the CLI intake accepts (docs/planning.md): treatments asked for (catalogue ids),
+    #: expectation ids (planning/data/safety.toml), budget and visits.
+    requested_treatments = models.JSONField(default=list, blank=True)
+    expectations = models.JSONField(default=list, blank=True)
+    budget_usd = models.PositiveIntegerField(null=True, blank=True)
+    budget_basis = models.CharField(
+        max_length=4, choices=[("high", "high end of each range"), ("mid", "middle of each range")], default="high"
+    )
+    max_visits = models.PositiveSmallIntegerField(null=True, blank=True)
+    prefers_gradual = models.BooleanField(default=False)
+    #: Lip position to Ricketts' E-line measured by the clinician on the profile (negative = behind), for the
+    #: planner's lip guard.
+    upper_lip_to_e_line_mm = models.FloatField(null=True, blank=True)
+    lower_lip_to_e_line_mm = models.FloatField(null=True, blank=True)
+    #: A provider's documented decision to plan despite a positive BDDQ-AS.
+    bddq_override_reason = models.TextField(blank=True, default="")
+    bddq_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: The form's one-time token: a resubmitted form (back button, double click) finds this intake again.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # BDDQ-AS (Dey et al. 2015): items 1, 2, 7 yes/no; 3-6 rated 1 (not at all) to 5 (extremely).
     bddq_q1_concerned = models.BooleanField(null=True)
     bddq_q2_preoccupied = models.BooleanField(null=True)
@@ -148,6 +191,17 @@ class Modality(models.TextChoices):
     HYALURONIDASE = "hyaluronidase", "Hyaluronidase (U)"
 
 
+class IntakeConcern(models.Model):
+    """A concern in the patient's own words, tagged with the area it is about (the planner's ``concerns``)."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="concerns")
+    area = models.CharField(max_length=40)
+    text = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ("id",)
+
+
 class PriorTreatment(models.Model):
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="prior_treatments")
     date = models.DateField(help_text="When")
@@ -157,6 +211,10 @@ class PriorTreatment(models.Model):
     area = models.CharField(max_length=60)
     amount = models.DecimalField("how much", max_digits=7, decimal_places=2)
     satisfied = models.BooleanField(null=True)
+    disliked = models.BooleanField("wants it gone", default=False)
+    movement_returned_weeks = models.DecimalField(
+        "movement back after (weeks)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
         ordering = ("-date",)
@@ -170,6 +228,10 @@ class PhotoSession(models.Model):
     protocol_name = models.CharField(max_length=120)
     protocol_version = models.CharField(max_length=40)
     completed_at = models.DateTimeField(null=True, blank=True)
+    #: Views left out on purpose, appended in order: ``{"view_id", "reason", "by", "by_id", "at"}`` (``at`` ISO
+    #: time); a later photo of the view supersedes its skip. Kept on the row (like a plan's edits) so that the
+    #: pages read them with the session, not with a query of their own.
+    skips = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -225,6 +287,10 @@ class Assessment(models.Model):
     dynamics = models.JSONField(default=dict, blank=True)
     annotated_name = models.CharField(max_length=80, blank=True, default="")
     grades = models.JSONField(default=dict)
+    #: The clinician's own findings, appended in order: ``{"n", "rule", "zone", "severity", "sentence", "by",
+    #: "by_id", "at"}`` (review id ``clinician-<n>``; ``rule`` a finding id the planning rules read, or
+    #: :data:`CLINICIAN_NOTE`); read with the assessment, never with a query of their own.
+    added_findings = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_by = models.ForeignKey(
@@ -248,9 +314,28 @@ class Assessment(models.Model):
             out.append(dict(f, id=review_id, rule=rule))
         return out
 
+    def clinician_findings(self) -> list[dict[str, Any]]:
+        """The findings the clinician added, in the analysis document's finding form (review id
+        ``clinician-<n>``; the planner reads them under ``rule``, a finding id the planning rules know, or
+        :data:`CLINICIAN_NOTE` for one no rule reads)."""
+        return [
+            {
+                "id": f"clinician-{a['n']}",
+                "rule": a.get("rule", CLINICIAN_NOTE),
+                "kind": "clinician",
+                "zones": [a["zone"]],
+                "measurements": [],
+                "severity": a["severity"],
+                "sentence": a["sentence"],
+                "source": f"added by {a.get('by', '')}",
+                "status": "confirmed",
+            }
+            for a in self.added_findings or []
+        ]
+
     def findings(self) -> list[dict[str, Any]]:
-        """Every finding the clinician reviews: the frontal ones, then the dynamic ones."""
-        return self.frontal_findings() + self.dynamic_findings()
+        """Every finding the clinician reviews: the frontal ones, the dynamic ones, then the clinician's own."""
+        return self.frontal_findings() + self.dynamic_findings() + self.clinician_findings()
 
 
 class Decision(models.TextChoices):

@@ -15,10 +15,11 @@ import copy
 import functools
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from facebalance.clinic.models import Intake, Patient, Pregnancy
+from facebalance.clinic.models import Intake, Patient, Pregnancy, PriorTreatment
 from facebalance.errors import FacebalanceError
 from facebalance.planning import (
     FindingInput,
@@ -30,12 +31,14 @@ from facebalance.planning import (
     plan_document,
 )
 from facebalance.planning import Intake as PlannerIntake
+from facebalance.planning.charting import ChartedTreatment, check_charted_treatment
 from facebalance.planning.documents import (
     DynamicFindingRow,
     EditChoicesDocument,
     EditResultDocument,
     IntakeDocument,
     PlanDocument,
+    ViolationDocument,
 )
 from facebalance.planning.edit import EDIT_FLAG, PlanEdit
 from facebalance.planning.edit import edit_choices as engine_choices
@@ -45,11 +48,14 @@ from facebalance.planning.pricing import layer_price_lists, load_price_list, par
 
 __all__ = [
     "EDIT_FLAG",
+    "IntakeChoices",
     "PlanUnavailable",
+    "check_charting",
     "check_price_list",
     "edit_choices",
     "edit_plan",
     "generate_plan",
+    "intake_choices",
     "intake_document",
     "plan_start",
     "without_assessment",
@@ -73,19 +79,106 @@ def age_years(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str, int], start: date) -> IntakeDocument:
-    """The ``facebalance.intake`` 1.0 document of a clinic intake (see docs/planning.md)."""
-    prior = [] if intake is None else list(intake.prior_treatments.all())
+@dataclass(frozen=True)
+class IntakeChoices:
+    """What the intake form offers, from the planner's data: ``(id, label)`` pairs."""
+
+    areas: tuple[tuple[str, str], ...]
+    concern_areas: tuple[tuple[str, str], ...]
+    treatments: tuple[tuple[str, str], ...]
+    expectations: tuple[tuple[str, str], ...]
+    findings: tuple[tuple[str, str], ...]
+    max_visits: int
+
+
+def _words(identifier: str) -> str:
+    """``'dynamic.crows_feet_strong'`` -> ``'crows feet strong (dynamic)'``: an id read aloud."""
+    source, _, name = identifier.rpartition(".")
+    words = name.replace("_", " ")
+    return f"{words} ({source})" if source else words
+
+
+@functools.cache
+def intake_choices() -> IntakeChoices:
+    """The catalogue areas, the concern areas the rules read, the treatments that can be asked for, the
+    expectation ids of the safety rules and the finding ids the rules read (for a clinician's own finding)."""
+    data = PlanningData.default()
+    areas = tuple((a.id, a.label) for a in data.catalog.areas.values())
+    labels = dict(areas)
+    concern_ids = sorted({c for ind in data.rules.indications for c in ind.concerns} - {"gradual"})
+    conditions = [c for ind in data.rules.indications for c in (*ind.when_all, *ind.when_any)]
+    conditions += [c for rel in data.rules.relations for c in rel.when_any]
+    return IntakeChoices(
+        areas=areas,
+        concern_areas=tuple((c, labels.get(c, c.replace("_", " "))) for c in concern_ids),
+        treatments=tuple((t.id, t.label) for t in data.catalog.treatments.values() if t.modality != "hyaluronidase"),
+        expectations=tuple((e.id, e.sentence.split(":")[0]) for e in data.safety.expectations.values()),
+        findings=tuple((f, _words(f)) for f in sorted({c.finding for c in conditions if c.finding})),
+        max_visits=data.rules.limits.max_visits,
+    )
+
+
+def _history_row(t: PriorTreatment) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "date": t.date.isoformat(),
+        "modality": t.modality,
+        "area": t.area,
+        "amount": float(t.amount),
+        "product": t.product,
+        "clinic": t.clinic_name,
+        "satisfied": t.satisfied,
+        "disliked": t.disliked,
+    }
+    if t.movement_returned_weeks is not None and t.modality == "toxin":
+        row["movement_returned_weeks"] = float(t.movement_returned_weeks)
+    return row
+
+
+def reported_history(patient: Patient) -> list[dict[str, Any]]:
+    """The prior treatments the patient reported at every intake, each once (a later intake repeating an
+    earlier one's entry does not double it), oldest first, as the intake document's ``history``."""
+    seen: dict[tuple[str, str, str, float], dict[str, Any]] = {}
+    for t in PriorTreatment.objects.filter(intake__patient=patient).order_by("date", "id"):
+        row = _history_row(t)
+        seen.setdefault((row["date"], row["modality"], row["area"], row["amount"]), row)
+    return list(seen.values())
+
+
+def merged_history(reported: list[dict[str, Any]], charted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reported and charted history, a treatment on both counted once (the charted row wins: it has more)."""
+    out = {(r["date"], r["modality"], r["area"], float(r["amount"])): r for r in reported}
+    out.update({(r["date"], r["modality"], r["area"], float(r["amount"])): r for r in charted})
+    return sorted(out.values(), key=lambda r: str(r["date"]))
+
+
+def intake_document(
+    patient: Patient,
+    intake: Intake | None,
+    *,
+    grades: dict[str, int],
+    start: date,
+    charted: list[dict[str, Any]] | None = None,
+    findings: list[dict[str, Any]] | None = None,
+) -> IntakeDocument:
+    """The ``facebalance.intake`` 1.0 document of a clinic intake (see docs/planning.md).
+
+    ``history`` is every prior treatment the patient reported (at any intake) merged with ``charted`` (the
+    clinic's own charted treatments as :func:`facebalance.records.ledger.history_documents` writes them);
+    ``findings`` are the clinician's own findings (``{"id", "zone", "severity", "sentence"}``)."""
+    history = merged_history(reported_history(patient), list(charted or []))
     doc: IntakeDocument = {
         "schema": "facebalance.intake",
         "start_date": start.isoformat(),
         "patient": {
             "age_years": age_years(patient.date_of_birth, start),
             "sex": patient.sex,
-            "new_patient": not prior,
+            "new_patient": not history,
         },
         "grades": dict(grades),
+        "history": history,  # type: ignore[typeddict-item]
     }
+    if findings:
+        doc["findings"] = [dict(f, source="clinician") for f in findings]  # type: ignore[typeddict-item]
     if intake is None:
         return doc
     doc["goals"] = intake.goals
@@ -95,21 +188,38 @@ def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str
         "anticoagulants": intake.anticoagulants,
         "keloid_history": intake.keloid_history,
         "herpes_labialis_history": intake.herpes_labialis_history,
+        "autoimmune_active": intake.autoimmune_active,
         "allergies": _lines(intake.allergies),
         "medications": _lines(intake.medications),
+        "neuromuscular_conditions": _lines(intake.neuromuscular_conditions),
+        "autoimmune_conditions": _lines(intake.autoimmune_conditions),
+        "active_infection_areas": list(intake.active_infection_areas or []),
     }
-    doc["history"] = [
-        {
-            "date": t.date.isoformat(),
-            "modality": t.modality,
-            "area": t.area,
-            "amount": float(t.amount),
-            "product": t.product,
-            "clinic": t.clinic_name,
-            "satisfied": t.satisfied,
+    doc["concerns"] = [{"area": c.area, "text": c.text} for c in intake.concerns.all()]
+    doc["requested_treatments"] = list(intake.requested_treatments or [])
+    doc["expectations"] = list(intake.expectations or [])
+    doc["lifestyle"] = {"high_exercise": intake.high_exercise}
+    preferences: dict[str, Any] = {"budget_basis": intake.budget_basis, "prefers_gradual": intake.prefers_gradual}
+    if intake.budget_usd is not None:
+        preferences["budget_usd"] = intake.budget_usd
+    if intake.max_visits is not None:
+        preferences["max_visits"] = intake.max_visits
+    doc["preferences"] = preferences  # type: ignore[typeddict-item]
+    measurements = {
+        f"profile.{name}": value
+        for name, value in (
+            ("upper_lip_to_e_line_mm", intake.upper_lip_to_e_line_mm),
+            ("lower_lip_to_e_line_mm", intake.lower_lip_to_e_line_mm),
+        )
+        if value is not None
+    }
+    if measurements:
+        doc["measurements"] = measurements
+    if intake.bddq_override_reason.strip() and intake.bddq_override_by is not None:
+        doc["bddq_as_override"] = {
+            "clinician": intake.bddq_override_by.get_username(),
+            "reason": intake.bddq_override_reason,
         }
-        for t in prior
-    ]
     if intake.bddq_complete:
         doc["bddq_as"] = {
             "q1": intake.bddq_q1_concerned,
@@ -121,6 +231,30 @@ def intake_document(patient: Patient, intake: Intake | None, *, grades: dict[str
             "q7": intake.bddq_q7_impairment,
         }
     return doc
+
+
+def check_charting(
+    intake_doc: IntakeDocument, *, performed_on: date, modality: str, area: str, amount: float
+) -> list[ViolationDocument]:
+    """The planner's gates a treatment about to be charted breaks (:mod:`facebalance.planning.charting`):
+    ``[{"gate", "level", "message"}]``, hard ones refusing it unless a clinician overrides with a reason.
+
+    ``intake_doc`` is the patient's intake document as of ``performed_on`` with the whole history (reported and
+    charted, :func:`intake_document`).
+
+    Raises
+    ------
+    PlanUnavailable
+        When the intake cannot be read by the planner (its message and hint are kept).
+    """
+    try:
+        check = check_charted_treatment(
+            ChartedTreatment(performed_on, modality, area, amount),  # type: ignore[arg-type]
+            intake=parse_intake(intake_doc),
+        )
+    except FacebalanceError as exc:
+        raise PlanUnavailable(exc.message, hint=exc.hint) from None
+    return check.as_document()
 
 
 def check_price_list(text: str) -> None:

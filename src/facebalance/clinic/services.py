@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -12,6 +13,15 @@ from facebalance.session.photo_check import check_photo
 
 #: Words of a patient search that count (given or family name contains each).
 SEARCH_WORDS = 4
+
+
+def is_uuid(text: str) -> bool:
+    """Whether ``text`` is a UUID (a form's one-time submission token, an id from a form field)."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def search_patients(patients: QuerySet[Patient], q: str) -> QuerySet[Patient]:

@@ -156,6 +156,16 @@ USE_TZ = True
 
 FACEBALANCE = CONFIG
 
+# Recall emails (records.views.recall_send): the console backend unless SMTP is configured.
+EMAIL_BACKEND = CONFIG.email.django_backend
+EMAIL_HOST = CONFIG.email.host or "localhost"
+EMAIL_PORT = CONFIG.email.port
+EMAIL_HOST_USER = CONFIG.email.user
+EMAIL_HOST_PASSWORD = CONFIG.email.password
+EMAIL_USE_TLS = CONFIG.email.tls
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = CONFIG.email.sender
+
 # No PHI in logs: request bodies and query strings are never logged; the app logs ids only.
 LOGGING = {
     "version": 1,

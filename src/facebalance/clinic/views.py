@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +15,27 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, engine, photostore, services
-from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
-from facebalance.clinic.forms import AcceptWarningForm, IntakeForm, PatientForm, PriorTreatmentFormSet, SearchForm
-from facebalance.clinic.models import Assessment, CheckStatus, Intake, Membership, Patient, Photo, PhotoSession
+from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset
+from facebalance.clinic.forms import (
+    AcceptWarningForm,
+    ConcernFormSet,
+    IntakeForm,
+    PatientForm,
+    PriorTreatmentFormSet,
+    SearchForm,
+    SkipViewForm,
+)
+from facebalance.clinic.models import (
+    Assessment,
+    CheckStatus,
+    Intake,
+    Membership,
+    Patient,
+    Photo,
+    PhotoSession,
+)
+from facebalance.clinic.plans import intake_choices
+from facebalance.clinic.services import is_uuid
 from facebalance.errors import FacebalanceError, ImageTooLarge
 from facebalance.session.protocol import Protocol, ViewSpec
 
@@ -49,16 +69,46 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @clinic_view("patient.create")
 @require_http_methods(["GET", "POST"])
 def patient_new(request: HttpRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None)
+    clinic = _m(request).clinic
+    form = PatientForm(request.POST or None, clinic=clinic, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             patient = form.save(commit=False)
-            patient.clinic = _m(request).clinic
+            patient.clinic = clinic
             patient.created_by = request.user
             patient.save()
-            audit.record("create", user=request.user, clinic_id=patient.clinic_id, obj=patient)
+            audit.record(
+                "create",
+                user=request.user,
+                clinic_id=patient.clinic_id,
+                obj=patient,
+                detail={"same_name_and_birth_date": len(form.duplicates)} if form.duplicates else None,
+            )
         return redirect("clinic:chart", patient_id=patient.pk)
-    return render(request, "clinic/patient_form.html", {"form": form})
+    status = 422 if request.method == "POST" else 200
+    return render(request, "clinic/patient_form.html", {"form": form, "duplicates": form.duplicates}, status=status)
+
+
+@clinic_view("patient.edit")
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, patient_id: str) -> HttpResponse:
+    """Correct a patient's details and contact (audited with the names of the fields changed, never values)."""
+    patient = scoped(Patient, patient_id, _m(request))
+    form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        if form.changed_data:
+            with transaction.atomic():
+                form.save()
+                audit.record(
+                    "change",
+                    user=request.user,
+                    clinic_id=patient.clinic_id,
+                    obj=patient,
+                    detail={"fields": sorted(form.changed_data)},
+                )
+        return redirect("clinic:chart", patient_id=patient.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient}, status=status)
 
 
 def timeline(patient: Patient) -> list[dict[str, Any]]:
@@ -94,26 +144,54 @@ def chart(request: HttpRequest, patient_id: str) -> HttpResponse:
 @clinic_view("intake.edit")
 @require_http_methods(["GET", "POST"])
 def intake_new(request: HttpRequest, patient_id: str) -> HttpResponse:
+    """A new intake. The form carries a one-time ``submission`` token: the same form sent again (the back button,
+    a double click) opens the intake it already made instead of making a second one."""
     patient = scoped(Patient, patient_id, _m(request))
-    form = IntakeForm(request.POST or None)
-    formset = PriorTreatmentFormSet(request.POST or None, prefix="prior")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            intake = form.save(commit=False)
-            intake.patient = patient
-            intake.created_by = request.user
-            intake.save()
-            formset.instance = intake
-            formset.save()
-            audit.record(
-                "create",
-                user=request.user,
-                clinic_id=patient.clinic_id,
-                obj=intake,
-                detail={"patient": str(patient.pk)},
-            )
-        return redirect("clinic:intake", intake_id=intake.pk)
-    return render(request, "clinic/intake_form.html", {"patient": patient, "form": form, "formset": formset})
+    data = request.POST or None
+    may_override = allowed(_m(request), "plan.edit")
+    form = IntakeForm(data, may_override=may_override, initial={"submission": uuid.uuid4()})
+    concerns = ConcernFormSet(data, prefix="concern")
+    formset = PriorTreatmentFormSet(data, prefix="prior", form_kwargs={"today": timezone.localdate()})
+    if request.method == "POST":
+        token = request.POST.get("submission", "")
+        earlier = Intake.objects.filter(patient=patient, submission=token).first() if is_uuid(token) else None
+        if earlier is not None:
+            return redirect("clinic:intake", intake_id=earlier.pk)
+        if form.is_valid() and concerns.is_valid() and formset.is_valid():
+            return _save_intake(request, patient, form, concerns, formset)
+    return render(
+        request,
+        "clinic/intake_form.html",
+        {"patient": patient, "form": form, "concerns": concerns, "formset": formset},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _save_intake(request: HttpRequest, patient: Patient, form: Any, concerns: Any, formset: Any) -> HttpResponse:
+    with transaction.atomic():
+        intake = form.save(commit=False)
+        intake.patient = patient
+        intake.created_by = request.user
+        intake.submission = form.cleaned_data["submission"] or uuid.uuid4()
+        if intake.bddq_override_reason.strip():
+            intake.bddq_override_by = request.user
+        try:
+            with transaction.atomic():
+                intake.save()
+        except IntegrityError:
+            # The same form sent twice at once: the other request saved it.
+            return redirect("clinic:intake", intake_id=Intake.objects.get(submission=intake.submission).pk)
+        for fs in (concerns, formset):
+            fs.instance = intake
+            fs.save()
+        audit.record(
+            "create",
+            user=request.user,
+            clinic_id=patient.clinic_id,
+            obj=intake,
+            detail={"patient": str(patient.pk)},
+        )
+    return redirect("clinic:intake", intake_id=intake.pk)
 
 
 @clinic_view("intake.view")
@@ -121,7 +199,19 @@ def intake_new(request: HttpRequest, patient_id: str) -> HttpResponse:
 def intake_detail(request: HttpRequest, intake_id: str) -> HttpResponse:
     intake = scoped(Intake, intake_id, _m(request))
     audit.record("view", user=request.user, clinic_id=intake.patient.clinic_id, obj=intake)
-    return render(request, "clinic/intake.html", {"intake": intake, "patient": intake.patient})
+    choices = intake_choices()
+    treatments, expectations, areas = dict(choices.treatments), dict(choices.expectations), dict(choices.areas)
+    return render(
+        request,
+        "clinic/intake.html",
+        {
+            "intake": intake,
+            "patient": intake.patient,
+            "requested": [treatments.get(t, t) for t in intake.requested_treatments or []],
+            "expectations": [expectations.get(e, e) for e in intake.expectations or []],
+            "infection_areas": [areas.get(a, a) for a in intake.active_infection_areas or []],
+        },
+    )
 
 
 # --- 3. photo sessions -------------------------------------------------------------------------------
@@ -135,15 +225,107 @@ def current_photos(session: PhotoSession) -> dict[str, Photo]:
     return latest
 
 
+@dataclass(frozen=True)
+class Skip:
+    """A view left out of a session on purpose: why, by whom (user name) and when."""
+
+    view_id: str
+    reason: str
+    by: str
+    at: datetime
+
+
+def current_skips(session: PhotoSession, photos: dict[str, Photo] | None = None) -> dict[str, Skip]:
+    """Views skipped on purpose: the newest skip of a view, unless a photo of it came after."""
+    photos = current_photos(session) if photos is None else photos
+    skips: dict[str, Skip] = {}
+    for row in session.skips or []:
+        skip = Skip(row["view_id"], row["reason"], row.get("by", ""), datetime.fromisoformat(row["at"]))
+        skips[skip.view_id] = skip
+    return {v: k for v, k in skips.items() if v not in photos or photos[v].uploaded_at < k.at}
+
+
 def missing_views(session: PhotoSession, protocol: Protocol, current: dict[str, Photo] | None = None) -> list[ViewSpec]:
-    """Required views without a photo that passed or whose warning was accepted (``current``: the session's
-    :func:`current_photos`, when the caller has them already)."""
+    """Required views neither filled (a photo that passed or whose warning was accepted) nor skipped with a
+    reason (``current``: the session's :func:`current_photos`, when the caller has them already)."""
     current = current_photos(session) if current is None else current
-    return [v for v in protocol.views if v.required and not (v.id in current and current[v.id].counts)]
+    skipped = current_skips(session, current)
+    return [
+        v
+        for v in protocol.views
+        if v.required and not (v.id in current and current[v.id].counts) and v.id not in skipped
+    ]
 
 
-def _slot_context(session: PhotoSession, view: ViewSpec, photo: Photo | None, error: str = "") -> dict[str, Any]:
-    return {"session": session, "view": view, "photo": photo, "error": error, "form": AcceptWarningForm()}
+@dataclass(frozen=True)
+class ViewState:
+    """Where one protocol view of a session stands, in words the pages show."""
+
+    view: ViewSpec
+    photo: Photo | None
+    skip: Skip | None
+
+    @property
+    def state(self) -> str:
+        """``pass``, ``accepted`` (warning accepted), ``warn``, ``fail``, ``skipped`` or ``missing``."""
+        if self.skip is not None:
+            return "skipped"
+        if self.photo is None:
+            return "missing"
+        if self.photo.status == CheckStatus.WARN and self.photo.accepted_reason:
+            return "accepted"
+        return str(self.photo.status)
+
+    @property
+    def counts(self) -> bool:
+        return self.photo is not None and self.skip is None and self.photo.counts
+
+    @property
+    def words(self) -> str:
+        return {
+            "pass": "passed its checks",
+            "accepted": "warning accepted",
+            "warn": "warnings not accepted",
+            "fail": "failed its checks",
+            "skipped": "skipped",
+            "missing": "not taken",
+        }[self.state]
+
+
+def view_states(session: PhotoSession, protocol: Protocol) -> list[ViewState]:
+    current = current_photos(session)
+    skipped = current_skips(session, current)
+    return [ViewState(v, current.get(v.id), skipped.get(v.id)) for v in protocol.views]
+
+
+def _slot_context(
+    session: PhotoSession, view: ViewSpec, photo: Photo | None, error: str = "", skip: Skip | None = None
+) -> dict[str, Any]:
+    return {
+        "session": session,
+        "view": view,
+        "photo": photo,
+        "skip": skip,
+        "error": error,
+        "form": AcceptWarningForm(),
+    }
+
+
+def _session_status(session: PhotoSession, protocol: Protocol, states: list[ViewState] | None = None) -> dict[str, Any]:
+    """What the session's status block shows: still needed, skipped, and whether it can be completed."""
+    states = view_states(session, protocol) if states is None else states
+    return {
+        "session": session,
+        "missing": [s.view for s in states if s.view.required and not s.counts and s.state != "skipped"],
+        "skipped": [s for s in states if s.state == "skipped"],
+    }
+
+
+def _slot_response(
+    request: HttpRequest, session: PhotoSession, protocol: Protocol, ctx: dict[str, Any]
+) -> HttpResponse:
+    """A slot swapped by htmx, with the session's status block swapped out of band (still needed, complete)."""
+    return render(request, "clinic/_slot_swap.html", {**ctx, **_session_status(session, protocol)})
 
 
 @clinic_view("photo.upload")
@@ -167,19 +349,18 @@ def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
     membership = _m(request)
     session = scoped(PhotoSession, session_id, membership, "patient")
     protocol = engine.clinic_protocol(membership.clinic)
-    current = current_photos(session)
-    slots = [_slot_context(session, v, current.get(v.id)) for v in protocol.views]
+    states = view_states(session, protocol)
+    slots = [_slot_context(session, s.view, s.photo, skip=s.skip) for s in states]
     audit.record("view", user=request.user, clinic_id=membership.clinic_id, obj=session)
     return render(
         request,
         "clinic/session.html",
         {
-            "session": session,
             "patient": session.patient,
             "slots": slots,
-            "missing": missing_views(session, protocol, current),
             "protocol": protocol,
             "assessments": session.assessments.only("id", "session_id", "created_at"),
+            **_session_status(session, protocol, states),
         },
     )
 
@@ -205,10 +386,12 @@ def photo_upload(request: HttpRequest, session_id: str, view_id: str) -> HttpRes
         photo: Photo | None = _store_upload(request, session, view)
     except FacebalanceError as exc:
         error, status, photo = photostore.refusal_message(exc), 422, current_photos(session).get(view.id)
-    ctx = _slot_context(session, view, photo, error)
+    ctx = _slot_context(session, view, photo, error, skip=current_skips(session).get(view.id))
     if _is_htmx(request):
         # htmx swaps only 2xx answers by default; the refusal is shown in the slot either way.
-        return render(request, "clinic/_slot.html", ctx, status=200 if status == 422 else status)
+        response = _slot_response(request, session, protocol, ctx)
+        response.status_code = 200 if status == 422 else status
+        return response
     if error:
         return render(request, "clinic/_slot_page.html", ctx, status=status)
     return redirect("clinic:session", session_id=session.pk)
@@ -244,22 +427,76 @@ def photo_accept(request: HttpRequest, photo_id: str) -> HttpResponse:
             )
     ctx = _slot_context(session, view, photo, error)
     if _is_htmx(request):
-        return render(request, "clinic/_slot.html", ctx)
+        return _slot_response(request, session, protocol, ctx)
+    return redirect("clinic:session", session_id=session.pk)
+
+
+@clinic_view("photo.skip")
+@require_POST
+def view_skip(request: HttpRequest, session_id: str, view_id: str) -> HttpResponse:
+    """Leave a view out of the session on purpose, with the reason (kept with who and when, audited); the session
+    can then be completed without it, and the assessment says what it could not assess."""
+    session = scoped(PhotoSession, session_id, _m(request))
+    protocol = engine.clinic_protocol(session.patient.clinic)
+    view = next((v for v in protocol.views if v.id == view_id), None)
+    if view is None:
+        raise Http404("No such view in the protocol.")
+    form = SkipViewForm(request.POST)
+    photo = current_photos(session).get(view.id)
+    error = ""
+    if session.completed_at is not None:
+        error = "The session is complete; it is closed."
+    elif photo is not None and photo.counts:
+        error = "This view has a usable photo; there is nothing to skip."
+    elif not form.is_valid():
+        error = "Say why the view is skipped (at least 5 characters)."
+    else:
+        with transaction.atomic():
+            # The row is locked while the skip is appended, so two skips at once both stay.
+            locked = PhotoSession.objects.select_for_update().get(pk=session.pk)
+            locked.skips = [
+                *(locked.skips or []),
+                {
+                    "view_id": view.id,
+                    "reason": form.cleaned_data["skip_reason"],
+                    "by": request.user.get_username(),
+                    "by_id": request.user.pk,
+                    "at": timezone.now().isoformat(),
+                },
+            ]
+            locked.save(update_fields=["skips"])
+            session.skips = locked.skips
+            audit.record(
+                "change",
+                user=request.user,
+                clinic_id=session.patient.clinic_id,
+                obj=session,
+                detail={"skipped_view": view.id},
+            )
+    ctx = _slot_context(session, view, photo, error, skip=current_skips(session).get(view.id))
+    if _is_htmx(request):
+        return _slot_response(request, session, protocol, ctx)
     return redirect("clinic:session", session_id=session.pk)
 
 
 @clinic_view("photo.upload")
 @require_POST
 def session_complete(request: HttpRequest, session_id: str) -> HttpResponse:
+    """Close the session once every required view has a usable photo or was skipped with a reason."""
     session = scoped(PhotoSession, session_id, _m(request))
     protocol = engine.clinic_protocol(_m(request).clinic)
     if missing_views(session, protocol) or session.completed_at:
         return redirect("clinic:session", session_id=session.pk)
+    skipped = sorted(current_skips(session))
     with transaction.atomic():
         session.completed_at = timezone.now()
         session.save(update_fields=["completed_at"])
         audit.record(
-            "change", user=request.user, clinic_id=session.patient.clinic_id, obj=session, detail={"completed": True}
+            "change",
+            user=request.user,
+            clinic_id=session.patient.clinic_id,
+            obj=session,
+            detail={"completed": True, "skipped_views": skipped},
         )
     return redirect("clinic:session", session_id=session.pk)
 

@@ -9,16 +9,24 @@ from typing import Any
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from facebalance.analysis import analyze_photo
 from facebalance.clinic import audit, engine, photostore
 from facebalance.clinic.access import clinic_view, scoped
-from facebalance.clinic.forms import ReviewForm
-from facebalance.clinic.models import Assessment, FindingReview, Membership, Photo, PhotoSession
+from facebalance.clinic.forms import ClinicianFindingForm, ReviewForm
+from facebalance.clinic.models import (
+    CLINICIAN_NOTE,
+    Assessment,
+    FindingReview,
+    Membership,
+    Photo,
+    PhotoSession,
+)
 from facebalance.clinic.scalebar import ScaleBar, scale_bar
-from facebalance.clinic.views import current_photos
+from facebalance.clinic.views import ViewState, current_photos, current_skips, view_states
 from facebalance.errors import FacebalanceError
 from facebalance.norms import NormSet
 from facebalance.planning.scales import Scale, load_scales
@@ -115,11 +123,12 @@ def expression_series(session: PhotoSession, protocol: Protocol) -> list[tuple[s
     view's ``expression``, which the dynamics script knows by name. Empty without a rest photo or without
     any expression photo."""
     current = current_photos(session)
+    skipped = current_skips(session, current)
     rest = current.get(ANALYSIS_VIEW)
     series = [
         (v.expression, current[v.id])
         for v in protocol.views
-        if v.expression not in ("neutral", "any") and v.id in current
+        if v.expression not in ("neutral", "any") and v.id in current and v.id not in skipped
     ]
     if rest is None or not series:
         return []
@@ -243,6 +252,62 @@ def grade_rows(grades: dict[str, int]) -> list[dict[str, Any]]:
     ]
 
 
+def _part_of(view: Any) -> str:
+    """What a protocol view is for: the frontal analysis, the profile, the oblique views or a movement."""
+    if view.id == ANALYSIS_VIEW:
+        return "frontal"
+    if view.expression not in ("neutral", "any"):
+        return "movement"
+    return "oblique" if view.mesh else "profile"
+
+
+def _view_note(s: ViewState) -> str:
+    note = f"{s.view.label}: {s.words}"
+    if s.skip is not None:
+        note += f" ({s.skip.reason})"
+    return note
+
+
+def not_assessed(states: list[ViewState], dynamics: dict[str, Any]) -> list[dict[str, str]]:
+    """What this assessment says nothing about, and why: the profile and the oblique views (the clinic measures the
+    frontal photo and the expressions only), and each movement whose photo was skipped, not taken or refused."""
+    out = []
+    for part, title in (("profile", "Profile"), ("oblique", "Oblique views (cheek and jaw contour from the side)")):
+        views = [s for s in states if _part_of(s.view) == part]
+        if not views:
+            continue
+        usable = [s for s in views if s.counts]
+        why = "; ".join(_view_note(s) for s in views)
+        if usable:
+            why = f"not measured by this assessment; the photos are in the session for the clinician's review ({why})"
+        out.append({"part": title, "why": why})
+    failed = dynamics.get("status") == "failed"
+    for s in states:
+        if _part_of(s.view) != "movement":
+            continue
+        if s.state in ("skipped", "missing") or failed:
+            why = dynamics.get("message", "") if failed and s.state not in ("skipped", "missing") else _view_note(s)
+            out.append({"part": f"Movement: {s.view.expression.replace('_', ' ')}", "why": why})
+    return out
+
+
+def _findings_context(assessment: Assessment) -> dict[str, Any]:
+    """The findings, their review state and what the confirm button may do: the parts of the page a review
+    changes (the review answer swaps them out of band, so the count and the button are never stale)."""
+    reviews = latest_reviews(assessment)
+    rows = _finding_rows(assessment.frontal_findings(), reviews)
+    dynamic = _finding_rows(assessment.dynamic_findings(), reviews)
+    added = _finding_rows(assessment.clinician_findings(), reviews)
+    unreviewed = sum(1 for r in rows + dynamic + added if r["review"] is None)
+    return {
+        "assessment": assessment,
+        "findings": rows,
+        "dynamic_findings": dynamic,
+        "added_findings": added,
+        "unreviewed": unreviewed,
+    }
+
+
 @clinic_view("assessment.view")
 @require_GET
 def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
@@ -250,28 +315,65 @@ def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = scoped(Assessment, assessment_id, membership, "session__patient", "confirmed_by")
     session = assessment.session
     audit.record("view", user=request.user, clinic_id=membership.clinic_id, obj=assessment)
-    reviews = latest_reviews(assessment)
-    rows = _finding_rows(assessment.frontal_findings(), reviews)
-    dynamic = _finding_rows(assessment.dynamic_findings(), reviews)
-    unreviewed = sum(1 for r in rows + dynamic if r["review"] is None)
+    states = view_states(session, engine.clinic_protocol(membership.clinic))
     return render(
         request,
         "clinic/assessment.html",
         {
-            "assessment": assessment,
+            **_findings_context(assessment),
             "session": session,
             "patient": session.patient,
             "zones": zones(assessment.analysis),
-            "findings": rows,
-            "unreviewed": unreviewed,
-            "dynamic_findings": dynamic,
             "dynamics": assessment.dynamics or {},
             "dynamic_rows": dynamic_rows(assessment.dynamics or {}),
-            "photos": list(current_photos(session).values()),
+            "views": [s for s in states if s.view.id != ANALYSIS_VIEW],
+            "not_assessed": not_assessed(states, assessment.dynamics or {}),
             "grade_rows": grade_rows(assessment.grades),
             "warnings": assessment.analysis.get("warnings", []),
+            "finding_form": ClinicianFindingForm(auto_id="add-finding-%s"),
         },
     )
+
+
+@clinic_view("assessment.review")
+@require_POST
+def finding_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    """The clinician's own finding (any zone, a severity, the sentence, optionally the finding id the planner
+    reads); it counts as confirmed, can be rejected like any other, and goes to the plan and the documents."""
+    assessment = scoped(Assessment, assessment_id, _m(request))
+    form = ClinicianFindingForm(request.POST, auto_id="add-finding-%s")
+    if assessment.confirmed_at is None and form.is_valid():
+        d = form.cleaned_data
+        with transaction.atomic():
+            # The row is locked while the finding is appended, so two clinicians adding at once both keep theirs.
+            locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+            added = list(locked.added_findings or [])
+            n = max((a["n"] for a in added), default=0) + 1
+            added.append(
+                {
+                    "n": n,
+                    "rule": d["rule"] or CLINICIAN_NOTE,
+                    "zone": d["zone"],
+                    "severity": d["severity"],
+                    "sentence": d["sentence"],
+                    "by": request.user.get_username(),
+                    "by_id": request.user.pk,
+                    "at": timezone.now().isoformat(),
+                }
+            )
+            locked.added_findings = added
+            locked.save(update_fields=["added_findings"])
+            review = FindingReview.objects.create(
+                assessment=assessment, finding_id=f"clinician-{n}", decision="confirm", reviewer=request.user
+            )
+            audit.record(
+                "change",
+                user=request.user,
+                clinic_id=assessment.session.patient.clinic_id,
+                obj=assessment,
+                detail={"added_finding": f"clinician-{n}", "rule": d["rule"] or CLINICIAN_NOTE, "review": review.pk},
+            )
+    return redirect(f"{reverse('clinic:assessment', args=[assessment.pk])}#added-findings")
 
 
 @clinic_view("assessment.review")
@@ -308,7 +410,8 @@ def finding_review(request: HttpRequest, assessment_id: str, finding_id: str) ->
         error = " ".join(str(e) for errs in form.errors.values() for e in errs)
     row = {"finding": finding, "review": latest_reviews(assessment).get(finding_id), "form": form, "error": error}
     if request.headers.get("HX-Request") == "true":
-        return render(request, "clinic/_finding.html", {"row": row, "assessment": assessment})
+        # The finding is swapped in place; the count awaiting review and the confirm button out of band.
+        return render(request, "clinic/_finding_swap.html", {**_findings_context(assessment), "row": row})
     return redirect("clinic:assessment", assessment_id=assessment.pk)
 
 
@@ -385,23 +488,64 @@ def assessment_annotated(request: HttpRequest, assessment_id: str) -> HttpRespon
 
 
 def reviewed_findings(
-    assessment: Assessment, *, dynamic: bool = False, reviews: dict[str, FindingReview] | None = None
+    assessment: Assessment,
+    *,
+    dynamic: bool = False,
+    added: bool = False,
+    keep_rejected: bool = False,
+    reviews: dict[str, FindingReview] | None = None,
 ) -> list[dict[str, Any]]:
     """The findings as the clinician left them (rejected ones dropped, edits applied, unreviewed kept as
-    proposed), for the planner: the frontal ones (the planner reads a frontal analysis document), or with
-    ``dynamic=True`` the dynamic ones (engine rule id kept in ``rule``). ``reviews``: the assessment's
-    :func:`latest_reviews`, when the caller has them already."""
+    proposed), for the planner and the documents: the frontal ones (the planner reads a frontal analysis
+    document), with ``dynamic=True`` the dynamic ones (engine rule id kept in ``rule``), with ``added=True`` the
+    clinician's own. ``keep_rejected`` keeps rejected ones marked ``status: rejected``. ``reviews``: the
+    assessment's :func:`latest_reviews`, when the caller has them already."""
     reviews = latest_reviews(assessment) if reviews is None else reviews
+    if added:
+        source = assessment.clinician_findings()
+    else:
+        source = assessment.dynamic_findings() if dynamic else assessment.frontal_findings()
     out = []
-    for f in assessment.dynamic_findings() if dynamic else assessment.frontal_findings():
+    for f in source:
         review = reviews.get(f["id"])
-        if review is not None and review.decision == "reject":
-            continue
         g = dict(f)
-        if review is not None:
+        if review is not None and review.decision == "reject":
+            if not keep_rejected:
+                continue
+            g["status"] = "rejected"
+            g["review_note"] = review.note
+        elif review is not None:
             g["status"] = "confirmed" if review.decision == "confirm" else "edited"
             if review.decision == "edit":
+                g["engine_sentence"] = g.get("sentence", "")
                 g["sentence"] = review.sentence or g.get("sentence", "")
                 g["severity"] = review.severity or g.get("severity", "")
+        else:
+            g["status"] = "proposed"
+        if review is not None:
+            g["reviewer"] = review.reviewer.get_username()
         out.append(g)
     return out
+
+
+def reviewed_analysis(assessment: Assessment, *, keep_rejected: bool = False) -> dict[str, Any]:
+    """The frontal analysis document with the findings as reviewed: every finding the clinician kept (frontal,
+    dynamic and their own, in that order), with the clinician's wording and grade; what the documents print."""
+    findings = (
+        reviewed_findings(assessment, keep_rejected=keep_rejected)
+        + reviewed_findings(assessment, dynamic=True, keep_rejected=keep_rejected)
+        + reviewed_findings(assessment, added=True, keep_rejected=keep_rejected)
+    )
+    return dict(assessment.analysis, findings=findings)
+
+
+def clinician_finding_inputs(
+    assessment: Assessment, reviews: dict[str, FindingReview] | None = None
+) -> list[dict[str, Any]]:
+    """The clinician's own findings as the intake document's ``findings`` (the planner reads them by ``rule``); a
+    note with no finding id the rules read stays with the assessment and the documents."""
+    return [
+        {"id": f["rule"], "zone": f["zones"][0], "severity": f["severity"], "sentence": f["sentence"]}
+        for f in reviewed_findings(assessment, added=True, reviews=reviews)
+        if f["rule"] != CLINICIAN_NOTE
+    ]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,13 +15,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, plans
-from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset
+from facebalance.clinic.access import allowed, clinic_view, scoped, scoped_queryset, visible_document
 from facebalance.clinic.forms import ClinicSettingsForm, NewUserForm, TotpPolicyForm
-from facebalance.clinic.models import Assessment, Membership, Plan, PlanStatus
-from facebalance.clinic.views_assess import latest_reviews, reviewed_findings
+from facebalance.clinic.models import Assessment, Intake, Membership, Patient, Plan, PlanStatus
+from facebalance.clinic.records import convert
+from facebalance.clinic.views_assess import clinician_finding_inputs, latest_reviews, reviewed_findings
 from facebalance.errors import FacebalanceError
 from facebalance.norms import parse_norm_set
 from facebalance.planning.documents import EditChoicesDocument, EditResultDocument, IntakeDocument, PlanDocument
+from facebalance.records.ledger import history_documents
+from facebalance.records.wording import once
 from facebalance.session.protocol import parse_protocol
 
 
@@ -40,13 +44,37 @@ def _plan_inputs(plan: Plan) -> tuple[dict[str, Any], IntakeDocument]:
     reviews = plan.__dict__.get("_fb_reviews")
     if reviews is None:
         reviews = plan.__dict__["_fb_reviews"] = latest_reviews(plan.assessment)
+    return _inputs(plan.assessment, plan.patient, plan.intake, plans.plan_start(plan.document), reviews=reviews)
+
+
+def charted_history(patient: Patient, *, before: date) -> list[dict[str, Any]]:
+    """The clinic's charted treatments of the patient before ``before``, as the intake document's ``history``."""
+    return history_documents([r for r in convert.treatment_records(patient) if r.performed_on < before])
+
+
+def _inputs(
+    assessment: Assessment,
+    patient: Patient,
+    intake: Intake | None,
+    start: date,
+    *,
+    reviews: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], IntakeDocument]:
+    """The analysis as reviewed and the intake document (every reported and charted treatment before ``start``,
+    the clinician's own findings, the grades) that a plan starting on ``start`` is made and checked with."""
+    reviews = latest_reviews(assessment) if reviews is None else reviews
     analysis = dict(
-        plan.assessment.analysis,
-        findings=reviewed_findings(plan.assessment, reviews=reviews),
-        dynamic_findings=reviewed_findings(plan.assessment, dynamic=True, reviews=reviews),
+        assessment.analysis,
+        findings=reviewed_findings(assessment, reviews=reviews),
+        dynamic_findings=reviewed_findings(assessment, dynamic=True, reviews=reviews),
     )
     intake_doc = plans.intake_document(
-        plan.patient, plan.intake, grades=plan.assessment.grades, start=plans.plan_start(plan.document)
+        patient,
+        intake,
+        grades=assessment.grades,
+        start=start,
+        charted=charted_history(patient, before=start),
+        findings=clinician_finding_inputs(assessment, reviews),
     )
     return analysis, intake_doc
 
@@ -59,18 +87,9 @@ def plan_new(request: HttpRequest, assessment_id: str) -> HttpResponse:
     if assessment.confirmed_at is None:
         return redirect("clinic:assessment", assessment_id=assessment.pk)
     intake = patient.intakes.order_by("-created_at").first()
-    reviews = latest_reviews(assessment)
-    analysis = dict(
-        assessment.analysis,
-        findings=reviewed_findings(assessment, reviews=reviews),
-        dynamic_findings=reviewed_findings(assessment, dynamic=True, reviews=reviews),
-    )
+    analysis, intake_doc = _inputs(assessment, patient, intake, timezone.localdate())
     try:
-        document = plans.generate_plan(
-            analysis,
-            plans.intake_document(patient, intake, grades=assessment.grades, start=timezone.localdate()),
-            prices_toml=patient.clinic.prices_toml,
-        )
+        document = plans.generate_plan(analysis, intake_doc, prices_toml=patient.clinic.prices_toml)
     except FacebalanceError as exc:
         return render(
             request,
@@ -100,16 +119,6 @@ def _editable(plan: Plan) -> bool:
     return plan.status == PlanStatus.PROPOSED and plan.document.get("status") == "proposed"
 
 
-def sees_assessment(membership: Membership) -> bool:
-    """Whether the member may see what the assessment found (the permission of the assessment page)."""
-    return allowed(membership, "assessment.view")
-
-
-def visible_document(plan: Plan, membership: Membership) -> PlanDocument:
-    """The plan document as this member may see it: whole, or without the assessment (``plans.without_assessment``)."""
-    return plan.document if sees_assessment(membership) else plans.without_assessment(plan.document)
-
-
 def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocument | None = None) -> dict[str, Any]:
     """The plan page's context: visits with their items, and what may be edited (for a provider)."""
     doc: PlanDocument = visible_document(plan, _m(request))
@@ -133,8 +142,20 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocumen
             targets = [(x, f"Visit {x + 1}") for x in range(n) if x != v["index"]] + [(n, "a new visit")]
             rows.append({"item": items[key], "choice": choice, "targets": targets})
         visits.append(dict(v, rows=rows))
-    flags = [f for f in doc.get("flags", []) if f.get("id") != plans.EDIT_FLAG]
+    # Each message once: a positive BDDQ-AS is the summary, the screening sentence and a flag, word for word.
+    summary = [str(doc.get("summary", ""))]
+    screening = once([str((doc.get("screening") or {}).get("sentence", ""))], already=summary)
+    shown = summary + screening
+    flags = []
+    for f in doc.get("flags", []):
+        if f.get("id") != plans.EDIT_FLAG and once([f.get("sentence", "")], already=shown):
+            flags.append(f)
+            shown.append(f.get("sentence", ""))
+    referrals = [r for r in doc.get("referrals", []) if once([r.get("sentence", "")], already=shown)]
     return {
+        "screening": screening[0] if screening else "",
+        "referrals": referrals,
+        "timeline": plan_timeline(doc),
         "plan": plan,
         "patient": plan.patient,
         "doc": doc,
@@ -147,6 +168,19 @@ def _plan_context(request: HttpRequest, plan: Plan, *, result: EditResultDocumen
         "revision": len(plan.edits),
         "assessment_withheld": bool(doc.get("assessment_withheld")),
     }
+
+
+def plan_timeline(doc: PlanDocument) -> list[dict[str, str]]:
+    """The plan's dates in order: each visit, then each maintenance window (the toxin cadence, reviews)."""
+    rows = [
+        {"from": v["date"], "until": "", "what": f"Visit {v['index'] + 1}", "detail": v.get("purpose", "")}
+        for v in doc.get("visits", [])
+    ]
+    rows += [
+        {"from": m["due_from"], "until": m["due_until"], "what": m["label"], "detail": m["sentence"]}
+        for m in doc.get("maintenance", [])
+    ]
+    return sorted(rows, key=lambda r: r["from"])
 
 
 @clinic_view("plan.view")

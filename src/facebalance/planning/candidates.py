@@ -407,9 +407,14 @@ class AreaLimit:
 
 def area_limit(c: Candidate, ledger: FillerLedger, dissolving: set[str], data: PlanningData) -> AreaLimit:
     """The area limit of a filler candidate (earlier HA does not count in an area the plan dissolves first)."""
-    area = data.catalog.areas[c.area]
-    headroom = area_headroom_ml(area, ledger, dissolving=c.area in dissolving)
-    present = 0.0 if c.area in dissolving else ledger.present_ml(c.area)
+    return area_limit_of(c.area, ledger, dissolving, data)
+
+
+def area_limit_of(area_id: str, ledger: FillerLedger, dissolving: set[str], data: PlanningData) -> AreaLimit:
+    """The area limit of one catalogue area (the planner's candidates and a charted treatment alike)."""
+    area = data.catalog.areas[area_id]
+    headroom = area_headroom_ml(area, ledger, dissolving=area_id in dissolving)
+    present = 0.0 if area_id in dissolving else ledger.present_ml(area_id)
     ceiling = min((x for x in (headroom, area.visit_cap_ml) if x is not None), default=math.inf)
     return AreaLimit(ceiling, present, headroom)
 
@@ -595,17 +600,34 @@ def sequence_links(
 def usage(c: Candidate, data: PlanningData) -> dict[str, int]:
     """Per-visit resource use at the high dose: HA/CaHA syringes opened and filler volume (hundredths of a mL),
     toxin units, PLLA vials."""
-    m = c.treatment.modality
-    if m == "ha":
-        return {"syringes": math.ceil(c.dose_high - 1e-9), FILLER_CENTI_ML: round(c.dose_high * 100)}
-    if m == "caha":
-        increment = data.prices.rows[c.treatment.price].increment if c.treatment.price in data.prices.rows else 1.5
-        return {"syringes": math.ceil(c.dose_high / increment - 1e-9), FILLER_CENTI_ML: round(c.dose_high * 100)}
-    if m == "toxin":
-        return {"toxin_units": math.ceil(c.dose_high - 1e-9)}
-    if m == "plla":
-        return {"plla_vials": math.ceil(c.dose_high - 1e-9)}
+    return usage_of(c.treatment.modality, c.dose_high, data, price=c.treatment.price)
+
+
+def usage_of(modality: str, amount: float, data: PlanningData, *, price: str = "") -> dict[str, int]:
+    """The per-visit resources ``amount`` of a modality uses (in its unit: mL, U, vials). ``price`` names the
+    price-list row whose increment is one CaHA syringe (the catalogue's CaHA row when not given)."""
+    if modality == "ha":
+        return {"syringes": math.ceil(amount - 1e-9), FILLER_CENTI_ML: round(amount * 100)}
+    if modality == "caha":
+        row = price or next(t.price for t in data.catalog.treatments.values() if t.modality == "caha")
+        increment = data.prices.rows[row].increment if row in data.prices.rows else 1.5
+        return {"syringes": math.ceil(amount / increment - 1e-9), FILLER_CENTI_ML: round(amount * 100)}
+    if modality == "toxin":
+        return {"toxin_units": math.ceil(amount - 1e-9)}
+    if modality == "plla":
+        return {"plla_vials": math.ceil(amount - 1e-9)}
     return {}
+
+
+def visit_caps(data: PlanningData) -> dict[str, int]:
+    """The per-visit caps by resource (``[limits]`` and ``[volume]`` of rules.toml)."""
+    lim, volume = data.rules.limits, data.rules.volume
+    return {
+        "syringes": lim.visit_cap_syringes,
+        FILLER_CENTI_ML: round(volume.visit_cap_filler_ml * 100),
+        "toxin_units": lim.visit_cap_toxin_units,
+        "plla_vials": lim.visit_cap_plla_vials,
+    }
 
 
 def price_of(c: Candidate, prices: PriceList) -> PriceRange | None:
@@ -756,12 +778,7 @@ def solver_problem(
         max_visits=lim.max_visits_for(intake.preferences),
         min_visit_gap_days=lim.min_visit_gap_days,
         horizon_days=lim.horizon_days,
-        visit_caps={
-            "syringes": lim.visit_cap_syringes,
-            FILLER_CENTI_ML: round(volume.visit_cap_filler_ml * 100),
-            "toxin_units": lim.visit_cap_toxin_units,
-            "plla_vials": lim.visit_cap_plla_vials,
-        },
+        visit_caps=visit_caps(data),
         area_caps_centi=area_caps,
         budget=None if budget is None else math.floor(budget),
         toxin_min_interval_days=lim.toxin_min_interval_days,

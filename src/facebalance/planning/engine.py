@@ -75,13 +75,27 @@ from facebalance.planning.safety import (
 from facebalance.planning.solver import Schedule, SolverProblem, explain_omissions, solve
 from facebalance.planning.timeline import MaintenanceEntry, add_months, course_end, item_timeline
 
-__all__ = ["SEX_MISMATCH", "PlanningData", "Shaping", "assemble_plan", "build_plan", "shape_candidates"]
+__all__ = [
+    "SEX_MISMATCH",
+    "PlanningData",
+    "SafetyGate",
+    "Shaping",
+    "assemble_plan",
+    "build_plan",
+    "patient_toxin_cadence",
+    "safety_gate",
+    "shape_candidates",
+    "toxin_release_day",
+]
 
 #: The flag id of an assessment measured against the other sex's norms (an edit keeps it on the plan).
 SEX_MISMATCH = "sex_mismatch"
 
 
-def _toxin_release_day(intake: Intake, limits_days: int) -> tuple[int, date | None]:
+def toxin_release_day(intake: Intake, limits_days: int) -> tuple[int, date | None]:
+    """Days after the intake's start date before toxin may be given again (``limits_days`` after the last toxin
+    of the history), and that last toxin's date (``(0, None)`` without toxin). The planner and charting
+    (:mod:`facebalance.planning.charting`) both read it."""
     toxin_dates = [t.date for t in intake.history if t.modality == "toxin"]
     if not toxin_dates:
         return 0, None
@@ -89,7 +103,8 @@ def _toxin_release_day(intake: Intake, limits_days: int) -> tuple[int, date | No
     return max(0, (last + timedelta(days=limits_days) - intake.start_date).days), last
 
 
-def _cadence(intake: Intake, planned: Sequence[Candidate], data: PlanningData) -> ToxinCadence | None:
+def patient_toxin_cadence(intake: Intake, planned: Sequence[Candidate], data: PlanningData) -> ToxinCadence | None:
+    """The patient's learnt toxin cadence (``None`` without toxin on record or planned)."""
     toxin_history = [t for t in intake.history if t.modality == "toxin"]
     if not toxin_history and not any(c.treatment.modality == "toxin" for c in planned):
         return None
@@ -119,7 +134,7 @@ def _refused(
     referrals: Sequence[Referral] = (),
     omissions: Sequence[Omission] = (),
     notes: Sequence[str] = (),
-    gate: _Gate | None = None,
+    gate: SafetyGate | None = None,
     reconsult: Reconsult | None = None,
 ) -> Plan:
     return Plan(
@@ -170,9 +185,10 @@ class _Shaped:
 
 
 @dataclass(frozen=True)
-class _Gate:
-    """What the safety gate passes on: the screen, the flags to carry, the overrides relied on, the findings
-    left untreated on purpose and the intake's free text; ``refused`` is the finished plan when there is none."""
+class SafetyGate:
+    """What the safety gate passes on (to the planner and to charting): the screen, the flags to carry, the
+    overrides relied on, the findings left untreated on purpose and the intake's free text; ``refused`` is the
+    finished plan when there is none."""
 
     screening: ScreenResult
     flags: tuple[Flag, ...]
@@ -187,7 +203,7 @@ def _override_record(gate: str, intake: Intake, sentence: str) -> OverrideRecord
     return OverrideRecord(gate, o.clinician.strip(), o.reason.strip(), sentence, o.treatment)
 
 
-def _hold_plan(gate: _Gate, intake: Intake, holds: Sequence[Hold], data: PlanningData) -> Plan:
+def _hold_plan(gate: SafetyGate, intake: Intake, holds: Sequence[Hold], data: PlanningData) -> Plan:
     flags = [*gate.flags, *(Flag(h.id, "high", h.sentence, h.source) for h in holds)]
     summary = (
         "No plan for now: patient selection holds it until a clinician has explored the expectation with the "
@@ -245,7 +261,7 @@ def _findings_flags(
     return flags, list(untreated.values())
 
 
-def _safety_gate(findings: Sequence[FindingInput], intake: Intake, data: PlanningData) -> _Gate:
+def safety_gate(findings: Sequence[FindingInput], intake: Intake, data: PlanningData) -> SafetyGate:
     """Eligibility, the BDDQ-AS screen and patient selection: the flags to carry, and a refusal plan when
     there is no plan."""
     screening = screen_bddq_as(intake.bddq_as, intake.bddq_as_override, data.safety.bddq_as)
@@ -261,7 +277,7 @@ def _safety_gate(findings: Sequence[FindingInput], intake: Intake, data: Plannin
         overrides.append(OverrideRecord("bddq_as", o.clinician.strip(), o.reason.strip(), screening.sentence))
     more_flags, untreated = _findings_flags(findings, intake, data)
     flags += more_flags
-    gate = _Gate(screening, tuple(flags), tuple(overrides), tuple(untreated), _free_text(intake))
+    gate = SafetyGate(screening, tuple(flags), tuple(overrides), tuple(untreated), _free_text(intake))
     if intake.age_years is not None and intake.age_years < data.safety.min_age_years:
         sentence = f"Under {data.safety.min_age_years}: no elective aesthetic plan."
         flag = Flag("under_age", "high", sentence, data.safety.eligibility_source)
@@ -335,7 +351,7 @@ def _shape(ev: Evidence, intake: Intake, values: Mapping[str, float], data: Plan
     )
     omissions += apply_guards(candidates, intake, values, ledger, dissolving, data)
     omissions += block_undissolvable(candidates, dissolving)
-    release, last_toxin = _toxin_release_day(intake, data.rules.limits.toxin_min_interval_days)
+    release, last_toxin = toxin_release_day(intake, data.rules.limits.toxin_min_interval_days)
     for c in candidates.values():
         if c.treatment.modality == "toxin" and release > 0 and last_toxin is not None:
             c.release_day = release
@@ -519,7 +535,7 @@ class Shaping:
     screening: ScreenResult
     shaped: _Shaped | None
     refused: Plan | None
-    gate: _Gate | None = None
+    gate: SafetyGate | None = None
     evidence: Evidence | None = None
 
 
@@ -558,7 +574,7 @@ def shape_candidates(
     for f in ev.findings.values():
         values.update({data.vocabulary.measurement(k): v for k, v in f.values.items()})
     values.update({data.vocabulary.measurement(k): v for k, v in intake.measurements.items()})
-    gate = _safety_gate(findings, intake, data)
+    gate = safety_gate(findings, intake, data)
     gate = replace(gate, flags=(*_sex_flags(intake, assessment_sex), *gate.flags))
     if gate.refused is not None:
         refused = replace(gate.refused, flags=(*_sex_flags(intake, assessment_sex), *gate.refused.flags))
@@ -597,7 +613,7 @@ def _nothing(shaping: Shaping, status: PlanStatus, summary: str, omissions: Sequ
     plan = replace(
         plan,
         ledger=_ledger_rows(shaped.ledger, (), set(), data),
-        toxin_cadence=_cadence(intake, [], data),
+        toxin_cadence=patient_toxin_cadence(intake, [], data),
         overrides=(*plan.overrides, *shaped.overrides),
     )
     return with_patient(plan, shaping, {})
@@ -697,7 +713,7 @@ def assemble_plan(
     visits = _visits(planned, schedule, by_key, intake, data)
     phases = _phases(planned, visits, data)
     pricing = _pricing(planned, visits, phases, intake, data)
-    cadence = _cadence(intake, [by_key[k] for k in schedule.selected], data)
+    cadence = patient_toxin_cadence(intake, [by_key[k] for k in schedule.selected], data)
     omissions = sorted(omissions, key=lambda o: o.treatment)
     plan = Plan(
         status="proposed",

@@ -21,6 +21,11 @@ What goes where:
 * ``Procedure`` per charted treatment: date, plan (``basedOn``), sites as ``bodySite`` codes,
   complications, follow-ups; product, lot, expiry, each site's placement, depth and technique, and the
   follow-up answers in a facebalance extension.
+* From each intake: ``AllergyIntolerance`` per allergy and ``MedicationStatement`` per medication (the
+  patient's words as ``text``), the BDDQ-AS as a ``QuestionnaireResponse`` (items ``q1``-``q7``), and a
+  ``Procedure`` per prior treatment the patient reported (category ``reported``: date, modality, area,
+  amount, product, where, satisfaction in a facebalance extension). Each names its intake in an
+  ``identifier`` (``urn:facebalance:intake``, ``<intake id>/<kind>/<n>``) so the intake reads back whole.
 
 Code systems and extension URLs are ``urn:facebalance:...`` URIs until the project publishes an
 implementation guide. :func:`record_from_bundle` reads the same Bundle back into an equal
@@ -40,10 +45,12 @@ from datetime import date, datetime
 from typing import Any
 
 from facebalance.errors import FacebalanceError
+from facebalance.planning.intake import BddqAs, PriorTreatment
 from facebalance.records.record import (
     AnalysisRecord,
     Demographics,
     DocumentRecord,
+    IntakeRecord,
     Measurement,
     Norm,
     PatientRecord,
@@ -70,6 +77,20 @@ EXT_NORM = "urn:facebalance:fhir:norm"
 EXT_TREATMENT = "urn:facebalance:fhir:treatment"
 EXT_PLAN_DOCUMENT = "urn:facebalance:fhir:plan-document"
 EXT_NOT_MEASURABLE = "urn:facebalance:fhir:not-measurable-reason"
+EXT_REPORTED = "urn:facebalance:fhir:reported-treatment"
+INTAKE_SYSTEM = "urn:facebalance:intake"
+PROCEDURE_CATEGORY = "urn:facebalance:procedure-category"
+BDDQ_AS_QUESTIONNAIRE = "urn:facebalance:questionnaire:bddq-as"
+#: The BDDQ-AS items (Dey et al. 2015) as questionnaire items: link id, answer type, field of the answers.
+BDDQ_AS_ITEMS = (
+    ("q1", "Boolean", "q1_concerned", "Are you worried about how you look?"),
+    ("q2", "Boolean", "q2_preoccupied", "Do you think about your appearance problems a lot?"),
+    ("q3", "Integer", "q3_distress", "How much distress do these concerns cause you? (1-5)"),
+    ("q4", "Integer", "q4_social", "How much do they interfere with your social life? (1-5)"),
+    ("q5", "Integer", "q5_work_school", "How much do they interfere with your work or studies? (1-5)"),
+    ("q6", "Integer", "q6_avoidance", "How much do you avoid things because of how you look? (1-5)"),
+    ("q7", "Boolean", "q7_impairment", "Have these concerns significantly affected your life?"),
+)
 _OBSERVATION_NAMESPACE = uuid.UUID("7b0f4c8e-3d0a-5b8e-9c1f-6a2d4e8b0f13")
 _INTERPRETATION = {"above": "H", "below": "L", "within": "N"}
 _V3_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
@@ -349,7 +370,7 @@ def _procedure(t: TreatmentRecord, patient: str) -> dict[str, Any]:
         ]
     if t.adverse_events:
         proc["complication"] = [
-            {"text": f"{e.kind} ({e.severity}) from {e.onset.isoformat()}"} for e in t.adverse_events
+            {"text": f"{e.label} ({e.severity}) from {e.onset.isoformat()}"} for e in t.adverse_events
         ]
     if t.follow_ups:
         proc["followUp"] = [
@@ -370,6 +391,92 @@ def _procedure(t: TreatmentRecord, patient: str) -> dict[str, Any]:
     return proc
 
 
+def _intake_id(intake: IntakeRecord, kind: str, n: int = 0) -> tuple[str, list[dict[str, str]]]:
+    """A stable resource id for one part of an intake, and the identifier naming the intake."""
+    value = f"{intake.id}/{kind}/{n}"
+    return str(uuid.uuid5(_OBSERVATION_NAMESPACE, value)), [{"system": INTAKE_SYSTEM, "value": value}]
+
+
+def _intake_resources(intake: IntakeRecord, patient: str) -> list[dict[str, Any]]:
+    """AllergyIntolerance, MedicationStatement, the BDDQ-AS QuestionnaireResponse and the reported prior
+    treatments (Procedure, category ``reported``) of one intake."""
+    recorded = intake.recorded.isoformat()
+    out: list[dict[str, Any]] = []
+    for n, allergy in enumerate(intake.allergies):
+        rid, identifier = _intake_id(intake, "allergy", n)
+        out.append(
+            {
+                "resourceType": "AllergyIntolerance",
+                "id": rid,
+                "identifier": identifier,
+                "code": {"text": allergy},
+                "patient": _ref(patient),
+                "recordedDate": recorded,
+            }
+        )
+    for n, medication in enumerate(intake.medications):
+        rid, identifier = _intake_id(intake, "medication", n)
+        out.append(
+            {
+                "resourceType": "MedicationStatement",
+                "id": rid,
+                "identifier": identifier,
+                "status": "active",
+                "medicationCodeableConcept": {"text": medication},
+                "subject": _ref(patient),
+                "dateAsserted": recorded,
+            }
+        )
+    if intake.bddq_as is not None:
+        rid, identifier = _intake_id(intake, "bddq-as")
+        items = []
+        for link, kind, name, text in BDDQ_AS_ITEMS:
+            value = getattr(intake.bddq_as, name)
+            items.append({"linkId": link, "text": text, "answer": [{f"value{kind}": value}]})
+        out.append(
+            {
+                "resourceType": "QuestionnaireResponse",
+                "id": rid,
+                "identifier": identifier[0],
+                "questionnaire": BDDQ_AS_QUESTIONNAIRE,
+                "status": "completed",
+                "subject": _ref(patient),
+                "authored": recorded,
+                "item": items,
+            }
+        )
+    for n, t in enumerate(intake.prior_treatments):
+        rid, identifier = _intake_id(intake, "prior", n)
+        out.append(
+            {
+                "resourceType": "Procedure",
+                "id": rid,
+                "identifier": identifier,
+                "status": "completed",
+                "category": {
+                    "coding": [{"system": PROCEDURE_CATEGORY, "code": "reported"}],
+                    "text": "Reported by the patient at intake",
+                },
+                "code": {
+                    "coding": [{"system": MODALITY_SYSTEM, "code": t.modality}],
+                    "text": f"{t.modality} {t.area}: {t.amount:g} {t.product}".strip(),
+                },
+                "subject": _ref(patient),
+                "performedDateTime": t.date.isoformat(),
+                "extension": [
+                    {
+                        "url": EXT_REPORTED,
+                        "extension": [
+                            *_encode_fields(t, skip=("date",)),
+                            {"url": "recorded", "valueDateTime": recorded},
+                        ],
+                    }
+                ],
+            }
+        )
+    return out
+
+
 def patient_bundle(record: PatientRecord, *, timestamp: datetime) -> dict[str, Any]:
     """The FHIR Bundle (type ``collection``) of a patient's record, as JSON-ready dict.
 
@@ -382,6 +489,8 @@ def patient_bundle(record: PatientRecord, *, timestamp: datetime) -> dict[str, A
         resources += [_observation(a, m, pid) for m in a.measurements]
     resources += [_care_plan(p, pid) for p in record.plans]
     resources += [_procedure(t, pid) for t in record.treatments]
+    for intake in record.intakes:
+        resources += _intake_resources(intake, pid)
     resources += [_document(d, pid) for d in record.documents]
     entries = [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources]
     return {"resourceType": "Bundle", "type": "collection", "timestamp": timestamp.isoformat(), "entry": entries}
@@ -507,7 +616,11 @@ def record_from_bundle(doc: Mapping[str, Any]) -> PatientRecord:
             )
         )
     treatments = []
+    reported: list[Mapping[str, Any]] = []
     for proc in by_type.get("Procedure", []):
+        if _ext(proc, EXT_REPORTED) is not None:
+            reported.append(proc)
+            continue
         ext = _ext(proc, EXT_TREATMENT)
         if ext is None:
             raise FhirError(f"Procedure {proc['id']} carries no facebalance treatment extension.")
@@ -542,4 +655,54 @@ def record_from_bundle(doc: Mapping[str, Any]) -> PatientRecord:
         tuple(treatments),
         tuple(photos),
         tuple(documents),
+        _intakes(by_type, reported),
+    )
+
+
+def _part(identifiers: Any) -> tuple[str, str, int]:
+    """``(intake id, kind, n)`` of an intake resource's identifier."""
+    for ident in identifiers if isinstance(identifiers, list) else [identifiers]:
+        if ident.get("system") == INTAKE_SYSTEM:
+            intake, kind, n = str(ident["value"]).rsplit("/", 2)
+            return intake, kind, int(n)
+    raise FhirError("An intake resource names no intake (identifier urn:facebalance:intake).")
+
+
+def _intakes(
+    by_type: Mapping[str, list[Mapping[str, Any]]], reported: list[Mapping[str, Any]]
+) -> tuple[IntakeRecord, ...]:
+    """The intakes the allergy, medication, BDDQ-AS and reported-treatment resources name, in export order."""
+    parts: dict[str, dict[str, Any]] = {}
+
+    def part(resource: Mapping[str, Any], when: str) -> tuple[dict[str, Any], str, int]:
+        intake, kind, n = _part(resource.get("identifier", []))
+        entry = parts.setdefault(intake, {"recorded": when, "allergy": {}, "medication": {}, "prior": {}})
+        return entry, kind, n
+
+    for r in by_type.get("AllergyIntolerance", []):
+        entry, _, n = part(r, r["recordedDate"])
+        entry["allergy"][n] = r["code"]["text"]
+    for r in by_type.get("MedicationStatement", []):
+        entry, _, n = part(r, r["dateAsserted"])
+        entry["medication"][n] = r["medicationCodeableConcept"]["text"]
+    for r in by_type.get("QuestionnaireResponse", []):
+        entry, _, _ = part(r, r["authored"])
+        answers = {i["linkId"]: _scalar(i["answer"][0]) for i in r.get("item", [])}
+        entry["bddq_as"] = BddqAs(**{name: answers[link] for link, _, name, _ in BDDQ_AS_ITEMS})
+    for r in reported:
+        ext = _ext(r, EXT_REPORTED) or {}
+        subs = list(ext.get("extension", []))
+        when = next((e["valueDateTime"] for e in subs if e.get("url") == "recorded"), "")
+        entry, _, n = part(r, when)
+        entry["prior"][n] = _decode_fields(PriorTreatment, subs, date=date.fromisoformat(r["performedDateTime"][:10]))
+    return tuple(
+        IntakeRecord(
+            intake,
+            datetime.fromisoformat(e["recorded"]),
+            tuple(v for _, v in sorted(e["allergy"].items())),
+            tuple(v for _, v in sorted(e["medication"].items())),
+            e.get("bddq_as"),
+            tuple(v for _, v in sorted(e["prior"].items())),
+        )
+        for intake, e in sorted(parts.items(), key=lambda kv: datetime.fromisoformat(kv[1]["recorded"]))
     )

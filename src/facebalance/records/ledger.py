@@ -103,14 +103,37 @@ class TreatmentLedger:
     cadence: ToxinCadence | None
 
 
+def with_reported(
+    charted: Iterable[PriorTreatment], reported: Iterable[PriorTreatment], *, before: date | None = None
+) -> tuple[PriorTreatment, ...]:
+    """Charted history and the treatments the patient reported at intake (given elsewhere or before charting
+    began), oldest first; one reported and charted alike (same day, modality, area and amount) counts once.
+
+    >>> a = PriorTreatment(date(2025, 1, 5), "toxin", "glabella", 20)
+    >>> b = PriorTreatment(date(2024, 6, 1), "ha", "lips", 1.0, clinic="elsewhere")
+    >>> [t.date.isoformat() for t in with_reported([a], [a, b])]
+    ['2024-06-01', '2025-01-05']
+    """
+    out = {(t.date, t.modality, t.area, round(t.amount, 2)): t for t in reported}
+    out.update({(t.date, t.modality, t.area, round(t.amount, 2)): t for t in charted})
+    rows = [t for t in out.values() if before is None or t.date <= before]
+    return tuple(sorted(rows, key=lambda t: t.date))
+
+
 def treatment_ledger(
-    records: Iterable[TreatmentRecord], *, on: date, data: PlanningData, high_exercise: bool = False
+    records: Iterable[TreatmentRecord],
+    *,
+    on: date,
+    data: PlanningData,
+    high_exercise: bool = False,
+    reported: Iterable[PriorTreatment] = (),
 ) -> TreatmentLedger:
-    """The ledger of charted treatments up to ``on`` (the clock is an argument, never today's date).
+    """The ledger of charted treatments, and of those the patient ``reported`` at intake, up to ``on`` (the
+    clock is an argument, never today's date).
 
     The cadence is the planner's, with its large-muscle adjustment when masseter toxin is on record.
     """
-    history = prior_treatments(records, before=on)
+    history = with_reported(prior_treatments(records, before=on), reported, before=on)
     label_months = {t.area: t.durability_months[1] for t in data.catalog.treatments.values() if t.modality == "ha"}
     filler = filler_ledger(
         history, on=on, persistence_years=data.rules.ledger_persistence_years, label_months=label_months

@@ -19,7 +19,9 @@ from functools import cache
 from typing import Any
 
 from facebalance.errors import FacebalanceError
+from facebalance.planning.content import PlanningData
 from facebalance.records import charts
+from facebalance.records.wording import PatientWording, patient_items
 
 ZONES: Mapping[str, str] = {
     "upper_face": "Upper face (forehead, brows and eyes)",
@@ -108,14 +110,23 @@ def _css() -> str:
     return files("facebalance.records").joinpath("templates/print.css").read_text("utf-8")
 
 
-def findings_by_zone(analysis: Mapping[str, Any] | None) -> list[tuple[str, list[str]]]:
-    """The analysis' findings (rejected ones left out) as plain sentences grouped under plain zone names."""
-    groups: dict[str, list[str]] = {}
+#: The review states a finding can carry in a reviewed analysis document; only these two were checked by a clinician.
+CHECKED = ("confirmed", "edited")
+
+
+def findings_by_zone(
+    analysis: Mapping[str, Any] | None, *, checked_only: bool = True
+) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """The analysis' findings grouped under plain zone names, each ``{"sentence", "severity", "status", ...}``
+    as the clinician left it (their wording and grade). A rejected finding is never listed; with
+    ``checked_only`` (the patient's plan) neither is one no clinician has confirmed or edited."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
     for f in (analysis or {}).get("findings", []):
-        if f.get("status") == "rejected":
+        status = f.get("status", "proposed")
+        if status == "rejected" or (checked_only and status not in CHECKED):
             continue
         zone = (f.get("zones") or ["proportions"])[0]
-        groups.setdefault(zone, []).append(f.get("sentence", ""))
+        groups.setdefault(zone, []).append(f)
     return [(ZONES.get(z, z.replace("_", " ").capitalize()), s) for z, s in groups.items()]
 
 
@@ -132,8 +143,15 @@ def plan_html(
 ) -> str:
     """The patient's written plan as HTML (print it with :func:`render_pdf`). ``assessment_withheld``: a copy
     for someone who may not see the assessment (give ``analysis=None`` and no photos); it says so instead of
-    the findings."""
-    items = {i["key"]: i for i in plan.get("items", [])}
+    the findings.
+
+    ``analysis`` is the assessment with its findings as the clinician reviewed them (``status`` confirmed,
+    edited or rejected; the clinician's sentence and grade): only confirmed and edited ones are printed. The
+    plan's sentences are worded for the patient (:class:`~facebalance.records.wording.PatientWording`): no
+    engine ids, no clinic-internal price comparisons, each message once."""
+    wording = PatientWording(PlanningData.default(), analysis)
+    items = {i["key"]: i for i in patient_items(plan.get("items", []), wording)}
+    referrals, flags, notes, omissions = wording.messages(plan)
     visits = [dict(v, item_docs=[items[k] for k in v.get("items", []) if k in items]) for v in plan.get("visits", [])]
     chart = charts.timeline_chart(
         [(f"Visit {v['index'] + 1}", date.fromisoformat(v["date"])) for v in plan.get("visits", [])],
@@ -153,12 +171,19 @@ def plan_html(
             visits=visits,
             items=list(items.values()),
             zones=findings_by_zone(analysis),
+            unchecked=any(
+                f.get("status", "proposed") not in (*CHECKED, "rejected") for f in (analysis or {}).get("findings", [])
+            ),
             photos=photos,
             goals=goals,
             prepared_on=prepared_on,
             assessment_withheld=assessment_withheld,
             chart=None if chart is None else Picture("Your visits and when to come back", chart),
-            surgical=[r for r in plan.get("referrals", [])],
+            surgical=referrals,
+            flags=flags,
+            notes=notes,
+            omissions=omissions,
+            pricing_notes=wording.pricing_notes(plan.get("pricing") or {}),
         )
     )
 
@@ -188,6 +213,7 @@ def report_html(
             letterhead=letterhead,
             patient=patient,
             a=analysis,
+            findings=[(zone, rows) for zone, rows in findings_by_zone(analysis, checked_only=False)],
             photos=photos,
             quality=quality,
             zones=[(ZONES.get(z, z), rows) for z, rows in by_zone.items()],

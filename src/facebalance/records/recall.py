@@ -1,11 +1,11 @@
 """The recall list: who is due for toxin, filler maintenance or a planned next visit, and when.
 
 Toxin: the planner's cadence (:func:`facebalance.planning.cadence.toxin_cadence`, learnt from the
-patient's own "movement returned after N weeks" answers, never under its floor) after the last charted
-toxin; the window is four weeks, as in the plan's maintenance calendar. Filler maintenance: the last
-charted filler of an area plus the catalogue treatment's durability range (``durability_months``; HA in
-an area dissolved since is not recalled). Planned visits: the first visit of an accepted plan whose items
-are not all charted yet.
+patient's own "movement returned after N weeks" answers, never under its floor) after the last toxin,
+charted here or reported at intake; the window is four weeks, as in the plan's maintenance calendar.
+Filler maintenance: the last filler of an area (charted or reported) plus the catalogue treatment's
+durability range (``durability_months``; HA in an area dissolved since is not recalled). Planned visits:
+the first visit of an accepted plan whose items are not all charted yet.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from facebalance.planning.content import PlanningData
+from facebalance.planning.intake import PriorTreatment
 from facebalance.planning.timeline import add_months
 from facebalance.records.ledger import treatment_ledger
 from facebalance.records.treatments import TreatmentRecord
@@ -52,6 +53,8 @@ class PatientHistory:
     records: tuple[TreatmentRecord, ...] = ()
     plans: tuple[tuple[str, Mapping[str, Any]], ...] = field(default=())
     high_exercise: bool = False
+    #: Treatments the patient reported at intake (given elsewhere, or before charting began).
+    reported: tuple[PriorTreatment, ...] = ()
 
 
 def _planned_visit(history: PatientHistory) -> list[RecallEntry]:
@@ -85,7 +88,7 @@ def patient_recalls(history: PatientHistory, *, on: date, data: PlanningData) ->
     """Every recall of one patient as of ``on`` (due, overdue or future), by due date."""
     out = _planned_visit(history)
     records = [r for r in history.records if r.performed_on <= on]
-    ledger = treatment_ledger(records, on=on, data=data, high_exercise=history.high_exercise)
+    ledger = treatment_ledger(records, on=on, data=data, high_exercise=history.high_exercise, reported=history.reported)
     if ledger.cadence is not None and ledger.toxin:
         last = max(e.on for e in ledger.toxin)
         due = ledger.cadence.next_after(last)
@@ -105,32 +108,32 @@ def patient_recalls(history: PatientHistory, *, on: date, data: PlanningData) ->
             )
         )
     dissolved: dict[str, date] = {}
-    for r in records:
-        if r.modality == "hyaluronidase":
-            dissolved[r.area] = max(r.performed_on, dissolved.get(r.area, r.performed_on))
-    latest: dict[tuple[str, str], TreatmentRecord] = {}
-    for r in sorted(records, key=lambda r: r.performed_on):
-        if r.modality in _MAINTAINED:
-            latest[(r.modality, r.area)] = r
-    for (modality, area), r in sorted(latest.items()):
-        if modality == "ha" and area in dissolved and dissolved[area] >= r.performed_on:
+    for t in ledger.history:
+        if t.modality == "hyaluronidase":
+            dissolved[t.area] = max(t.date, dissolved.get(t.area, t.date))
+    latest: dict[tuple[str, str], PriorTreatment] = {}
+    for t in ledger.history:
+        if t.modality in _MAINTAINED:
+            latest[(t.modality, t.area)] = t
+    for (modality, area), t in sorted(latest.items()):
+        if modality == "ha" and area in dissolved and dissolved[area] >= t.date:
             continue
-        match = [t for t in data.catalog.treatments.values() if t.modality == modality and t.area == area]
+        match = [x for x in data.catalog.treatments.values() if x.modality == modality and x.area == area]
         if not match:
             continue
-        t = match[0]
-        low, high = t.durability_months
-        start, end = add_months(r.performed_on, low), add_months(r.performed_on, high)
+        treatment = match[0]
+        low, high = treatment.durability_months
+        start, end = add_months(t.date, low), add_months(t.date, high)
         out.append(
             RecallEntry(
-                f"{history.patient_id}:{modality}:{area}:{r.performed_on.isoformat()}",
+                f"{history.patient_id}:{modality}:{area}:{t.date.isoformat()}",
                 history.patient_id,
                 history.patient_name,
                 "filler_maintenance",
-                f"Review {t.label}",
+                f"Review {treatment.label}",
                 start,
                 end,
-                f"{t.label} given on {r.performed_on.isoformat()} lasts about {low:g}-{high:g} months: review between "
+                f"{treatment.label} given on {t.date.isoformat()} lasts about {low:g}-{high:g} months: review between "
                 f"{start.isoformat()} and {end.isoformat()} and touch up only what has faded.",
             )
         )

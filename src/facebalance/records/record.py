@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from facebalance.planning.intake import BddqAs, PriorTreatment
 from facebalance.records.treatments import TreatmentRecord
 
 
@@ -103,6 +104,24 @@ class PlanRecord:
 
 
 @dataclass(frozen=True)
+class IntakeRecord:
+    """What an intake holds that other systems read: allergies and medications (one entry per line, as
+    written), the BDDQ-AS answers (when all seven were given) and the prior treatments the patient reported
+    (dates and amounts, in the planner's :class:`~facebalance.planning.intake.PriorTreatment` form)."""
+
+    id: str
+    recorded: datetime
+    allergies: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    bddq_as: BddqAs | None = None
+    prior_treatments: tuple[PriorTreatment, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.allergies or self.medications or self.bddq_as or self.prior_treatments)
+
+
+@dataclass(frozen=True)
 class PatientRecord:
     patient: Demographics
     analyses: tuple[AnalysisRecord, ...] = ()
@@ -110,6 +129,7 @@ class PatientRecord:
     treatments: tuple[TreatmentRecord, ...] = ()
     photos: tuple[PhotoRecord, ...] = ()
     documents: tuple[DocumentRecord, ...] = ()
+    intakes: tuple[IntakeRecord, ...] = ()
 
 
 def _opt(x: Any) -> float | None:

@@ -38,6 +38,19 @@ EVENT_KINDS: tuple[str, ...] = (
     "hypersensitivity",
     "other",
 )
+#: The adverse-event kinds in words (pages and documents never show the ids).
+EVENT_LABELS: Mapping[str, str] = {
+    "bruising": "bruising",
+    "swelling": "swelling",
+    "tenderness": "tenderness",
+    "nodule": "nodule or lump",
+    "asymmetry": "asymmetry",
+    "ptosis": "drooping lid or brow (ptosis)",
+    "infection": "infection",
+    "vascular_occlusion": "vascular occlusion (blocked blood vessel)",
+    "hypersensitivity": "allergic or hypersensitivity reaction",
+    "other": "other",
+}
 EVENT_SEVERITIES: tuple[EventSeverity, ...] = ("mild", "moderate", "severe")
 DIAGRAM_VIEWBOX = (0.0, 0.0, 200.0, 260.0)
 
@@ -115,6 +128,10 @@ class AdverseEvent:
     onset: date
     resolved: date | None = None
     action: str = ""
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.kind, self.kind.replace("_", " "))
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, date
 
-from facebalance.clinic.models import Assessment, Patient, Plan, PlanStatus
+from facebalance.clinic.models import Assessment, Intake, Patient, Plan, PlanStatus
+from facebalance.clinic.plans import reported_history
 from facebalance.clinic.records.models import TreatmentVisit
+from facebalance.planning.intake import BddqAs, PriorTreatment
 from facebalance.records.recall import PatientHistory
 from facebalance.records.record import (
     AnalysisRecord,
     Demographics,
+    IntakeRecord,
     PatientRecord,
     PhotoRecord,
     PlanRecord,
@@ -65,10 +68,34 @@ def treatment_records(patient: Patient) -> list[TreatmentRecord]:
     return [treatment_record(v) for v in visits]
 
 
+def reported_treatments(patient: Patient) -> tuple[PriorTreatment, ...]:
+    """The treatments the patient reported at intake (every intake, each once), as the planner's history."""
+    return tuple(
+        PriorTreatment(
+            date=date.fromisoformat(r["date"]),
+            modality=r["modality"],
+            area=r["area"],
+            amount=float(r["amount"]),
+            product=r["product"],
+            clinic=r["clinic"],
+            satisfied=r["satisfied"],
+            disliked=r["disliked"],
+            movement_returned_weeks=r.get("movement_returned_weeks"),
+        )
+        for r in reported_history(patient)
+    )
+
+
 def patient_history(patient: Patient) -> PatientHistory:
     plans = tuple((str(p.pk), p.document) for p in patient.plans.filter(status=PlanStatus.ACCEPTED))
+    latest = patient.intakes.order_by("-created_at").first()
     return PatientHistory(
-        str(patient.pk), f"{patient.given_name} {patient.family_name}", tuple(treatment_records(patient)), plans
+        str(patient.pk),
+        f"{patient.given_name} {patient.family_name}",
+        tuple(treatment_records(patient)),
+        plans,
+        high_exercise=bool(latest and latest.high_exercise),
+        reported=reported_treatments(patient),
     )
 
 
@@ -104,4 +131,46 @@ def patient_record(patient: Patient) -> PatientRecord:
         plans=tuple(plans),
         treatments=tuple(treatment_records(patient)),
         photos=tuple(photos),
+        intakes=tuple(i for i in (intake_record(x) for x in patient.intakes.order_by("created_at")) if not i.empty),
+    )
+
+
+def _entries(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def intake_record(intake: Intake) -> IntakeRecord:
+    """What an intake holds for other systems: allergies, medications, the BDDQ-AS, the reported treatments."""
+    bddq = None
+    if intake.bddq_complete:
+        bddq = BddqAs(
+            bool(intake.bddq_q1_concerned),
+            bool(intake.bddq_q2_preoccupied),
+            int(intake.bddq_q3_distress or 0),
+            int(intake.bddq_q4_social or 0),
+            int(intake.bddq_q5_work_school or 0),
+            int(intake.bddq_q6_avoidance or 0),
+            bool(intake.bddq_q7_impairment),
+        )
+    priors = tuple(
+        PriorTreatment(
+            date=t.date,
+            modality=t.modality,  # type: ignore[arg-type]
+            area=t.area,
+            amount=float(t.amount),
+            product=t.product,
+            clinic=t.clinic_name,
+            satisfied=t.satisfied,
+            disliked=t.disliked,
+            movement_returned_weeks=None if t.movement_returned_weeks is None else float(t.movement_returned_weeks),
+        )
+        for t in intake.prior_treatments.order_by("date", "id")
+    )
+    return IntakeRecord(
+        str(intake.pk),
+        intake.created_at.astimezone(UTC),
+        _entries(intake.allergies),
+        _entries(intake.medications),
+        bddq,
+        priors,
     )

@@ -3,9 +3,10 @@
 The Bundle is validated against the R4B models (as the export is), read back into a
 :class:`~facebalance.records.record.PatientRecord`, checked against what the clinic's rows accept, and then
 created in the importing member's clinic in one transaction (with its audit row): a new patient, one
-completed photo session holding the photos' metadata, an assessment per analysis, the plans and the charted
-treatments. Every row gets a new id (the source clinic's ids may already exist here); the references
-inside the Bundle (observation -> photo, procedure -> care plan) are mapped to the new rows.
+completed photo session holding the photos' metadata, an assessment per analysis, the plans, the charted
+treatments, and an intake per intake the Bundle names (allergies, medications, BDDQ-AS, reported
+treatments). Every row gets a new id (the source clinic's ids may already exist here); the references inside
+the Bundle (observation -> photo, procedure -> care plan) are mapped to the new rows.
 
 What the source record says but the rows of this clinic cannot hold as such:
 
@@ -30,6 +31,7 @@ from facebalance.clinic import audit
 from facebalance.clinic.models import (
     Assessment,
     CheckStatus,
+    Intake,
     Membership,
     Modality,
     Patient,
@@ -37,11 +39,12 @@ from facebalance.clinic.models import (
     PhotoSession,
     Plan,
     PlanStatus,
+    PriorTreatment,
     Sex,
 )
 from facebalance.clinic.records.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
 from facebalance.records import fhir
-from facebalance.records.record import AnalysisRecord, PatientRecord
+from facebalance.records.record import AnalysisRecord, IntakeRecord, PatientRecord
 from facebalance.records.treatments import DEPTHS, EVENT_SEVERITIES, SITES, TECHNIQUES
 
 #: The largest Bundle accepted (the export without embedded pixels is a few hundred kB).
@@ -133,6 +136,19 @@ def check(record: PatientRecord) -> None:
         for f in t.follow_ups:
             weeks = f.movement_returned_weeks
             _need(weeks is None or 0 <= weeks < 1000, f"{what}: the follow-up weeks are out of range.")
+    for intake in record.intakes:
+        for p in intake.prior_treatments:
+            what = f"The prior treatment of {p.date.isoformat()} reported at intake {intake.id}"
+            _need(p.modality in Modality.values, f"{what}: {p.modality!r} is not a modality.")
+            _need(0 <= p.amount < 100_000, f"{what}: the amount is out of range.")
+            w = p.movement_returned_weeks
+            _need(w is None or 0 <= w < 1000, f"{what}: the weeks until movement returned are out of range.")
+            for value, limit, field in ((p.area, 60, "area"), (p.product, 120, "product"), (p.clinic, 200, "clinic")):
+                _fits(value, limit, f"{what}: the {field}")
+        if intake.bddq_as is not None:
+            b = intake.bddq_as
+            items = (b.q3_distress, b.q4_social, b.q5_work_school, b.q6_avoidance)
+            _need(all(1 <= x <= 5 for x in items), f"The BDDQ-AS of intake {intake.id}: items 3-6 are rated 1-5.")
 
 
 def _analysis_document(a: AnalysisRecord) -> dict[str, Any]:
@@ -170,6 +186,46 @@ def _analysis_document(a: AnalysisRecord) -> dict[str, Any]:
         "warnings": [],
         "imported": {"format": "fhir", "analysis": a.id},
     }
+
+
+def _import_intake(intake: IntakeRecord, patient: Patient, user: Any) -> Intake:
+    """An intake with the allergies, medications, BDDQ-AS and reported treatments the Bundle carries (the rest of
+    an intake is not exported, so not imported: pregnancy is left unasked)."""
+    b = intake.bddq_as
+    row = Intake.objects.create(
+        patient=patient,
+        created_by=user,
+        allergies="\n".join(intake.allergies),
+        medications="\n".join(intake.medications),
+        bddq_q1_concerned=None if b is None else b.q1_concerned,
+        bddq_q2_preoccupied=None if b is None else b.q2_preoccupied,
+        bddq_q3_distress=None if b is None else b.q3_distress,
+        bddq_q4_social=None if b is None else b.q4_social,
+        bddq_q5_work_school=None if b is None else b.q5_work_school,
+        bddq_q6_avoidance=None if b is None else b.q6_avoidance,
+        bddq_q7_impairment=None if b is None else b.q7_impairment,
+    )
+    Intake.objects.filter(pk=row.pk).update(created_at=intake.recorded)
+    PriorTreatment.objects.bulk_create(
+        [
+            PriorTreatment(
+                intake=row,
+                date=p.date,
+                clinic_name=p.clinic,
+                modality=p.modality,
+                product=p.product,
+                area=p.area,
+                amount=Decimal(str(p.amount)),
+                satisfied=p.satisfied,
+                disliked=p.disliked,
+                movement_returned_weeks=None
+                if p.movement_returned_weeks is None
+                else Decimal(str(p.movement_returned_weeks)),
+            )
+            for p in intake.prior_treatments
+        ]
+    )
+    return row
 
 
 def import_record(record: PatientRecord, *, membership: Membership, user: Any) -> Patient:
@@ -276,6 +332,8 @@ def import_record(record: PatientRecord, *, membership: Membership, user: Any) -
                     if f.movement_returned_weeks is None
                     else Decimal(str(f.movement_returned_weeks)),
                 )
+        for intake in record.intakes:
+            _import_intake(intake, patient, user)
         audit.record(
             "create",
             user=user,
@@ -283,6 +341,7 @@ def import_record(record: PatientRecord, *, membership: Membership, user: Any) -
             obj=patient,
             detail={
                 "import": "fhir",
+                "intakes": len(record.intakes),
                 "photos": len(record.photos),
                 "analyses": len(record.analyses),
                 "plans": len(record.plans),

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from facebalance.clinic.records import views
+from facebalance.clinic.records import charting, inventory, views
 
 app_name = "records"
 
 urlpatterns = [
     path("patients/<uuid:patient_id>/treatments/", views.patient_ledger, name="ledger"),
-    path("patients/<uuid:patient_id>/treatments/new/", views.chart_new, name="chart_new"),
+    path("patients/<uuid:patient_id>/treatments/new/", charting.chart_new, name="chart_new"),
     path("patients/<uuid:patient_id>/fhir.json", views.fhir_export, name="fhir_export"),
     path("patients/import/", views.fhir_import, name="fhir_import"),
     path("treatments/<uuid:visit_id>/", views.treatment_detail, name="treatment"),
@@ -23,4 +23,7 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/written-plan.pdf", views.plan_pdf, name="plan_pdf"),
     path("assessments/<uuid:assessment_id>/report.pdf", views.assessment_pdf, name="assessment_pdf"),
     path("measurements.csv", views.measurements_csv, name="measurements_csv"),
+    path("inventory/", inventory.lot_list, name="inventory"),
+    path("inventory/lots/<uuid:lot_id>/", inventory.lot_detail, name="lot"),
+    path("recalls/send/", views.recall_send, name="recall_send"),
 ]

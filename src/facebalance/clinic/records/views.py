@@ -12,31 +12,33 @@ assessment out. Every read of a record, print and export is audited.
 from __future__ import annotations
 
 import json
+import smtplib
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facebalance.clinic import audit, photostore
-from facebalance.clinic.access import clinic_view, scoped, scoped_queryset
+from facebalance.clinic.access import clinic_view, scoped, scoped_queryset, sees_assessment, visible_document
 from facebalance.clinic.models import Assessment, Membership, Modality, Patient, Plan
 from facebalance.clinic.records import convert, fhirimport
-from facebalance.clinic.records.models import AdverseEvent, FollowUp, InjectionSite, TreatmentVisit
-from facebalance.clinic.views_plan import sees_assessment, visible_document
+from facebalance.clinic.records.charting import ChartError, read_date, read_decimal
+from facebalance.clinic.records.models import AdverseEvent, FollowUp, RecallNotice, TreatmentVisit
+from facebalance.clinic.views import current_skips
+from facebalance.clinic.views_assess import reviewed_analysis
 from facebalance.errors import FacebalanceError
 from facebalance.planning import PlanningData
 from facebalance.records import csvexport, fhir, ical, pdf
 from facebalance.records.ledger import treatment_ledger
 from facebalance.records.recall import recall_list
-from facebalance.records.treatments import DEPTHS, EVENT_KINDS, EVENT_SEVERITIES, SITES, TECHNIQUES
-
-#: Sites charted per visit at most (a full-face toxin session has about 30 points).
-MAX_SITES = 60
+from facebalance.records.treatments import EVENT_KINDS, EVENT_LABELS, EVENT_SEVERITIES, SITES
+from facebalance.records.wording import PatientWording
 
 
 def _m(request: HttpRequest) -> Membership:
@@ -56,141 +58,6 @@ def _data() -> PlanningData:
     return PlanningData.default()
 
 
-class ChartError(ValueError):
-    pass
-
-
-def _date(text: str, what: str, *, required: bool = True) -> date | None:
-    if not text:
-        if required:
-            raise ChartError(f"{what} is required.")
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ChartError(f"{what} must be a date (YYYY-MM-DD).") from None
-
-
-def _decimal(text: str, what: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, TypeError):
-        raise ChartError(f"{what} must be a number.") from None
-    if not value.is_finite() or value < 0 or value > 1000:
-        raise ChartError(f"{what} must be between 0 and 1000.")
-    return value
-
-
-def _sites(post: Any) -> list[dict[str, Any]]:
-    names, xs, ys = post.getlist("site"), post.getlist("x"), post.getlist("y")
-    amounts, depths, techniques = post.getlist("amount"), post.getlist("depth"), post.getlist("technique")
-    if not (len(names) == len(xs) == len(ys) == len(amounts) == len(depths) == len(techniques)):
-        raise ChartError("Each injection site needs its place, amount, depth and technique.")
-    if not names:
-        raise ChartError("Place at least one injection site on the diagram.")
-    if len(names) > MAX_SITES:
-        raise ChartError(f"At most {MAX_SITES} sites per treatment.")
-    out = []
-    for i, name in enumerate(names, start=1):
-        if name not in SITES:
-            raise ChartError(f"Site {i}: {name!r} is not a standard site.")
-        if depths[i - 1] not in DEPTHS or techniques[i - 1] not in TECHNIQUES:
-            raise ChartError(f"Site {i}: choose a depth and a technique.")
-        x, y = float(_decimal(xs[i - 1], f"Site {i} x")), float(_decimal(ys[i - 1], f"Site {i} y"))
-        if not (0 <= x <= 200 and 0 <= y <= 260):
-            raise ChartError(f"Site {i} is off the diagram.")
-        amount = _decimal(amounts[i - 1], f"Site {i} amount")
-        if amount <= 0:
-            raise ChartError(f"Site {i}: the amount must be above zero.")
-        out.append(
-            {"site": name, "x": x, "y": y, "amount": amount, "depth": depths[i - 1], "technique": techniques[i - 1]}
-        )
-    return out
-
-
-@clinic_view("plan.edit")
-@require_http_methods(["GET", "POST"])
-def chart_new(request: HttpRequest, patient_id: str) -> HttpResponse:
-    """Chart a treatment: product, lot and expiry, the sites placed on the face diagram, the plan item."""
-    membership = _m(request)
-    patient = scoped(Patient, patient_id, membership)
-    plans = list(scoped_queryset(Plan, membership).filter(patient=patient).order_by("-created_at"))
-    error = ""
-    if request.method == "POST":
-        post = request.POST
-        try:
-            modality = post.get("modality", "")
-            if modality not in Modality.values:
-                raise ChartError("Choose what was given.")
-            area = post.get("area", "")
-            if area not in {s.area for s in SITES.values()}:
-                raise ChartError("Choose the treated area.")
-            product, lot = post.get("product", "").strip(), post.get("lot", "").strip()
-            if not product or not lot:
-                raise ChartError("The product and its lot number are required.")
-            performed_on = _date(post.get("performed_on", ""), "The treatment date")
-            expiry = _date(post.get("expiry", ""), "The expiry date", required=False)
-            if expiry is not None and performed_on is not None and expiry < performed_on:
-                raise ChartError("The product had expired on the treatment date: check the lot.")
-            plan, plan_item = None, ""
-            if post.get("plan_item"):
-                plan_id, _, plan_item = post["plan_item"].partition("/")
-                plan = scoped(Plan, plan_id, membership)
-                if plan.patient_id != patient.pk or plan_item not in {
-                    i.get("key") for i in plan.document.get("items", [])
-                }:
-                    raise ChartError("That plan item is not in this patient's plan.")
-            sites = _sites(post)
-        except ChartError as exc:
-            error = str(exc)
-        else:
-            with transaction.atomic():
-                visit = TreatmentVisit.objects.create(
-                    patient=patient,
-                    plan=plan,
-                    plan_item=plan_item,
-                    performed_on=performed_on,
-                    modality=modality,
-                    area=area,
-                    product=product[:120],
-                    lot=lot[:60],
-                    expiry=expiry,
-                    clinician=request.user,
-                    note=post.get("note", "")[:4000],
-                )
-                InjectionSite.objects.bulk_create([InjectionSite(visit=visit, **s) for s in sites])
-                audit.record(
-                    "create",
-                    user=request.user,
-                    clinic_id=patient.clinic_id,
-                    obj=visit,
-                    detail={"patient": str(patient.pk), "sites": len(sites)},
-                )
-            return redirect("records:treatment", visit_id=visit.pk)
-    plan_items = [
-        (f"{p.pk}/{i['key']}", f"{i.get('label', i['key'])} · visit {i.get('visit', 0) + 1} · {i.get('date', '')}")
-        for p in plans
-        for i in p.document.get("items", [])
-    ]
-    return render(
-        request,
-        "records/chart_new.html",
-        {
-            "patient": patient,
-            "error": error,
-            "sites": list(SITES.values()),
-            "modalities": Modality.choices,
-            "areas": sorted({s.area for s in SITES.values()}),
-            "depths": DEPTHS,
-            "techniques": TECHNIQUES,
-            "plan_items": plan_items,
-            "today": timezone.localdate().isoformat(),
-            "post": request.POST,
-        },
-        status=422 if error else 200,
-    )
-
-
 @clinic_view("plan.view")
 @require_GET
 def treatment_detail(request: HttpRequest, visit_id: str) -> HttpResponse:
@@ -204,7 +71,7 @@ def treatment_detail(request: HttpRequest, visit_id: str) -> HttpResponse:
             "patient": visit.patient,
             "record": convert.treatment_record(visit),
             "sites": list(SITES.values()),
-            "event_kinds": EVENT_KINDS,
+            "event_kinds": [(k, EVENT_LABELS[k]) for k in EVENT_KINDS],
             "severities": EVENT_SEVERITIES,
             "today": timezone.localdate().isoformat(),
         },
@@ -217,9 +84,9 @@ def follow_up_new(request: HttpRequest, visit_id: str) -> HttpResponse:
     """A follow-up; for toxin, the patient's answer to "when did movement come back?" in weeks."""
     visit = _visit(visit_id, _m(request))
     try:
-        on = _date(request.POST.get("on", ""), "The follow-up date")
+        on = read_date(request.POST.get("on", ""), "The follow-up date")
         weeks_text = request.POST.get("movement_returned_weeks", "").strip()
-        weeks = _decimal(weeks_text, "Weeks until movement returned") if weeks_text else None
+        weeks = read_decimal(weeks_text, "Weeks until movement returned") if weeks_text else None
         if weeks is not None and (visit.modality != "toxin" or not 1 <= weeks <= 52):
             raise ChartError("Movement returning is recorded for toxin only, as 1-52 weeks.")
     except ChartError as exc:
@@ -254,8 +121,8 @@ def adverse_event_new(request: HttpRequest, visit_id: str) -> HttpResponse:
     try:
         if kind not in EVENT_KINDS or severity not in EVENT_SEVERITIES:
             raise ChartError("Choose the kind of event and its severity.")
-        onset = _date(request.POST.get("onset", ""), "The onset date")
-        resolved = _date(request.POST.get("resolved", ""), "The resolution date", required=False)
+        onset = read_date(request.POST.get("onset", ""), "The onset date")
+        resolved = read_date(request.POST.get("resolved", ""), "The resolution date", required=False)
     except ChartError as exc:
         return render(request, "clinic/message.html", {"title": "Event not recorded", "message": str(exc)}, status=422)
     with transaction.atomic():
@@ -284,8 +151,9 @@ def patient_ledger(request: HttpRequest, patient_id: str) -> HttpResponse:
     """The patient's treatments and cumulative ledger (HA per area per year, toxin history, cadence)."""
     patient = scoped(Patient, patient_id, _m(request))
     records = convert.treatment_records(patient)
+    reported = convert.reported_treatments(patient)
     today = timezone.localdate()
-    ledger = treatment_ledger(records, on=today, data=_data())
+    ledger = treatment_ledger(records, on=today, data=_data(), reported=reported)
     audit.record("view", user=request.user, clinic_id=patient.clinic_id, obj=patient, detail={"page": "ledger"})
     years = sorted({y for per_area in ledger.filler_ml_by_year.values() for y in per_area})
     filler_rows = [
@@ -299,6 +167,7 @@ def patient_ledger(request: HttpRequest, patient_id: str) -> HttpResponse:
         {
             "patient": patient,
             "visits": visits,
+            "reported": [(t, dict(Modality.choices).get(t.modality, t.modality)) for t in reported],
             "ledger": ledger,
             "years": years,
             "filler_rows": filler_rows,
@@ -316,6 +185,7 @@ def _recalls(membership: Membership, on: date) -> list[Any]:
 @clinic_view("plan.view")
 @require_GET
 def recall_page(request: HttpRequest) -> HttpResponse:
+    """Everyone due within 60 days with how they want to be told, and each recall's sent emails."""
     membership = _m(request)
     today = timezone.localdate()
     entries = _recalls(membership, today)
@@ -326,7 +196,75 @@ def recall_page(request: HttpRequest) -> HttpResponse:
         object_type="recall_list",
         detail={"entries": len(entries)},
     )
-    return render(request, "records/recalls.html", {"entries": entries, "today": today})
+    patients = {str(p.pk): p for p in scoped_queryset(Patient, membership)}
+    sent: dict[tuple[str, str], list[RecallNotice]] = {}
+    for n in RecallNotice.objects.filter(patient__clinic=membership.clinic).select_related("sent_by"):
+        sent.setdefault((str(n.patient_id), n.recall_key), []).append(n)
+    rows = [
+        {"entry": e, "patient": patients.get(e.patient_id), "sent": sent.get((e.patient_id, e.key), [])}
+        for e in entries
+    ]
+    return render(request, "records/recalls.html", {"rows": rows, "today": today, "message": request.GET.get("sent")})
+
+
+def recall_email(entry: Any, patient: Patient, clinic_name: str) -> tuple[str, str]:
+    """The recall as the patient reads it: the treatment in words, the window, how to book; no internal ids and
+    no clinical detail beyond what the patient already knows."""
+    what = PatientWording(_data()).text(entry.label)
+    body = (
+        f"Dear {patient.given_name},\n\n"
+        f"{clinic_name} would like to remind you that your {what[:1].lower()}{what[1:]} is due between "
+        f"{entry.due_from:%d %B %Y} and {entry.due_until:%d %B %Y}.\n\n"
+        "Please reply to this email or call us to book a visit. If you no longer wish to receive reminders, "
+        "tell us and we will stop.\n\n"
+        f"{clinic_name}\n"
+    )
+    return f"{clinic_name}: your {what[:1].lower()}{what[1:]} is due", body
+
+
+@clinic_view("recall.send")
+@require_POST
+def recall_send(request: HttpRequest) -> HttpResponse:
+    """Email one recall to the patient (Django's email settings: the console backend unless SMTP is configured),
+    kept as a :class:`RecallNotice` and audited (ids only)."""
+    membership = _m(request)
+    patient = scoped(Patient, request.POST.get("patient", ""), membership)
+    key = request.POST.get("key", "")
+    entry = next(
+        (e for e in _recalls(membership, timezone.localdate()) if e.key == key and e.patient_id == str(patient.pk)),
+        None,
+    )
+    if entry is None:
+        raise Http404("That recall is not due for this patient.")
+    if not patient.email or patient.preferred_channel in ("none", "phone", "sms"):
+        return render(
+            request,
+            "clinic/message.html",
+            {"title": "Not sent", "message": "The patient has no email address, or asked to be told another way."},
+            status=422,
+        )
+    subject, body = recall_email(entry, patient, membership.clinic.name)
+    try:
+        send_mail(subject, body, None, [patient.email], fail_silently=False)
+    except (OSError, smtplib.SMTPException) as exc:
+        return render(
+            request,
+            "clinic/message.html",
+            {"title": "Not sent", "message": f"The email server refused the recall: {type(exc).__name__}."},
+            status=502,
+        )
+    with transaction.atomic():
+        notice = RecallNotice.objects.create(
+            patient=patient, recall_key=key, channel="email", sent_to=patient.email, sent_by=request.user
+        )
+        audit.record(
+            "export",
+            user=request.user,
+            clinic_id=membership.clinic_id,
+            obj=notice,
+            detail={"patient": str(patient.pk), "recall": entry.kind, "channel": "email"},
+        )
+    return redirect(f"{reverse('records:recalls')}?sent=1")
 
 
 @clinic_view("plan.view")
@@ -398,7 +336,7 @@ def plan_pdf(request: HttpRequest, plan_id: str) -> HttpResponse:
         letterhead=_letterhead(membership),
         patient=_header(plan.patient),
         plan=visible_document(plan, membership),
-        analysis=None if plan.assessment is None or not full else plan.assessment.analysis,
+        analysis=None if plan.assessment is None or not full else reviewed_analysis(plan.assessment),
         photos=_annotated(plan.assessment) if full else [],
         goals=plan.intake.goals if plan.intake else "",
         prepared_on=timezone.localdate(),
@@ -414,14 +352,19 @@ def assessment_pdf(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = scoped(Assessment, assessment_id, membership)
     patient = assessment.session.patient
     audit.record("print", user=request.user, clinic_id=patient.clinic_id, obj=assessment)
+    session = assessment.session
     quality = [
         dict(p.checks, view_id=p.view_id, status=p.status, accepted_reason=p.accepted_reason)
-        for p in assessment.session.photos.all()
+        for p in session.photos.all()
+    ]
+    quality += [
+        {"view_id": view_id, "status": "skipped", "checks": [], "accepted_reason": f"Skipped: {skip.reason}"}
+        for view_id, skip in current_skips(session).items()
     ]
     html = pdf.report_html(
         letterhead=_letterhead(membership),
         patient=_header(patient),
-        analysis=assessment.analysis,
+        analysis=reviewed_analysis(assessment),
         photos=_annotated(assessment),
         quality=quality,
         clinician=request.user.get_username(),

@@ -23,18 +23,30 @@ def visit_cap_violations(visit_of: Mapping[str, int], problem: SolverProblem) ->
     """Visits over a per-visit cap (filler syringes and volume, toxin units, PLLA vials)."""
     out: list[Violation] = []
     for v in sorted(set(visit_of.values())):
-        for resource, cap in problem.visit_caps.items():
-            used = sum(problem.item(k).usage.get(resource, 0) for k, x in visit_of.items() if x == v)
-            if used > cap:
-                out.append(
-                    Violation(
-                        "visit_cap",
-                        "hard",
-                        f"Visit {v + 1} would use {_amount(resource, used)}, over the limit of "
-                        f"{_amount(resource, cap)} per visit. Move an item to another visit or lower a dose.",
-                    )
-                )
+        used = {
+            resource: sum(problem.item(k).usage.get(resource, 0) for k, x in visit_of.items() if x == v)
+            for resource in problem.visit_caps
+        }
+        out += resource_cap_violations(
+            f"Visit {v + 1}", used, problem.visit_caps, fix="Move an item to another visit or lower a dose."
+        )
     return out
+
+
+def resource_cap_violations(
+    where: str, used: Mapping[str, int], caps: Mapping[str, int], *, fix: str
+) -> list[Violation]:
+    """``where`` (a visit, or a day's charted treatments) over a per-visit cap: one hard violation per resource."""
+    return [
+        Violation(
+            "visit_cap",
+            "hard",
+            f"{where} would use {_amount(resource, used[resource])}, over the limit of {_amount(resource, cap)} "
+            f"per visit. {fix}",
+        )
+        for resource, cap in caps.items()
+        if used.get(resource, 0) > cap
+    ]
 
 
 def plan_cap_violations(visit_of: Mapping[str, int], problem: SolverProblem) -> list[Violation]:

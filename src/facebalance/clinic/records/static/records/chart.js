@@ -25,21 +25,32 @@
     return best;
   }
 
+  function mark(x, y) {
+    var circle = document.createElementNS(NS, "circle");
+    circle.setAttribute("cx", x); circle.setAttribute("cy", y); circle.setAttribute("r", "2.4");
+    circle.setAttribute("fill", "#cc0000");
+    layer.appendChild(circle);
+    return circle;
+  }
+
+  // Rows the server sent back with a refused form: draw their marks and wire their remove buttons.
+  Array.prototype.slice.call(rows.querySelectorAll("tr")).forEach(function (row) {
+    var circle = mark(row.getAttribute("data-x"), row.getAttribute("data-y"));
+    row.querySelector(".remove").addEventListener("click", function () { row.remove(); circle.remove(); });
+  });
+
   svg.addEventListener("click", function (event) {
     var p = toDiagram(event);
     var site = nearest(p);
     if (!site) { return; }
     var x = Math.round(p.x * 10) / 10, y = Math.round(p.y * 10) / 10;
-    var mark = document.createElementNS(NS, "circle");
-    mark.setAttribute("cx", x); mark.setAttribute("cy", y); mark.setAttribute("r", "2.4");
-    mark.setAttribute("fill", "#cc0000");
-    layer.appendChild(mark);
+    var placed = mark(x, y);
     var row = template.content.firstElementChild.cloneNode(true);
     row.querySelector(".site-label").textContent = site.querySelector("title").textContent;
     row.querySelector("input[name=site]").value = site.getAttribute("data-site");
     row.querySelector("input[name=x]").value = x;
     row.querySelector("input[name=y]").value = y;
-    row.querySelector(".remove").addEventListener("click", function () { row.remove(); mark.remove(); });
+    row.querySelector(".remove").addEventListener("click", function () { row.remove(); placed.remove(); });
     rows.appendChild(row);
     var area = document.getElementById("area");
     if (area && rows.children.length === 1) { area.value = site.getAttribute("data-area"); }
