@@ -185,11 +185,13 @@ def test_every_document_answers_each_role_as_expected(records: ClinicRecords) ->
 
 
 def _finding_texts(demo: DemoDocuments) -> list[str]:
-    """What would give the assessment away: each finding's sentence and the evidence the plan names."""
+    """What would give the assessment away: each finding's sentence, the evidence the plan names, and why each
+    item is proposed in the patient's words (which names the finding)."""
     sentences = [f["sentence"][:60] for f in demo.analysis["findings"] if f.get("sentence")]
     evidence = [e for item in demo.plan["items"] for e in item.get("evidence", [])]
-    assert sentences and evidence, "the demo plan should answer findings"
-    return sentences + evidence
+    why = [w[:60] for item in demo.plan["items"] for w in item.get("patient", {}).get("why", [])]
+    assert sentences and evidence and why, "the demo plan should answer findings"
+    return sentences + evidence + why
 
 
 def test_the_front_desk_plan_page_and_api_leave_the_assessment_out(records: ClinicRecords, demo: DemoDocuments) -> None:

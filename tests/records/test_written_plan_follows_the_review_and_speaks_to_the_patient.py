@@ -129,24 +129,26 @@ def test_the_written_plan_names_no_internal_id_or_price_range(tmp_path: Path) ->
     plan = _plan()
     assert any(i["product_class"] == "ha_lift" for i in plan["items"])  # the scenario has what the ids come from
     assert any("rule midface_before_lower_face" in i["when"] for i in plan["items"])
-    assert any("typical $4,000-15,000" in n for n in plan["pricing"]["notes"])
+    assert any("typical $4,000-15,000" in n for n in plan["pricing"]["clinician_notes"])  # for the clinician
     text = _plan_text(plan, tmp_path)
     for internal in INTERNAL:
         assert internal not in text, internal
     assert "typical" not in text and "$4,000" not in text
-    assert "botulinum toxin type A" in text and "hyaluronic acid filler, firm (lifting)" in text
-    assert "commissure tilt from stomion (right), below the usual range (marked)" in text
-    assert "Midface before lower face" in text  # the rule's sentence stays; its id goes
-    assert "the risks" not in text  # no risks section to cite
+    assert "anti-wrinkle injections (botulinum toxin)" in text and "a firm hyaluronic acid filler" in text
+    assert "Why: The corners of your mouth turn down." in text  # the finding in the patient's words
+    assert "Your cheeks are treated first; the lower face is judged once their result shows" in text  # the rule
+    assert "Risks" in text and "the risks" in text  # the consent line cites the risks the plan lists
 
 
 def test_a_positive_bddq_as_is_said_once(tmp_path: Path) -> None:
     _require_tools()
     plan = _plan(bddq_as={"q1": True, "q2": True, "q3": 4, "q4": 2, "q5": 1, "q6": 3, "q7": False})
     assert plan["status"] == "refer"
-    sentence = plan["summary"]
     text = _plan_text(plan, tmp_path)
-    assert text.count(" ".join(sentence.split())[:60]) == 1
+    said = "Before planning any treatment we would like you to talk with a specialist"
+    assert text.count(said) == 1  # in the patient's words, once
+    assert "BDDQ-AS" not in text  # the screen's clinical sentence is the clinician's
+    assert "the risks" not in text and "the prices" not in text  # nothing is planned to consent to
 
 
 def test_the_report_prints_the_review_and_a_method_that_matches_the_findings(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from facebalance.planning import (
 )
 from facebalance.planning import Intake as PlannerIntake
 from facebalance.planning.charting import ChartedTreatment, check_charted_treatment
+from facebalance.planning.checks import known_allergies, known_medications
 from facebalance.planning.documents import (
     DynamicFindingRow,
     EditChoicesDocument,
@@ -45,6 +46,7 @@ from facebalance.planning.edit import edit_choices as engine_choices
 from facebalance.planning.edit import edit_plan as engine_edit
 from facebalance.planning.edit import plan_start as engine_plan_start
 from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
+from facebalance.planning.vocabulary import as_id, ids_or_free_text
 
 __all__ = [
     "EDIT_FLAG",
@@ -182,6 +184,9 @@ def intake_document(
     if intake is None:
         return doc
     doc["goals"] = intake.goals
+    data = _data("")
+    allergies, allergies_other = ids_or_free_text(_lines(intake.allergies), known_allergies(data))
+    medications, medications_other = ids_or_free_text(_lines(intake.medications), known_medications(data))
     doc["medical"] = {
         "pregnant": intake.pregnancy in (Pregnancy.YES, Pregnancy.POSSIBLE),
         "breastfeeding": intake.breastfeeding,
@@ -189,10 +194,12 @@ def intake_document(
         "keloid_history": intake.keloid_history,
         "herpes_labialis_history": intake.herpes_labialis_history,
         "autoimmune_active": intake.autoimmune_active,
-        "allergies": _lines(intake.allergies),
-        "medications": _lines(intake.medications),
-        "neuromuscular_conditions": _lines(intake.neuromuscular_conditions),
-        "autoimmune_conditions": _lines(intake.autoimmune_conditions),
+        "allergies": allergies,
+        "medications": medications,
+        "allergies_other": allergies_other,
+        "medications_other": medications_other,
+        "neuromuscular_conditions": [as_id(c) for c in _lines(intake.neuromuscular_conditions)],
+        "autoimmune_conditions": [as_id(c) for c in _lines(intake.autoimmune_conditions)],
         "active_infection_areas": list(intake.active_infection_areas or []),
     }
     doc["concerns"] = [{"area": c.area, "text": c.text} for c in intake.concerns.all()]
@@ -322,11 +329,18 @@ ASSESSMENT_ITEM_FIELDS = {"why": "", "evidence": []}
 
 def without_assessment(document: PlanDocument) -> PlanDocument:
     """The plan document for a member who may not see the assessment (front desk): each item's ``why`` and
-    ``evidence`` emptied, since they name the findings and grades; visits, items, doses, dates, prices,
-    omissions and referrals stay. Marked ``assessment_withheld: true``."""
+    ``evidence`` (and the patient's-words ``why``) emptied, since they name the findings and grades, and the
+    findings left untreated on purpose removed; visits, items, doses, dates, prices, omissions and referrals
+    stay. Marked ``assessment_withheld: true``."""
     doc = copy.deepcopy(document)
     for item in doc.get("items", []):
         item.update(copy.deepcopy(ASSESSMENT_ITEM_FIELDS))
+        if "patient" in item:
+            item["patient"]["why"] = []
+    if "untreated" in doc:
+        doc["untreated"] = []
+    if "patient" in doc:
+        doc["patient"]["findings_untreated"] = []
     doc["assessment_withheld"] = True
     return doc
 

@@ -40,6 +40,16 @@ def _field_ids(data: PlanningData, field: str) -> set[str]:
     return {v for row in data.safety.contraindications if row.field == field for v in row.any_of}
 
 
+def known_allergies(data: PlanningData) -> frozenset[str]:
+    """Every id ``medical.allergies`` may hold: the contraindication rows', the vocabulary's and "none"."""
+    return frozenset(_field_ids(data, "allergies") | data.vocabulary.allergies | data.vocabulary.nothing)
+
+
+def known_medications(data: PlanningData) -> frozenset[str]:
+    """Every id ``medical.medications`` may hold: the contraindication rows', the vocabulary's and "none"."""
+    return frozenset(_field_ids(data, "medications") | set(data.vocabulary.medication_class) | data.vocabulary.nothing)
+
+
 def _each(values: Iterable[str], field: str, noun: str, known: Iterable[str], fix: str) -> None:
     """Refuse the first of ``values`` not in ``known``; ``field`` names where it is (``{n}`` its index)."""
     options = set(known)
@@ -96,14 +106,14 @@ def check_intake(intake: Intake, data: PlanningData) -> None:
         medical.allergies,
         "medical.allergies[{n}]",
         "allergy",
-        _field_ids(data, "allergies") | vocab.allergies | vocab.nothing,
+        known_allergies(data),
         f"Correct the spelling, or record it in medical.allergies_other {free}.",
     )
     _each(
         medical.medications,
         "medical.medications[{n}]",
         "medication",
-        _field_ids(data, "medications") | set(vocab.medication_class) | vocab.nothing,
+        known_medications(data),
         f"Correct the spelling, or record it in medical.medications_other {free}.",
     )
     _each(

@@ -58,6 +58,26 @@ def closest(value: str, known: Iterable[str]) -> str | None:
     return best if score >= 0.6 else (min(prefixed, key=len) if prefixed else None)
 
 
+def ids_or_free_text(entries: Iterable[str], known: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Entries written as people write them (a form's lines): those the vocabulary knows as ids, the rest kept
+    as free text, as written (the intake's ``*_other`` fields, shown to the clinician and read by no rule).
+
+    >>> ids_or_free_text(["Lidocaine", "bee venom", "  "], ["lidocaine", "none"])
+    (['lidocaine'], ['bee venom'])
+    """
+    known_ids = set(known)
+    ids: list[str] = []
+    other: list[str] = []
+    for entry in entries:
+        if not entry.strip():
+            continue
+        if as_id(entry) in known_ids:
+            ids.append(as_id(entry))
+        else:
+            other.append(entry.strip())
+    return ids, other
+
+
 def did_you_mean(value: str, known: Iterable[str]) -> str:
     """`` Did you mean 'x'?`` or ``""``: to follow a sentence about an unknown value."""
     match = closest(value, known)
