@@ -151,7 +151,8 @@ def plan_html(
     engine ids, no clinic-internal price comparisons, each message once."""
     wording = PatientWording(PlanningData.default(), analysis)
     items = {i["key"]: i for i in patient_items(plan.get("items", []), wording)}
-    referrals, flags, notes, omissions = wording.messages(plan)
+    # Plans of schema 1.1 carry their own patient section; the referrals worded here serve older plans.
+    referrals = wording.messages(plan)[0]
     visits = [dict(v, item_docs=[items[k] for k in v.get("items", []) if k in items]) for v in plan.get("visits", [])]
     chart = charts.timeline_chart(
         [(f"Visit {v['index'] + 1}", date.fromisoformat(v["date"])) for v in plan.get("visits", [])],
@@ -180,9 +181,6 @@ def plan_html(
             assessment_withheld=assessment_withheld,
             chart=None if chart is None else Picture("Your visits and when to come back", chart),
             surgical=referrals,
-            flags=flags,
-            notes=notes,
-            omissions=omissions,
             pricing_notes=wording.pricing_notes(plan.get("pricing") or {}),
         )
     )
