@@ -25,6 +25,7 @@ from django.shortcuts import redirect
 from facebalance.clinic.models import (
     Assessment,
     Comparison,
+    DynamicsRecording,
     Intake,
     Membership,
     Patient,
@@ -67,6 +68,7 @@ CLINIC_PATH: dict[type[Model], str] = {
     Assessment: "session__patient__clinic",
     Plan: "patient__clinic",
     Comparison: "patient__clinic",
+    DynamicsRecording: "session__patient__clinic",
 }
 
 M = TypeVar("M", bound=Model)

@@ -51,6 +51,10 @@ SETTINGS_DOC: dict[str, str] = {
     "FACEBALANCE_DECODE_TIMEOUT_S": "Wall-clock limit for decoding and re-encoding one upload (default 20).",
     "FACEBALANCE_BIND": "Address gunicorn listens on (default 127.0.0.1:8000; gunicorn_conf.py).",
     "FACEBALANCE_DECODE_MEMORY_MB": "Address-space limit of the decoding process in MB (default 3072).",
+    "FACEBALANCE_VIDEO_MAX_BYTES": "Largest dynamics video upload accepted (default 268435456, 1 MB-2 GB).",
+    "FACEBALANCE_VIDEO_TIMEOUT_S": "Wall-clock limit for re-encoding one dynamics video (default 600, 10-3600).",
+    "FACEBALANCE_WORKER": "Who runs the background jobs (video analysis): thread (default; a worker thread in the "
+    "web process, started with it) or external (a facebalance_worker process; gunicorn_conf.py starts one).",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -107,6 +111,17 @@ def env_networks(env: Mapping[str, str], name: str) -> tuple[Network, ...]:
     return tuple(out)
 
 
+def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices``."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={raw!r} is not one of {', '.join(choices)}.", hint=f"Set {name} to {choices[0]}.")
+    return value
+
+
 def env_list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -137,6 +152,9 @@ class ClinicConfig:
     decode_memory_mb: int
     audit_key: str = field(default="", repr=False)
     audit_checkpoint_s: int = 60
+    video_max_bytes: int = 256 * 1024 * 1024
+    video_timeout_s: int = 600
+    worker: str = "thread"
 
     @property
     def photo_dir(self) -> Path:
@@ -229,4 +247,9 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
         decode_memory_mb=env_int(env, "FACEBALANCE_DECODE_MEMORY_MB", 3072, low=256, high=65_536),
         audit_key=audit_key,
         audit_checkpoint_s=env_int(env, "FACEBALANCE_AUDIT_CHECKPOINT_S", 60, low=0, high=3600),
+        video_max_bytes=env_int(
+            env, "FACEBALANCE_VIDEO_MAX_BYTES", 256 * 1024 * 1024, low=1024 * 1024, high=2 * 1024**3
+        ),
+        video_timeout_s=env_int(env, "FACEBALANCE_VIDEO_TIMEOUT_S", 600, low=10, high=3600),
+        worker=env_choice(env, "FACEBALANCE_WORKER", "thread", ("thread", "external")),
     )
