@@ -170,34 +170,52 @@ def run_pending(*, limit: int | None = None, worker: str | None = None) -> int:
 
 _wake = threading.Event()
 _thread: threading.Thread | None = None
+_stop: threading.Event | None = None
 _thread_lock = threading.Lock()
 
 
 def _loop(stop: threading.Event) -> None:
     while not stop.is_set():
+        ran = 0
         try:
             close_old_connections()
             ran = run_pending()
         except Exception:  # the database went away for a moment: keep the worker alive
             log.exception("job worker loop")
-            ran = 0
         finally:
-            close_old_connections()
-        if not ran:
+            try:
+                close_old_connections()
+            except Exception:
+                log.exception("job worker loop")
+        if not ran and not stop.is_set():
             _wake.wait(POLL_S)
             _wake.clear()
 
 
 def ensure_worker() -> None:
     """Start this process's worker thread if the app runs its jobs in threads and none is running."""
-    global _thread
+    global _thread, _stop
     if settings.FACEBALANCE.worker != "thread":
         return
     with _thread_lock:
         if _thread is not None and _thread.is_alive():
             return
-        _thread = threading.Thread(target=_loop, args=(threading.Event(),), name="facebalance-jobs", daemon=True)
+        _stop = threading.Event()
+        _thread = threading.Thread(target=_loop, args=(_stop,), name="facebalance-jobs", daemon=True)
         _thread.start()
+
+
+def stop_worker(timeout_s: float = 60.0) -> None:
+    """Stop this process's worker thread after its current job (tests; a server's shutdown)."""
+    global _thread
+    with _thread_lock:
+        thread, stop = _thread, _stop
+        _thread = None
+    if thread is None or stop is None:
+        return
+    stop.set()
+    _wake.set()
+    thread.join(timeout_s)
 
 
 def serve(stop: threading.Event, *, poll_s: float = POLL_S) -> None:

@@ -602,13 +602,14 @@ def _peak_points(motion: _HeadMotion, images: dict[int, np.ndarray], peak: int, 
 
 def _made_instead(run: _Run, seg: Segment, movement: _Movement, activation: np.ndarray) -> str | None:
     """The expression the face made instead of a prompted one, if any: another recognised expression whose
-    blendshapes stay at or over their threshold for its minimum duration in the segment (a blink is not an
+    blendshapes stay at or over their threshold for its minimum duration in the prompt's window (a blink is not an
     eye closure) and whose whole movement pattern shows at its own peak there (a smile while the brow raise
     was prompted), not a millimetre of incidental movement. The strongest such expression is named."""
     if not seg.prompted:
         return None
     own = run.script.expression(seg.name).kind
-    span = slice(seg.start, seg.end + 1)
+    first, last = seg.window or (seg.start, seg.end)
+    span = slice(first, last + 1)
     times = run.recording.times_s
     dt = float(np.median(np.diff(times))) if len(times) > 1 and not run.photos else 1.0
     made: list[tuple[float, str]] = []
@@ -620,7 +621,7 @@ def _made_instead(run: _Run, seg: Segment, movement: _Movement, activation: np.n
         if not over.any() or (not run.photos and over.sum() * dt + 1e-9 < e.min_duration_s):
             continue
         signal = movement.peaks[span, i]
-        frame = seg.start + int(np.nanargmax(signal if np.isfinite(signal).any() else np.nan_to_num(shown)))
+        frame = first + int(np.nanargmax(signal if np.isfinite(signal).any() else np.nan_to_num(shown)))
         if shows(e.kind, signal_values(movement.smooth, frame, movement.calibration.mm_per_px), run.patterns):
             made.append((float(np.nanmax(shown)) / e.threshold, e.name))
     return max(made)[1] if made else None
@@ -641,7 +642,10 @@ def _expression(
     scale = movement.scale
     values = signal_values(movement.smooth, seg.peak, movement.calibration.mm_per_px)
     instead = _made_instead(run, seg, movement, activation)
-    reading: Reading = read_movement(spec.kind, spec.name, values, run.patterns, prompted=seg.prompted, instead=instead)
+    held = None if seg.held_s is None else (seg.held_s, spec.min_duration_s, spec.source)
+    reading: Reading = read_movement(
+        spec.kind, spec.name, values, run.patterns, prompted=seg.prompted, instead=instead, held=held
+    )
     metrics = metrics_for(
         spec.kind, rest_points, FacePoints(peak.head_xy, peak.sources), scale, dao_probe=spec.dao_probe
     )

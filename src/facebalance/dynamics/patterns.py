@@ -324,12 +324,15 @@ def read_movement(
     *,
     prompted: bool,
     instead: str | None = None,
+    held: tuple[float, float, str] | None = None,
 ) -> Reading:
     """Judge the movement at a segment's peak against the pattern of the expression proposed for it.
 
     A prompted segment whose movement falls short of its own pattern while the face made another expression
     in its window (``instead``: a smile made while the brow raise was prompted, found by the caller) is a
-    conflict, not a weak movement.
+    conflict, not a weak movement. ``held`` is a prompted segment's (longest time at or over its threshold,
+    the expression's minimum duration, the script row's source): a movement held shorter (a blink while the
+    eye closure was prompted) falls short of the pattern.
 
     Examples
     --------
@@ -346,6 +349,10 @@ def read_movement(
     for rule in patterns.for_kind(kind):
         signals = tuple(dict.fromkeys(c.signal for c in rule.conditions))
         checks.append(PatternCheck(rule.role, rule.says, rule.holds(values), signals, rule.source, rule.review))
+    if held is not None:
+        held_s, minimum_s, source = held
+        says = f"it is held {minimum_s:.2f} s or more (held {held_s:.2f} s)"
+        checks.append(PatternCheck("requires", says, held_s + 1e-9 >= minimum_s, (), source, "working"))
     if any(c.held for c in checks if c.role == "excludes"):
         verdict = Verdict.CONFLICT
     elif all(c.held for c in checks if c.role == "requires"):

@@ -52,6 +52,10 @@ class Segment:
         Named by a prompt (a guided recording's label) or a photo's name, not recognised from the blendshapes.
     repeat_note : str
         The warning (also in ``warnings``) saying the expression was seen more than once, if it was.
+    window : (int, int) or None
+        A prompted segment's prompt window (first and last frame), which may be wider than the segment.
+    held_s : float or None
+        A prompted segment's longest run at or over its threshold, seconds (``None`` without blendshapes).
     """
 
     name: str
@@ -68,6 +72,8 @@ class Segment:
     warnings: tuple[str, ...] = ()
     prompted: bool = False
     repeat_note: str = ""
+    window: tuple[int, int] | None = None
+    held_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -540,6 +546,8 @@ def segment_prompted(
         else:
             start, end = int(frames[0]), int(frames[-1])
         span = slice(start, end + 1)
+        over = np.nan_to_num(ratio[frames[0] : frames[-1] + 1, e]) >= 1.0
+        held = max((b - a + 1 for _, a, b in _runs(np.where(over, 0, -1))), default=0) * dt
         found.append(
             Segment(
                 name=spec.name,
@@ -554,6 +562,8 @@ def segment_prompted(
                 usable_fraction=float(usable[span].mean()),
                 primary=False,
                 prompted=True,
+                window=(int(frames[0]), int(frames[-1])),
+                held_s=float(held) if spec.activation else None,
             )
         )
     asked = tuple(dict.fromkeys(p.name for p in prompts if p.name in names))
