@@ -8,6 +8,8 @@ records the outcome; the page polls the job's progress with htmx. Who runs the w
 that needs it (:func:`ensure_worker`) and picking up anything left queued; ``external``, the
 ``facebalance_worker`` management command (gunicorn's configuration starts one beside the web workers).
 
+Handlers register themselves when their module is imported (the app's ``ready`` imports
+:mod:`facebalance.clinic.recordings`, so every process with the app loaded knows the video analysis).
 Claiming is one transaction: on PostgreSQL ``SELECT ... FOR UPDATE SKIP LOCKED``, on SQLite the write lock
 the app takes at ``BEGIN`` (``transaction_mode = IMMEDIATE``), so two workers never claim one job. A running
 job beats a heartbeat; one whose heartbeat is older than :data:`STALE_AFTER_S` (its worker died) is queued
@@ -91,14 +93,8 @@ def _requeue_stale(now: datetime) -> None:
         job.save(update_fields=["status", "finished_at", "message"])
 
 
-def load_handlers() -> None:
-    """Import the modules that register the app's job handlers (the video analysis)."""
-    import facebalance.clinic.recordings  # noqa: F401  (registers "dynamics_recording")
-
-
 def claim(worker: str | None = None) -> Job | None:
     """The oldest queued job, marked running by this worker; ``None`` when there is none."""
-    load_handlers()
     now = timezone.now()
     with transaction.atomic():
         _requeue_stale(now)

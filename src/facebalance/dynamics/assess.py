@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -717,7 +717,7 @@ def assess_recording(
     fps: float,
     options: DynamicsOptions,
     stems: list[str] | None = None,
-    prompts: Sequence[Prompt] | Sequence[dict[str, object]] = (),
+    prompts: Sequence[Prompt | Mapping[str, object]] = (),
 ) -> DynamicsResult:
     """Everything after the first pass (pure arithmetic, plus ``fetch`` for the few frames whose pixels are read).
 
@@ -886,7 +886,7 @@ def assess_video(
     options: DynamicsOptions | None = None,
     tracker: VideoFaceTracker | None = None,
     progress: Progress | None = None,
-    prompts: Sequence[Prompt] | Sequence[dict[str, object]] = (),
+    prompts: Sequence[Prompt | Mapping[str, object]] = (),
 ) -> DynamicsResult:
     """Assess the movements in a video.
 

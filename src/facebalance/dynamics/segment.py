@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -111,7 +112,7 @@ class Prompt:
     end_s: float
 
 
-def parse_prompts(items: list[dict[str, object]] | list[Prompt], script: Script) -> tuple[Prompt, ...]:
+def parse_prompts(items: Sequence[Prompt | Mapping[str, object]], script: Script) -> tuple[Prompt, ...]:
     """Checked prompts, each named by its script name (aliases accepted), in time order.
 
     Raises
@@ -129,7 +130,9 @@ def parse_prompts(items: list[dict[str, object]] | list[Prompt], script: Script)
     """
     prompts: list[Prompt] = []
     for i, item in enumerate(items):
-        raw = item if isinstance(item, dict) else {"name": item.name, "start_s": item.start_s, "end_s": item.end_s}
+        raw: Mapping[str, object] = (
+            {"name": item.name, "start_s": item.start_s, "end_s": item.end_s} if isinstance(item, Prompt) else item
+        )
         where = f"Prompt #{i + 1}"
         spec = script.named(str(raw.get("name", "")))
         if spec is None:
@@ -138,7 +141,7 @@ def parse_prompts(items: list[dict[str, object]] | list[Prompt], script: Script)
                 f"{where} names {raw.get('name')!r}, not an expression of the script.", hint=f"Use {known}."
             )
         try:
-            start, end = float(raw["start_s"]), float(raw["end_s"])  # type: ignore[arg-type]
+            start, end = _seconds(raw["start_s"]), _seconds(raw["end_s"])
         except (KeyError, TypeError, ValueError):
             raise PromptError(f"{where} ({spec.name}) needs numeric start_s and end_s.", hint="Give seconds.") from None
         if not (0 <= start < end) or not (end < 1e6):
@@ -154,6 +157,13 @@ def parse_prompts(items: list[dict[str, object]] | list[Prompt], script: Script)
                 hint="Give each prompt its own time window.",
             )
     return tuple(prompts)
+
+
+def _seconds(value: object) -> float:
+    """A prompt time as a float; ``TypeError``/``ValueError`` for anything but a number or a numeric string."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"not a time: {value!r}")
+    return float(value)
 
 
 def prompt_window(times_s: np.ndarray, prompt: Prompt) -> np.ndarray:
