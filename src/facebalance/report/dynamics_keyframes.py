@@ -23,8 +23,8 @@ _IMAGE = (40, 170, 60)
 _MESH = (235, 140, 30)
 
 
-def _crop(frame: np.ndarray, points: np.ndarray | None) -> tuple[Image.Image, tuple[float, float, float]]:
-    """The face region of ``frame`` scaled to the panel height, and (left, top, scale) to map points into it."""
+def crop_box(frame: np.ndarray, points: np.ndarray | None) -> tuple[int, int, int, int]:
+    """The face region of ``frame`` (left, top, right, bottom pixels): the mesh's extent with a margin."""
     h, w = frame.shape[:2]
     if points is not None and np.isfinite(points[:, :2]).all():
         x0, y0 = points[:, :2].min(axis=0)
@@ -34,10 +34,23 @@ def _crop(frame: np.ndarray, points: np.ndarray | None) -> tuple[Image.Image, tu
         right, bottom = min(float(w), x1 + mx), min(float(h), y1 + my)
     else:
         left, top, right, bottom = 0.0, 0.0, float(w), float(h)
-    image = Image.fromarray(frame).crop((round(left), round(top), round(right), round(bottom)))
+    return round(left), round(top), round(right), round(bottom)
+
+
+def panel_xy(frame: np.ndarray, points: np.ndarray | None, xy_px: np.ndarray) -> np.ndarray:
+    """Where frame pixels ``xy_px`` (..., 2) fall in the frame's panel of a key-frame picture."""
+    left, top, _, bottom = crop_box(frame, points)
+    scale = PANEL_HEIGHT_PX / max(1, bottom - top)
+    return np.asarray((np.asarray(xy_px, dtype=np.float64) - (left, top)) * scale)
+
+
+def _crop(frame: np.ndarray, points: np.ndarray | None) -> tuple[Image.Image, tuple[float, float, float]]:
+    """The face region of ``frame`` scaled to the panel height, and (left, top, scale) to map points into it."""
+    left, top, right, bottom = crop_box(frame, points)
+    image = Image.fromarray(frame).crop((left, top, right, bottom))
     scale = PANEL_HEIGHT_PX / max(1, image.height)
     image = image.resize((max(1, round(image.width * scale)), PANEL_HEIGHT_PX), Image.Resampling.LANCZOS)
-    return image, (round(left), round(top), scale)
+    return image, (left, top, scale)
 
 
 def _label(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str) -> None:
@@ -64,7 +77,9 @@ def keyframe_picture(result: DynamicsResult, expression: ExpressionResult | None
         draw = ImageDraw.Draw(peak_image)
         sources = result.vertex_sources.get(peak, {})
         for vertex, ends in result.peak_vectors_px.get(peak, {}).items():
-            (x0, y0), (x1, y1) = ((ends[:, 0] - left) * scale), ((ends[:, 1] - top) * scale)
+            # ends: (rest position, peak position) x (x, y), in the peak frame's pixels
+            xs, ys = (ends[:, 0] - left) * scale, (ends[:, 1] - top) * scale
+            (x0, x1), (y0, y1) = xs, ys
             colour = _IMAGE if sources.get(vertex) == "image" else _MESH
             draw.line((x0, y0, x1, y1), fill=colour, width=2)
             draw.ellipse((x1 - 2, y1 - 2, x1 + 2, y1 + 2), fill=colour)
