@@ -221,7 +221,13 @@ def make_recording(session: Any, user: Any, picture: bytes) -> Any:
             stored_name=video,
             status="done",
             prompts=[{"name": "rest", "start_s": 0.0, "end_s": 3.0}],
-            document={"schema": "facebalance.dynamics", "expressions": [], "findings": [], "warnings": []},
+            document={
+                "schema": "facebalance.dynamics",
+                "expressions": [],
+                "findings": [],
+                "warnings": [],
+                "keyframes": [-1],
+            },
             uploaded_by=user,
         )
         DynamicsKeyframe.objects.create(recording=recording, index=-1, stored_name=frame)

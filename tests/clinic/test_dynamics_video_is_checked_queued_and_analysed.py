@@ -145,7 +145,7 @@ def test_a_video_over_the_limit_is_cut_off(clinic_a: ClinicRecords, settings: An
     client.force_login(clinic_a.provider)
     before, rows = store_files(), DynamicsRecording.objects.count()
     response = upload(client, clinic_a.session.pk, video.read_bytes(), "long.mp4")
-    assert "over the upload limit" in response.content.decode()
+    assert response.status_code == 413 and "FACEBALANCE_VIDEO_MAX_BYTES" in response.content.decode()
     assert DynamicsRecording.objects.count() == rows and store_files() == before
 
 
@@ -168,8 +168,13 @@ def test_the_front_desk_records_but_another_clinic_reaches_nothing(
 ) -> None:
     client = Client()
     client.force_login(clinic_a.front_desk)
-    assert client.get(f"/recordings/{clinic_a.recording.pk}/").status_code == 200
+    status = client.get(f"/recordings/{clinic_a.recording.pk}/")
+    assert status.status_code == 200 and "data-metric" not in status.content.decode()  # movements: providers only
+    assert client.get(f"/recordings/{clinic_a.recording.pk}/keyframes/rest.jpg").status_code == 403
     assert client.get(f"/recordings/{clinic_b.recording.pk}/").status_code == 404
-    assert client.get(f"/recordings/{clinic_b.recording.pk}/keyframes/rest.jpg").status_code == 404
+    assert client.get(f"/recordings/{clinic_b.recording.pk}/keyframes/rest.jpg").status_code == 403  # the role first
     response = upload(client, clinic_b.session.pk, b"\x1aE\xdf\xa3" + bytes(64), "clip.webm")
     assert response.status_code == 404 and not Job.objects.exists()
+    provider = Client()
+    provider.force_login(clinic_a.provider)
+    assert provider.get(f"/recordings/{clinic_b.recording.pk}/keyframes/rest.jpg").status_code == 404

@@ -51,6 +51,9 @@ class DynamicsRecording(models.Model):
     duration_s = models.FloatField(default=0.0)
     prompts = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=RecordingStatus.choices, default=RecordingStatus.QUEUED)
+    #: How far the worker is (0-1) and what it is doing, for the page's poll (a copy of its job's).
+    progress = models.FloatField(default=0.0)
+    stage = models.CharField(max_length=200, blank=True, default="")
     error = models.TextField(blank=True, default="")
     document = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -2,10 +2,10 @@
 
 The path of one recording (the guided capture's video or a phone video):
 
-1. :class:`VideoUploadHandler` streams the request body straight into ``<store>/tmp/<random>.part`` and stops
-   past ``FACEBALANCE_VIDEO_MAX_BYTES``; the first bytes decide the container (MP4/MOV, Matroska/WebM, AVI:
-   :func:`facebalance.dynamics.video.sniff_container`), the browser's type and file name are ignored; the
-   prompt times sent with it are checked against the guided script;
+1. :class:`VideoUploadHandler` (set by the upload-limit middleware for this one path) streams the request body
+   straight into ``<store>/tmp/<random>.part`` and stops past ``FACEBALANCE_VIDEO_MAX_BYTES``; the first bytes
+   decide the container (MP4/MOV, Matroska/WebM, AVI: :func:`facebalance.dynamics.video.sniff_container`), the
+   browser's type and file name are ignored; the prompt times sent with it are checked against the script;
 2. in one transaction the :class:`~facebalance.clinic.models.DynamicsRecording` row, its job and the audit row
    are inserted and the upload renamed to its quarantine name (``<random>.upload``: never served, never decoded
    in a web process) - the request ends here;
@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,20 @@ class VideoUploadHandler(FileUploadHandler):
         if self.part is not None:
             self.part.unlink(missing_ok=True)
             self.part = None
+
+
+#: The path of a session's video upload (``clinic:recording_upload``).
+_UPLOAD_PATH = re.compile(r"^/sessions/[0-9a-f-]{36}/recordings/$")
+
+
+def is_video_upload(request: Any) -> bool:
+    """Whether the request uploads a dynamics video (its body gets the video limit and handler)."""
+    return bool(_UPLOAD_PATH.match(request.path_info or ""))
+
+
+def body_limit_bytes() -> int:
+    """The largest video request body accepted: the video limit plus room for the form's other fields."""
+    return int(settings.FACEBALANCE.video_max_bytes) + 64 * 1024
 
 
 def discard(upload: Any) -> None:
@@ -293,6 +308,7 @@ def _analyse(recording: DynamicsRecording, progress: jobs.Progress) -> None:
     document["source"] = recording.get_source_display().lower()  # never a file name
     document["recording"] = str(recording.pk)
     pictures = keyframe_pictures(result)
+    document["keyframes"] = sorted(pictures)  # the indices with a picture (rows of their own, listed here too)
     parts = {photostore.new_name(".jpg"): (index, photostore.write_part(data)) for index, data in pictures.items()}
 
     def store() -> None:
@@ -311,12 +327,26 @@ def _analyse(recording: DynamicsRecording, progress: jobs.Progress) -> None:
     photostore.commit_files({name: part for name, (_, part) in parts.items()}, store)
 
 
+def _shown(recording: DynamicsRecording, progress: jobs.Progress) -> jobs.Progress:
+    """``progress`` that also writes the recording's own copy, which the page polls (no job lookup)."""
+    last = [-1.0]
+
+    def report(fraction: float, message: str) -> None:
+        progress(fraction, message)
+        if fraction - last[0] >= 0.02 or fraction >= 1.0:
+            last[0] = fraction
+            DynamicsRecording.objects.filter(pk=recording.pk).update(progress=fraction, stage=message[:200])
+
+    return report
+
+
 @jobs.handler(JOB_KIND)
 def run_recording_job(job: Job, progress: jobs.Progress) -> None:
     """Prepare (when still quarantined) and analyse one recording; its row says how it went."""
     recording = DynamicsRecording.objects.select_related("session__patient__clinic").get(pk=job.object_id)
     if recording.status == RecordingStatus.DONE:
         return
+    progress = _shown(recording, progress)
     try:
         if recording.upload_name and not recording.stored_name:
             _set(recording, status=RecordingStatus.PREPARING, error="")
@@ -349,5 +379,5 @@ def session_dynamics(session: PhotoSession) -> dict[str, Any] | None:
     document = dict(recording.document)
     document["status"] = "done"
     document["recording"] = str(recording.pk)
-    document["keyframes"] = sorted(recording.keyframes.values_list("index", flat=True))
+    document.setdefault("keyframes", sorted(recording.keyframes.values_list("index", flat=True)))
     return document

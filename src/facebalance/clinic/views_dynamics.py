@@ -15,14 +15,12 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from facebalance.clinic import audit, jobs, photostore, recordings
 from facebalance.clinic.access import clinic_view, scoped
 from facebalance.clinic.models import Membership, PhotoSession
 from facebalance.clinic.models_dynamics import DynamicsKeyframe, DynamicsRecording
-from facebalance.dynamics.errors import VideoTooLarge
 from facebalance.errors import FacebalanceError
 
 
@@ -60,7 +58,7 @@ def recording_rows(recording: DynamicsRecording) -> list[dict[str, Any]]:
     """The rest and each segmented expression of an analysed recording, for the page: name, reading, times,
     the main per-side movements and whether a key-frame picture exists."""
     document = recording.document or {}
-    frames = set(recording.keyframes.values_list("index", flat=True))
+    frames = set(document.get("keyframes", []))
     rows = []
     entries = [(-1, document.get("rest") or {}), *enumerate(document.get("expressions", []))]
     for index, entry in entries:
@@ -91,11 +89,10 @@ def recording_rows(recording: DynamicsRecording) -> list[dict[str, Any]]:
 
 
 def status_context(recording: DynamicsRecording) -> dict[str, Any]:
-    job = jobs.latest(recordings.JOB_KIND, str(recording.pk))
+    """One recording's status for the page (no query: its progress is on its row, its key frames in its document)."""
     return {
         "recording": recording,
-        "job": job,
-        "percent": round(100 * (job.progress if job else 0.0)),
+        "percent": round(100 * recording.progress),
         "rows": recording_rows(recording) if recording.document else [],
         "document": recording.document or {},
     }
@@ -103,42 +100,33 @@ def status_context(recording: DynamicsRecording) -> dict[str, Any]:
 
 def step_context(session: PhotoSession) -> dict[str, Any]:
     """What the session page's dynamics step shows: the capture plan and the session's recordings."""
+    # One query whatever the history: the newest recordings (progress on each row, key frames in each document).
     items = list(session.recordings.order_by("-uploaded_at")[:5])
     if any(r.busy for r in items):
         jobs.ensure_worker()  # a restarted server picks up what was left queued
+    plan = capture_plan()
     return {
         "session": session,
-        "plan": capture_plan(),
-        "plan_json": json.dumps(capture_plan()),
+        "plan": plan,
+        "plan_json": json.dumps(plan),
         "recordings": [status_context(r) for r in items],
     }
 
 
-@csrf_exempt
 @clinic_view("photo.upload")
 @require_POST
 def recording_upload(request: HttpRequest, session_id: str) -> HttpResponse:
     """Receive a video (the browser's recording or a phone video) with its prompt times; queue its analysis.
 
-    The body is streamed to the photo store's temporary folder by :class:`recordings.VideoUploadHandler`
-    (bounded by ``FACEBALANCE_VIDEO_MAX_BYTES``); that handler must be set before anything reads the body, so
-    the CSRF check runs just after it (:func:`_checked_upload`), not in the middleware.
+    The body was already streamed to the photo store's temporary folder by :class:`recordings.VideoUploadHandler`
+    (bounded by ``FACEBALANCE_VIDEO_MAX_BYTES``), which the upload-limit middleware sets for this path before
+    anything reads the body; a body over the limit never reaches the view (413).
     """
-    request.upload_handlers = [recordings.VideoUploadHandler(request)]
-    return _checked_upload(request, session_id)
-
-
-@csrf_protect
-def _checked_upload(request: HttpRequest, session_id: str) -> HttpResponse:
     session = scoped(PhotoSession, session_id, _m(request))
     error = ""
     recording: DynamicsRecording | None = None
-    upload = request.FILES.get("video") if not getattr(request, "upload_too_large", False) else None
+    upload = request.FILES.get("video")
     try:
-        if getattr(request, "upload_too_large", False):
-            raise VideoTooLarge(
-                "The video is over the upload limit.", hint="Trim it to the guided expressions (about half a minute)."
-            )
         prompts = recordings.check_prompts(request.POST.get("prompts", ""))
         recording = recordings.add_recording(
             session, upload, prompts=prompts, source=request.POST.get("source", "upload"), user=request.user
@@ -164,18 +152,19 @@ def _checked_upload(request: HttpRequest, session_id: str) -> HttpResponse:
 @clinic_view("photo.view")
 @require_GET
 def recording_status(request: HttpRequest, recording_id: str) -> HttpResponse:
-    """One recording's progress (polled by htmx while it is queued or running), then its expressions."""
+    """One recording's progress (polled by htmx while it is queued or running), then its expressions: their
+    movements and key frames only to those who may see the assessment (the front desk records and waits)."""
     recording = scoped(DynamicsRecording, recording_id, _m(request))
     if recording.busy:
         jobs.ensure_worker()
     return render(request, "clinic/_dynamics_status.html", {**status_context(recording), "session": recording.session})
 
 
-@clinic_view("photo.view")
+@clinic_view("assessment.view")
 @require_GET
 def recording_keyframe(request: HttpRequest, recording_id: str, key: str) -> HttpResponse:
-    """One expression's rest-vs-peak picture (``key``: its index in the document, ``rest`` for the rest frame),
-    only to members of the recording's clinic, audited."""
+    """One expression's rest-vs-peak picture with its movement drawn (``key``: its index in the document,
+    ``rest`` for the rest frame): an assessment picture, so only to providers of the recording's clinic, audited."""
     recording = scoped(DynamicsRecording, recording_id, _m(request))
     try:
         index = -1 if key == "rest" else int(key)
