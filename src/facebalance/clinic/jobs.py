@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone
 
 from facebalance.clinic.models_dynamics import Job, JobStatus
@@ -171,6 +171,13 @@ _thread_lock = threading.Lock()
 
 
 def _loop(stop: threading.Event) -> None:
+    try:
+        _work(stop)
+    finally:
+        connections.close_all()  # this thread's own connections (PostgreSQL would keep them open)
+
+
+def _work(stop: threading.Event) -> None:
     while not stop.is_set():
         ran = 0
         try:
