@@ -94,6 +94,7 @@ class ClinicRecords:
     plan: Any
     membership_admin: Any
     comparison: Any = None
+    recording: Any = None
 
 
 def make_clinic(name: str, prefix: str) -> ClinicRecords:
@@ -186,6 +187,7 @@ def make_clinic(name: str, prefix: str) -> ClinicRecords:
             created_by=provider,
         ),
     )
+    recording = make_recording(session, provider, data)
     return ClinicRecords(
         clinic,
         provider,
@@ -200,6 +202,40 @@ def make_clinic(name: str, prefix: str) -> ClinicRecords:
         plan,
         memberships[Role.CLINIC_ADMIN],
         comparison,
+        recording,
+    )
+
+
+def make_recording(session: Any, user: Any, picture: bytes) -> Any:
+    """An analysed dynamics recording of ``session`` (a stand-in video file and one key frame, both in the
+    photo store; the document is cut to what the pages read)."""
+    from facebalance.clinic import photostore
+    from facebalance.clinic.models import DynamicsKeyframe, DynamicsRecording
+
+    video, frame = photostore.new_name(".mp4"), photostore.new_name(".jpg")
+
+    def create() -> Any:
+        recording = DynamicsRecording.objects.create(
+            session=session,
+            source="camera",
+            stored_name=video,
+            status="done",
+            prompts=[{"name": "rest", "start_s": 0.0, "end_s": 3.0}],
+            document={
+                "schema": "facebalance.dynamics",
+                "expressions": [],
+                "findings": [],
+                "warnings": [],
+                "keyframes": [-1],
+            },
+            uploaded_by=user,
+        )
+        DynamicsKeyframe.objects.create(recording=recording, index=-1, stored_name=frame)
+        return recording
+
+    return photostore.commit_files(
+        {video: photostore.write_part(b"\x00\x00\x00\x18ftypmp42" + bytes(16)), frame: photostore.write_part(picture)},
+        create,
     )
 
 

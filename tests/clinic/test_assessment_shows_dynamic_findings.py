@@ -34,7 +34,7 @@ def test_demo_patient_rest_and_smile_give_a_reviewable_dynamic_assessment() -> N
     assert AuditEvent.objects.filter(action="create", object_id=str(assessment.pk)).exists()
 
     page = client.get(f"/assessments/{assessment.pk}/").content.decode()
-    assert "Dynamic findings" in page and "Broad smile" in page and 'data-metric="commissure_excursion_mm"' in page
+    assert "Dynamic findings" in page and "<h3>Smile" in page and 'data-metric="commissure_excursion_mm"' in page
     assert "Gum show" in page and "patient&#x27;s left" in page
 
     # The demo's smile proposes no dynamic finding under the working thresholds; every finding it does

@@ -11,7 +11,7 @@ from django.test import Client
 
 from facebalance.clinic import urls as clinic_urls
 from facebalance.clinic.api import api, issue_key
-from facebalance.clinic.models import FindingReview, Membership, Photo, Plan
+from facebalance.clinic.models import DynamicsRecording, FindingReview, Membership, Photo, Plan
 from tests.clinic.clinic_records import ClinicRecords
 
 REFUSED = {403, 404, 405}
@@ -30,6 +30,8 @@ def object_params(b: ClinicRecords) -> dict[str, str]:
         "finding_id": "lower_third_mm_above",
         "comparison_id": str(b.comparison.pk),
         "kind": "overlay",
+        "recording_id": str(b.recording.pk),
+        "key": "rest",
     }
 
 
@@ -64,6 +66,7 @@ def snapshot(b: ClinicRecords) -> tuple[Any, ...]:
     b.membership_admin.user.refresh_from_db()
     return (
         Photo.objects.filter(session=b.session).count(),
+        DynamicsRecording.objects.filter(session=b.session).count(),
         FindingReview.objects.filter(assessment=b.assessment).count(),
         Plan.objects.filter(patient=b.patient).count(),
         b.plan.status,

@@ -39,8 +39,9 @@ def intake() -> dict[str, Any]:
 
 
 def treatments(plan: dict[str, Any]) -> set[str]:
-    """The treatment keys scheduled in the plan's visits."""
-    return {str(key) for visit in plan.get("visits", []) for key in visit.get("items", [])}
+    """The treatments scheduled in the plan's visits (an item's key may name a variant: ``toxin_dao@low_dose``)."""
+    treatment_of = {i["key"]: i["treatment"] for i in plan.get("items", [])}
+    return {str(treatment_of[key]) for visit in plan.get("visits", []) for key in visit.get("items", [])}
 
 
 def test_a_confirmed_dao_pull_proposes_dao_toxin(frontal: dict[str, Any], intake: dict[str, Any]) -> None:
@@ -57,3 +58,35 @@ def test_dynamic_findings_become_dynamic_planner_findings() -> None:
     (finding,) = plans.dynamic_finding_inputs([DAO_PULL])
     assert finding.id == "dynamic.dao_pull_strong" and finding.source == "dynamic"
     assert finding.severity == "moderate" and finding.values == {"commissure_depression_mm": 2.4}
+
+
+def _row(rule: str, metric: str, value: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": rule.replace(".", "-"),
+        "rule": rule,
+        "severity": "moderate",
+        "measurements": [metric],
+        "value": value,
+        "sentence": rule,
+        **extra,
+    }
+
+
+MOVEMENT_FINDINGS = [
+    _row("dynamic.gummy_smile", "gum_show_mm", 3.1),
+    _row("dynamic.brow_elevation_asymmetry", "brow_elevation_mm", -2.6),
+    _row("dynamic.masseter_bulk_on_clench", "masseter_bulge_mm", 2.2),
+    DAO_PULL,
+]
+
+
+def test_confirmed_movement_findings_place_toxin(frontal: dict[str, Any], intake: dict[str, Any]) -> None:
+    """The issue's toxin placements: DAO pull, gummy smile, brow asymmetry, masseter bulk on clench."""
+    plan = plans.generate_plan(dict(frontal, dynamic_findings=MOVEMENT_FINDINGS), intake)
+    assert {"toxin_dao", "toxin_lip_elevators", "toxin_masseter"} <= treatments(plan)
+    notes = " ".join(plan["notes"])
+    assert "dosed asymmetrically" in notes and "upper-lip filler is kept out" in notes and "placed low" in notes
+    rejected = [dict(f, status="rejected") for f in MOVEMENT_FINDINGS]
+    plan = plans.generate_plan(dict(frontal, dynamic_findings=rejected), intake)
+    assert not {"toxin_dao", "toxin_lip_elevators", "toxin_masseter"} & treatments(plan)
+    assert not any("asymmetrically" in n for n in plan["notes"])

@@ -46,6 +46,9 @@ DOCUMENTS: dict[str, tuple[int, int, int]] = {
     "GET /api/photos/{photo_id}/image": (200, 200, 403),
     "GET /api/assessments/{assessment_id}": (200, 403, 403),
     "GET /api/plans/{plan_id}": (200, 200, 403),
+    # A session's video: its progress to whoever records it, its movements and key frames to providers only.
+    "clinic:recording_status": (200, 200, 403),
+    "clinic:recording_keyframe": (200, 403, 403),
 }
 
 #: Routes that carry none of it (names, intake, treatments charted, recalls, settings, log in and out) or
@@ -64,6 +67,7 @@ OTHER = {
     "clinic:session_new",
     "clinic:intake",
     "clinic:photo_upload",
+    "clinic:recording_upload",
     "clinic:session_complete",
     "clinic:view_skip",
     "clinic:assessment_run",
@@ -157,6 +161,8 @@ def _params(r: ClinicRecords) -> dict[str, str]:
         "membership_id": str(r.membership_admin.pk),
         "view_id": "frontal_rest",
         "finding_id": "x",
+        "recording_id": str(r.recording.pk),
+        "key": "rest",
     }
 
 

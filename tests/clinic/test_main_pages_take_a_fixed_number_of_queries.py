@@ -12,7 +12,17 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from facebalance.clinic.models import Assessment, FindingReview, Intake, Photo, PhotoSession, Plan, PriorTreatment
+from facebalance.clinic.models import (
+    Assessment,
+    DynamicsRecording,
+    FindingReview,
+    Intake,
+    Job,
+    Photo,
+    PhotoSession,
+    Plan,
+    PriorTreatment,
+)
 from tests.clinic.clinic_records import ANALYSIS_DOC, ClinicRecords
 
 #: Page -> the most queries it may take on SQLite (the session, and the user with its membership, included;
@@ -22,7 +32,7 @@ BUDGET = {
     "patients": 3,
     "patient search": 3,
     "chart": 11,
-    "photo session": 9,
+    "photo session": 10,  # with its dynamics step's recordings
     "assessment": 9,
     "plan": 8,
     "plan edit": 6,
@@ -99,8 +109,13 @@ def _longer_history(r: ClinicRecords, n: int = 4) -> None:
             assessment=assessment, finding_id="lower_third_mm_above", decision="confirm", reviewer=r.provider
         )
         Plan.objects.create(patient=r.patient, assessment=assessment, intake=intake, created_by=r.provider, document={})
-        # More photos and reviews on the pages' own session and assessment too.
+        # More photos, recordings (one still waiting for the worker) and reviews on the pages' own session and
+        # assessment too.
         _accepted_photo(r, r.session, "frontal_smile" if i % 2 else "brow_raise")
+        recording = DynamicsRecording.objects.create(
+            session=r.session, source="upload", status="queued" if i == 0 else "done", uploaded_by=r.provider
+        )
+        Job.objects.create(kind="dynamics_recording", object_id=str(recording.pk))
         FindingReview.objects.create(
             assessment=r.assessment, finding_id="lower_third_mm_above", decision="confirm", reviewer=r.provider
         )

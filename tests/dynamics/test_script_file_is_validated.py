@@ -23,9 +23,13 @@ def test_the_default_script_lists_the_protocol_expressions_in_order() -> None:
         "frown",
         "eye_closure",
         "smile",
+        "big_smile",
         "pucker",
         "eee",
+        "clench",
     ]
+    assert [e.name for e in script.recognised] == ["brow_raise", "frown", "eye_closure", "smile", "pucker", "eee"]
+    assert script.capture is not None and script.capture.total_s(len(script.movements)) > 20
     assert script.rest.kind is ExpressionKind.REST
     assert all(e.source and e.review for e in script.expressions)
 

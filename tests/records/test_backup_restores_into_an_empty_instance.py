@@ -115,7 +115,8 @@ def test_a_backup_taken_while_writing_restores_equal(
     checkpoints_before = checkpoints.read_bytes()
     before = _rows(db)
     files_before = {p.name: backup.sha256_of(p) for p in photo_store.iterdir() if p.is_file()}
-    assert len(files_before) == 3  # the photo, the annotated PNG and the before/after picture
+    # the photo, the annotated PNG, the before/after picture, and a dynamics recording's video and key frame
+    assert len(files_before) == 5
 
     real_copy = backup._copy_files
 

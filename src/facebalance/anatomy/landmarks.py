@@ -105,6 +105,13 @@ class MotionPoint(IntEnum):
     #: Inner (free) edge of the lower lip over the canine, canonical x = -/+1.54.
     LOWER_LIP_INNER_CANINE_RIGHT = 88
     LOWER_LIP_INNER_CANINE_LEFT = 318
+    #: Face outline over the masseter, above the gonion proxy (:attr:`Landmark.GONION_RIGHT`): the lower
+    #: posterior cheek at the level of the ear lobe (upper) and of the mouth (middle). A masseter that bulges
+    #: on clenching pushes this outline outward.
+    MASSETER_UPPER_RIGHT = 132
+    MASSETER_UPPER_LEFT = 361
+    MASSETER_MIDDLE_RIGHT = 58
+    MASSETER_MIDDLE_LEFT = 288
     #: Nasal dorsum below the bridge (midline), rigid with the skull for every expression assessed here.
     DORSUM_MIDDLE = 197
     DORSUM_LOWER = 195
@@ -198,6 +205,9 @@ class SidePoints:
     upper_lip_inner_canine: int
     lower_lip_paramedian: int
     lower_lip_inner_canine: int
+    masseter_upper: int
+    masseter_middle: int
+    gonion: int
 
 
 #: Each side's followed points, patient's right first.
@@ -214,6 +224,9 @@ SIDES: dict[str, SidePoints] = {
         upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_RIGHT,
         lower_lip_paramedian=MotionPoint.LOWER_LIP_PARAMEDIAN_RIGHT,
         lower_lip_inner_canine=MotionPoint.LOWER_LIP_INNER_CANINE_RIGHT,
+        masseter_upper=MotionPoint.MASSETER_UPPER_RIGHT,
+        masseter_middle=MotionPoint.MASSETER_MIDDLE_RIGHT,
+        gonion=Landmark.GONION_RIGHT,
     ),
     "left": SidePoints(
         cheilion=Landmark.CHEILION_LEFT,
@@ -227,6 +240,9 @@ SIDES: dict[str, SidePoints] = {
         upper_lip_inner_canine=MotionPoint.UPPER_LIP_INNER_CANINE_LEFT,
         lower_lip_paramedian=MotionPoint.LOWER_LIP_PARAMEDIAN_LEFT,
         lower_lip_inner_canine=MotionPoint.LOWER_LIP_INNER_CANINE_LEFT,
+        masseter_upper=MotionPoint.MASSETER_UPPER_LEFT,
+        masseter_middle=MotionPoint.MASSETER_MIDDLE_LEFT,
+        gonion=Landmark.GONION_LEFT,
     ),
 }
 #: Points whose movement is read from the image where the tissue keeps its look
@@ -378,6 +394,14 @@ LANDMARK_TABLE: tuple[LandmarkDefinition, ...] = (
         "84, 314",
         "Outer border of the lower lip beside the midline.",
         "Where depressor labii inferioris pulls the lip down.",
+    ),
+    LandmarkDefinition(
+        "masseter outline (upper, middle; right, left; movement)",
+        "132/58, 361/288",
+        "Face outline over the masseter above the gonion proxy (172/397): the lower posterior cheek at the level "
+        "of the ear lobe and of the mouth.",
+        "A masseter that bulges on clenching pushes the outline outward; its outward movement with the gonion "
+        "proxy's is the masseter bulge on the clench (dynamics/metrics.py).",
     ),
     LandmarkDefinition(
         "labrale superius",

@@ -26,6 +26,7 @@ from facebalance.clinic import plans
 from facebalance.clinic.models import (
     Assessment,
     Comparison,
+    DynamicsRecording,
     Intake,
     Membership,
     Patient,
@@ -74,6 +75,7 @@ CLINIC_PATH: dict[type[Model], str] = {
     Assessment: "session__patient__clinic",
     Plan: "patient__clinic",
     Comparison: "patient__clinic",
+    DynamicsRecording: "session__patient__clinic",
 }
 
 M = TypeVar("M", bound=Model)

@@ -30,3 +30,5 @@ class ClinicAppConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(sqlite_durability, dispatch_uid="facebalance-sqlite-durability")
+        # The background jobs' handlers (the dynamics video analysis) register themselves on import.
+        import facebalance.clinic.recordings  # noqa: F401

@@ -59,6 +59,10 @@ SETTINGS_DOC: dict[str, str] = {
     "FACEBALANCE_EMAIL_PASSWORD": "SMTP password (default none).",
     "FACEBALANCE_EMAIL_TLS": "on/off (default on): STARTTLS to the SMTP server.",
     "FACEBALANCE_EMAIL_FROM": "Sender address of recall emails (default recalls@localhost).",
+    "FACEBALANCE_VIDEO_MAX_BYTES": "Largest dynamics video upload accepted (default 268435456, 1 MB-2 GB).",
+    "FACEBALANCE_VIDEO_TIMEOUT_S": "Wall-clock limit for re-encoding one dynamics video (default 600, 10-3600).",
+    "FACEBALANCE_WORKER": "Who runs the background jobs (video analysis): thread (default; a worker thread in the "
+    "web process, started with it) or external (a facebalance_worker process; gunicorn_conf.py starts one).",
 }
 
 EMAIL_BACKENDS = {
@@ -118,6 +122,17 @@ def env_networks(env: Mapping[str, str], name: str) -> tuple[Network, ...]:
             )
         out.append(network)
     return tuple(out)
+
+
+def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices``."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={raw!r} is not one of {', '.join(choices)}.", hint=f"Set {name} to {choices[0]}.")
+    return value
 
 
 def env_list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -198,6 +213,9 @@ class ClinicConfig:
     audit_key: str = field(default="", repr=False)
     audit_checkpoint_s: int = 60
     email: EmailConfig = field(default_factory=lambda: EmailConfig())
+    video_max_bytes: int = 256 * 1024 * 1024
+    video_timeout_s: int = 600
+    worker: str = "thread"
 
     @property
     def photo_dir(self) -> Path:
@@ -291,4 +309,9 @@ def load_config(env: Mapping[str, str] | None = None) -> ClinicConfig:
         audit_key=audit_key,
         audit_checkpoint_s=env_int(env, "FACEBALANCE_AUDIT_CHECKPOINT_S", 60, low=0, high=3600),
         email=_email(env),
+        video_max_bytes=env_int(
+            env, "FACEBALANCE_VIDEO_MAX_BYTES", 256 * 1024 * 1024, low=1024 * 1024, high=2 * 1024**3
+        ),
+        video_timeout_s=env_int(env, "FACEBALANCE_VIDEO_TIMEOUT_S", 600, low=10, high=3600),
+        worker=env_choice(env, "FACEBALANCE_WORKER", "thread", ("thread", "external")),
     )

@@ -59,16 +59,22 @@ def _drain(request: HttpRequest, length: int) -> None:
         pass
 
 
-def upload_too_large(request: HttpRequest) -> HttpResponse:
+def upload_too_large(request: HttpRequest, *, video: bool = False) -> HttpResponse:
     """413 with what the limit is and how to get under it: JSON for the API, a page (or, for htmx, a
-    message swapped into the page's ``#upload-limit`` region) for the pages."""
-    limit = int(settings.FACEBALANCE.upload_max_bytes)
+    message swapped into the page's ``#upload-limit`` region) for the pages. ``video``: a dynamics video,
+    whose limit is ``FACEBALANCE_VIDEO_MAX_BYTES``."""
+    limit = int(settings.FACEBALANCE.video_max_bytes if video else settings.FACEBALANCE.upload_max_bytes)
     limit_mb = f"{limit / 1_048_576:.1f}".removesuffix(".0")
     message = f"The upload is larger than the clinic's limit of {limit_mb} MB ({limit:,} bytes)."
     hint = (
         "Upload a smaller file: export the photo as a JPEG or at a lower resolution (a 12-24 megapixel JPEG is "
         "usually 3-10 MB). An administrator can raise the limit with FACEBALANCE_UPLOAD_MAX_BYTES."
     )
+    if video:
+        hint = (
+            "Trim the video to the guided expressions (about half a minute) or record it at 1080p or lower. An "
+            "administrator can raise the limit with FACEBALANCE_VIDEO_MAX_BYTES."
+        )
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "upload_too_large", "message": message, "hint": hint}, status=413)
     context = {"title": "The file is too large", "message": message, "hint": hint}
@@ -96,23 +102,27 @@ class UploadLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Imported here: Django's logging set-up imports this module (the log filter) before the models load.
-        from facebalance.clinic import photostore
+        from facebalance.clinic import photostore, recordings
 
         if request.method in ("POST", "PUT", "PATCH"):
+            # A dynamics video has its own limit, and its handler streams it into the photo store.
+            video = recordings.is_video_upload(request)
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > photostore.body_limit_bytes():
+            if length > (recordings.body_limit_bytes() if video else photostore.body_limit_bytes()):
                 _drain(request, length)
-                return upload_too_large(request)
+                return upload_too_large(request, video=video)
             if request.content_type == "multipart/form-data":
+                if video:
+                    request.upload_handlers = [recordings.VideoUploadHandler(request)]
                 try:
                     request.POST  # noqa: B018 - parse now, inside the limit, with the bounded handler
                 except (StopUpload, RequestDataTooBig):
-                    return upload_too_large(request)
+                    return upload_too_large(request, video=video)
                 if getattr(request, "upload_too_large", False):
-                    return upload_too_large(request)
+                    return upload_too_large(request, video=video)
         return self.get_response(request)
 
 

@@ -475,3 +475,7 @@ class ApiKey(models.Model):
     key_sha256 = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+# The guided dynamics capture's rows (a session's videos and the job queue) live in their own module.
+from facebalance.clinic.models_dynamics import DynamicsKeyframe, DynamicsRecording, Job  # noqa: E402, F401

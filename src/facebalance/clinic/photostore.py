@@ -36,7 +36,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from PIL import Image
 
-from facebalance.clinic.models import Assessment, Comparison, Photo
+from facebalance.clinic.models import Assessment, Comparison, DynamicsKeyframe, DynamicsRecording, Photo
 from facebalance.errors import CorruptImage, FacebalanceError, ImageInputError, ImageTooLarge
 from facebalance.vision.image_io import accepted_format
 
@@ -232,6 +232,9 @@ def _known_names() -> set[str]:
     names |= {n for n in Assessment.objects.values_list("annotated_name", flat=True) if n}
     for comparison in Comparison.objects.only(*Comparison.PICTURES.values()).iterator():
         names |= set(comparison.file_names())
+    for recording in DynamicsRecording.objects.only("upload_name", "stored_name").iterator():
+        names |= set(recording.file_names())
+    names |= set(DynamicsKeyframe.objects.values_list("stored_name", flat=True))
     return names
 
 

@@ -6,7 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 
-from facebalance.clinic import views, views_assess, views_auth, views_compare, views_marker, views_plan
+from facebalance.clinic import (
+    views,
+    views_assess,
+    views_auth,
+    views_compare,
+    views_dynamics,
+    views_marker,
+    views_plan,
+)
 from facebalance.clinic.access import clinic_view
 
 app_name = "clinic"
@@ -35,6 +43,13 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/views/<slug:view_id>/skip/", views.view_skip, name="view_skip"),
     path("sessions/<uuid:session_id>/complete/", views.session_complete, name="session_complete"),
     path("sessions/<uuid:session_id>/assess/", views_assess.assessment_run, name="assessment_run"),
+    path("sessions/<uuid:session_id>/recordings/", views_dynamics.recording_upload, name="recording_upload"),
+    path("recordings/<uuid:recording_id>/", views_dynamics.recording_status, name="recording_status"),
+    path(
+        "recordings/<uuid:recording_id>/keyframes/<slug:key>.jpg",
+        views_dynamics.recording_keyframe,
+        name="recording_keyframe",
+    ),
     path("photos/<uuid:photo_id>/image/", views.photo_image, name="photo_image"),
     path("photos/<uuid:photo_id>/accept/", views.photo_accept, name="photo_accept"),
     path("assessments/<uuid:assessment_id>/", views_assess.assessment_detail, name="assessment"),

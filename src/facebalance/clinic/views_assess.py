@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from facebalance.analysis import analyze_photo
-from facebalance.clinic import audit, engine, photostore
+from facebalance.clinic import audit, engine, photostore, recordings
 from facebalance.clinic.access import clinic_view, scoped
 from facebalance.clinic.forms import ClinicianFindingForm, ReviewForm
 from facebalance.clinic.models import (
@@ -89,7 +89,10 @@ def assessment_run(request: HttpRequest, session_id: str) -> HttpResponse:
             status=422,
         )
     document["input"]["name"] = f"{ANALYSIS_VIEW}.jpg"  # never an uploaded file name
-    dynamics = dynamic_assessment(session, engine.clinic_protocol(patient.clinic), engine.clinic_norms(patient.clinic))
+    # A session's analysed guided video (prompted, every expression) is read in preference to its stills.
+    dynamics = recordings.session_dynamics(session) or dynamic_assessment(
+        session, engine.clinic_protocol(patient.clinic), engine.clinic_norms(patient.clinic)
+    )
     name = photostore.new_name(".png")
     part = photostore.write_part(annotated)
 
@@ -163,19 +166,24 @@ def dynamic_assessment(session: PhotoSession, protocol: Protocol, norms: NormSet
 
 
 def dynamic_rows(dynamics: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rest and each expression with its per-side metrics, for the page."""
-    entries = [dynamics["rest"]] if dynamics.get("rest") else []
-    entries += list(dynamics.get("expressions", []))
+    """Rest and each expression with its per-side metrics, for the page (with its key frame, rest vs peak,
+    when the dynamics come from an analysed video: ``keyframe`` is the key in its URL)."""
+    entries = [(-1, dynamics["rest"])] if dynamics.get("rest") else []
+    entries += list(enumerate(dynamics.get("expressions", [])))
+    frames = set(dynamics.get("keyframes", []))
     out = []
-    for e in entries:
+    for index, e in entries:
         metrics = [{"id": mid, **m} for mid, m in e.get("metrics", {}).items()]
         out.append(
             {
                 "name": e.get("name", ""),
                 "label": e.get("label", e.get("name", "")),
                 "primary": e.get("primary", True),
+                "unclassified": e.get("name") == "unclassified",
+                "candidate": (e.get("reading") or {}).get("candidate", ""),
                 "warnings": e.get("warnings", []),
                 "metrics": metrics,
+                "keyframe": ("rest" if index < 0 else str(index)) if index in frames else "",
             }
         )
     return out

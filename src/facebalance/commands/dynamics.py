@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+_PROMPTS_HINT = "Give a JSON list of {name, start_s, end_s}."
 _PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 
 
@@ -30,6 +31,19 @@ def _is_video(path: Path) -> bool:
             return sniff_container(stream.read(512)) is not None
     except OSError:
         return True  # let the video reader say what is wrong with the path
+
+
+def _read_prompts(path: Path) -> list[dict[str, object]]:
+    """The prompt times of a guided recording from a JSON file (a list of {name, start_s, end_s})."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _fail(
+            f"Cannot read the prompts file {path}: {exc}.", "Give a JSON list of {name, start_s, end_s}."
+        ) from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise _fail(f"{path} is not a JSON list of prompts.", _PROMPTS_HINT)
+    return data
 
 
 def _summary(result: object, console: Console) -> None:
@@ -68,7 +82,8 @@ def _summary(result: object, console: Console) -> None:
 
             asym = e.asymmetries.get(m.id)
             index = "—" if asym is None or asym.index is None else f"{asym.index:+.2f}"
-            name = (e.name + ("" if e.primary else " (repeat)")) if i == 0 else ""
+            shown = e.name if e.classified or e.reading is None else f"unclassified ({e.reading.candidate}?)"
+            name = (shown + ("" if e.primary or not e.classified else " (repeat)")) if i == 0 else ""
             table.add_row(name, f"{e.peak_s:.2f}" if i == 0 else "", f"{m.id}", cell("right"), cell("left"), index)
     console.print(table)
     if result.missing:
@@ -95,6 +110,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         script: Annotated[Path | None, typer.Option(help="A clinic's guided-script TOML.")] = None,
         norms: Annotated[Path | None, typer.Option(help="A clinic norm set (TOML) layered over the default.")] = None,
         rules: Annotated[Path | None, typer.Option(help="A clinic's movement-rules TOML.")] = None,
+        patterns: Annotated[
+            Path | None, typer.Option(help="A clinic's movement-patterns TOML (what names an expression).")
+        ] = None,
+        prompts: Annotated[
+            Path | None,
+            typer.Option(
+                help="Video: the guided recording's prompt times, a JSON list of {name, start_s, end_s}; "
+                "segmentation follows them instead of guessing."
+            ),
+        ] = None,
         labels: Annotated[
             str | None,
             typer.Option(
@@ -109,6 +134,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         uncertainty, left/right asymmetry and compensation signs; writes OUT/dynamics.json and charts."""
         from facebalance.dynamics.assess import DynamicsOptions, assess_photos, assess_video
         from facebalance.dynamics.findings import load_movement_rules
+        from facebalance.dynamics.patterns import load_patterns
         from facebalance.dynamics.script import load_script
         from facebalance.errors import FacebalanceError
         from facebalance.norms import load_norm_set
@@ -120,9 +146,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         try:
             norm_set = load_norm_set(norms)
             options = DynamicsOptions(
-                script=load_script(script), norms=norm_set, rules=load_movement_rules(norm_set, rules)
+                script=load_script(script),
+                norms=norm_set,
+                rules=load_movement_rules(norm_set, rules),
+                patterns=load_patterns(patterns),
             )
             video = len(inputs) == 1 and _is_video(inputs[0])
+            prompt_list = _read_prompts(prompts) if prompts is not None else []
+            if prompt_list and not video:
+                raise _fail("--prompts is for a video.", "Name the photos' expressions with --labels instead.")
             if video:
                 progress = Progress(
                     TextColumn("{task.description}"),
@@ -140,7 +172,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                     def report(done: int, expected: int | None) -> None:
                         progress.update(task, completed=done, total=max(expected or done, done))
 
-                    result = assess_video(inputs[0], options=options, progress=report)
+                    result = assess_video(inputs[0], options=options, progress=report, prompts=prompt_list)
             else:
                 names = [s.strip() for s in labels.split(",")] if labels else None
                 result = assess_photos(inputs, options=options, labels=names)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,10 +33,21 @@ from facebalance.dynamics.errors import NoFaceInRecording, PhotoSeriesError
 from facebalance.dynamics.findings import MovementRules, derive_movement_findings, load_movement_rules
 from facebalance.dynamics.limits import default_limits
 from facebalance.dynamics.metrics import FacePoints, MovementScale, metrics_for, rest_metrics
+from facebalance.dynamics.patterns import Patterns, Reading, load_patterns, read_movement, shows, signal_values
+from facebalance.dynamics.reading import settle
 from facebalance.dynamics.refine import Affine3, refine_points
 from facebalance.dynamics.results import DynamicsResult, ExpressionResult, TimeSeries
 from facebalance.dynamics.script import ExpressionKind, Script, SegmentationSettings, load_script
-from facebalance.dynamics.segment import Segment, Segmentation, segment_photos, segment_video
+from facebalance.dynamics.segment import (
+    Prompt,
+    Segment,
+    Segmentation,
+    parse_prompts,
+    prompt_window,
+    segment_photos,
+    segment_prompted,
+    segment_video,
+)
 from facebalance.dynamics.signals import (
     SIGNAL_VERTICES,
     movement_signals,
@@ -83,6 +94,8 @@ class DynamicsOptions:
         Supplies the iris reference and the noticed-asymmetry thresholds (default norm set).
     rules : MovementRules or None
         Findings rules (default: ``data/rules_default.toml`` over ``norms``).
+    patterns : Patterns or None
+        Movement patterns and rest limits (default: ``data/patterns_default.toml``).
     """
 
     limits: VideoLimits = field(default_factory=VideoLimits)
@@ -90,6 +103,7 @@ class DynamicsOptions:
     script: Script | None = None
     norms: NormSet | None = None
     rules: MovementRules | None = None
+    patterns: Patterns | None = None
 
 
 @dataclass
@@ -248,7 +262,20 @@ class _Run:
     rules: MovementRules
     photos: bool
     stems: list[str] | None
+    patterns: Patterns = field(default_factory=load_patterns)
+    prompts: tuple[Prompt, ...] = ()
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rest_window(self) -> np.ndarray | None:
+        """The frames shown while a rest prompt was up; ``None`` without one."""
+        rest = [p for p in self.prompts if p.name == self.script.rest.name]
+        if not rest:
+            return None
+        window = np.zeros(self.count, dtype=bool)
+        for p in rest:
+            window |= prompt_window(self.recording.times_s, p)
+        return window
 
     @property
     def settings(self) -> SegmentationSettings:
@@ -297,6 +324,7 @@ class _Rest:
     activation: np.ndarray
     window: int
     frame_interval_s: float
+    found: bool = True
 
 
 @dataclass(frozen=True)
@@ -454,7 +482,15 @@ def _rest(run: _Run, activity: _Activity, usable: np.ndarray, transforms: list[A
     if named_rest is not None:
         at_rest[:] = False
         at_rest[named_rest] = True
-    if at_rest.any():
+    prompted_rest = run.rest_window
+    if prompted_rest is not None:
+        # A guided recording's rest is where the rest prompt was up (when the face rested there at all).
+        if (at_rest & prompted_rest).any():
+            at_rest &= prompted_rest
+        else:
+            run.warnings.append("The face was not at rest while the rest prompt was up; rest was taken elsewhere.")
+    found = bool(at_rest.any())
+    if found:
         reference = _reference_in_longest_rest(at_rest, run.recording.landmarks_px, transforms)
     else:
         reference = activity.provisional
@@ -464,7 +500,7 @@ def _rest(run: _Run, activity: _Activity, usable: np.ndarray, transforms: list[A
             + " is the reference, so movements are measured from a face that is not fully at rest."
         )
         at_rest[reference] = True
-    return _Rest(at_rest, reference, activation, window, dt)
+    return _Rest(at_rest, reference, activation, window, dt, found)
 
 
 def _reference_in_longest_rest(at_rest: np.ndarray, landmarks: np.ndarray, transforms: list[Affine3 | None]) -> int:
@@ -509,7 +545,7 @@ def _movement(run: _Run, motion: _HeadMotion, rest: _Rest, usable: np.ndarray) -
     return _Movement(calibration, iris_px, smooth, scale, peaks)
 
 
-def _segment(run: _Run, rest: _Rest, usable: np.ndarray, peaks: np.ndarray) -> Segmentation:
+def _segment(run: _Run, rest: _Rest, usable: np.ndarray, movement: _Movement) -> Segmentation:
     """The recording cut into the script's expressions (a photo series: one photo each)."""
     segmentation: Segmentation
     if run.photos:
@@ -517,11 +553,13 @@ def _segment(run: _Run, rest: _Rest, usable: np.ndarray, peaks: np.ndarray) -> S
         segmentation = segment_photos(
             run.stems, np.nan_to_num(rest.activation), usable, run.script, rest_index=rest.reference
         )
+    elif run.prompts:
+        segmentation = segment_prompted(
+            run.recording.times_s, rest.activation, usable, movement.peaks, run.script, run.prompts
+        )
     else:
-        segmentation = segment_video(run.recording.times_s, rest.activation, usable, peaks, run.script)
-    run.warnings.extend(segmentation.warnings)
-    if segmentation.missing:
-        run.warnings.append("Expected but not found: " + ", ".join(segmentation.missing) + ".")
+        segmentation = segment_video(run.recording.times_s, rest.activation, usable, movement.peaks, run.script)
+    run.warnings.extend(segmentation.notes)
     return segmentation
 
 
@@ -562,11 +600,52 @@ def _peak_points(motion: _HeadMotion, images: dict[int, np.ndarray], peak: int, 
     return _PeakPoints(peak_xy, sources, vectors, ())
 
 
+def _made_instead(run: _Run, seg: Segment, movement: _Movement, activation: np.ndarray) -> str | None:
+    """The expression the face made instead of a prompted one, if any: another recognised expression whose
+    blendshapes stay at or over their threshold for its minimum duration in the prompt's window (a blink is not an
+    eye closure) and whose whole movement pattern shows at its own peak there (a smile while the brow raise
+    was prompted), not a millimetre of incidental movement. The strongest such expression is named."""
+    if not seg.prompted:
+        return None
+    own = run.script.expression(seg.name).kind
+    first, last = seg.window or (seg.start, seg.end)
+    span = slice(first, last + 1)
+    times = run.recording.times_s
+    dt = float(np.median(np.diff(times))) if len(times) > 1 and not run.photos else 1.0
+    made: list[tuple[float, str]] = []
+    for i, e in enumerate(run.script.movements):
+        if e.prompt_only or e.kind is own:
+            continue
+        shown = activation[span, i]
+        over = np.nan_to_num(shown) >= e.threshold
+        if not over.any() or (not run.photos and over.sum() * dt + 1e-9 < e.min_duration_s):
+            continue
+        signal = movement.peaks[span, i]
+        frame = first + int(np.nanargmax(signal if np.isfinite(signal).any() else np.nan_to_num(shown)))
+        if shows(e.kind, signal_values(movement.smooth, frame, movement.calibration.mm_per_px), run.patterns):
+            made.append((float(np.nanmax(shown)) / e.threshold, e.name))
+    return max(made)[1] if made else None
+
+
 def _expression(
-    run: _Run, seg: Segment, peak: _PeakPoints, rest_points: FacePoints, image: np.ndarray | None, scale: MovementScale
+    run: _Run,
+    seg: Segment,
+    peak: _PeakPoints,
+    rest_points: FacePoints,
+    image: np.ndarray | None,
+    movement: _Movement,
+    activation: np.ndarray,
 ) -> ExpressionResult:
-    """One expression's movement measurements at its peak, each with its side-to-side comparison."""
+    """One expression's movement measurements at its peak, each with its side-to-side comparison, and how its
+    movement reads against the expression's pattern."""
     spec = run.script.expression(seg.name)
+    scale = movement.scale
+    values = signal_values(movement.smooth, seg.peak, movement.calibration.mm_per_px)
+    instead = _made_instead(run, seg, movement, activation)
+    held = None if seg.held_s is None else (seg.held_s, spec.min_duration_s, spec.source)
+    reading: Reading = read_movement(
+        spec.kind, spec.name, values, run.patterns, prompted=seg.prompted, instead=instead, held=held
+    )
     metrics = metrics_for(
         spec.kind, rest_points, FacePoints(peak.head_xy, peak.sources), scale, dao_probe=spec.dao_probe
     )
@@ -586,7 +665,8 @@ def _expression(
         metrics=metrics,
         asymmetries={m.id: compare_sides(m, run.rules.thresholds.get(m.id)) for m in metrics},
         primary=seg.primary,
-        warnings=(*seg.warnings, *peak.warnings),
+        warnings=tuple(w for w in (*seg.warnings, *peak.warnings) if w != seg.repeat_note),
+        reading=reading,
     )
 
 
@@ -637,6 +717,7 @@ def assess_recording(
     fps: float,
     options: DynamicsOptions,
     stems: list[str] | None = None,
+    prompts: Sequence[Prompt | Mapping[str, object]] = (),
 ) -> DynamicsResult:
     """Everything after the first pass (pure arithmetic, plus ``fetch`` for the few frames whose pixels are read).
 
@@ -649,9 +730,13 @@ def assess_recording(
         Reported as given.
     stems : list of str, optional
         Photo file names without extension (a photo series).
+    prompts : sequence of Prompt (or of dicts with name, start_s, end_s), optional
+        A guided recording's prompt times: segmentation follows them.
 
     Raises
     ------
+    PromptError
+        A prompt names no expression of the script, or its times are impossible.
     NoFaceInRecording
         Too few frames show a usable face.
     CalibrationError
@@ -660,14 +745,23 @@ def assess_recording(
     script = options.script or load_script()
     norms = options.norms or load_default_norm_set()
     rules = options.rules or load_movement_rules(norms)
-    run = _Run(recording, script, norms, rules, photos=input_kind == "photos", stems=stems)
+    run = _Run(
+        recording,
+        script,
+        norms,
+        rules,
+        photos=input_kind == "photos",
+        stems=stems,
+        patterns=options.patterns or load_patterns(),
+        prompts=parse_prompts(list(prompts), script) if prompts else (),
+    )
     usable_faces = _usable_faces(run)
     activity = _activity(run, usable_faces)
     usable, provisional_fits = _followed_frames(run, usable_faces, activity.provisional)
     rest = _rest(run, activity, usable, provisional_fits)
     motion = _head_motion(run, usable, rest.reference)
     movement = _movement(run, motion, rest, usable)
-    segmentation = _segment(run, rest, usable, movement.peaks)
+    segmentation = _segment(run, rest, usable, movement)
 
     images = fetch(sorted({rest.reference, *(s.peak for s in segmentation.segments)}))
     rest_points = FacePoints(motion.mesh(rest.reference))
@@ -679,12 +773,20 @@ def assess_recording(
         if peak.vectors_px is not None:
             vectors[seg.peak] = peak.vectors_px
         vertex_sources[seg.peak] = peak.sources
-        expressions.append(_expression(run, seg, peak, rest_points, images.get(seg.peak), movement.scale))
+        expressions.append(_expression(run, seg, peak, rest_points, images.get(seg.peak), movement, rest.activation))
+    prompted = bool(run.prompts)
+    movements = {e.name for e in script.movements}
+    asked = tuple(dict.fromkeys(p.name for p in run.prompts if p.name in movements)) if prompted else None
+    read, missing, notes = settle(expressions, script, prompted=prompted, asked=asked)
+    run.warnings.extend(notes)
+    if missing:
+        run.warnings.append("Expected but not found: " + ", ".join(missing) + ".")
 
     rest_result = _rest_expression(run, rest, rest_points, movement.calibration)
     rest_scores = np.nanmedian(recording.blendshapes[rest.at_rest].astype(np.float64), axis=0)
     rest_blendshapes = {n: float(v) for n, v in zip(BLENDSHAPE_NAMES, rest_scores, strict=True)}
-    findings = derive_movement_findings(rest_result, tuple(expressions), rest_blendshapes, rules)
+    at_rest = _rest_is_at_rest(run, rest, activity)
+    findings = derive_movement_findings(rest_result, read, rest_blendshapes, rules, rest_at_rest=at_rest)
     times = _times(run)
     count = run.count
     duration = float(times[-1] - times[0]) + (rest.frame_interval_s if not run.photos else 0.0) if count else 0.0
@@ -700,17 +802,52 @@ def assess_recording(
         frame_size_px=recording.frame_size_px,
         calibration=movement.calibration,
         rest=rest_result,
-        expressions=tuple(expressions),
-        missing=segmentation.missing,
+        expressions=read,
+        missing=missing,
         findings=tuple(findings),
         rest_blendshapes=rest_blendshapes,
         warnings=tuple(run.warnings),
         series=_time_series(run, rest, movement, usable),
+        rest_at_rest=at_rest,
+        prompted=prompted,
         frames=images,
         frame_points_px={i: recording.landmarks_px[i].copy() for i in images},
         peak_vectors_px=vectors,
         vertex_sources=vertex_sources,
     )
+
+
+def _rest_is_at_rest(run: _Run, rest: _Rest, activity: _Activity) -> bool:
+    """Whether the rest period counts as at rest; a warning saying why not when it does not.
+
+    It must be a real rest period (not the least animated frame of a recording without one), last the rest
+    expression's minimum duration (a video), and the absolute activation of the limited expressions
+    (``[[rest]]`` rows of the patterns file: the mouth and the eyes) must stay at or below their limits.
+    """
+    reasons: list[str] = []
+    if not rest.found:
+        reasons.append("no rest period was found")
+    elif not run.photos:
+        start, end = _rest_run(rest.at_rest, rest.reference)
+        times = run.recording.times_s
+        lasted = float(times[end] - times[start]) + rest.frame_interval_s
+        if lasted + 1e-9 < run.script.rest.min_duration_s:
+            reasons.append(f"it lasts {lasted:.2f} s, under {run.script.rest.min_duration_s:.2f} s")
+    names = [e.name for e in run.script.movements]
+    for limit in run.patterns.rest_limits:
+        if limit.expression not in names:
+            continue
+        column = activity.raw[rest.at_rest, names.index(limit.expression)]
+        score = float(np.nanmedian(column)) if np.isfinite(column).any() else 0.0
+        if score > limit.at_most:
+            label = run.script.expression(limit.expression).label.lower()
+            reasons.append(f"its {label} activation is {score:.2f}, over {limit.at_most:.2f}")
+    if reasons:
+        run.warnings.append(
+            "The rest period is not at rest (" + "; ".join(reasons) + "): its measurements are shown, but no "
+            "rest finding or compensation sign is proposed."
+        )
+    return not reasons
 
 
 def _calibrate(
@@ -749,6 +886,7 @@ def assess_video(
     options: DynamicsOptions | None = None,
     tracker: VideoFaceTracker | None = None,
     progress: Progress | None = None,
+    prompts: Sequence[Prompt | Mapping[str, object]] = (),
 ) -> DynamicsResult:
     """Assess the movements in a video.
 
@@ -761,21 +899,29 @@ def assess_video(
         An open tracker to use; must not have seen later timestamps (a new one is opened by default).
     progress : callable, optional
         Called with (frames done, frames expected) during the first pass.
+    prompts : sequence of Prompt (or dicts with name, start_s, end_s), optional
+        A guided recording's prompt times (labels): segmentation follows them instead of guessing.
 
     Raises
     ------
+    PromptError
+        A prompt names no expression of the script, or its times are impossible (checked before tracking).
     VideoInputError
         Not a readable video, or over a limit.
     NoFaceInRecording, CalibrationError
     """
     opts = options or DynamicsOptions()
+    if prompts:
+        parse_prompts(list(prompts), opts.script or load_script())  # refuse bad labels before the long pass
     recording, fps = record_video(path, options=opts, tracker=tracker, progress=progress)
 
     def fetch(indices: Sequence[int]) -> dict[int, np.ndarray]:
         with VideoReader(path, opts.limits) as reader:
             return {f.index: f.rgb for f in reader.frames(wanted=indices)}
 
-    return assess_recording(recording, fetch, source=str(path), input_kind="video", fps=fps, options=opts)
+    return assess_recording(
+        recording, fetch, source=str(path), input_kind="video", fps=fps, options=opts, prompts=prompts
+    )
 
 
 def assess_photos(

@@ -60,3 +60,9 @@ class ScriptError(DynamicsError):
     """A guided-script file is malformed."""
 
     code = "dynamics_script"
+
+
+class PromptError(DynamicsError):
+    """A guided recording's prompt times (labels) are malformed: an unknown expression, or a time outside it."""
+
+    code = "dynamics_prompts"

@@ -38,6 +38,7 @@ _KIND_ZONE = {
     ExpressionKind.SMILE: Zone.LOWER_FACE,
     ExpressionKind.PUCKER: Zone.LOWER_FACE,
     ExpressionKind.EEE: Zone.LOWER_FACE,
+    ExpressionKind.CLENCH: Zone.LOWER_FACE,
 }
 
 
@@ -55,6 +56,9 @@ class MovementRule:
     action: str
     source: str
     review: str
+    beyond_uncertainty: bool = False
+    superseded_by: str | None = None
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,16 @@ def parse_rules(text: str, norms: NormSet, *, origin: str = "<string>") -> Movem
                 action=str(_need(e, "action", where)),
                 source=src,
                 review=review,
+                beyond_uncertainty=bool(e.get("beyond_uncertainty", False)),
+                superseded_by=str(e["superseded_by"]) if "superseded_by" in e else None,
+                evidence=str(e.get("evidence", "")),
             )
         )
+        if rules[-1].superseded_by is not None and not rules[-1].evidence:
+            raise ScriptError(
+                f"{where}: a rule superseded by another measurement must say what it rests on (evidence).",
+                hint='Add evidence = "..." naming the measurement it rests on.',
+            )
         if test != "asymmetry" and rules[-1].threshold is None:
             raise ScriptError(f"{where}: an {test!r} rule needs a threshold.", hint="Add threshold = ...")
     compensation = []
@@ -269,10 +281,13 @@ def _movement_findings(
         return found
     assert rule.threshold is not None
     sides: tuple[Side, Side] = ("right", "left")
+    decisive = expression.metric(rule.superseded_by) if rule.superseded_by else None
     for side in sides:
         value = metric.side(side)
         if value is None:
             continue
+        if decisive is not None and decisive.side(side) is not None:
+            continue  # the direct measurement was read on this side: its own rule decides, not this proxy
         if rule.test == "above":
             hit = value.value >= rule.threshold
             size = value.value / rule.threshold if rule.threshold > 0 else math.inf
@@ -282,9 +297,11 @@ def _movement_findings(
             size = rule.threshold / value.value if value.value > 0 else math.inf
             beyond = value.value + 2 * value.sigma <= rule.threshold
         severity = bands.grade(size) if hit else None
-        if severity is None:
+        if severity is None or (rule.beyond_uncertainty and not beyond):
             continue
         noise = "" if beyond else " Within twice the measurement uncertainty of the threshold: confirm clinically."
+        if rule.evidence:
+            noise += f" Evidence: {rule.evidence}"
         sentence = (
             _say(
                 rule.sentence,
@@ -330,19 +347,22 @@ def derive_movement_findings(
     expressions: tuple[ExpressionResult, ...],
     rest_blendshapes: dict[str, float],
     rules: MovementRules,
+    *,
+    rest_at_rest: bool = True,
 ) -> list[DynamicFinding]:
     """Every finding of one assessment, marked first, then by expression order.
 
-    Only the primary occurrence of each expression is judged. Compensation signs are read from the
-    blendshape scores at rest (``rest_blendshapes``, 0-1).
+    Only the primary occurrence of each named expression is judged (an unclassified movement is never
+    primary). Compensation signs are read from the blendshape scores at rest (``rest_blendshapes``, 0-1);
+    they and the rest findings are proposed only when the rest period was at rest (``rest_at_rest``).
     """
     findings: list[DynamicFinding] = []
-    judged = [rest, *(e for e in expressions if e.primary)]
+    judged = [*([rest] if rest_at_rest else []), *(e for e in expressions if e.primary)]
     for rule in rules.rules:
         for expression in judged:
             if expression.kind in rule.kinds:
                 findings += _movement_findings(rule, expression, rules.severity, rules.thresholds)
-    for sign in rules.compensation:
+    for sign in rules.compensation if rest_at_rest else ():
         score = max(rest_blendshapes.get(b, 0.0) for b in sign.blendshapes)
         severity = rules.severity.grade(score / sign.threshold)
         if severity is None:

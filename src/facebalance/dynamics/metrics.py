@@ -26,6 +26,8 @@ Definitions (all per side; see docs/dynamics.md for the clinical reading):
   (expressions marked ``dao_probe``); ``commissure_medial_excursion_mm``: inward movement (pucker).
 * ``upper_lip_elevation_mm``: upward movement of the Cupid's-bow peak; ``lower_lip_depression_mm``:
   downward movement of the paramedian lower lip.
+* ``masseter_bulge_mm`` (clench): outward movement of the face outline over the masseter (mean of the two
+  masseter outline points and the gonion proxy).
 * ``commissure_depression_rest_mm`` (rest): height of the corner below stomion, positive = turned down.
 
 References
@@ -160,6 +162,8 @@ def _each(pick: str) -> dict[str, tuple[int, ...]]:
     def verts(s: SidePoints) -> tuple[int, ...]:
         if pick == "brow":
             return (s.brow_medial, s.brow_middle, s.brow_tail)
+        if pick == "masseter":
+            return (s.masseter_upper, s.masseter_middle, s.gonion)
         return (int(getattr(s, pick)),)
 
     return {name: verts(s) for name, s in SIDES.items()}
@@ -339,6 +343,21 @@ def eee_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> tup
     )
 
 
+def clench_metrics(rest: FacePoints, peak: FacePoints, scale: MovementScale) -> tuple[MovementMetric, ...]:
+    """Masseter: how far the face outline over the muscle moves outward when the teeth are clenched."""
+    return (
+        _mm_metric(
+            "masseter_bulge_mm",
+            "Masseter bulge (face outline outward)",
+            rest,
+            peak,
+            scale,
+            _each("masseter"),
+            {side: _outward(side) for side in SIDES},
+        ),
+    )
+
+
 def rest_metrics(rest: FacePoints, calibration: Calibration) -> tuple[MovementMetric, ...]:
     """Static measurements on the rest frame: how far each mouth corner sits below stomion.
 
@@ -376,6 +395,7 @@ def metrics_for(
         ExpressionKind.SMILE: smile_metrics,
         ExpressionKind.PUCKER: pucker_metrics,
         ExpressionKind.EEE: eee_metrics,
+        ExpressionKind.CLENCH: clench_metrics,
     }
     found = table[kind](rest, peak, scale) if kind in table else ()
     if dao_probe and not any(m.id == "commissure_depression_mm" for m in found):

@@ -10,6 +10,7 @@ import numpy as np
 from facebalance.anatomy.calibration import Calibration
 from facebalance.dynamics.asymmetry import Asymmetry
 from facebalance.dynamics.metrics import MovementMetric
+from facebalance.dynamics.patterns import Reading
 from facebalance.dynamics.script import ExpressionKind
 from facebalance.findings.engine import Finding
 
@@ -32,8 +33,13 @@ class ExpressionResult:
     asymmetries : dict of str to Asymmetry or None
         By metric id.
     primary : bool
-        The occurrence the findings use (the strongest when an expression was made more than once).
+        The occurrence the findings use (the strongest when an expression was made more than once); never an
+        unclassified movement.
     warnings : tuple of str
+    reading : Reading or None
+        How the segment was read against its expression's movement pattern (``None`` for rest). A segment
+        whose reading is not named is an unclassified movement: ``name`` ``"unclassified"``, its metrics
+        those of the expression proposed for it, shown but never used for findings.
     """
 
     name: str
@@ -50,6 +56,12 @@ class ExpressionResult:
     asymmetries: dict[str, Asymmetry | None]
     primary: bool = True
     warnings: tuple[str, ...] = ()
+    reading: Reading | None = None
+
+    @property
+    def classified(self) -> bool:
+        """Named as an expression of the script (rest, or a segment whose movement showed its pattern)."""
+        return self.reading is None or self.reading.named
 
     def metric(self, metric_id: str) -> MovementMetric | None:
         return next((m for m in self.metrics if m.id == metric_id), None)
@@ -124,10 +136,15 @@ class DynamicsResult:
     expressions : tuple of ExpressionResult
         Movement expressions in time order.
     missing : tuple of str
-        Script expressions not found.
+        Script expressions not found (an unclassified movement does not count as found).
     findings : tuple of DynamicFinding
     rest_blendshapes : dict of str to float
         Blendshape scores at rest (median over the rest frames).
+    rest_at_rest : bool
+        The rest period counts as at rest (a real period of rest, with the mouth and eyes' activation under the
+        limits of ``data/patterns_default.toml``); rest findings and compensation signs need it.
+    prompted : bool
+        The recording carried prompt times (labels) and was segmented by them.
     warnings : tuple of str
     series : TimeSeries
     frames : dict of int to ndarray
@@ -157,6 +174,8 @@ class DynamicsResult:
     rest_blendshapes: dict[str, float]
     warnings: tuple[str, ...]
     series: TimeSeries
+    rest_at_rest: bool = True
+    prompted: bool = False
     frames: dict[int, np.ndarray] = field(repr=False, default_factory=dict)
     frame_points_px: dict[int, np.ndarray] = field(repr=False, default_factory=dict)
     peak_vectors_px: dict[int, dict[int, np.ndarray]] = field(repr=False, default_factory=dict)

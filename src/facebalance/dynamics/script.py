@@ -29,6 +29,7 @@ class ExpressionKind(StrEnum):
     SMILE = "smile"
     PUCKER = "pucker"
     EEE = "eee"
+    CLENCH = "clench"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,31 @@ class SegmentationSettings:
     max_stable_residual_iris: float
     segment_gap_warn_fraction: float
     source: str
+
+
+@dataclass(frozen=True)
+class CaptureTiming:
+    """How long the guided capture shows each prompt (``[capture]`` of the script; docs/dynamics.md).
+
+    Attributes
+    ----------
+    rest_s : float
+        The rest prompt at the start.
+    hold_s : float
+        Each expression's prompt: make it and hold it.
+    relax_s : float
+        The "relax" prompt after each expression, so that each starts from rest.
+    """
+
+    rest_s: float
+    hold_s: float
+    relax_s: float
+    source: str
+    review: str
+
+    def total_s(self, expressions: int) -> float:
+        """Length of a guided recording of ``expressions`` movement expressions."""
+        return self.rest_s + expressions * (self.hold_s + self.relax_s)
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,9 @@ class ExpressionSpec:
         Shorter runs are ignored (blinks, twitches).
     dao_probe : bool
         The corner of the mouth is pulled down here if depressor anguli oris is active.
+    prompt_only : bool
+        Found only where a guided recording's prompt (or a photo's name) says so, never recognised from the
+        blendshapes (a broad smile is told from a smile only by the prompt; a clench has no blendshape).
     """
 
     name: str
@@ -81,16 +110,18 @@ class ExpressionSpec:
     dao_probe: bool
     source: str
     review: str
+    prompt_only: bool = False
 
 
 @dataclass(frozen=True)
 class Script:
-    """The expected expressions in order, and the segmentation settings."""
+    """The expected expressions in order, the segmentation settings and the capture timing."""
 
     name: str
     version: str
     segmentation: SegmentationSettings
     expressions: tuple[ExpressionSpec, ...]
+    capture: CaptureTiming | None = None
 
     def expression(self, name: str) -> ExpressionSpec:
         for spec in self.expressions:
@@ -106,6 +137,16 @@ class Script:
     def movements(self) -> tuple[ExpressionSpec, ...]:
         """Every expression except rest, in script order."""
         return tuple(e for e in self.expressions if e.kind is not ExpressionKind.REST)
+
+    @property
+    def recognised(self) -> tuple[ExpressionSpec, ...]:
+        """The movements found from the blendshapes in an unprompted recording (all but ``prompt_only``)."""
+        return tuple(e for e in self.movements if not e.prompt_only)
+
+    def named(self, word: str) -> ExpressionSpec | None:
+        """The expression ``word`` names (its name or one of its aliases), or ``None``."""
+        key = word.strip().lower()
+        return next((e for e in self.expressions if key == e.name or key in e.aliases), None)
 
 
 def _need(entry: dict[str, Any], key: str, where: str) -> Any:
@@ -182,8 +223,12 @@ def parse_script(text: str, *, origin: str = "<string>") -> Script:
                 f"{where}: unknown blendshape(s) {', '.join(unknown)}.",
                 hint="Use MediaPipe's blendshape names, e.g. mouthSmileLeft.",
             )
-        if kind is not ExpressionKind.REST and not activation:
-            raise ScriptError(f"{where}: an expression needs at least one activation blendshape.", hint="Add one.")
+        prompt_only = bool(e.get("prompt_only", False))
+        if kind is not ExpressionKind.REST and not activation and not prompt_only:
+            raise ScriptError(
+                f"{where}: an expression needs at least one activation blendshape (or prompt_only = true).",
+                hint="Add one.",
+            )
         expressions.append(
             ExpressionSpec(
                 name=str(_need(e, "name", where)),
@@ -192,11 +237,14 @@ def parse_script(text: str, *, origin: str = "<string>") -> Script:
                 kind=kind,
                 aliases=tuple(str(a).lower() for a in e.get("aliases", [e["name"]])),
                 activation=activation,
-                threshold=_positive(_need(e, "threshold", where), "threshold", where),
+                threshold=_positive(
+                    e.get("threshold", 1.0) if prompt_only else _need(e, "threshold", where), "threshold", where
+                ),
                 min_duration_s=_positive(e.get("min_duration_s", 0.0), "min_duration_s", where, allow_zero=True),
                 dao_probe=bool(e.get("dao_probe", False)),
                 source=str(e["source"]),
                 review=review,
+                prompt_only=prompt_only,
             )
         )
     names = [e.name for e in expressions]
@@ -212,6 +260,22 @@ def parse_script(text: str, *, origin: str = "<string>") -> Script:
         version=str(meta.get("version", "unversioned")),
         segmentation=settings,
         expressions=tuple(expressions),
+        capture=_capture(doc.get("capture"), origin),
+    )
+
+
+def _capture(entry: dict[str, Any] | None, origin: str) -> CaptureTiming | None:
+    """The ``[capture]`` timing, when the script has one (a script for photo series need not)."""
+    if entry is None:
+        return None
+    where = f"{origin} [capture]"
+    review = _review(entry, where)
+    return CaptureTiming(
+        rest_s=_positive(_need(entry, "rest_s", where), "rest_s", where),
+        hold_s=_positive(_need(entry, "hold_s", where), "hold_s", where),
+        relax_s=_positive(_need(entry, "relax_s", where), "relax_s", where, allow_zero=True),
+        source=str(entry["source"]),
+        review=review,
     )
 
 

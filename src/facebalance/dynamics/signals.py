@@ -39,6 +39,9 @@ SIGNAL_VERTICES: tuple[int, ...] = tuple(
                 s.upper_lip_inner_canine,
                 s.lower_lip_paramedian,
                 s.lower_lip_inner_canine,
+                s.masseter_upper,
+                s.masseter_middle,
+                s.gonion,
             )
         }
     )
@@ -81,8 +84,11 @@ def movement_signals(
         up positive), ``brow_medial_descent`` (down positive), ``glabellar_approach`` (brow head toward the
         midline), ``eye_closure`` (1 - lid aperture / rest aperture, a fraction), ``commissure_lateral``
         (outward), ``commissure_elevation`` (up), ``commissure_excursion`` (length of the corner's
-        displacement), ``upper_lip_elevation`` (Cupid's-bow peak, up) and ``lower_lip_depression``
-        (paramedian lower lip, down). All in pixels except ``eye_closure``.
+        displacement), ``commissure_lift`` (the corner's rise above the paramedian lower lip: positive when
+        the mouth curves upward, as in a smile; about zero when the whole mouth is pushed up, as in a cry),
+        ``upper_lip_elevation`` (Cupid's-bow peak, up), ``lower_lip_depression`` (paramedian lower lip, down)
+        and ``masseter_bulge`` (outward movement of the face outline over the masseter). All in pixels except
+        ``eye_closure``.
 
     Examples
     --------
@@ -111,7 +117,11 @@ def movement_signals(
         out[f"commissure_elevation_{name}"] = elevation
         out[f"commissure_excursion_{name}"] = np.hypot(lateral, elevation)
         out[f"upper_lip_elevation_{name}"] = -(pts[:, side.cupids_bow_peak, 1] - rest[side.cupids_bow_peak, 1])
-        out[f"lower_lip_depression_{name}"] = pts[:, side.lower_lip_paramedian, 1] - rest[side.lower_lip_paramedian, 1]
+        lower_lip = pts[:, side.lower_lip_paramedian, 1] - rest[side.lower_lip_paramedian, 1]
+        out[f"lower_lip_depression_{name}"] = lower_lip
+        out[f"commissure_lift_{name}"] = elevation + lower_lip
+        jaw = [side.masseter_upper, side.masseter_middle, side.gonion]
+        out[f"masseter_bulge_{name}"] = sign * (pts[:, jaw, 0].mean(axis=-1) - rest[jaw, 0].mean(axis=-1))
     return out
 
 
@@ -141,6 +151,8 @@ def peak_signal(kind: ExpressionKind, signals: dict[str, np.ndarray], iris_px: f
         return -px("commissure_lateral")
     if kind is ExpressionKind.EEE:
         return np.asarray(px("commissure_excursion") + px("lower_lip_depression"))
+    if kind is ExpressionKind.CLENCH:
+        return np.asarray(px("masseter_bulge"))
     return np.asarray(-np.abs(px("commissure_excursion")) - np.abs(px("brow_elevation")))
 
 
@@ -154,13 +166,18 @@ def raw_activations(blendshapes: np.ndarray, expressions: tuple[ExpressionSpec, 
     ----------
     blendshapes : ndarray of shape (F, 52)
     expressions : tuple of ExpressionSpec
-        Movement expressions (each with at least one activation blendshape).
+        Movement expressions (a prompt-only one without blendshapes gets a column of zeros).
 
     Returns
     -------
     ndarray of shape (F, E)
     """
-    columns = [blendshapes[:, [blendshape_index(b) for b in e.activation]].max(axis=1) for e in expressions]
+    columns = [
+        blendshapes[:, [blendshape_index(b) for b in e.activation]].max(axis=1)
+        if e.activation
+        else np.zeros(len(blendshapes))  # a prompt-only expression without a blendshape
+        for e in expressions
+    ]
     return np.stack(columns, axis=1) if columns else np.zeros((len(blendshapes), 0))
 
 

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from facebalance.dynamics.assess import DynamicsOptions, assess_photos
+from facebalance.dynamics.results import DynamicsResult
 from facebalance.dynamics.tracker import PhotoFaceObserver
 from facebalance.errors import FacebalanceError
 from facebalance.evaluation.common import ResultTable, command_line, fmt, run_header, write_section
@@ -47,12 +48,25 @@ class PersonSmile:
     left_source: str
     mm_per_px: float
     noticed_at_mm: float | None
+    verdict: str = ""
+    findings: tuple[str, ...] = ()
+    rest_findings: int = 0
+    unlabelled: str = ""
 
 
 @dataclass(frozen=True)
 class SmileEval:
     people: tuple[PersonSmile, ...]
     failures: tuple[tuple[str, str], ...]
+
+
+def unlabelled_outcome(result: DynamicsResult) -> str:
+    """How the same pair reads without labels: ``smile``, another expression's name, ``unclassified``, or
+    ``not recognised`` (the photo was dropped)."""
+    if not result.expressions:
+        return "not recognised"
+    first = result.expressions[0]
+    return first.name if first.classified else "unclassified"
 
 
 def london_pairs(dataset: Path) -> list[tuple[str, Path, Path]]:
@@ -77,10 +91,13 @@ def evaluate_pairs(
         for person, neutral, smiling in pairs:
             try:
                 result = assess_photos([neutral, smiling], options=options, observer=observer, labels=["rest", "smile"])
+                unlabelled = assess_photos([neutral, smiling], options=options, observer=observer)
+                read = result.expressions[0] if result.expressions else None
                 smile = next((e for e in result.expressions if e.name == "smile"), None)
                 metric = smile.metric(METRIC) if smile is not None else None
                 if smile is None or metric is None or metric.left is None or metric.right is None:
-                    failures.append((person, "no smile measured"))
+                    why = read.reading.sentence() if read is not None and read.reading is not None else ""
+                    failures.append((person, f"no smile measured {why}".strip()))
                 else:
                     asym = smile.asymmetries.get(METRIC)
                     people.append(
@@ -95,6 +112,10 @@ def evaluate_pairs(
                             left_source=metric.left.source,
                             mm_per_px=result.calibration.mm_per_px,
                             noticed_at_mm=asym.noticed_at if asym is not None else None,
+                            verdict=smile.reading.verdict.value if smile.reading is not None else "",
+                            findings=tuple(f.id for f in result.findings),
+                            rest_findings=sum(f.expression == "rest" for f in result.findings),
+                            unlabelled=unlabelled_outcome(unlabelled),
                         )
                     )
             except FacebalanceError as exc:
@@ -164,7 +185,36 @@ def build_tables(result: SmileEval) -> dict[str, ResultTable]:
             for p in people
         ),
     )
-    return {"distribution": distribution, "per_person": per_person}
+    return {"distribution": distribution, "per_person": per_person, "reading": reading_table(result)}
+
+
+def reading_table(result: SmileEval) -> ResultTable:
+    """How each labelled smile read against the smile's movement pattern, what the labelled series proposed,
+    and how the same pairs read without labels."""
+    people = result.people
+    rows: list[tuple[str, ...]] = []
+    for verdict in ("matched", "weak", "conflict"):
+        rows.append((f"labelled smile read as {verdict}", str(sum(p.verdict == verdict for p in people))))
+    rest_findings = sum(p.rest_findings > 0 for p in people)
+    rows.append(("labelled series with a rest finding (the neutral photo is at rest by design)", str(rest_findings)))
+    proposed: dict[str, int] = {}
+    for p in people:
+        for f in p.findings:
+            proposed[f] = proposed.get(f, 0) + 1
+    for finding, count in sorted(proposed.items()):
+        rows.append((f"labelled series proposing {finding}", str(count)))
+    outcomes: dict[str, int] = {}
+    for p in people:
+        outcomes[p.unlabelled] = outcomes.get(p.unlabelled, 0) + 1
+    for outcome, count in sorted(outcomes.items()):
+        rows.append((f"unlabelled pair read as {outcome}", str(count)))
+    note = (
+        "The same pairs assessed labelled (rest, smile) and unlabelled (each photo recognised from its blendshapes, "
+        "the least animated photo taken as rest). A labelled smile is 'weak' when its movement falls short of the "
+        "smile's pattern (measured as labelled, with a warning) and a 'conflict' when it shows another movement; an "
+        "unlabelled photo under every blendshape threshold is not used (the clinic app labels its views)."
+    )
+    return ResultTable("Reading of the smiles (movement patterns)", ("", "people"), tuple(rows), note)
 
 
 def report_markdown(result: SmileEval, tables: dict[str, ResultTable], *, header: str) -> str:
@@ -186,6 +236,10 @@ def report_markdown(result: SmileEval, tables: dict[str, ResultTable], *, header
             f"### {tables['distribution'].title}",
             "",
             tables["distribution"].to_markdown(),
+            "",
+            f"### {tables['reading'].title}",
+            "",
+            tables["reading"].to_markdown(),
             "",
             f"### {tables['per_person'].title}",
             "",
@@ -223,6 +277,7 @@ def run_smile_eval(dataset: Path, *, write: Path | None, limit: int | None, cons
         result = evaluate_pairs(pairs, read_sexes(dataset / "london_info.csv"), progress=progress)
     tables = build_tables(result)
     console.print(tables["distribution"].to_rich())
+    console.print(tables["reading"].to_rich())
     if write is not None:
         header = run_header(command_line("smile", dataset, write=write, limit=limit))
         write_section(write, SECTION, report_markdown(result, tables, header=header))

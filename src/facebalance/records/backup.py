@@ -54,6 +54,9 @@ FILE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("clinic_comparison", "blink_before_name"),
     ("clinic_comparison", "blink_after_name"),
     ("clinic_comparison", "overlay_name"),
+    ("clinic_dynamicsrecording", "upload_name"),
+    ("clinic_dynamicsrecording", "stored_name"),
+    ("clinic_dynamicskeyframe", "stored_name"),
 )
 
 

@@ -9,7 +9,15 @@ Shape (every length in mm unless the metric's ``unit`` says otherwise; ``left``/
     <expression> = {"name": "smile", "label": ..., "start_s": 0.63, "end_s": 2.37, "peak_s": 1.43,
                     "start_frame": 19, "end_frame": 71, "peak_frame": 43, "primary": true, "warnings": [...],
                     "metrics": {"commissure_excursion_mm": {"left": 17.2, "right": 14.4,
-                                "asymmetry_index": 0.17, "unit": "mm", ...}}}
+                                "asymmetry_index": 0.17, "unit": "mm", ...}},
+                    "reading": {"candidate": "smile", "proposed_by": "blendshapes" | "prompt",
+                                "verdict": "matched" | "weak" | "conflict" | "unmatched", "named": true,
+                                "checks": [...], "signals": {...}}}
+
+An expression whose movement did not show the pattern of the expression proposed for it has ``"name":
+"unclassified"`` (its metrics are those of the proposed expression; it is never primary and never used for
+findings). ``rest.at_rest`` says whether the rest period counted as at rest (rest findings need it).
+Schema 1.1 adds ``reading``, ``prompted`` and ``rest.at_rest`` to 1.0.
 
 For a photo series the times are the photo indices.
 """
@@ -20,11 +28,12 @@ from typing import Any
 
 from facebalance.dynamics.asymmetry import Asymmetry
 from facebalance.dynamics.metrics import MovementMetric
+from facebalance.dynamics.patterns import Reading
 from facebalance.dynamics.results import DynamicFinding, DynamicsResult, ExpressionResult
 from facebalance.report.document import rounded
 
 SCHEMA = "facebalance.dynamics"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def metric_entry(metric: MovementMetric, asymmetry: Asymmetry | None) -> dict[str, Any]:
@@ -62,7 +71,32 @@ def metric_entry(metric: MovementMetric, asymmetry: Asymmetry | None) -> dict[st
     return entry
 
 
+def reading_entry(reading: Reading) -> dict[str, Any]:
+    """How a segment was read: the expression proposed, by what, the verdict and every pattern check."""
+    return {
+        "candidate": reading.candidate,
+        "proposed_by": "prompt" if reading.prompted else "blendshapes",
+        "verdict": reading.verdict.value,
+        "named": reading.named,
+        "sentence": reading.sentence(),
+        "checks": [
+            {"role": c.role, "says": c.says, "held": c.held, "signals": list(c.signals), "review": c.review}
+            for c in reading.checks
+        ],
+        "signals": {
+            k: {"right": rounded(r, 3), "left": rounded(lv, 3)} for k, (r, lv) in sorted(reading.values.items())
+        },
+    }
+
+
 def expression_entry(expression: ExpressionResult) -> dict[str, Any]:
+    entry = _expression_fields(expression)
+    if expression.reading is not None:
+        entry["reading"] = reading_entry(expression.reading)
+    return entry
+
+
+def _expression_fields(expression: ExpressionResult) -> dict[str, Any]:
     return {
         "name": expression.name,
         "label": expression.label,
@@ -122,7 +156,8 @@ def dynamics_document(result: DynamicsResult) -> dict[str, Any]:
             "method": cal.method.value,
             "detail": cal.detail,
         },
-        "rest": expression_entry(result.rest),
+        "prompted": result.prompted,
+        "rest": {**expression_entry(result.rest), "at_rest": result.rest_at_rest},
         "rest_blendshapes": {k: rounded(v, 3) for k, v in result.rest_blendshapes.items()},
         "expressions": [expression_entry(e) for e in result.expressions],
         "missing_expressions": list(result.missing),
