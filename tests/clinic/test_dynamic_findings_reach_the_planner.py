@@ -85,7 +85,9 @@ def test_confirmed_movement_findings_place_toxin(frontal: dict[str, Any], intake
     plan = plans.generate_plan(dict(frontal, dynamic_findings=MOVEMENT_FINDINGS), intake)
     assert {"toxin_dao", "toxin_lip_elevators", "toxin_masseter"} <= treatments(plan)
     notes = " ".join(plan["notes"])
-    assert "dosed asymmetrically" in notes and "upper-lip filler is kept out" in notes and "placed low" in notes
+    assert "dosed asymmetrically" in notes and "placed low" in notes
+    lips = next(i for i in plan["items"] if i["treatment"] == "ha_lips")
+    assert lips["dose"]["text"].endswith("(0% upper lip, 100% lower)")  # a gummy smile: no upper-lip volume
     rejected = [dict(f, status="rejected") for f in MOVEMENT_FINDINGS]
     plan = plans.generate_plan(dict(frontal, dynamic_findings=rejected), intake)
     assert not {"toxin_dao", "toxin_lip_elevators", "toxin_masseter"} & treatments(plan)
