@@ -59,3 +59,12 @@ def test_it_writes_only_its_own_section(tmp_path: Path) -> None:
 def test_it_refuses_a_database_that_is_not_on_the_loopback_interface() -> None:
     with pytest.raises(BenchError, match="loopback"):
         measure_database("postgres://u:p@db.example.org:5432/x", users=1, rounds=1, max_requests=10, max_seconds=1)
+
+
+def test_it_runs_a_whole_consultation_against_a_real_server_without_errors() -> None:
+    """The bench seeds the demo clinic, prepares a consultation over HTTP (intake, analysis, review, plan) and
+    loads the production server: with two users and one round every request answers without an error, so a
+    change to a form or a page cannot silently break the measurement."""
+    run = measure_database(None, users=2, rounds=1, max_requests=100, max_seconds=60)
+    assert run.rows and all(row.errors == 0 for row in run.rows), run.first_errors
+    assert {row.name for row in run.rows} >= {"patients list", "assessment", "plan (with edit choices)"}
