@@ -17,13 +17,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from facebalance.anatomy.landmarks import Landmark
 from facebalance.anatomy.refine.alae import mesh_alare_indices
 from facebalance.profile.landmarks import DEFINITIONS
+from facebalance.documents import (
+    FindingDocument,
+    FrontalDocument,
+    HeaderDocument,
+    MeasurementDocument,
+    PointFoundDocument,
+    ProfileDocument,
+    ProfileLandmarkDocument,
+)
 from facebalance.version import __version__
 
 if TYPE_CHECKING:
@@ -57,7 +66,7 @@ def rounded(x: float | None, digits: int = 4) -> float | None:
 
 def document_header(
     schema: str, version: str, *, name: str, image: LoadedImage, view: str, patient: PatientContext
-) -> dict[str, Any]:
+) -> HeaderDocument:
     """The opening keys every analysis document shares: schema, versions, the input photo, view, patient."""
     return {
         "schema": schema,
@@ -75,13 +84,13 @@ def document_header(
     }
 
 
-def finding_entry(f: Finding, *, intervention: str | None = None) -> dict[str, Any]:
+def finding_entry(f: Finding, *, intervention: str | None = None) -> FindingDocument:
     """One proposed finding.
 
     ``intervention`` is given for the profile's findings: the intervention order a relationship rule
     proposes (``""`` for none, written as ``null``); the frontal document has no such key.
     """
-    entry: dict[str, Any] = {
+    entry: FindingDocument = {
         "id": f.id,
         "kind": f.kind,
         "zones": [z.value for z in f.zones],
@@ -95,11 +104,11 @@ def finding_entry(f: Finding, *, intervention: str | None = None) -> dict[str, A
         "severity": f.severity,
         "beyond_uncertainty": f.beyond_uncertainty,
         "sentence": f.sentence,
+        "points": list(f.points),
+        "status": "proposed",
     }
     if intervention is not None:
         entry["intervention"] = intervention or None
-    entry["points"] = list(f.points)
-    entry["status"] = "proposed"
     return entry
 
 
@@ -126,12 +135,12 @@ def named_points_px(result: PhotoAnalysis) -> dict[str, list[float]]:
     return out
 
 
-def points_found(result: PhotoAnalysis) -> dict[str, dict[str, Any]]:
+def points_found(result: PhotoAnalysis) -> dict[str, PointFoundDocument]:
     """How each measured point was placed: read from the photo or taken from the mesh, and its one-sigma
     error per coordinate (pixels of the original photo and mm)."""
     a = result.assessment
     scale = result.image.scale_to_full
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, PointFoundDocument] = {}
     for name, point in sorted(a.frame.refined.items()):
         sigma_px = a.calibration.point_sigma_px if point.sigma_px is None else point.sigma_px
         out[name] = {
@@ -145,19 +154,20 @@ def points_found(result: PhotoAnalysis) -> dict[str, dict[str, Any]]:
 
 def measurements_document(
     measurements: Mapping[str, Measurement], comparisons: Mapping[str, NormComparison], norms: NormSet
-) -> dict[str, Any]:
+) -> dict[str, MeasurementDocument]:
     """``measurements.<id>`` entries: value, uncertainty, unit, zone, label, points, norm comparison and, for
     asymmetries, the noticed threshold. Shared by the frontal and profile documents."""
-    out: dict[str, Any] = {}
+    out: dict[str, MeasurementDocument] = {}
     for mid, m in measurements.items():
         c = comparisons[mid]
-        entry: dict[str, Any] = {
+        entry: MeasurementDocument = {
             "value": rounded(m.value),
             "uncertainty": rounded(m.uncertainty),
             "unit": m.unit.value,
             "zone": m.zone.value,
             "label": m.label,
             "points": list(m.points),
+            "norm": None,
         }
         if m.reason:
             entry["not_measurable_reason"] = m.reason
@@ -185,7 +195,7 @@ def measurements_document(
     return out
 
 
-def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
+def analysis_document(result: PhotoAnalysis) -> FrontalDocument:
     """The JSON-ready dict for one frontal analysis."""
     a = result.assessment
     scale = result.image.scale_to_full
@@ -225,13 +235,13 @@ def analysis_document(result: PhotoAnalysis) -> dict[str, Any]:
     }
 
 
-def profile_document(result: ProfileAnalysis) -> dict[str, Any]:
+def profile_document(result: ProfileAnalysis) -> ProfileDocument:
     """The JSON-ready dict for one profile analysis."""
     a = result.assessment
     lm = a.landmarks
     to_full = result.image.scale_to_full
     measurements = measurements_document(a.measurements, a.comparisons, result.norms)
-    landmarks: dict[str, Any] = {}
+    landmarks: dict[str, ProfileLandmarkDocument] = {}
     for p, lp in lm.points.items():
         xy = result.to_original_px(lp.xy)[0]
         landmarks[p.value] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,7 +49,7 @@ class OutputTargets:
         from facebalance.report.document import analysis_document, profile_document
         from facebalance.report.summary import print_profile_summary, print_summary
 
-        document: dict[str, Any]
+        document: Mapping[str, Any]
         picture: Callable[[], bytes]
         summary: Callable[[Console], None]
         from facebalance.oblique.analysis import ObliqueAnalysis
