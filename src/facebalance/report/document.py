@@ -23,7 +23,6 @@ import numpy as np
 
 from facebalance.anatomy.landmarks import Landmark
 from facebalance.anatomy.refine.alae import mesh_alare_indices
-from facebalance.profile.landmarks import DEFINITIONS
 from facebalance.documents import (
     FindingDocument,
     FrontalDocument,
@@ -33,6 +32,7 @@ from facebalance.documents import (
     ProfileDocument,
     ProfileLandmarkDocument,
 )
+from facebalance.profile.landmarks import DEFINITIONS
 from facebalance.version import __version__
 
 if TYPE_CHECKING:
