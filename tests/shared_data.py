@@ -1,7 +1,9 @@
-"""Where the bundled and shared test data live; ``shared_path`` skips a test when ../shared is absent."""
+"""Where the bundled and shared test data live; ``shared_path`` skips a test when ../shared is absent,
+``system_tool`` when a system program (installed by .ci/run) is."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,4 +19,12 @@ def shared_path(*parts: str) -> Path:
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"needs ../shared/data/{'/'.join(parts)} (the shared data folder beside the repository)")
+    return path
+
+
+def system_tool(name: str, package: str = "poppler-utils") -> str:
+    """The path of a system program the test needs, or skip the test saying how to install it."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is missing (apt-get install {package}; .ci/run installs it)")
     return path

@@ -3,6 +3,7 @@ test per problem the walk-through found and per missing workflow, each asserting
 (and, for the documents, in the PDF's text from pdftotext). Point 4 of the issue (413 on over-limit uploads) is
 the security branch's.
 
+from tests.shared_data import system_tool
 Every test starts from clinic A of ``tests/clinic/clinic_records.py`` (a patient with an intake, a photo session
 whose frontal photo passed, an assessment with one proposed finding and a plan) and logs in through the login
 page. The browser fixture fails a test on any console error, CSP violation or 404.
@@ -28,6 +29,7 @@ from tests.clinic.test_e2e_consultation import (  # noqa: F401 (fixtures)
     browser_page,
     sync_api,
 )
+from tests.shared_data import system_tool
 
 expect = sync_api.expect
 GRADES = {"glabellar_lines": 2, "midface_volume_deficit": 3, "chin_retrusion": 2}
@@ -63,7 +65,9 @@ class Walk:
         assert response.status == 200, response.status
         pdf = self.dir / f"{self.step:02d}.pdf"
         pdf.write_bytes(response.body())
-        out = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [system_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
         return " ".join(out.split())
 
     def place_site(self, site_id: str) -> None:

@@ -21,6 +21,7 @@ from facebalance.clinic.models import Assessment, Plan
 from facebalance.clinic.records import urls as records_urls
 from tests.clinic.clinic_records import ClinicRecords
 from tests.records.documents import DemoDocuments, demo_documents
+from tests.shared_data import system_tool
 
 ROLES = ("provider", "front_desk", "admin")
 
@@ -226,8 +227,10 @@ def _pdf(client: Client, url: str, tmp: Path) -> tuple[str, int]:
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp / "plan.pdf"
     path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    listing = subprocess.run(["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run([system_tool("pdftotext"), str(path), "-"], check=True, capture_output=True, text=True).stdout
+    listing = subprocess.run(
+        [system_tool("pdfimages"), "-list", str(path)], check=True, capture_output=True, text=True
+    ).stdout
     images = [line for line in listing.splitlines()[2:] if line.split() and line.split()[2] == "image"]
     return " ".join(text.split()), len(images)
 

@@ -14,6 +14,7 @@ from PIL import Image
 
 from facebalance.vision.marker import find_marker, load_marker_spec
 from tests.clinic.clinic_records import ClinicRecords
+from tests.shared_data import system_tool
 
 PRINT_DPI = 300
 #: The printed square's side against the specification: the PDF and raster pipeline's own rounding.
@@ -33,7 +34,8 @@ def test_the_printed_marker_is_found_at_its_true_size(clinic_a: ClinicRecords, t
     pdf = tmp_path / "marker.pdf"
     weasyprint.HTML(string=f"<html><body>{svg.group(0)}</body></html>").write_pdf(pdf)
     subprocess.run(
-        ["pdftoppm", "-r", str(PRINT_DPI), "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True
+        [system_tool("pdftoppm"), "-r", str(PRINT_DPI), "-png", "-singlefile", str(pdf), str(tmp_path / "page")],
+        check=True,
     )
     with Image.open(tmp_path / "page.png") as image:
         rgb = np.asarray(image.convert("RGB"))

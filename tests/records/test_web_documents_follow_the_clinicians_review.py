@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from tests.records.test_written_plan_follows_the_review_and_speaks_to_the_patient import _require_tools
+from tests.shared_data import system_tool
 
 EDITED = "Lower face a little long; not something to treat."
 
@@ -28,7 +29,7 @@ def _text(client: Client, url: str, tmp_path: Path) -> str:
     assert response.status_code == 200, response.content[:300]
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(response.content)
-    out = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([system_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     return " ".join(out.split())
 
 

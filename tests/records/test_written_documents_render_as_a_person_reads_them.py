@@ -22,6 +22,7 @@ from facebalance.records.pdf import (
     report_html,
 )
 from tests.records.documents import DemoDocuments, demo_documents
+from tests.shared_data import system_tool
 
 LETTERHEAD = Letterhead("Demo clinic", ("1 Harbour Street", "Bristol BS1 4RN"), "0117 000 0000", "hello@demo.test")
 PATIENT = PatientHeader("Sample Patient", date(1991, 5, 17), "c1d2e3f4")
@@ -49,10 +50,12 @@ def _print(html: str, out: Path) -> tuple[Path, str, list[Path], int]:
     assert overflowing_boxes(document) == []
     pdf = out / "doc.pdf"
     pdf.write_bytes(document.write_pdf())
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(out / "page")], check=True)
+    text = subprocess.run([system_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    subprocess.run([system_tool("pdftoppm"), "-r", "50", "-png", str(pdf), str(out / "page")], check=True)
     pages = sorted(out.glob("page-*.png"))
-    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    listing = subprocess.run(
+        [system_tool("pdfimages"), "-list", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout
     # Two header lines, then one line per image; soft masks (alpha channels) are listed as "smask".
     images = [line for line in listing.splitlines()[2:] if line.split() and line.split()[2] == "image"]
     return pdf, " ".join(text.split()), pages, len(images)

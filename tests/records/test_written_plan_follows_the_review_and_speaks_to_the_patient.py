@@ -24,6 +24,7 @@ from facebalance.records.pdf import (
     render_pdf,
     report_html,
 )
+from tests.shared_data import system_tool
 
 HEADER = PatientHeader("Sample Patient", date(1991, 5, 17), "c1d2e3f4")
 ENGINE_SENTENCE = "Commissure tilt from stomion (right): -6.1 ± 0.9 deg, below the norm (z = -2.4)."
@@ -54,7 +55,7 @@ def _require_tools() -> None:
 def _text(html: str, tmp_path: Path) -> str:
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(render_pdf(html))
-    out = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([system_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     return " ".join(out.split())
 
 

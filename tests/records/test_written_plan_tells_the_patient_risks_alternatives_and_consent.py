@@ -15,6 +15,7 @@ import pytest
 from facebalance.planning import FindingInput, plan_document
 from facebalance.records.pdf import Letterhead, PatientHeader, PdfUnavailable, load_weasyprint, plan_html, render
 from tests.planning.planning_personas import LENA, NORA, intake, plan_for
+from tests.shared_data import system_tool
 
 LETTERHEAD = Letterhead("Demo clinic", ("1 Harbour Street",))
 PATIENT = PatientHeader("Sample Patient", date(1991, 5, 17), "c1d2e3f4")
@@ -37,7 +38,7 @@ def pdf_text(plan: dict[str, Any], tmp_path: Path, *, withheld: bool = False) ->
     )
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(render(html).write_pdf())
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run([system_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     return " ".join(text.split())
 
 
