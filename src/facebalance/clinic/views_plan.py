@@ -66,6 +66,7 @@ def _inputs(
     analysis = dict(
         assessment.analysis,
         findings=reviewed_findings(assessment, reviews=reviews),
+        session_findings=reviewed_findings(assessment, session=True, reviews=reviews),
         dynamic_findings=reviewed_findings(assessment, dynamic=True, reviews=reviews),
     )
     intake_doc = plans.intake_document(
