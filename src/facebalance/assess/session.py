@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -309,7 +309,9 @@ def _dynamics(
         view = view_of.get(label, label)
         if view not in results:
             results[view] = ViewResult(view, "analysed", "read by the dynamic assessment", photo.name)
-    return result, ""
+    # The series named by its views, never by the photos' paths.
+    source = ", ".join(REST_VIEW if label == "rest" else view_of.get(label, label) for label, _ in series)
+    return replace(result, source=source), ""
 
 
 def _dynamic_findings(result: DynamicsResult | None, protocol: Protocol) -> list[SessionFinding]:

@@ -100,11 +100,7 @@ def session_document(result: SessionAssessment, *, created: datetime | None = No
         ),
         {"sex": None, "ethnicity": None},
     )
-    dynamics = None
-    if result.dynamics is not None:
-        dynamics = dynamics_document(result.dynamics)
-        # The series' photos by view, never their paths.
-        dynamics["source"] = ", ".join(v.view_id for v in result.views if v.reason == "read by the dynamic assessment")
+    dynamics = dynamics_document(result.dynamics) if result.dynamics is not None else None
     scale = result.scale
     return {
         "schema": SCHEMA,
