@@ -38,6 +38,13 @@ ScaleMethod = Literal[
     "own_ruler_and_frontal_carry_over",  # both, combined by inverse variance
     "none",  # no scale: millimetre values not measured
 ]
+SCALE_METHODS: tuple[ScaleMethod, ...] = (
+    "frontal_ruler",
+    "frontal_carry_over",
+    "own_ruler",
+    "own_ruler_and_frontal_carry_over",
+    "none",
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,8 @@ class ViewScale:
     ----------
     view_id : str
     mm_per_px : float or None
-        Millimetres per pixel of that view's analysed image; ``None`` when the view has no scale.
+        Millimetres per pixel of that view's photo as taken (full resolution, upright); ``None`` when the view
+        has no scale.
     relative_uncertainty : float or None
         One sigma, as a fraction of ``mm_per_px``; for a carried scale it includes the frontal ruler's.
     method : ScaleMethod
@@ -124,7 +132,8 @@ class CarriedScale:
     ruler : {"iris", "marker", "known_ipd", "none"}
         The frontal photo's ruler (its ``calibration.ruler``); ``none`` without an analysed frontal photo.
     frontal_mm_per_px, frontal_relative_uncertainty : float or None
-        The frontal ruler's scale and its one-sigma relative uncertainty.
+        The frontal ruler's scale (per pixel of the frontal photo as taken) and its one-sigma relative
+        uncertainty.
     views : tuple of ViewScale
         One per analysed view with a photo analysis, in protocol order.
     """

@@ -106,23 +106,12 @@ def assessment_progress(request: HttpRequest, run_id: str) -> HttpResponse:
 
 
 def expression_series(session: PhotoSession, protocol: Protocol) -> list[tuple[str, Photo]]:
-    """The session's photo series for the dynamic assessment: ``[(expression, photo), ...]``, rest first.
+    """The session's photo series for the dynamic assessment: ``[(expression, photo), ...]``, rest first
+    (:func:`facebalance.assess.series.expression_series` over the session's current, not skipped photos)."""
+    from facebalance.assess.series import expression_series as series_of
 
-    The rest photo is the frontal one at rest; the expressions are the protocol's views that ask for one
-    (``frontal_smile`` -> ``smile``, ``brow_raise``, ``frown``, ``eye_closure``, ``pucker``), named by the
-    view's ``expression``, which the dynamics script knows by name. Empty without a rest photo or without
-    any expression photo."""
     current = current_photos(session)
-    skipped = current_skips(session, current)
-    rest = current.get(ANALYSIS_VIEW)
-    series = [
-        (v.expression, current[v.id])
-        for v in protocol.views
-        if v.expression not in ("neutral", "any") and v.id in current and v.id not in skipped
-    ]
-    if rest is None or not series:
-        return []
-    return [("rest", rest), *series]
+    return series_of(current, protocol, skipped=current_skips(session, current), rest_view=ANALYSIS_VIEW)
 
 
 def dynamic_assessment(session: PhotoSession, protocol: Protocol, norms: NormSet) -> dict[str, Any]:
