@@ -351,7 +351,8 @@ class Assessment(models.Model):
         for f in (self.session_document or {}).get("findings", []):
             rule = str(f.get("id", ""))
             views = [str(v) for v in f.get("views", [])]
-            if rule.startswith("dynamic.") or (views == [FRONTAL_VIEW] and rule in frontal):
+            dynamic = rule.startswith("dynamic.") or f.get("kind") in ("movement", "compensation")
+            if dynamic or (views == [FRONTAL_VIEW] and rule in frontal):
                 continue
             review_id = "-".join([rule.replace(".", "-"), *views])[:110]
             n, unique = 1, review_id

@@ -27,6 +27,7 @@ from facebalance.planning import (
     build_plan,
     findings_from_dynamics,
     findings_from_frontal,
+    findings_from_session,
     parse_intake,
     plan_document,
 )
@@ -297,52 +298,38 @@ def dynamic_finding_inputs(rows: list[DynamicFindingRow]) -> tuple[FindingInput,
     return findings_from_dynamics(rows)
 
 
-_SEVERITIES = ("mild", "moderate", "marked")
-
-
-def session_finding_inputs(rows: list[Mapping[str, Any]]) -> tuple[FindingInput, ...]:
+def session_finding_inputs(
+    document: Mapping[str, Any], rows: list[Mapping[str, Any]]
+) -> tuple[tuple[FindingInput, ...], dict[str, float]]:
     """The reviewed findings of a session's other views and cross-view relations (``Assessment.session_findings``
-    rows as the clinician left them: the engine's id under ``rule``, their views under ``views``) as the planner's
-    findings, read like the frontal ones: the engine's id (``profile_recessed_chin``, ``session.*``; the planner
-    reads an engine id as the planning id ``data/findings.toml`` gives it), the first zone, the severity
-    (``mild`` when it is none the planner knows) and the sentence. Rejected ones are left out. The planner knows
-    the sources ``frontal``, ``profile``, ``dynamic`` and ``clinician``: a finding read from a profile photo is
-    ``profile``, the others (oblique, smile, cross-view) ``frontal``, a photo analysis like it."""
-    out = []
-    for row in rows:
-        if row.get("status") == "rejected":
-            continue
-        fid = str(row.get("rule") or row.get("id") or "").strip()
-        if not fid:
-            continue
-        zones = row.get("zones") or ["proportions"]
-        severity = row.get("severity", "mild")
-        profile = any(str(v).startswith("profile") for v in row.get("views", []))
-        out.append(
-            FindingInput(
-                id=fid,
-                zone=str(zones[0]) if isinstance(zones, list) and zones else "proportions",
-                severity=severity if severity in _SEVERITIES else "mild",
-                source="profile" if profile else "frontal",
-                sentence=str(row.get("sentence", "")),
-            )
-        )
-    return tuple(out)
+    rows as the clinician left them: the engine's id under ``rule``) read by the planner exactly as it reads a
+    session assessment (:func:`facebalance.planning.findings_from_session`: ``session.*`` ones with source
+    ``session``, a profile's ``profile``, the others ``frontal``; rejected ones left out), with the measurement
+    values of every analysed view of the session ``document`` (the planner's gates read them whatever the
+    findings). Nothing without a session document."""
+    if not document:
+        return (), {}
+    reviewed = [dict(r, id=r.get("rule") or r.get("id")) for r in rows]
+    return findings_from_session(dict(document, findings=reviewed))
+
+
+#: The keys of the planner's ``analysis`` mapping beside the frontal document's own.
+_EXTRA_KEYS = ("dynamic_findings", "session_findings", "session_document")
 
 
 def _inputs(
     analysis: Mapping[str, Any], intake_doc: IntakeDocument
 ) -> tuple[tuple[FindingInput, ...], dict[str, float], PlannerIntake]:
-    """Frontal findings (and, under ``session_findings`` and ``dynamic_findings``, the reviewed findings of the
-    session's other views and cross-view ones, and the dynamic ones), measurements, intake."""
-    frontal = {k: v for k, v in analysis.items() if k not in ("dynamic_findings", "session_findings")}
+    """Frontal findings and measurements, plus, under ``session_findings`` (with ``session_document``) and
+    ``dynamic_findings``, the reviewed findings of the session's other views and cross-view ones and the dynamic
+    ones; and the intake. A measurement of the frontal photo wins over another view's of the same id."""
+    frontal = {k: v for k, v in analysis.items() if k not in _EXTRA_KEYS}
     findings, measurements = findings_from_frontal(frontal)
-    findings = (
-        *findings,
-        *session_finding_inputs(list(analysis.get("session_findings", []))),
-        *findings_from_dynamics(list(analysis.get("dynamic_findings", []))),
+    session, session_measured = session_finding_inputs(
+        analysis.get("session_document") or {}, list(analysis.get("session_findings", []))
     )
-    return findings, measurements, parse_intake(intake_doc)
+    findings = (*findings, *session, *findings_from_dynamics(list(analysis.get("dynamic_findings", []))))
+    return findings, {**session_measured, **measurements}, parse_intake(intake_doc)
 
 
 def generate_plan(analysis: Mapping[str, Any], intake_doc: IntakeDocument, *, prices_toml: str = "") -> PlanDocument:
