@@ -205,6 +205,9 @@ def browser_page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatc
         yield page, problems
         context.close()
         browser.close()
+        from facebalance.clinic import jobs
+
+        jobs.stop_worker()  # the live server's worker thread (the assessment ran there), before the database goes
         # With Playwright's event loop running, the test's own ORM calls get their own connection (Django's
         # connections are context-local); close it here, or PostgreSQL cannot drop the test database.
         from django.db import connections

@@ -32,5 +32,5 @@ class ClinicAppConfig(AppConfig):
         connection_created.connect(sqlite_durability, dispatch_uid="facebalance-sqlite-durability")
         # The background jobs' handlers (the dynamics video analysis, the whole-session assessment) register
         # themselves on import.
-        import facebalance.clinic.assessments
-        import facebalance.clinic.recordings  # noqa: F401
+        import facebalance.clinic.recordings
+        import facebalance.clinic.views_assess  # noqa: F401

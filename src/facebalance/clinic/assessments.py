@@ -1,13 +1,14 @@
 """The whole-session assessment, run by the background worker (:mod:`facebalance.clinic.jobs`).
 
 "Run the assessment" on the session page adds an :class:`~facebalance.clinic.models.AssessmentRun` and its job
-(kind :data:`JOB_KIND`) in one transaction and returns at once; the worker reads the session's current photos
-that count (each from the photo store, named ``<view>.jpg``, never an uploaded file name) and the views skipped
-with their reasons, runs :func:`facebalance.assess.assess_session` with the patient's sex and ethnicity, the
-clinic's norm set and protocol and the process's shared landmarker, and stores in one transaction the
+(kind :data:`JOB_KIND`, whose handler :mod:`facebalance.clinic.views_assess` registers) in one transaction and
+returns at once; the worker reads the session's current photos that count (each from the photo store, named
+``<view>.jpg``, never an uploaded file name) and the views skipped with their reasons, runs
+:func:`facebalance.assess.assess_session` with the patient's sex and ethnicity, the clinic's norm set and
+protocol and the process's shared landmarker, and stores in one transaction the
 :class:`~facebalance.clinic.models.Assessment` (the frontal document, the session document, the dynamic
-assessment), one annotated picture per analysed view and the audit row. A six-view session takes several
-seconds on the clinic's machine (docs/clinic.md), too long for a request.
+assessment), one annotated picture per analysed view and the audit row. A six-view session takes 8-11 s on the
+clinic's machine (docs/clinic.md), too long for a request.
 
 The frontal photo at rest is the session's ruler and the plan's input: when it is refused the run fails with
 the engine's reason and no assessment is stored.
@@ -15,6 +16,7 @@ the engine's reason and no assessment is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +33,7 @@ from facebalance.clinic.models import (
 )
 from facebalance.clinic.views import current_photos, current_skips
 from facebalance.errors import FacebalanceError
+from facebalance.norms import NormSet
 from facebalance.report.session import session_document, session_images
 from facebalance.session.protocol import Protocol
 
@@ -89,9 +92,15 @@ def _stepper(progress: jobs.Progress, steps: int) -> Any:
     return step
 
 
-@jobs.handler(JOB_KIND)
-def run_assessment_job(job: Job, progress: jobs.Progress) -> None:
-    """Assess one run's session and store the assessment (nothing when it was stored already)."""
+#: The clinic's dynamic assessment of a session's stills (``views_assess.dynamic_assessment``).
+StillDynamics = Callable[[PhotoSession, Protocol, NormSet], dict[str, Any]]
+
+
+def run_job(job: Job, progress: jobs.Progress, *, still_dynamics: StillDynamics) -> None:
+    """Assess one run's session and store the assessment (nothing when it was stored already); the handler of
+    :data:`JOB_KIND` (registered by :mod:`facebalance.clinic.views_assess`, which owns ``still_dynamics``: the
+    dynamic assessment of the session's rest and expression stills, used when the session has no analysed
+    video)."""
     run = AssessmentRun.objects.select_related("session__patient__clinic", "requested_by").get(pk=job.object_id)
     if run.assessment_id is not None:
         return
@@ -124,11 +133,9 @@ def run_assessment_job(job: Job, progress: jobs.Progress) -> None:
     images = session_images(result)
     analysis = next(v["document"] for v in document["views"] if v["view_id"] == FRONTAL_VIEW)
     analysis["input"]["name"] = f"{FRONTAL_VIEW}.jpg"  # never an uploaded file name
-    from facebalance.clinic.views_assess import dynamic_assessment
-
     progress(0.92, "Assessing the movements.")
     # A session's analysed guided video (prompted, every expression) is read in preference to its stills.
-    dynamics = recordings.session_dynamics(session) or dynamic_assessment(session, protocol, norms)
+    dynamics = recordings.session_dynamics(session) or still_dynamics(session, protocol, norms)
     store_assessment(run, analysis=analysis, document=document, images=images, dynamics=dynamics)
 
 

@@ -26,6 +26,7 @@ from facebalance.clinic.models import (
     AssessmentImage,
     AssessmentRun,
     FindingReview,
+    Job,
     Membership,
     Photo,
     PhotoSession,
@@ -103,6 +104,13 @@ def assessment_progress(request: HttpRequest, run_id: str) -> HttpResponse:
     }
     template = "clinic/_assessment_progress.html" if request.headers.get("HX-Request") == "true" else None
     return render(request, template or "clinic/assessment_progress.html", context)
+
+
+@jobs.handler(assessments.JOB_KIND)
+def run_assessment_job(job: Job, progress: jobs.Progress) -> None:
+    """The whole-session assessment's job (:func:`facebalance.clinic.assessments.run_job`), with this module's
+    :func:`dynamic_assessment` of the session's stills."""
+    assessments.run_job(job, progress, still_dynamics=dynamic_assessment)
 
 
 def expression_series(session: PhotoSession, protocol: Protocol) -> list[tuple[str, Photo]]:
@@ -261,9 +269,10 @@ def _view_note(s: ViewState) -> str:
 def not_assessed(
     states: list[ViewState], dynamics: dict[str, Any], *, whole_session: bool = False
 ) -> list[dict[str, str]]:
-    """What this assessment says nothing about, and why: each movement whose photo was skipped, not taken or
-    refused, and, for an assessment of the frontal photo only (made before the whole session was assessed), the
-    profile and the oblique views. A whole-session assessment says what each zone could not assess in the zone."""
+    """What this assessment says nothing about, and why: each movement whose photo was refused by the dynamic
+    assessment, and, for an assessment of the frontal photo only (made before the whole session was assessed),
+    each movement whose photo was skipped or not taken and the profile and the oblique views. A whole-session
+    assessment says what each zone could not assess (a skipped or missing view, with the reason) in the zone."""
     out = []
     parts = (("profile", "Profile"), ("oblique", "Oblique views (cheek and jaw contour from the side)"))
     if whole_session:
@@ -281,7 +290,7 @@ def not_assessed(
     for s in states:
         if _part_of(s.view) != "movement":
             continue
-        if s.state in ("skipped", "missing") or failed:
+        if (s.state in ("skipped", "missing") and not whole_session) or failed:
             why = dynamics.get("message", "") if failed and s.state not in ("skipped", "missing") else _view_note(s)
             out.append({"part": f"Movement: {s.view.expression.replace('_', ' ')}", "why": why})
     return out
