@@ -1,7 +1,8 @@
 """Every finding id the assessment engines can emit (frontal norm deviations, asymmetries and relationship rules;
 profile norm deviations and relationship rules; dynamic movement rules and compensation signs; the session
-assessment's cross-view rules, enumerated from their data files) is known to the planner and either read by a planning rule or deliberately listed as having
-no injectable answer, with the reason in clinician's and patient's words."""
+assessment's cross-view rules, enumerated from their data files) is known to the planner and either read by a
+planning rule or deliberately listed as having no injectable answer, with the reason in clinician's and patient's
+words."""
 
 from __future__ import annotations
 

@@ -401,67 +401,28 @@ def assess_session(
                 notes.append(
                     f"{view} was marked skipped ({reason}) but has a photo ({assigned[view].name}): it was analysed."
                 )
-        frontal: PhotoAnalysis | None = None
-        for view in FRONTAL_VIEWS:
-            if view in assigned:
-                photo = assigned[view]
-                say(f"{view}: {photo.name}")
-                results[view] = _analyse(
-                    partial(
-                        analyze_photo,
-                        photo.source,
-                        sex=sex,
-                        ethnicity=ethnicity,
-                        norms=norm_set,
-                        rules=rules,
-                        known_ipd_mm=known_ipd_mm,
-                        landmarker=model,
-                    ),
-                    view,
-                    photo,
-                )
+        common: dict[str, Any] = {"sex": sex, "ethnicity": ethnicity, "norms": norm_set, "landmarker": model}
+
+        def run(views: tuple[str, ...], analyse: Callable[..., Any], **options: Any) -> None:
+            for view in views:
+                if view in assigned:
+                    photo = assigned[view]
+                    say(f"{view}: {photo.name}")
+                    results[view] = _analyse(partial(analyse, photo.source, **common, **options), view, photo)
+
+        run(FRONTAL_VIEWS, analyze_photo, rules=rules, known_ipd_mm=known_ipd_mm)
         rest = results.get(REST_VIEW)
-        if rest is not None and isinstance(rest.analysis, PhotoAnalysis):
-            frontal = rest.analysis
-        for view in OBLIQUE_VIEWS:
-            if view in assigned:
-                photo = assigned[view]
-                say(f"{view}: {photo.name}")
-                results[view] = _analyse(
-                    partial(
-                        analyze_oblique,
-                        photo.source,
-                        sex=sex,
-                        ethnicity=ethnicity,
-                        norms=norm_set,
-                        rules=rules,
-                        landmarker=model,
-                        frontal=frontal,
-                    ),
-                    view,
-                    photo,
-                )
-        limits = ViewLimits.of(protocol)
-        for view in PROFILE_VIEWS:
-            if view in assigned:
-                photo = assigned[view]
-                say(f"{view}: {photo.name}")
-                results[view] = _analyse(
-                    partial(
-                        analyze_profile,
-                        photo.source,
-                        sex=sex,
-                        ethnicity=ethnicity,
-                        norms=norm_set,
-                        frontal=frontal,
-                        landmarker=model,
-                        segmenter=models.segmenter(),
-                        detector=models.detector(),
-                        limits=limits,
-                    ),
-                    view,
-                    photo,
-                )
+        frontal = rest.analysis if rest is not None and isinstance(rest.analysis, PhotoAnalysis) else None
+        run(OBLIQUE_VIEWS, analyze_oblique, rules=rules, frontal=frontal)
+        if any(view in assigned for view in PROFILE_VIEWS):
+            run(
+                PROFILE_VIEWS,
+                analyze_profile,
+                frontal=frontal,
+                segmenter=models.segmenter(),
+                detector=models.detector(),
+                limits=ViewLimits.of(protocol),
+            )
         dynamics, dynamics_reason = _dynamics(assigned, results, protocol, skipped, norm_set, say)
     for view, photo in assigned.items():
         if view not in results:

@@ -247,9 +247,7 @@ class CarriedDistance:
     definition_sigma_mm: float
 
 
-def carry_distances(
-    pairs: Sequence[CarriedDistance], *, frontal_relative_uncertainty: float
-) -> Calibration | None:
+def carry_distances(pairs: Sequence[CarriedDistance], *, frontal_relative_uncertainty: float) -> Calibration | None:
     """The frontal scale carried to another view through distances seen on both (``None``: none usable).
 
     Each pair gives ``mm_per_px = frontal_mm / vertical_px``; the pairs are combined by inverse-variance
