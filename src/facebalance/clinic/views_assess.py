@@ -389,6 +389,22 @@ def session_context(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def _annotated_picture(request: HttpRequest, assessment: Assessment, stored_name: str, view: Any) -> FileResponse:
+    """An annotated picture of the assessment from the photo store, audited as a ``view`` of the assessment
+    (``detail.annotated``: the view id, ``True`` for the frontal photo at rest)."""
+    path = photostore.photo_path(stored_name)
+    if not path.is_file():
+        raise Http404("The annotated picture is missing; run the integrity check.")
+    audit.record(
+        "view",
+        user=request.user,
+        clinic_id=assessment.session.patient.clinic_id,
+        obj=assessment,
+        detail={"annotated": view},
+    )
+    return FileResponse(path.open("rb"), content_type="image/png")
+
+
 @clinic_view("assessment.view")
 @require_GET
 def assessment_view_image(request: HttpRequest, assessment_id: str, view_id: str) -> HttpResponse:
@@ -398,17 +414,7 @@ def assessment_view_image(request: HttpRequest, assessment_id: str, view_id: str
     image = AssessmentImage.objects.filter(assessment=assessment, view_id=view_id).first()
     if image is None:
         raise Http404("No annotated picture of that view.")
-    path = photostore.photo_path(image.stored_name)
-    if not path.is_file():
-        raise Http404("The annotated picture is missing; run the integrity check.")
-    audit.record(
-        "view",
-        user=request.user,
-        clinic_id=assessment.session.patient.clinic_id,
-        obj=assessment,
-        detail={"annotated": view_id},
-    )
-    response = FileResponse(path.open("rb"), content_type="image/png")
+    response = _annotated_picture(request, assessment, image.stored_name, view_id)
     response["Content-Disposition"] = f'inline; filename="{view_id}-annotated.png"'
     return response
 
@@ -587,17 +593,7 @@ def assessment_confirm(request: HttpRequest, assessment_id: str) -> HttpResponse
 @require_GET
 def assessment_annotated(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = scoped(Assessment, assessment_id, _m(request))
-    path = photostore.photo_path(assessment.annotated_name)
-    if not path.is_file():
-        raise Http404("The annotated picture is missing; run the integrity check.")
-    audit.record(
-        "view",
-        user=request.user,
-        clinic_id=assessment.session.patient.clinic_id,
-        obj=assessment,
-        detail={"annotated": True},
-    )
-    return FileResponse(path.open("rb"), content_type="image/png")
+    return _annotated_picture(request, assessment, assessment.annotated_name, True)
 
 
 def reviewed_findings(
