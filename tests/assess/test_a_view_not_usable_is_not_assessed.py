@@ -52,10 +52,11 @@ def test_a_finding_goes_to_the_zones_of_its_data_row() -> None:
                 ),
                 finding("chin_deviation_mm_noticeable", "asymmetry", (Zone.SYMMETRY,), ("chin_deviation_mm",)),
                 finding("jaw_vs_cheekbones_wide_jaw", "relationship", (Zone.LOWER_FACE, Zone.MIDFACE), ()),
+                finding("dynamic.dao_pull_strong", "movement", (Zone.LOWER_FACE,), ("commissure_depression_mm",)),
             ],
             load_zone_map(),
         )
     }
     assert placed["upper_face"] == ["upper_to_middle_third_ratio_above"]
-    assert placed["symmetry_dynamics"] == ["chin_deviation_mm_noticeable"]
+    assert placed["symmetry_dynamics"] == ["chin_deviation_mm_noticeable", "dynamic.dao_pull_strong"]
     assert placed["midface"] == placed["lower_face"] == ["jaw_vs_cheekbones_wide_jaw"]
