@@ -7,8 +7,8 @@ returns at once; the worker reads the session's current photos that count (each 
 :func:`facebalance.assess.assess_session` with the patient's sex and ethnicity, the clinic's norm set and
 protocol and the process's shared landmarker, and stores in one transaction the
 :class:`~facebalance.clinic.models.Assessment` (the frontal document, the session document, the dynamic
-assessment), one annotated picture per analysed view and the audit row. A six-view session takes 8-11 s on the
-clinic's machine (docs/clinic.md), too long for a request.
+assessment), one annotated picture per analysed view and the audit row. A six-view session takes about 6 s on the
+clinic's machine, 7.4 s the first time in a process (docs/clinic.md), too long for a request.
 
 The frontal photo at rest is the session's ruler and the plan's input: when it is refused the run fails with
 the engine's reason and no assessment is stored.
