@@ -53,7 +53,7 @@ def _section(html: str, element_id: str) -> str:
 
 
 def test_every_view_is_analysed_and_stored_with_the_row(clinic_a: ClinicRecords, assessed: Any) -> None:
-    _client, assessment = assessed
+    client, assessment = assessed
     doc = assessment.session_document
     assert doc["schema"] == "facebalance.session_assessment" and doc["schema_version"] == "1.0"
     status = {v["view_id"]: (v["status"], v["reason"], v["name"]) for v in doc["views"]}
@@ -73,6 +73,9 @@ def test_every_view_is_analysed_and_stored_with_the_row(clinic_a: ClinicRecords,
     assert "oblique_right" in created.detail["views"] and "oblique_left" not in created.detail["views"]
     run = AssessmentRun.objects.get(assessment=assessment)
     assert AuditEvent.objects.filter(action="create", object_id=str(run.pk)).exists()
+    # The progress page's poll (htmx) is sent to the assessment once it is stored.
+    polled = client.get(f"/assessment-runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert polled.status_code == 204 and polled["HX-Redirect"] == f"/assessments/{assessment.pk}/"
     assert Job.objects.get(kind=assessments.JOB_KIND, object_id=str(run.pk)).status == "done"
 
 
