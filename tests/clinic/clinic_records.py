@@ -274,3 +274,51 @@ def upload(client: Any, session: Any, view: str, path_or_bytes: object, *, htmx:
         {"photo": SimpleUploadedFile("../../etc/passwd;rm -rf.jpg", data)},
         headers=headers,
     )
+
+
+def stored_photo(session: Any, view_id: str, user: Any, data: bytes, *, status: str = "pass", reason: str = "") -> Any:
+    """A photo of ``view_id`` stored in the photo store with its row, as an upload that passed its checks (or
+    warned, with ``reason`` as the accepted warning's reason) leaves it; no checks are run."""
+    import hashlib
+
+    from facebalance.clinic import photostore
+    from facebalance.clinic.models import Photo
+
+    name = photostore.new_name(".jpg")
+    return photostore.commit_files(
+        {name: photostore.write_part(data)},
+        lambda: Photo.objects.create(
+            session=session,
+            view_id=view_id,
+            stored_name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size_bytes=len(data),
+            width_px=1,
+            height_px=1,
+            checks={"checks": []},
+            status=status,
+            accepted_reason=reason,
+            accepted_by=user if reason else None,
+            uploaded_by=user,
+        ),
+    )
+
+
+def run_assessment(client: Any, session: Any) -> Any:
+    """Run the session's assessment as the page does: the request queues it and answers with its progress page,
+    the queue is run here (the test's worker; see the ``jobs_run_by_the_test`` fixture), then the progress page
+    leads to the assessment, which is returned."""
+    from facebalance.clinic import jobs
+    from facebalance.clinic.models import Assessment, AssessmentRun
+
+    response = client.post(f"/sessions/{session.pk}/assess/")
+    assert response.status_code == 302, response.content.decode()[:1000]
+    run = AssessmentRun.objects.filter(session=session).order_by("-created_at").first()
+    assert run is not None and response["Location"] == f"/assessment-runs/{run.pk}/"
+    assert jobs.run_pending() >= 1
+    done = client.get(f"/assessment-runs/{run.pk}/")
+    if done.status_code != 302:
+        raise AssertionError(f"the assessment did not finish: {done.content.decode()[:2000]}")
+    run.refresh_from_db()
+    assert done["Location"] == f"/assessments/{run.assessment_id}/"
+    return Assessment.objects.get(pk=run.assessment_id)

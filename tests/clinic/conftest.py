@@ -47,3 +47,11 @@ def _close_landmarker() -> Any:
         from facebalance.clinic import engine
 
         engine.shutdown()
+
+
+@pytest.fixture
+def jobs_run_by_the_test(settings: Any) -> None:
+    """The test runs the background queue itself (``jobs.run_pending``), never a worker thread."""
+    import dataclasses
+
+    settings.FACEBALANCE = dataclasses.replace(settings.FACEBALANCE, worker="external")

@@ -10,20 +10,18 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from facebalance.clinic.models import Assessment, AuditEvent, FindingReview, Patient, PhotoSession
-from tests.clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
+from facebalance.clinic.models import AuditEvent, FindingReview, Patient, PhotoSession
+from tests.clinic.clinic_records import LONDON, ClinicRecords, new_session, run_assessment, upload
 
 
 @pytest.mark.django_db
-def test_demo_patient_rest_and_smile_give_a_reviewable_dynamic_assessment() -> None:
+def test_demo_patient_rest_and_smile_give_a_reviewable_dynamic_assessment(jobs_run_by_the_test: None) -> None:
     call_command("facebalance_demo", "--no-migrate", "--photos", str(LONDON), stdout=io.StringIO())
     patient = Patient.objects.get()
     session = PhotoSession.objects.get(patient=patient)
     client = Client()
     client.force_login(get_user_model().objects.get(username="demo.provider"))
-    response = client.post(f"/sessions/{session.pk}/assess/")
-    assert response.status_code == 302, response.content.decode()[:1000]
-    assessment = Assessment.objects.get(session=session)
+    assessment = run_assessment(client, session)
     dynamics = assessment.dynamics
     assert dynamics["status"] == "done" and dynamics["schema"] == "facebalance.dynamics"
     assert [p["view_id"] for p in dynamics["photos"]] == ["frontal_rest", "frontal_smile"]
@@ -73,13 +71,12 @@ def test_demo_patient_rest_and_smile_give_a_reviewable_dynamic_assessment() -> N
     assert assessment.confirmed_at is not None
 
 
-def test_a_session_without_expression_photos_says_so(clinic_a: ClinicRecords) -> None:
+def test_a_session_without_expression_photos_says_so(clinic_a: ClinicRecords, jobs_run_by_the_test: None) -> None:
     client = Client()
     client.force_login(clinic_a.provider)
     session = new_session(client, clinic_a)
     upload(client, session, "frontal_rest", LONDON / "001_03.jpg")
-    assert client.post(f"/sessions/{session.pk}/assess/").status_code == 302
-    assessment = Assessment.objects.get(session=session)
+    assessment = run_assessment(client, session)
     assert assessment.dynamics == {"status": "no_expression_photos"} and assessment.dynamic_findings() == []
     page = client.get(f"/assessments/{assessment.pk}/").content.decode()
     assert "No expression photos" in page

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from facebalance.clinic.models import Assessment, FindingReview, Intake, Photo, PhotoSession, Plan
-from tests.clinic.clinic_records import LONDON, ClinicRecords, new_session, upload
+from facebalance.clinic.models import FindingReview, Intake, Photo, PhotoSession, Plan
+from tests.clinic.clinic_records import LONDON, ClinicRecords, new_session, run_assessment, upload
 
 INTAKE = {
     "goals": "I look tired and my chin feels weak",
@@ -73,15 +73,13 @@ def test_a_positive_bddq_as_screen_is_flagged() -> None:
     assert intake.bddq_positive is True
 
 
-def test_assessment_review_and_plan(clinic_a: ClinicRecords) -> None:
+def test_assessment_review_and_plan(clinic_a: ClinicRecords, jobs_run_by_the_test: None) -> None:
     client = Client()
     client.force_login(clinic_a.provider)
     session: PhotoSession = new_session(client, clinic_a)
     upload(client, session, "frontal_rest", LONDON / "001_03.jpg")
     assert Photo.objects.get(session=session).counts
-    response = client.post(f"/sessions/{session.pk}/assess/")
-    assert response.status_code == 302, response.content.decode()[:1000]
-    assessment = Assessment.objects.get(session=session)
+    assessment = run_assessment(client, session)
     page = client.get(f"/assessments/{assessment.pk}/").content.decode()
     assert "<svg" in page and 'class="band"' in page and "Mid-face" in page
     assert client.get(f"/assessments/{assessment.pk}/annotated/")["Content-Type"] == "image/png"

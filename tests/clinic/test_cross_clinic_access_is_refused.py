@@ -11,10 +11,15 @@ from django.test import Client
 
 from facebalance.clinic import urls as clinic_urls
 from facebalance.clinic.api import api, issue_key
-from facebalance.clinic.models import DynamicsRecording, FindingReview, Membership, Photo, Plan
+from facebalance.clinic.models import AssessmentRun, DynamicsRecording, FindingReview, Membership, Photo, Plan
 from tests.clinic.clinic_records import ClinicRecords
 
 REFUSED = {403, 404, 405}
+
+
+def assessment_run(b: ClinicRecords) -> AssessmentRun:
+    """Clinic B's queued whole-session assessment (made on first use)."""
+    return AssessmentRun.objects.get_or_create(session=b.session, requested_by=b.provider)[0]
 
 
 def object_params(b: ClinicRecords) -> dict[str, str]:
@@ -32,6 +37,7 @@ def object_params(b: ClinicRecords) -> dict[str, str]:
         "kind": "overlay",
         "recording_id": str(b.recording.pk),
         "key": "rest",
+        "run_id": str(assessment_run(b).pk),
     }
 
 
@@ -67,6 +73,7 @@ def snapshot(b: ClinicRecords) -> tuple[Any, ...]:
     return (
         Photo.objects.filter(session=b.session).count(),
         DynamicsRecording.objects.filter(session=b.session).count(),
+        assessment_run(b) and AssessmentRun.objects.filter(session=b.session).count(),
         FindingReview.objects.filter(assessment=b.assessment).count(),
         Plan.objects.filter(patient=b.patient).count(),
         b.plan.status,

@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 
 from facebalance.clinic import jobs, photostore
-from facebalance.clinic.models import Assessment, AuditEvent, DynamicsKeyframe, DynamicsRecording, Job
-from tests.clinic.clinic_records import LONDON, ClinicRecords
+from facebalance.clinic.models import AuditEvent, DynamicsKeyframe, DynamicsRecording, Job
+from tests.clinic.clinic_records import LONDON, ClinicRecords, run_assessment
 from tests.shared_data import shared_path
 
 PROMPTS = [{"name": "rest", "start_s": 0.0, "end_s": 0.55}, {"name": "smile", "start_s": 0.55, "end_s": 2.5}]
@@ -103,9 +103,7 @@ def test_the_assessment_reads_the_analysed_video(clinic_a: ClinicRecords, video:
     # The session's frontal photo must be a real face for the frontal analysis.
     photo = Photo.objects.get(session=clinic_a.session)
     shutil.copyfile(LONDON / "001_03.jpg", photostore.photo_path(photo.stored_name))
-    response = client.post(f"/sessions/{clinic_a.session.pk}/assess/")
-    assert response.status_code == 302, response.content.decode()[:500]
-    assessment = Assessment.objects.filter(session=clinic_a.session).latest("created_at")
+    assessment = run_assessment(client, clinic_a.session)
     recording = DynamicsRecording.objects.filter(session=clinic_a.session, status="done").latest("uploaded_at")
     assert assessment.dynamics["recording"] == str(recording.pk) and assessment.dynamics["prompted"] is True
     page = client.get(f"/assessments/{assessment.pk}/").content.decode()

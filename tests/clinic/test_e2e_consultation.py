@@ -1,10 +1,23 @@
 """A whole consultation for the demo patient in a real browser (headless Chromium driven by Playwright):
-login, intake with the BDDQ-AS, the six required views, a bad photo with its retake prompt, the assessment
-reviewed and confirmed, the plan generated, edited (one refused change, two applied) and accepted.
+login, intake with the BDDQ-AS, the six required views, a bad photo with its retake prompt, the whole session
+assessed (every view, in the background, the page following its progress), reviewed and confirmed, the plan
+generated, edited (one refused change, two applied) and accepted.
 
-Every page is saved as a screenshot in ``test-artifacts/e2e/`` (git-ignored), with the stand-in photos.
+Every page is saved as a screenshot in ``test-artifacts/e2e/`` (git-ignored), with the photos of the turned views.
 
-What each photo slot gets (the demo has only London subject 001 from the front):
+The turned views get real in-the-wild photos of *other people* when ``../shared/data`` has them (evaluation-only
+data, never stored in the repository), each tripping a studio check (busy backdrop, face size, head turn) and so
+accepted with a written reason; the assessment then analyses all six views and the page shows the five zones,
+the annotated oblique and profile pictures and findings with their views:
+
+* ``oblique_right``: 300-W ``1477005205_1.jpg`` (yaw proxy +52.7 degrees: the patient's right, by
+  ``facebalance.oblique.frame.view_from_yaw``); ``oblique_left``: 300-W ``1384775111_1.jpg`` (-45.0 degrees);
+* ``profile_left``: CFP ``112_profile_03.jpg`` (a left profile), ``profile_right``: CFP ``009_profile_02.jpg``.
+
+Without them (no ``w300_oblique_dev`` or ``cfp_profile_dev``) the turned views get the AFLW2000 stand-ins below,
+and the consultation is walked as before.
+
+What each photo slot gets otherwise (the demo has only London subject 001 from the front):
 
 * ``frontal_rest``: London 001 at rest (seeded by ``facebalance_demo``); it passes.
 * ``frontal_smile``: London 001 smiling (seeded) *fails* its pose check (head turned about 8 degrees and
@@ -99,6 +112,28 @@ STAND_INS = {
 #: The smiling stand-in when the seeded smile fails (London subject 013, CC BY 4.0).
 SMILE_STAND_IN = ("london_frontal", "smiling", "013_08.jpg")
 
+#: slot -> real in-the-wild photo of another person under ../shared/data (see the module docstring).
+REAL_VIEWS = {
+    "oblique_right": ("w300_oblique_dev", "1477005205_1.jpg"),
+    "oblique_left": ("w300_oblique_dev", "1384775111_1.jpg"),
+    "profile_left": ("cfp_profile_dev", "112_profile_03.jpg"),
+    "profile_right": ("cfp_profile_dev", "009_profile_02.jpg"),
+}
+REAL_REASON = (
+    "Test photo of another person ({source}), taken outside a studio: it trips a studio check; accepted only to "
+    "walk the consultation with a real {view} photo."
+)
+
+
+def real_views() -> dict[str, bytes] | None:
+    """The real turned-view photos, or ``None`` when ../shared/data lacks them (the stand-ins are used)."""
+    from tests.shared_data import SHARED_DATA
+
+    paths = {view: SHARED_DATA.joinpath(*parts) for view, parts in REAL_VIEWS.items()}
+    if not all(p.is_file() for p in paths.values()):
+        return None
+    return {view: p.read_bytes() for view, p in paths.items()}
+
 
 class Walk:
     """The browser page, with a numbered screenshot of every step."""
@@ -170,6 +205,9 @@ def browser_page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatc
         yield page, problems
         context.close()
         browser.close()
+        from facebalance.clinic import jobs
+
+        jobs.stop_worker()  # the live server's worker thread (the assessment ran there), before the database goes
         # With Playwright's event loop running, the test's own ORM calls get their own connection (Django's
         # connections are context-local); close it here, or PostgreSQL cannot drop the test database.
         from django.db import connections
@@ -183,9 +221,13 @@ def test_a_whole_consultation_in_the_browser(
 ) -> None:
     from facebalance.clinic.management.commands.facebalance_demo import PROVIDER, default_photo_dir, seed
 
-    stand_ins = {view: stand_in(f, mirror=m, scale=s, sharpen=p) for view, (f, m, s, p) in STAND_INS.items()}
-    for view, data in stand_ins.items():
-        (ARTIFACTS / f"stand-in-{view}.jpg").write_bytes(data)
+    real = real_views()
+    if real is None:
+        turned = {view: stand_in(f, mirror=m, scale=s, sharpen=p) for view, (f, m, s, p) in STAND_INS.items()}
+    else:
+        turned = real
+    for view, data in turned.items():
+        (ARTIFACTS / f"{'stand-in' if real is None else 'photo'}-{view}.jpg").write_bytes(data)
     users = seed(default_photo_dir())
     page, problems = browser_page
     walk = Walk(page, live_server.url)
@@ -250,17 +292,27 @@ def test_a_whole_consultation_in_the_browser(
     walk.shot("retake-prompt")
     walk.slots["profile_left"] = "London 001_03 (frontal, on purpose): fail, retake prompt shown; then "
 
-    # The four turned views: stand-ins with warnings only, each accepted with the reason.
-    for view, data in stand_ins.items():
+    # The four turned views: real photos (or stand-ins) with warnings only, each accepted with the reason.
+    for view, data in turned.items():
         slot = walk.upload(view, f"{view}.jpg", data)
         expect(slot.locator(".badge").first).to_have_text("Warning")
-        slot.locator("textarea[name=reason]").fill(STAND_IN_REASON.format(view=view.replace("_", " ")))
+        if real is None:
+            reason = STAND_IN_REASON.format(view=view.replace("_", " "))
+        else:
+            reason = REAL_REASON.format(source="/".join(REAL_VIEWS[view]), view=view.replace("_", " "))
+        slot.locator("textarea[name=reason]").fill(reason)
         slot.locator("form[hx-post*='/accept/'] button").click()
         expect(walk.slot(view)).to_contain_text("warning accepted")
-        name, mirrored, scale, _ = STAND_INS[view]
+        if real is None:
+            name, mirrored, scale, _ = STAND_INS[view]
+            what = (
+                f"stand-in AFLW2000 {name} (another person){', mirrored' if mirrored else ''}"
+                f"{f', upscaled {scale:g}x, sharpened' if scale != 1 else ''}"
+            )
+        else:
+            what = f"{'/'.join(REAL_VIEWS[view])} (another person, in the wild)"
         walk.slots[view] = walk.slots.get(view, "") + (
-            f"stand-in AFLW2000 {name} (another person){', mirrored' if mirrored else ''}"
-            f"{f', upscaled {scale:g}x, sharpened' if scale != 1 else ''}: warnings only ("
+            f"{what}: warnings only ("
             + ", ".join(c.inner_text().split(":")[0] for c in slot.locator("ul.checks li").all())
             + "), accepted with a written reason"
         )
@@ -270,19 +322,23 @@ def test_a_whole_consultation_in_the_browser(
         "utf-8",
     )
     walk.shot("session-all-views")
-    for view in STAND_INS:
+    for view in turned:
         photo = Photo.objects.filter(session=session, view_id=view).order_by("-uploaded_at").first()
         assert photo is not None and photo.status == "warn" and photo.counts, view
-        assert photo.accepted_reason.startswith("Demo stand-in")
+        assert photo.accepted_reason.startswith("Demo stand-in" if real is None else "Test photo of another person")
 
-    # Complete the session and analyse the frontal photo.
+    # Complete the session and assess it: every view, in the background; the page follows the progress.
     page.reload()
     page.click("text=Complete the session")
     expect(page.locator("main")).to_contain_text("complete")
     walk.shot("session-complete")
-    page.click("text=Analyse the frontal photo")
-    expect(page.locator("h1")).to_contain_text("Assessment")
+    page.click("text=Run the assessment")
+    expect(page.locator("h1")).to_contain_text("Assessing the session")
+    walk.shot("assessment-progress")
+    expect(page.locator("h1")).to_contain_text("Assessment ·", timeout=180_000)
     walk.shot("assessment")
+    if real is not None:
+        check_whole_session(page, walk)
 
     # Review every finding (confirm), grade on the validated scales, confirm the assessment.
     for fid in page.eval_on_selector_all("article.finding", "els => els.map(e => e.id)"):
@@ -340,6 +396,26 @@ def test_a_whole_consultation_in_the_browser(
     chart_first_item(page, walk, live_server.url, patient, plan)
     assert audit.verify_chain().ok
     assert problems == [], problems  # no script error and no Content-Security-Policy violation
+
+
+def check_whole_session(page: Any, walk: Walk) -> None:
+    """The assessment of six real views: the five zones, the annotated oblique and profile pictures (loaded), the
+    carried scale of each, and findings with the views they came from."""
+    expect = sync_api.expect
+    for zone in ("upper_face", "midface", "lower_face", "profile", "symmetry_dynamics"):
+        expect(page.locator(f"#zone-{zone}")).to_be_visible()
+    for view in REAL_VIEWS:
+        expect(page.locator(f"#session-view-status tr[data-view={view}]")).to_contain_text("analysed")
+        expect(page.locator(f"#session-scale tr[data-view={view}]")).to_contain_text("%")
+    for view in ("oblique_right", "profile_left"):
+        image = page.locator(f"#annotated-views figure[data-view={view}] img")
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    expect(page.locator(".zone-findings li .views").first).to_contain_text("from ")
+    expect(page.locator("#zone-profile .zone-findings")).to_contain_text("from profile")
+    expect(page.locator("#session-findings article.finding").first).to_contain_text("from ")
+    page.locator("#whole-session").scroll_into_view_if_needed()
+    walk.shot("assessment-whole-session")
 
 
 def chart_first_item(page: Any, walk: Walk, base: str, patient: Any, plan: Any) -> None:

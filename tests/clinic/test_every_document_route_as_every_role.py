@@ -17,7 +17,7 @@ from django.urls import URLPattern
 from facebalance.clinic import photostore
 from facebalance.clinic import urls as clinic_urls
 from facebalance.clinic.api import api
-from facebalance.clinic.models import Assessment, Plan
+from facebalance.clinic.models import Assessment, AssessmentImage, AssessmentRun, Plan
 from facebalance.clinic.records import urls as records_urls
 from tests.clinic.clinic_records import ClinicRecords
 from tests.records.documents import DemoDocuments, demo_documents
@@ -34,6 +34,9 @@ DOCUMENTS: dict[str, tuple[int, int, int]] = {
     "clinic:photo_image": (200, 200, 403),
     "clinic:assessment": (200, 403, 403),
     "clinic:assessment_annotated": (200, 403, 403),
+    "clinic:assessment_view_image": (200, 403, 403),
+    # A whole-session assessment's progress; once done it redirects to the assessment (providers only).
+    "clinic:assessment_progress": (302, 403, 403),
     "clinic:comparison": (200, 403, 403),
     "clinic:comparison_picture": (200, 403, 403),
     "clinic:plan": (200, 200, 403),
@@ -136,12 +139,37 @@ def demo() -> DemoDocuments:
     return demo_documents()
 
 
+#: A cross-view finding of the session document, whose words must never reach the front desk.
+SESSION_FINDING = {
+    "id": "session.chin_before_lips",
+    "kind": "relation",
+    "zones": ["lower_face"],
+    "measurements": [],
+    "severity": "moderate",
+    "sentence": "Seen from the side and the front together, the chin sits back behind the lips.",
+    "views": ["profile_left", "frontal_rest"],
+}
+
+
 @pytest.fixture
 def records(clinic_a: ClinicRecords, demo: DemoDocuments) -> ClinicRecords:
-    """Clinic A's assessment and plan made real: the demo's analysis, annotated photo and plan."""
-    Assessment.objects.filter(pk=clinic_a.assessment.pk).update(analysis=demo.analysis)
+    """Clinic A's assessment and plan made real: the demo's analysis, annotated photo and plan, a session
+    document with a cross-view finding, an annotated picture of another view and a finished run."""
+    session_doc = {"schema": "facebalance.session_assessment", "views": [], "zones": [], "findings": [SESSION_FINDING]}
+    Assessment.objects.filter(pk=clinic_a.assessment.pk).update(analysis=demo.analysis, session_document=session_doc)
     Plan.objects.filter(pk=clinic_a.plan.pk).update(document=demo.plan)
     photostore.photo_path(clinic_a.assessment.annotated_name).write_bytes(demo.annotated_png)
+    name = photostore.new_name(".png")
+    photostore.commit_files(
+        {name: photostore.write_part(demo.annotated_png)},
+        lambda: AssessmentImage.objects.create(
+            assessment=clinic_a.assessment, view_id="profile_left", stored_name=name
+        ),
+    )
+    AssessmentRun.objects.create(
+        session=clinic_a.session, requested_by=clinic_a.provider, assessment=clinic_a.assessment
+    )
+    clinic_a.assessment.refresh_from_db()
     return clinic_a
 
 
@@ -160,7 +188,8 @@ def _params(r: ClinicRecords) -> dict[str, str]:
         "kind": "overlay",
         "visit_id": str(visit.pk),
         "membership_id": str(r.membership_admin.pk),
-        "view_id": "frontal_rest",
+        "view_id": "profile_left",
+        "run_id": str(AssessmentRun.objects.get(session=r.session).pk),
         "finding_id": "x",
         "recording_id": str(r.recording.pk),
         "key": "rest",
@@ -266,3 +295,29 @@ def test_the_front_desk_print_is_audited_as_a_copy_without_the_assessment(record
     desk.get(f"/records/plans/{records.plan.pk}/written-plan.pdf")
     event = AuditEvent.objects.get(action="print", actor_id=records.front_desk.pk)
     assert event.detail == {"copy": "no_assessment"} and event.object_id == str(records.plan.pk)
+
+
+def test_the_front_desk_never_gets_the_session_assessment(records: ClinicRecords, demo: DemoDocuments) -> None:
+    """A plan made with a confirmed cross-view finding names it in its evidence; the front desk's copy of the plan
+    (page and API) leaves it out, and nothing else of the session reaches the front desk."""
+    from facebalance.clinic import plans
+
+    row = dict(SESSION_FINDING, id="session-chin_before_lips", rule=SESSION_FINDING["id"], status="confirmed")
+    analysis = dict(demo.analysis, session_findings=[row], session_document=records.assessment.session_document)
+    # Without the example intake's own chin grade and finding, the chin filler answers the session's finding.
+    intake = {k: v for k, v in demo.intake.items() if k not in ("findings", "measurements")}
+    intake["grades"] = {k: v for k, v in demo.intake.get("grades", {}).items() if "chin" not in k}
+    document = plans.generate_plan(analysis, intake)  # type: ignore[arg-type]
+    evidence = [e for i in document["items"] for e in i.get("evidence", []) if "session.chin_before_lips" in e]
+    assert evidence, "the confirmed cross-view finding is evidence of a plan item"
+    Plan.objects.filter(pk=records.plan.pk).update(document=document)
+    desk, provider = Client(), Client()
+    desk.force_login(records.front_desk)
+    provider.force_login(records.provider)
+    secrets = ["session.chin_before_lips", SESSION_FINDING["sentence"][:50]]
+    for url in (f"/plans/{records.plan.pk}/", f"/api/plans/{records.plan.pk}", f"/sessions/{records.session.pk}/"):
+        text = desk.get(url).content.decode()
+        assert not [t for t in secrets if t in text], url
+    assert "session.chin_before_lips" in provider.get(f"/api/plans/{records.plan.pk}").content.decode()
+    assert SESSION_FINDING["sentence"][:50] in provider.get(f"/assessments/{records.assessment.pk}/").content.decode()
+    assert desk.get(f"/assessments/{records.assessment.pk}/views/profile_left.png").status_code == 403

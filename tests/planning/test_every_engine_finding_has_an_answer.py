@@ -1,7 +1,8 @@
 """Every finding id the assessment engines can emit (frontal norm deviations, asymmetries and relationship rules;
-profile norm deviations and relationship rules; dynamic movement rules and compensation signs, enumerated from
-their data files) is known to the planner and either read by a planning rule or deliberately listed as having
-no injectable answer, with the reason in clinician's and patient's words."""
+profile norm deviations and relationship rules; dynamic movement rules and compensation signs; the session
+assessment's cross-view rules, enumerated from their data files) is known to the planner and either read by a
+planning rule or deliberately listed as having no injectable answer, with the reason in clinician's and patient's
+words."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def emitted() -> dict[str, str]:
     dynamics = data_file("facebalance.dynamics", "rules_default.toml")
     for row in (*dynamics["rule"], *dynamics.get("compensation", [])):
         out[row["id"]] = "dynamics rules"
+    for row in data_file("facebalance.assess", "session_relations.toml")["relation"]:
+        out[row["id"]] = "session relations"
     return out
 
 
@@ -68,8 +71,17 @@ READ = read_by_rules()
 
 def test_the_enumeration_finds_every_engine() -> None:
     engines = set(EMITTED.values())
-    assert engines == {"frontal norms", "frontal relations", "profile norms", "profile relations", "dynamics rules"}
-    assert {"dynamic.gummy_smile", "profile_recessed_chin", "chin_height_mm_below"} <= set(EMITTED)
+    assert engines == {
+        "frontal norms",
+        "frontal relations",
+        "profile norms",
+        "profile relations",
+        "dynamics rules",
+        "session relations",
+    }
+    assert {"dynamic.gummy_smile", "profile_recessed_chin", "chin_height_mm_below", "session.chin_before_lips"} <= set(
+        EMITTED
+    )
     assert len(EMITTED) > 100
 
 

@@ -286,6 +286,20 @@ def _id_from(location: str, kind: str) -> str:
     return match.group(1)
 
 
+async def _assessed(c: Any, run: str, *, timeout_s: float = 300.0) -> str:
+    """The assessment of a queued run: its progress page is polled until it redirects to the assessment (the whole
+    session is assessed by the server's background worker)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        r = await c.get(f"/assessment-runs/{run}/")
+        if r.status_code == 302:
+            return _id_from(r.headers.get("location", ""), "assessments")
+        if "could not be assessed" in r.text:
+            raise BenchError("The session could not be assessed.")
+        await asyncio.sleep(0.5)
+    raise BenchError(f"The session's assessment did not finish within {timeout_s:g} s.")
+
+
 async def prepare(base: str, user: str, password: str) -> Target:
     """One consultation over HTTP, as a provider does it: intake, analysis, review, grades, plan."""
     import httpx
@@ -298,9 +312,10 @@ async def prepare(base: str, user: str, password: str) -> Target:
             raise BenchError("The intake was not saved.")
         session = (await c.get(f"/api/patients/{patient}/sessions")).json()[-1]["id"]
         r = await c.post(f"/sessions/{session}/assess/", data={"csrfmiddlewaretoken": _csrf(c)})
-        assessment = _id_from(r.headers.get("location", ""), "assessments")
+        assessment = await _assessed(c, _id_from(r.headers.get("location", ""), "assessment-runs"))
         headers = {"X-CSRFToken": _csrf(c)}
-        for finding in (await c.get(f"/api/assessments/{assessment}")).json()["analysis"]["findings"]:
+        doc = (await c.get(f"/api/assessments/{assessment}")).json()
+        for finding in [*doc["analysis"]["findings"], *doc["session_findings"], *doc["dynamic_findings"]]:
             await c.post(
                 f"/api/assessments/{assessment}/findings/{finding['id']}/review",
                 json={"decision": "confirm"},

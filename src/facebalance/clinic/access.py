@@ -25,6 +25,8 @@ from django.shortcuts import redirect
 from facebalance.clinic import plans
 from facebalance.clinic.models import (
     Assessment,
+    AssessmentImage,
+    AssessmentRun,
     Comparison,
     DynamicsRecording,
     Intake,
@@ -73,6 +75,8 @@ CLINIC_PATH: dict[type[Model], str] = {
     PhotoSession: "patient__clinic",
     Photo: "session__patient__clinic",
     Assessment: "session__patient__clinic",
+    AssessmentImage: "assessment__session__patient__clinic",
+    AssessmentRun: "session__patient__clinic",
     Plan: "patient__clinic",
     Comparison: "patient__clinic",
     DynamicsRecording: "session__patient__clinic",

@@ -191,6 +191,11 @@ class AssessmentOut(Schema):
     #: The dynamic assessment document; its findings are reviewed under the ids in ``dynamic_findings``.
     dynamics: dict[str, Any]
     dynamic_findings: list[dict[str, Any]]
+    #: The session document (``facebalance.session_assessment`` 1.0: every view, the carried scale, the five
+    #: zones; ``{}`` for an assessment of the frontal photo only); the findings of its other views and cross-view
+    #: ones are reviewed under the ids in ``session_findings``. Providers only, like the whole assessment.
+    session: dict[str, Any]
+    session_findings: list[dict[str, Any]]
     grades: dict[str, int]
     reviews: dict[str, dict[str, Any]]
 
@@ -400,6 +405,8 @@ def _assessment_out(a: Assessment) -> dict[str, Any]:
         "analysis": a.analysis,
         "dynamics": a.dynamics or {},
         "dynamic_findings": a.dynamic_findings(),
+        "session": a.session_document or {},
+        "session_findings": a.session_findings(),
         "grades": a.grades,
         "reviews": reviews,
     }

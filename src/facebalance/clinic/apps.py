@@ -30,5 +30,7 @@ class ClinicAppConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(sqlite_durability, dispatch_uid="facebalance-sqlite-durability")
-        # The background jobs' handlers (the dynamics video analysis) register themselves on import.
-        import facebalance.clinic.recordings  # noqa: F401
+        # The background jobs' handlers (the dynamics video analysis, the whole-session assessment) register
+        # themselves on import.
+        import facebalance.clinic.recordings
+        import facebalance.clinic.views_assess  # noqa: F401

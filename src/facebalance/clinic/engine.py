@@ -1,10 +1,13 @@
 """The clinic's edge to the analysis core: one landmarker per process, the clinic's protocol and norms.
 
-Photo checks and the frontal analysis run in the request: on this machine's two cores a check takes
-about 30-50 ms and an analysis with its annotated picture about 0.4 s (docs/clinic.md), well under the
-time a clinician waits for a page, so a background worker would add a queue, a poll and a failure mode
-without saving anyone time. The landmarker (0.3 s to open) is opened once per process and shared under
-a lock, since a MediaPipe graph is not safe to call from two threads at once.
+Photo checks run in the request: on this machine's two cores a check takes about 30-50 ms. The assessment
+does not: it analyses every view of the session (:mod:`facebalance.clinic.assessments`), and the whole job for
+a six-view session took 5.7-6.0 s here (7.4 s the first time in a process, its models opening; docs/clinic.md,
+2026-12-03), far longer than a clinician should wait on a request that holds a web worker and the shared
+landmarker; it runs in the background job worker (:mod:`facebalance.clinic.jobs`) and the page polls its
+progress. (A frontal-only analysis, about 0.4 s, ran in the request before.) The landmarker
+(0.3 s to open) is opened once per process and shared under a lock, since a MediaPipe graph is not safe to call
+from two threads at once.
 """
 
 from __future__ import annotations

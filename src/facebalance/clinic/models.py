@@ -55,6 +55,8 @@ class Membership(models.Model):
 
 #: The finding id of a clinician's finding that no planning rule reads (a note for the documents).
 CLINICIAN_NOTE = "clinician.note"
+#: The protocol view whose analysis is the assessment's frontal document (``Assessment.analysis``).
+FRONTAL_VIEW = "frontal_rest"
 
 
 class Sex(models.TextChoices):
@@ -276,7 +278,9 @@ class Photo(models.Model):
 
 
 class Assessment(models.Model):
-    """The frontal analysis of a session, and the clinician's grades and review of it."""
+    """The assessment of a whole photo session (``facebalance.assess``): the frontal analysis document (what the
+    plan, documents, API and comparisons read), the session document (every view, the carried scale, the five
+    zones), the annotated pictures, and the clinician's grades and review of it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="assessments")
@@ -286,6 +290,9 @@ class Assessment(models.Model):
     #: ``{"status": "no_expression_photos"}`` / ``{"status": "failed", "message": ...}``; ``{}`` before it ran.
     dynamics = models.JSONField(default=dict, blank=True)
     annotated_name = models.CharField(max_length=80, blank=True, default="")
+    #: The session document (``facebalance.session_assessment`` 1.0: every view, the carried scale, the five
+    #: zones, every view's findings with their views); ``{}`` for an assessment of the frontal photo only.
+    session_document = models.JSONField(default=dict, blank=True)
     grades = models.JSONField(default=dict)
     #: The clinician's own findings, appended in order: ``{"n", "rule", "zone", "severity", "sentence", "by",
     #: "by_id", "at"}`` (review id ``clinician-<n>``; ``rule`` a finding id the planning rules read, or
@@ -333,9 +340,60 @@ class Assessment(models.Model):
             for a in self.added_findings or []
         ]
 
+    def session_findings(self) -> list[dict[str, Any]]:
+        """The session's findings beyond the frontal photo at rest (the oblique, profile and smile views' and the
+        cross-view ``session.*`` ones), each with a review ``id`` of its own (``<engine id>-<views>``, dots as
+        dashes: one engine id can come from two views) and the engine's id kept as ``rule``. The frontal rest
+        photo's findings are reviewed as :meth:`frontal_findings`, the dynamic ones as :meth:`dynamic_findings`."""
+        frontal = {f.get("id") for f in self.frontal_findings()}
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for f in (self.session_document or {}).get("findings", []):
+            rule = str(f.get("id", ""))
+            views = [str(v) for v in f.get("views", [])]
+            dynamic = rule.startswith("dynamic.") or f.get("kind") in ("movement", "compensation")
+            if dynamic or (views == [FRONTAL_VIEW] and rule in frontal):
+                continue
+            review_id = "-".join([rule.replace(".", "-"), *views])[:110]
+            n, unique = 1, review_id
+            while unique in seen:
+                n += 1
+                unique = f"{review_id}-{n}"
+            seen.add(unique)
+            out.append(dict(f, id=unique, rule=rule))
+        return out
+
     def findings(self) -> list[dict[str, Any]]:
-        """Every finding the clinician reviews: the frontal ones, the dynamic ones, then the clinician's own."""
-        return self.frontal_findings() + self.dynamic_findings() + self.clinician_findings()
+        """Every finding the clinician reviews: the frontal ones, the session's other views' and cross-view ones,
+        the dynamic ones, then the clinician's own."""
+        return self.frontal_findings() + self.session_findings() + self.dynamic_findings() + self.clinician_findings()
+
+
+class AssessmentImage(models.Model):
+    """One annotated picture of an assessment's view other than the frontal photo at rest (whose picture is
+    ``Assessment.annotated_name``): a file in the photo store, stored with its row."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="view_images")
+    view_id = models.CharField(max_length=40)
+    stored_name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = (models.UniqueConstraint(fields=("assessment", "view_id"), name="one_image_per_view"),)
+
+
+class AssessmentRun(models.Model):
+    """A request to assess a whole session, run by the background worker (:mod:`facebalance.clinic.jobs`, kind
+    ``session_assessment``); ``assessment`` is set, with the assessment's row, when it is done."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(PhotoSession, on_delete=models.PROTECT, related_name="assessment_runs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="run")
+
+    class Meta:
+        ordering = ("-created_at",)
 
 
 class Decision(models.TextChoices):

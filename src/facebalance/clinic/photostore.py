@@ -36,7 +36,14 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from PIL import Image
 
-from facebalance.clinic.models import Assessment, Comparison, DynamicsKeyframe, DynamicsRecording, Photo
+from facebalance.clinic.models import (
+    Assessment,
+    AssessmentImage,
+    Comparison,
+    DynamicsKeyframe,
+    DynamicsRecording,
+    Photo,
+)
 from facebalance.errors import CorruptImage, FacebalanceError, ImageInputError, ImageTooLarge
 from facebalance.vision.image_io import accepted_format
 
@@ -230,6 +237,7 @@ def _known_names() -> set[str]:
     # A photo imported without its pixels (FHIR) names no file.
     names = {n for n in Photo.objects.values_list("stored_name", flat=True) if n}
     names |= {n for n in Assessment.objects.values_list("annotated_name", flat=True) if n}
+    names |= set(AssessmentImage.objects.values_list("stored_name", flat=True))
     for comparison in Comparison.objects.only(*Comparison.PICTURES.values()).iterator():
         names |= set(comparison.file_names())
     for recording in DynamicsRecording.objects.only("upload_name", "stored_name").iterator():

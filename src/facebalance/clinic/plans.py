@@ -27,6 +27,7 @@ from facebalance.planning import (
     build_plan,
     findings_from_dynamics,
     findings_from_frontal,
+    findings_from_session,
     parse_intake,
     plan_document,
 )
@@ -297,14 +298,38 @@ def dynamic_finding_inputs(rows: list[DynamicFindingRow]) -> tuple[FindingInput,
     return findings_from_dynamics(rows)
 
 
+def session_finding_inputs(
+    document: Mapping[str, Any], rows: list[Mapping[str, Any]]
+) -> tuple[tuple[FindingInput, ...], dict[str, float]]:
+    """The reviewed findings of a session's other views and cross-view relations (``Assessment.session_findings``
+    rows as the clinician left them: the engine's id under ``rule``) read by the planner exactly as it reads a
+    session assessment (:func:`facebalance.planning.findings_from_session`: ``session.*`` ones with source
+    ``session``, a profile's ``profile``, the others ``frontal``; rejected ones left out), with the measurement
+    values of every analysed view of the session ``document`` (the planner's gates read them whatever the
+    findings). Nothing without a session document."""
+    if not document:
+        return (), {}
+    reviewed = [dict(r, id=r.get("rule") or r.get("id")) for r in rows]
+    return findings_from_session(dict(document, findings=reviewed))
+
+
+#: The keys of the planner's ``analysis`` mapping beside the frontal document's own.
+_EXTRA_KEYS = ("dynamic_findings", "session_findings", "session_document")
+
+
 def _inputs(
     analysis: Mapping[str, Any], intake_doc: IntakeDocument
 ) -> tuple[tuple[FindingInput, ...], dict[str, float], PlannerIntake]:
-    """Frontal findings (and, under ``dynamic_findings``, the reviewed dynamic ones), measurements, intake."""
-    frontal = {k: v for k, v in analysis.items() if k != "dynamic_findings"}
+    """Frontal findings and measurements, plus, under ``session_findings`` (with ``session_document``) and
+    ``dynamic_findings``, the reviewed findings of the session's other views and cross-view ones and the dynamic
+    ones; and the intake. A measurement of the frontal photo wins over another view's of the same id."""
+    frontal = {k: v for k, v in analysis.items() if k not in _EXTRA_KEYS}
     findings, measurements = findings_from_frontal(frontal)
-    findings = (*findings, *findings_from_dynamics(list(analysis.get("dynamic_findings", []))))
-    return findings, measurements, parse_intake(intake_doc)
+    session, session_measured = session_finding_inputs(
+        analysis.get("session_document") or {}, list(analysis.get("session_findings", []))
+    )
+    findings = (*findings, *session, *findings_from_dynamics(list(analysis.get("dynamic_findings", []))))
+    return findings, {**session_measured, **measurements}, parse_intake(intake_doc)
 
 
 def generate_plan(analysis: Mapping[str, Any], intake_doc: IntakeDocument, *, prices_toml: str = "") -> PlanDocument:

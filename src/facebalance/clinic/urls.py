@@ -43,6 +43,7 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/views/<slug:view_id>/skip/", views.view_skip, name="view_skip"),
     path("sessions/<uuid:session_id>/complete/", views.session_complete, name="session_complete"),
     path("sessions/<uuid:session_id>/assess/", views_assess.assessment_run, name="assessment_run"),
+    path("assessment-runs/<uuid:run_id>/", views_assess.assessment_progress, name="assessment_progress"),
     path("sessions/<uuid:session_id>/recordings/", views_dynamics.recording_upload, name="recording_upload"),
     path("recordings/<uuid:recording_id>/", views_dynamics.recording_status, name="recording_status"),
     path(
@@ -54,6 +55,11 @@ urlpatterns = [
     path("photos/<uuid:photo_id>/accept/", views.photo_accept, name="photo_accept"),
     path("assessments/<uuid:assessment_id>/", views_assess.assessment_detail, name="assessment"),
     path("assessments/<uuid:assessment_id>/annotated/", views_assess.assessment_annotated, name="assessment_annotated"),
+    path(
+        "assessments/<uuid:assessment_id>/views/<slug:view_id>.png",
+        views_assess.assessment_view_image,
+        name="assessment_view_image",
+    ),
     path("patients/<uuid:patient_id>/compare/", views_compare.compare_new, name="compare_new"),
     path("comparisons/<uuid:comparison_id>/", views_compare.comparison_detail, name="comparison"),
     path(

@@ -1,5 +1,8 @@
-"""Page 4: the assessment. Runs the frontal analysis on the session's frontal photo, shows the zones against
-their norms and the proposed findings, and records the clinician's review and grades."""
+"""Page 4: the assessment. "Run the assessment" queues the whole session's assessment
+(:mod:`facebalance.clinic.assessments`: every view, one carried scale, five zones) and shows its progress; the
+assessment page shows the five zones with their findings and views, what was not assessed and why, the scale of
+each view, the annotated pictures, the frontal zones against their norms, and records the clinician's review
+and grades."""
 
 from __future__ import annotations
 
@@ -13,14 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from facebalance.analysis import analyze_photo
-from facebalance.clinic import audit, engine, photostore, recordings
+from facebalance.clinic import assessments, audit, engine, jobs, photostore
 from facebalance.clinic.access import clinic_view, scoped
 from facebalance.clinic.forms import ClinicianFindingForm, ReviewForm
 from facebalance.clinic.models import (
     CLINICIAN_NOTE,
+    FRONTAL_VIEW,
     Assessment,
+    AssessmentImage,
+    AssessmentRun,
     FindingReview,
+    Job,
     Membership,
     Photo,
     PhotoSession,
@@ -30,12 +36,10 @@ from facebalance.clinic.views import ViewState, current_photos, current_skips, v
 from facebalance.errors import FacebalanceError
 from facebalance.norms import NormSet
 from facebalance.planning.scales import Scale, load_scales
-from facebalance.report.annotate import render_annotated
-from facebalance.report.document import analysis_document
 from facebalance.session.protocol import Protocol
 
-#: The view the frontal analysis runs on.
-ANALYSIS_VIEW = "frontal_rest"
+#: The view whose analysis is the assessment's frontal document.
+ANALYSIS_VIEW = FRONTAL_VIEW
 ZONE_ORDER = ("proportions", "upper_face", "midface", "lower_face", "symmetry", "profile")
 ZONE_LABELS = {
     "proportions": "Proportions (thirds and fifths)",
@@ -54,9 +58,10 @@ def _m(request: HttpRequest) -> Membership:
 @clinic_view("assessment.run")
 @require_POST
 def assessment_run(request: HttpRequest, session_id: str) -> HttpResponse:
-    """Analyse the session's frontal photo (in the request: about 0.4 s, see engine.py) and store the result."""
-    session = scoped(PhotoSession, session_id, _m(request))
-    patient = session.patient
+    """Queue the whole session's assessment (several seconds for six views: run by the background worker, see
+    :mod:`facebalance.clinic.assessments`) and show its progress. The frontal photo at rest is the session's
+    ruler and the plan's input: without one that counts nothing is queued."""
+    session = scoped(PhotoSession, session_id, _m(request), "patient")
     photo = current_photos(session).get(ANALYSIS_VIEW)
     if photo is None or not photo.counts:
         return render(
@@ -69,73 +74,52 @@ def assessment_run(request: HttpRequest, session_id: str) -> HttpResponse:
             },
             status=409,
         )
-    data = photostore.photo_path(photo.stored_name).read_bytes()
-    try:
-        with engine.landmarker() as lm:
-            result = analyze_photo(
-                data,
-                sex=patient.sex,
-                ethnicity=patient.ethnicity or None,
-                norms=engine.clinic_norms(patient.clinic),
-                landmarker=lm,
-            )
-        document = analysis_document(result)
-        annotated = render_annotated(result)
-    except FacebalanceError as exc:
-        return render(
-            request,
-            "clinic/message.html",
-            {"title": "The photo could not be analysed", "message": photostore.refusal_message(exc), "back": session},
-            status=422,
-        )
-    document["input"]["name"] = f"{ANALYSIS_VIEW}.jpg"  # never an uploaded file name
-    # A session's analysed guided video (prompted, every expression) is read in preference to its stills.
-    dynamics = recordings.session_dynamics(session) or dynamic_assessment(
-        session, engine.clinic_protocol(patient.clinic), engine.clinic_norms(patient.clinic)
-    )
-    name = photostore.new_name(".png")
-    part = photostore.write_part(annotated)
+    run = assessments.request_assessment(session, request.user)
+    return redirect("clinic:assessment_progress", run_id=run.pk)
 
-    def create() -> Assessment:
-        assessment = Assessment.objects.create(
-            session=session,
-            photo=photo,
-            analysis=document,
-            dynamics=dynamics,
-            annotated_name=name,
-            created_by=request.user,
-        )
-        audit.record(
-            "create",
-            user=request.user,
-            clinic_id=patient.clinic_id,
-            obj=assessment,
-            detail={"session": str(session.pk), "photo": str(photo.pk)},
-        )
-        return assessment
 
-    assessment: Assessment = photostore.commit_files({name: part}, create)
-    return redirect("clinic:assessment", assessment_id=assessment.pk)
+@clinic_view("assessment.run")
+@require_GET
+def assessment_progress(request: HttpRequest, run_id: str) -> HttpResponse:
+    """A queued assessment's progress (polled by htmx every second), then the assessment itself (htmx is sent
+    there by ``HX-Redirect``), or the reason it failed."""
+    run = scoped(AssessmentRun, run_id, _m(request), "session__patient")
+    if run.assessment_id is not None:
+        url = reverse("clinic:assessment", args=[run.assessment_id])
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+    job = assessments.latest_job(run)
+    if job is not None and job.status in ("queued", "running"):
+        jobs.ensure_worker()  # a restarted server picks up what was left queued
+    context = {
+        "run": run,
+        "job": job,
+        "session": run.session,
+        "patient": run.session.patient,
+        "percent": round(100 * job.progress) if job is not None else 0,
+        "busy": job is not None and job.status in ("queued", "running"),
+    }
+    template = "clinic/_assessment_progress.html" if request.headers.get("HX-Request") == "true" else None
+    return render(request, template or "clinic/assessment_progress.html", context)
+
+
+@jobs.handler(assessments.JOB_KIND)
+def run_assessment_job(job: Job, progress: jobs.Progress) -> None:
+    """The whole-session assessment's job (:func:`facebalance.clinic.assessments.run_job`), with this module's
+    :func:`dynamic_assessment` of the session's stills."""
+    assessments.run_job(job, progress, still_dynamics=dynamic_assessment)
 
 
 def expression_series(session: PhotoSession, protocol: Protocol) -> list[tuple[str, Photo]]:
-    """The session's photo series for the dynamic assessment: ``[(expression, photo), ...]``, rest first.
+    """The session's photo series for the dynamic assessment: ``[(expression, photo), ...]``, rest first
+    (:func:`facebalance.assess.series.expression_series` over the session's current, not skipped photos)."""
+    from facebalance.assess.series import expression_series as series_of
 
-    The rest photo is the frontal one at rest; the expressions are the protocol's views that ask for one
-    (``frontal_smile`` -> ``smile``, ``brow_raise``, ``frown``, ``eye_closure``, ``pucker``), named by the
-    view's ``expression``, which the dynamics script knows by name. Empty without a rest photo or without
-    any expression photo."""
     current = current_photos(session)
-    skipped = current_skips(session, current)
-    rest = current.get(ANALYSIS_VIEW)
-    series = [
-        (v.expression, current[v.id])
-        for v in protocol.views
-        if v.expression not in ("neutral", "any") and v.id in current and v.id not in skipped
-    ]
-    if rest is None or not series:
-        return []
-    return [("rest", rest), *series]
+    return series_of(current, protocol, skipped=current_skips(session, current), rest_view=ANALYSIS_VIEW)
 
 
 def dynamic_assessment(session: PhotoSession, protocol: Protocol, norms: NormSet) -> dict[str, Any]:
@@ -225,10 +209,16 @@ def _bar_attributes(bar: ScaleBar | None) -> dict[str, Any] | None:
     return {**{n: f"{getattr(bar, n):g}" for n in names}, "outside": bar.outside}
 
 
+def view_words(view_id: str) -> str:
+    """``'oblique_left'`` -> ``'oblique left'``: a protocol view in the page's words."""
+    return view_id.replace("_", " ")
+
+
 def _finding_rows(findings: list[dict[str, Any]], reviews: dict[str, FindingReview]) -> list[dict[str, Any]]:
     return [
         {
             "finding": f,
+            "views": [view_words(str(v)) for v in f.get("views", [])],
             "review": reviews.get(f["id"]),
             "form": ReviewForm(
                 auto_id=_form_ids(f["id"]),
@@ -276,11 +266,18 @@ def _view_note(s: ViewState) -> str:
     return note
 
 
-def not_assessed(states: list[ViewState], dynamics: dict[str, Any]) -> list[dict[str, str]]:
-    """What this assessment says nothing about, and why: the profile and the oblique views (the clinic measures the
-    frontal photo and the expressions only), and each movement whose photo was skipped, not taken or refused."""
+def not_assessed(
+    states: list[ViewState], dynamics: dict[str, Any], *, whole_session: bool = False
+) -> list[dict[str, str]]:
+    """What this assessment says nothing about, and why: each movement whose photo was refused by the dynamic
+    assessment, and, for an assessment of the frontal photo only (made before the whole session was assessed),
+    each movement whose photo was skipped or not taken and the profile and the oblique views. A whole-session
+    assessment says what each zone could not assess (a skipped or missing view, with the reason) in the zone."""
     out = []
-    for part, title in (("profile", "Profile"), ("oblique", "Oblique views (cheek and jaw contour from the side)")):
+    parts = (("profile", "Profile"), ("oblique", "Oblique views (cheek and jaw contour from the side)"))
+    if whole_session:
+        parts = ()
+    for part, title in parts:
         views = [s for s in states if _part_of(s.view) == part]
         if not views:
             continue
@@ -293,7 +290,7 @@ def not_assessed(states: list[ViewState], dynamics: dict[str, Any]) -> list[dict
     for s in states:
         if _part_of(s.view) != "movement":
             continue
-        if s.state in ("skipped", "missing") or failed:
+        if (s.state in ("skipped", "missing") and not whole_session) or failed:
             why = dynamics.get("message", "") if failed and s.state not in ("skipped", "missing") else _view_note(s)
             out.append({"part": f"Movement: {s.view.expression.replace('_', ' ')}", "why": why})
     return out
@@ -304,16 +301,122 @@ def _findings_context(assessment: Assessment) -> dict[str, Any]:
     changes (the review answer swaps them out of band, so the count and the button are never stale)."""
     reviews = latest_reviews(assessment)
     rows = _finding_rows(assessment.frontal_findings(), reviews)
+    other = _finding_rows(assessment.session_findings(), reviews)
     dynamic = _finding_rows(assessment.dynamic_findings(), reviews)
     added = _finding_rows(assessment.clinician_findings(), reviews)
-    unreviewed = sum(1 for r in rows + dynamic + added if r["review"] is None)
+    unreviewed = sum(1 for r in rows + other + dynamic + added if r["review"] is None)
     return {
         "assessment": assessment,
         "findings": rows,
+        "session_findings": other,
         "dynamic_findings": dynamic,
         "added_findings": added,
         "unreviewed": unreviewed,
     }
+
+
+def _scale_rows(scale: dict[str, Any]) -> list[dict[str, Any]]:
+    """The carried scale per view: ``mm/px ± %`` (one sigma), how it was obtained."""
+    rows = []
+    for view_id, v in (scale.get("views") or {}).items():
+        mm = v.get("mm_per_px")
+        rel = v.get("relative_uncertainty")
+        rows.append(
+            {
+                "view_id": view_id,
+                "view": view_words(view_id),
+                "mm_per_px": f"{mm:.4f}" if isinstance(mm, (int, float)) else "",
+                "percent": f"{100 * rel:.1f}" if isinstance(rel, (int, float)) else "",
+                "method": str(v.get("method", "")).replace("_", " "),
+                "detail": v.get("detail", ""),
+            }
+        )
+    return rows
+
+
+def session_context(assessment: Assessment) -> dict[str, Any]:
+    """The whole session's part of the page: the five zones (each finding with its views and the id it is reviewed
+    under), each view's status, the carried scale and the annotated pictures of the views other than the frontal
+    one at rest. Empty lists for an assessment of the frontal photo only."""
+    doc = assessment.session_document or {}
+    review_ids = {(f["rule"], tuple(f.get("views", []))): f["id"] for f in assessment.session_findings()}
+    review_ids.update({(f["id"], (ANALYSIS_VIEW,)): f["id"] for f in assessment.frontal_findings()})
+    session_zones = []
+    for z in doc.get("zones", []):
+        findings = []
+        for f in z.get("findings", []):
+            views = tuple(f.get("views", []))
+            rule = str(f.get("id", ""))
+            anchor = review_ids.get((rule, views), "")
+            findings.append(
+                {
+                    "finding": f,
+                    "views": [view_words(str(v)) for v in views],
+                    "anchor": f"finding-{anchor}" if anchor else ("dynamics" if rule.startswith("dynamic.") else ""),
+                }
+            )
+        session_zones.append(
+            {
+                "zone": z.get("zone", ""),
+                "label": z.get("label", ""),
+                "views": [view_words(str(v)) for v in z.get("views", [])],
+                "findings": findings,
+                "not_assessed": list(z.get("not_assessed", [])),
+            }
+        )
+    scale = doc.get("scale") or {}
+    mm, rel = scale.get("frontal_mm_per_px"), scale.get("frontal_relative_uncertainty")
+    images = (
+        [
+            {"view_id": i.view_id, "view": view_words(i.view_id)}
+            for i in assessment.view_images.all()  # type: ignore[attr-defined]
+        ]
+        if doc
+        else []
+    )
+    return {
+        "session_zones": session_zones,
+        "session_views": [dict(v, words=view_words(str(v.get("view_id", "")))) for v in doc.get("views", [])],
+        "scale": scale,
+        "frontal_scale": {
+            "ruler": scale.get("ruler", "none"),
+            "mm_per_px": f"{mm:.4f}" if isinstance(mm, (int, float)) else "",
+            "percent": f"{100 * rel:.1f}" if isinstance(rel, (int, float)) else "",
+        },
+        "scale_rows": _scale_rows(scale),
+        "view_images": images,
+        "session_warnings": list(doc.get("warnings", [])),
+    }
+
+
+def _annotated_picture(request: HttpRequest, assessment: Assessment, stored_name: str, view: Any) -> FileResponse:
+    """An annotated picture of the assessment from the photo store, audited as a ``view`` of the assessment
+    (``detail.annotated``: the view id, ``True`` for the frontal photo at rest)."""
+    path = photostore.photo_path(stored_name)
+    if not path.is_file():
+        raise Http404("The annotated picture is missing; run the integrity check.")
+    audit.record(
+        "view",
+        user=request.user,
+        clinic_id=assessment.session.patient.clinic_id,
+        obj=assessment,
+        detail={"annotated": view},
+    )
+    return FileResponse(path.open("rb"), content_type="image/png")
+
+
+@clinic_view("assessment.view")
+@require_GET
+def assessment_view_image(request: HttpRequest, assessment_id: str, view_id: str) -> HttpResponse:
+    """The annotated picture of one analysed view other than the frontal one at rest (oblique, profile, smile):
+    an assessment picture, so only to providers of the assessment's clinic, audited, never cached publicly."""
+    assessment = scoped(Assessment, assessment_id, _m(request), "session__patient")
+    image = AssessmentImage.objects.filter(assessment=assessment, view_id=view_id).first()
+    if image is None:
+        raise Http404("No annotated picture of that view.")
+    response = _annotated_picture(request, assessment, image.stored_name, view_id)
+    response["Content-Disposition"] = f'inline; filename="{view_id}-annotated.png"'
+    return response
 
 
 @clinic_view("assessment.view")
@@ -324,18 +427,20 @@ def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
     session = assessment.session
     audit.record("view", user=request.user, clinic_id=membership.clinic_id, obj=assessment)
     states = view_states(session, engine.clinic_protocol(membership.clinic))
+    whole = session_context(assessment)
     return render(
         request,
         "clinic/assessment.html",
         {
             **_findings_context(assessment),
+            **whole,
             "session": session,
             "patient": session.patient,
             "zones": zones(assessment.analysis),
             "dynamics": assessment.dynamics or {},
             "dynamic_rows": dynamic_rows(assessment.dynamics or {}),
             "views": [s for s in states if s.view.id != ANALYSIS_VIEW],
-            "not_assessed": not_assessed(states, assessment.dynamics or {}),
+            "not_assessed": not_assessed(states, assessment.dynamics or {}, whole_session=bool(whole["session_zones"])),
             "grade_rows": grade_rows(assessment.grades),
             "warnings": assessment.analysis.get("warnings", []),
             "finding_form": ClinicianFindingForm(auto_id="add-finding-%s"),
@@ -416,7 +521,13 @@ def finding_review(request: HttpRequest, assessment_id: str, finding_id: str) ->
             )
     else:
         error = " ".join(str(e) for errs in form.errors.values() for e in errs)
-    row = {"finding": finding, "review": latest_reviews(assessment).get(finding_id), "form": form, "error": error}
+    row = {
+        "finding": finding,
+        "views": [view_words(str(v)) for v in finding.get("views", [])],
+        "review": latest_reviews(assessment).get(finding_id),
+        "form": form,
+        "error": error,
+    }
     if request.headers.get("HX-Request") == "true":
         # The finding is swapped in place; the count awaiting review and the confirm button out of band.
         return render(request, "clinic/_finding_swap.html", {**_findings_context(assessment), "row": row})
@@ -482,17 +593,7 @@ def assessment_confirm(request: HttpRequest, assessment_id: str) -> HttpResponse
 @require_GET
 def assessment_annotated(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = scoped(Assessment, assessment_id, _m(request))
-    path = photostore.photo_path(assessment.annotated_name)
-    if not path.is_file():
-        raise Http404("The annotated picture is missing; run the integrity check.")
-    audit.record(
-        "view",
-        user=request.user,
-        clinic_id=assessment.session.patient.clinic_id,
-        obj=assessment,
-        detail={"annotated": True},
-    )
-    return FileResponse(path.open("rb"), content_type="image/png")
+    return _annotated_picture(request, assessment, assessment.annotated_name, True)
 
 
 def reviewed_findings(
@@ -500,17 +601,21 @@ def reviewed_findings(
     *,
     dynamic: bool = False,
     added: bool = False,
+    session: bool = False,
     keep_rejected: bool = False,
     reviews: dict[str, FindingReview] | None = None,
 ) -> list[dict[str, Any]]:
     """The findings as the clinician left them (rejected ones dropped, edits applied, unreviewed kept as
     proposed), for the planner and the documents: the frontal ones (the planner reads a frontal analysis
     document), with ``dynamic=True`` the dynamic ones (engine rule id kept in ``rule``), with ``added=True`` the
-    clinician's own. ``keep_rejected`` keeps rejected ones marked ``status: rejected``. ``reviews``: the
+    clinician's own, with ``session=True`` the other views' and cross-view ones (engine id kept in ``rule``,
+    their views in ``views``). ``keep_rejected`` keeps rejected ones marked ``status: rejected``. ``reviews``: the
     assessment's :func:`latest_reviews`, when the caller has them already."""
     reviews = latest_reviews(assessment) if reviews is None else reviews
     if added:
         source = assessment.clinician_findings()
+    elif session:
+        source = assessment.session_findings()
     else:
         source = assessment.dynamic_findings() if dynamic else assessment.frontal_findings()
     out = []
@@ -538,9 +643,11 @@ def reviewed_findings(
 
 def reviewed_analysis(assessment: Assessment, *, keep_rejected: bool = False) -> dict[str, Any]:
     """The frontal analysis document with the findings as reviewed: every finding the clinician kept (frontal,
-    dynamic and their own, in that order), with the clinician's wording and grade; what the documents print."""
+    the other views' and cross-view ones, dynamic and their own, in that order), with the clinician's wording and
+    grade; what the documents print."""
     findings = (
         reviewed_findings(assessment, keep_rejected=keep_rejected)
+        + reviewed_findings(assessment, session=True, keep_rejected=keep_rejected)
         + reviewed_findings(assessment, dynamic=True, keep_rejected=keep_rejected)
         + reviewed_findings(assessment, added=True, keep_rejected=keep_rejected)
     )

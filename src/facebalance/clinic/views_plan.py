@@ -66,6 +66,8 @@ def _inputs(
     analysis = dict(
         assessment.analysis,
         findings=reviewed_findings(assessment, reviews=reviews),
+        session_findings=reviewed_findings(assessment, session=True, reviews=reviews),
+        session_document=assessment.session_document or {},
         dynamic_findings=reviewed_findings(assessment, dynamic=True, reviews=reviews),
     )
     intake_doc = plans.intake_document(

@@ -99,7 +99,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command("plan")
     def plan(
-        assessment: Annotated[Path, typer.Argument(help="Frontal analysis JSON (`facebalance analyze --json`).")],
+        assessment: Annotated[
+            Path,
+            typer.Argument(
+                help="Frontal analysis JSON (`facebalance analyze --json`) or session assessment JSON "
+                "(`facebalance assess --json`)."
+            ),
+        ],
         intake: Annotated[Path, typer.Option(help="Intake file, JSON or TOML (schema facebalance.intake 1.0).")],
         json_out: Annotated[Path | None, typer.Option("--json", help="Write the plan JSON here.")] = None,
         prices: Annotated[
@@ -113,14 +119,22 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Plan treatment: safe, sequenced, priced visits with every choice and omission explained."""
         from dataclasses import replace
 
-        from facebalance.planning import PlanningData, build_plan, findings_from_frontal, parse_intake, plan_document
-        from facebalance.planning.intake import assessment_sex
+        from facebalance.planning import (
+            PlanningData,
+            build_plan,
+            findings_from_frontal,
+            findings_from_session,
+            parse_intake,
+            plan_document,
+        )
+        from facebalance.planning.intake import SESSION_SCHEMA, assessment_sex
         from facebalance.planning.pricing import layer_price_lists, load_price_list, parse_price_list
 
         console, err = Console(), Console(stderr=True)
         try:
             analysis = _read_document(assessment, "assessment")
-            findings, measurements = findings_from_frontal(analysis)
+            read = findings_from_session if analysis.get("schema") == SESSION_SCHEMA else findings_from_frontal
+            findings, measurements = read(analysis)
             patient = parse_intake(_read_document(intake, "intake"))
             if budget_basis is not None:
                 basis: Literal["high", "mid"] = budget_basis.value

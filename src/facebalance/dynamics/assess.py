@@ -925,7 +925,7 @@ def assess_video(
 
 
 def assess_photos(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Iterable[str | os.PathLike[str] | bytes],
     *,
     options: DynamicsOptions | None = None,
     observer: PhotoFaceObserver | None = None,
@@ -938,8 +938,9 @@ def assess_photos(
 
     Parameters
     ----------
-    paths : iterable of path-like
-        The photos, rest first by convention (any order works).
+    paths : iterable of path-like or bytes
+        The photos, rest first by convention (any order works); a photo given as bytes needs ``labels``
+        (it has no file name to be recognised by).
     options : DynamicsOptions, optional
     observer : PhotoFaceObserver, optional
         An open observer to reuse across series.
@@ -956,7 +957,7 @@ def assess_photos(
     """
     from facebalance.vision.image_io import load_image
 
-    files = [Path(p) for p in paths]
+    files = [p if isinstance(p, bytes) else Path(p) for p in paths]
     if len(files) < 2:
         raise PhotoSeriesError(
             "A photo series needs at least two photos: rest and one expression.",
@@ -993,11 +994,13 @@ def assess_photos(
     return assess_recording(
         recording,
         lambda idx: {i: images[i] for i in idx if i in images},
-        source=", ".join(str(f) for f in files),
+        source=", ".join("<upload>" if isinstance(f, bytes) else str(f) for f in files),
         input_kind="photos",
         fps=0.0,
         options=opts,
-        stems=list(labels) if labels is not None else [f.stem for f in files],
+        stems=list(labels)
+        if labels is not None
+        else [f"photo{i}" if isinstance(f, bytes) else f.stem for i, f in enumerate(files)],
     )
 
 

@@ -17,21 +17,30 @@ from typing import BinaryIO
 import numpy as np
 
 from facebalance.analysis import CUT_OFF_TOLERANCE, MAX_FRONTAL_YAW_DEG, MIN_IRIS_DIAMETER_PX
+from facebalance.anatomy.calibration import Calibration, Ruler
 from facebalance.anatomy.frame import head_frame
 from facebalance.anatomy.landmarks import ALAR_RIM_LEFT, BROW_UPPER_LEFT, Landmark
 from facebalance.assessment import PatientContext, iris_reference, visible_iris_diameter_px
-from facebalance.errors import FaceCutOff, FaceTooSmall, MultipleFaces, NoFaceFound
+from facebalance.errors import CalibrationError, FaceCutOff, FaceTooSmall, MultipleFaces, NoFaceFound
 from facebalance.findings import FindingRules, load_finding_rules
 from facebalance.geometry.pose import HeadPose
 from facebalance.norms import NormSet, load_norm_set
 from facebalance.oblique.assessment import ObliqueAssessment, assess_oblique
-from facebalance.oblique.calibration import TurnedIrisRuler, calibrate_turned_iris, vertical_iris_diameters_px
+from facebalance.oblique.calibration import (
+    FrontalScale,
+    TurnedIrisRuler,
+    calibrate_turned_iris,
+    carry_frontal_scale,
+    combine_with_carried,
+    vertical_iris_diameters_px,
+)
 from facebalance.oblique.constants import load_oblique_constants
 from facebalance.oblique.errors import FarSideCutOff, NotAnObliqueView
 from facebalance.oblique.frame import ObliqueFrame, ObliqueView, frame_from_rotation, view_from_yaw
 from facebalance.oblique.points import MeshReferences
 from facebalance.oblique.prior import far_run, feature_region, inside_region, mesh_silhouette
 from facebalance.oblique.silhouette import refine_far_outline
+from facebalance.photo import PhotoAnalysis
 from facebalance.profile.frame import mirror_x
 from facebalance.vision import FaceLandmarker, FaceMesh, LoadedImage, load_image
 from facebalance.vision.mesh_topology import mesh_feature_contour, mesh_triangles
@@ -72,6 +81,9 @@ class ObliqueAnalysis:
     ----------
     pose : HeadPose
         The head pose as taken (for an ``oblique_left`` photo: the canonical image's pose, mirrored).
+    scale_method : {"own_ruler", "frontal_carry_over", "own_ruler_and_frontal_carry_over", "none"}
+        Where the millimetre scale came from: the turned-head iris ruler, the session's frontal scale carried
+        over, or both combined (:mod:`facebalance.oblique.calibration`).
     """
 
     source_name: str
@@ -80,6 +92,7 @@ class ObliqueAnalysis:
     pose: HeadPose
     assessment: ObliqueAssessment
     norms: NormSet
+    scale_method: str = "own_ruler"
 
     @property
     def mirrored(self) -> bool:
@@ -204,6 +217,7 @@ def analyze_oblique(
     norms_path: str | os.PathLike[str] | None = None,
     rules: FindingRules | None = None,
     landmarker: FaceLandmarker | None = None,
+    frontal: PhotoAnalysis | None = None,
 ) -> ObliqueAnalysis:
     """Analyse one three-quarter (oblique) photo.
 
@@ -220,6 +234,10 @@ def analyze_oblique(
         severity bands are used.
     landmarker : FaceLandmarker, optional
         An open landmarker to reuse across photos.
+    frontal : PhotoAnalysis, optional
+        The same session's frontal analysis: its ruler is carried over through the midline distances seen on
+        both photos and combined with the oblique's own turned-iris ruler
+        (:func:`facebalance.oblique.calibration.carry_frontal_scale`).
 
     Raises
     ------
@@ -256,7 +274,7 @@ def analyze_oblique(
             hint="Retake the three-quarter view with the head turned about 45 degrees.",
         )
     _check_whole_face(face, image)
-    result = _assess(
+    result, scale_method = _assess(
         canonical,
         face,
         image,
@@ -266,12 +284,60 @@ def analyze_oblique(
         sex=sex,
         ethnicity=ethnicity,
         notes=notes,
+        frontal=frontal_scale(frontal, norm_set) if frontal is not None else None,
     )
     pose = face.pose
     if mirrored:
         pose = HeadPose(yaw_deg=-pose.yaw_deg, pitch_deg=pose.pitch_deg, roll_deg=-pose.roll_deg)
     name = Path(source).name if isinstance(source, str | os.PathLike) else "<upload>"
-    return ObliqueAnalysis(source_name=name, image=image, view=view, pose=pose, assessment=result, norms=norm_set)
+    return ObliqueAnalysis(
+        source_name=name,
+        image=image,
+        view=view,
+        pose=pose,
+        assessment=result,
+        norms=norm_set,
+        scale_method=scale_method,
+    )
+
+
+def frontal_scale(frontal: PhotoAnalysis, norms: NormSet) -> FrontalScale:
+    """What the oblique path carries over from the session's frontal analysis (its measurements and ruler)."""
+    cal = frontal.assessment.calibration
+    reference = iris_reference(norms)
+    shared = reference.sd_mm / reference.diameter_mm if cal.ruler is Ruler.IRIS else 0.0
+    return FrontalScale(frontal.assessment.measurements, cal.relative_uncertainty, shared)
+
+
+def _oblique_scale(
+    pts: np.ndarray,
+    frame: ObliqueFrame,
+    reference_sigma_px: float,
+    frontal: FrontalScale | None,
+    own: Calibration | None,
+) -> tuple[Calibration | None, str, list[str]]:
+    """The oblique's scale: its own ruler, the frontal one carried over, or both combined; with its method."""
+    if frontal is None:
+        return own, "own_ruler" if own is not None else "none", []
+    constants = load_oblique_constants()
+    carried = carry_frontal_scale(
+        pts,
+        frame,
+        frontal,
+        point_sigma_px=reference_sigma_px,
+        definition_sigma_mm={
+            c: constants[c].value
+            for c in ("carry_over_nasion_subnasale_sigma_mm", "carry_over_subnasale_menton_sigma_mm")
+        },
+        tilt_sigma_deg=constants["carry_over_tilt_sigma_deg"].value,
+    )
+    if carried is None:
+        note = "The frontal photo shares no measured midline distance with this one: its scale was not carried over."
+        return own, "own_ruler" if own is not None else "none", [note]
+    combined = combine_with_carried(
+        own, carried, frontal_relative_uncertainty=frontal.relative_uncertainty, shared_relative=frontal.shared_relative
+    )
+    return combined, "own_ruler_and_frontal_carry_over" if own is not None else "frontal_carry_over", []
 
 
 def _assess(
@@ -285,7 +351,8 @@ def _assess(
     sex: str | None,
     ethnicity: str | None,
     notes: list[str],
-) -> ObliqueAssessment:
+    frontal: FrontalScale | None = None,
+) -> tuple[ObliqueAssessment, str]:
     pts = face.landmarks_px
     rotation = rotation_in_image_axes(face.transformation)
     frame = frame_from_rotation(rotation)
@@ -344,8 +411,16 @@ def _assess(
     constants = load_oblique_constants()
     ratio = constants["iris_horizontal_to_vertical_ratio"]
     ruler = TurnedIrisRuler(ratio.value, ratio.sd or 0.0, constants["far_side_depth_relative_sigma"].value)
-    calibration, cal_notes = calibrate_turned_iris(pts, reference, ruler)
+    own: Calibration | None
+    try:
+        own, cal_notes = calibrate_turned_iris(pts, reference, ruler)
+    except CalibrationError:
+        if frontal is None:
+            raise
+        own, cal_notes = None, ["The near iris could not be measured: the scale is the frontal photo's, carried over."]
     warnings += cal_notes
+    calibration, scale_method, scale_notes = _oblique_scale(pts, frame, refs.sigma_px, frontal, own)
+    warnings += scale_notes
     yaw_taken = -face.pose.yaw_deg if view == "oblique_left" else face.pose.yaw_deg
     return assess_oblique(
         outline,
@@ -362,4 +437,4 @@ def _assess(
         outline_sigma_px=constants["outline_sigma_face_fraction"].value * scale_px,
         hidden_by=hidden_by,
         apex_sigma_along_px=constants["cheek_apex_height_sigma_face_fraction"].value * scale_px,
-    )
+    ), scale_method

@@ -15,19 +15,37 @@ the lid) the near iris alone is used.
 The relative uncertainty is then widened, in quadrature, by the ratio's eye-to-eye spread and by the
 difference of magnification between the eyes and the far cheek's silhouette, which lies further from the
 camera (``far_side_depth_relative_sigma``).
+
+**The session's frontal scale carried over** (:func:`carry_frontal_scale`, :func:`combine_with_carried`).
+When the same session's frontal photo was analysed, its ruler (iris limbus, printed marker or the clinic's
+IPD) is carried to the oblique the way the profile path carries it
+(:func:`facebalance.profile.calibration.carry_distances`): the midline distances nasion-subnasale
+(``midface_height_mm``) and subnasale-menton (``lower_third_mm``) are measured in millimetres on the frontal
+photo and, along the head frame's vertical (which a turn about the vertical axis does not foreshorten), in
+pixels on the oblique's face mesh. The session keeps **one** ruler, the frontal one: the oblique's scale is
+the frontal scale times a transfer factor, estimated twice, through the shared distances and through the
+oblique's own turned-iris ruler, and the two are combined by inverse variance in log scale. When the frontal
+ruler is the iris too, the population iris diameter is common to both and cancels from the transfer (it is
+taken out of the own ruler's variance); with a marker or a known IPD the own ruler counts with all its
+uncertainty. The frontal ruler's relative uncertainty is added once, in quadrature, so a carried scale is never
+more certain than the frontal ruler.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from facebalance.anatomy.calibration import Calibration, IrisReference, calibrate_from_iris
-from facebalance.anatomy.landmarks import IRIS_VERTICAL_DIAMETER_ENDS
+from facebalance.anatomy.landmarks import IRIS_VERTICAL_DIAMETER_ENDS, Landmark
 from facebalance.errors import CalibrationError
 from facebalance.geometry.iris import iris_diameters_px
+from facebalance.oblique.frame import ObliqueFrame
+from facebalance.profile.calibration import CarriedDistance, carry_distances
+from facebalance.zones.base import Measurement
 
 
 @dataclass(frozen=True)
@@ -117,3 +135,151 @@ def calibrate_turned_iris(
         f"photos); {base.detail.split(';')[0]}; widened for the turn and the far cheek's depth"
     )
     return replace(base, relative_uncertainty=relative, detail=detail), warnings
+
+
+@dataclass(frozen=True)
+class SharedMeshDistance:
+    """A vertical midline distance of the frontal analysis and the face-mesh points it joins on the oblique."""
+
+    frontal_id: str
+    upper: Landmark
+    lower: Landmark
+    definition_sigma_constant: str
+
+
+#: The distances carried over, with the ``data/oblique.toml`` constant holding each one's definition sigma.
+SHARED_MESH_DISTANCES: tuple[SharedMeshDistance, ...] = (
+    SharedMeshDistance(
+        "midface_height_mm", Landmark.SOFT_TISSUE_NASION, Landmark.SUBNASALE, "carry_over_nasion_subnasale_sigma_mm"
+    ),
+    SharedMeshDistance("lower_third_mm", Landmark.SUBNASALE, Landmark.MENTON, "carry_over_subnasale_menton_sigma_mm"),
+)
+
+
+@dataclass(frozen=True)
+class FrontalScale:
+    """The session's frontal analysis as the oblique path needs it.
+
+    Attributes
+    ----------
+    measurements : mapping of str to Measurement
+        The frontal measurements (``Assessment.measurements``), at least one of :data:`SHARED_MESH_DISTANCES`.
+    relative_uncertainty : float
+        The frontal ruler's one-sigma relative uncertainty.
+    shared_relative : float
+        The part of it the oblique's own iris ruler shares (the population iris's relative SD when the frontal
+        ruler is the iris; 0 for a marker or a known IPD).
+    """
+
+    measurements: Mapping[str, Measurement]
+    relative_uncertainty: float
+    shared_relative: float = 0.0
+
+
+def carry_frontal_scale(
+    landmarks_px: np.ndarray,
+    frame: ObliqueFrame,
+    frontal: FrontalScale,
+    *,
+    point_sigma_px: float,
+    definition_sigma_mm: Mapping[str, float],
+    tilt_sigma_deg: float,
+    distances: tuple[SharedMeshDistance, ...] = SHARED_MESH_DISTANCES,
+) -> Calibration | None:
+    """The frontal scale carried to a canonical oblique photo through the shared midline distances.
+
+    Parameters
+    ----------
+    landmarks_px : ndarray of shape (478, 3)
+        Face-mesh points of the canonical oblique image, pixels.
+    frame : ObliqueFrame
+        Its in-plane head frame (``v`` the head's vertical).
+    frontal : FrontalScale
+    point_sigma_px : float
+        One-sigma position noise of a mesh point on the oblique, per coordinate, pixels.
+    definition_sigma_mm : mapping of str to float
+        By :attr:`SharedMeshDistance.definition_sigma_constant`.
+    tilt_sigma_deg : float
+        One-sigma error of the head frame's vertical.
+
+    Returns
+    -------
+    Calibration or None
+        ``None`` when no shared distance was measured on both photos.
+
+    Examples
+    --------
+    A frontal midface height of 50 mm (1 mm landmark noise, a 3 % ruler) seen 100 px tall on the oblique:
+
+    >>> from facebalance.zones.base import Unit, Zone
+    >>> pts = np.zeros((478, 3)); pts[Landmark.SUBNASALE, 1] = 100.0
+    >>> m = Measurement("midface_height_mm", Zone.MIDFACE, 50.0, math.hypot(1.0, 1.5), Unit.MM, "", ())
+    >>> c = carry_frontal_scale(pts, ObliqueFrame(np.array([0.0, 1.0])), FrontalScale({"midface_height_mm": m}, 0.03),
+    ...                         point_sigma_px=0.0, definition_sigma_mm={}, tilt_sigma_deg=0.0)
+    >>> c.mm_per_px, round(c.relative_uncertainty, 4)
+    (0.5, 0.0361)
+    """
+    pts = np.asarray(landmarks_px, dtype=np.float64)[:, :2]
+    pairs = []
+    for d in distances:
+        m = frontal.measurements.get(d.frontal_id)
+        if m is None:
+            continue
+        duv = frame.to_frame(pts[d.lower]) - frame.to_frame(pts[d.upper])
+        tilt_px = abs(float(duv[0])) * math.sin(math.radians(tilt_sigma_deg))
+        pairs.append(
+            CarriedDistance(
+                m,
+                abs(float(duv[1])),
+                math.sqrt(2.0 * point_sigma_px**2 + tilt_px**2),
+                definition_sigma_mm.get(d.definition_sigma_constant, 0.0),
+            )
+        )
+    return carry_distances(pairs, frontal_relative_uncertainty=frontal.relative_uncertainty)
+
+
+def combine_with_carried(
+    own: Calibration | None, carried: Calibration, *, frontal_relative_uncertainty: float, shared_relative: float
+) -> Calibration:
+    """The oblique's one scale: the frontal ruler times the transfer factor from both estimates (module docstring).
+
+    Parameters
+    ----------
+    own : Calibration or None
+        The oblique's own turned-iris ruler (:func:`calibrate_turned_iris`); ``None`` when it could not be read.
+    carried : Calibration
+        :func:`carry_frontal_scale`'s scale (its uncertainty includes the frontal ruler's).
+    frontal_relative_uncertainty : float
+        The frontal ruler's.
+    shared_relative : float
+        The part of the frontal ruler's uncertainty the own ruler shares (see :class:`FrontalScale`).
+
+    Examples
+    --------
+    Two equal estimates of the transfer with 4 % each (a 3 % frontal ruler): sqrt(0.03² + 0.04²/2).
+
+    >>> from facebalance.anatomy.calibration import CalibrationMethod
+    >>> carried = Calibration(0.5, 0.05, CalibrationMethod.KNOWN_DISTANCE, "carried")
+    >>> own = Calibration(0.5, 0.04, CalibrationMethod.IRIS_DIAMETER, "own")
+    >>> c = combine_with_carried(own, carried, frontal_relative_uncertainty=0.03, shared_relative=0.0)
+    >>> round(c.mm_per_px, 6), round(c.relative_uncertainty, 4)
+    (0.5, 0.0412)
+    """
+    carried_var = max(carried.relative_uncertainty**2 - frontal_relative_uncertainty**2, 1e-12)
+    if own is None:
+        return carried
+    own_var = max(own.relative_uncertainty**2 - shared_relative**2, 1e-12)
+    x_c, x_o = math.log(carried.mm_per_px), math.log(own.mm_per_px)
+    w_c, w_o = 1.0 / carried_var, 1.0 / own_var
+    mean = (w_c * x_c + w_o * x_o) / (w_c + w_o)
+    transfer_var = 1.0 / (w_c + w_o)
+    # Two estimates further apart than their uncertainties explain: widen (Birge ratio).
+    chi2 = (x_c - x_o) ** 2 / (carried_var + own_var)
+    transfer_var *= max(1.0, chi2)
+    relative = math.sqrt(frontal_relative_uncertainty**2 + transfer_var)
+    detail = (
+        f"frontal ruler carried over ({carried.detail.removeprefix('carried over from the frontal photo: ')}; "
+        f"{carried.mm_per_px:.4f} mm/px), combined with the turned-head iris ruler ({own.mm_per_px:.4f} mm/px) "
+        f"by inverse variance; the frontal ruler's {frontal_relative_uncertainty:.1%} included"
+    )
+    return replace(carried, mm_per_px=math.exp(mean), relative_uncertainty=relative, detail=detail)

@@ -30,6 +30,7 @@ from facebalance.planning.intake import (
     PriorTreatment,
     findings_from_dynamics,
     findings_from_frontal,
+    findings_from_session,
     parse_intake,
 )
 from facebalance.planning.plan import PLAN_SCHEMA, PLAN_SCHEMA_VERSION, Plan, plan_document, plan_schema
@@ -56,6 +57,7 @@ __all__ = [
     "build_plan",
     "findings_from_dynamics",
     "findings_from_frontal",
+    "findings_from_session",
     "parse_intake",
     "plan_document",
     "plan_schema",

@@ -16,7 +16,7 @@ Parsing checks the *form* of every field (types, numbers finite and in range, no
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, cast
@@ -25,7 +25,7 @@ from facebalance.planning.documents import DynamicFindingRow
 from facebalance.planning.errors import IntakeError
 from facebalance.planning.vocabulary import as_id, did_you_mean
 
-FindingSource = Literal["frontal", "profile", "dynamic", "clinician"]
+FindingSource = Literal["frontal", "profile", "dynamic", "session", "clinician"]
 Severity = Literal["mild", "moderate", "marked"]
 BudgetBasis = Literal["high", "mid"]
 Sex = Literal["female", "male"]
@@ -34,8 +34,9 @@ Modality = Literal["toxin", "ha", "plla", "caha", "hyaluronidase"]
 INTAKE_SCHEMA = "facebalance.intake"
 INTAKE_SCHEMA_VERSION = "1.1"
 FRONTAL_SCHEMA = "facebalance.frontal_analysis"
+SESSION_SCHEMA = "facebalance.session_assessment"
 
-_SOURCES: tuple[FindingSource, ...] = ("frontal", "profile", "dynamic", "clinician")
+_SOURCES: tuple[FindingSource, ...] = ("frontal", "profile", "dynamic", "session", "clinician")
 _SEVERITIES: tuple[Severity, ...] = ("mild", "moderate", "marked")
 SEXES: tuple[Sex, ...] = ("female", "male")
 _MODALITIES: tuple[Modality, ...] = ("toxin", "ha", "plla", "caha", "hyaluronidase")
@@ -647,12 +648,25 @@ def findings_from_frontal(doc: Mapping[str, Any]) -> tuple[tuple[FindingInput, .
             f"The assessment is a {schema!r} document, not a frontal analysis.",
             hint="Pass the JSON written by `facebalance analyze PHOTO --json FILE`.",
         )
+    measured = _measured(doc)
+    findings = _findings_of(doc, measured, lambda _entry: "frontal")
+    return findings, measured
+
+
+def _measured(doc: Mapping[str, Any]) -> dict[str, float]:
     measured: dict[str, float] = {}
     raw = doc.get("measurements", {})
     for mid, m in _object(raw, "assessment measurements", '{"chin_height_mm": {"value": 21.0}}').items():
         value = _document_number(m.get("value")) if isinstance(m, Mapping) else None
         if value is not None:
             measured[str(mid)] = value
+    return measured
+
+
+def _findings_of(
+    doc: Mapping[str, Any], measured: Mapping[str, float], source_of: Callable[[Mapping[str, Any]], FindingSource]
+) -> tuple[FindingInput, ...]:
+    """The findings rows of an assessment document (frontal or session), each with its source."""
     findings = []
     rows = _list(doc.get("findings", []), "assessment findings", '[{"id": "chin_height_mm_below", ...}]')
     for n, row in enumerate(rows):
@@ -673,12 +687,62 @@ def findings_from_frontal(doc: Mapping[str, Any]) -> tuple[tuple[FindingInput, .
                 id=fid.strip(),
                 zone=str(zone),
                 severity=severity if severity in _SEVERITIES else "mild",
-                source="frontal",
+                source=source_of(entry),
                 values=values,
                 sentence=str(entry.get("sentence", "")),
             )
         )
-    return tuple(findings), measured
+    return tuple(findings)
+
+
+def _session_source(entry: Mapping[str, Any]) -> FindingSource:
+    """Where a session finding came from: a cross-view rule, the dynamic assessment, a profile or the front."""
+    fid = str(entry.get("id", ""))
+    views = entry.get("views") if isinstance(entry.get("views"), list) else []
+    if fid.startswith("session."):
+        return "session"
+    if fid.startswith("dynamic.") or entry.get("kind") in ("movement", "compensation"):
+        return "dynamic"
+    if views and all(str(v).startswith("profile") for v in views):
+        return "profile"
+    return "frontal"
+
+
+def findings_from_session(doc: Mapping[str, Any]) -> tuple[tuple[FindingInput, ...], dict[str, float]]:
+    """The findings and measurement values of a session assessment (``facebalance assess --json``).
+
+    Every finding of the session (each view's, and the cross-view ``session.*`` ones, source ``session``)
+    becomes a planner finding; the measurements are every analysed view's (the frontal photo's first).
+    Findings the clinician marked ``"rejected"`` are left out.
+
+    Raises
+    ------
+    IntakeError
+        If the document is not a session assessment, or a finding or measurement in it is malformed.
+
+    Examples
+    --------
+    >>> doc = {"schema": SESSION_SCHEMA, "views": [], "findings": [
+    ...     {"id": "session.chin_before_lips", "zones": ["lower_face"], "severity": "moderate", "views": []}]}
+    >>> (f,), _ = findings_from_session(doc)
+    >>> f.id, f.source, f.zone, f.severity
+    ('session.chin_before_lips', 'session', 'lower_face', 'moderate')
+    """
+    if not isinstance(doc, Mapping) or doc.get("schema") != SESSION_SCHEMA:
+        schema = doc.get("schema") if isinstance(doc, Mapping) else None
+        raise IntakeError(
+            f"The assessment is a {schema!r} document, not a session assessment.",
+            hint="Pass the JSON written by `facebalance assess PHOTOS --json FILE`.",
+        )
+    measured: dict[str, float] = {}
+    views = _list(doc.get("views", []), "session views", '[{"view_id": "frontal_rest", "document": {...}}]')
+    for n, view in enumerate(views):
+        entry = _object(view, f"session views[{n}]", '{"view_id": "frontal_rest", "document": {...}}')
+        document = entry.get("document")
+        if isinstance(document, Mapping):
+            for mid, value in _measured(document).items():
+                measured.setdefault(mid, value)
+    return _findings_of(doc, measured, _session_source), measured
 
 
 def findings_from_dynamics(rows: Iterable[DynamicFindingRow]) -> tuple[FindingInput, ...]:

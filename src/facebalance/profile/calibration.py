@@ -200,34 +200,88 @@ def scale_from_frontal(
     (0.25, 0.03)
     """
     frame = landmarks.frame
-    logs: list[float] = []
-    variances: list[float] = []
-    used: list[str] = []
+    pairs: list[CarriedDistance] = []
     for d in distances:
         m = frontal.get(d.frontal_id)
-        if m is None or m.value is None or not m.value > 0:
-            continue
-        if d.upper not in landmarks.points or d.lower not in landmarks.points:
+        if m is None or d.upper not in landmarks.points or d.lower not in landmarks.points:
             continue
         up, low = landmarks.points[d.upper], landmarks.points[d.lower]
         duv = frame.to_frame(low.xy) - frame.to_frame(up.xy)
-        vertical_px = abs(float(duv[1]))
-        if vertical_px <= 0:
-            continue
         tilt_px = abs(float(duv[0])) * math.sin(math.radians(tilt_sigma_deg))
-        profile_sigma_px = math.sqrt(up.sigma_px**2 + low.sigma_px**2 + tilt_px**2)
-        scale_part = m.value * frontal_relative_uncertainty
-        landmark_sigma_mm = math.sqrt(max(0.0, (m.uncertainty or 0.0) ** 2 - scale_part**2))
-        definition = definition_sigma_mm.get(d.definition_sigma_reference, 0.0)
-        rel2 = (landmark_sigma_mm / m.value) ** 2 + (definition / m.value) ** 2 + (profile_sigma_px / vertical_px) ** 2
-        logs.append(math.log(m.value / vertical_px))
-        variances.append(max(rel2, 1e-12))
-        used.append(f"{d.frontal_id} {m.value:.1f} mm / {vertical_px:.1f} px")
-    if not logs:
+        pairs.append(
+            CarriedDistance(
+                m,
+                abs(float(duv[1])),
+                math.sqrt(up.sigma_px**2 + low.sigma_px**2 + tilt_px**2),
+                definition_sigma_mm.get(d.definition_sigma_reference, 0.0),
+            )
+        )
+    carried = carry_distances(pairs, frontal_relative_uncertainty=frontal_relative_uncertainty)
+    if carried is None:
         raise CalibrationError(
             "The frontal photo and the profile share no measured distance (nasion-subnasale or subnasale-menton).",
             hint="Give a known distance instead (--known-mm), or a frontal photo where these were measured.",
         )
+    return ProfileScale(carried, ScaleMethod.FRONTAL_CARRY_OVER, carried.detail)
+
+
+@dataclass(frozen=True)
+class CarriedDistance:
+    """One distance measured in millimetres on the frontal photo and in pixels on another view.
+
+    Attributes
+    ----------
+    frontal : Measurement
+        The frontal measurement (its uncertainty includes the frontal scale's part).
+    vertical_px : float
+        The same distance on the other view, along the head frame's vertical, pixels.
+    sigma_px : float
+        One-sigma uncertainty of ``vertical_px`` (the points, and the head's unknown tilt).
+    definition_sigma_mm : float
+        One-sigma difference between the two views' definitions of the points.
+    """
+
+    frontal: Measurement
+    vertical_px: float
+    sigma_px: float
+    definition_sigma_mm: float
+
+
+def carry_distances(pairs: Sequence[CarriedDistance], *, frontal_relative_uncertainty: float) -> Calibration | None:
+    """The frontal scale carried to another view through distances seen on both (``None``: none usable).
+
+    Each pair gives ``mm_per_px = frontal_mm / vertical_px``; the pairs are combined by inverse-variance
+    weighting in log scale (their spread, if larger than their uncertainties explain, inflates the result:
+    Birge ratio), and the frontal scale's relative uncertainty, common to every pair, is added once. The
+    frontal landmark noise of each pair is its uncertainty less the part due to its scale.
+
+    Examples
+    --------
+    >>> from facebalance.zones.base import Unit, Zone
+    >>> m = Measurement("midface_height_mm", Zone.MIDFACE, 50.0, 1.5, Unit.MM, "", ())
+    >>> c = carry_distances([CarriedDistance(m, 200.0, 0.0, 0.0)], frontal_relative_uncertainty=0.03)
+    >>> c.mm_per_px, round(c.relative_uncertainty, 4)
+    (0.25, 0.03)
+    """
+    logs: list[float] = []
+    variances: list[float] = []
+    used: list[str] = []
+    for pair in pairs:
+        m = pair.frontal
+        if m.value is None or not m.value > 0 or not pair.vertical_px > 0:
+            continue
+        scale_part = m.value * frontal_relative_uncertainty
+        landmark_sigma_mm = math.sqrt(max(0.0, (m.uncertainty or 0.0) ** 2 - scale_part**2))
+        rel2 = (
+            (landmark_sigma_mm / m.value) ** 2
+            + (pair.definition_sigma_mm / m.value) ** 2
+            + (pair.sigma_px / pair.vertical_px) ** 2
+        )
+        logs.append(math.log(m.value / pair.vertical_px))
+        variances.append(max(rel2, 1e-12))
+        used.append(f"{m.id} {m.value:.1f} mm / {pair.vertical_px:.1f} px")
+    if not logs:
+        return None
     w = 1.0 / np.array(variances)
     x = np.array(logs)
     mean = float((w * x).sum() / w.sum())
@@ -237,11 +291,7 @@ def scale_from_frontal(
         rel_independent *= math.sqrt(max(1.0, chi2))
     rel = math.hypot(frontal_relative_uncertainty, rel_independent)
     detail = "carried over from the frontal photo: " + "; ".join(used)
-    return ProfileScale(
-        Calibration(math.exp(mean), rel, CalibrationMethod.KNOWN_DISTANCE, detail),
-        ScaleMethod.FRONTAL_CARRY_OVER,
-        detail,
-    )
+    return Calibration(math.exp(mean), rel, CalibrationMethod.KNOWN_DISTANCE, detail)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ CHECKPOINTS_NAME = "audit-checkpoints.jsonl"
 FILE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("clinic_photo", "stored_name"),
     ("clinic_assessment", "annotated_name"),
+    ("clinic_assessmentimage", "stored_name"),
     ("clinic_comparison", "side_by_side_name"),
     ("clinic_comparison", "blink_before_name"),
     ("clinic_comparison", "blink_after_name"),

@@ -77,6 +77,7 @@ def oblique_document(result: ObliqueAnalysis) -> dict[str, Any]:
             "ruler": cal.ruler.value,
             "mm_per_px_original": rounded(cal.mm_per_px / to_full, 6),
             "relative_uncertainty": rounded(cal.relative_uncertainty, 5),
+            "scale_method": result.scale_method,
             "detail": cal.detail,
         },
         "norm_set": {"name": result.norms.name, "version": result.norms.version},
