@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from facebalance.anatomy.calibration import Ruler, limbus_fits_agree
+from facebalance.anatomy.calibration import IrisReference, Ruler, limbus_ruler_eyes
 from facebalance.anatomy.landmarks import IRIS_DIAMETER_ENDS
 from facebalance.assessment import (
     Assessment,
@@ -124,8 +124,9 @@ def _focal_px(image: LoadedImage) -> float | None:
     return focal_length_px(image.focal_length_35mm_mm, image.full_size_px) / image.scale_to_full
 
 
-def _limbus_missed(assessment: Assessment) -> bool:
-    return assessment.limbus is not None and not limbus_fits_agree(*assessment.limbus)
+def _limbus_missed(assessment: Assessment, reference: IrisReference) -> bool:
+    """The iris ruler did not have both eyes' limbus (one eye or the face mesh instead)."""
+    return assessment.limbus is not None and not all(limbus_ruler_eyes(*assessment.limbus, reference))
 
 
 def analyze_photo(
@@ -209,7 +210,11 @@ def analyze_photo(
                 marker=marker,
                 px_scale_to_full=image.scale_to_full,
             )
-            if assessment.calibration.ruler is Ruler.IRIS and _limbus_missed(assessment) and image.scale_to_full > 1:
+            if (
+                assessment.calibration.ruler is Ruler.IRIS
+                and _limbus_missed(assessment, reference)
+                and image.scale_to_full > 1
+            ):
                 # The iris ruler fell back to the face mesh (4-5 % worse) on a reduced decode: the limbus
                 # may be found with twice the pixels (a rare second decode).
                 reduction = image.scale_to_full / 2

@@ -20,13 +20,14 @@ from facebalance.anatomy.calibration import (
     calibrate_from_limbus,
     calibrate_from_marker,
     depth_behind_point_px,
-    limbus_fits_agree,
+    limbus_ruler_eyes,
 )
 from facebalance.anatomy.frame import HeadFrame, head_frame, image_to_head
 from facebalance.anatomy.hairline import HairlineResult, find_hairline
 from facebalance.anatomy.landmarks import BROW_UPPER_LEFT, BROW_UPPER_RIGHT, IRIS_DIAMETER_ENDS, Landmark
 from facebalance.anatomy.limbus import (
     LimbusFit,
+    LimbusLimits,
     LimbusSource,
     average_fits,
     eye_outline,
@@ -92,19 +93,33 @@ def visible_iris_diameter_px(landmarks_px: np.ndarray, reference: IrisReference)
 def iris_reference(norms: NormSet) -> IrisReference:
     iris = norms.reference("iris_visible_diameter_mm")
     limbus = norms.reference("limbus_fit_to_visible_ratio")
+    centre = norms.reference("mediapipe_iris_centre_offset_radii")
     return IrisReference(
         diameter_mm=iris.value,
         sd_mm=iris.sd or 0.0,
         source=iris.source.split(".")[0],
         contour_to_visible_ratio=norms.reference("mediapipe_iris_contour_to_visible_ratio").value,
         contour_to_visible_sd=norms.reference("mediapipe_iris_contour_to_visible_ratio").sd or 0.0,
+        contour_to_visible_sd_limbus_missed=norms.reference("mediapipe_iris_sd_where_limbus_missed").value,
         point_sigma_iris_diameters=norms.reference("landmark_sigma_iris_diameters").value,
         limbus_to_visible_ratio=limbus.value,
         limbus_sigma_fraction=(limbus.sd or 0.0) / limbus.value,
+        limbus_limits=LimbusLimits(
+            centre_offset_radii=centre.value,
+            centre_sd_radii=centre.sd or 0.0,
+            min_arc_deg=norms.reference("limbus_min_arc_deg").value,
+            aspect=norms.reference("limbus_height_to_width_ratio").value,
+        ),
+        limbus_eye_agreement_sigmas=norms.reference("limbus_eye_agreement_sigmas").value,
+        limbus_right_left_sd_fraction=norms.reference("limbus_right_left_sd_fraction").value,
+        limbus_single_eye_sd_fraction=norms.reference("limbus_single_eye_sd_fraction").value,
+        limbus_single_eye_max_relative_sigma=norms.reference("limbus_single_eye_max_relative_sigma").value,
     )
 
 
 def _fit_limbi_once(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisReference) -> tuple[LimbusFit, LimbusFit]:
+    if reference.limbus_limits is None:
+        raise ValueError("the iris reference has no limbus limits: read it from a norm set (iris_reference)")
     contour = iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS)
     prior = tuple(d * reference.contour_to_visible_ratio for d in contour)
     spread = reference.contour_to_visible_sd / reference.contour_to_visible_ratio
@@ -113,6 +128,7 @@ def _fit_limbi_once(rgb: np.ndarray, landmarks_px: np.ndarray, reference: IrisRe
         (eye_outline(landmarks_px, "right"), eye_outline(landmarks_px, "left")),
         prior_diameters_px=(prior[0], prior[1]),
         prior_sigmas_px=(prior[0] * spread, prior[1] * spread),
+        limits=reference.limbus_limits,
     )
 
 
@@ -192,18 +208,23 @@ def choose_calibration(
     warnings: list[str] = []
     limbus = limbus or fit_both_limbi(rgb, landmarks_px, reference)
     visible_iris_px = visible_iris_diameter_px(landmarks_px, reference)
-    if limbus_fits_agree(*limbus):
+    use = limbus_ruler_eyes(*limbus, reference)
+    if any(use):
         iris_calibration = calibrate_from_limbus(*limbus, reference)
-    else:
-        iris_calibration = calibrate_from_iris(*iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS), reference)
-        if all(fit.source is LimbusSource.IMAGE for fit in limbus):
-            reasons = f"the two eyes disagree: {limbus[0].diameter_px:.1f} and {limbus[1].diameter_px:.1f} px"
-        else:
-            reasons = "; ".join(
-                f"{side} eye: {fit.note}"
-                for side, fit in zip(("right", "left"), limbus, strict=True)
-                if fit.source is not LimbusSource.IMAGE
+        if not all(use) and known_ipd_mm is None and (marker is None or not marker.usable):
+            warnings.append(
+                "The iris ruler uses one eye's limbus only (the calibration detail says why), "
+                f"±{iris_calibration.relative_uncertainty:.1%}."
             )
+    else:
+        iris_calibration = calibrate_from_iris(
+            *iris_diameters_px(landmarks_px, IRIS_DIAMETER_ENDS), reference, limbus_missed=True
+        )
+        reasons = "; ".join(
+            f"{side} eye: {fit.note}"
+            for side, fit in zip(("right", "left"), limbus, strict=True)
+            if fit.source is not LimbusSource.IMAGE
+        )
         if known_ipd_mm is None and (marker is None or not marker.usable):
             warnings.append(
                 f"The iris border (limbus) was not measured in the image ({reasons}); the scale uses the face "

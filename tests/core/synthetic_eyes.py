@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from facebalance.anatomy.limbus import EyeOutline
+from facebalance.anatomy.limbus import EyeOutline, LimbusLimits
+from facebalance.assessment import iris_reference
+from facebalance.norms import load_norm_set
 
 SUPERSAMPLE = 8
 SKIN = (196, 148, 126)
@@ -19,6 +21,13 @@ SCLERA = (232, 228, 222)
 IRIS_BROWN = (92, 62, 40)
 PUPIL = (18, 16, 16)
 LASHES = (48, 34, 28)
+
+
+def default_limbus_limits() -> LimbusLimits:
+    """The limbus fit's limits of the default norm set (what the engine uses)."""
+    limits = iris_reference(load_norm_set(None)).limbus_limits
+    assert limits is not None
+    return limits
 
 
 @dataclass(frozen=True)
@@ -45,12 +54,16 @@ def render_eyes(
     blur_px: float = 0.8,
     noise_sd: float = 3.0,
     seed: int = 0,
+    aspect: float | None = None,
 ) -> EyeScene:
     """Two eyes side by side (patient's right on the image's left).
 
     ``lid_opening`` is the upper and lower lid's distance from the iris centre, in iris diameters: 0.42
-    covers the top and bottom of a 0.5-radius iris, as in most eyes.
+    covers the top and bottom of a 0.5-radius iris, as in most eyes. The iris is an ellipse
+    ``diameter_px`` wide and ``aspect`` times that tall (by default the norm set's limbus aspect, as the
+    fit assumes it).
     """
+    aspect = default_limbus_limits().aspect if aspect is None else aspect
     w, h = size_px
     s = SUPERSAMPLE
     big = np.zeros((h * s, w * s, 3), np.uint8)
@@ -70,7 +83,7 @@ def render_eyes(
         # Sub-pixel geometry: pixel centres of the big image are at ((i + 0.5) / s - 0.5) output pixels.
         px = (xx + 0.5) / s - 0.5
         py = (yy + 0.5) / s - 0.5
-        r = np.hypot(px - cx, py - cy)
+        r = np.hypot(px - cx, (py - cy) / aspect)
         angle = np.arctan2(py - cy, px - cx)
         iris = r < diameter_px / 2
         texture = 1.0 + 0.18 * np.sin(angle * 37 + rng.uniform(0, 6)) * np.clip(r / (diameter_px / 2), 0, 1)
@@ -95,8 +108,12 @@ def render_eyes(
     rgb = np.clip(np.round(small), 0, 255).astype(np.uint8)
     (r_c, l_c) = centres_px
     horizontal = np.subtract(l_c, r_c) / np.linalg.norm(np.subtract(l_c, r_c))
+    # The face mesh puts the iris centre off the true one by a measured offset (the fit's prior corrects
+    # it): the outline's centre carries it, as a real mesh's does.
+    vertical = np.array([-horizontal[1], horizontal[0]])
+    mesh_offset = -default_limbus_limits().centre_offset_radii * diameter_px / 2.0 * vertical
     eye_outlines = tuple(
-        EyeOutline(np.asarray(c, dtype=np.float64), up, lo, horizontal)
+        EyeOutline(np.asarray(c, dtype=np.float64) + mesh_offset, up, lo, horizontal)
         for c, (up, lo) in zip(centres_px, outlines, strict=True)
     )
     return EyeScene(rgb, eye_outlines, diameter_px, centres_px)  # type: ignore[arg-type]

@@ -19,6 +19,12 @@ def png_bytes(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+def rescaled(image: Image.Image, factor: float) -> Image.Image:
+    """The photo resized by ``factor`` (Lanczos), as a smaller or larger camera file would give it."""
+    w, h = image.size
+    return image.resize((round(w * factor), round(h * factor)), Image.Resampling.LANCZOS)
+
+
 def values(result: PhotoAnalysis) -> dict[str, float]:
     return {k: m.value for k, m in result.assessment.measurements.items() if m.value is not None}
 

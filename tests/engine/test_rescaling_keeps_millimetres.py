@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from facebalance.analysis import PhotoAnalysis
-from tests.engine.photo_variants import Analyse, sigma, values
+from tests.engine.photo_variants import Analyse, rescaled, sigma, values
 
 KEYS = [
     "intercanthal_width_mm",
@@ -25,8 +25,7 @@ KEYS = [
 def test_it_gives_the_same_mm_values_at_another_scale(
     analyse: Analyse, ada_image: Image.Image, ada: PhotoAnalysis, factor: float
 ) -> None:
-    w, h = ada_image.size
-    scaled = analyse(ada_image.resize((int(w * factor), int(h * factor)), Image.Resampling.LANCZOS))
+    scaled = analyse(rescaled(ada_image, factor))
     before, after = values(ada), values(scaled)
     for key in KEYS:
         assert abs(after[key] - before[key]) <= sigma(ada, key), (key, before[key], after[key])

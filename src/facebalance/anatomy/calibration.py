@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from facebalance.anatomy.landmarks import FACE_OVAL, Landmark
-from facebalance.anatomy.limbus import LimbusFit, LimbusSource
+from facebalance.anatomy.limbus import LimbusFit, LimbusLimits, LimbusSource
 from facebalance.errors import CalibrationError
 
 
@@ -79,6 +79,23 @@ class IrisReference:
     limbus_sigma_fraction : float
         Face-to-face SD of the limbus fit against the visible iris beyond its own fit uncertainty, as a
         fraction of the diameter.
+    contour_to_visible_sd_limbus_missed : float
+        That SD on photos where the limbus fit failed (the lids that hide the limbus mislead the mesh too).
+    limbus_limits : LimbusLimits or None
+        The limbus fit's prior on the iris centre and its shortest accepted arc (``None``: not read from a
+        norm set; the limbus fit needs them).
+    limbus_eye_agreement_sigmas : float
+        Two eyes' limbus diameters further apart than this many combined sigmas are not averaged: the
+        better supported eye is used alone (:func:`limbus_ruler_eyes`). Infinite: only
+        :data:`IRIS_DISAGREEMENT_LIMIT` applies.
+    limbus_right_left_sd_fraction : float
+        Face-to-face SD of the right / left limbus diameter ratio (the irises' own difference and the fits'
+        noise): how far two correct fits of one face may differ.
+    limbus_single_eye_sd_fraction : float
+        What a ruler from one eye adds to the uncertainty, as a fraction (a lone eye is a harder photo's).
+    limbus_single_eye_max_relative_sigma : float
+        A lone eye's limbus (the other eye's not found) is used only when its fit's relative sigma is at
+        most this; otherwise the face mesh's iris.
     """
 
     diameter_mm: float
@@ -89,6 +106,12 @@ class IrisReference:
     point_sigma_iris_diameters: float = 0.0
     limbus_to_visible_ratio: float = 1.0
     limbus_sigma_fraction: float = 0.0
+    contour_to_visible_sd_limbus_missed: float = 0.0
+    limbus_limits: LimbusLimits | None = None
+    limbus_eye_agreement_sigmas: float = math.inf
+    limbus_right_left_sd_fraction: float = 0.0
+    limbus_single_eye_sd_fraction: float = 0.0
+    limbus_single_eye_max_relative_sigma: float = math.inf
 
 
 #: Irises disagreeing by more than this fraction point to occlusion, a turned head or a bad fit.
@@ -151,7 +174,11 @@ class Calibration:
 
 
 def calibrate_from_iris(
-    iris_diameter_right_px: float, iris_diameter_left_px: float, reference: IrisReference
+    iris_diameter_right_px: float,
+    iris_diameter_left_px: float,
+    reference: IrisReference,
+    *,
+    limbus_missed: bool = False,
 ) -> Calibration:
     """Scale from both irises, cross-checked against each other.
 
@@ -161,6 +188,9 @@ def calibrate_from_iris(
         Horizontal visible iris diameters of the patient's right and left eye, in pixels, in the head frame.
     reference : IrisReference
         Population diameter and SD.
+    limbus_missed : bool
+        The limbus fit failed on this photo: the mesh's iris is then less reliable than on an average face
+        (``reference.contour_to_visible_sd_limbus_missed``), for what hid the limbus often misled the mesh.
 
     Raises
     ------
@@ -192,7 +222,10 @@ def calibrate_from_iris(
     # Measurement noise of the mean of two: half their difference is an estimate of one iris's error.
     measurement_rel = (abs(right - left) / 2.0) / mean / math.sqrt(2.0)
     population_rel = reference.sd_mm / reference.diameter_mm
-    model_rel = reference.contour_to_visible_sd / reference.contour_to_visible_ratio
+    model_sd = reference.contour_to_visible_sd
+    if limbus_missed:
+        model_sd = max(model_sd, reference.contour_to_visible_sd_limbus_missed)
+    model_rel = model_sd / reference.contour_to_visible_ratio
     return Calibration(
         mm_per_px=reference.diameter_mm / mean,
         relative_uncertainty=math.sqrt(population_rel**2 + measurement_rel**2 + model_rel**2),
@@ -241,28 +274,56 @@ def calibrate_from_known_distance(
     )
 
 
-def limbus_fits_agree(right: LimbusFit, left: LimbusFit) -> bool:
-    """Both eyes' limbus was found in the image and the two diameters agree within
-    :data:`IRIS_DISAGREEMENT_LIMIT`: the condition for :func:`calibrate_from_limbus`."""
-    if right.source is not LimbusSource.IMAGE or left.source is not LimbusSource.IMAGE:
-        return False
+def limbus_ruler_eyes(right: LimbusFit, left: LimbusFit, reference: IrisReference) -> tuple[bool, bool]:
+    """Which eyes' limbus fit the iris ruler takes (right, left).
+
+    Both, when both were found in the image and their diameters agree within
+    ``reference.limbus_eye_agreement_sigmas`` combined sigmas (each fit's own and the two irises' expected
+    difference, ``reference.limbus_right_left_sd_fraction``) and within
+    :data:`IRIS_DISAGREEMENT_LIMIT`. When they disagree, the better supported eye (smaller relative
+    sigma) alone; when only one was found, that one if its fit is certain enough
+    (``reference.limbus_single_eye_max_relative_sigma``); neither otherwise (the face mesh's iris then).
+    The rule is symmetric: swapping the eyes swaps the answer, so a photo and its mirror agree.
+
+    Examples
+    --------
+    >>> ref = IrisReference(11.71, 0.42, "Rufer 2005", limbus_eye_agreement_sigmas=3.0,
+    ...                     limbus_right_left_sd_fraction=0.012)
+    >>> eye = LimbusFit(40.0, 0.2, LimbusSource.IMAGE, (0.0, 0.0))
+    >>> limbus_ruler_eyes(eye, LimbusFit(40.5, 0.2, LimbusSource.IMAGE, (0.0, 0.0)), ref)
+    (True, True)
+    >>> limbus_ruler_eyes(eye, LimbusFit(44.0, 0.4, LimbusSource.IMAGE, (0.0, 0.0)), ref)
+    (True, False)
+    """
+    found = (right.source is LimbusSource.IMAGE, left.source is LimbusSource.IMAGE)
+    if not all(found):
+        # A lone eye has no partner to check it against: it is used only when its own fit is certain.
+        alone = reference.limbus_single_eye_max_relative_sigma
+        return (found[0] and right.relative_sigma <= alone, found[1] and left.relative_sigma <= alone)
     mean = (right.diameter_px + left.diameter_px) / 2.0
-    return abs(right.diameter_px - left.diameter_px) / mean <= IRIS_DISAGREEMENT_LIMIT
+    difference = abs(right.diameter_px - left.diameter_px)
+    expected = math.sqrt(right.sigma_px**2 + left.sigma_px**2 + (reference.limbus_right_left_sd_fraction * mean) ** 2)
+    if difference / mean <= IRIS_DISAGREEMENT_LIMIT and difference <= reference.limbus_eye_agreement_sigmas * expected:
+        return True, True
+    if right.relative_sigma == left.relative_sigma:
+        return False, False
+    return right.relative_sigma < left.relative_sigma, left.relative_sigma < right.relative_sigma
 
 
 def calibrate_from_limbus(right: LimbusFit, left: LimbusFit, reference: IrisReference) -> Calibration:
-    """Scale from both irises' limbus fitted in the image (:func:`facebalance.anatomy.limbus.fit_limbi`).
+    """Scale from the irises' limbus fitted in the image (:func:`facebalance.anatomy.limbus.fit_limbi`).
 
-    The two diameters are averaged with inverse-variance weights. The measurement part of the uncertainty
-    is the larger of the weighted mean's fit uncertainty and what the two eyes' disagreement says about
-    it; the fit's face-to-face error against hand-placed irises beyond that
+    The eyes :func:`limbus_ruler_eyes` takes are averaged with inverse-variance weights. The measurement
+    part of the uncertainty is the larger of the weighted mean's fit uncertainty and what the two eyes'
+    disagreement says about it; a ruler from one eye adds ``reference.limbus_single_eye_sd_fraction`` (the
+    other eye is not there to average with) and, when the other eye was found but disagreed, half their
+    difference. The fit's face-to-face error against hand-placed irises beyond that
     (``reference.limbus_sigma_fraction``) and the population SD of the iris are added in quadrature.
 
     Raises
     ------
     CalibrationError
-        An eye's limbus was not found in the image, or the two disagree beyond
-        :data:`IRIS_DISAGREEMENT_LIMIT` (use :func:`calibrate_from_iris` on the mesh then).
+        Neither eye's limbus was usable (use :func:`calibrate_from_iris` on the mesh then).
 
     Examples
     --------
@@ -272,19 +333,28 @@ def calibrate_from_limbus(right: LimbusFit, left: LimbusFit, reference: IrisRefe
     >>> round(c.mm_per_px, 4), round(c.relative_uncertainty, 4), c.ruler.value
     (0.2928, 0.036, 'iris')
     """
-    if not limbus_fits_agree(right, left):
+    use = np.array(limbus_ruler_eyes(right, left, reference))
+    if not use.any():
         raise CalibrationError(
-            "The limbus was not found in both eyes, or the two irises disagree.",
+            "The limbus was not found in either eye.",
             hint="Check both eyes are open and in focus, or use the face mesh's iris.",
         )
     k = reference.limbus_to_visible_ratio
     d = np.array([right.diameter_px, left.diameter_px]) * k
     s = np.array([right.sigma_px, left.sigma_px]) * k
-    w = 1.0 / np.maximum(s, 1e-9) ** 2
+    w = np.where(use, 1.0 / np.maximum(s, 1e-9) ** 2, 0.0)
     mean = float((w * d).sum() / w.sum())
     fit_rel = math.sqrt(1.0 / float(w.sum())) / mean
-    disagreement_rel = (abs(d[0] - d[1]) / 2.0) / mean / math.sqrt(2.0)
-    measurement_rel = max(fit_rel, disagreement_rel)
+    both_found = right.source is LimbusSource.IMAGE and left.source is LimbusSource.IMAGE
+    disagreement_rel = (abs(d[0] - d[1]) / 2.0) / mean if both_found else 0.0
+    if use.all():
+        measurement_rel = max(fit_rel, disagreement_rel / math.sqrt(2.0))
+        which = f"right {d[0]:.1f} ± {s[0]:.1f} px, left {d[1]:.1f} ± {s[1]:.1f} px"
+    else:
+        measurement_rel = max(math.hypot(fit_rel, reference.limbus_single_eye_sd_fraction), disagreement_rel)
+        eye, other = ("right", "left") if use[0] else ("left", "right")
+        why = "disagrees with it" if both_found else "was not found"
+        which = f"the {eye} eye only, {mean:.1f} ± {fit_rel * mean:.1f} px (the {other} eye's {why})"
     population_rel = reference.sd_mm / reference.diameter_mm
     return Calibration(
         mm_per_px=reference.diameter_mm / mean,
@@ -292,7 +362,7 @@ def calibrate_from_limbus(right: LimbusFit, left: LimbusFit, reference: IrisRefe
         method=CalibrationMethod.IRIS_DIAMETER,
         detail=(
             f"iris diameter {reference.diameter_mm} ± {reference.sd_mm} mm ({reference.source}); limbus fitted "
-            f"in the image: right {d[0]:.1f} ± {s[0]:.1f} px, left {d[1]:.1f} ± {s[1]:.1f} px"
+            f"in the image: {which}"
         ),
         point_sigma_px=reference.point_sigma_iris_diameters * mean,
         ruler=Ruler.IRIS,

@@ -11,18 +11,25 @@ pixels:
    the iris. The upper and lower arcs of the limbus are covered by the lids in most eyes, and where they
    are not, the lid margin is itself a dark-to-light, circle-like edge that would pass for the limbus.
 3. A coarse circle comes from Daugman's integro-differential operator [1]_ restricted to those arcs: the
-   centre (around the mesh's iris centre) and radius (around the mesh's iris) with the largest mean
-   radial brightness step, scored on the weaker of the two sides, so that both sides must show a border.
+   centre (around the mesh's iris centre, corrected for its measured offset) and radius (around the mesh's
+   iris) with the largest mean radial brightness step, scored on the weaker of the two sides, so that both
+   sides must show a border, and weighted by how likely the centre is given the mesh's: where the lids leave
+   only the side arcs, the step does not say where the centre is vertically, and the mesh does.
 4. Along each ray from that centre the step is located to a fraction of a pixel (the peak of the
    radial derivative of the luminance, a parabola through the three samples around it). A step whose
    2-D gradient does not point along the ray (lid margin, lashes, a reflection) is rejected.
-5. A circle is fitted to the edge points by Gauss-Newton with Huber weights; the fit's covariance gives
-   the diameter's uncertainty.
+5. An ellipse of known aspect (the visible limbus is wider than tall), aligned with the eye, is fitted
+   to the edge points by Gauss-Newton with Huber weights and the mesh's centre as a prior
+   (:class:`LimbusLimits`): the horizontal diameter comes from the two lateral arcs whichever part of
+   them the lids leave, and where the arcs are short their curvature does not pull the centre away. The
+   fit's covariance (prior included) gives the diameter's uncertainty; a side whose visible arc is
+   shorter than ``LimbusLimits.min_arc_deg`` rejects the fit.
 
 The patient looks into the lens in a clinical frontal photo, so the limbus is seen face-on whatever the
-head's small yaw and its image is a circle: a circle is fitted, not an ellipse, whose second axis two
-side arcs cannot determine. When the border is not found on both sides, or the fit is too uncertain,
-the mesh's estimate is returned with its own, larger uncertainty, and the reason.
+head's small yaw: its shape is the cornea's, slightly wider than tall, and its aspect is a measured
+constant rather than fitted (two side arcs cannot determine a second axis). When the border is not found
+on both sides, or the fit is too uncertain, the mesh's estimate is returned with its own, larger
+uncertainty, and the reason.
 
 Everything here is pure: an image array and the mesh's points in, a :class:`LimbusFit` out.
 
@@ -97,6 +104,31 @@ class LimbusSource(StrEnum):
 
     IMAGE = "limbus_fit"
     MESH = "mesh"
+
+
+@dataclass(frozen=True)
+class LimbusLimits:
+    """The limbus fit's measured constants and limits (the norm set's ``limbus_*`` references, each with its
+    source; :func:`facebalance.assessment.iris_reference` reads them).
+
+    Attributes
+    ----------
+    centre_offset_radii : float
+        Mean offset of the iris centre from the face mesh's iris centre along the eye's vertical (the
+        perpendicular to right-to-left pupil, pointing down the face), in iris radii.
+    centre_sd_radii : float
+        Face-to-face SD of the mesh's iris centre about that, per axis, in iris radii: the prior on the
+        fitted circle's centre.
+    min_arc_deg : float
+        Fewest degrees of limbus arc, on each side, that the fit's edge points must span.
+    aspect : float
+        Height of the visible limbus over its width (the ellipse fitted, aligned with the eye).
+    """
+
+    centre_offset_radii: float
+    centre_sd_radii: float
+    min_arc_deg: float
+    aspect: float
 
 
 @dataclass(frozen=True)
@@ -199,18 +231,21 @@ def _sample(image: np.ndarray, x: np.ndarray, y: np.ndarray, *, border: float | 
 
 
 def _aperture_mask(shape: tuple[int, int], eye: EyeOutline, offset: np.ndarray, margin_px: float) -> np.ndarray:
-    """1.0 inside the lid polygon shrunk by ``margin_px``, 0.0 outside (float32, the crop's shape)."""
+    """1.0 inside the lid polygon shrunk by ``margin_px`` (a disc, the same in every direction), 0.0
+    outside (float32, the crop's shape)."""
     polygon = np.vstack([eye.upper_lid_px, eye.lower_lid_px[::-1]]) - offset
     filled = np.zeros(shape, np.uint8)
     cv2.fillPoly(filled, [np.round(polygon * 16).astype(np.int32)], 255, lineType=cv2.LINE_AA, shift=4)
     size = 2 * max(1, round(margin_px)) + 1
-    eroded = np.asarray(cv2.erode(filled, np.ones((size, size), np.uint8)))
-    return (eroded >= 255).astype(np.float32)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return (np.asarray(cv2.erode(filled, kernel)) >= 255).astype(np.float32)
 
 
 @dataclass(frozen=True)
 class _EyeCrop:
-    """One eye's smoothed luminance crop and aperture mask, and the search's starting point in it."""
+    """One eye's smoothed luminance crop and aperture mask, and the search's starting point in it: the
+    mesh's iris centre moved by its measured offset (``centre``, the prior on the circle's centre, with
+    ``centre_sd`` pixels per axis)."""
 
     luma: np.ndarray
     whiteness: np.ndarray
@@ -220,12 +255,17 @@ class _EyeCrop:
     radius: float
     dirs: np.ndarray
     side: np.ndarray
+    centre_sd: float
+    min_arc_deg: float
+    aspect: float
 
 
-def _crop_eye(rgb: np.ndarray, eye: EyeOutline, radius: float) -> _EyeCrop | None:
+def _crop_eye(rgb: np.ndarray, eye: EyeOutline, radius: float, limits: LimbusLimits) -> _EyeCrop | None:
     h, w = rgb.shape[:2]
+    vertical = np.array([-eye.horizontal[1], eye.horizontal[0]])
+    prior_centre = eye.centre_px + limits.centre_offset_radii * radius * vertical
     half = math.ceil((COARSE_RADIUS_RANGE[1] + COARSE_CENTRE_RANGE) * radius) + 3
-    cx, cy = round(float(eye.centre_px[0])), round(float(eye.centre_px[1]))
+    cx, cy = round(float(prior_centre[0])), round(float(prior_centre[1]))
     x0, y0, x1, y1 = max(cx - half, 0), max(cy - half, 0), min(cx + half + 1, w), min(cy + half + 1, h)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None
@@ -236,7 +276,19 @@ def _crop_eye(rgb: np.ndarray, eye: EyeOutline, radius: float) -> _EyeCrop | Non
     whiteness = cv2.GaussianBlur(pixels.min(axis=2), (0, 0), sigma)
     mask = _aperture_mask(luma.shape, eye, offset, max(1.0, LID_MARGIN_FRACTION * radius))
     dirs, side = _ray_directions(eye.horizontal)
-    return _EyeCrop(luma, whiteness, mask, offset, eye.centre_px - offset, radius, dirs, side)
+    return _EyeCrop(
+        luma,
+        whiteness,
+        mask,
+        offset,
+        prior_centre - offset,
+        radius,
+        dirs,
+        side,
+        max(limits.centre_sd_radii * radius, 0.5),
+        limits.min_arc_deg,
+        limits.aspect,
+    )
 
 
 def _coarse_scores(crop: _EyeCrop, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -280,34 +332,80 @@ def _coarse_scores(crop: _EyeCrop, radii: np.ndarray) -> tuple[np.ndarray, np.nd
         means.append((step[:, on_side] * v).sum(axis=1) / np.maximum(count, 1))
         coverages.append(count / on_side.sum())
     score = np.minimum(means[0], means[1]) * np.minimum(1.0, 3.0 * np.minimum(coverages[0], coverages[1]))
+    # The mesh's centre as a prior: where the lids leave only the side arcs, the step is the same for every
+    # centre height, and the likeliest of those is taken.
+    prior = np.exp(-0.5 * (along**2 + across**2) / crop.centre_sd**2)
+    score = np.where(score > 0, score * prior[:, None], score)
     return score, centres
 
 
-def _fit_circle(points: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Geometric circle fit with Huber weights: ``(cx, cy, r)``, its covariance and the final weights."""
+def _limbus_residuals(points: np.ndarray, c: np.ndarray, axes: np.ndarray, aspect: float) -> np.ndarray:
+    """Distance of each point from the limbus ellipse ``c = (cx, cy, a)`` along the point's ray from the
+    centre: horizontal semi-axis ``a`` along ``axes[0]`` (the eye's horizontal), ``aspect * a`` across."""
+    d = points - c[:2]
+    dist = np.maximum(np.linalg.norm(d, axis=1), 1e-9)
+    scaled = np.hypot(d @ axes[0], (d @ axes[1]) / aspect)
+    return np.asarray(dist * (1.0 - c[2] / np.maximum(scaled, 1e-9)))
+
+
+def _fit_limbus_ellipse(
+    points: np.ndarray,
+    start: np.ndarray,
+    *,
+    horizontal: np.ndarray,
+    aspect: float,
+    prior_centre: np.ndarray,
+    prior_sd_px: float,
+    correlation: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Geometric fit of the limbus, an ellipse of known aspect aligned with the eye, with Huber weights
+    and a Gaussian prior on the centre: ``(cx, cy, a)`` (``a`` the horizontal semi-axis), its covariance
+    and the final weights.
+
+    The visible limbus is wider than tall; a circle fitted to it would give a radius between its
+    two semi-axes that depends on how much of the upper and lower arcs the lids leave, so a smile would
+    change the ruler. With the aspect fixed, the horizontal diameter is the same whichever arcs are seen.
+    ``correlation`` (at least 1) is how many neighbouring edge points see the same smoothed pixels: each
+    point's variance is multiplied by it, so that the data are not counted more often than they were seen.
+    The prior then weighs against the data as it should: strongly where the arcs are short.
+    """
     c = start.astype(np.float64).copy()
+    axes = np.array([horizontal, [-horizontal[1], horizontal[0]]], dtype=np.float64)
     weights = np.ones(len(points))
+    prior_precision = np.diag([1.0 / prior_sd_px**2, 1.0 / prior_sd_px**2, 0.0])
+    prior_at = np.array([prior_centre[0], prior_centre[1], 0.0])
+    step = 1e-4 * max(float(start[2]), 1.0)
+
+    def solve(residual: np.ndarray, variance: float) -> tuple[np.ndarray, np.ndarray]:
+        jac = np.column_stack(
+            [(_limbus_residuals(points, c + step * e, axes, aspect) - residual) / step for e in np.eye(3)]
+        )
+        normal = jac.T @ (jac * weights[:, None]) / variance + prior_precision + 1e-9 * np.eye(3)
+        gradient = (jac * weights[:, None]).T @ residual / variance + prior_precision @ (c - prior_at)
+        return normal, gradient
+
     for _ in range(GAUSS_NEWTON_ITERATIONS):
-        d = points - c[:2]
-        dist = np.maximum(np.linalg.norm(d, axis=1), 1e-9)
-        residual = dist - c[2]
+        residual = _limbus_residuals(points, c, axes, aspect)
         scale = max(1.4826 * float(np.median(np.abs(residual - np.median(residual)))), MIN_RESIDUAL_SD_PX)
         k = HUBER_K * scale
         weights = np.where(np.abs(residual) <= k, 1.0, k / np.maximum(np.abs(residual), 1e-12))
-        jac = np.column_stack([-d[:, 0] / dist, -d[:, 1] / dist, -np.ones(len(points))])
-        normal = jac.T @ (jac * weights[:, None])
-        delta = np.linalg.solve(normal + 1e-9 * np.eye(3), -(jac * weights[:, None]).T @ residual)
+        normal, gradient = solve(residual, scale**2 * correlation)
+        delta = np.linalg.solve(normal, -gradient)
         c += delta
         if float(np.abs(delta).max()) < 1e-5:
             break
-    d = points - c[:2]
-    dist = np.maximum(np.linalg.norm(d, axis=1), 1e-9)
-    residual = dist - c[2]
-    jac = np.column_stack([-d[:, 0] / dist, -d[:, 1] / dist, -np.ones(len(points))])
+    residual = _limbus_residuals(points, c, axes, aspect)
     dof = max(float(weights.sum()) - 3.0, 1.0)
     variance = max(float((weights * residual**2).sum()) / dof, MIN_RESIDUAL_SD_PX**2)
-    covariance = variance * np.linalg.inv(jac.T @ (jac * weights[:, None]) + 1e-9 * np.eye(3))
-    return c, covariance, weights
+    normal, _ = solve(residual, variance * correlation)
+    return c, np.linalg.inv(normal), weights
+
+
+def _arc_deg(points: np.ndarray, centre: np.ndarray, direction: np.ndarray) -> float:
+    """Angle spanned by ``points`` seen from ``centre``, measured about ``direction`` (degrees)."""
+    d = points - centre
+    angle = np.degrees(np.arctan2(d[:, 1] * direction[0] - d[:, 0] * direction[1], d @ direction))
+    return float(angle.max() - angle.min()) if len(angle) else 0.0
 
 
 def _fine_fit(crop: _EyeCrop, centre: np.ndarray, coarse_r: float) -> tuple[LimbusFit | None, str]:
@@ -340,10 +438,31 @@ def _fine_fit(crop: _EyeCrop, centre: np.ndarray, coarse_r: float) -> tuple[Limb
         return None, "the iris border was visible on one side only (lids or reflections)"
 
     points, on_side = edges[keep], side[keep]
-    circle, covariance, weights = _fit_circle(points, np.array([centre[0], centre[1], coarse_r]))
+    # Neighbouring rays see overlapping, smoothed pixels: count them as fewer independent points.
+    spacing = coarse_r * math.radians(2 * SECTOR_HALF_ANGLE_DEG) / (RAYS_PER_SIDE - 1)
+    smoothing = max(SMOOTHING_MIN_PX, SMOOTHING_FRACTION * radius)
+    correlation = max(1.0, 2.0 * smoothing / spacing)
+    circle, covariance, weights = _fit_limbus_ellipse(
+        points,
+        np.array([centre[0], centre[1], coarse_r]),
+        horizontal=dirs[side].mean(axis=0) / np.linalg.norm(dirs[side].mean(axis=0)),
+        aspect=crop.aspect,
+        prior_centre=crop.centre,
+        prior_sd_px=crop.centre_sd,
+        correlation=correlation,
+    )
     used = weights > 0.5
     if min(int((used & on_side).sum()), int((used & ~on_side).sum())) < MIN_EDGES_PER_SIDE:
         return None, "too few edge points agree with one circle"
+    arcs = [
+        _arc_deg(points[used & s], circle[:2], d)
+        for s, d in ((on_side, dirs[side].mean(axis=0)), (~on_side, dirs[~side].mean(axis=0)))
+    ]
+    if min(arcs) < crop.min_arc_deg:
+        return None, (
+            f"the limbus shows too short an arc between the lids ({min(arcs):.0f} deg, at least "
+            f"{crop.min_arc_deg:.0f} needed)"
+        )
     # The peak of a blurred circular edge's derivative lies inside the circle by sigma^2 / (2 r) (the
     # blur averages more of the dark inside than of the light outside). Sigma, the blur of the image and
     # of the smoothing together, is read from the derivative's own width at its peak: -g / g''.
@@ -353,10 +472,7 @@ def _fine_fit(crop: _EyeCrop, centre: np.ndarray, coarse_r: float) -> tuple[Limb
     blur_sq = float(np.median(blur_sq[np.isfinite(blur_sq) & (blur_sq > 0)])) if np.any(blur_sq > 0) else 0.0
     circle[2] += min(blur_sq, (FINE_WINDOW * radius) ** 2) / (2.0 * float(circle[2]))
     diameter = 2.0 * float(circle[2])
-    # Neighbouring rays see overlapping, smoothed pixels: count them as fewer independent points.
-    spacing = float(circle[2]) * math.radians(2 * SECTOR_HALF_ANGLE_DEG) / (RAYS_PER_SIDE - 1)
-    smoothing = max(SMOOTHING_MIN_PX, SMOOTHING_FRACTION * radius)
-    sigma = 2.0 * math.sqrt(max(float(covariance[2, 2]), 0.0)) * math.sqrt(max(1.0, 2.0 * smoothing / spacing))
+    sigma = 2.0 * math.sqrt(max(float(covariance[2, 2]), 0.0))
     if not (COARSE_RADIUS_RANGE[0] * radius <= circle[2] <= COARSE_RADIUS_RANGE[1] * radius):
         return None, "the fitted circle is far from the mesh's iris size"
     if float(np.linalg.norm(circle[:2] - crop.centre)) > (COARSE_CENTRE_RANGE + FINE_WINDOW) * radius * math.sqrt(2):
@@ -380,6 +496,7 @@ def fit_limbi(
     *,
     prior_diameters_px: tuple[float, float],
     prior_sigmas_px: tuple[float, float],
+    limits: LimbusLimits,
 ) -> tuple[LimbusFit, LimbusFit]:
     """Find the limbus of both eyes in the image; an eye where it is not found keeps the mesh's estimate.
 
@@ -399,6 +516,8 @@ def fit_limbi(
         search's scale, and the answer when the image gives none.
     prior_sigmas_px : tuple of float
         One-sigma uncertainty of those estimates (the mesh's face-to-face spread).
+    limits : LimbusLimits
+        The prior on the centre and the shortest visible arc accepted (from the norm set).
 
     Returns
     -------
@@ -415,7 +534,10 @@ def fit_limbi(
     >>> lids = np.array([[-50.0, 0.0], [0.0, -50.0], [50.0, 0.0]])
     >>> def eye(x):
     ...     return EyeOutline(np.array([x, 61.0]), lids + [x, 60], lids * [1, -1] + [x, 60], np.array([1.0, 0.0]))
-    >>> right, left = fit_limbi(rgb, (eye(61.0), eye(179.0)), prior_diameters_px=(42, 42), prior_sigmas_px=(2, 2))
+    >>> limits = LimbusLimits(centre_offset_radii=0.0, centre_sd_radii=0.1, min_arc_deg=12.0, aspect=1.0)
+    >>> right, left = fit_limbi(
+    ...     rgb, (eye(61.0), eye(179.0)), prior_diameters_px=(42, 42), prior_sigmas_px=(2, 2), limits=limits
+    ... )
     >>> right.source.value, round(right.diameter_px), round(left.diameter_px)
     ('limbus_fit', 40, 40)
     """
@@ -435,7 +557,7 @@ def fit_limbi(
     radius = float(np.mean(prior_diameters_px)) / 2.0
     if not (radius > 2.0 and math.isfinite(radius)):
         return fallback(0, TOO_SMALL), fallback(1, TOO_SMALL)
-    crops = [_crop_eye(rgb, e, float(d) / 2.0) for e, d in zip(eyes, prior_diameters_px, strict=True)]
+    crops = [_crop_eye(rgb, e, float(d) / 2.0, limits) for e, d in zip(eyes, prior_diameters_px, strict=True)]
     radii = np.arange(COARSE_RADIUS_RANGE[0] * radius, COARSE_RADIUS_RANGE[1] * radius, COARSE_STEP_PX)
     scored = [None if c is None else _coarse_scores(c, radii) for c in crops]
     # Shared radius: the best sum of the two eyes' best scores at each radius.
