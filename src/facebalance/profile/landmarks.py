@@ -385,6 +385,52 @@ class NoseHint:
     radius_px: float
 
 
+@dataclass(frozen=True)
+class MidlinePoint:
+    """Where the face mesh puts one midline point of a turned head.
+
+    Attributes
+    ----------
+    xy : ndarray of shape (2,)
+        The mesh's midline vertex projected into the photo, canonical pixels.
+    silhouette_xy : ndarray of shape (2,)
+        The mesh's own silhouette at that height (its most anterior projected vertex there), canonical pixels:
+        where the photo's outline should lie. ``silhouette_xy - xy`` is how far in front of the midline the
+        silhouette is formed on this turn.
+    """
+
+    xy: np.ndarray
+    silhouette_xy: np.ndarray
+
+
+@dataclass(frozen=True)
+class MidlinePrior:
+    """The face mesh's midline points, for the points whose silhouette is formed off the midline on a head
+    turned short of 90 degrees (subnasale, the lips, stomion).
+
+    Each such point is the outline point nearest the mesh's silhouette, moved back by the mesh's
+    silhouette-to-midline offset, averaged with the mesh's midline vertex (weight ``mesh_weight``); where no
+    outline point lies within ``reach_px`` of the mesh's silhouette the mesh's vertex is used alone (a
+    fallback). The point is then midsagittal, as the yaw correction of the measurements assumes.
+
+    Attributes
+    ----------
+    points : dict
+        By profile point.
+    reach_px : float
+        How far from the mesh's silhouette the outline may lie and still count, pixels.
+    mesh_weight : float
+        Weight of the mesh's vertex in [0, 1].
+    sigma_px : float
+        One-sigma position uncertainty of the result, pixels.
+    """
+
+    points: dict[ProfilePoint, MidlinePoint]
+    reach_px: float
+    mesh_weight: float
+    sigma_px: float
+
+
 class _Locator:
     """Working state of one :func:`locate_landmarks` call."""
 
@@ -946,6 +992,7 @@ def locate_landmarks(
     tilt_deg: float | None = 0.0,
     noise_px: float = 0.5,
     nose_hint: NoseHint | None = None,
+    midline_prior: MidlinePrior | None = None,
 ) -> ProfileLandmarks:
     """Locate the soft-tissue profile landmarks on an outline.
 
@@ -964,6 +1011,9 @@ def locate_landmarks(
     nose_hint : NoseHint, optional
         Where the nose tip roughly is; without it pronasale is the most anterior point of the outline's
         upper three quarters.
+    midline_prior : MidlinePrior, optional
+        The face mesh's midline points of a turned head: subnasale, the lips and stomion are then placed on
+        the midline from the outline and the mesh (:class:`MidlinePrior`), not on the silhouette.
 
     Returns
     -------
@@ -998,6 +1048,8 @@ def locate_landmarks(
         loc = _locate_in_own_frame(outline, noise_px, spacing, nose_hint)
     else:
         loc = _locate(outline, tilt_deg, noise_px, spacing, nose_hint)
+    if midline_prior is not None:
+        _apply_midline_prior(loc, midline_prior)
     for p in ProfilePoint:
         if p not in loc.points:
             loc.missing.setdefault(p, "not located")
@@ -1009,6 +1061,31 @@ def locate_landmarks(
         missing={p: r for p, r in loc.missing.items() if p not in loc.points},
         frame_estimated=tilt_deg is None,
     )
+
+
+def _apply_midline_prior(loc: _Locator, prior: MidlinePrior) -> None:
+    """Place the prior's points on the midline (see :class:`MidlinePrior`), replacing the outline's."""
+    w = float(np.clip(prior.mesh_weight, 0.0, 1.0))
+    for p, mid in prior.points.items():
+        d = np.hypot(*(loc.pts - mid.silhouette_xy).T)
+        j = int(np.argmin(d))
+        if d[j] <= prior.reach_px:
+            on_midline = loc.pts[j] - (mid.silhouette_xy - mid.xy)
+            xy = w * np.asarray(mid.xy, dtype=np.float64) + (1.0 - w) * on_midline
+            method = "midline prior: the outline moved to the face mesh's midline, averaged with it"
+        else:
+            xy = np.asarray(mid.xy, dtype=np.float64).copy()
+            method = "fallback: the face mesh's midline point (no outline near its silhouette)"
+        sigma = math.hypot(loc.noise, prior.sigma_px)
+        loc.points[p] = LocatedPoint(
+            p,
+            xy,
+            int(np.argmin(np.hypot(*(loc.pts - xy).T))),
+            sigma,
+            _confidence(3.0 * loc.tau, loc.tau, sigma, loc.scale, fallback=method.startswith("fallback")),
+            method,
+        )
+        loc.missing.pop(p, None)
 
 
 def _locate(

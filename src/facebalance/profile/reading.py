@@ -37,13 +37,14 @@ from facebalance.profile.facefinder import (
     Landmarker,
     ProfileFaceDetector,
     find_turned_face,
+    midline_prior,
     region_from_box,
     region_from_frame,
     region_from_mask,
     region_from_mesh,
 )
 from facebalance.profile.frame import Facing, canonical_image
-from facebalance.profile.landmarks import NoseHint, ProfileLandmarks, ProfilePoint
+from facebalance.profile.landmarks import MidlinePrior, NoseHint, ProfileLandmarks, ProfilePoint
 from facebalance.profile.search import WORK_FACE_PX, EdgePath, FaceRegion, refine_on_ribbon, trace_profile_edge
 from facebalance.profile.segmentation import PersonMask
 from facebalance.vision import FaceMesh
@@ -94,6 +95,9 @@ class OutlineReading:
         A face mesh on the canonical photo looks the other way (the reading's side is then wrong).
     path : EdgePath or None
         The searched edge (working-resolution path, canonical pixels), for judging the reading.
+    midline_prior : MidlinePrior or None
+        The face mesh's midline points (where the mesh held), for the points whose silhouette is formed off
+        the midline on a turned head.
     """
 
     outline: TracedOutline
@@ -104,6 +108,7 @@ class OutlineReading:
     mesh: FaceMesh | None
     contradicted: bool = False
     path: EdgePath | None = None
+    midline_prior: MidlinePrior | None = None
 
 
 def _reduced(rgb: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
@@ -190,7 +195,10 @@ def searched_outline(
     # In the canonical orientation the face looks to +x: a mesh turned the other way (yaw below zero) says
     # this side is the back of the head.
     contradicted = mesh is not None and mesh.pose.yaw_deg < 0
-    return OutlineReading(outline, facing, f"edge search ({region.source})", tilt_deg, hint, mesh, contradicted, path)
+    prior = midline_prior(mesh.landmarks_px) if mesh is not None else None
+    return OutlineReading(
+        outline, facing, f"edge search ({region.source})", tilt_deg, hint, mesh, contradicted, path, prior
+    )
 
 
 def _within_photo(outline: TracedOutline, shape: tuple[int, ...]) -> TracedOutline:
