@@ -143,7 +143,8 @@ def region_from_mesh(landmarks_px: np.ndarray, facing: Facing, width: int) -> Fa
 
 
 @cache
-def _midline_prior_table() -> dict[str, Any]:
+def midline_prior_table() -> dict[str, Any]:
+    """``data/mesh_midline_prior.toml``, parsed (read once)."""
     return packaged_table("facebalance.profile", "mesh_midline_prior.toml")
 
 
@@ -159,7 +160,7 @@ def midline_prior(landmarks_px: np.ndarray) -> MidlinePrior:
     that height is its most anterior projected vertex within a band of heights (anterior: square to the
     mesh's nasion-menton line, toward its nose tip). Pure: the same mesh gives the same prior.
     """
-    table = _midline_prior_table()
+    table = midline_prior_table()
     constants = table["constants"]
     pts = np.asarray(landmarks_px, dtype=np.float64)[:, :2]
     nasion, menton = pts[Landmark.SOFT_TISSUE_NASION], pts[Landmark.MENTON]
@@ -184,6 +185,8 @@ def midline_prior(landmarks_px: np.ndarray) -> MidlinePrior:
         reach_px=float(constants["outline_reach_face"]) * face,
         mesh_weight=float(constants["mesh_weight"]),
         sigma_px=float(constants["sigma_face"]) * face,
+        face_px=face,
+        down=down,
     )
 
 

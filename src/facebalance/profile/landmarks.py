@@ -423,12 +423,18 @@ class MidlinePrior:
         Weight of the mesh's vertex in [0, 1].
     sigma_px : float
         One-sigma position uncertainty of the result, pixels.
+    face_px : float
+        The mesh's nasion-to-menton length, pixels.
+    down : ndarray of shape (2,)
+        Unit vector from the mesh's nasion toward its menton.
     """
 
     points: dict[ProfilePoint, MidlinePoint]
     reach_px: float
     mesh_weight: float
     sigma_px: float
+    face_px: float = 1.0
+    down: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0]))
 
 
 class _Locator:

@@ -38,6 +38,7 @@ from facebalance.profile.facefinder import (
     ProfileFaceDetector,
     find_turned_face,
     midline_prior,
+    midline_prior_table,
     region_from_box,
     region_from_frame,
     region_from_mask,
@@ -47,6 +48,7 @@ from facebalance.profile.frame import Facing, canonical_image
 from facebalance.profile.landmarks import MidlinePrior, NoseHint, ProfileLandmarks, ProfilePoint
 from facebalance.profile.search import WORK_FACE_PX, EdgePath, FaceRegion, refine_on_ribbon, trace_profile_edge
 from facebalance.profile.segmentation import PersonMask
+from facebalance.profile.vermilion import lower_vermilion_border
 from facebalance.vision import FaceMesh
 
 #: Backdrop detail (see contour.backdrop_texture) up to which a photo is read as a studio photo.
@@ -195,7 +197,12 @@ def searched_outline(
     # In the canonical orientation the face looks to +x: a mesh turned the other way (yaw below zero) says
     # this side is the back of the head.
     contradicted = mesh is not None and mesh.pose.yaw_deg < 0
-    prior = midline_prior(mesh.landmarks_px) if mesh is not None else None
+    prior = None
+    if mesh is not None:
+        # The mesh's lower-lip vertex moved to the height of the vermilion border the photo shows.
+        prior = lower_vermilion_border(
+            canonical, outline.points_px, midline_prior(mesh.landmarks_px), midline_prior_table()["vermilion"]
+        )
     return OutlineReading(
         outline, facing, f"edge search ({region.source})", tilt_deg, hint, mesh, contradicted, path, prior
     )
