@@ -173,17 +173,16 @@ def midline_prior(landmarks_px: np.ndarray) -> MidlinePrior:
     front = pts @ anterior
     band = float(constants["silhouette_band_face"]) * face
     points: dict[ProfilePoint, MidlinePoint] = {}
-    for name, vertices in table["vertices"].items():
-        if name == "source":
-            continue
-        xy = pts[[int(v) for v in vertices]].mean(axis=0)
+    for name, row in table["points"].items():
+        xy = pts[[int(v) for v in row["vertices"]]].mean(axis=0)
         near = np.abs(height - float(xy @ down)) <= band
         ahead = max(float(front[near].max()) - float(xy @ anterior), 0.0) if near.any() else 0.0
-        points[ProfilePoint(name)] = MidlinePoint(xy=xy, silhouette_xy=xy + ahead * anterior)
+        points[ProfilePoint(name)] = MidlinePoint(
+            xy=xy, silhouette_xy=xy + ahead * anterior, mesh_weight=float(row["mesh_weight"])
+        )
     return MidlinePrior(
         points=points,
         reach_px=float(constants["outline_reach_face"]) * face,
-        mesh_weight=float(constants["mesh_weight"]),
         sigma_px=float(constants["sigma_face"]) * face,
         face_px=face,
         down=down,
