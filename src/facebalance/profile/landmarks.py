@@ -678,7 +678,7 @@ class _Locator:
     def _lower_face(self, i_prn: int, chin_at: int | None = None) -> None:
         """The lips, the chin and the neck below the nose; ``chin_at``: the prominence known to be the chin's."""
         S, u, v, n = self.scale, self.u, self.v, len(self.pts)
-        self._li_maximum: int | None = None
+        self._li_maximum = None
         stop = min(n, i_prn + self.arc(LOWER_WINDOW_S * S))
         i_sub = self._submental_start(i_prn, stop)
         open_end = i_sub is None
