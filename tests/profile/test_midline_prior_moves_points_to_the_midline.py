@@ -51,3 +51,19 @@ def test_it_falls_back_to_the_mesh_point_where_no_outline_is_near() -> None:
     placed = locate_landmarks(outline(), midline_prior=prior).points[ProfilePoint.LABRALE_INFERIUS]
     assert placed.method.startswith("fallback")
     assert placed.xy == pytest.approx(far)
+
+
+def test_it_takes_the_columella_again_from_the_placed_subnasale() -> None:
+    plain = locate_landmarks(outline())
+    sn = plain.xy(ProfilePoint.SUBNASALE)
+    behind = sn - np.array([6.0, -3.0])
+    prior = prior_at({ProfilePoint.SUBNASALE: MidlinePoint(xy=behind, silhouette_xy=behind + OFFSET, mesh_weight=1.0)})
+    lm = locate_landmarks(outline(), midline_prior=prior)
+    placed, cm, prn = (lm.points[p] for p in (ProfilePoint.SUBNASALE, ProfilePoint.COLUMELLA, ProfilePoint.PRONASALE))
+    assert placed.xy == pytest.approx(behind)
+    # The tangent from the placed subnasale touches the nose's lower border at the columella point: every
+    # point of that border lies on or above the line (the frame here is the image's: y down).
+    border = lm.outline[prn.index : cm.index + 1] - placed.xy
+    elevation = np.arctan2(-border[:, 1], border[:, 0])
+    touch = np.arctan2(-(cm.xy - placed.xy)[1], (cm.xy - placed.xy)[0])
+    assert elevation.min() >= touch - 1e-9

@@ -950,11 +950,18 @@ class _Locator:
             prominence=float(depth[j]),
             threshold=self.tau,
         )
+        self._columella_and_s_point(i_prn, i_sn)
+
+    def _columella_and_s_point(self, i_prn: int, i_sn: int) -> None:
+        """The columella (tangent from subnasale to the nose's lower border) and the S-curve midpoint, from
+        the located subnasale (at outline index ``i_sn``; its position may lie off the outline)."""
+        S = self.scale
+        self.missing.pop(ProfilePoint.COLUMELLA, None)
         # Columella: tangent from Sn to the lower border of the nose (all of it lies above the tangent).
         hi_c = i_sn - self.arc(0.06 * S)
         if hi_c - i_prn >= 2:
             seg_c = np.arange(i_prn, hi_c)[::-1]
-            d = self.frame.to_frame(self.pts[seg_c]) - self.frame.to_frame(self.pts[i_sn])
+            d = self.frame.to_frame(self.pts[seg_c]) - self.frame.to_frame(self.points[ProfilePoint.SUBNASALE].xy)
             elevation = np.arctan2(-d[:, 1], d[:, 0])
             jj = int(np.argmin(elevation))
             r = float(np.hypot(*d[jj]))
@@ -966,6 +973,7 @@ class _Locator:
                 threshold=self.tau,
             )
         else:
+            self.points.pop(ProfilePoint.COLUMELLA, None)
             self.missing[ProfilePoint.COLUMELLA] = "the columella is too short on the outline"
         # Steiner's S-line point: midpoint by arc length between Sn and Prn.
         mid = (i_prn + i_sn) // 2
@@ -1135,6 +1143,10 @@ def _apply_midline_prior(loc: _Locator, prior: MidlinePrior) -> None:
             method,
         )
         loc.missing.pop(p, None)
+    # The columella and the S-curve midpoint hang on subnasale: taken again from the placed one.
+    sn, prn = loc.points.get(ProfilePoint.SUBNASALE), loc.points.get(ProfilePoint.PRONASALE)
+    if ProfilePoint.SUBNASALE in prior.points and sn is not None and prn is not None and sn.index > prn.index:
+        loc._columella_and_s_point(prn.index, sn.index)
 
 
 def _locate(
