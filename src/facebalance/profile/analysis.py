@@ -416,6 +416,7 @@ def analyze_profile(
                     alar_crease_xy=alar,
                     nose_hint=reading.nose_hint,
                     yaw=estimate_yaw(mesh_yaw, norms=norm_set),
+                    midline_prior=reading.midline_prior,
                 )
             except ProfileNotReadable:
                 if nose_root_cut_off(reading.outline, rgb.shape):

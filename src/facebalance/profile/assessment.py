@@ -17,7 +17,7 @@ from facebalance.norms import NormSet
 from facebalance.profile.calibration import ProfileScale, ScaleSource, resolve_scale
 from facebalance.profile.contour import TracedOutline
 from facebalance.profile.findings import ProfileFinding, derive_profile_findings
-from facebalance.profile.landmarks import CLINICAL_POINTS, NoseHint, ProfileLandmarks, locate_landmarks
+from facebalance.profile.landmarks import CLINICAL_POINTS, MidlinePrior, NoseHint, ProfileLandmarks, locate_landmarks
 from facebalance.profile.measurements import NO_SCALE_REASON, measure_profile
 from facebalance.profile.yaw import YawEstimate
 from facebalance.zones.base import Measurement
@@ -57,6 +57,7 @@ def assess_profile(
     alar_crease_xy: np.ndarray | None = None,
     nose_hint: NoseHint | None = None,
     yaw: YawEstimate | None = None,
+    midline_prior: MidlinePrior | None = None,
 ) -> ProfileAssessment:
     """Locate, measure and judge one profile outline.
 
@@ -78,6 +79,8 @@ def assess_profile(
         Where the nose tip roughly is (from the face mesh or a face detector).
     yaw : YawEstimate, optional
         The head's turn: measurements are corrected for it and their uncertainty widened.
+    midline_prior : MidlinePrior, optional
+        The face mesh's midline points of a turned head (subnasale, lips, stomion placed on the midline).
 
     Raises
     ------
@@ -87,7 +90,13 @@ def assess_profile(
         The scale source cannot be used on this profile.
     """
     patient = patient or PatientContext()
-    landmarks = locate_landmarks(outline.points_px, tilt_deg=tilt_deg, noise_px=outline.noise_px, nose_hint=nose_hint)
+    landmarks = locate_landmarks(
+        outline.points_px,
+        tilt_deg=tilt_deg,
+        noise_px=outline.noise_px,
+        nose_hint=nose_hint,
+        midline_prior=midline_prior,
+    )
     warnings: list[str] = []
     if landmarks.frame_estimated:
         warnings.append(

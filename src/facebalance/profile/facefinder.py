@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Protocol
 
 import cv2
@@ -32,8 +33,9 @@ from facebalance.anatomy.landmarks import MIDLINE, Landmark
 from facebalance.errors import FacebalanceError
 from facebalance.profile.contour import MIN_PERSON_FRACTION, outline_from_mask
 from facebalance.profile.frame import Facing
-from facebalance.profile.landmarks import ProfilePoint, locate_landmarks
+from facebalance.profile.landmarks import MidlinePoint, MidlinePrior, ProfilePoint, locate_landmarks
 from facebalance.profile.search import FaceRegion
+from facebalance.provenance import packaged_table
 from facebalance.vision import FaceMesh
 from facebalance.vision.models import VendoredModel, read_verified
 
@@ -137,6 +139,53 @@ def region_from_mesh(landmarks_px: np.ndarray, facing: Facing, width: int) -> Fa
         source="face mesh",
         midline_xy=midline,
         band_px=(MESH_BAND[0] * face, MESH_BAND[1] * face),
+    )
+
+
+@cache
+def midline_prior_table() -> dict[str, Any]:
+    """``data/mesh_midline_prior.toml``, parsed (read once)."""
+    return packaged_table("facebalance.profile", "mesh_midline_prior.toml")
+
+
+def midline_prior(landmarks_px: np.ndarray) -> MidlinePrior:
+    """The face mesh's midline prior for subnasale, the lips and stomion (``data/mesh_midline_prior.toml``).
+
+    Parameters
+    ----------
+    landmarks_px : ndarray of shape (478, 2+)
+        The face mesh in canonical pixels (face toward +x).
+
+    Each point's mesh vertex (the mean of its vertices) is its midline position; the mesh's silhouette at
+    that height is its most anterior projected vertex within a band of heights (anterior: square to the
+    mesh's nasion-menton line, toward its nose tip). Pure: the same mesh gives the same prior.
+    """
+    table = midline_prior_table()
+    constants = table["constants"]
+    pts = np.asarray(landmarks_px, dtype=np.float64)[:, :2]
+    nasion, menton = pts[Landmark.SOFT_TISSUE_NASION], pts[Landmark.MENTON]
+    face = max(float(np.hypot(*(menton - nasion))), 1e-9)
+    down = (menton - nasion) / face
+    anterior = np.array([-down[1], down[0]])
+    if float((pts[Landmark.PRONASALE] - nasion) @ anterior) < 0.0:
+        anterior = -anterior
+    height = pts @ down
+    front = pts @ anterior
+    band = float(constants["silhouette_band_face"]) * face
+    points: dict[ProfilePoint, MidlinePoint] = {}
+    for name, row in table["points"].items():
+        xy = pts[[int(v) for v in row["vertices"]]].mean(axis=0)
+        near = np.abs(height - float(xy @ down)) <= band
+        ahead = max(float(front[near].max()) - float(xy @ anterior), 0.0) if near.any() else 0.0
+        points[ProfilePoint(name)] = MidlinePoint(
+            xy=xy, silhouette_xy=xy + ahead * anterior, mesh_weight=float(row["mesh_weight"])
+        )
+    return MidlinePrior(
+        points=points,
+        reach_px=float(constants["outline_reach_face"]) * face,
+        sigma_px=float(constants["sigma_face"]) * face,
+        face_px=face,
+        down=down,
     )
 
 

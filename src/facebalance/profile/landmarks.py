@@ -56,6 +56,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -275,6 +276,11 @@ CHIN_TO_SUBMENTAL_S = 0.6
 MENTON_TANGENT_DEG = 75.0
 #: How far down the outline the lower face is searched (arc length).
 LOWER_WINDOW_S = 5.0
+#: A soft-tissue pogonion without a prominence of its own (under the persistence) closer than this to labrale
+#: inferius is the chin's underside, and that "lower lip" the chin: the lower lip's most prominent point lies
+#: about 0.4-0.5 S (18-22 mm) above the chin's, and no adult lower lip with its labiomental fold is shorter
+#: than about 12 mm.
+LIP_CHIN_MIN_S = 0.28
 
 
 def _confidence(prominence: float, threshold: float, sigma: float, scale: float, *, fallback: bool = False) -> float:
@@ -385,6 +391,61 @@ class NoseHint:
     radius_px: float
 
 
+@dataclass(frozen=True)
+class MidlinePoint:
+    """Where the face mesh puts one midline point of a turned head.
+
+    Attributes
+    ----------
+    xy : ndarray of shape (2,)
+        The mesh's midline vertex projected into the photo, canonical pixels.
+    silhouette_xy : ndarray of shape (2,)
+        The mesh's own silhouette at that height (its most anterior projected vertex there), canonical pixels:
+        where the photo's outline should lie. ``silhouette_xy - xy`` is how far in front of the midline the
+        silhouette is formed on this turn.
+    mesh_weight : float
+        Weight of ``xy`` against the offset-corrected outline point, in [0, 1]. 0: the point the landmark
+        step located on the outline (the nose tip, which the outline gives better than the mesh) is only
+        moved back by the offset.
+    """
+
+    xy: np.ndarray
+    silhouette_xy: np.ndarray
+    mesh_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class MidlinePrior:
+    """The face mesh's midline points, for the points whose silhouette is formed off the midline on a head
+    turned short of 90 degrees (subnasale, the lips, stomion).
+
+    Each such point is the outline point nearest the mesh's silhouette, moved back by the mesh's
+    silhouette-to-midline offset, averaged with the mesh's midline vertex (:attr:`MidlinePoint.mesh_weight`);
+    where no outline point lies within ``reach_px`` of the mesh's silhouette the mesh's vertex is used alone
+    (a fallback). A point of weight 0 is the one the landmark step located, moved back by the offset. The
+    point is then midsagittal, as the yaw correction of the measurements assumes.
+
+    Attributes
+    ----------
+    points : dict
+        By profile point.
+    reach_px : float
+        How far from the mesh's silhouette the outline may lie and still count, pixels.
+    sigma_px : float
+        One-sigma position uncertainty of the result, pixels.
+    face_px : float
+        The mesh's nasion-to-menton length, pixels.
+    down : ndarray of shape (2,)
+        Unit vector from the mesh's nasion toward its menton.
+    """
+
+    points: dict[ProfilePoint, MidlinePoint]
+    reach_px: float
+    sigma_px: float
+    face_px: float = 1.0
+    down: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0]))
+
+
 class _Locator:
     """Working state of one :func:`locate_landmarks` call."""
 
@@ -403,6 +464,8 @@ class _Locator:
         self.spacing = spacing
         self.points: dict[ProfilePoint, LocatedPoint] = {}
         self.missing: dict[ProfilePoint, str] = {}
+        self._prominence: dict[ProfilePoint, float] = {}
+        self._li_maximum: int | None = None
 
     def arc(self, length_px: float) -> int:
         """A length in pixels as a number of outline samples."""
@@ -549,7 +612,21 @@ class _Locator:
         )
         self._tangent_from(ProfilePoint.DORSUM_TANGENT, i_n, i_n + self.arc(0.1 * S), i_prn + 1, upward=False)
 
+        before = (dict(self.points), dict(self.missing))
         self._lower_face(i_prn)
+        li = self.points.get(ProfilePoint.LABRALE_INFERIUS)
+        pog = self.points.get(ProfilePoint.SOFT_TISSUE_POGONION)
+        if (
+            li is not None
+            and pog is not None
+            and self._li_maximum is not None
+            and self._prominence.get(ProfilePoint.SOFT_TISSUE_POGONION, 0.0) < self.tau
+            and float(np.hypot(*(li.xy - pog.xy))) < LIP_CHIN_MIN_S * S
+        ):
+            # A "chin" with no prominence of its own just under the "lower lip": that prominence was the
+            # chin's (a tight crop, the outline ending under the chin), and the lips lie above it.
+            self.points, self.missing, self._prominence = dict(before[0]), dict(before[1]), {}
+            self._lower_face(i_prn, chin_at=self._li_maximum)
 
     def _tangent_from(self, p: ProfilePoint, origin: int, lo: int, hi: int, *, upward: bool) -> None:
         if hi - lo < 2:
@@ -598,8 +675,10 @@ class _Locator:
             i = end + 1
         return None
 
-    def _lower_face(self, i_prn: int) -> None:
+    def _lower_face(self, i_prn: int, chin_at: int | None = None) -> None:
+        """The lips, the chin and the neck below the nose; ``chin_at``: the prominence known to be the chin's."""
         S, u, v, n = self.scale, self.u, self.v, len(self.pts)
+        self._li_maximum = None
         stop = min(n, i_prn + self.arc(LOWER_WINDOW_S * S))
         i_sub = self._submental_start(i_prn, stop)
         open_end = i_sub is None
@@ -620,7 +699,13 @@ class _Locator:
         # The chin is the last prominence, just above the submental line; when the last one is far above
         # it, it is the lower lip over a chin with no anterior maximum of its own.
         i_chin: int | None = None
-        if open_end and maxima:
+        if chin_at is not None:
+            i_chin = chin_at
+            lips = [i for i in maxima if i < chin_at]
+            turn = self._turn_under(chin_at, i_sub + 1) if open_end else None
+            if turn is not None:
+                i_sub = turn
+        elif open_end and maxima:
             # Without a submental line the last prominence is the chin only when the outline turns under it
             # (backward at SUBMENTAL_MIN_TILT_DEG or more for a stretch); else the chin is not in the outline
             # and that prominence is a lip.
@@ -647,6 +732,7 @@ class _Locator:
         i_li: int | None = None
         if len(chosen) == 2:
             i_ls, i_li = chosen
+            self._li_maximum = i_li
         elif len(chosen) == 1:
             midway = 0.5 * (v[i_prn] + v[end])
             if v[chosen[0]] < midway:
@@ -654,6 +740,7 @@ class _Locator:
                 self.missing[ProfilePoint.LABRALE_INFERIUS] = "no lower-lip prominence above the chin"
             else:
                 i_li = chosen[0]
+                self._li_maximum = i_li
                 self.missing[ProfilePoint.LABRALE_SUPERIUS] = "no upper-lip prominence below the nose"
         else:
             self.missing[ProfilePoint.LABRALE_SUPERIUS] = "no lip prominence between the nose and the chin"
@@ -809,6 +896,7 @@ class _Locator:
         right_values = f[i:hi][np.isfinite(f[i:hi])]
         left = f[i] - float(left_values.min())
         right = f[i] - float(right_values.min())
+        self._prominence[p] = min(left, right)
         self.put(
             p,
             i,
@@ -862,11 +950,18 @@ class _Locator:
             prominence=float(depth[j]),
             threshold=self.tau,
         )
+        self._columella_and_s_point(i_prn, i_sn)
+
+    def _columella_and_s_point(self, i_prn: int, i_sn: int) -> None:
+        """The columella (tangent from subnasale to the nose's lower border) and the S-curve midpoint, from
+        the located subnasale (at outline index ``i_sn``; its position may lie off the outline)."""
+        S = self.scale
+        self.missing.pop(ProfilePoint.COLUMELLA, None)
         # Columella: tangent from Sn to the lower border of the nose (all of it lies above the tangent).
         hi_c = i_sn - self.arc(0.06 * S)
         if hi_c - i_prn >= 2:
             seg_c = np.arange(i_prn, hi_c)[::-1]
-            d = self.frame.to_frame(self.pts[seg_c]) - self.frame.to_frame(self.pts[i_sn])
+            d = self.frame.to_frame(self.pts[seg_c]) - self.frame.to_frame(self.points[ProfilePoint.SUBNASALE].xy)
             elevation = np.arctan2(-d[:, 1], d[:, 0])
             jj = int(np.argmin(elevation))
             r = float(np.hypot(*d[jj]))
@@ -878,6 +973,7 @@ class _Locator:
                 threshold=self.tau,
             )
         else:
+            self.points.pop(ProfilePoint.COLUMELLA, None)
             self.missing[ProfilePoint.COLUMELLA] = "the columella is too short on the outline"
         # Steiner's S-line point: midpoint by arc length between Sn and Prn.
         mid = (i_prn + i_sn) // 2
@@ -946,6 +1042,7 @@ def locate_landmarks(
     tilt_deg: float | None = 0.0,
     noise_px: float = 0.5,
     nose_hint: NoseHint | None = None,
+    midline_prior: MidlinePrior | None = None,
 ) -> ProfileLandmarks:
     """Locate the soft-tissue profile landmarks on an outline.
 
@@ -964,6 +1061,9 @@ def locate_landmarks(
     nose_hint : NoseHint, optional
         Where the nose tip roughly is; without it pronasale is the most anterior point of the outline's
         upper three quarters.
+    midline_prior : MidlinePrior, optional
+        The face mesh's midline points of a turned head: subnasale, the lips and stomion are then placed on
+        the midline from the outline and the mesh (:class:`MidlinePrior`), not on the silhouette.
 
     Returns
     -------
@@ -998,6 +1098,8 @@ def locate_landmarks(
         loc = _locate_in_own_frame(outline, noise_px, spacing, nose_hint)
     else:
         loc = _locate(outline, tilt_deg, noise_px, spacing, nose_hint)
+    if midline_prior is not None:
+        _apply_midline_prior(loc, midline_prior)
     for p in ProfilePoint:
         if p not in loc.points:
             loc.missing.setdefault(p, "not located")
@@ -1009,6 +1111,42 @@ def locate_landmarks(
         missing={p: r for p, r in loc.missing.items() if p not in loc.points},
         frame_estimated=tilt_deg is None,
     )
+
+
+def _apply_midline_prior(loc: _Locator, prior: MidlinePrior) -> None:
+    """Place the prior's points on the midline (see :class:`MidlinePrior`), replacing the outline's."""
+    for p, mid in prior.points.items():
+        offset = mid.silhouette_xy - mid.xy
+        w = float(np.clip(mid.mesh_weight, 0.0, 1.0))
+        if w == 0.0:
+            located = loc.points.get(p)
+            if located is not None:
+                loc.points[p] = dataclasses.replace(
+                    located, xy=located.xy - offset, method=f"{located.method}, moved to the face mesh's midline"
+                )
+            continue
+        d = np.hypot(*(loc.pts - mid.silhouette_xy).T)
+        j = int(np.argmin(d))
+        if d[j] <= prior.reach_px:
+            xy = w * np.asarray(mid.xy, dtype=np.float64) + (1.0 - w) * (loc.pts[j] - offset)
+            method = "midline prior: the outline moved to the face mesh's midline, averaged with it"
+        else:
+            xy = np.asarray(mid.xy, dtype=np.float64).copy()
+            method = "fallback: the face mesh's midline point (no outline near its silhouette)"
+        sigma = math.hypot(loc.noise, prior.sigma_px)
+        loc.points[p] = LocatedPoint(
+            p,
+            xy,
+            int(np.argmin(np.hypot(*(loc.pts - xy).T))),
+            sigma,
+            _confidence(3.0 * loc.tau, loc.tau, sigma, loc.scale, fallback=method.startswith("fallback")),
+            method,
+        )
+        loc.missing.pop(p, None)
+    # The columella and the S-curve midpoint hang on subnasale: taken again from the placed one.
+    sn, prn = loc.points.get(ProfilePoint.SUBNASALE), loc.points.get(ProfilePoint.PRONASALE)
+    if ProfilePoint.SUBNASALE in prior.points and sn is not None and prn is not None and sn.index > prn.index:
+        loc._columella_and_s_point(prn.index, sn.index)
 
 
 def _locate(

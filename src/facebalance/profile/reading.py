@@ -37,15 +37,18 @@ from facebalance.profile.facefinder import (
     Landmarker,
     ProfileFaceDetector,
     find_turned_face,
+    midline_prior,
+    midline_prior_table,
     region_from_box,
     region_from_frame,
     region_from_mask,
     region_from_mesh,
 )
 from facebalance.profile.frame import Facing, canonical_image
-from facebalance.profile.landmarks import NoseHint, ProfileLandmarks, ProfilePoint
+from facebalance.profile.landmarks import MidlinePrior, NoseHint, ProfileLandmarks, ProfilePoint
 from facebalance.profile.search import WORK_FACE_PX, EdgePath, FaceRegion, refine_on_ribbon, trace_profile_edge
 from facebalance.profile.segmentation import PersonMask
+from facebalance.profile.vermilion import lower_vermilion_border
 from facebalance.vision import FaceMesh
 
 #: Backdrop detail (see contour.backdrop_texture) up to which a photo is read as a studio photo.
@@ -94,6 +97,9 @@ class OutlineReading:
         A face mesh on the canonical photo looks the other way (the reading's side is then wrong).
     path : EdgePath or None
         The searched edge (working-resolution path, canonical pixels), for judging the reading.
+    midline_prior : MidlinePrior or None
+        The face mesh's midline points (where the mesh held), for the points whose silhouette is formed off
+        the midline on a turned head.
     """
 
     outline: TracedOutline
@@ -104,6 +110,7 @@ class OutlineReading:
     mesh: FaceMesh | None
     contradicted: bool = False
     path: EdgePath | None = None
+    midline_prior: MidlinePrior | None = None
 
 
 def _reduced(rgb: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
@@ -190,7 +197,15 @@ def searched_outline(
     # In the canonical orientation the face looks to +x: a mesh turned the other way (yaw below zero) says
     # this side is the back of the head.
     contradicted = mesh is not None and mesh.pose.yaw_deg < 0
-    return OutlineReading(outline, facing, f"edge search ({region.source})", tilt_deg, hint, mesh, contradicted, path)
+    prior = None
+    if mesh is not None:
+        # The mesh's lower-lip vertex moved to the height of the vermilion border the photo shows.
+        prior = lower_vermilion_border(
+            canonical, outline.points_px, midline_prior(mesh.landmarks_px), midline_prior_table()["vermilion"]
+        )
+    return OutlineReading(
+        outline, facing, f"edge search ({region.source})", tilt_deg, hint, mesh, contradicted, path, prior
+    )
 
 
 def _within_photo(outline: TracedOutline, shape: tuple[int, ...]) -> TracedOutline:
