@@ -17,9 +17,12 @@ the engine's reason and no assessment is stored.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from facebalance.dynamics.results import DynamicsResult
 
 from facebalance.assess import SessionPhoto, assess_session
 from facebalance.clinic import audit, engine, jobs, photostore, recordings
@@ -92,8 +95,9 @@ def _stepper(progress: jobs.Progress, steps: int) -> Any:
     return step
 
 
-#: The clinic's dynamic assessment of a session's stills (``views_assess.dynamic_assessment``).
-StillDynamics = Callable[[PhotoSession, Protocol, NormSet], dict[str, Any]]
+#: The clinic's dynamic assessment of a session's stills (``views_assess.dynamic_assessment``), given the
+#: session assessment's own reading of them (reused when it read the same photos).
+StillDynamics = Callable[[PhotoSession, Protocol, NormSet, "DynamicsResult | None"], dict[str, Any]]
 
 
 def run_job(job: Job, progress: jobs.Progress, *, still_dynamics: StillDynamics) -> None:
@@ -135,7 +139,7 @@ def run_job(job: Job, progress: jobs.Progress, *, still_dynamics: StillDynamics)
     analysis["input"]["name"] = f"{FRONTAL_VIEW}.jpg"  # never an uploaded file name
     progress(0.92, "Assessing the movements.")
     # A session's analysed guided video (prompted, every expression) is read in preference to its stills.
-    dynamics = recordings.session_dynamics(session) or still_dynamics(session, protocol, norms)
+    dynamics = recordings.session_dynamics(session) or still_dynamics(session, protocol, norms, result.dynamics)
     store_assessment(run, analysis=analysis, document=document, images=images, dynamics=dynamics)
 
 

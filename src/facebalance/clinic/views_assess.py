@@ -7,7 +7,7 @@ and grades."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -37,6 +37,9 @@ from facebalance.errors import FacebalanceError
 from facebalance.norms import NormSet
 from facebalance.planning.scales import Scale, load_scales
 from facebalance.session.protocol import Protocol
+
+if TYPE_CHECKING:
+    from facebalance.dynamics.results import DynamicsResult
 
 #: The view whose analysis is the assessment's frontal document.
 ANALYSIS_VIEW = FRONTAL_VIEW
@@ -122,22 +125,32 @@ def expression_series(session: PhotoSession, protocol: Protocol) -> list[tuple[s
     return series_of(current, protocol, skipped=current_skips(session, current), rest_view=ANALYSIS_VIEW)
 
 
-def dynamic_assessment(session: PhotoSession, protocol: Protocol, norms: NormSet) -> dict[str, Any]:
-    """Run ``facebalance.dynamics`` on the session's stored (sanitised) rest and expression photos, in the
-    request (about one second for a rest and a smile on this machine). Never raises for the photos' sake: a
-    series the engine refuses is kept as ``{"status": "failed", "message": ...}`` and the page says so."""
+def dynamic_assessment(
+    session: PhotoSession, protocol: Protocol, norms: NormSet, read: DynamicsResult | None = None
+) -> dict[str, Any]:
+    """The dynamic assessment of the session's stored (sanitised) rest and expression photos. ``read`` is the
+    session assessment's own reading of its stills (:attr:`facebalance.assess.SessionAssessment.dynamics`),
+    taken as it is when it read the same views (the usual case); otherwise (a smile photo that failed its
+    checks is measured here all the same, while the session assessment leaves it out) ``facebalance.dynamics``
+    runs on this series (about one second for a rest and a smile on this machine). Never raises for the
+    photos' sake: a series the engine refuses is kept as ``{"status": "failed", "message": ...}`` and the page
+    says so."""
     series = expression_series(session, protocol)
     if not series:
         return {"status": "no_expression_photos"}
     from facebalance.dynamics import DynamicsOptions, assess_photos
     from facebalance.report.dynamics import dynamics_document
 
+    views = [p.view_id for _, p in series]
     try:
-        result = assess_photos(
-            [photostore.photo_path(p.stored_name) for _, p in series],
-            labels=[label for label, _ in series],
-            options=DynamicsOptions(norms=norms),
-        )
+        if read is not None and [v.strip() for v in read.source.split(",")] == views:
+            result = read
+        else:
+            result = assess_photos(
+                [photostore.photo_path(p.stored_name) for _, p in series],
+                labels=[label for label, _ in series],
+                options=DynamicsOptions(norms=norms),
+            )
         document = dynamics_document(result)
     except FacebalanceError as exc:
         return {"status": "failed", "message": photostore.refusal_message(exc)}
