@@ -50,6 +50,8 @@ DOCUMENTS: dict[str, tuple[int, int, int]] = {
     "GET /api/photos/{photo_id}/image": (200, 200, 403),
     "GET /api/assessments/{assessment_id}": (200, 403, 403),
     "GET /api/plans/{plan_id}": (200, 200, 403),
+    # A queued assessment's state and the id of the assessment it made (providers only, like the page).
+    "GET /api/assessment-runs/{run_id}": (200, 403, 403),
     # A session's video: its progress to whoever records it, its movements and key frames to providers only.
     "clinic:recording_status": (200, 200, 403),
     "clinic:recording_keyframe": (200, 403, 403),
@@ -108,6 +110,7 @@ OTHER = {
     "POST /api/patients/search",
     "GET /api/patients/{patient_id}",
     "POST /api/patients/{patient_id}/sessions",
+    "POST /api/sessions/{session_id}/assessment-runs",
     "POST /api/sessions/{session_id}/photos/{view_id}",
     "GET /api/intakes/{intake_id}",
     "POST /api/assessments/{assessment_id}/findings/{finding_id}/review",

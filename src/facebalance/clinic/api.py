@@ -25,13 +25,15 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
-from facebalance.clinic import audit, engine, photostore, services
+from facebalance.clinic import assessments, audit, engine, jobs, photostore, services
 from facebalance.clinic.access import require, scoped, scoped_queryset, totp_setup_needed, visible_document
 from facebalance.clinic.forms import date_of_birth_problem
 from facebalance.clinic.middleware import upload_too_large
 from facebalance.clinic.models import (
+    FRONTAL_VIEW,
     ApiKey,
     Assessment,
+    AssessmentRun,
     FindingReview,
     Intake,
     Membership,
@@ -198,6 +200,19 @@ class AssessmentOut(Schema):
     session_findings: list[dict[str, Any]]
     grades: dict[str, int]
     reviews: dict[str, dict[str, Any]]
+
+
+class AssessmentRunOut(Schema):
+    """A queued whole-session assessment: ``status`` is ``queued``, ``running``, ``done`` (``assessment_id`` is
+    then the assessment) or ``failed`` (``message`` says why and what to do)."""
+
+    id: UUID
+    session_id: UUID
+    created_at: datetime
+    status: str
+    progress: float
+    message: str
+    assessment_id: UUID | None
 
 
 class PlanOut(Schema):
@@ -418,6 +433,54 @@ def get_assessment(request: HttpRequest, assessment_id: UUID) -> Any:
     a = scoped(Assessment, assessment_id, m)
     _audit(request, "export", a, m.clinic_id)
     return _assessment_out(a)
+
+
+def _run_out(run: AssessmentRun) -> dict[str, Any]:
+    job = assessments.latest_job(run)
+    if run.assessment_id is not None:
+        status, progress, message = "done", 1.0, ""
+    elif job is None:
+        status, progress, message = "queued", 0.0, ""
+    else:
+        status, progress, message = str(job.status), float(job.progress), job.message
+        if status == "done":  # the job ended without storing an assessment (it was stored by another run)
+            status = "failed"
+    return {
+        "id": run.pk,
+        "session_id": run.session_id,
+        "created_at": run.created_at,
+        "status": status,
+        "progress": progress,
+        "message": message,
+        "assessment_id": run.assessment_id,
+    }
+
+
+@api.post("/sessions/{session_id}/assessment-runs", response={202: AssessmentRunOut})
+def start_assessment(request: HttpRequest, session_id: UUID) -> Any:
+    """Queue the whole session's assessment, as the page's "Run the assessment" does (202; poll
+    ``GET /api/assessment-runs/{id}``). 409 when the frontal photo at rest has not passed its checks."""
+    m = _member(request, "assessment.run")
+    session = scoped(PhotoSession, session_id, m, "patient")
+    photo = current_photos(session).get(FRONTAL_VIEW)
+    if photo is None or not photo.counts:
+        raise HttpError(
+            409,
+            "The session has no frontal photo at rest that passed its checks (or had its warning accepted): "
+            "upload one, then run the assessment.",
+        )
+    return Status(202, _run_out(assessments.request_assessment(session, request.user)))
+
+
+@api.get("/assessment-runs/{run_id}", response=AssessmentRunOut)
+def get_assessment_run(request: HttpRequest, run_id: UUID) -> Any:
+    """A queued assessment's state; when ``done``, ``GET /api/assessments/{assessment_id}`` has it."""
+    m = _member(request, "assessment.run")
+    run = scoped(AssessmentRun, run_id, m, "session__patient")
+    out = _run_out(run)
+    if out["status"] in ("queued", "running"):
+        jobs.ensure_worker()  # a restarted server picks up what was left queued
+    return out
 
 
 @api.post("/assessments/{assessment_id}/findings/{finding_id}/review", response=AssessmentOut)
