@@ -30,7 +30,6 @@ from facebalance.clinic.access import require, scoped, scoped_queryset, totp_set
 from facebalance.clinic.forms import date_of_birth_problem
 from facebalance.clinic.middleware import upload_too_large
 from facebalance.clinic.models import (
-    FRONTAL_VIEW,
     ApiKey,
     Assessment,
     AssessmentRun,
@@ -462,8 +461,7 @@ def start_assessment(request: HttpRequest, session_id: UUID) -> Any:
     ``GET /api/assessment-runs/{id}``). 409 when the frontal photo at rest has not passed its checks."""
     m = _member(request, "assessment.run")
     session = scoped(PhotoSession, session_id, m, "patient")
-    photo = current_photos(session).get(FRONTAL_VIEW)
-    if photo is None or not photo.counts:
+    if not assessments.has_frontal_to_assess(session):
         raise HttpError(
             409,
             "The session has no frontal photo at rest that passed its checks (or had its warning accepted): "

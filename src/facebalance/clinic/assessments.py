@@ -21,9 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-if TYPE_CHECKING:
-    from facebalance.dynamics.results import DynamicsResult
-
 from facebalance.assess import SessionPhoto, assess_session
 from facebalance.clinic import audit, engine, jobs, photostore, recordings
 from facebalance.clinic.models import (
@@ -39,6 +36,9 @@ from facebalance.errors import FacebalanceError
 from facebalance.norms import NormSet
 from facebalance.report.session import session_document, session_images
 from facebalance.session.protocol import Protocol
+
+if TYPE_CHECKING:
+    from facebalance.dynamics.results import DynamicsResult
 
 #: The job kind that assesses one session.
 JOB_KIND = "session_assessment"
@@ -63,6 +63,13 @@ def session_inputs(session: PhotoSession, protocol: Protocol) -> tuple[list[Sess
     ]
     known = {v.id for v in protocol.views}
     return photos, {v: s.reason for v, s in skipped.items() if v in known}
+
+
+def has_frontal_to_assess(session: PhotoSession) -> bool:
+    """Whether the session's frontal photo at rest (its ruler and the plan's input) counts: passed its checks,
+    or its warning accepted. Without one no assessment is queued (the page and the API say so)."""
+    photo = current_photos(session).get(FRONTAL_VIEW)
+    return photo is not None and photo.counts
 
 
 def request_assessment(session: PhotoSession, user: Any) -> AssessmentRun:

@@ -65,8 +65,7 @@ def assessment_run(request: HttpRequest, session_id: str) -> HttpResponse:
     :mod:`facebalance.clinic.assessments`) and show its progress. The frontal photo at rest is the session's
     ruler and the plan's input: without one that counts nothing is queued."""
     session = scoped(PhotoSession, session_id, _m(request), "patient")
-    photo = current_photos(session).get(ANALYSIS_VIEW)
-    if photo is None or not photo.counts:
+    if not assessments.has_frontal_to_assess(session):
         return render(
             request,
             "clinic/message.html",
@@ -141,9 +140,9 @@ def dynamic_assessment(
     from facebalance.dynamics import DynamicsOptions, assess_photos
     from facebalance.report.dynamics import dynamics_document
 
-    views = [p.view_id for _, p in series]
+    source = ", ".join(p.view_id for _, p in series)  # view ids, never stored file names
     try:
-        if read is not None and [v.strip() for v in read.source.split(",")] == views:
+        if read is not None and read.source == source:  # assess_session names its series the same way
             result = read
         else:
             result = assess_photos(
@@ -155,7 +154,7 @@ def dynamic_assessment(
     except FacebalanceError as exc:
         return {"status": "failed", "message": photostore.refusal_message(exc)}
     document["status"] = "done"
-    document["source"] = ", ".join(p.view_id for _, p in series)  # view ids, never stored file names
+    document["source"] = source
     document["photos"] = [
         {"view_id": p.view_id, "photo": str(p.pk), "expression": label, "status": p.status} for label, p in series
     ]
